@@ -1,0 +1,290 @@
+"""The typed error tree shared by server and client.
+
+Every failure has a stable numeric ``code`` (TIM's where one exists), a snake_case ``name`` and a
+human message. On the wire an error is ``{"code", "name", "message", "details"}``; the server
+raises these classes in its services and the client raises the very same classes when it reads an
+error back, so a caller catches ``MessageTooLarge`` whichever side noticed the problem.
+
+    MessengerError
+     ├── InvalidRequest ─┬── InvalidParameter
+     │                   ├── PayloadTooLarge
+     │                   ├── MessageTooLarge
+     │                   └── TooManyMentions
+     ├── AuthError ──────┬── UserSigInvalid ── UserSigForged
+     │                   ├── UserSigExpired
+     │                   ├── UserSigWrongApp
+     │                   ├── UserSigWrongUser
+     │                   ├── BadCredentials
+     │                   ├── SessionInvalid ── SessionRevoked
+     │                   └── AccountBanned
+     ├── PermissionDenied ─┬── NotMember
+     │                     ├── TooManyDevices
+     │                     └── Muted
+     ├── NotFound ───────┬── UserNotFound
+     │                   ├── GroupNotFound
+     │                   ├── ConversationNotFound
+     │                   └── MessageNotFound
+     ├── Conflict ───────┬── AlreadyExists
+     │                   ├── RecallWindowExpired
+     │                   └── NotRecallable
+     ├── RateLimited
+     ├── ServerError
+     └── ClientError ────┬── NetworkError
+                         ├── RequestTimeout
+                         ├── NotLoggedIn
+                         └── ClientClosed
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class MessengerError(Exception):
+    """Root of every error the project raises on purpose."""
+
+    code: ClassVar[int] = 10002
+    name: ClassVar[str] = "error"
+    http_status: ClassVar[int] = 500
+
+    def __init__(self, message: str | None = None, **details: Any) -> None:
+        self.message = message or self.name.replace("_", " ")
+        self.details: dict[str, Any] = details
+        super().__init__(self.message)
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "message": self.message, "details": self.details}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r}, code={self.code})"
+
+
+# -- bad input ------------------------------------------------------------------------------------
+class InvalidRequest(MessengerError):
+    code = 10004
+    name = "invalid_request"
+    http_status = 400
+
+
+class InvalidParameter(InvalidRequest):
+    code = 10004
+    name = "invalid_parameter"
+
+
+class PayloadTooLarge(InvalidRequest):
+    code = 10020
+    name = "payload_too_large"
+    http_status = 413
+
+
+class MessageTooLarge(InvalidRequest):
+    code = 80002
+    name = "message_too_large"
+    http_status = 413
+
+
+class TooManyMentions(InvalidRequest):
+    code = 80004
+    name = "too_many_mentions"
+
+
+# -- authentication ---------------------------------------------------------------------------------
+class AuthError(MessengerError):
+    code = 70000
+    name = "auth_error"
+    http_status = 401
+
+
+class UserSigInvalid(AuthError):
+    """Malformed: not TIM base64, not zlib, not the expected JSON document."""
+
+    code = 70003
+    name = "usersig_invalid"
+
+
+class UserSigForged(UserSigInvalid):
+    """Well formed, but the HMAC does not match the server's secret key."""
+
+    code = 70009
+    name = "usersig_forged"
+
+
+class UserSigExpired(AuthError):
+    code = 70001
+    name = "usersig_expired"
+
+
+class UserSigWrongApp(AuthError):
+    code = 70014
+    name = "usersig_wrong_app"
+
+
+class UserSigWrongUser(AuthError):
+    code = 70013
+    name = "usersig_wrong_user"
+
+
+class BadCredentials(AuthError):
+    code = 70103
+    name = "bad_credentials"
+
+
+class SessionInvalid(AuthError):
+    code = 70101
+    name = "session_invalid"
+
+
+class SessionRevoked(SessionInvalid):
+    """The session was ended by a kick (another device, expiry, ban) or a logout."""
+
+    code = 70102
+    name = "session_revoked"
+
+
+class AccountBanned(AuthError):
+    code = 70106
+    name = "account_banned"
+    http_status = 403
+
+
+# -- authorisation -----------------------------------------------------------------------------------
+class PermissionDenied(MessengerError):
+    code = 10007
+    name = "permission_denied"
+    http_status = 403
+
+
+class NotMember(PermissionDenied):
+    code = 10060
+    name = "not_member"
+
+
+class TooManyDevices(PermissionDenied):
+    code = 70105
+    name = "too_many_devices"
+
+
+class Muted(PermissionDenied):
+    code = 10017
+    name = "muted"
+
+
+# -- missing things ------------------------------------------------------------------------------------
+class NotFound(MessengerError):
+    code = 10015
+    name = "not_found"
+    http_status = 404
+
+
+class UserNotFound(NotFound):
+    code = 10019
+    name = "user_not_found"
+
+
+class GroupNotFound(NotFound):
+    code = 10010
+    name = "group_not_found"
+
+
+class ConversationNotFound(NotFound):
+    code = 10061
+    name = "conversation_not_found"
+
+
+class MessageNotFound(NotFound):
+    code = 10030
+    name = "message_not_found"
+
+
+# -- state conflicts -----------------------------------------------------------------------------------
+class Conflict(MessengerError):
+    code = 10062
+    name = "conflict"
+    http_status = 409
+
+
+class AlreadyExists(Conflict):
+    code = 10021
+    name = "already_exists"
+
+
+class RecallWindowExpired(Conflict):
+    code = 10031
+    name = "recall_window_expired"
+
+
+class NotRecallable(Conflict):
+    code = 10032
+    name = "not_recallable"
+
+
+# -- load -----------------------------------------------------------------------------------------------
+class RateLimited(MessengerError):
+    """Too many requests; ``details["retry_after_ms"]`` says when to try again."""
+
+    code = 10006
+    name = "rate_limited"
+    http_status = 429
+
+    @property
+    def retry_after_ms(self) -> int:
+        return int(self.details.get("retry_after_ms", 1000))
+
+
+class ServerError(MessengerError):
+    code = 10002
+    name = "server_error"
+    http_status = 500
+
+
+# -- raised by the client alone ------------------------------------------------------------------------
+class ClientError(MessengerError):
+    code = 6000
+    name = "client_error"
+
+
+class NetworkError(ClientError):
+    code = 6010
+    name = "network_error"
+
+
+class RequestTimeout(ClientError):
+    code = 6012
+    name = "request_timeout"
+
+
+class NotLoggedIn(ClientError):
+    code = 6014
+    name = "not_logged_in"
+
+
+class ClientClosed(ClientError):
+    code = 6015
+    name = "client_closed"
+
+
+def _all_subclasses(cls: type[MessengerError]) -> list[type[MessengerError]]:
+    found: list[type[MessengerError]] = []
+    for sub in cls.__subclasses__():
+        found.append(sub)
+        found.extend(_all_subclasses(sub))
+    return found
+
+
+ERRORS_BY_NAME: dict[str, type[MessengerError]] = {
+    cls.name: cls for cls in [MessengerError, *_all_subclasses(MessengerError)]
+}
+
+
+def error_from_wire(payload: dict[str, Any]) -> MessengerError:
+    """Rebuild the typed error from its wire form; unknown names fall back on the code's family."""
+    name = str(payload.get("name", ""))
+    message = str(payload.get("message", "")) or None
+    details = payload.get("details") or {}
+    if not isinstance(details, dict):
+        details = {}
+    cls = ERRORS_BY_NAME.get(name)
+    if cls is None:
+        code = int(payload.get("code", 10002) or 10002)
+        cls = next((c for c in ERRORS_BY_NAME.values() if c.code == code), ServerError)
+    return cls(message, **details)

@@ -1,0 +1,203 @@
+"""WebSocket frames: one JSON text frame each, tagged by ``"t"``.
+
+A device opens ``/v1/ws``, sends ``hello`` with its session token and the last version it has
+applied, and receives ``welcome``, then the changes it missed (``changes`` frames with
+``catchup`` set), then ``synced``, then live ``changes`` as they happen. Changes on one
+connection always arrive in increasing version order; if the server cannot keep that promise
+(a slow reader, a restart) it closes the socket and the device reconnects from its last version.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from messenger.protocol.models import (
+    Base,
+    ConversationState,
+    ErrorBody,
+    GroupInfo,
+    Message,
+    Receipts,
+    SendRequest,
+)
+
+
+# -- changes: the synced feed --------------------------------------------------------------------------
+class Change(Base, tag_field="c"):
+    v: int  # the server-wide version of this change
+
+
+class MessageChange(Change, tag="message"):
+    """A new message, or a stored one that changed (recalled)."""
+
+    message: Message
+
+
+class StateChange(Change, tag="state"):
+    """My own state of a conversation changed (read cursor, pin, remind, hide, clear, draft)."""
+
+    state: ConversationState
+
+
+class PeerReadChange(Change, tag="peer_read"):
+    """The peer of a C2C conversation read up to ``read_seq``."""
+
+    conversation_id: str
+    read_seq: int
+
+
+class GroupChange(Change, tag="group"):
+    """A group I belong to was created or changed, or I joined or left it."""
+
+    group: GroupInfo
+    member: bool = True
+
+
+AnyChange = MessageChange | StateChange | PeerReadChange | GroupChange
+
+
+class SyncPage(Base):
+    """REST ``GET /v1/sync`` answer; the WebSocket sends the same changes in ``changes`` frames."""
+
+    changes: list[AnyChange]
+    next_version: int
+    has_more: bool
+
+
+# -- client → server -----------------------------------------------------------------------------------
+class ClientFrame(Base, tag_field="t"):
+    pass
+
+
+class Hello(ClientFrame, tag="hello"):
+    token: str
+    since: int | None = None  # None: no catch-up, live changes only
+
+
+class Send(ClientFrame, tag="send"):
+    id: int
+    conversation_id: str
+    msg: SendRequest
+
+
+class Read(ClientFrame, tag="read"):
+    id: int
+    conversation_id: str
+    seq: int | None = None
+
+
+class TypingOut(ClientFrame, tag="typing"):
+    conversation_id: str
+    typing: bool = True
+
+
+class Ping(ClientFrame, tag="ping"):
+    id: int
+
+
+AnyClientFrame = Hello | Send | Read | TypingOut | Ping
+
+
+# -- server → client -----------------------------------------------------------------------------------
+class ServerFrame(Base, tag_field="t"):
+    pass
+
+
+class Welcome(ServerFrame, tag="welcome"):
+    user_id: str
+    device_id: str
+    head: int
+    server_time: int
+    expires_at: int
+
+
+class Changes(ServerFrame, tag="changes"):
+    changes: list[AnyChange]
+    catchup: bool = False
+
+
+class Synced(ServerFrame, tag="synced"):
+    version: int
+
+
+class Ack(ServerFrame, tag="ack"):
+    id: int
+    message: Message | None = None
+    state: ConversationState | None = None
+
+
+class ErrorFrame(ServerFrame, tag="error"):
+    error: ErrorBody
+    id: int | None = None
+
+
+class Pong(ServerFrame, tag="pong"):
+    id: int
+    server_time: int
+
+
+class TypingIn(ServerFrame, tag="typing"):
+    conversation_id: str
+    user_id: str
+    typing: bool = True
+
+
+class OnlineMessage(ServerFrame, tag="online"):
+    """An online-only message: delivered to connected devices, never stored or synced."""
+
+    message: Message
+
+
+class ReceiptsFrame(ServerFrame, tag="receipts"):
+    receipts: Receipts
+
+
+class Kicked(ServerFrame, tag="kicked"):
+    reason: str
+    message: str = ""
+
+
+class Expiring(ServerFrame, tag="expiring"):
+    """The session's UserSig expires soon: refresh it (``POST /v1/auth/refresh``)."""
+
+    expires_at: int
+
+
+AnyServerFrame = (
+    Welcome
+    | Changes
+    | Synced
+    | Ack
+    | ErrorFrame
+    | Pong
+    | TypingIn
+    | OnlineMessage
+    | ReceiptsFrame
+    | Kicked
+    | Expiring
+)
+
+# WebSocket close codes (4000–4999 are the application's).
+CLOSE_KICKED = 4001
+CLOSE_AUTH_FAILED = 4003
+CLOSE_PROTOCOL_ERROR = 4002
+CLOSE_TOO_SLOW = 4008
+CLOSE_SERVER_SHUTDOWN = 4009
+
+_encoder = msgspec.json.Encoder()
+_client_decoder = msgspec.json.Decoder(AnyClientFrame)
+_server_decoder = msgspec.json.Decoder(AnyServerFrame)
+
+
+def encode(obj: Any) -> bytes:
+    return _encoder.encode(obj)
+
+
+def decode_client_frame(data: bytes | str) -> AnyClientFrame:
+    return _client_decoder.decode(data)
+
+
+def decode_server_frame(data: bytes | str) -> AnyServerFrame:
+    return _server_decoder.decode(data)

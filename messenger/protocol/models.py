@@ -1,0 +1,341 @@
+"""Payload models shared by server and client (msgspec structs, JSON on the wire).
+
+Times are integer milliseconds since the Unix epoch. ``version`` numbers come from one
+server-wide counter: every change a user can observe (a message, a recall, a read cursor, a
+conversation setting, a draft) gets a new, larger version, and a device syncs by asking for
+everything after the last version it has applied.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+import msgspec
+
+
+class Base(msgspec.Struct, kw_only=True, omit_defaults=True, forbid_unknown_fields=False):
+    """Common struct options: keyword-only, defaults left out of the JSON, unknown keys ignored."""
+
+
+class MessageKind(enum.StrEnum):
+    TEXT = "text"
+    CUSTOM = "custom"
+    TIP = "tip"
+
+
+class RemindType(enum.StrEnum):
+    """How a user is told about a conversation's messages (TIM's receive option)."""
+
+    NOTIFY = "notify"  # receive and notify
+    SILENT = "silent"  # receive, no notification, not in the total unread
+    BLOCK = "block"  # not delivered: no push, no sync, no unread; history stays readable
+
+
+class Priority(enum.StrEnum):
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+    LOWEST = "lowest"
+
+
+class GroupType(enum.StrEnum):
+    WORK = "Work"
+    PUBLIC = "Public"
+    MEETING = "Meeting"
+    AVCHATROOM = "AVChatRoom"
+    COMMUNITY = "Community"
+
+
+class GroupRole(enum.StrEnum):
+    OWNER = "owner"
+    ADMIN = "admin"
+    MEMBER = "member"
+
+
+class KickReason(enum.StrEnum):
+    OTHER_DEVICE = "other_device"  # a newer device signed in and the device limit was reached
+    USERSIG_EXPIRED = "usersig_expired"
+    BANNED = "banned"
+    LOGGED_OUT = "logged_out"  # this device's session was ended by a sign-out elsewhere
+
+
+# -- message bodies ---------------------------------------------------------------------------------
+class TextBody(Base):
+    text: str
+
+
+class CustomBody(Base):
+    data: str
+    description: str = ""
+    extension: str = ""
+
+
+class TipBody(Base):
+    """A group tip shown inline in the chat ("alice added bob")."""
+
+    tip: str  # group_created, members_added, ...
+    operator: str = ""
+    targets: list[str] = []
+    detail: dict[str, Any] = {}
+
+
+BODY_TYPES: dict[str, type[Base]] = {
+    MessageKind.TEXT: TextBody,
+    MessageKind.CUSTOM: CustomBody,
+    MessageKind.TIP: TipBody,
+}
+
+
+class ReplyRef(Base):
+    message_id: str
+    seq: int
+    sender: str
+    preview: str = ""
+
+
+class Message(Base):
+    """A stored message as every recipient sees it.
+
+    ``target`` is the receiver's user ID for C2C and the group ID for groups; the viewer's
+    conversation ID is derived with ``ids.conversation_id_for``. A recalled message keeps its
+    place (``seq``) but loses its body.
+    """
+
+    message_id: str
+    conv_type: str  # "c2c" | "group" | "system"
+    target: str
+    sender: str
+    seq: int
+    client_msg_id: str
+    time: int
+    kind: str
+    body: dict[str, Any] = {}
+    mentions: list[str] = []
+    mention_all: bool = False
+    reply_to: ReplyRef | None = None
+    recalled: bool = False
+    recalled_by: str | None = None
+    recall_time: int | None = None
+    version: int = 0
+
+
+class SendRequest(Base):
+    """What a client sends to post a message (WS ``send`` frame or REST body)."""
+
+    client_msg_id: str
+    body: dict[str, Any]
+    kind: str = MessageKind.TEXT
+    mentions: list[str] = []
+    mention_all: bool = False
+    reply_to: ReplyRef | None = None
+    priority: Priority = Priority.NORMAL
+    online_only: bool = False
+
+
+# -- conversations ---------------------------------------------------------------------------------
+class ConversationState(Base):
+    """One user's own view of one conversation, synced across that user's devices.
+
+    ``unread_count`` and ``mention_seqs`` are computed by the server when the state is sent and
+    hold for messages up to ``unread_at_seq``; a client adds the later messages it receives.
+    """
+
+    conversation_id: str
+    conv_type: str
+    read_seq: int = 0
+    pinned: bool = False
+    pin_time: int = 0
+    remind: RemindType = RemindType.NOTIFY
+    hidden_seq: int = -1  # hidden while last_seq <= hidden_seq; -1 means never hidden
+    cleared_seq: int = 0  # messages up to here were cleared for this user
+    marked_unread: bool = False
+    draft_text: str = ""
+    draft_time: int = 0
+    unread_count: int = 0
+    unread_at_seq: int = 0
+    mention_seqs: list[int] = []  # unread messages that @mention me or @all, up to unread_at_seq
+    version: int = 0
+
+
+class ConversationSummary(Base):
+    """A conversation in the list: my state plus what everyone sees."""
+
+    state: ConversationState
+    last_seq: int = 0
+    last_message: Message | None = None
+    peer_read_seq: int = 0  # C2C: how far the peer has read
+    group_name: str = ""
+    member_count: int = 0
+
+
+class ConversationList(Base):
+    conversations: list[ConversationSummary]
+    version: int  # head version at the time of the snapshot: sync from here
+    total_unread: int = 0  # over visible conversations whose remind type is notify
+
+
+class MessagePage(Base):
+    messages: list[Message]
+    has_more: bool
+
+
+class ReceiptCount(Base):
+    seq: int
+    read_count: int
+    unread_count: int
+
+
+class Receipts(Base):
+    conversation_id: str
+    receipts: list[ReceiptCount]
+
+
+class ReaderList(Base):
+    seq: int
+    read: list[str]
+    unread: list[str]
+
+
+class StateUpdate(Base):
+    """Fields a user may change on a conversation (only those present are applied)."""
+
+    pinned: bool | None = None
+    remind: RemindType | None = None
+    marked_unread: bool | None = None
+
+
+class DraftUpdate(Base):
+    text: str
+    edit_time: int  # when the user last edited it; an older edit never overwrites a newer one
+
+
+class ReadRequest(Base):
+    seq: int | None = None  # None: everything so far
+
+
+# -- groups -------------------------------------------------------------------------------------------
+class GroupInfo(Base):
+    group_id: str
+    name: str
+    type: GroupType = GroupType.WORK
+    owner: str = ""
+    create_time: int = 0
+    member_count: int = 0
+    introduction: str = ""
+    notification: str = ""
+    version: int = 0
+
+
+class GroupMember(Base):
+    user_id: str
+    role: GroupRole = GroupRole.MEMBER
+    join_time: int = 0
+    name_card: str = ""
+
+
+class CreateGroupRequest(Base):
+    name: str
+    group_id: str | None = None
+    type: GroupType = GroupType.WORK
+    members: list[str] = []
+    introduction: str = ""
+    notification: str = ""
+
+
+class AddMembersRequest(Base):
+    user_ids: list[str]
+
+
+class MemberPage(Base):
+    members: list[GroupMember]
+    total: int
+    has_more: bool
+
+
+class GroupList(Base):
+    groups: list[GroupInfo]
+
+
+# -- accounts ------------------------------------------------------------------------------------------
+class Profile(Base):
+    user_id: str
+    nickname: str = ""
+
+
+class RegisterRequest(Base):
+    user_id: str
+    password: str
+    nickname: str = ""
+
+
+class PasswordLoginRequest(Base):
+    user_id: str
+    password: str
+
+
+class UserSigResponse(Base):
+    user_id: str
+    user_sig: str
+    expires_at: int
+
+
+class LoginRequest(Base):
+    user_id: str
+    user_sig: str
+    device_id: str
+    device_name: str = ""
+    platform: str = ""
+
+
+class Limits(Base):
+    """Server-configurable limits, announced at login so clients check before sending."""
+
+    text_bytes: int = 12 * 1024
+    custom_bytes: int = 12 * 1024
+    mentions: int = 30
+    group_name_bytes: int = 30
+    group_introduction_bytes: int = 240
+    group_notification_bytes: int = 300
+    group_max_members: int = 6000
+    history_page: int = 100
+    recall_window_ms: int = 120_000
+    request_bytes: int = 64 * 1024
+    receipts_max_members: int = 1000
+
+
+class LoginResponse(Base):
+    session_token: str
+    user_id: str
+    device_id: str
+    expires_at: int
+    server_time: int
+    sdk_app_id: int
+    limits: Limits
+    kicked_devices: list[str] = []
+
+
+class RefreshRequest(Base):
+    user_sig: str
+
+
+class RefreshResponse(Base):
+    expires_at: int
+
+
+class Health(Base):
+    status: str
+    version: str
+    uptime_ms: int
+    connections: int
+
+
+class ErrorBody(Base):
+    code: int
+    name: str
+    message: str
+    details: dict[str, Any] = {}
+
+
+class Empty(Base):
+    pass
