@@ -25,6 +25,7 @@ error back, so a caller catches ``MessageTooLarge`` whichever side noticed the p
      │                   ├── ConversationNotFound
      │                   └── MessageNotFound
      ├── Conflict ───────┬── AlreadyExists
+     │                   ├── GroupFull
      │                   ├── RecallWindowExpired
      │                   └── NotRecallable
      ├── RateLimited
@@ -53,7 +54,12 @@ class MessengerError(Exception):
         super().__init__(self.message)
 
     def to_wire(self) -> dict[str, Any]:
-        return {"code": self.code, "name": self.name, "message": self.message, "details": self.details}
+        return {
+            "code": self.code,
+            "name": self.name,
+            "message": self.message,
+            "details": self.details,
+        }
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.message!r}, code={self.code})"
@@ -208,6 +214,11 @@ class AlreadyExists(Conflict):
     name = "already_exists"
 
 
+class GroupFull(Conflict):
+    code = 10014
+    name = "group_full"
+
+
 class RecallWindowExpired(Conflict):
     code = 10031
     name = "recall_window_expired"
@@ -271,9 +282,8 @@ def _all_subclasses(cls: type[MessengerError]) -> list[type[MessengerError]]:
     return found
 
 
-ERRORS_BY_NAME: dict[str, type[MessengerError]] = {
-    cls.name: cls for cls in [MessengerError, *_all_subclasses(MessengerError)]
-}
+_ALL_ERRORS: list[type[MessengerError]] = [MessengerError, *_all_subclasses(MessengerError)]
+ERRORS_BY_NAME: dict[str, type[MessengerError]] = {cls.name: cls for cls in _ALL_ERRORS}
 
 
 def error_from_wire(payload: dict[str, Any]) -> MessengerError:

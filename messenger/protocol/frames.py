@@ -196,8 +196,10 @@ def encode(obj: Any) -> bytes:
 
 
 def decode_client_frame(data: bytes | str) -> AnyClientFrame:
-    return _client_decoder.decode(data)
+    frame: AnyClientFrame = _client_decoder.decode(data)
+    return frame
 
 
 def decode_server_frame(data: bytes | str) -> AnyServerFrame:
-    return _server_decoder.decode(data)
+    frame: AnyServerFrame = _server_decoder.decode(data)
+    return frame

@@ -90,7 +90,9 @@ def generate_usersig(
     userbuf_b64 = base64.b64encode(userbuf).decode("ascii") if userbuf is not None else None
     if userbuf_b64 is not None:
         doc["TLS.userbuf"] = userbuf_b64
-    mac = _mac(secret_key, _signed_content(str(user_id), int(sdk_app_id), issued, int(expire), userbuf_b64))
+    mac = _mac(
+        secret_key, _signed_content(str(user_id), int(sdk_app_id), issued, int(expire), userbuf_b64)
+    )
     doc["TLS.sig"] = base64.b64encode(mac).decode("ascii")
     raw = json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     return base64.b64encode(zlib.compress(raw)).decode("ascii").translate(_ESCAPE)

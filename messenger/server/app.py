@@ -1,0 +1,74 @@
+"""The ASGI application factory: routes, WebSocket, OpenAPI, metrics, and the services' lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+
+from messenger.server.config import ServerConfig
+from messenger.server.context import ServerContext
+from messenger.server.http.errors import error_response
+from messenger.server.http.openapi import build_openapi
+from messenger.server.http.routes import build_routes
+from messenger.server.http.ws import websocket_endpoint
+
+log = logging.getLogger(__name__)
+
+EXPIRY_CHECK_SECONDS = 15.0
+
+
+async def _expiry_loop(ctx: ServerContext) -> None:
+    while True:
+        await asyncio.sleep(EXPIRY_CHECK_SECONDS)
+        try:
+            await ctx.auth.expire_sessions()
+        except Exception:
+            log.exception("session expiry check failed")
+
+
+def create_app(config: ServerConfig, ctx: ServerContext | None = None) -> Starlette:
+    ctx = ctx or ServerContext.build(config)
+    openapi = build_openapi()
+
+    async def openapi_json(_: Request) -> Response:
+        return JSONResponse(openapi)
+
+    async def metrics(_: Request) -> Response:
+        return Response(ctx.metrics.render(), media_type="text/plain; version=0.0.4")
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        from messenger.protocol.errors import NotFound
+
+        return error_response(NotFound(f"no route {request.url.path}"))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await ctx.storage.open()
+        expiry = asyncio.get_running_loop().create_task(_expiry_loop(ctx))
+        log.info(
+            "messenger-server ready (SDKAppID %s, data %s)", config.sdk_app_id, config.data_dir
+        )
+        try:
+            yield
+        finally:
+            expiry.cancel()
+            await ctx.hub.shutdown()
+            await ctx.storage.close()
+            log.info("messenger-server stopped")
+
+    routes = [
+        *build_routes(ctx),
+        WebSocketRoute("/v1/ws", websocket_endpoint),
+        Route("/openapi.json", openapi_json),
+        Route("/metrics", metrics),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: not_found})
+    app.state.ctx = ctx
+    return app

@@ -1,0 +1,147 @@
+"""Server configuration: flags, then environment, then ``server.toml`` in the data folder, then
+defaults. The first start writes ``server.toml`` with a fresh SDKAppID and secret key."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from messenger.protocol.models import Limits
+
+CONFIG_FILE = "server.toml"
+DATABASE_FILE = "messenger.sqlite3"
+ENV_PREFIX = "MESSENGER_"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message says why."""
+
+
+@dataclass(slots=True)
+class ServerConfig:
+    data_dir: Path
+    sdk_app_id: int
+    secret_key: str
+    host: str = "127.0.0.1"
+    port: int = 8080
+    limits: Limits = field(default_factory=Limits)
+    device_limit: int = 5
+    device_policy: str = "kick_oldest"  # or "reject_new"
+    user_msg_rate: float = 20.0  # messages per second per sender
+    user_msg_burst: int = 50
+    group_msg_rate: float = 40.0  # messages per second per group (TIM's default)
+    group_msg_burst: int = 80
+    password_usersig_expire: int = 180 * 86400  # seconds
+    sqlite_synchronous: str = "FULL"  # FULL survives power loss; NORMAL only process crashes
+    ws_queue_limit: int = 20_000  # frames waiting for one slow device before it is dropped
+    expiry_notice_ms: int = 5 * 60 * 1000
+    log_level: str = "info"
+    log_format: str = "text"  # or "json"
+    admin_users: tuple[str, ...] = ("administrator",)
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / DATABASE_FILE
+
+    def validate(self) -> None:
+        if not 0 < self.sdk_app_id < 2**32:
+            raise ConfigError("sdk_app_id must be a positive 32-bit number")
+        if len(self.secret_key) < 16:
+            raise ConfigError("secret_key must be at least 16 characters")
+        if self.device_policy not in ("kick_oldest", "reject_new"):
+            raise ConfigError("device_policy must be kick_oldest or reject_new")
+        if self.device_limit < 1:
+            raise ConfigError("device_limit must be at least 1")
+        if self.sqlite_synchronous.upper() not in ("FULL", "NORMAL", "EXTRA"):
+            raise ConfigError("sqlite_synchronous must be FULL, NORMAL or EXTRA")
+
+
+_SCALAR_FIELDS = {
+    f.name: f.type for f in dataclasses.fields(ServerConfig) if f.name not in ("data_dir", "limits")
+}
+
+
+def _coerce(name: str, value: Any) -> Any:
+    kind = str(_SCALAR_FIELDS[name])
+    try:
+        if kind == "int":
+            return int(value)
+        if kind == "float":
+            return float(value)
+        if kind.startswith("tuple"):
+            items = value.split(",") if isinstance(value, str) else list(value)
+            return tuple(str(v).strip() for v in items if str(v).strip())
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name}: {value!r} is not a valid {kind}") from None
+    return str(value)
+
+
+def _render_toml(values: Mapping[str, Any]) -> str:
+    lines = ["# Messenger server configuration (written on first start; edit freely)."]
+    for key, value in values.items():
+        if isinstance(value, str):
+            lines.append(f"{key} = {value!r}".replace("'", '"'))
+        elif isinstance(value, (list, tuple)):
+            lines.append(f"{key} = [{', '.join(repr(v).replace(chr(39), chr(34)) for v in value)}]")
+        else:
+            lines.append(f"{key} = {value}")
+    return "\n".join(lines) + "\n"
+
+
+def load_config(
+    data_dir: Path,
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> ServerConfig:
+    """Build the configuration for ``data_dir``; create the folder and ``server.toml`` if needed."""
+    environ = os.environ if environ is None else environ
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / CONFIG_FILE
+    from_file: dict[str, Any] = {}
+    if path.exists():
+        try:
+            from_file = tomllib.loads(path.read_text("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path.name} is not valid TOML: {exc}") from None
+    values: dict[str, Any] = {}
+    limits_values: dict[str, Any] = dict(from_file.pop("limits", {}) or {})
+    for name in _SCALAR_FIELDS:
+        if name in from_file:
+            values[name] = _coerce(name, from_file[name])
+        env_value = environ.get(ENV_PREFIX + name.upper())
+        if env_value is not None:
+            values[name] = _coerce(name, env_value)
+    for name, value in (overrides or {}).items():
+        if value is None:
+            continue
+        if name == "limits":
+            limits_values.update(value)
+        elif name in _SCALAR_FIELDS:
+            values[name] = _coerce(name, value)
+        else:
+            raise ConfigError(f"unknown setting {name!r}")
+    if "sdk_app_id" not in values or "secret_key" not in values:
+        generated = {
+            "sdk_app_id": 1_400_000_000 + secrets.randbelow(99_999_999),
+            "secret_key": secrets.token_hex(32),
+        }
+        if not path.exists():
+            path.write_text(_render_toml(generated), "utf-8")
+            path.chmod(0o600)
+        for key, value in generated.items():
+            values.setdefault(key, value)
+    try:
+        limits = msgspec.convert(limits_values, Limits)
+    except msgspec.ValidationError as exc:
+        raise ConfigError(f"limits: {exc}") from None
+    config = ServerConfig(data_dir=data_dir, limits=limits, **values)
+    config.validate()
+    return config

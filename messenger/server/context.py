@@ -1,0 +1,79 @@
+"""The server's composition: every service built once per app, from the configuration."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from messenger.server.config import ServerConfig
+from messenger.server.hub import Hub
+from messenger.server.metrics import Metrics
+from messenger.server.services.auth import AuthService
+from messenger.server.services.conversations import ConversationService
+from messenger.server.services.directory import Directory
+from messenger.server.services.fanout import Fanout
+from messenger.server.services.groups import GroupService
+from messenger.server.services.messaging import MessagingService
+from messenger.server.services.ratelimit import RateLimiter
+from messenger.server.services.receipts import ReadReceipts
+from messenger.server.storage.base import Storage
+from messenger.server.storage.sqlite.storage import SqliteStorage
+
+
+@dataclass(slots=True)
+class ServerContext:
+    config: ServerConfig
+    storage: Storage
+    hub: Hub
+    metrics: Metrics
+    auth: AuthService
+    directory: Directory
+    messaging: MessagingService
+    conversations: ConversationService
+    receipts: ReadReceipts
+    groups: GroupService
+    started: float = field(default_factory=time.monotonic)
+
+    @classmethod
+    def build(cls, config: ServerConfig, storage: Storage | None = None) -> ServerContext:
+        metrics = Metrics()
+        if storage is None:
+            storage = SqliteStorage(
+                config.database_path,
+                synchronous=config.sqlite_synchronous.upper(),
+                on_batch=metrics.observe_batch,
+            )
+        hub = Hub()
+        hub.on_count_changed = metrics.connections.set
+        directory = Directory(storage)
+        fanout = Fanout(hub)
+        limits = config.limits
+        receipts = ReadReceipts(storage=storage, directory=directory, fanout=fanout, limits=limits)
+        limiter = RateLimiter(
+            user_rate=config.user_msg_rate,
+            user_burst=config.user_msg_burst,
+            group_rate=config.group_msg_rate,
+            group_burst=config.group_msg_burst,
+        )
+        return cls(
+            config=config,
+            storage=storage,
+            hub=hub,
+            metrics=metrics,
+            auth=AuthService(config, storage, hub),
+            directory=directory,
+            messaging=MessagingService(
+                storage=storage,
+                directory=directory,
+                fanout=fanout,
+                limiter=limiter,
+                limits=limits,
+                receipts=receipts,
+                on_sent=metrics.message_stored,
+            ),
+            conversations=ConversationService(
+                storage=storage, directory=directory, fanout=fanout, receipts=receipts
+            ),
+            receipts=receipts,
+            groups=GroupService(storage=storage, directory=directory, fanout=fanout, limits=limits),
+        )

@@ -1,0 +1,219 @@
+"""One handler per REST endpoint of ``protocol.api``: unpack the request, call a service."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from messenger import __version__
+from messenger.protocol import api
+from messenger.protocol import models as m
+from messenger.protocol.errors import InvalidParameter
+from messenger.protocol.frames import SyncPage
+from messenger.server.context import ServerContext
+from messenger.server.services.auth import Session
+
+SYNC_PAGE_MAX = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """Everything a handler gets: the app's services, the caller, and the decoded request."""
+
+    ctx: ServerContext
+    session: Session | None
+    path: dict[str, str]
+    body: Any
+    query: Any
+    started: float
+
+    @property
+    def user_id(self) -> str:
+        assert self.session is not None
+        return self.session.user_id
+
+
+Handler = Callable[[Call], Awaitable[Any]]
+HANDLERS: dict[str, Handler] = {}
+
+
+def handles(name: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        assert name in api.BY_NAME, name
+        HANDLERS[name] = fn
+        return fn
+
+    return register
+
+
+def _int(value: str, name: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise InvalidParameter(f"{name} must be a number", field=name) from None
+
+
+@handles("health")
+async def health(c: Call) -> m.Health:
+    return m.Health(
+        status="ok",
+        version=__version__,
+        uptime_ms=int((time.monotonic() - c.ctx.started) * 1000),
+        connections=c.ctx.hub.connection_count,
+    )
+
+
+# -- accounts ----------------------------------------------------------------------------------------
+@handles("register")
+async def register(c: Call) -> m.Profile:
+    return await c.ctx.auth.register(c.body)
+
+
+@handles("password_login")
+async def password_login(c: Call) -> m.UserSigResponse:
+    return await c.ctx.auth.password_usersig(c.body)
+
+
+@handles("login")
+async def login(c: Call) -> m.LoginResponse:
+    return await c.ctx.auth.login(c.body)
+
+
+@handles("refresh")
+async def refresh(c: Call) -> m.RefreshResponse:
+    assert c.session is not None
+    return await c.ctx.auth.refresh(c.session, c.body.user_sig)
+
+
+@handles("logout")
+async def logout(c: Call) -> m.Empty:
+    assert c.session is not None
+    await c.ctx.auth.logout(c.session)
+    return m.Empty()
+
+
+@handles("me")
+async def me(c: Call) -> m.Profile:
+    return await c.ctx.auth.profile(c.user_id)
+
+
+@handles("get_user")
+async def get_user(c: Call) -> m.Profile:
+    return await c.ctx.auth.profile(c.path["user_id"])
+
+
+# -- conversations -------------------------------------------------------------------------------------
+@handles("conversations")
+async def conversations(c: Call) -> m.ConversationList:
+    return await c.ctx.conversations.list(c.user_id)
+
+
+@handles("conversation")
+async def conversation(c: Call) -> m.ConversationSummary:
+    return await c.ctx.conversations.get(c.user_id, c.path["conversation_id"])
+
+
+@handles("read")
+async def read(c: Call) -> m.ConversationState:
+    return await c.ctx.conversations.read(c.user_id, c.path["conversation_id"], c.body.seq)
+
+
+@handles("update_state")
+async def update_state(c: Call) -> m.ConversationState:
+    return await c.ctx.conversations.update_state(c.user_id, c.path["conversation_id"], c.body)
+
+
+@handles("hide")
+async def hide(c: Call) -> m.ConversationState:
+    return await c.ctx.conversations.hide(c.user_id, c.path["conversation_id"])
+
+
+@handles("clear")
+async def clear(c: Call) -> m.ConversationState:
+    return await c.ctx.conversations.clear(c.user_id, c.path["conversation_id"])
+
+
+@handles("set_draft")
+async def set_draft(c: Call) -> m.ConversationState:
+    return await c.ctx.conversations.set_draft(c.user_id, c.path["conversation_id"], c.body)
+
+
+# -- messages ----------------------------------------------------------------------------------------------
+@handles("history")
+async def history(c: Call) -> m.MessagePage:
+    q: api.HistoryQuery = c.query
+    return await c.ctx.messaging.history(
+        c.user_id,
+        c.path["conversation_id"],
+        before_seq=q.before_seq,
+        after_seq=q.after_seq,
+        limit=q.limit,
+    )
+
+
+@handles("send")
+async def send(c: Call) -> m.Message:
+    return await c.ctx.messaging.send(c.user_id, c.path["conversation_id"], c.body)
+
+
+@handles("recall")
+async def recall(c: Call) -> m.Message:
+    return await c.ctx.messaging.recall(c.user_id, c.path["conversation_id"], c.path["message_id"])
+
+
+@handles("receipts")
+async def receipts(c: Call) -> m.Receipts:
+    q: api.ReceiptsQuery = c.query
+    seqs = [_int(s, "seqs") for s in q.seqs.split(",") if s.strip()]
+    return await c.ctx.receipts.receipts(c.user_id, c.path["conversation_id"], seqs)
+
+
+@handles("readers")
+async def readers(c: Call) -> m.ReaderList:
+    return await c.ctx.receipts.readers(
+        c.user_id, c.path["conversation_id"], _int(c.path["seq"], "seq")
+    )
+
+
+@handles("typing")
+async def typing(c: Call) -> m.Empty:
+    await c.ctx.messaging.typing(c.user_id, c.path["conversation_id"], c.body.typing)
+    return m.Empty()
+
+
+@handles("sync")
+async def sync(c: Call) -> SyncPage:
+    q: api.SyncQuery = c.query
+    if q.since < 0 or not 1 <= q.limit <= SYNC_PAGE_MAX:
+        raise InvalidParameter(f"since ≥ 0 and limit 1–{SYNC_PAGE_MAX}", field="limit")
+    page = await c.ctx.storage.feed(c.user_id, q.since, q.limit)
+    return SyncPage(changes=page.changes, next_version=page.next_version, has_more=page.has_more)
+
+
+# -- groups --------------------------------------------------------------------------------------------------
+@handles("create_group")
+async def create_group(c: Call) -> m.GroupInfo:
+    return await c.ctx.groups.create(c.user_id, c.body)
+
+
+@handles("my_groups")
+async def my_groups(c: Call) -> m.GroupList:
+    return m.GroupList(groups=await c.ctx.groups.mine(c.user_id))
+
+
+@handles("get_group")
+async def get_group(c: Call) -> m.GroupInfo:
+    return await c.ctx.groups.get(c.user_id, c.path["group_id"])
+
+
+@handles("add_members")
+async def add_members(c: Call) -> m.GroupInfo:
+    return await c.ctx.groups.add_members(c.user_id, c.path["group_id"], c.body.user_ids)
+
+
+@handles("list_members")
+async def list_members(c: Call) -> m.MemberPage:
+    q: api.MembersQuery = c.query
+    return await c.ctx.groups.members(c.user_id, c.path["group_id"], q.offset, q.limit)

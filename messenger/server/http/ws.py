@@ -1,0 +1,230 @@
+"""The device WebSocket: hello, catch-up from the database, then live changes and requests.
+
+Frames from one device are taken in order: a ``send`` is validated and queued to the writer before
+the next frame is read, so a device's messages keep their order; its answer (``ack`` or
+``error``) comes back when the message is durable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable
+from typing import Any
+
+import msgspec
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from messenger.protocol import frames
+from messenger.protocol.errors import InvalidParameter, MessengerError, ServerError
+from messenger.protocol.models import ErrorBody
+from messenger.server.context import ServerContext
+from messenger.server.hub import Connection
+from messenger.server.services.auth import Session
+
+log = logging.getLogger(__name__)
+
+HELLO_TIMEOUT = 10.0
+CATCHUP_PAGE = 500
+
+
+def _text(frame: frames.ServerFrame) -> str:
+    return frames.encode(frame).decode("utf-8")
+
+
+def _error_frame(exc: BaseException, request_id: int | None) -> str:
+    if not isinstance(exc, MessengerError):
+        log.exception("unexpected error on a WebSocket request", exc_info=exc)
+        exc = ServerError("internal server error")
+    wire = exc.to_wire()
+    return _text(frames.ErrorFrame(id=request_id, error=ErrorBody(**wire)))
+
+
+class DeviceSocket:
+    """One accepted WebSocket, from hello to close."""
+
+    def __init__(self, ctx: ServerContext, ws: WebSocket) -> None:
+        self.ctx = ctx
+        self.ws = ws
+        self.conn: Connection | None = None
+        self.session: Session | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    async def _send(self, text: str) -> None:
+        await self.ws.send({"type": "websocket.send", "text": text})
+
+    async def _close(self, code: int, reason: str) -> None:
+        await self.ws.close(code, reason)
+
+    async def _receive(self) -> str | bytes | None:
+        message = await self.ws.receive()
+        if message["type"] == "websocket.disconnect":
+            return None
+        text = message.get("text")
+        return text if text is not None else message.get("bytes") or b""
+
+    # -- lifecycle -------------------------------------------------------------------------------------
+    async def run(self) -> None:
+        await self.ws.accept()
+        try:
+            hello = await self._hello()
+            if hello is None:
+                return
+            await self._catch_up(hello.since)
+            await self._serve()
+        except WebSocketDisconnect:
+            pass
+        finally:
+            await self._cleanup()
+
+    async def _hello(self) -> frames.Hello | None:
+        try:
+            raw = await asyncio.wait_for(self._receive(), HELLO_TIMEOUT)
+        except TimeoutError:
+            await self._reject(InvalidParameter("no hello received"), frames.CLOSE_PROTOCOL_ERROR)
+            return None
+        if raw is None:
+            return None
+        try:
+            hello = frames.decode_client_frame(raw)
+        except msgspec.MsgspecError:
+            hello = None
+        if not isinstance(hello, frames.Hello):
+            await self._reject(
+                InvalidParameter("the first frame must be hello"), frames.CLOSE_PROTOCOL_ERROR
+            )
+            return None
+        try:
+            self.session = await self.ctx.auth.authenticate(hello.token)
+        except MessengerError as exc:
+            await self._reject(exc, frames.CLOSE_AUTH_FAILED)
+            return None
+        s = self.session
+        self.conn = Connection(
+            user_id=s.user_id,
+            device_id=s.device_id,
+            token_hash=s.token_hash,
+            expires_at=s.expires_at,
+            send_text=self._send,
+            close=self._close,
+            queue_limit=self.ctx.config.ws_queue_limit,
+        )
+        self.ctx.hub.register(self.conn)
+        head = self.ctx.storage.head
+        await self._send(
+            _text(
+                frames.Welcome(
+                    user_id=s.user_id,
+                    device_id=s.device_id,
+                    head=head,
+                    server_time=_now_ms(),
+                    expires_at=s.expires_at,
+                )
+            )
+        )
+        return hello
+
+    async def _reject(self, exc: BaseException, code: int) -> None:
+        try:
+            await self._send(_error_frame(exc, None))
+            await self._close(code, type(exc).__name__)
+        except Exception:
+            pass
+
+    async def _catch_up(self, since: int | None) -> None:
+        conn, session = self.conn, self.session
+        assert conn is not None and session is not None
+        if since is None:
+            conn.go_live(0)
+            await self._send(_text(frames.Synced(version=self.ctx.storage.head)))
+            return
+        version = max(0, since)
+        while not conn.closed:
+            page = await self.ctx.storage.feed(session.user_id, version, CATCHUP_PAGE)
+            if page.changes:
+                await self._send(_text(frames.Changes(changes=page.changes, catchup=True)))
+            version = page.next_version
+            if not page.has_more:
+                break
+        conn.go_live(version)
+        await self._send(_text(frames.Synced(version=version)))
+
+    async def _serve(self) -> None:
+        counter = self.ctx.metrics.ws_frames
+        while True:
+            raw = await self._receive()
+            if raw is None:
+                return
+            try:
+                frame = frames.decode_client_frame(raw)
+            except msgspec.MsgspecError as exc:
+                counter.labels("invalid").inc()
+                self._reply(_error_frame(InvalidParameter(f"bad frame: {exc}"), None))
+                continue
+            counter.labels(type(frame).__name__.lower()).inc()
+            await self._dispatch(frame)
+
+    async def _dispatch(self, frame: frames.AnyClientFrame) -> None:
+        assert self.session is not None and self.conn is not None
+        user_id = self.session.user_id
+        if isinstance(frame, frames.Send):
+            try:
+                pending = await self.ctx.messaging.submit(
+                    user_id, frame.conversation_id, frame.msg, origin=self.conn
+                )
+            except Exception as exc:
+                self._reply(_error_frame(exc, frame.id))
+                return
+            self._answer_later(
+                pending, frame.id, lambda message: frames.Ack(id=frame.id, message=message)
+            )
+        elif isinstance(frame, frames.Read):
+            pending_read = self.ctx.conversations.read(
+                user_id, frame.conversation_id, frame.seq, origin=self.conn
+            )
+            self._answer_later(
+                pending_read, frame.id, lambda state: frames.Ack(id=frame.id, state=state)
+            )
+        elif isinstance(frame, frames.TypingOut):
+            try:
+                await self.ctx.messaging.typing(user_id, frame.conversation_id, frame.typing)
+            except MessengerError:
+                pass  # typing is best effort
+        elif isinstance(frame, frames.Ping):
+            self._reply(_text(frames.Pong(id=frame.id, server_time=_now_ms())))
+        else:
+            self._reply(_error_frame(InvalidParameter("hello was already received"), None))
+
+    def _reply(self, text: str) -> None:
+        assert self.conn is not None
+        self.conn.push(0, text)
+
+    def _answer_later(self, pending: Awaitable[Any], request_id: int, make: Any) -> None:
+        async def answer() -> None:
+            try:
+                result = await pending
+            except Exception as exc:
+                self._reply(_error_frame(exc, request_id))
+                return
+            self._reply(_text(make(result)))
+
+        task = asyncio.get_running_loop().create_task(answer())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _cleanup(self) -> None:
+        if self.conn is not None:
+            self.ctx.hub.unregister(self.conn)
+            await self.conn.stop()
+        for task in list(self._tasks):
+            task.cancel()
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+async def websocket_endpoint(ws: WebSocket) -> None:
+    ctx: ServerContext = ws.app.state.ctx
+    await DeviceSocket(ctx, ws).run()

@@ -1,0 +1,203 @@
+"""The connection hub: which devices are online, and delivery of frames to them.
+
+Each device's socket has an outgoing queue drained by its own task, so one slow reader never
+holds up the others. Changes carry their version: while a device catches up from the database,
+live changes wait in its queue, and those the catch-up already covered are skipped. A queue that
+grows past its limit closes the socket (the device reconnects and resyncs; nothing is lost).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+
+from messenger.protocol import frames
+
+log = logging.getLogger(__name__)
+
+SendText = Callable[[str], Awaitable[None]]
+Close = Callable[[int, str], Awaitable[None]]
+
+
+@dataclass(slots=True)
+class _Item:
+    version: int  # 0 for frames outside the change feed (acks, typing, receipts…)
+    text: str
+
+
+class Connection:
+    """One device's live socket, seen from the hub."""
+
+    def __init__(
+        self,
+        *,
+        user_id: str,
+        device_id: str,
+        token_hash: str,
+        expires_at: int,
+        send_text: SendText,
+        close: Close,
+        queue_limit: int,
+    ) -> None:
+        self.user_id = user_id
+        self.device_id = device_id
+        self.token_hash = token_hash
+        self.expires_at = expires_at
+        self.expiry_notified = False
+        self._send_text = send_text
+        self._close = close
+        self._queue_limit = queue_limit
+        self._queue: deque[_Item] = deque()
+        self._wake = asyncio.Event()
+        self._live = False
+        self.sent_version = 0
+        self.closed = False
+        self.close_code: int | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    # -- producers (event loop, synchronous) ----------------------------------------------------------
+    def push(self, version: int, text: str) -> None:
+        if self.closed:
+            return
+        if len(self._queue) >= self._queue_limit:
+            log.warning("dropping slow device %s/%s", self.user_id, self.device_id)
+            self.close_soon(frames.CLOSE_TOO_SLOW, "too slow")
+            return
+        self._queue.append(_Item(version, text))
+        if self._live:
+            self._wake.set()
+
+    def close_soon(self, code: int, reason: str, final_text: str | None = None) -> None:
+        """Send ``final_text`` (if any) after what is queued, then close."""
+        if self.closed:
+            return
+        self.closed = True
+        self.close_code = code
+        asyncio.get_running_loop().create_task(self._finish(code, reason, final_text))
+
+    async def _finish(self, code: int, reason: str, final_text: str | None) -> None:
+        try:
+            if final_text is not None:
+                await self._send_text(final_text)
+        except Exception:
+            pass
+        self._wake.set()
+        try:
+            await self._close(code, reason)
+        except Exception:
+            pass
+
+    # -- the sender task --------------------------------------------------------------------------------
+    async def send_now(self, text: str) -> None:
+        """Send directly, ahead of the queue (catch-up pages, acks on the request path)."""
+        await self._send_text(text)
+
+    def go_live(self, caught_up_to: int) -> None:
+        """Catch-up is done up to ``caught_up_to``: start draining the queue."""
+        self.sent_version = max(self.sent_version, caught_up_to)
+        self._live = True
+        self._task = asyncio.get_running_loop().create_task(self._drain())
+        self._wake.set()
+
+    async def _drain(self) -> None:
+        queue = self._queue
+        try:
+            while not self.closed:
+                await self._wake.wait()
+                self._wake.clear()
+                while queue and not self.closed:
+                    item = queue.popleft()
+                    if item.version:
+                        if item.version <= self.sent_version:
+                            continue  # already covered by the catch-up
+                        self.sent_version = item.version
+                    await self._send_text(item.text)
+        except Exception as exc:
+            log.debug("sender for %s/%s stopped: %r", self.user_id, self.device_id, exc)
+            self.closed = True
+
+    async def stop(self) -> None:
+        self.closed = True
+        self._wake.set()
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except (asyncio.CancelledError, Exception):
+                pass
+
+
+class Hub:
+    def __init__(self) -> None:
+        self._by_user: dict[str, dict[int, Connection]] = {}
+        self.on_count_changed: Callable[[int], None] | None = None
+        self._count = 0
+
+    @property
+    def connection_count(self) -> int:
+        return self._count
+
+    def register(self, conn: Connection) -> None:
+        self._by_user.setdefault(conn.user_id, {})[id(conn)] = conn
+        self._count += 1
+        if self.on_count_changed:
+            self.on_count_changed(self._count)
+
+    def unregister(self, conn: Connection) -> None:
+        devices = self._by_user.get(conn.user_id)
+        if devices is not None and devices.pop(id(conn), None) is not None:
+            self._count -= 1
+            if not devices:
+                del self._by_user[conn.user_id]
+            if self.on_count_changed:
+                self.on_count_changed(self._count)
+
+    def connections_of(self, user_id: str) -> list[Connection]:
+        return list(self._by_user.get(user_id, {}).values())
+
+    def is_online(self, user_id: str) -> bool:
+        return user_id in self._by_user
+
+    def all_connections(self) -> list[Connection]:
+        return [c for devices in self._by_user.values() for c in devices.values()]
+
+    def push(
+        self,
+        user_ids: Iterable[str],
+        text: str,
+        *,
+        version: int = 0,
+        exclude: Connection | None = None,
+    ) -> int:
+        """Queue one encoded frame for every device of ``user_ids``; returns how many got it."""
+        delivered = 0
+        by_user = self._by_user
+        for user_id in user_ids:
+            devices = by_user.get(user_id)
+            if not devices:
+                continue
+            for conn in devices.values():
+                if conn is not exclude:
+                    conn.push(version, text)
+                    delivered += 1
+        return delivered
+
+    def kick(self, token_hash: str, user_id: str, reason: str, message: str = "") -> None:
+        for conn in self.connections_of(user_id):
+            if conn.token_hash == token_hash:
+                text = frames.encode(frames.Kicked(reason=reason, message=message)).decode()
+                conn.close_soon(frames.CLOSE_KICKED, reason, final_text=text)
+
+    def close_session_quietly(self, token_hash: str, user_id: str) -> None:
+        """End the socket of a session replaced by the same device signing in again."""
+        for conn in self.connections_of(user_id):
+            if conn.token_hash == token_hash:
+                conn.close_soon(1000, "replaced")
+
+    async def shutdown(self) -> None:
+        for conn in self.all_connections():
+            conn.close_soon(frames.CLOSE_SERVER_SHUTDOWN, "server shutting down")
+        await asyncio.sleep(0)

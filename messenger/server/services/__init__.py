@@ -1,0 +1,1 @@
+"""Business rules: authentication, authorisation, validation; storage and hub behind them."""

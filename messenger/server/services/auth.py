@@ -1,0 +1,285 @@
+"""Accounts and device sessions: UserSig checks, password accounts, the device policy, kicks."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from messenger.protocol import usersig
+from messenger.protocol.errors import (
+    AccountBanned,
+    BadCredentials,
+    InvalidParameter,
+    RateLimited,
+    SessionInvalid,
+    SessionRevoked,
+    UserNotFound,
+    UserSigExpired,
+)
+from messenger.protocol.ids import check_user_id
+from messenger.protocol.models import (
+    KickReason,
+    LoginRequest,
+    LoginResponse,
+    PasswordLoginRequest,
+    Profile,
+    RefreshResponse,
+    RegisterRequest,
+    UserSigResponse,
+)
+from messenger.server.config import ServerConfig
+from messenger.server.hub import Hub
+from messenger.server.services import passwords
+from messenger.server.services.ratelimit import TokenBucket
+from messenger.server.storage.base import Storage
+from messenger.server.storage.records import NewSession, SessionRecord
+
+log = logging.getLogger(__name__)
+
+_MAX_DEVICE_ID = 64
+_REVOKED_MEMORY = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """An authenticated device."""
+
+    token_hash: str
+    user_id: str
+    device_id: str
+    expires_at: int
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class AuthService:
+    def __init__(
+        self,
+        config: ServerConfig,
+        storage: Storage,
+        hub: Hub,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._config = config
+        self._storage = storage
+        self._hub = hub
+        self._clock = clock
+        self._sessions: dict[str, Session] = {}
+        self._revoked: dict[str, str] = {}
+        self._password_failures: dict[str, TokenBucket] = {}
+
+    # -- UserSig -------------------------------------------------------------------------------------
+    def issue_usersig(self, user_id: str, expire: int | None = None) -> str:
+        check_user_id(user_id)
+        return usersig.generate_usersig(
+            self._config.sdk_app_id,
+            self._config.secret_key,
+            user_id,
+            expire if expire is not None else self._config.password_usersig_expire,
+        )
+
+    def verify_usersig(self, user_id: str, sig: str) -> usersig.UserSigInfo:
+        return usersig.verify_usersig(
+            sig,
+            sdk_app_id=self._config.sdk_app_id,
+            secret_key=self._config.secret_key,
+            user_id=user_id,
+            now=self._clock(),
+        )
+
+    # -- password accounts -----------------------------------------------------------------------------
+    async def register(self, req: RegisterRequest) -> Profile:
+        check_user_id(req.user_id)
+        if not passwords.MIN_LENGTH <= len(req.password) <= passwords.MAX_LENGTH:
+            raise InvalidParameter(
+                f"a password has {passwords.MIN_LENGTH}–{passwords.MAX_LENGTH} characters",
+                field="password",
+            )
+        if len(req.nickname.encode("utf-8")) > 64:
+            raise InvalidParameter("nickname is longer than 64 bytes", field="nickname")
+        hashed = await asyncio.to_thread(passwords.hash_password, req.password)
+        user, _ = await self._storage.create_user(req.user_id, req.nickname, hashed)
+        return Profile(user_id=user.user_id, nickname=user.nickname)
+
+    async def password_usersig(self, req: PasswordLoginRequest) -> UserSigResponse:
+        check_user_id(req.user_id)
+        self._check_password_rate(req.user_id)
+        user = await self._storage.get_user(req.user_id)
+        ok = False
+        if user is not None and user.password_hash and len(req.password) <= passwords.MAX_LENGTH:
+            ok = await asyncio.to_thread(
+                passwords.verify_password, req.password, user.password_hash
+            )
+        if not ok or user is None:
+            self._note_password_failure(req.user_id)
+            raise BadCredentials("wrong user ID or password")
+        if user.banned:
+            raise AccountBanned("this account is banned")
+        expire = self._config.password_usersig_expire
+        sig = self.issue_usersig(req.user_id, expire)
+        return UserSigResponse(
+            user_id=req.user_id, user_sig=sig, expires_at=int(self._clock() + expire) * 1000
+        )
+
+    def _check_password_rate(self, user_id: str) -> None:
+        bucket = self._password_failures.get(user_id)
+        if bucket is not None:
+            now = time.monotonic()
+            bucket.tokens = min(bucket.capacity, bucket.tokens + (now - bucket.stamp) * bucket.rate)
+            bucket.stamp = now
+            if bucket.tokens < 1:
+                wait = int((1 - bucket.tokens) / bucket.rate * 1000)
+                raise RateLimited("too many failed sign-ins; wait a moment", retry_after_ms=wait)
+
+    def _note_password_failure(self, user_id: str) -> None:
+        now = time.monotonic()
+        bucket = self._password_failures.setdefault(user_id, TokenBucket(5 / 60, 10, now))
+        bucket.take(now)
+
+    # -- sessions ----------------------------------------------------------------------------------------
+    async def login(self, req: LoginRequest) -> LoginResponse:
+        check_user_id(req.user_id)
+        if not req.device_id or len(req.device_id) > _MAX_DEVICE_ID:
+            raise InvalidParameter("device_id must be 1–64 characters", field="device_id")
+        info = self.verify_usersig(req.user_id, req.user_sig)
+        user, _ = await self._storage.create_user(req.user_id, req.user_id, None, exist_ok=True)
+        if user.banned:
+            raise AccountBanned("this account is banned")
+        token = secrets.token_urlsafe(32)
+        record = SessionRecord(
+            token_hash=hash_token(token),
+            user_id=req.user_id,
+            device_id=req.device_id,
+            device_name=req.device_name[:128],
+            platform=req.platform[:64],
+            created=_now_ms(),
+            expires_at=info.expires_at_ms,
+        )
+        outcome = await self._storage.open_session(
+            record,
+            device_limit=self._config.device_limit,
+            policy=self._config.device_policy,
+            on_commit=self._session_opened,
+        )
+        return LoginResponse(
+            session_token=token,
+            user_id=req.user_id,
+            device_id=req.device_id,
+            expires_at=record.expires_at,
+            server_time=_now_ms(),
+            sdk_app_id=self._config.sdk_app_id,
+            limits=self._config.limits,
+            kicked_devices=[s.device_id for s in outcome.kicked],
+        )
+
+    def _session_opened(self, outcome: NewSession) -> None:
+        s = outcome.session
+        self._sessions[s.token_hash] = Session(s.token_hash, s.user_id, s.device_id, s.expires_at)
+        for old in outcome.replaced:
+            self._forget(old.token_hash, "replaced")
+            self._hub.close_session_quietly(old.token_hash, old.user_id)
+        for old in outcome.kicked:
+            self._forget(old.token_hash, KickReason.OTHER_DEVICE)
+            self._hub.kick(
+                old.token_hash,
+                old.user_id,
+                KickReason.OTHER_DEVICE,
+                "this account signed in on another device",
+            )
+
+    def _forget(self, token_hash: str, reason: str) -> None:
+        self._sessions.pop(token_hash, None)
+        if len(self._revoked) >= _REVOKED_MEMORY:
+            self._revoked.clear()
+        self._revoked[token_hash] = reason
+
+    async def authenticate(self, token: str | None) -> Session:
+        if not token or len(token) > 256:
+            raise SessionInvalid("sign in first")
+        token_hash = hash_token(token)
+        session = self._sessions.get(token_hash)
+        if session is None:
+            reason = self._revoked.get(token_hash)
+            if reason is not None:
+                raise SessionRevoked(f"this session has ended ({reason})", reason=reason)
+            record = await self._storage.get_session(token_hash)
+            if record is None:
+                raise SessionInvalid("unknown session; sign in again")
+            if record.revoked_reason is not None:
+                self._revoked[token_hash] = record.revoked_reason
+                raise SessionRevoked(
+                    f"this session has ended ({record.revoked_reason})",
+                    reason=record.revoked_reason,
+                )
+            session = Session(token_hash, record.user_id, record.device_id, record.expires_at)
+            self._sessions[token_hash] = session
+        if self._clock() * 1000 >= session.expires_at:
+            raise UserSigExpired("the UserSig of this session has expired; sign in again")
+        return session
+
+    async def refresh(self, session: Session, sig: str) -> RefreshResponse:
+        info = self.verify_usersig(session.user_id, sig)
+        expires_at = max(info.expires_at_ms, session.expires_at)
+        await self._storage.extend_session(session.token_hash, expires_at)
+        renewed = Session(session.token_hash, session.user_id, session.device_id, expires_at)
+        self._sessions[session.token_hash] = renewed
+        for conn in self._hub.connections_of(session.user_id):
+            if conn.token_hash == session.token_hash:
+                conn.expires_at = expires_at
+                conn.expiry_notified = False
+        return RefreshResponse(expires_at=expires_at)
+
+    async def logout(self, session: Session) -> None:
+        await self._storage.revoke_session(
+            session.token_hash, KickReason.LOGGED_OUT, on_commit=lambda _: None
+        )
+        self._forget(session.token_hash, KickReason.LOGGED_OUT)
+        self._hub.close_session_quietly(session.token_hash, session.user_id)
+
+    async def set_banned(self, user_id: str, banned: bool) -> None:
+        def kick_all(ended: list[SessionRecord]) -> None:
+            for s in ended:
+                self._forget(s.token_hash, KickReason.BANNED)
+                self._hub.kick(
+                    s.token_hash, s.user_id, KickReason.BANNED, "this account was banned"
+                )
+
+        await self._storage.set_banned(user_id, banned, on_commit=kick_all)
+
+    async def expire_sessions(self) -> None:
+        """Warn devices whose UserSig ends soon; kick those whose UserSig has ended."""
+        now = int(self._clock() * 1000)
+        notice = self._config.expiry_notice_ms
+        from messenger.protocol import frames
+
+        for conn in self._hub.all_connections():
+            if now >= conn.expires_at:
+                self._forget(conn.token_hash, KickReason.USERSIG_EXPIRED)
+                await self._storage.revoke_session(conn.token_hash, KickReason.USERSIG_EXPIRED)
+                self._hub.kick(
+                    conn.token_hash,
+                    conn.user_id,
+                    KickReason.USERSIG_EXPIRED,
+                    "your UserSig has expired; sign in again",
+                )
+            elif now >= conn.expires_at - notice and not conn.expiry_notified:
+                conn.expiry_notified = True
+                text = frames.encode(frames.Expiring(expires_at=conn.expires_at)).decode()
+                conn.push(0, text)
+
+    async def profile(self, user_id: str) -> Profile:
+        user = await self._storage.get_user(user_id)
+        if user is None:
+            raise UserNotFound(f"no user {user_id!r}", user_id=user_id)
+        return Profile(user_id=user.user_id, nickname=user.nickname)

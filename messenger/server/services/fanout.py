@@ -1,0 +1,71 @@
+"""Turning committed writes into pushes: who must hear of it, in which frame.
+
+Everything here is synchronous and runs in on-commit callbacks, in commit order. A frame shared
+by many recipients (a group message) is encoded once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from messenger.protocol import frames
+from messenger.protocol.models import ConversationState, GroupInfo, Message, Receipts, RemindType
+from messenger.server.hub import Connection, Hub
+from messenger.server.storage.records import ConversationMembers, PeerRead
+
+
+def _text(frame: frames.ServerFrame) -> str:
+    return frames.encode(frame).decode("utf-8")
+
+
+class Fanout:
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+
+    @staticmethod
+    def audience(members: ConversationMembers) -> list[str]:
+        """Members who receive the conversation's messages (not those who blocked it)."""
+        return [u for u, m in members.members.items() if m.remind is not RemindType.BLOCK]
+
+    def message(
+        self, message: Message, recipients: Iterable[str], exclude: Connection | None = None
+    ) -> int:
+        text = _text(
+            frames.Changes(changes=[frames.MessageChange(v=message.version, message=message)])
+        )
+        return self.hub.push(recipients, text, version=message.version, exclude=exclude)
+
+    def state(
+        self, user_id: str, state: ConversationState, exclude: Connection | None = None
+    ) -> None:
+        text = _text(frames.Changes(changes=[frames.StateChange(v=state.version, state=state)]))
+        self.hub.push((user_id,), text, version=state.version, exclude=exclude)
+
+    def peer_read(self, read: PeerRead) -> None:
+        change = frames.PeerReadChange(
+            v=read.version, conversation_id=read.conversation_id, read_seq=read.read_seq
+        )
+        self.hub.push((read.peer,), _text(frames.Changes(changes=[change])), version=read.version)
+
+    def group(self, group: GroupInfo, recipients: Iterable[str]) -> None:
+        text = _text(frames.Changes(changes=[frames.GroupChange(v=group.version, group=group)]))
+        self.hub.push(recipients, text, version=group.version)
+
+    def online(
+        self, message: Message, recipients: Iterable[str], exclude: Connection | None
+    ) -> int:
+        return self.hub.push(
+            recipients, _text(frames.OnlineMessage(message=message)), exclude=exclude
+        )
+
+    def typing(
+        self, recipients: Iterable[str], conversation_id: str, user_id: str, typing: bool
+    ) -> None:
+        """``conversation_id`` as the recipients see it (the same for all of them)."""
+        text = _text(
+            frames.TypingIn(conversation_id=conversation_id, user_id=user_id, typing=typing)
+        )
+        self.hub.push(recipients, text)
+
+    def receipts(self, user_id: str, receipts: Receipts) -> None:
+        self.hub.push((user_id,), _text(frames.ReceiptsFrame(receipts=receipts)))

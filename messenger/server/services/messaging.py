@@ -1,0 +1,238 @@
+"""Sending, recalling, paging and typing: the message rules, enforced whatever the caller."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+
+from messenger.protocol.errors import (
+    ConversationNotFound,
+    InvalidParameter,
+    PermissionDenied,
+)
+from messenger.protocol.ids import ConversationType, check_user_id
+from messenger.protocol.models import (
+    Limits,
+    Message,
+    MessagePage,
+    SendRequest,
+)
+from messenger.protocol.validation import validate_send
+from messenger.server.hub import Connection
+from messenger.server.services.directory import ConvRef, Directory
+from messenger.server.services.fanout import Fanout
+from messenger.server.services.ratelimit import RateLimiter
+from messenger.server.services.receipts import MANAGERS, ReadReceipts
+from messenger.server.storage.base import Storage
+from messenger.server.storage.records import NewMessage, StoredMessage
+
+log = logging.getLogger(__name__)
+
+TYPING_MAX_MEMBERS = 200
+
+
+def new_message_id() -> str:
+    """Time-ordered and unguessable: 11 hex digits of milliseconds and 12 random ones."""
+    return f"{int(time.time() * 1000):011x}{secrets.token_hex(6)}"
+
+
+class MessagingService:
+    def __init__(
+        self,
+        *,
+        storage: Storage,
+        directory: Directory,
+        fanout: Fanout,
+        limiter: RateLimiter,
+        limits: Limits,
+        receipts: ReadReceipts,
+        on_sent: Callable[[StoredMessage], None] | None = None,
+    ) -> None:
+        self._receipts = receipts
+        self._storage = storage
+        self._directory = directory
+        self._fanout = fanout
+        self._limiter = limiter
+        self._limits = limits
+        self._on_sent = on_sent
+
+    # -- send --------------------------------------------------------------------------------------
+    async def send(
+        self,
+        sender: str,
+        conversation_id: str,
+        req: SendRequest,
+        origin: Connection | None = None,
+    ) -> Message:
+        return await (await self.submit(sender, conversation_id, req, origin))
+
+    async def submit(
+        self,
+        sender: str,
+        conversation_id: str,
+        req: SendRequest,
+        origin: Connection | None = None,
+    ) -> Awaitable[Message]:
+        """Check and queue a message; the returned awaitable gives it once it is durable.
+
+        Messages queued by successive calls are stored in call order."""
+        conv = await self._directory.resolve(sender, conversation_id)
+        conv_type = ConversationType(conv.kind)
+        validate_send(req, self._limits, conv_type)
+        if conv.kind == "c2c":
+            await self._directory.require_user(conv.target)
+        else:
+            info = await self._directory.require_member(conv, sender)
+            if req.mention_all and info.role not in MANAGERS:
+                raise PermissionDenied("only the owner and admins may @all")
+            if req.mentions:
+                assert conv.conv_id is not None
+                members = (await self._directory.members(conv.conv_id)).members
+                strangers = [u for u in req.mentions if u not in members]
+                if strangers:
+                    raise InvalidParameter(
+                        f"not members of this group: {', '.join(strangers[:5])}", field="mentions"
+                    )
+        self._limiter.check_sender(sender)
+        if conv.kind == "group":
+            self._limiter.check_group(conv.key, req.priority)
+        if req.reply_to is not None:
+            check_user_id(req.reply_to.sender)
+            req.reply_to.preview = req.reply_to.preview[:200]
+        message_id = new_message_id()
+        audience = await self._directory.audience(conv, sender)
+        if req.online_only:
+            done: asyncio.Future[Message] = asyncio.get_running_loop().create_future()
+            done.set_result(self._send_online(sender, conv, req, message_id, audience, origin))
+            return done
+        new = NewMessage(
+            conv_id=conv.conv_id,
+            kind_of_conv=conv.kind,
+            key=conv.key,
+            sender=sender,
+            client_msg_id=req.client_msg_id,
+            kind=req.kind,
+            body=req.body,
+            mentions=list(req.mentions),
+            mention_all=req.mention_all,
+            reply_to=req.reply_to,
+            message_id=message_id,
+        )
+        pending = self._storage.insert_message(
+            new, on_commit=lambda s: self._stored(s, conv, audience, origin)
+        )
+        return _message_of(pending)
+
+    def _stored(
+        self, stored: StoredMessage, conv: ConvRef, audience: list[str], origin: Connection | None
+    ) -> None:
+        """On commit, in commit order: push the new message to its audience."""
+        if stored.duplicate:
+            return
+        if conv.conv_id is None:
+            self._directory.remember_pair(conv.key, stored.conv_id)
+        self._fanout.message(stored.message, audience, exclude=origin)
+        if stored.sender_read is not None:
+            self._receipts.read_done(stored.sender_read, stored.message.sender, None)
+        if self._on_sent is not None:
+            self._on_sent(stored)
+
+    def _send_online(
+        self,
+        sender: str,
+        conv: ConvRef,
+        req: SendRequest,
+        message_id: str,
+        audience: list[str],
+        origin: Connection | None,
+    ) -> Message:
+        message = Message(
+            message_id=message_id,
+            conv_type=conv.kind,
+            target=conv.target,
+            sender=sender,
+            seq=0,
+            client_msg_id=req.client_msg_id,
+            time=int(time.time() * 1000),
+            kind=req.kind,
+            body=req.body,
+            mentions=list(req.mentions),
+            mention_all=req.mention_all,
+        )
+        self._fanout.online(message, audience, exclude=origin)
+        return message
+
+    # -- recall --------------------------------------------------------------------------------------
+    async def recall(self, user_id: str, conversation_id: str, message_id: str) -> Message:
+        conv = await self._directory.resolve(user_id, conversation_id)
+        if conv.conv_id is None:
+            raise ConversationNotFound("no such conversation")
+        may_recall_others = False
+        if conv.kind == "group":
+            info = await self._directory.require_member(conv, user_id)
+            may_recall_others = info.role in MANAGERS
+        audience = await self._directory.audience(conv, user_id)
+
+        def recalled(result: tuple[Message, bool]) -> None:
+            if result[1]:
+                self._fanout.message(result[0], audience)
+
+        message, _ = await self._storage.recall_message(
+            conv_id=conv.conv_id,
+            kind=conv.kind,
+            key=conv.key,
+            message_id=message_id,
+            by=user_id,
+            window_ms=self._limits.recall_window_ms,
+            may_recall_others=may_recall_others,
+            on_commit=recalled,
+        )
+        return message
+
+    # -- history and receipts --------------------------------------------------------------------------
+
+    async def history(
+        self,
+        user_id: str,
+        conversation_id: str,
+        *,
+        before_seq: int | None,
+        after_seq: int | None,
+        limit: int,
+    ) -> MessagePage:
+        if not 1 <= limit <= self._limits.history_page:
+            raise InvalidParameter(f"limit must be 1–{self._limits.history_page}", field="limit")
+        conv = await self._directory.readable(user_id, conversation_id)
+        if conv.conv_id is None:
+            return MessagePage(messages=[], has_more=False)
+        messages, has_more = await self._storage.history(
+            conv_id=conv.conv_id,
+            kind=conv.kind,
+            key=conv.key,
+            user_id=user_id,
+            before_seq=before_seq,
+            after_seq=after_seq,
+            limit=limit,
+        )
+        return MessagePage(messages=messages, has_more=has_more)
+
+    # -- typing ----------------------------------------------------------------------------------------
+    async def typing(self, user_id: str, conversation_id: str, typing: bool) -> None:
+        conv = await self._directory.resolve(user_id, conversation_id)
+        if conv.kind == "c2c":
+            if conv.target != user_id:
+                self._fanout.typing((conv.target,), "C2C" + user_id, user_id, typing)
+            return
+        await self._directory.require_member(conv, user_id)
+        assert conv.conv_id is not None
+        members = (await self._directory.members(conv.conv_id)).members
+        if len(members) <= TYPING_MAX_MEMBERS:
+            recipients = [u for u in members if u != user_id]
+            self._fanout.typing(recipients, conversation_id, user_id, typing)
+
+
+async def _message_of(pending: Awaitable[StoredMessage]) -> Message:
+    return (await pending).message

@@ -1,0 +1,1 @@
+"""Storage: one interface, a SQLite implementation (PostgreSQL comes later)."""

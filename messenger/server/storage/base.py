@@ -1,0 +1,234 @@
+"""The storage interface the services use. One implementation per database.
+
+Writes take an optional ``on_commit`` callback: it runs on the event loop right after the
+write's transaction commits, in commit order across all writes. The services dispatch pushes
+from there, which is what keeps each device's change stream in version order.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from messenger.protocol.models import (
+    ConversationList,
+    ConversationSummary,
+    GroupInfo,
+    GroupType,
+    MemberPage,
+    Message,
+    StateUpdate,
+)
+from messenger.server.storage.records import (
+    ConversationMembers,
+    FeedPage,
+    GroupOutcome,
+    NewMessage,
+    NewSession,
+    ReadOutcome,
+    SessionRecord,
+    StateOutcome,
+    StoredMessage,
+    UserRecord,
+)
+
+T = TypeVar("T")
+OnCommit = Callable[[T], None] | None
+
+
+class Storage(abc.ABC):
+    @abc.abstractmethod
+    async def open(self) -> None: ...
+
+    @abc.abstractmethod
+    async def close(self) -> None: ...
+
+    @property
+    @abc.abstractmethod
+    def head(self) -> int:
+        """The last committed version."""
+
+    # -- accounts ----------------------------------------------------------------------------------
+    @abc.abstractmethod
+    async def get_user(self, user_id: str) -> UserRecord | None: ...
+
+    @abc.abstractmethod
+    async def create_user(
+        self, user_id: str, nickname: str, password_hash: str | None, *, exist_ok: bool = False
+    ) -> tuple[UserRecord, bool]: ...
+
+    @abc.abstractmethod
+    async def set_password(self, user_id: str, password_hash: str) -> None: ...
+
+    @abc.abstractmethod
+    async def set_banned(
+        self, user_id: str, banned: bool, on_commit: OnCommit[list[SessionRecord]] = None
+    ) -> list[SessionRecord]: ...
+
+    @abc.abstractmethod
+    async def open_session(
+        self,
+        session: SessionRecord,
+        *,
+        device_limit: int,
+        policy: str,
+        on_commit: OnCommit[NewSession] = None,
+    ) -> NewSession: ...
+
+    @abc.abstractmethod
+    async def get_session(self, token_hash: str) -> SessionRecord | None: ...
+
+    @abc.abstractmethod
+    async def revoke_session(
+        self, token_hash: str, reason: str, on_commit: OnCommit[SessionRecord | None] = None
+    ) -> SessionRecord | None: ...
+
+    @abc.abstractmethod
+    async def extend_session(self, token_hash: str, expires_at: int) -> None: ...
+
+    # -- messages ----------------------------------------------------------------------------------
+    @abc.abstractmethod
+    def insert_message(
+        self, new: NewMessage, on_commit: OnCommit[StoredMessage] = None
+    ) -> Awaitable[StoredMessage]:
+        """Queue the message for storage at once (in call order) and return its pending result."""
+
+    @abc.abstractmethod
+    async def recall_message(
+        self,
+        *,
+        conv_id: int,
+        kind: str,
+        key: str,
+        message_id: str,
+        by: str,
+        window_ms: int,
+        may_recall_others: bool,
+        on_commit: OnCommit[tuple[Message, bool]] = None,
+    ) -> tuple[Message, bool]: ...
+
+    @abc.abstractmethod
+    async def history(
+        self,
+        *,
+        conv_id: int,
+        kind: str,
+        key: str,
+        user_id: str,
+        before_seq: int | None,
+        after_seq: int | None,
+        limit: int,
+    ) -> tuple[list[Message], bool]: ...
+
+    @abc.abstractmethod
+    async def message_by_id(
+        self, conv_id: int, message_id: str, kind: str, key: str
+    ) -> Message: ...
+
+    # -- conversations -----------------------------------------------------------------------------
+    @abc.abstractmethod
+    async def find_c2c(self, a: str, b: str) -> int | None:
+        """The conversation of two users, if they have ever talked."""
+
+    @abc.abstractmethod
+    async def ensure_c2c(self, key: str) -> int:
+        """The C2C conversation of the pair ``key``, created (with no messages) if need be."""
+
+    @abc.abstractmethod
+    async def members(self, conv_id: int) -> ConversationMembers: ...
+
+    @abc.abstractmethod
+    async def mark_read(
+        self,
+        conv_id: int,
+        key: str,
+        user_id: str,
+        seq: int | None,
+        on_commit: OnCommit[ReadOutcome] = None,
+    ) -> ReadOutcome: ...
+
+    @abc.abstractmethod
+    async def update_state(
+        self,
+        conv_id: int,
+        user_id: str,
+        update: StateUpdate,
+        on_commit: OnCommit[StateOutcome] = None,
+    ) -> StateOutcome: ...
+
+    @abc.abstractmethod
+    async def hide(
+        self, conv_id: int, user_id: str, on_commit: OnCommit[StateOutcome] = None
+    ) -> StateOutcome: ...
+
+    @abc.abstractmethod
+    async def clear(
+        self, conv_id: int, user_id: str, on_commit: OnCommit[StateOutcome] = None
+    ) -> StateOutcome: ...
+
+    @abc.abstractmethod
+    async def set_draft(
+        self,
+        conv_id: int,
+        user_id: str,
+        text: str,
+        edit_time: int,
+        on_commit: OnCommit[tuple[StateOutcome, bool]] = None,
+    ) -> tuple[StateOutcome, bool]: ...
+
+    @abc.abstractmethod
+    async def conversation_list(self, user_id: str) -> ConversationList: ...
+
+    @abc.abstractmethod
+    async def conversation_summary(self, conv_id: int, user_id: str) -> ConversationSummary: ...
+
+    @abc.abstractmethod
+    async def feed(self, user_id: str, since: int, limit: int) -> FeedPage: ...
+
+    @abc.abstractmethod
+    async def read_cursors(self, conv_id: int) -> dict[str, tuple[int, int]]:
+        """Every member's (read_seq, joined_seq)."""
+
+    @abc.abstractmethod
+    async def senders_between(self, conv_id: int, after_seq: int, upto_seq: int) -> dict[int, str]:
+        """The senders of the non-tip messages in (after_seq, upto_seq], by seq (newest 500)."""
+
+    # -- groups ------------------------------------------------------------------------------------
+    @abc.abstractmethod
+    async def group_by_id(self, group_id: str) -> tuple[int, GroupInfo]: ...
+
+    @abc.abstractmethod
+    async def groups_of(self, user_id: str) -> list[GroupInfo]: ...
+
+    @abc.abstractmethod
+    async def create_group(
+        self,
+        *,
+        group_id: str,
+        name: str,
+        type: GroupType,
+        owner: str,
+        members: list[str],
+        introduction: str,
+        notification: str,
+        max_members: int,
+        tip_message_id: str,
+        on_commit: OnCommit[GroupOutcome] = None,
+    ) -> GroupOutcome: ...
+
+    @abc.abstractmethod
+    async def add_members(
+        self,
+        *,
+        conv_id: int,
+        group_id: str,
+        operator: str,
+        user_ids: list[str],
+        max_members: int,
+        tip_message_id: str,
+        on_commit: OnCommit[GroupOutcome] = None,
+    ) -> GroupOutcome: ...
+
+    @abc.abstractmethod
+    async def list_members(self, conv_id: int, offset: int, limit: int) -> MemberPage: ...

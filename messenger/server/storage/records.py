@@ -1,0 +1,135 @@
+"""Records the storage layer hands to the services (beside the protocol models it returns)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from messenger.protocol.frames import AnyChange
+from messenger.protocol.models import ConversationState, GroupInfo, Message, RemindType, ReplyRef
+
+
+def c2c_key(a: str, b: str) -> str:
+    """The storage key of the C2C conversation of two users (the same whoever asks)."""
+    return "|".join(sorted((a, b)))
+
+
+@dataclass(frozen=True, slots=True)
+class UserRecord:
+    user_id: str
+    nickname: str
+    password_hash: str | None
+    created: int
+    banned: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    token_hash: str
+    user_id: str
+    device_id: str
+    device_name: str
+    platform: str
+    created: int
+    expires_at: int
+    revoked_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewSession:
+    """A login's result: the session and the sessions it ended (to be kicked)."""
+
+    session: SessionRecord
+    replaced: list[SessionRecord]
+    kicked: list[SessionRecord]
+
+
+@dataclass(frozen=True, slots=True)
+class MemberInfo:
+    role: str
+    remind: RemindType
+
+
+@dataclass(slots=True)
+class ConversationMembers:
+    """Who is in a conversation, with the bits fan-out and permission checks need."""
+
+    conv_id: int
+    kind: str  # 'c2c' | 'group'
+    key: str
+    members: dict[str, MemberInfo] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PeerRead:
+    """A C2C reader's new cursor, as the peer must be told."""
+
+    peer: str
+    conversation_id: str  # the peer's view: C2C<reader>
+    read_seq: int
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOutcome:
+    conv_id: int
+    kind: str
+    state: ConversationState
+    old_read_seq: int
+    new_read_seq: int
+    peer_read: PeerRead | None
+    changed: bool = True  # False: the cursor was already there; nothing was written
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    """The result of storing a message: ``duplicate`` when the client_msg_id was already used."""
+
+    conv_id: int
+    kind: str
+    message: Message
+    duplicate: bool
+    sender_read: ReadOutcome | None = None  # the send also read earlier messages for the sender
+
+
+@dataclass(frozen=True, slots=True)
+class StateOutcome:
+    conv_id: int
+    user_id: str
+    state: ConversationState
+
+
+@dataclass(frozen=True, slots=True)
+class GroupOutcome:
+    """A group write: the group now, the members it added, and the tip message it posted."""
+
+    conv_id: int
+    group: GroupInfo
+    added: dict[str, str]  # user → role
+    tip: Message | None
+    states: dict[str, ConversationState]  # of the added members
+    members: dict[str, RemindType]  # everyone now in the group
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPage:
+    changes: list[AnyChange]
+    next_version: int
+    has_more: bool
+
+
+@dataclass(frozen=True, slots=True)
+class NewMessage:
+    """A message about to be stored; ``conv_id`` is None for a C2C pair not yet talking."""
+
+    conv_id: int | None
+    kind_of_conv: str  # 'c2c' | 'group'
+    key: str  # 'a|b' or the group ID
+    sender: str
+    client_msg_id: str
+    kind: str
+    body: dict[str, Any]
+    mentions: list[str]
+    mention_all: bool
+    reply_to: ReplyRef | None
+    message_id: str

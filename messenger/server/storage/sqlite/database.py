@@ -1,0 +1,261 @@
+"""SQLite engine: one writer thread that commits in small batches, and a pool of reader threads.
+
+Writes are jobs (``fn(txn) -> result``) queued to the writer. The writer takes every job waiting,
+runs each inside its own SAVEPOINT (a job that raises is rolled back alone), commits the batch
+once, and then hands the results back to the event loop in one call: first every job's
+``on_commit`` callback in commit order (the hub dispatches pushes there, so pushes leave in version
+order), then the awaiting futures. Under load a batch holds hundreds of messages and the cost of a
+commit (an fsync with ``synchronous=FULL``) is shared by all of them.
+
+The server-wide version counter lives here: jobs draw versions from ``txn.next_version()``; a job
+that fails gives its versions back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from messenger.protocol.errors import MessengerError, ServerError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+_MAX_BATCH = 1000
+
+
+class WriteTxn:
+    """What a write job sees: the writer's connection and the version counter."""
+
+    __slots__ = ("_version", "conn")
+
+    def __init__(self, conn: sqlite3.Connection, version: int) -> None:
+        self.conn = conn
+        self._version = version
+
+    def next_version(self) -> int:
+        self._version += 1
+        return self._version
+
+    @property
+    def version(self) -> int:
+        return self._version
+
+
+@dataclass(slots=True)
+class _Job(Generic[T]):
+    fn: Callable[[WriteTxn], T]
+    future: asyncio.Future[T]
+    on_commit: Callable[[T], None] | None
+    result: Any = None
+    error: BaseException | None = None
+
+
+@dataclass(slots=True)
+class WriterStats:
+    batches: int = 0
+    jobs: int = 0
+    last_batch_size: int = 0
+    commit_seconds: float = 0.0
+    batch_sizes: list[int] = field(default_factory=list)
+
+
+def connect(path: Path, *, synchronous: str = "FULL", readonly: bool = False) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout=10000")
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute(f"PRAGMA synchronous={synchronous}")
+    conn.execute("PRAGMA temp_store=MEMORY")
+    conn.execute("PRAGMA cache_size=-32768")
+    conn.execute("PRAGMA mmap_size=268435456")
+    if readonly:
+        conn.execute("PRAGMA query_only=1")
+    return conn
+
+
+class SqliteDatabase:
+    """Owns the writer thread, the reader pool and the version counter."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        synchronous: str = "FULL",
+        readers: int = 2,
+        on_batch: Callable[[int, float], None] | None = None,
+    ) -> None:
+        self.path = path
+        self._synchronous = synchronous
+        self._readers = readers
+        self._on_batch = on_batch
+        self._queue: queue.SimpleQueue[_Job[Any] | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._read_pool: ThreadPoolExecutor | None = None
+        self._local = threading.local()
+        self._reader_conns: list[sqlite3.Connection] = []
+        self._reader_lock = threading.Lock()
+        self._version = 0
+        self._closed = False
+        self.stats = WriterStats()
+
+    # -- lifecycle -------------------------------------------------------------------------------------
+    def open(self, schema: Callable[[sqlite3.Connection], None]) -> None:
+        """Create or migrate the schema and start the threads (call from the event loop)."""
+        self._loop = asyncio.get_running_loop()
+        conn = connect(self.path, synchronous=self._synchronous)
+        schema(conn)
+        row = conn.execute("SELECT value FROM meta WHERE key='version'").fetchone()
+        self._version = int(row[0]) if row else 0
+        self._thread = threading.Thread(
+            target=self._writer_main, args=(conn,), name="sqlite-writer", daemon=True
+        )
+        self._thread.start()
+        self._read_pool = ThreadPoolExecutor(self._readers, thread_name_prefix="sqlite-reader")
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._queue.put(None)
+        if self._thread is not None:
+            await asyncio.to_thread(self._thread.join)
+        if self._read_pool is not None:
+            self._read_pool.shutdown(wait=True)
+        with self._reader_lock:
+            for conn in self._reader_conns:
+                conn.close()
+            self._reader_conns.clear()
+
+    @property
+    def version(self) -> int:
+        """The last version committed (read on the loop thread; may lag a running batch)."""
+        return self._version
+
+    # -- writes ----------------------------------------------------------------------------------------
+    def write(
+        self, fn: Callable[[WriteTxn], T], on_commit: Callable[[T], None] | None = None
+    ) -> asyncio.Future[T]:
+        if self._closed or self._loop is None:
+            raise ServerError("storage is closed")
+        future: asyncio.Future[T] = self._loop.create_future()
+        self._queue.put(_Job(fn, future, on_commit))
+        return future
+
+    def _writer_main(self, conn: sqlite3.Connection) -> None:
+        version = self._version
+        while True:
+            job = self._queue.get()
+            if job is None:
+                break
+            jobs = [job]
+            stop = False
+            while len(jobs) < _MAX_BATCH:
+                try:
+                    nxt = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if nxt is None:
+                    stop = True
+                    break
+                jobs.append(nxt)
+            version = self._run_batch(conn, jobs, version)
+            if stop:
+                break
+        conn.close()
+
+    def _run_batch(self, conn: sqlite3.Connection, jobs: list[_Job[Any]], version: int) -> int:
+        started = time.perf_counter()
+        txn = WriteTxn(conn, version)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            for job in jobs:
+                before = txn.version
+                conn.execute("SAVEPOINT job")
+                try:
+                    job.result = job.fn(txn)
+                    conn.execute("RELEASE job")
+                except BaseException as exc:
+                    conn.execute("ROLLBACK TO job")
+                    conn.execute("RELEASE job")
+                    txn._version = before
+                    job.error = exc
+            if txn.version != version:
+                conn.execute("UPDATE meta SET value=? WHERE key='version'", (txn.version,))
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            log.exception("write batch of %d jobs failed", len(jobs))
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            failure = ServerError(f"storage failure: {exc}")
+            for job in jobs:
+                job.error, job.result = failure, None
+            txn._version = version
+        elapsed = time.perf_counter() - started
+        self.stats.batches += 1
+        self.stats.jobs += len(jobs)
+        self.stats.last_batch_size = len(jobs)
+        self.stats.commit_seconds += elapsed
+        assert self._loop is not None
+        try:
+            self._loop.call_soon_threadsafe(self._finish_batch, jobs, txn.version, elapsed)
+        except RuntimeError:  # the loop is gone (shutdown): nobody is waiting any more
+            pass
+        return txn.version
+
+    def _finish_batch(self, jobs: list[_Job[Any]], version: int, elapsed: float) -> None:
+        self._version = version
+        if self._on_batch is not None:
+            self._on_batch(len(jobs), elapsed)
+        for job in jobs:
+            if job.error is None and job.on_commit is not None:
+                try:
+                    job.on_commit(job.result)
+                except Exception:
+                    log.exception("on_commit callback failed")
+        for job in jobs:
+            if job.future.cancelled():
+                continue
+            if job.error is not None:
+                err = job.error
+                if not isinstance(err, (MessengerError, sqlite3.Error)):
+                    log.error("write job failed", exc_info=err)
+                job.future.set_exception(err)
+            else:
+                job.future.set_result(job.result)
+
+    # -- reads -----------------------------------------------------------------------------------------
+    def _reader(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = connect(self.path, synchronous=self._synchronous, readonly=True)
+            self._local.conn = conn
+            with self._reader_lock:
+                self._reader_conns.append(conn)
+        return conn
+
+    def _run_read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        conn = self._reader()
+        conn.execute("BEGIN")
+        try:
+            return fn(conn)
+        finally:
+            conn.execute("COMMIT")
+
+    async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``fn`` in one read transaction (a consistent snapshot) on a reader thread."""
+        if self._closed or self._read_pool is None or self._loop is None:
+            raise ServerError("storage is closed")
+        return await self._loop.run_in_executor(self._read_pool, self._run_read, fn)

@@ -1,0 +1,270 @@
+"""Groups: create, add members, list. (The full group model arrives later; the tables are ready.)"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from typing import Any
+
+from messenger.protocol.errors import AlreadyExists, GroupFull, GroupNotFound, UserNotFound
+from messenger.protocol.models import (
+    GroupInfo,
+    GroupMember,
+    GroupRole,
+    GroupType,
+    MemberPage,
+    RemindType,
+    TipBody,
+)
+from messenger.server.storage.records import (
+    ConversationMembers,
+    GroupOutcome,
+    MemberInfo,
+    NewMessage,
+)
+from messenger.server.storage.sqlite.database import WriteTxn
+from messenger.server.storage.sqlite.messages import insert_message
+from messenger.server.storage.sqlite.states import participant_row, state_of_row
+
+_GROUP_COLUMNS = (
+    "g.conv_id, g.group_id, g.name, g.type, g.owner, g.create_time, g.member_count, "
+    "g.introduction, g.notification, g.version"
+)
+
+
+def _info(row: Any) -> GroupInfo:
+    return GroupInfo(
+        group_id=row[1],
+        name=row[2],
+        type=GroupType(row[3]),
+        owner=row[4],
+        create_time=row[5],
+        member_count=row[6],
+        introduction=row[7],
+        notification=row[8],
+        version=row[9],
+    )
+
+
+def group_by_id(conn: sqlite3.Connection, group_id: str) -> tuple[int, GroupInfo]:
+    row = conn.execute(
+        f"SELECT {_GROUP_COLUMNS} FROM groups g WHERE g.group_id=?", (group_id,)
+    ).fetchone()
+    if row is None:
+        raise GroupNotFound(f"no group {group_id!r}")
+    return int(row[0]), _info(row)
+
+
+def groups_of(conn: sqlite3.Connection, user_id: str) -> list[GroupInfo]:
+    rows = conn.execute(
+        f"SELECT {_GROUP_COLUMNS} FROM participants p JOIN groups g ON g.conv_id = p.conv_id "
+        "WHERE p.user_id=? AND p.kind='group' ORDER BY g.create_time",
+        (user_id,),
+    ).fetchall()
+    return [_info(r) for r in rows]
+
+
+def members_of(conn: sqlite3.Connection, conv_id: int) -> ConversationMembers:
+    conv = conn.execute("SELECT kind, key FROM conversations WHERE id=?", (conv_id,)).fetchone()
+    if conv is None:
+        raise GroupNotFound("no such conversation")
+    found = ConversationMembers(conv_id, conv[0], conv[1])
+    for user_id, role, remind in conn.execute(
+        "SELECT user_id, role, remind FROM participants WHERE conv_id=?", (conv_id,)
+    ):
+        found.members[user_id] = MemberInfo(role, RemindType(remind))
+    return found
+
+
+def list_members(conn: sqlite3.Connection, conv_id: int, offset: int, limit: int) -> MemberPage:
+    (total,) = conn.execute(
+        "SELECT COUNT(*) FROM participants WHERE conv_id=?", (conv_id,)
+    ).fetchone()
+    rows = conn.execute(
+        "SELECT user_id, role, join_time, name_card FROM participants WHERE conv_id=? "
+        "ORDER BY CASE role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, join_time, user_id "
+        "LIMIT ? OFFSET ?",
+        (conv_id, limit, offset),
+    ).fetchall()
+    members = [
+        GroupMember(user_id=u, role=GroupRole(r), join_time=t, name_card=c) for u, r, t, c in rows
+    ]
+    return MemberPage(members=members, total=total, has_more=offset + len(members) < total)
+
+
+def _check_users_exist(conn: sqlite3.Connection, user_ids: list[str]) -> None:
+    if not user_ids:
+        return
+    marks = ",".join("?" * len(user_ids))
+    found = {
+        r[0]
+        for r in conn.execute(f"SELECT user_id FROM users WHERE user_id IN ({marks})", user_ids)
+    }
+    missing = [u for u in user_ids if u not in found]
+    if missing:
+        raise UserNotFound(f"no such user: {', '.join(missing[:5])}", user_ids=missing)
+
+
+def _add_participants(
+    txn: WriteTxn, conv_id: int, group_id: str, members: list[tuple[str, str]], joined_seq: int
+) -> None:
+    version = txn.next_version()
+    now = int(time.time() * 1000)
+    txn.conn.executemany(
+        "INSERT INTO participants(conv_id, user_id, conversation_id, kind, role, join_time, "
+        "joined_seq, read_seq, version) VALUES (?, ?, ?, 'group', ?, ?, ?, ?, ?)",
+        [
+            (conv_id, u, "GROUP" + group_id, role, now, joined_seq, joined_seq, version)
+            for u, role in members
+        ],
+    )
+
+
+def _post_tip(
+    txn: WriteTxn, conv_id: int, group_id: str, operator: str, tip: TipBody, message_id: str
+) -> Any:
+    new = NewMessage(
+        conv_id=conv_id,
+        kind_of_conv="group",
+        key=group_id,
+        sender=operator,
+        client_msg_id="tip-" + message_id,
+        kind="tip",
+        body={
+            "tip": tip.tip,
+            "operator": tip.operator,
+            "targets": tip.targets,
+            "detail": tip.detail,
+        },
+        mentions=[],
+        mention_all=False,
+        reply_to=None,
+        message_id=message_id,
+    )
+    return insert_message(txn, new).message
+
+
+def _bump_group(txn: WriteTxn, conv_id: int) -> GroupInfo:
+    conn = txn.conn
+    (count,) = conn.execute(
+        "SELECT COUNT(*) FROM participants WHERE conv_id=?", (conv_id,)
+    ).fetchone()
+    version = txn.next_version()
+    conn.execute(
+        "UPDATE groups SET member_count=?, version=? WHERE conv_id=?", (count, version, conv_id)
+    )
+    row = conn.execute(
+        f"SELECT {_GROUP_COLUMNS} FROM groups g WHERE g.conv_id=?", (conv_id,)
+    ).fetchone()
+    return _info(row)
+
+
+def _reminds(conn: sqlite3.Connection, conv_id: int) -> dict[str, RemindType]:
+    return {
+        u: RemindType(r)
+        for u, r in conn.execute(
+            "SELECT user_id, remind FROM participants WHERE conv_id=?", (conv_id,)
+        )
+    }
+
+
+def _states(txn: WriteTxn, conv_id: int, users: list[str]) -> dict[str, Any]:
+    conn = txn.conn
+    (last,) = conn.execute("SELECT last_seq FROM conversations WHERE id=?", (conv_id,)).fetchone()
+    return {u: state_of_row(conn, participant_row(conn, conv_id, u), last) for u in users}
+
+
+def create_group(
+    txn: WriteTxn,
+    *,
+    group_id: str,
+    name: str,
+    type: GroupType,
+    owner: str,
+    members: list[str],
+    introduction: str,
+    notification: str,
+    max_members: int,
+    tip_message_id: str,
+) -> GroupOutcome:
+    conn = txn.conn
+    if conn.execute(
+        "SELECT 1 FROM conversations WHERE key=? AND kind='group'", (group_id,)
+    ).fetchone():
+        raise AlreadyExists(f"group ID {group_id!r} is taken", group_id=group_id)
+    others = [u for u in dict.fromkeys(members) if u != owner]
+    _check_users_exist(conn, others)
+    if len(others) + 1 > max_members:
+        raise GroupFull(f"a group holds at most {max_members} members", limit=max_members)
+    now = int(time.time() * 1000)
+    cur = conn.execute("INSERT INTO conversations(kind, key) VALUES ('group', ?)", (group_id,))
+    conv_id = int(cur.lastrowid or 0)
+    conn.execute(
+        "INSERT INTO groups(conv_id, group_id, name, type, owner, create_time, introduction, "
+        "notification, max_members) VALUES (?,?,?,?,?,?,?,?,?)",
+        (conv_id, group_id, name, type.value, owner, now, introduction, notification, max_members),
+    )
+    _add_participants(
+        txn, conv_id, group_id, [(owner, "owner"), *[(u, "member") for u in others]], 0
+    )
+    group = _bump_group(txn, conv_id)
+    tip = _post_tip(
+        txn,
+        conv_id,
+        group_id,
+        owner,
+        TipBody(tip="group_created", operator=owner, targets=others, detail={"name": name}),
+        tip_message_id,
+    )
+    added = {owner: "owner", **{u: "member" for u in others}}
+    return GroupOutcome(
+        conv_id, group, added, tip, _states(txn, conv_id, list(added)), _reminds(conn, conv_id)
+    )
+
+
+def add_members(
+    txn: WriteTxn,
+    *,
+    conv_id: int,
+    group_id: str,
+    operator: str,
+    user_ids: list[str],
+    max_members: int,
+    tip_message_id: str,
+) -> GroupOutcome:
+    conn = txn.conn
+    existing = {
+        r[0] for r in conn.execute("SELECT user_id FROM participants WHERE conv_id=?", (conv_id,))
+    }
+    new = [u for u in dict.fromkeys(user_ids) if u not in existing]
+    _check_users_exist(conn, new)
+    (max_allowed,) = conn.execute(
+        "SELECT max_members FROM groups WHERE conv_id=?", (conv_id,)
+    ).fetchone()
+    limit = min(max_allowed, max_members)
+    if len(existing) + len(new) > limit:
+        raise GroupFull(f"a group holds at most {limit} members", limit=limit)
+    if not new:
+        row = conn.execute(
+            f"SELECT {_GROUP_COLUMNS} FROM groups g WHERE g.conv_id=?", (conv_id,)
+        ).fetchone()
+        return GroupOutcome(conv_id, _info(row), {}, None, {}, _reminds(conn, conv_id))
+    (last,) = conn.execute("SELECT last_seq FROM conversations WHERE id=?", (conv_id,)).fetchone()
+    _add_participants(txn, conv_id, group_id, [(u, "member") for u in new], last)
+    group = _bump_group(txn, conv_id)
+    tip = _post_tip(
+        txn,
+        conv_id,
+        group_id,
+        operator,
+        TipBody(tip="members_added", operator=operator, targets=new),
+        tip_message_id,
+    )
+    return GroupOutcome(
+        conv_id,
+        group,
+        dict.fromkeys(new, "member"),
+        tip,
+        _states(txn, conv_id, new),
+        _reminds(conn, conv_id),
+    )

@@ -1,0 +1,239 @@
+"""Storing, recalling and paging messages."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from typing import Any
+
+from messenger.protocol.errors import (
+    MessageNotFound,
+    NotRecallable,
+    PermissionDenied,
+    RecallWindowExpired,
+)
+from messenger.protocol.models import Message
+from messenger.server.storage.records import NewMessage, PeerRead, ReadOutcome, StoredMessage
+from messenger.server.storage.sqlite.database import WriteTxn
+from messenger.server.storage.sqlite.rows import (
+    MESSAGE_COLUMNS,
+    encode_json,
+    encode_mentions,
+    message_from_row,
+    target_of,
+)
+from messenger.server.storage.sqlite.states import participant_row, state_of_row
+
+
+def get_or_create_c2c(txn: WriteTxn, key: str) -> int:
+    conn = txn.conn
+    row = conn.execute("SELECT id FROM conversations WHERE key=? AND kind='c2c'", (key,)).fetchone()
+    if row is not None:
+        return int(row[0])
+    cur = conn.execute("INSERT INTO conversations(kind, key) VALUES ('c2c', ?)", (key,))
+    conv_id = int(cur.lastrowid or 0)
+    a, _, b = key.partition("|")
+    now = int(time.time() * 1000)
+    pairs = [(a, b)] if a == b else [(a, b), (b, a)]
+    conn.executemany(
+        "INSERT INTO participants(conv_id, user_id, conversation_id, kind, join_time) "
+        "VALUES (?, ?, ?, 'c2c', ?)",
+        [(conv_id, user, "C2C" + peer, now) for user, peer in pairs],
+    )
+    return conv_id
+
+
+def load_by_client_id(conn: sqlite3.Connection, sender: str, client_msg_id: str) -> Any:
+    return conn.execute(
+        f"SELECT {MESSAGE_COLUMNS}, c.id, c.kind, c.key FROM messages m "
+        "JOIN conversations c ON c.id = m.conv_id WHERE m.sender=? AND m.client_msg_id=?",
+        (sender, client_msg_id),
+    ).fetchone()
+
+
+def _row_to_stored(row: Any, duplicate: bool) -> StoredMessage:
+    conv_id, kind, key = row[14], row[15], row[16]
+    message = message_from_row(row, kind, target_of(kind, key, row[2]))
+    return StoredMessage(conv_id, kind, message, duplicate)
+
+
+def insert_message(txn: WriteTxn, new: NewMessage) -> StoredMessage:
+    """Store a message once: a known (sender, client_msg_id) returns the original instead."""
+    conn = txn.conn
+    existing = load_by_client_id(conn, new.sender, new.client_msg_id)
+    if existing is not None:
+        return _row_to_stored(existing, duplicate=True)
+    conv_id = new.conv_id
+    if conv_id is None:
+        conv_id = get_or_create_c2c(txn, new.key)
+    last_seq, last_time = conn.execute(
+        "SELECT last_seq, last_time FROM conversations WHERE id=?", (conv_id,)
+    ).fetchone()
+    seq = last_seq + 1
+    now = max(int(time.time() * 1000), last_time)
+    version = txn.next_version()
+    reply = encode_json(new.reply_to) if new.reply_to is not None else None
+    conn.execute(
+        "INSERT INTO messages(conv_id, seq, message_id, sender, client_msg_id, time, kind, body, "
+        "mentions, mention_all, reply_to, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            conv_id,
+            seq,
+            new.message_id,
+            new.sender,
+            new.client_msg_id,
+            now,
+            new.kind,
+            encode_json(new.body),
+            encode_mentions(new.mentions),
+            int(new.mention_all),
+            reply,
+            version,
+        ),
+    )
+    conn.execute(
+        "UPDATE conversations SET last_seq=?, last_time=?, version=? WHERE id=?",
+        (seq, now, version, conv_id),
+    )
+    message = Message(
+        message_id=new.message_id,
+        conv_type=new.kind_of_conv,
+        target=target_of(new.kind_of_conv, new.key, new.sender),
+        sender=new.sender,
+        seq=seq,
+        client_msg_id=new.client_msg_id,
+        time=now,
+        kind=new.kind,
+        body=new.body,
+        mentions=sorted(set(new.mentions)),
+        mention_all=new.mention_all,
+        reply_to=new.reply_to,
+        version=version,
+    )
+    sender_read = _advance_sender_cursor(txn, conv_id, new, seq)
+    return StoredMessage(conv_id, new.kind_of_conv, message, False, sender_read)
+
+
+def _advance_sender_cursor(
+    txn: WriteTxn, conv_id: int, new: NewMessage, seq: int
+) -> ReadOutcome | None:
+    """Sending implies having read what came before. A quiet update when nothing was unread;
+    a real read (new versions, pushed to my devices and the peer) when something was."""
+    conn = txn.conn
+    row = conn.execute(
+        "SELECT read_seq, marked_unread FROM participants WHERE conv_id=? AND user_id=?",
+        (conv_id, new.sender),
+    ).fetchone()
+    if row is None:  # a server-made message by a non-member (e.g. an operator's tip)
+        return None
+    old_read, marked = row
+    if old_read >= seq - 1 and not marked:
+        conn.execute(
+            "UPDATE participants SET read_seq=? WHERE conv_id=? AND user_id=?",
+            (seq, conv_id, new.sender),
+        )
+        return None
+    version = txn.next_version()
+    conn.execute(
+        "UPDATE participants SET read_seq=?, read_version=?, version=?, marked_unread=0 "
+        "WHERE conv_id=? AND user_id=?",
+        (seq, version, version, conv_id, new.sender),
+    )
+    state = state_of_row(conn, participant_row(conn, conv_id, new.sender), seq)
+    peer_read = None
+    if new.kind_of_conv == "c2c":
+        peer = target_of("c2c", new.key, new.sender)
+        if peer != new.sender:
+            peer_read = PeerRead(peer, "C2C" + new.sender, seq, version)
+    return ReadOutcome(conv_id, new.kind_of_conv, state, old_read, seq, peer_read)
+
+
+def load_message(
+    conn: sqlite3.Connection, conv_id: int, message_id: str, kind: str, key: str
+) -> Message:
+    row = conn.execute(
+        f"SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.message_id=? AND m.conv_id=?",
+        (message_id, conv_id),
+    ).fetchone()
+    if row is None:
+        raise MessageNotFound("no such message in this conversation")
+    return message_from_row(row, kind, target_of(kind, key, row[2]))
+
+
+def recall_message(
+    txn: WriteTxn,
+    *,
+    conv_id: int,
+    kind: str,
+    key: str,
+    message_id: str,
+    by: str,
+    window_ms: int,
+    may_recall_others: bool,
+) -> tuple[Message, bool]:
+    """Recall a message; returns it and whether anything changed (recalling twice is a no-op)."""
+    conn = txn.conn
+    message = load_message(conn, conv_id, message_id, kind, key)
+    if message.recalled:
+        return message, False
+    if message.kind == "tip":
+        raise NotRecallable("group tips cannot be recalled")
+    now = int(time.time() * 1000)
+    if message.sender != by:
+        if not may_recall_others:
+            raise PermissionDenied("only the sender or a group admin may recall this message")
+    elif now - message.time > window_ms and not may_recall_others:
+        raise RecallWindowExpired(
+            f"messages can be recalled for {window_ms // 1000} s after sending",
+            window_ms=window_ms,
+        )
+    version = txn.next_version()
+    conn.execute(
+        "UPDATE messages SET recalled=1, recalled_by=?, recall_time=?, body='{}', mentions='', "
+        "mention_all=0, reply_to=NULL, version=? WHERE conv_id=? AND seq=?",
+        (by, now, version, conv_id, message.seq),
+    )
+    conn.execute("UPDATE conversations SET version=? WHERE id=?", (version, conv_id))
+    recalled = load_message(conn, conv_id, message_id, kind, key)
+    return recalled, True
+
+
+def history(
+    conn: sqlite3.Connection,
+    *,
+    conv_id: int,
+    kind: str,
+    key: str,
+    floor_seq: int,
+    before_seq: int | None,
+    after_seq: int | None,
+    limit: int,
+) -> tuple[list[Message], bool]:
+    """A page of messages above ``floor_seq`` (what this user may see), ascending by seq."""
+    if after_seq is not None:
+        rows = conn.execute(
+            f"SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.conv_id=? AND m.seq>? "
+            "ORDER BY m.seq LIMIT ?",
+            (conv_id, max(after_seq, floor_seq), limit + 1),
+        ).fetchall()
+        has_more = len(rows) > limit
+        rows = rows[:limit]
+    else:
+        upper = before_seq if before_seq is not None else 1 << 62
+        rows = conn.execute(
+            f"SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.conv_id=? AND m.seq<? AND m.seq>? "
+            "ORDER BY m.seq DESC LIMIT ?",
+            (conv_id, upper, floor_seq, limit + 1),
+        ).fetchall()
+        has_more = len(rows) > limit
+        rows = rows[:limit][::-1]
+    return [message_from_row(r, kind, target_of(kind, key, r[2])) for r in rows], has_more
+
+
+def message_at(
+    conn: sqlite3.Connection, conv_id: int, seq: int, kind: str, key: str
+) -> Message | None:
+    row = conn.execute(
+        f"SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.conv_id=? AND m.seq=?", (conv_id, seq)
+    ).fetchone()
+    return message_from_row(row, kind, target_of(kind, key, row[2])) if row else None

@@ -1,0 +1,356 @@
+"""``Storage`` on SQLite: each operation is a function of a connection, run by the writer (writes,
+batched) or a reader thread (reads, one snapshot each)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+from messenger.protocol.errors import ConversationNotFound
+from messenger.protocol.models import (
+    ConversationList,
+    ConversationSummary,
+    GroupInfo,
+    GroupType,
+    MemberPage,
+    Message,
+    StateUpdate,
+)
+from messenger.server.storage import records as r
+from messenger.server.storage.base import OnCommit, Storage
+from messenger.server.storage.records import c2c_key
+from messenger.server.storage.sqlite import accounts, conversations, feed, groups, messages
+from messenger.server.storage.sqlite.database import SqliteDatabase, WriteTxn
+from messenger.server.storage.sqlite.schema import apply_schema
+
+T = TypeVar("T")
+
+
+class SqliteStorage(Storage):
+    def __init__(
+        self,
+        path: Path,
+        *,
+        synchronous: str = "FULL",
+        readers: int = 2,
+        on_batch: Callable[[int, float], None] | None = None,
+    ) -> None:
+        self.db = SqliteDatabase(path, synchronous=synchronous, readers=readers, on_batch=on_batch)
+
+    async def open(self) -> None:
+        self.db.open(apply_schema)
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    @property
+    def head(self) -> int:
+        return self.db.version
+
+    async def _write(self, fn: Callable[[WriteTxn], T], on_commit: OnCommit[T] = None) -> T:
+        return await self.db.write(fn, on_commit)
+
+    async def _read(self, fn: Callable[..., T], *args: Any) -> T:
+        return await self.db.read(lambda conn: fn(conn, *args))
+
+    # -- accounts ----------------------------------------------------------------------------------
+    async def get_user(self, user_id: str) -> r.UserRecord | None:
+        return await self._read(accounts.get_user, user_id)
+
+    async def create_user(
+        self, user_id: str, nickname: str, password_hash: str | None, *, exist_ok: bool = False
+    ) -> tuple[r.UserRecord, bool]:
+        return await self._write(
+            partial(
+                accounts.create_user,
+                user_id=user_id,
+                nickname=nickname,
+                password_hash=password_hash,
+                exist_ok=exist_ok,
+            )
+        )
+
+    async def set_password(self, user_id: str, password_hash: str) -> None:
+        await self._write(
+            partial(accounts.set_password, user_id=user_id, password_hash=password_hash)
+        )
+
+    async def set_banned(
+        self, user_id: str, banned: bool, on_commit: OnCommit[list[r.SessionRecord]] = None
+    ) -> list[r.SessionRecord]:
+        return await self._write(
+            partial(accounts.set_banned, user_id=user_id, banned=banned), on_commit
+        )
+
+    async def open_session(
+        self,
+        session: r.SessionRecord,
+        *,
+        device_limit: int,
+        policy: str,
+        on_commit: OnCommit[r.NewSession] = None,
+    ) -> r.NewSession:
+        return await self._write(
+            partial(
+                accounts.open_session, session=session, device_limit=device_limit, policy=policy
+            ),
+            on_commit,
+        )
+
+    async def get_session(self, token_hash: str) -> r.SessionRecord | None:
+        return await self._read(accounts.get_session, token_hash)
+
+    async def revoke_session(
+        self, token_hash: str, reason: str, on_commit: OnCommit[r.SessionRecord | None] = None
+    ) -> r.SessionRecord | None:
+        return await self._write(
+            partial(accounts.revoke_session, token_hash=token_hash, reason=reason), on_commit
+        )
+
+    async def extend_session(self, token_hash: str, expires_at: int) -> None:
+        await self._write(
+            partial(accounts.extend_session, token_hash=token_hash, expires_at=expires_at)
+        )
+
+    # -- messages ----------------------------------------------------------------------------------
+    def insert_message(
+        self, new: r.NewMessage, on_commit: OnCommit[r.StoredMessage] = None
+    ) -> asyncio.Future[r.StoredMessage]:
+        return self.db.write(partial(messages.insert_message, new=new), on_commit)
+
+    async def recall_message(
+        self,
+        *,
+        conv_id: int,
+        kind: str,
+        key: str,
+        message_id: str,
+        by: str,
+        window_ms: int,
+        may_recall_others: bool,
+        on_commit: OnCommit[tuple[Message, bool]] = None,
+    ) -> tuple[Message, bool]:
+        return await self._write(
+            partial(
+                messages.recall_message,
+                conv_id=conv_id,
+                kind=kind,
+                key=key,
+                message_id=message_id,
+                by=by,
+                window_ms=window_ms,
+                may_recall_others=may_recall_others,
+            ),
+            on_commit,
+        )
+
+    async def history(
+        self,
+        *,
+        conv_id: int,
+        kind: str,
+        key: str,
+        user_id: str,
+        before_seq: int | None,
+        after_seq: int | None,
+        limit: int,
+    ) -> tuple[list[Message], bool]:
+        def run(conn: Any) -> tuple[list[Message], bool]:
+            row = conn.execute(
+                "SELECT cleared_seq, joined_seq FROM participants WHERE conv_id=? AND user_id=?",
+                (conv_id, user_id),
+            ).fetchone()
+            if row is None:
+                raise ConversationNotFound("you are not in this conversation")
+            return messages.history(
+                conn,
+                conv_id=conv_id,
+                kind=kind,
+                key=key,
+                floor_seq=max(row),
+                before_seq=before_seq,
+                after_seq=after_seq,
+                limit=limit,
+            )
+
+        return await self.db.read(run)
+
+    async def message_by_id(self, conv_id: int, message_id: str, kind: str, key: str) -> Message:
+        return await self._read(messages.load_message, conv_id, message_id, kind, key)
+
+    # -- conversations -----------------------------------------------------------------------------
+    async def find_c2c(self, a: str, b: str) -> int | None:
+        def run(conn: Any) -> int | None:
+            row = conn.execute(
+                "SELECT id FROM conversations WHERE key=? AND kind='c2c'", (c2c_key(a, b),)
+            ).fetchone()
+            return int(row[0]) if row else None
+
+        return await self.db.read(run)
+
+    async def ensure_c2c(self, key: str) -> int:
+        return await self._write(partial(messages.get_or_create_c2c, key=key))
+
+    async def members(self, conv_id: int) -> r.ConversationMembers:
+        return await self._read(groups.members_of, conv_id)
+
+    async def mark_read(
+        self,
+        conv_id: int,
+        key: str,
+        user_id: str,
+        seq: int | None,
+        on_commit: OnCommit[r.ReadOutcome] = None,
+    ) -> r.ReadOutcome:
+        return await self._write(
+            partial(conversations.mark_read, conv_id=conv_id, key=key, user_id=user_id, seq=seq),
+            on_commit,
+        )
+
+    async def update_state(
+        self,
+        conv_id: int,
+        user_id: str,
+        update: StateUpdate,
+        on_commit: OnCommit[r.StateOutcome] = None,
+    ) -> r.StateOutcome:
+        return await self._write(
+            partial(conversations.update_state, conv_id=conv_id, user_id=user_id, update=update),
+            on_commit,
+        )
+
+    async def hide(
+        self, conv_id: int, user_id: str, on_commit: OnCommit[r.StateOutcome] = None
+    ) -> r.StateOutcome:
+        return await self._write(
+            partial(conversations.hide, conv_id=conv_id, user_id=user_id), on_commit
+        )
+
+    async def clear(
+        self, conv_id: int, user_id: str, on_commit: OnCommit[r.StateOutcome] = None
+    ) -> r.StateOutcome:
+        return await self._write(
+            partial(conversations.clear, conv_id=conv_id, user_id=user_id), on_commit
+        )
+
+    async def set_draft(
+        self,
+        conv_id: int,
+        user_id: str,
+        text: str,
+        edit_time: int,
+        on_commit: OnCommit[tuple[r.StateOutcome, bool]] = None,
+    ) -> tuple[r.StateOutcome, bool]:
+        return await self._write(
+            partial(
+                conversations.set_draft,
+                conv_id=conv_id,
+                user_id=user_id,
+                text=text,
+                edit_time=edit_time,
+            ),
+            on_commit,
+        )
+
+    async def conversation_list(self, user_id: str) -> ConversationList:
+        return await self.db.read(
+            lambda conn: conversations.conversation_list(conn, user_id, feed.head_version(conn))
+        )
+
+    async def conversation_summary(self, conv_id: int, user_id: str) -> ConversationSummary:
+        return await self._read(conversations.conversation_summary, conv_id, user_id)
+
+    async def feed(self, user_id: str, since: int, limit: int) -> r.FeedPage:
+        return await self._read(feed.feed_page, user_id, since, limit)
+
+    async def read_cursors(self, conv_id: int) -> dict[str, tuple[int, int]]:
+        def run(conn: Any) -> dict[str, tuple[int, int]]:
+            return {
+                u: (rs, js)
+                for u, rs, js in conn.execute(
+                    "SELECT user_id, read_seq, joined_seq FROM participants WHERE conv_id=?",
+                    (conv_id,),
+                )
+            }
+
+        return await self.db.read(run)
+
+    async def senders_between(self, conv_id: int, after_seq: int, upto_seq: int) -> dict[int, str]:
+        def run(conn: Any) -> dict[int, str]:
+            return {
+                seq: sender
+                for seq, sender in conn.execute(
+                    "SELECT seq, sender FROM messages WHERE conv_id=? AND seq>? AND seq<=? "
+                    "AND kind!='tip' AND recalled=0 ORDER BY seq DESC LIMIT 500",
+                    (conv_id, after_seq, upto_seq),
+                )
+            }
+
+        return await self.db.read(run)
+
+    # -- groups ------------------------------------------------------------------------------------
+    async def group_by_id(self, group_id: str) -> tuple[int, GroupInfo]:
+        return await self._read(groups.group_by_id, group_id)
+
+    async def groups_of(self, user_id: str) -> list[GroupInfo]:
+        return await self._read(groups.groups_of, user_id)
+
+    async def create_group(
+        self,
+        *,
+        group_id: str,
+        name: str,
+        type: GroupType,
+        owner: str,
+        members: list[str],
+        introduction: str,
+        notification: str,
+        max_members: int,
+        tip_message_id: str,
+        on_commit: OnCommit[r.GroupOutcome] = None,
+    ) -> r.GroupOutcome:
+        return await self._write(
+            partial(
+                groups.create_group,
+                group_id=group_id,
+                name=name,
+                type=type,
+                owner=owner,
+                members=members,
+                introduction=introduction,
+                notification=notification,
+                max_members=max_members,
+                tip_message_id=tip_message_id,
+            ),
+            on_commit,
+        )
+
+    async def add_members(
+        self,
+        *,
+        conv_id: int,
+        group_id: str,
+        operator: str,
+        user_ids: list[str],
+        max_members: int,
+        tip_message_id: str,
+        on_commit: OnCommit[r.GroupOutcome] = None,
+    ) -> r.GroupOutcome:
+        return await self._write(
+            partial(
+                groups.add_members,
+                conv_id=conv_id,
+                group_id=group_id,
+                operator=operator,
+                user_ids=user_ids,
+                max_members=max_members,
+                tip_message_id=tip_message_id,
+            ),
+            on_commit,
+        )
+
+    async def list_members(self, conv_id: int, offset: int, limit: int) -> MemberPage:
+        return await self._read(groups.list_members, conv_id, offset, limit)
