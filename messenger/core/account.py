@@ -1,0 +1,128 @@
+"""Everything that exists while one user is signed in on this device: store, sync engine,
+realtime connection, outbox and the conversation and history services, with their lifecycle."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from messenger.core.backoff import BackoffFactory
+from messenger.core.clock import Clock
+from messenger.core.conversations import ConversationActions
+from messenger.core.events import EventBus, KickedOut
+from messenger.core.history import MessageHistory
+from messenger.core.outbox import Outbox
+from messenger.core.store import Store
+from messenger.core.sync import SyncEngine
+from messenger.core.transport.realtime import RealtimeTransport
+from messenger.core.transport.rest import RestTransport
+from messenger.protocol import errors
+from messenger.protocol.models import Limits, RefreshRequest, RefreshResponse
+
+log = logging.getLogger(__name__)
+
+UserSigProvider = Callable[[], Awaitable[str]]
+
+
+class Account:
+    def __init__(
+        self,
+        *,
+        user_id: str,
+        token: str,
+        limits: Limits,
+        store: Store,
+        rest: RestTransport,
+        bus: EventBus,
+        ws_url: str,
+        backoff: BackoffFactory,
+        clock: Clock,
+        usersig_provider: UserSigProvider | None = None,
+    ) -> None:
+        self.user_id = user_id
+        self.token = token
+        self.limits = limits
+        self.store = store
+        self.ended = False  # kicked, revoked or signed out: no more connections
+        self._rest = rest
+        self._bus = bus
+        self._usersig_provider = usersig_provider
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.sync = SyncEngine(
+            user_id,
+            store,
+            rest,
+            bus,
+            on_synced=self._after_sync,
+            on_expiring=self._refresh_soon,
+            on_kicked=self._kicked,
+        )
+        self.realtime = RealtimeTransport(ws_url, token, self.sync, backoff=backoff())
+        self.outbox = Outbox(
+            user_id, store, self.realtime, bus, limits=limits, backoff=backoff(), clock=clock
+        )
+        self.conversations = ConversationActions(store, rest, self.realtime, bus, clock=clock)
+        self.history = MessageHistory(store, rest, bus, page=limits.history_page)
+
+    def start(self) -> None:
+        self.realtime.start()
+        self.outbox.start()
+
+    async def aclose(self) -> None:
+        await self.realtime.aclose()
+        await self.outbox.aclose()
+        tasks, self._tasks = self._tasks, set()
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        await self.store.aclose()
+
+    def end_session(self, reason: str, message: str = "") -> None:
+        """The server no longer accepts this session (seen on a REST call)."""
+        if not self.ended:
+            self._spawn(self.realtime.aclose())
+            self._kicked(reason, message)
+
+    # -- callbacks of the sync engine ------------------------------------------------------------
+    def _after_sync(self) -> None:
+        self._spawn(self.conversations.push_pending_drafts())
+
+    def _refresh_soon(self, expires_at: int) -> None:
+        if self._usersig_provider is not None:
+            self._spawn(self._refresh(self._usersig_provider))
+        else:
+            log.warning("session expires at %d; no UserSig provider to renew it", expires_at)
+
+    async def _refresh(self, provider: UserSigProvider) -> None:
+        try:
+            answer: RefreshResponse = await self._rest.call(
+                "refresh", body=RefreshRequest(user_sig=await provider())
+            )
+        except errors.MessengerError as exc:
+            log.warning("renewing the session failed: %r", exc)
+            return
+        log.info("session renewed until %d", answer.expires_at)
+
+    def _kicked(self, reason: str, message: str) -> None:
+        """The session ended on the server's side: say so once, forget the token."""
+        if self.ended:
+            return
+        self.ended = True
+        log.info("session of %s ended: %s %s", self.user_id, reason, message)
+        self._spawn(self.store.save_session(None))
+        self._bus.publish(KickedOut(reason, message))
+
+    def _spawn(self, work: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("background work failed: %r", task.exception())

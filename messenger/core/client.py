@@ -1,0 +1,524 @@
+"""The ``Client`` façade: one device of one IM account at a time, over the services of core.
+
+    async with Client("http://127.0.0.1:8080", data_dir / "alice") as client:
+        await client.login_with_password("alice", "secret")
+        client.subscribe(print)
+        await client.send_text("C2Cbob", "hello")
+
+The local store is what the UI shows: ``conversations()`` and ``messages()`` answer from it at
+once (offline too) while the sync engine keeps it up to date and events tell what changed.
+Several clients can run side by side in one process, each with its own data directory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import httpx
+import msgspec
+
+from messenger.core.account import Account, UserSigProvider
+from messenger.core.backoff import Backoff, BackoffFactory
+from messenger.core.clock import Clock, system_clock
+from messenger.core.events import EventBus, Handler
+from messenger.core.models import ConnectionState, Conversation, LocalMessage
+from messenger.core.outbox import new_client_msg_id
+from messenger.core.store import Store
+from messenger.core.transport.realtime import websocket_url
+from messenger.core.transport.rest import RestTransport
+from messenger.protocol import errors
+from messenger.protocol.api import MembersQuery, TypingRequest
+from messenger.protocol.ids import check_user_id, parse_conversation_id
+from messenger.protocol.models import (
+    AddMembersRequest,
+    CreateGroupRequest,
+    CustomBody,
+    GroupInfo,
+    GroupList,
+    GroupType,
+    Limits,
+    LoginRequest,
+    LoginResponse,
+    MemberPage,
+    MessageKind,
+    PasswordLoginRequest,
+    Priority,
+    Profile,
+    ReaderList,
+    ReceiptCount,
+    RegisterRequest,
+    RemindType,
+    ReplyRef,
+    SendRequest,
+    TextBody,
+    UserSigResponse,
+)
+from messenger.protocol.validation import validate_send
+
+log = logging.getLogger(__name__)
+
+_PREVIEW_CHARS = 100
+
+
+class Client:
+    def __init__(
+        self,
+        server_url: str,
+        data_dir: Path,
+        *,
+        device_name: str = "",
+        platform: str = "",
+        http_transport: httpx.AsyncBaseTransport | None = None,
+        backoff: BackoffFactory = Backoff,
+        clock: Clock = system_clock,
+        request_timeout: float = 15.0,
+        sync_timeout: float = 30.0,
+    ) -> None:
+        self.server_url = server_url.rstrip("/")
+        self.data_dir = Path(data_dir)
+        self.device_name = device_name
+        self.platform = platform
+        self._http_transport = http_transport
+        self._backoff = backoff
+        self._clock = clock
+        self._request_timeout = request_timeout
+        self._sync_timeout = sync_timeout
+        self._bus = EventBus()
+        self._rest: RestTransport | None = None
+        self._account: Account | None = None
+        self._device_id = ""
+        self._closed = False
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    async def start(self) -> None:
+        if self._closed:
+            raise errors.ClientClosed("this client was closed")
+        if self._rest is not None:
+            return
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._device_id = _device_id(self.data_dir / "device_id")
+        self._rest = RestTransport(
+            self.server_url, transport=self._http_transport, timeout=self._request_timeout
+        )
+        self._rest.on_auth_failure = self._on_rest_auth_failure
+
+    async def aclose(self) -> None:
+        """Disconnect and close the store; the session stays valid for ``resume``."""
+        self._closed = True
+        await self._end_account()
+        if self._rest is not None:
+            await self._rest.aclose()
+            self._rest = None
+
+    async def __aenter__(self) -> Client:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    # -- properties ------------------------------------------------------------------------------
+    @property
+    def device_id(self) -> str:
+        return self._device_id
+
+    @property
+    def user_id(self) -> str | None:
+        return self._account.user_id if self._account else None
+
+    @property
+    def session_token(self) -> str | None:
+        account = self._account
+        return account.token if account is not None and not account.ended else None
+
+    @property
+    def connection_state(self) -> ConnectionState:
+        return self._account.realtime.state if self._account else ConnectionState.OFFLINE
+
+    @property
+    def limits(self) -> Limits | None:
+        return self._account.limits if self._account else None
+
+    def reconnect_now(self) -> None:
+        """Retry the connection at once (e.g. the network came back) instead of after backoff."""
+        if self._account is not None:
+            self._account.realtime.reconnect_now()
+
+    def subscribe(self, handler: Handler) -> Callable[[], None]:
+        """Call ``handler`` with every event (on the event loop); returns the unsubscriber."""
+        return self._bus.subscribe(handler)
+
+    # -- accounts and sessions -------------------------------------------------------------------
+    async def register(self, user_id: str, password: str, nickname: str = "") -> Profile:
+        body = RegisterRequest(user_id=check_user_id(user_id), password=password, nickname=nickname)
+        profile: Profile = await self._http().call("register", body=body)
+        return profile
+
+    async def password_usersig(self, user_id: str, password: str) -> UserSigResponse:
+        body = PasswordLoginRequest(user_id=check_user_id(user_id), password=password)
+        answer: UserSigResponse = await self._http().call("password_login", body=body)
+        return answer
+
+    async def login(
+        self, user_id: str, user_sig: str, *, usersig_provider: UserSigProvider | None = None
+    ) -> None:
+        """Sign this device in; returns once the first sync is done."""
+        rest = self._http()
+        await self._end_account()
+        request = LoginRequest(
+            user_id=check_user_id(user_id),
+            user_sig=user_sig,
+            device_id=self._device_id,
+            device_name=self.device_name,
+            platform=self.platform,
+        )
+        answer: LoginResponse = await rest.call("login", body=request)
+        account = await self._open_account(
+            answer.user_id, answer.session_token, answer.limits, usersig_provider
+        )
+        try:
+            await asyncio.wait_for(account.realtime.wait_synced(), self._sync_timeout)
+        except TimeoutError:
+            await self._end_account()
+            raise errors.RequestTimeout("the first sync did not finish in time") from None
+        except BaseException:
+            await self._end_account()
+            raise
+
+    async def login_with_password(self, user_id: str, password: str) -> None:
+        """Sign in with a password account; the session is renewed with the same password."""
+        first = await self.password_usersig(user_id, password)
+
+        async def fresh_usersig() -> str:
+            return (await self.password_usersig(user_id, password)).user_sig
+
+        await self.login(user_id, first.user_sig, usersig_provider=fresh_usersig)
+
+    async def resume(
+        self,
+        user_id: str,
+        session_token: str,
+        *,
+        usersig_provider: UserSigProvider | None = None,
+    ) -> None:
+        """Start from the store at once (offline-ready) and connect in the background."""
+        self._http()
+        await self._end_account()
+        await self._open_account(check_user_id(user_id), session_token, None, usersig_provider)
+
+    async def logout(self) -> None:
+        """End this device's session on the server (best effort) and disconnect."""
+        account = self._account
+        if account is None:
+            return
+        await account.realtime.aclose()
+        was_ended, account.ended = account.ended, True  # our own sign-out is not a kick
+        if not was_ended:
+            try:
+                await self._http().call("logout")
+            except errors.MessengerError as exc:
+                log.info("signing out on the server failed: %r", exc)
+        await account.store.save_session(None)
+        await self._end_account()
+
+    async def _open_account(
+        self,
+        user_id: str,
+        token: str,
+        limits: Limits | None,
+        usersig_provider: UserSigProvider | None,
+    ) -> Account:
+        store = Store(self._store_path(user_id), user_id)
+        await store.open()
+        try:
+            limits = limits or await store.limits() or Limits()
+            await store.save_session(token, limits)
+        except BaseException:
+            await store.aclose()
+            raise
+        rest = self._http()
+        rest.token = token
+        account = Account(
+            user_id=user_id,
+            token=token,
+            limits=limits,
+            store=store,
+            rest=rest,
+            bus=self._bus,
+            ws_url=websocket_url(self.server_url),
+            backoff=self._backoff,
+            clock=self._clock,
+            usersig_provider=usersig_provider,
+        )
+        self._account = account
+        account.start()
+        return account
+
+    async def _end_account(self) -> None:
+        account, self._account = self._account, None
+        if self._rest is not None:
+            self._rest.token = None
+        if account is not None:
+            await account.aclose()
+
+    def _on_rest_auth_failure(self, error: errors.AuthError) -> None:
+        if isinstance(error, errors.SessionInvalid) and self._account is not None:
+            self._account.end_session(error.name, error.message)
+
+    def _store_path(self, user_id: str) -> Path:
+        # IDs differing only in case must not share a file on case-insensitive file systems.
+        digest = hashlib.sha256(user_id.encode()).hexdigest()[:10]
+        return self.data_dir / "accounts" / f"{user_id}.{digest}" / "messages.sqlite3"
+
+    def _http(self) -> RestTransport:
+        if self._rest is None:
+            raise errors.ClientClosed("closed" if self._closed else "call start() first")
+        return self._rest
+
+    def _signed_in(self) -> Account:
+        if self._account is None:
+            if self._closed:
+                raise errors.ClientClosed("this client was closed")
+            raise errors.NotLoggedIn("sign in first")
+        return self._account
+
+    # -- conversations ---------------------------------------------------------------------------
+    async def conversations(self) -> list[Conversation]:
+        """Visible conversations: pinned first (latest pin first), then by last activity."""
+        return await self._signed_in().store.conversations()
+
+    async def conversation(self, conversation_id: str) -> Conversation | None:
+        return await self._signed_in().store.conversation(conversation_id)
+
+    async def total_unread(self) -> int:
+        return await self._signed_in().store.total_unread()
+
+    async def mark_read(self, conversation_id: str, seq: int | None = None) -> None:
+        await self._signed_in().conversations.mark_read(conversation_id, seq)
+
+    async def pin(self, conversation_id: str, pinned: bool = True) -> None:
+        await self._signed_in().conversations.pin(conversation_id, pinned)
+
+    async def set_remind(self, conversation_id: str, remind: RemindType) -> None:
+        await self._signed_in().conversations.set_remind(conversation_id, remind)
+
+    async def mark_unread(self, conversation_id: str, unread: bool = True) -> None:
+        await self._signed_in().conversations.mark_unread(conversation_id, unread)
+
+    async def hide(self, conversation_id: str) -> None:
+        await self._signed_in().conversations.hide(conversation_id)
+
+    async def clear_history(self, conversation_id: str) -> None:
+        await self._signed_in().conversations.clear_history(conversation_id)
+
+    async def set_draft(self, conversation_id: str, text: str) -> None:
+        parse_conversation_id(conversation_id)
+        await self._signed_in().conversations.set_draft(conversation_id, text)
+
+    async def draft(self, conversation_id: str) -> str:
+        return await self._signed_in().conversations.draft(conversation_id)
+
+    # -- messages --------------------------------------------------------------------------------
+    async def send_text(
+        self,
+        conversation_id: str,
+        text: str,
+        *,
+        mentions: Sequence[str] = (),
+        mention_all: bool = False,
+        reply_to: LocalMessage | None = None,
+        priority: Priority = Priority.NORMAL,
+    ) -> LocalMessage:
+        """Queue a text message; it shows at once (SENDING) and is delivered when connected."""
+        request = SendRequest(
+            client_msg_id=new_client_msg_id(),
+            kind=MessageKind.TEXT,
+            body={"text": text},
+            mentions=list(mentions),
+            mention_all=mention_all,
+            reply_to=_reply_ref(reply_to),
+            priority=priority,
+        )
+        return await self._signed_in().outbox.send(conversation_id, request)
+
+    async def send_custom(
+        self,
+        conversation_id: str,
+        data: str,
+        description: str = "",
+        extension: str = "",
+        *,
+        priority: Priority = Priority.NORMAL,
+    ) -> LocalMessage:
+        body = CustomBody(data=data, description=description, extension=extension)
+        request = SendRequest(
+            client_msg_id=new_client_msg_id(),
+            kind=MessageKind.CUSTOM,
+            body=_builtins(body),
+            priority=priority,
+        )
+        return await self._signed_in().outbox.send(conversation_id, request)
+
+    async def send_online(self, conversation_id: str, body: TextBody | CustomBody) -> None:
+        """An online-only message: to the recipients' connected devices, never stored."""
+        account = self._signed_in()
+        kind = MessageKind.TEXT if isinstance(body, TextBody) else MessageKind.CUSTOM
+        request = SendRequest(
+            client_msg_id=new_client_msg_id(),
+            kind=kind,
+            body=_builtins(body),
+            online_only=True,
+        )
+        validate_send(request, account.limits, parse_conversation_id(conversation_id).type)
+        if account.realtime.connected:
+            try:
+                await account.realtime.send_message(conversation_id, request)
+                return
+            except errors.NetworkError:
+                pass
+        path = {"conversation_id": conversation_id}
+        await self._http().call("send", path=path, body=request)
+
+    async def resend(self, client_msg_id: str) -> LocalMessage:
+        return await self._signed_in().outbox.resend(client_msg_id)
+
+    async def recall(self, conversation_id: str, message_id: str) -> LocalMessage:
+        return await self._signed_in().history.recall(conversation_id, message_id)
+
+    async def messages(
+        self, conversation_id: str, *, before_seq: int | None = None, limit: int = 50
+    ) -> list[LocalMessage]:
+        """Ascending by seq; cache first, holes filled from the server; my unsent ones last."""
+        history = self._signed_in().history
+        return await history.messages(conversation_id, before_seq=before_seq, limit=limit)
+
+    async def newer_messages(
+        self, conversation_id: str, after_seq: int, limit: int = 50
+    ) -> list[LocalMessage]:
+        history = self._signed_in().history
+        return await history.newer_messages(conversation_id, after_seq, limit=limit)
+
+    async def typing(self, conversation_id: str, typing: bool = True) -> None:
+        account = self._signed_in()
+        if account.realtime.connected:
+            try:
+                await account.realtime.typing(conversation_id, typing)
+                return
+            except errors.NetworkError:
+                pass
+        path = {"conversation_id": conversation_id}
+        await self._http().call("typing", path=path, body=TypingRequest(typing=typing))
+
+    async def search(
+        self,
+        query: str,
+        *,
+        conversation_id: str | None = None,
+        sender: str | None = None,
+        limit: int = 50,
+    ) -> list[LocalMessage]:
+        """Full-text search of the cached history (Chinese included), newest first."""
+        store = self._signed_in().store
+        return await store.search(
+            query, conversation_id=conversation_id, sender=sender, limit=limit
+        )
+
+    async def receipts(self, conversation_id: str, seqs: Sequence[int]) -> list[ReceiptCount]:
+        answer = await self._signed_in().history.receipts(conversation_id, list(seqs))
+        return list(answer.receipts)
+
+    async def readers(self, conversation_id: str, seq: int) -> ReaderList:
+        self._signed_in()
+        path = {"conversation_id": conversation_id, "seq": seq}
+        readers: ReaderList = await self._http().call("readers", path=path)
+        return readers
+
+    # -- groups ----------------------------------------------------------------------------------
+    async def create_group(
+        self,
+        name: str,
+        members: Sequence[str] = (),
+        *,
+        group_id: str | None = None,
+        type: GroupType = GroupType.WORK,
+        introduction: str = "",
+        notification: str = "",
+    ) -> GroupInfo:
+        self._signed_in()
+        body = CreateGroupRequest(
+            name=name,
+            group_id=group_id,
+            type=type,
+            members=list(members),
+            introduction=introduction,
+            notification=notification,
+        )
+        group: GroupInfo = await self._http().call("create_group", body=body)
+        return group
+
+    async def add_members(self, group_id: str, user_ids: Sequence[str]) -> GroupInfo:
+        self._signed_in()
+        body = AddMembersRequest(user_ids=list(user_ids))
+        group: GroupInfo = await self._http().call(
+            "add_members", path={"group_id": group_id}, body=body
+        )
+        return group
+
+    async def members(self, group_id: str, offset: int = 0, limit: int = 100) -> MemberPage:
+        self._signed_in()
+        page: MemberPage = await self._http().call(
+            "list_members",
+            path={"group_id": group_id},
+            query=MembersQuery(offset=offset, limit=limit),
+        )
+        return page
+
+    async def groups(self) -> list[GroupInfo]:
+        self._signed_in()
+        answer: GroupList = await self._http().call("my_groups")
+        return list(answer.groups)
+
+    async def group(self, group_id: str) -> GroupInfo:
+        self._signed_in()
+        group: GroupInfo = await self._http().call("get_group", path={"group_id": group_id})
+        return group
+
+
+def _device_id(path: Path) -> str:
+    """This data directory's device ID: made once, kept across restarts."""
+    if path.exists():
+        value = path.read_text(encoding="utf-8").strip()
+        if value:
+            return value
+    value = uuid.uuid4().hex
+    path.write_text(value + "\n", encoding="utf-8")
+    return value
+
+
+def _reply_ref(message: LocalMessage | None) -> ReplyRef | None:
+    if message is None:
+        return None
+    if not message.message_id:
+        raise errors.InvalidParameter("only a sent message can be replied to", field="reply_to")
+    preview = message.text[:_PREVIEW_CHARS] if message.text else f"[{message.kind}]"
+    return ReplyRef(
+        message_id=message.message_id, seq=message.seq, sender=message.sender, preview=preview
+    )
+
+
+def _builtins(body: TextBody | CustomBody) -> dict[str, Any]:
+    value = msgspec.to_builtins(body)
+    assert isinstance(value, dict)
+    return value

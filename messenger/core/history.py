@@ -1,0 +1,137 @@
+"""Reading a conversation's messages: from the local cache first, from the server for holes.
+
+``seq`` is gapless per conversation, so a range of the cache with fewer messages than seqs has a
+hole; only then is the server asked (``GET …/messages``), and what it answers is stored.
+Offline, the cache is all there is and is returned as it is.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from messenger.core.events import EventBus
+from messenger.core.models import Conversation, LocalMessage
+from messenger.core.store import Store
+from messenger.core.transport.rest import RestTransport
+from messenger.protocol import errors
+from messenger.protocol.api import HistoryQuery, ReceiptsQuery
+from messenger.protocol.models import MessagePage, Receipts, RemindType
+
+log = logging.getLogger(__name__)
+
+# When the server cannot help (offline, no such conversation yet, no longer a member),
+# the cache is the answer.
+_CACHE_ONLY = (
+    errors.NetworkError,
+    errors.RequestTimeout,
+    errors.NotLoggedIn,
+    errors.NotFound,
+    errors.PermissionDenied,
+)
+
+
+class MessageHistory:
+    def __init__(self, store: Store, rest: RestTransport, bus: EventBus, *, page: int) -> None:
+        self._store = store
+        self._rest = rest
+        self._bus = bus
+        self._page = max(1, page)  # the server's history page limit
+
+    async def messages(
+        self, conversation_id: str, *, before_seq: int | None = None, limit: int = 50
+    ) -> list[LocalMessage]:
+        """Up to ``limit`` messages before ``before_seq`` (default: the latest), ascending.
+
+        Without ``before_seq`` my messages still sending or failed follow at the end.
+        """
+        limit = max(1, limit)
+        conversation = await self._store.conversation(conversation_id)
+        stale = conversation is None or conversation.remind is RemindType.BLOCK
+        if before_seq is None and stale:  # the feed does not bring these up to date
+            await self._fetch(conversation_id, HistoryQuery(limit=min(limit, self._page)))
+            conversation = await self._store.conversation(conversation_id)
+        high = (before_seq - 1) if before_seq is not None else _last_seq(conversation)
+        low = max(_first_seq(conversation), high - limit + 1)
+        found = await self._cached_or_fetched(conversation_id, low, high, before=True)
+        if before_seq is None:
+            found += await self._store.unsent_messages(conversation_id)
+        return found
+
+    async def newer_messages(
+        self, conversation_id: str, after_seq: int, *, limit: int = 50
+    ) -> list[LocalMessage]:
+        """Up to ``limit`` messages after ``after_seq``, ascending."""
+        limit = max(1, limit)
+        conversation = await self._store.conversation(conversation_id)
+        low = max(after_seq + 1, _first_seq(conversation))
+        high = min(after_seq + limit, _last_seq(conversation))
+        return await self._cached_or_fetched(conversation_id, low, high, before=False)
+
+    async def _cached_or_fetched(
+        self, conversation_id: str, low: int, high: int, *, before: bool
+    ) -> list[LocalMessage]:
+        if high < low:
+            return []
+        found = await self._store.messages_between(conversation_id, low, high)
+        if len(found) == high - low + 1:
+            return found
+        # A hole: fetch the whole range, one server page at a time.
+        if before:
+            cursor = high + 1
+            while cursor > low:
+                query = HistoryQuery(before_seq=cursor, limit=min(self._page, cursor - low))
+                seqs = await self._fetch_seqs(conversation_id, query)
+                if not seqs or min(seqs) >= cursor:
+                    break
+                cursor = min(seqs)
+        else:
+            cursor = low - 1
+            while cursor < high:
+                query = HistoryQuery(after_seq=cursor, limit=min(self._page, high - cursor))
+                seqs = await self._fetch_seqs(conversation_id, query)
+                if not seqs or max(seqs) <= cursor:
+                    break
+                cursor = max(seqs)
+        return await self._store.messages_between(conversation_id, low, high)
+
+    async def _fetch_seqs(self, conversation_id: str, query: HistoryQuery) -> list[int]:
+        page = await self._fetch(conversation_id, query)
+        return [] if page is None else [m.seq for m in page.messages]
+
+    async def _fetch(self, conversation_id: str, query: HistoryQuery) -> MessagePage | None:
+        """Store a page of history; ``None`` when the server cannot give one."""
+        try:
+            page: MessagePage = await self._rest.call(
+                "history", path={"conversation_id": conversation_id}, query=query
+            )
+        except _CACHE_ONLY as exc:
+            log.info("history of %s from the cache only: %r", conversation_id, exc)
+            return None
+        delta = await self._store.put_messages(page.messages)
+        delta.added.clear()  # old messages, returned to the caller, are not news
+        delta.publish(self._bus)
+        return page
+
+    async def recall(self, conversation_id: str, message_id: str) -> LocalMessage:
+        path = {"conversation_id": conversation_id, "message_id": message_id}
+        recalled = await self._rest.call("recall", path=path)
+        (await self._store.put_messages([recalled])).publish(self._bus)
+        stored = await self._store.message(message_id)
+        if stored is None:
+            raise errors.MessageNotFound(f"message {message_id} is not stored here")
+        return stored
+
+    async def receipts(self, conversation_id: str, seqs: list[int]) -> Receipts:
+        query = ReceiptsQuery(seqs=",".join(str(s) for s in seqs))
+        answer: Receipts = await self._rest.call(
+            "receipts", path={"conversation_id": conversation_id}, query=query
+        )
+        return answer
+
+
+def _last_seq(conversation: Conversation | None) -> int:
+    return conversation.last_seq if conversation is not None else 0
+
+
+def _first_seq(conversation: Conversation | None) -> int:
+    return (conversation.cleared_seq if conversation is not None else 0) + 1

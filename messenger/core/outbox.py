@@ -1,0 +1,184 @@
+"""The persistent outbox: my messages from the local echo to the server's acknowledgement.
+
+``send`` validates a message against the server's limits, stores it (state SENDING) together
+with its outbox entry in one transaction, shows it at once and wakes the worker. While
+connected, the worker sends every waiting entry over the WebSocket in creation order without
+waiting for earlier answers. An ack stores the server's copy (SENT); a permanent refusal marks
+the message FAILED until ``resend``; anything transient is retried, forever, after a backoff
+(or the server's ``retry_after_ms``). Because the server is idempotent on ``client_msg_id``,
+resending after a crash or a lost ack delivers the message exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from typing import Protocol
+
+from messenger.core.backoff import Backoff
+from messenger.core.clock import Clock
+from messenger.core.events import EventBus
+from messenger.core.models import LocalMessage, MessageState
+from messenger.core.store import OutboxEntry, Store
+from messenger.protocol import errors
+from messenger.protocol.ids import ConversationType, parse_conversation_id
+from messenger.protocol.models import ErrorBody, Limits, Message, SendRequest
+from messenger.protocol.validation import validate_send
+
+log = logging.getLogger(__name__)
+
+TRANSIENT = (errors.ClientError, errors.ServerError, errors.RateLimited, errors.AuthError)
+
+
+class MessageSender(Protocol):
+    """Where the outbox sends: the realtime connection."""
+
+    async def wait_connected(self) -> None: ...
+
+    async def send_message(self, conversation_id: str, request: SendRequest) -> Message: ...
+
+
+def new_client_msg_id() -> str:
+    return uuid.uuid4().hex
+
+
+def error_body(error: errors.MessengerError) -> ErrorBody:
+    return ErrorBody(code=error.code, name=error.name, message=error.message, details=error.details)
+
+
+class Outbox:
+    def __init__(
+        self,
+        user_id: str,
+        store: Store,
+        sender: MessageSender,
+        bus: EventBus,
+        *,
+        limits: Limits,
+        backoff: Backoff,
+        clock: Clock,
+    ) -> None:
+        self.user_id = user_id
+        self.limits = limits
+        self._store = store
+        self._sender = sender
+        self._bus = bus
+        self._backoff = backoff
+        self._clock = clock
+        self._wake = asyncio.Event()
+        self._in_flight: set[str] = set()
+        self._settled = 0  # deliveries ended so far
+        self._not_before = 0.0  # loop time before which nothing is retried
+        self._task: asyncio.Task[None] | None = None
+        self._deliveries: set[asyncio.Task[None]] = set()
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="messenger-outbox")
+
+    async def aclose(self) -> None:
+        tasks = [t for t in (self._task, *self._deliveries) if t is not None]
+        self._task = None
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    # -- queueing --------------------------------------------------------------------------------
+    async def send(self, conversation_id: str, request: SendRequest) -> LocalMessage:
+        """Validate, store and show the message now; it is delivered in the background."""
+        ref = parse_conversation_id(conversation_id)
+        if ref.type is ConversationType.SYSTEM:
+            raise errors.PermissionDenied("the system conversation is read-only")
+        validate_send(request, self.limits, ref.type)
+        echo = LocalMessage(
+            conversation_id=conversation_id,
+            message_id="",
+            conv_type=ref.type.value,
+            target=ref.target,
+            sender=self.user_id,
+            seq=0,
+            client_msg_id=request.client_msg_id,
+            time=self._clock(),
+            kind=request.kind,
+            body=request.body,
+            mentions=tuple(request.mentions),
+            mention_all=request.mention_all,
+            reply_to=request.reply_to,
+            state=MessageState.SENDING,
+            is_self=True,
+        )
+        (await self._store.add_outgoing(echo, request)).publish(self._bus)
+        self._wake.set()
+        return echo
+
+    async def resend(self, client_msg_id: str) -> LocalMessage:
+        """Put a failed message back in the queue (same ``client_msg_id``)."""
+        message, delta = await self._store.requeue(client_msg_id, self._clock())
+        if message is None:
+            raise errors.MessageNotFound(f"no message of mine with client_msg_id {client_msg_id}")
+        delta.publish(self._bus)
+        self._wake.set()
+        return message
+
+    # -- delivery --------------------------------------------------------------------------------
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await self._sender.wait_connected()
+            pause = self._not_before - loop.time()
+            if pause > 0:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), pause)
+                continue
+            self._wake.clear()
+            settled = self._settled
+            waiting = await self._store.outbox()
+            if settled != self._settled:
+                continue  # a delivery ended while reading: the list may be stale
+            # Tasks start, and so send their frames, in creation order.
+            for entry in [e for e in waiting if e.client_msg_id not in self._in_flight]:
+                self._in_flight.add(entry.client_msg_id)
+                task = asyncio.create_task(self._deliver(entry))
+                self._deliveries.add(task)
+                task.add_done_callback(self._deliveries.discard)
+            await self._wake.wait()
+
+    async def _deliver(self, entry: OutboxEntry) -> None:
+        try:
+            await self._attempt(entry)
+        except errors.ClientClosed:
+            pass  # shutting down; the entry waits in the store
+        except Exception:
+            log.exception("sending %s failed unexpectedly", entry.client_msg_id)
+            self._retry_in(self._backoff.next_delay())
+        finally:
+            self._in_flight.discard(entry.client_msg_id)
+            self._settled += 1
+            self._wake.set()
+
+    async def _attempt(self, entry: OutboxEntry) -> None:
+        try:
+            message = await self._sender.send_message(entry.conversation_id, entry.request)
+        except errors.RateLimited as exc:
+            self._retry_in(exc.retry_after_ms / 1000)
+        except errors.NetworkError:
+            pass  # sent again once reconnected
+        except TRANSIENT as exc:
+            log.info("sending %s failed for now: %r", entry.client_msg_id, exc)
+            self._retry_in(self._backoff.next_delay())
+        except errors.MessengerError as exc:
+            log.info("sending %s refused: %r", entry.client_msg_id, exc)
+            failed = await self._store.fail_outgoing(entry.client_msg_id, error_body(exc))
+            failed.publish(self._bus)
+        else:
+            self._backoff.reset()
+            (await self._store.put_messages([message])).publish(self._bus)
+
+    def _retry_in(self, delay: float) -> None:
+        loop = asyncio.get_running_loop()
+        self._not_before = max(self._not_before, loop.time() + delay)

@@ -1,0 +1,107 @@
+"""The per-account SQLite schema."""
+
+from __future__ import annotations
+
+import sqlite3
+
+SCHEMA_VERSION = 1
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS kv (
+    key   TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+);
+
+-- Messages as this device knows them. My own messages exist as a local echo (no message_id,
+-- no seq) until the server acknowledges them; (client_msg_id) of my own messages is unique so
+-- the ack or a synced copy updates the echo instead of adding a second row.
+CREATE TABLE IF NOT EXISTS messages (
+    id              INTEGER PRIMARY KEY,
+    conversation_id TEXT NOT NULL,
+    message_id      TEXT,
+    seq             INTEGER,
+    client_msg_id   TEXT NOT NULL,
+    conv_type       TEXT NOT NULL,
+    target          TEXT NOT NULL,
+    sender          TEXT NOT NULL,
+    time            INTEGER NOT NULL,
+    kind            TEXT NOT NULL,
+    body            BLOB NOT NULL,
+    mentions        BLOB,
+    mention_all     INTEGER NOT NULL DEFAULT 0,
+    reply_to        BLOB,
+    recalled        INTEGER NOT NULL DEFAULT 0,
+    recalled_by     TEXT,
+    recall_time     INTEGER,
+    version         INTEGER NOT NULL DEFAULT 0,
+    state           TEXT NOT NULL,
+    error           BLOB,
+    is_self         INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS messages_by_message_id ON messages(message_id);
+CREATE UNIQUE INDEX IF NOT EXISTS messages_by_seq ON messages(conversation_id, seq);
+CREATE UNIQUE INDEX IF NOT EXISTS messages_own ON messages(client_msg_id) WHERE is_self = 1;
+
+-- One row per conversation: my synced state plus what the list shows.
+CREATE TABLE IF NOT EXISTS conversations (
+    conversation_id TEXT PRIMARY KEY,
+    conv_type       TEXT NOT NULL,
+    target          TEXT NOT NULL,
+    last_seq        INTEGER NOT NULL DEFAULT 0,
+    last_id         INTEGER,              -- messages.id of the message the list previews
+    activity_time   INTEGER NOT NULL DEFAULT 0,
+    read_seq        INTEGER NOT NULL DEFAULT 0,
+    peer_read_seq   INTEGER NOT NULL DEFAULT 0,
+    pinned          INTEGER NOT NULL DEFAULT 0,
+    pin_time        INTEGER NOT NULL DEFAULT 0,
+    remind          TEXT NOT NULL DEFAULT 'notify',
+    hidden_seq      INTEGER NOT NULL DEFAULT -1,
+    cleared_seq     INTEGER NOT NULL DEFAULT 0,
+    marked_unread   INTEGER NOT NULL DEFAULT 0,
+    draft_text      TEXT NOT NULL DEFAULT '',
+    draft_time      INTEGER NOT NULL DEFAULT 0,
+    draft_dirty     INTEGER NOT NULL DEFAULT 0,   -- edited here, not yet saved on the server
+    unread_count    INTEGER NOT NULL DEFAULT 0,
+    unread_at_seq   INTEGER NOT NULL DEFAULT 0,   -- the server's count covers seqs up to here
+    mention_seqs    BLOB NOT NULL DEFAULT '[]',
+    count_version   INTEGER NOT NULL DEFAULT 0,   -- version at which the server counted
+    state_version   INTEGER NOT NULL DEFAULT 0,
+    group_name      TEXT NOT NULL DEFAULT '',
+    member_count    INTEGER NOT NULL DEFAULT 0
+);
+
+-- Messages this device owes the server, in creation order. A refused one stays, marked
+-- failed, until it is resent or superseded by the server's copy.
+CREATE TABLE IF NOT EXISTS outbox (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    client_msg_id   TEXT NOT NULL UNIQUE,
+    conversation_id TEXT NOT NULL,
+    request         BLOB NOT NULL,
+    failed          INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE IF NOT EXISTS groups (
+    group_id TEXT PRIMARY KEY,
+    info     BLOB NOT NULL,
+    member   INTEGER NOT NULL,
+    version  INTEGER NOT NULL
+);
+
+-- Search index; rowid = messages.id, text prepared by fts.index_text.
+CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(text, tokenize = 'unicode61');
+"""
+
+
+def connect(path: str) -> sqlite3.Connection:
+    """Open (and create or migrate) the store database in autocommit mode."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA busy_timeout = 5000")
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise RuntimeError(f"store {path} was written by a newer version (schema {version})")
+    if version < SCHEMA_VERSION:
+        conn.executescript(f"BEGIN; {_DDL} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+    return conn

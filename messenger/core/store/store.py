@@ -1,0 +1,368 @@
+"""The per-account local store: SQLite (WAL) on one dedicated thread, behind async methods.
+
+Every call runs on the store's single-thread executor, so the one connection is only ever used
+from that thread and writes never block the event loop. Writes run in one transaction each and
+return a ``StoreDelta`` describing what they changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import msgspec
+
+from messenger.core.models import Conversation, LocalMessage
+from messenger.core.store import schema
+from messenger.core.store.delta import StoreDelta
+from messenger.core.store.fts import match_query
+from messenger.core.store.rows import (
+    CONVERSATION_SELECT,
+    MESSAGE_COLUMNS,
+    TOTAL_UNREAD,
+    VISIBLE,
+    conversation_from_row,
+    message_from_row,
+)
+from messenger.core.store.writer import Batch, kv_get, kv_set, load_conversations
+from messenger.protocol.errors import ClientClosed, InvalidParameter
+from messenger.protocol.frames import (
+    AnyChange,
+    GroupChange,
+    MessageChange,
+    PeerReadChange,
+    StateChange,
+)
+from messenger.protocol.models import (
+    ConversationList,
+    ConversationState,
+    ErrorBody,
+    Limits,
+    Message,
+    SendRequest,
+)
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+_SYNC_VERSION = "sync_version"
+_LIMITS = "limits"
+_SESSION_TOKEN = "session_token"
+_M_COLUMNS = ", ".join("m." + name.strip() for name in MESSAGE_COLUMNS.split(","))
+_decode_request = msgspec.json.Decoder(SendRequest).decode
+_decode_limits = msgspec.json.Decoder(Limits).decode
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    client_msg_id: str
+    conversation_id: str
+    request: SendRequest
+
+
+@dataclass(frozen=True, slots=True)
+class PendingDraft:
+    conversation_id: str
+    text: str
+    edit_time: int
+
+
+class Store:
+    def __init__(self, path: Path, user_id: str) -> None:
+        self.path = path
+        self.user_id = user_id
+        self._executor: ThreadPoolExecutor | None = None
+        self._conn: sqlite3.Connection | None = None
+        self._total: int | None = None  # last total unread reported
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    async def open(self) -> None:
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix=f"store-{self.user_id}")
+        await self._run(self._open)
+
+    def _open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = schema.connect(str(self.path))
+        self._total = int(self._conn.execute(TOTAL_UNREAD).fetchone()[0])
+
+    async def aclose(self) -> None:
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            await asyncio.get_running_loop().run_in_executor(executor, conn.close)
+        executor.shutdown(wait=True)
+
+    async def _run(self, fn: Callable[[], T]) -> T:
+        if self._executor is None:
+            raise ClientClosed("the store is closed")
+        return await asyncio.get_running_loop().run_in_executor(self._executor, fn)
+
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise ClientClosed("the store is closed")
+        return self._conn
+
+    def _write(self, apply: Callable[[Batch], T]) -> tuple[T, StoreDelta]:
+        """Run ``apply`` in one transaction; report what it changed."""
+        conn = self._db()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            batch = Batch(conn, self.user_id)
+            result = apply(batch)
+            batch.finish(self._total)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        if batch.delta.total_unread is not None:
+            self._total = batch.delta.total_unread
+        return result, batch.delta
+
+    async def _write_delta(self, apply: Callable[[Batch], object]) -> StoreDelta:
+        return (await self._run(lambda: self._write(apply)))[1]
+
+    # -- key/value -------------------------------------------------------------------------------
+    async def sync_version(self) -> int | None:
+        def read() -> int | None:
+            value = kv_get(self._db(), _SYNC_VERSION)
+            return None if value is None else int(value)
+
+        return await self._run(read)
+
+    async def limits(self) -> Limits | None:
+        value = await self._run(lambda: kv_get(self._db(), _LIMITS))
+        return None if value is None else _decode_limits(value)
+
+    async def session_token(self) -> str | None:
+        value = await self._run(lambda: kv_get(self._db(), _SESSION_TOKEN))
+        return None if value is None else value.decode()
+
+    async def save_session(self, token: str | None, limits: Limits | None = None) -> None:
+        def save() -> None:
+            conn = self._db()
+            if token is None:
+                conn.execute("DELETE FROM kv WHERE key = ?", (_SESSION_TOKEN,))
+            else:
+                kv_set(conn, _SESSION_TOKEN, token.encode())
+            if limits is not None:
+                kv_set(conn, _LIMITS, msgspec.json.encode(limits))
+
+        await self._run(save)
+
+    # -- sync ------------------------------------------------------------------------------------
+    async def apply_snapshot(self, snapshot: ConversationList) -> StoreDelta:
+        """A new device's starting point; the sync version becomes the snapshot's."""
+
+        def apply(batch: Batch) -> None:
+            for summary in snapshot.conversations:
+                state = summary.state
+                batch.put_state(state, count_version=snapshot.version)
+                if summary.last_message is not None:
+                    batch.put_message(summary.last_message)
+                batch.put_summary_fields(
+                    state.conversation_id,
+                    summary.last_seq,
+                    summary.group_name,
+                    summary.member_count,
+                )
+                if summary.peer_read_seq:
+                    batch.put_peer_read(state.conversation_id, summary.peer_read_seq)
+            _advance_version(batch, snapshot.version)
+
+        return await self._write_delta(apply)
+
+    async def apply_changes(
+        self, changes: Sequence[AnyChange], *, counted_at: int = 0
+    ) -> StoreDelta:
+        """Apply a page of the change feed and, in the same transaction, advance the version.
+
+        ``counted_at``: the server computed the unread counts of these states at that version
+        or later (a catch-up page is computed when it is sent, not at each change's version).
+        """
+
+        def apply(batch: Batch) -> None:
+            for change in changes:
+                try:
+                    _apply_change(batch, change, counted_at)
+                except InvalidParameter as exc:  # a server bug must not stall the sync for good
+                    log.error("skipping malformed change v%d: %s", change.v, exc)
+            if changes:
+                _advance_version(batch, max(change.v for change in changes))
+
+        return await self._write_delta(apply)
+
+    async def set_sync_version(self, version: int) -> None:
+        await self._write_delta(lambda batch: _advance_version(batch, version))
+
+    # -- writes outside the feed (REST answers, local actions) -----------------------------------
+    async def put_messages(self, messages: Sequence[Message]) -> StoreDelta:
+        def apply(batch: Batch) -> None:
+            for message in messages:
+                batch.put_message(message)
+
+        return await self._write_delta(apply)
+
+    async def put_state(self, state: ConversationState) -> StoreDelta:
+        return await self._write_delta(lambda batch: batch.put_state(state, state.version))
+
+    async def add_outgoing(self, message: LocalMessage, request: SendRequest) -> StoreDelta:
+        return await self._write_delta(lambda batch: batch.add_outgoing(message, request))
+
+    async def fail_outgoing(self, client_msg_id: str, error: ErrorBody) -> StoreDelta:
+        return await self._write_delta(lambda batch: batch.fail_outgoing(client_msg_id, error))
+
+    async def requeue(self, client_msg_id: str, now: int) -> tuple[LocalMessage | None, StoreDelta]:
+        return await self._run(lambda: self._write(lambda b: b.requeue(client_msg_id, now)))
+
+    async def set_local_draft(self, conversation_id: str, text: str, edit_time: int) -> StoreDelta:
+        return await self._write_delta(
+            lambda batch: batch.set_local_draft(conversation_id, text, edit_time)
+        )
+
+    async def mark_draft_saved(self, conversation_id: str, edit_time: int) -> StoreDelta:
+        return await self._write_delta(
+            lambda batch: batch.mark_draft_saved(conversation_id, edit_time)
+        )
+
+    # -- reads -----------------------------------------------------------------------------------
+    async def outbox(self) -> list[OutboxEntry]:
+        """Messages waiting to be sent (not the failed ones), in creation order."""
+
+        def read() -> list[OutboxEntry]:
+            rows = self._db().execute(
+                "SELECT client_msg_id, conversation_id, request FROM outbox "
+                "WHERE failed = 0 ORDER BY id"
+            )
+            return [OutboxEntry(r[0], r[1], _decode_request(r[2])) for r in rows]
+
+        return await self._run(read)
+
+    async def pending_drafts(self) -> list[PendingDraft]:
+        def read() -> list[PendingDraft]:
+            rows = self._db().execute(
+                "SELECT conversation_id, draft_text, draft_time FROM conversations "
+                "WHERE draft_dirty = 1"
+            )
+            return [PendingDraft(*r) for r in rows]
+
+        return await self._run(read)
+
+    async def conversations(self) -> list[Conversation]:
+        """Visible conversations: pinned first (latest pinned first), then by last activity."""
+
+        def read() -> list[Conversation]:
+            rows = self._db().execute(
+                f"{CONVERSATION_SELECT} WHERE {VISIBLE} "
+                "ORDER BY c.pinned DESC, c.pin_time DESC, c.activity_time DESC, "
+                "c.conversation_id"
+            )
+            return [conversation_from_row(r) for r in rows]
+
+        return await self._run(read)
+
+    async def conversation(self, conversation_id: str) -> Conversation | None:
+        def read() -> Conversation | None:
+            found = list(load_conversations(self._db(), [conversation_id]))
+            return found[0] if found else None
+
+        return await self._run(read)
+
+    async def total_unread(self) -> int:
+        return await self._run(lambda: int(self._db().execute(TOTAL_UNREAD).fetchone()[0]))
+
+    async def messages_between(
+        self, conversation_id: str, low: int, high: int
+    ) -> list[LocalMessage]:
+        """Stored messages with ``low <= seq <= high``, ascending."""
+
+        def read() -> list[LocalMessage]:
+            rows = self._db().execute(
+                f"SELECT {MESSAGE_COLUMNS} FROM messages "
+                "WHERE conversation_id = ? AND seq BETWEEN ? AND ? ORDER BY seq",
+                (conversation_id, low, high),
+            )
+            return [message_from_row(r) for r in rows]
+
+        return await self._run(read)
+
+    async def unsent_messages(self, conversation_id: str) -> list[LocalMessage]:
+        """My messages still sending or failed, oldest first."""
+
+        def read() -> list[LocalMessage]:
+            rows = self._db().execute(
+                f"SELECT {MESSAGE_COLUMNS} FROM messages "
+                "WHERE conversation_id = ? AND seq IS NULL ORDER BY time, id",
+                (conversation_id,),
+            )
+            return [message_from_row(r) for r in rows]
+
+        return await self._run(read)
+
+    async def message(self, message_id: str) -> LocalMessage | None:
+        return await self._one("message_id = ?", message_id)
+
+    async def _one(self, where: str, key: str) -> LocalMessage | None:
+        def read() -> LocalMessage | None:
+            sql = f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE {where}"
+            found = self._db().execute(sql, (key,)).fetchone()
+            return None if found is None else message_from_row(found)
+
+        return await self._run(read)
+
+    async def search(
+        self,
+        query: str,
+        *,
+        conversation_id: str | None = None,
+        sender: str | None = None,
+        limit: int = 50,
+    ) -> list[LocalMessage]:
+        """Messages whose text has every term of ``query``, newest first."""
+        expression = match_query(query)
+        if expression is None:
+            return []
+        sql = (
+            f"SELECT {_M_COLUMNS} FROM messages_fts f JOIN messages m ON m.id = f.rowid "
+            "WHERE messages_fts MATCH ?"
+        )
+        params: list[object] = [expression]
+        if conversation_id is not None:
+            sql += " AND m.conversation_id = ?"
+            params.append(conversation_id)
+        if sender is not None:
+            sql += " AND m.sender = ?"
+            params.append(sender)
+        sql += " ORDER BY m.time DESC, m.id DESC LIMIT ?"
+        params.append(limit)
+
+        def read() -> list[LocalMessage]:
+            return [message_from_row(r) for r in self._db().execute(sql, params)]
+
+        return await self._run(read)
+
+
+def _apply_change(batch: Batch, change: AnyChange, counted_at: int) -> None:
+    """One change; raises ``InvalidParameter`` before writing anything if it is malformed."""
+    if isinstance(change, MessageChange):
+        batch.put_message(change.message, change.v)
+    elif isinstance(change, StateChange):
+        batch.put_state(change.state, count_version=max(change.v, counted_at))
+    elif isinstance(change, PeerReadChange):
+        batch.put_peer_read(change.conversation_id, change.read_seq)
+    elif isinstance(change, GroupChange):
+        batch.put_group(change.group, change.member)
+
+
+def _advance_version(batch: Batch, version: int) -> None:
+    conn = batch.connection
+    current = kv_get(conn, _SYNC_VERSION)
+    if current is None or int(current) < version:
+        kv_set(conn, _SYNC_VERSION, str(version).encode())

@@ -1,0 +1,109 @@
+"""The sync engine: keeps the local store equal to the server's view, gap-free.
+
+A new device (no stored version) first takes the ``GET /v1/conversations`` snapshot; every
+connection then resumes from the stored version. Each ``changes`` frame is applied in one store
+transaction that also advances the stored version, so a crash or a dropped connection neither
+loses a change nor applies one twice. The engine is the realtime connection's listener: it also
+turns pushes (typing, online messages, receipts) and connection news into events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from messenger.core.events import (
+    ConnectionStateChanged,
+    EventBus,
+    KickedOut,
+    OnlineMessageReceived,
+    ReceiptsChanged,
+    SyncCompleted,
+    TypingChanged,
+)
+from messenger.core.models import ConnectionState
+from messenger.core.store import Store
+from messenger.core.transport.realtime import PushFrame
+from messenger.core.transport.rest import RestTransport
+from messenger.protocol.frames import (
+    Changes,
+    Expiring,
+    OnlineMessage,
+    ReceiptsFrame,
+    Synced,
+    TypingIn,
+    Welcome,
+)
+from messenger.protocol.ids import conversation_id_for
+from messenger.protocol.models import ConversationList
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        user_id: str,
+        store: Store,
+        rest: RestTransport,
+        bus: EventBus,
+        *,
+        on_synced: Callable[[], None] | None = None,
+        on_expiring: Callable[[int], None] | None = None,
+        on_kicked: Callable[[str, str], None] | None = None,
+    ) -> None:
+        self.user_id = user_id
+        self._store = store
+        self._rest = rest
+        self._bus = bus
+        self._on_synced = on_synced
+        self._on_expiring = on_expiring
+        self._on_kicked = on_kicked
+        self._head = 0  # the server's version when this connection was welcomed
+
+    async def bootstrap(self) -> int:
+        """A new device's snapshot; returns the version to sync from."""
+        snapshot: ConversationList = await self._rest.call("conversations")
+        (await self._store.apply_snapshot(snapshot)).publish(self._bus)
+        return snapshot.version
+
+    # -- RealtimeListener ------------------------------------------------------------------------
+    async def since(self) -> int | None:
+        version = await self._store.sync_version()
+        return version if version is not None else await self.bootstrap()
+
+    async def on_welcome(self, frame: Welcome) -> None:
+        self._head = frame.head
+
+    async def on_changes(self, frame: Changes) -> None:
+        counted_at = 0
+        if frame.catchup and frame.changes:
+            # Catch-up pages are computed when sent: after the welcome and after their changes.
+            counted_at = max(self._head, max(change.v for change in frame.changes))
+        delta = await self._store.apply_changes(frame.changes, counted_at=counted_at)
+        delta.publish(self._bus)
+
+    async def on_synced(self, frame: Synced) -> None:
+        await self._store.set_sync_version(frame.version)
+        self._bus.publish(SyncCompleted(frame.version))
+        if self._on_synced is not None:
+            self._on_synced()
+
+    async def on_push(self, frame: PushFrame) -> None:
+        if isinstance(frame, TypingIn):
+            self._bus.publish(TypingChanged(frame.conversation_id, frame.user_id, frame.typing))
+        elif isinstance(frame, OnlineMessage):
+            m = frame.message
+            conversation_id = conversation_id_for(self.user_id, m.conv_type, m.sender, m.target)
+            self._bus.publish(OnlineMessageReceived(conversation_id, m))
+        elif isinstance(frame, ReceiptsFrame):
+            receipts = frame.receipts
+            self._bus.publish(ReceiptsChanged(receipts.conversation_id, tuple(receipts.receipts)))
+        elif isinstance(frame, Expiring) and self._on_expiring is not None:
+            self._on_expiring(frame.expires_at)
+
+    def on_state(self, state: ConnectionState) -> None:
+        self._bus.publish(ConnectionStateChanged(state))
+
+    def on_kicked(self, reason: str, message: str) -> None:
+        if self._on_kicked is not None:
+            self._on_kicked(reason, message)
+        else:
+            self._bus.publish(KickedOut(reason, message))

@@ -1,0 +1,1 @@
+"""Talking to the server: REST requests and the WebSocket push channel."""

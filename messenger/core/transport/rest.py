@@ -1,0 +1,122 @@
+"""REST requests built from the protocol's endpoint table.
+
+One generic ``call`` encodes the body and query of any endpoint in ``protocol.api.ENDPOINTS``
+with msgspec, sends it and decodes the endpoint's response type. A server error comes back as
+the typed error it names; a network failure is ``NetworkError`` and a timeout
+``RequestTimeout``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import httpx
+import msgspec
+
+from messenger.protocol import errors
+from messenger.protocol.api import BY_NAME
+from messenger.protocol.models import Base
+
+AuthFailureHook = Callable[[errors.AuthError], None]
+
+_STATUS_ERRORS: dict[int, type[errors.MessengerError]] = {
+    400: errors.InvalidRequest,
+    401: errors.AuthError,
+    403: errors.PermissionDenied,
+    404: errors.NotFound,
+    409: errors.Conflict,
+    413: errors.PayloadTooLarge,
+    429: errors.RateLimited,
+}
+
+
+class RestTransport:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 15.0,
+        user_agent: str = "messenger-core",
+    ) -> None:
+        self._http = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"),
+            transport=transport,
+            timeout=timeout,
+            headers={"User-Agent": user_agent},
+        )
+        self.token: str | None = None
+        self.on_auth_failure: AuthFailureHook | None = None  # e.g. the session was revoked
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def call(
+        self,
+        name: str,
+        *,
+        path: Mapping[str, object] | None = None,
+        body: Base | None = None,
+        query: Base | None = None,
+    ) -> Any:
+        """Call endpoint ``name``; returns its decoded response type."""
+        endpoint = BY_NAME[name]
+        if self._http.is_closed:
+            raise errors.ClientClosed("the client is closed")
+        headers: dict[str, str] = {}
+        if endpoint.auth:
+            if not self.token:
+                raise errors.NotLoggedIn(f"{name} needs a signed-in session")
+            headers["Authorization"] = f"Bearer {self.token}"
+        content = None
+        if body is not None:
+            content = msgspec.json.encode(body)
+            headers["Content-Type"] = "application/json"
+        elif endpoint.body is not None:
+            content = b"{}"
+            headers["Content-Type"] = "application/json"
+        try:
+            response = await self._http.request(
+                endpoint.method,
+                endpoint.url(**(path or {})),
+                content=content,
+                params=_query_params(query),
+                headers=headers,
+            )
+        except httpx.TimeoutException as exc:
+            raise errors.RequestTimeout(f"{name} timed out") from exc
+        except httpx.TransportError as exc:
+            raise errors.NetworkError(f"{name} failed: {exc}") from exc
+        if response.status_code >= 400:
+            error = _error_from_response(response)
+            if isinstance(error, errors.AuthError) and endpoint.auth and self.on_auth_failure:
+                self.on_auth_failure(error)
+            raise error
+        try:
+            return msgspec.json.decode(response.content, type=endpoint.response)
+        except msgspec.DecodeError as exc:
+            raise errors.ServerError(f"unexpected answer to {name}: {exc}") from exc
+
+
+def _query_params(query: Base | None) -> dict[str, str]:
+    if query is None:
+        return {}
+    params: dict[str, str] = {}
+    for key, value in msgspec.to_builtins(query).items():
+        if value is None:
+            continue
+        params[key] = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    return params
+
+
+def _error_from_response(response: httpx.Response) -> errors.MessengerError:
+    try:
+        payload = msgspec.json.decode(response.content)
+    except msgspec.DecodeError:
+        payload = None
+    if isinstance(payload, dict) and ("name" in payload or "code" in payload):
+        return errors.error_from_wire(payload)
+    status = response.status_code
+    cls = _STATUS_ERRORS.get(status, errors.ServerError if status >= 500 else errors.InvalidRequest)
+    return cls(f"HTTP {status}: {response.text[:200]}")

@@ -1,0 +1,136 @@
+"""Reading history: the cache first, the server only for holes, the cache alone offline."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import msgspec
+import pytest
+
+from messenger.core.events import EventBus, MessagesAdded
+from messenger.core.history import MessageHistory
+from messenger.core.models import LocalMessage, MessageState
+from messenger.core.store import Store
+from messenger.core.transport.rest import RestTransport
+from messenger.protocol.models import Message, MessagePage, SendRequest
+
+from .conftest import Recorder
+from .factories import message, message_change
+
+
+class HistoryServer:
+    """Answers ``GET …/messages`` from a list of C2Cbob messages, like the server pages them."""
+
+    def __init__(self, messages: list[Message]) -> None:
+        self.messages = messages
+        self.queries: list[dict[str, str]] = []
+        self.online = True
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if not self.online:
+            raise httpx.ConnectError("offline", request=request)
+        query = dict(request.url.params)
+        self.queries.append(query)
+        limit = int(query.get("limit", 50))
+        if "after_seq" in query:
+            page = [m for m in self.messages if m.seq > int(query["after_seq"])][:limit]
+        else:
+            before = int(query.get("before_seq", 10**9))
+            page = [m for m in self.messages if m.seq < before][-limit:]
+        body = MessagePage(messages=page, has_more=bool(page) and page[0].seq > 1)
+        return httpx.Response(200, content=msgspec.json.encode(body))
+
+
+@pytest.fixture
+def server() -> HistoryServer:
+    return HistoryServer([message(seq=s, version=s) for s in range(1, 31)])
+
+
+@pytest.fixture
+async def history(
+    store: Store, server: HistoryServer, bus: EventBus
+) -> AsyncIterator[MessageHistory]:
+    rest = RestTransport("http://im.test", transport=httpx.MockTransport(server))
+    rest.token = "tok"
+    yield MessageHistory(store, rest, bus, page=10)
+    await rest.aclose()
+
+
+def seqs(messages: list[LocalMessage]) -> list[int]:
+    return [m.seq for m in messages]
+
+
+async def test_a_complete_cached_range_needs_no_request(
+    history: MessageHistory, store: Store, server: HistoryServer
+) -> None:
+    await store.apply_changes([message_change(m, m.seq) for m in server.messages[20:]])
+
+    assert seqs(await history.messages("C2Cbob", limit=5)) == [26, 27, 28, 29, 30]
+    assert seqs(await history.messages("C2Cbob", before_seq=26, limit=5)) == [21, 22, 23, 24, 25]
+    assert server.queries == []
+
+
+async def test_a_hole_is_filled_from_the_server_page_by_page(
+    history: MessageHistory, store: Store, server: HistoryServer, recorder: Recorder
+) -> None:
+    # A new device knows only the last message.
+    await store.apply_changes([message_change(server.messages[-1], 30)])
+    recorder.clear()
+
+    found = await history.messages("C2Cbob", limit=25)
+
+    assert seqs(found) == list(range(6, 31))
+    assert len(server.queries) == 3  # pages of at most 10
+    assert recorder.of(MessagesAdded) == []  # old messages are not news
+    server.queries.clear()
+    assert seqs(await history.messages("C2Cbob", limit=25)) == list(range(6, 31))
+    assert server.queries == []  # now cached
+
+
+async def test_offline_the_cache_is_returned_as_it_is(
+    history: MessageHistory, store: Store, server: HistoryServer
+) -> None:
+    await store.apply_changes([message_change(m, m.seq) for m in server.messages[27:]])
+    server.online = False
+    assert seqs(await history.messages("C2Cbob", limit=10)) == [28, 29, 30]
+
+
+async def test_newer_messages_page_forward(
+    history: MessageHistory, store: Store, server: HistoryServer
+) -> None:
+    await store.apply_changes([message_change(server.messages[-1], 30)])
+    assert seqs(await history.newer_messages("C2Cbob", 10, limit=5)) == [11, 12, 13, 14, 15]
+    assert server.queries[0]["after_seq"] == "10"
+
+
+async def test_my_unsent_messages_come_last_in_the_latest_page(
+    history: MessageHistory, store: Store, server: HistoryServer
+) -> None:
+    await store.apply_changes([message_change(m, m.seq) for m in server.messages[25:]])
+    echo = LocalMessage(
+        conversation_id="C2Cbob",
+        message_id="",
+        conv_type="c2c",
+        target="bob",
+        sender="alice",
+        seq=0,
+        client_msg_id="pending",
+        time=1,
+        kind="text",
+        body={"text": "still sending"},
+        state=MessageState.SENDING,
+        is_self=True,
+    )
+    await store.add_outgoing(echo, SendRequest(client_msg_id="pending", body=echo.body))
+
+    latest = await history.messages("C2Cbob", limit=3)
+    older = await history.messages("C2Cbob", before_seq=29, limit=3)
+
+    assert [(m.seq, m.state) for m in latest] == [
+        (28, MessageState.SENT),
+        (29, MessageState.SENT),
+        (30, MessageState.SENT),
+        (0, MessageState.SENDING),
+    ]
+    assert seqs(older) == [26, 27, 28]
