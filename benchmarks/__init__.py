@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that print figures. Run them with ``make bench`` (see README)."""

@@ -1,0 +1,82 @@
+"""Run the real ``messenger-server`` as a child process on a loopback port."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+SDK_APP_ID = 1400000001
+SECRET_KEY = "test-secret-key-0123456789abcdef0123456789abcdef"
+
+
+class ServerProcess:
+    """One server: ``start()``, ``stop()`` (graceful), ``kill()`` (SIGKILL), ``restart()``."""
+
+    def __init__(self, data_dir: Path, *extra_args: str, env: dict[str, str] | None = None) -> None:
+        self.data_dir = data_dir
+        self.extra_args = list(extra_args)
+        self.env = env or {}
+        self.port = 0
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log_path = data_dir / "server.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 20.0) -> ServerProcess:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        port_file = self.data_dir / "port"
+        port_file.unlink(missing_ok=True)
+        args = [
+            sys.executable, "-m", "messenger.server.cli",
+            "--data-dir", str(self.data_dir),
+            "--port", str(self.port),
+            "--port-file", str(port_file),
+            "--sdk-app-id", str(SDK_APP_ID),
+            "--secret-key", SECRET_KEY,
+            "--log-level", "warning",
+            *self.extra_args,
+        ]
+        log = self.log_path.open("ab")
+        env = {**os.environ, **self.env}
+        self.proc = subprocess.Popen(args, stdout=log, stderr=log, env=env)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log_path.read_text()[-2000:]}")
+            if port_file.exists() and port_file.read_text().strip():
+                self.port = int(port_file.read_text())
+                break
+            time.sleep(0.02)
+        else:
+            raise RuntimeError("server did not start in time")
+        httpx.get(self.url + "/health", timeout=5).raise_for_status()
+        return self
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+    def restart(self, *, hard: bool = False) -> None:
+        """Stop (or SIGKILL) and start again on the same port and data."""
+        self.kill() if hard else self.stop()
+        self.start()
