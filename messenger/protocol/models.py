@@ -137,8 +137,9 @@ class SendRequest(Base):
 class ConversationState(Base):
     """One user's own view of one conversation, synced across that user's devices.
 
-    ``unread_count`` and ``mention_seqs`` are computed by the server when the state is sent and
-    hold for messages up to ``unread_at_seq``; a client adds the later messages it receives.
+    ``unread_count`` and ``mention_seqs`` are computed by the server when the state is sent: they
+    hold for messages up to ``unread_at_seq`` and reflect every change up to ``unread_version``.
+    A client adds the later messages it receives and takes back later recalls.
     """
 
     conversation_id: str
@@ -155,6 +156,8 @@ class ConversationState(Base):
     unread_count: int = 0
     unread_at_seq: int = 0
     mention_seqs: list[int] = []  # unread messages that @mention me or @all, up to unread_at_seq
+    unread_version: int = 0  # the count reflects every change (e.g. a recall) up to this version
+    joined_seq: int = 0  # I see the messages after this seq (groups joined late)
     version: int = 0
 
 

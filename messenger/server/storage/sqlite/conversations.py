@@ -17,7 +17,12 @@ from messenger.server.storage.records import PeerRead, ReadOutcome, StateOutcome
 from messenger.server.storage.sqlite.database import WriteTxn
 from messenger.server.storage.sqlite.messages import message_at
 from messenger.server.storage.sqlite.rows import PARTICIPANT_COLUMNS, target_of
-from messenger.server.storage.sqlite.states import last_seq_of, participant_row, state_of_row
+from messenger.server.storage.sqlite.states import (
+    head_version,
+    last_seq_of,
+    participant_row,
+    state_of_row,
+)
 
 
 def _row_or_raise(conn: sqlite3.Connection, conv_id: int, user_id: str) -> Any:
@@ -35,7 +40,7 @@ def mark_read(txn: WriteTxn, conv_id: int, key: str, user_id: str, seq: int | No
     target = last if seq is None else min(seq, last)
     new_read = max(old_read, target)
     if new_read == old_read and not marked:
-        state = state_of_row(conn, row, last)
+        state = state_of_row(conn, row, last, txn.version)
         return ReadOutcome(conv_id, kind, state, old_read, old_read, None, changed=False)
     version = txn.next_version()
     moved = new_read != old_read
@@ -44,7 +49,7 @@ def mark_read(txn: WriteTxn, conv_id: int, key: str, user_id: str, seq: int | No
         "read_version=CASE WHEN ? THEN ? ELSE read_version END WHERE conv_id=? AND user_id=?",
         (new_read, version, moved, version, conv_id, user_id),
     )
-    state = state_of_row(conn, participant_row(conn, conv_id, user_id), last)
+    state = state_of_row(conn, participant_row(conn, conv_id, user_id), last, txn.version)
     peer_read = None
     if moved and kind == "c2c":
         peer = target_of("c2c", key, user_id)
@@ -98,7 +103,8 @@ def set_draft(
     draft_text, draft_time = row[11], row[12]
     if edit_time < draft_time or (edit_time == draft_time and text == draft_text):
         last = last_seq_of(conn, conv_id)
-        return StateOutcome(conv_id, user_id, state_of_row(conn, row, last)), False
+        state = state_of_row(conn, row, last, txn.version)
+        return StateOutcome(conv_id, user_id, state), False
     return _apply(txn, conv_id, user_id, ["draft_text=?", "draft_time=?"], [text, edit_time]), True
 
 
@@ -113,15 +119,16 @@ def _apply(
             (*args, version, conv_id, user_id),
         )
     row = participant_row(conn, conv_id, user_id)
-    return StateOutcome(conv_id, user_id, state_of_row(conn, row, last_seq_of(conn, conv_id)))
+    state = state_of_row(conn, row, last_seq_of(conn, conv_id), txn.version)
+    return StateOutcome(conv_id, user_id, state)
 
 
-def summary_of_row(conn: sqlite3.Connection, row: Any) -> ConversationSummary:
+def summary_of_row(conn: sqlite3.Connection, row: Any, head: int) -> ConversationSummary:
     """``row`` = PARTICIPANT_COLUMNS + c.last_seq, c.key."""
     conv_id, user_id, kind = row[0], row[1], row[3]
     cleared_seq, joined_seq = row[9], row[14]
     last_seq, key = row[15], row[16]
-    state = state_of_row(conn, row, last_seq)
+    state = state_of_row(conn, row, last_seq, head)
     last_message = None
     if last_seq > max(cleared_seq, joined_seq):
         last_message = message_at(conn, conv_id, last_seq, kind, key)
@@ -160,7 +167,7 @@ def _summary_query(where: str) -> str:
 
 def conversation_list(conn: sqlite3.Connection, user_id: str, head: int) -> ConversationList:
     rows = conn.execute(_summary_query("p.user_id=?"), (user_id,)).fetchall()
-    summaries = [summary_of_row(conn, r) for r in rows]
+    summaries = [summary_of_row(conn, r, head) for r in rows]
     total = 0
     for s in summaries:
         st = s.state
@@ -176,4 +183,4 @@ def conversation_summary(
     row = conn.execute(_summary_query("p.conv_id=? AND p.user_id=?"), (conv_id, user_id)).fetchone()
     if row is None:
         raise ConversationNotFound("you are not in this conversation")
-    return summary_of_row(conn, row)
+    return summary_of_row(conn, row, head_version(conn))

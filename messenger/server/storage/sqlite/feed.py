@@ -26,12 +26,7 @@ from messenger.server.storage.sqlite.rows import (
     message_from_row,
     target_of,
 )
-from messenger.server.storage.sqlite.states import state_of_row
-
-
-def head_version(conn: sqlite3.Connection) -> int:
-    (value,) = conn.execute("SELECT value FROM meta WHERE key='version'").fetchone()
-    return int(value)
+from messenger.server.storage.sqlite.states import head_version, state_of_row
 
 
 def _messages(conn: sqlite3.Connection, user_id: str, since: int, limit: int) -> list[AnyChange]:
@@ -52,14 +47,16 @@ def _messages(conn: sqlite3.Connection, user_id: str, since: int, limit: int) ->
     return changes
 
 
-def _states(conn: sqlite3.Connection, user_id: str, since: int, limit: int) -> list[AnyChange]:
+def _states(
+    conn: sqlite3.Connection, user_id: str, since: int, limit: int, head: int
+) -> list[AnyChange]:
     rows = conn.execute(
         f"SELECT {PARTICIPANT_COLUMNS}, c.last_seq FROM participants p "
         "JOIN conversations c ON c.id = p.conv_id "
         "WHERE p.user_id=? AND p.version>? ORDER BY p.version LIMIT ?",
         (user_id, since, limit),
     ).fetchall()
-    return [StateChange(v=r[13], state=state_of_row(conn, r, r[15])) for r in rows]
+    return [StateChange(v=r[13], state=state_of_row(conn, r, r[15], head)) for r in rows]
 
 
 def _peer_reads(conn: sqlite3.Connection, user_id: str, since: int, limit: int) -> list[AnyChange]:
@@ -88,7 +85,7 @@ def feed_page(conn: sqlite3.Connection, user_id: str, since: int, limit: int) ->
         return FeedPage([], head, False)
     sources = [
         _messages(conn, user_id, since, limit),
-        _states(conn, user_id, since, limit),
+        _states(conn, user_id, since, limit, head),
         _peer_reads(conn, user_id, since, limit),
         _groups(conn, user_id, since, limit),
     ]

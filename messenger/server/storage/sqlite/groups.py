@@ -171,7 +171,9 @@ def _reminds(conn: sqlite3.Connection, conv_id: int) -> dict[str, RemindType]:
 def _states(txn: WriteTxn, conv_id: int, users: list[str]) -> dict[str, Any]:
     conn = txn.conn
     (last,) = conn.execute("SELECT last_seq FROM conversations WHERE id=?", (conv_id,)).fetchone()
-    return {u: state_of_row(conn, participant_row(conn, conv_id, u), last) for u in users}
+    return {
+        u: state_of_row(conn, participant_row(conn, conv_id, u), last, txn.version) for u in users
+    }
 
 
 def create_group(

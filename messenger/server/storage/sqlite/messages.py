@@ -139,7 +139,7 @@ def _advance_sender_cursor(
         "WHERE conv_id=? AND user_id=?",
         (seq, version, version, conv_id, new.sender),
     )
-    state = state_of_row(conn, participant_row(conn, conv_id, new.sender), seq)
+    state = state_of_row(conn, participant_row(conn, conv_id, new.sender), seq, txn.version)
     peer_read = None
     if new.kind_of_conv == "c2c":
         peer = target_of("c2c", new.key, new.sender)

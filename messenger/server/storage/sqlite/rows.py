@@ -88,6 +88,7 @@ def state_from_row(
     unread_count: int,
     unread_at_seq: int,
     mention_seqs: list[int],
+    unread_version: int,
 ) -> ConversationState:
     (
         _conv_id,
@@ -121,5 +122,7 @@ def state_from_row(
         unread_count=unread_count,
         unread_at_seq=unread_at_seq,
         mention_seqs=mention_seqs,
+        unread_version=unread_version,
+        joined_seq=_joined,
         version=version,
     )

@@ -35,8 +35,17 @@ def unread_of(
     return int(count), mentions
 
 
-def state_of_row(conn: sqlite3.Connection, row: Any, last_seq: int) -> ConversationState:
-    """The full state of a participant row (``PARTICIPANT_COLUMNS``) with a fresh unread count."""
+def head_version(conn: sqlite3.Connection) -> int:
+    """The last committed version, as of this connection's snapshot."""
+    (value,) = conn.execute("SELECT value FROM meta WHERE key='version'").fetchone()
+    return int(value)
+
+
+def state_of_row(
+    conn: sqlite3.Connection, row: Any, last_seq: int, counted_at: int
+) -> ConversationState:
+    """The full state of a participant row (``PARTICIPANT_COLUMNS``) with a fresh unread count,
+    which reflects every change up to version ``counted_at``."""
     conv_id, user_id, kind = row[0], row[1], row[3]
     read_seq, remind, cleared_seq, joined_seq = row[4], row[7], row[9], row[14]
     mentions: list[int] = []
@@ -45,7 +54,13 @@ def state_of_row(conn: sqlite3.Connection, row: Any, last_seq: int) -> Conversat
         count, mentions = unread_of(
             conn, conv_id, user_id, max(read_seq, cleared_seq, joined_seq), kind
         )
-    return state_from_row(row, unread_count=count, unread_at_seq=last_seq, mention_seqs=mentions)
+    return state_from_row(
+        row,
+        unread_count=count,
+        unread_at_seq=last_seq,
+        mention_seqs=mentions,
+        unread_version=counted_at,
+    )
 
 
 def participant_row(conn: sqlite3.Connection, conv_id: int, user_id: str) -> Any:
@@ -60,10 +75,3 @@ def last_seq_of(conn: sqlite3.Connection, conv_id: int) -> int:
     if row is None:
         raise ConversationNotFound("no such conversation")
     return int(row[0])
-
-
-def load_state(conn: sqlite3.Connection, conv_id: int, user_id: str) -> ConversationState:
-    row = participant_row(conn, conv_id, user_id)
-    if row is None:
-        raise ConversationNotFound("you are not in this conversation")
-    return state_of_row(conn, row, last_seq_of(conn, conv_id))

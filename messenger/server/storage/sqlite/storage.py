@@ -25,6 +25,7 @@ from messenger.server.storage.records import c2c_key
 from messenger.server.storage.sqlite import accounts, conversations, feed, groups, messages
 from messenger.server.storage.sqlite.database import SqliteDatabase, WriteTxn
 from messenger.server.storage.sqlite.schema import apply_schema
+from messenger.server.storage.sqlite.states import head_version
 
 T = TypeVar("T")
 
@@ -257,7 +258,7 @@ class SqliteStorage(Storage):
 
     async def conversation_list(self, user_id: str) -> ConversationList:
         return await self.db.read(
-            lambda conn: conversations.conversation_list(conn, user_id, feed.head_version(conn))
+            lambda conn: conversations.conversation_list(conn, user_id, head_version(conn))
         )
 
     async def conversation_summary(self, conv_id: int, user_id: str) -> ConversationSummary:
