@@ -286,15 +286,28 @@ _ALL_ERRORS: list[type[MessengerError]] = [MessengerError, *_all_subclasses(Mess
 ERRORS_BY_NAME: dict[str, type[MessengerError]] = {cls.name: cls for cls in _ALL_ERRORS}
 
 
-def error_from_wire(payload: dict[str, Any]) -> MessengerError:
-    """Rebuild the typed error from its wire form; unknown names fall back on the code's family."""
-    name = str(payload.get("name", ""))
-    message = str(payload.get("message", "")) or None
+def error_from_wire(payload: object) -> MessengerError:
+    """Rebuild the typed error from its wire form; unknown names fall back on the code's family,
+    and anything unreadable (a proxy's error page, a malformed body) on ``ServerError``."""
+    if not isinstance(payload, dict):
+        return ServerError("the server answered with an unreadable error")
+    name = payload.get("name")
+    raw_message = payload.get("message")
+    message = raw_message if isinstance(raw_message, str) and raw_message else None
     details = payload.get("details") or {}
     if not isinstance(details, dict):
         details = {}
-    cls = ERRORS_BY_NAME.get(name)
+    cls = ERRORS_BY_NAME.get(name) if isinstance(name, str) else None
     if cls is None:
-        code = int(payload.get("code", 10002) or 10002)
-        cls = next((c for c in ERRORS_BY_NAME.values() if c.code == code), ServerError)
-    return cls(message, **details)
+        code = payload.get("code")
+        cls = next(
+            (
+                c
+                for c in ERRORS_BY_NAME.values()
+                if c.code == code and c is not MessengerError and not isinstance(code, bool)
+            ),
+            ServerError,
+        )
+    error = cls(message)
+    error.details = {str(k): v for k, v in details.items()}  # (any key, even "message")
+    return error

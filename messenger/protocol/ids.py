@@ -1,6 +1,8 @@
 """Identifiers shared by server and client.
 
-User and group IDs are 1–32 characters of ``A-Z a-z 0-9 _ - . @``. Conversation IDs follow TIM:
+User and group IDs are 1–32 characters of ``A-Z a-z 0-9 _ - . @``, except ``.`` and ``..``
+(they travel in URL paths, where those are dot segments that every HTTP client rewrites).
+Conversation IDs follow TIM:
 ``C2C<userID>`` for one-to-one chats, ``GROUP<groupID>`` for groups and ``@TIM#SYSTEM`` for the
 system conversation. A C2C conversation ID is relative to the viewer: Alice's chat with Bob is
 ``C2Cbob`` for her and ``C2Calice`` for him.
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from messenger.protocol.errors import InvalidParameter
 
 _ID_RE = re.compile(r"[A-Za-z0-9_\-.@]{1,32}")
+_DOT_SEGMENTS = frozenset({".", ".."})
 
 C2C_PREFIX = "C2C"
 GROUP_PREFIX = "GROUP"
@@ -28,7 +31,7 @@ class ConversationType(enum.StrEnum):
 
 
 def is_valid_id(value: str) -> bool:
-    return _ID_RE.fullmatch(value) is not None
+    return _ID_RE.fullmatch(value) is not None and value not in _DOT_SEGMENTS
 
 
 def check_user_id(value: str) -> str:

@@ -10,10 +10,12 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import BaseRoute, Match, Route, WebSocketRoute
 
+from messenger.protocol.errors import InvalidRequest, NotFound
 from messenger.server.config import ServerConfig
 from messenger.server.context import ServerContext
+from messenger.server.http.admin import ADMIN_ENDPOINTS, build_admin_routes
 from messenger.server.http.errors import error_response
 from messenger.server.http.openapi import build_openapi
 from messenger.server.http.routes import build_routes
@@ -35,7 +37,7 @@ async def _expiry_loop(ctx: ServerContext) -> None:
 
 def create_app(config: ServerConfig, ctx: ServerContext | None = None) -> Starlette:
     ctx = ctx or ServerContext.build(config)
-    openapi = build_openapi()
+    openapi = build_openapi(ADMIN_ENDPOINTS)
 
     async def openapi_json(_: Request) -> Response:
         return JSONResponse(openapi)
@@ -44,9 +46,23 @@ def create_app(config: ServerConfig, ctx: ServerContext | None = None) -> Starle
         return Response(ctx.metrics.render(), media_type="text/plain; version=0.0.4")
 
     async def not_found(request: Request, exc: Exception) -> Response:
-        from messenger.protocol.errors import NotFound
-
         return error_response(NotFound(f"no route {request.url.path}"))
+
+    async def method_not_allowed(request: Request, exc: Exception) -> Response:
+        """405 keeps its status, with a typed body like every other failure."""
+        response = error_response(
+            InvalidRequest(f"{request.method} is not allowed on {request.url.path}")
+        )
+        response.status_code = 405
+        allowed: set[str] = set()
+        for route in routes:  # every route of this path, not only the first one Starlette tried
+            if isinstance(route, Route) and route.methods:
+                match, _ = route.matches(request.scope)
+                if match is not Match.NONE:
+                    allowed |= route.methods
+        if allowed:
+            response.headers["Allow"] = ", ".join(sorted(allowed))
+        return response
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -63,12 +79,17 @@ def create_app(config: ServerConfig, ctx: ServerContext | None = None) -> Starle
             await ctx.storage.close()
             log.info("messenger-server stopped")
 
-    routes = [
+    routes: list[BaseRoute] = [
         *build_routes(ctx),
+        *build_admin_routes(ctx),
         WebSocketRoute("/v1/ws", websocket_endpoint),
         Route("/openapi.json", openapi_json),
         Route("/metrics", metrics),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: not_found})
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={404: not_found, 405: method_not_allowed},
+    )
     app.state.ctx = ctx
     return app

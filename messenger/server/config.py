@@ -4,6 +4,7 @@ defaults. The first start writes ``server.toml`` with a fresh SDKAppID and secre
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import secrets
 import tomllib
@@ -52,25 +53,50 @@ class ServerConfig:
         return self.data_dir / DATABASE_FILE
 
     def validate(self) -> None:
+        """Raise ``ConfigError`` naming the first setting that cannot be used."""
         if not 0 < self.sdk_app_id < 2**32:
             raise ConfigError("sdk_app_id must be a positive 32-bit number")
         if len(self.secret_key) < 16:
             raise ConfigError("secret_key must be at least 16 characters")
+        if not 0 <= self.port <= 65535:
+            raise ConfigError(f"port must be 0–65535, not {self.port}")
         if self.device_policy not in ("kick_oldest", "reject_new"):
             raise ConfigError("device_policy must be kick_oldest or reject_new")
         if self.device_limit < 1:
             raise ConfigError("device_limit must be at least 1")
         if self.sqlite_synchronous.upper() not in ("FULL", "NORMAL", "EXTRA"):
             raise ConfigError("sqlite_synchronous must be FULL, NORMAL or EXTRA")
+        for name in ("user_msg_rate", "group_msg_rate"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value > 0):
+                raise ConfigError(f"{name} must be a positive number of messages per second")
+        for name in ("user_msg_burst", "group_msg_burst", "ws_queue_limit"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be at least 1")
+        if self.password_usersig_expire < 60:
+            raise ConfigError("password_usersig_expire must be at least 60 seconds")
+        if self.expiry_notice_ms < 0:
+            raise ConfigError("expiry_notice_ms must not be negative")
+        if self.log_level.lower() not in LOG_LEVELS:
+            raise ConfigError(f"log_level must be one of {', '.join(LOG_LEVELS)}")
+        if self.log_format not in ("text", "json"):
+            raise ConfigError("log_format must be text or json")
+        for name in _LIMIT_FIELDS:
+            if getattr(self.limits, name) < 1:
+                raise ConfigError(f"limits.{name} must be at least 1")
 
 
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 _SCALAR_FIELDS = {
     f.name: f.type for f in dataclasses.fields(ServerConfig) if f.name not in ("data_dir", "limits")
 }
+_LIMIT_FIELDS = tuple(f.name for f in msgspec.structs.fields(Limits))
 
 
 def _coerce(name: str, value: Any) -> Any:
     kind = str(_SCALAR_FIELDS[name])
+    if isinstance(value, bool) and kind != "str":  # TOML true is not a number
+        raise ConfigError(f"{name}: {value!r} is not a valid {kind}")
     try:
         if kind == "int":
             return int(value)
@@ -85,7 +111,7 @@ def _coerce(name: str, value: Any) -> Any:
 
 
 def _render_toml(values: Mapping[str, Any]) -> str:
-    lines = ["# Messenger server configuration (written on first start; edit freely)."]
+    lines = []
     for key, value in values.items():
         if isinstance(value, str):
             lines.append(f"{key} = {value!r}".replace("'", '"'))
@@ -96,23 +122,47 @@ def _render_toml(values: Mapping[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` (replacing it) readable by the owner only from the start."""
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.chmod(tmp, 0o600)  # (os.open's mode is subject to the umask; this one is not)
+    os.replace(tmp, path)
+
+
 def load_config(
     data_dir: Path,
     overrides: Mapping[str, Any] | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> ServerConfig:
-    """Build the configuration for ``data_dir``; create the folder and ``server.toml`` if needed."""
+    """Build the configuration for ``data_dir``; create the folder and ``server.toml`` if needed.
+
+    Flags (``overrides``) beat the environment (``MESSENGER_<NAME>``), which beats ``server.toml``,
+    which beats the defaults. Without an SDKAppID and secret key from any of them, fresh ones are
+    generated and saved in ``server.toml`` (mode 0600), so that UserSigs stay valid across
+    restarts. Unknown settings and unusable values raise ``ConfigError``.
+    """
     environ = os.environ if environ is None else environ
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / CONFIG_FILE
     from_file: dict[str, Any] = {}
+    text = ""
     if path.exists():
         try:
-            from_file = tomllib.loads(path.read_text("utf-8"))
+            text = path.read_text("utf-8")
+            from_file = tomllib.loads(text)
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path.name} is not valid TOML: {exc}") from None
     values: dict[str, Any] = {}
-    limits_values: dict[str, Any] = dict(from_file.pop("limits", {}) or {})
+    limits_values = from_file.pop("limits", {}) or {}
+    if not isinstance(limits_values, dict):
+        raise ConfigError(f"{path.name}: limits must be a table ([limits])")
+    limits_values = dict(limits_values)
+    unknown = sorted(set(from_file) - set(_SCALAR_FIELDS))
+    if unknown:
+        raise ConfigError(f"{path.name}: unknown setting {unknown[0]!r}")
     for name in _SCALAR_FIELDS:
         if name in from_file:
             values[name] = _coerce(name, from_file[name])
@@ -128,20 +178,24 @@ def load_config(
             values[name] = _coerce(name, value)
         else:
             raise ConfigError(f"unknown setting {name!r}")
-    if "sdk_app_id" not in values or "secret_key" not in values:
-        generated = {
-            "sdk_app_id": 1_400_000_000 + secrets.randbelow(99_999_999),
-            "secret_key": secrets.token_hex(32),
-        }
-        if not path.exists():
-            path.write_text(_render_toml(generated), "utf-8")
-            path.chmod(0o600)
-        for key, value in generated.items():
-            values.setdefault(key, value)
+    unknown = sorted(set(limits_values) - set(_LIMIT_FIELDS))
+    if unknown:
+        raise ConfigError(f"unknown setting limits.{unknown[0]}")
+    generated: dict[str, Any] = {}
+    if "sdk_app_id" not in values:
+        generated["sdk_app_id"] = 1_400_000_000 + secrets.randbelow(99_999_999)
+    if "secret_key" not in values:
+        generated["secret_key"] = secrets.token_hex(32)
+    values.update(generated)
     try:
         limits = msgspec.convert(limits_values, Limits)
     except msgspec.ValidationError as exc:
         raise ConfigError(f"limits: {exc}") from None
     config = ServerConfig(data_dir=data_dir, limits=limits, **values)
     config.validate()
+    if generated:  # saved once the rest is known to be usable
+        header = "# Messenger server configuration (written on first start; edit freely).\n"
+        if text:  # keep the operator's settings; the keys go first (before any [table])
+            header = "# Generated on start: this server's SDKAppID and secret key.\n"
+        _write_private(path, header + _render_toml(generated) + ("\n" + text if text else ""))
     return config

@@ -82,12 +82,12 @@ class Connection:
         try:
             if final_text is not None:
                 await self._send_text(final_text)
-        except Exception:
+        except Exception:  # noqa: BLE001 - the socket may already be gone
             pass
         self._wake.set()
         try:
             await self._close(code, reason)
-        except Exception:
+        except Exception:  # noqa: BLE001 - the socket may already be gone
             pass
 
     # -- the sender task --------------------------------------------------------------------------------
@@ -115,7 +115,7 @@ class Connection:
                             continue  # already covered by the catch-up
                         self.sent_version = item.version
                     await self._send_text(item.text)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - a broken socket ends the connection
             log.debug("sender for %s/%s stopped: %r", self.user_id, self.device_id, exc)
             self.closed = True
 
@@ -126,7 +126,7 @@ class Connection:
             self._task.cancel()
             try:
                 await self._task
-            except (asyncio.CancelledError, Exception):
+            except (asyncio.CancelledError, Exception):  # noqa: BLE001 - stopping anyway
                 pass
 
 
@@ -157,6 +157,13 @@ class Hub:
 
     def connections_of(self, user_id: str) -> list[Connection]:
         return list(self._by_user.get(user_id, {}).values())
+
+    def session_connection(self, user_id: str, token_hash: str) -> Connection | None:
+        """The socket of one session (a device), if it is connected."""
+        for conn in self._by_user.get(user_id, {}).values():
+            if conn.token_hash == token_hash and not conn.closed:
+                return conn
+        return None
 
     def is_online(self, user_id: str) -> bool:
         return user_id in self._by_user

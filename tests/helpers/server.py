@@ -18,10 +18,18 @@ SECRET_KEY = "test-secret-key-0123456789abcdef0123456789abcdef"
 class ServerProcess:
     """One server: ``start()``, ``stop()`` (graceful), ``kill()`` (SIGKILL), ``restart()``."""
 
-    def __init__(self, data_dir: Path, *extra_args: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *extra_args: str,
+        env: dict[str, str] | None = None,
+        credentials: bool = True,
+    ) -> None:
+        """``credentials``: pass the test SDKAppID and key as flags (else the server's own)."""
         self.data_dir = data_dir
         self.extra_args = list(extra_args)
         self.env = env or {}
+        self.credentials = credentials
         self.port = 0
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path = data_dir / "server.log"
@@ -35,13 +43,22 @@ class ServerProcess:
         port_file = self.data_dir / "port"
         port_file.unlink(missing_ok=True)
         args = [
-            sys.executable, "-m", "messenger.server.cli",
-            "--data-dir", str(self.data_dir),
-            "--port", str(self.port),
-            "--port-file", str(port_file),
-            "--sdk-app-id", str(SDK_APP_ID),
-            "--secret-key", SECRET_KEY,
-            "--log-level", "warning",
+            sys.executable,
+            "-m",
+            "messenger.server.cli",
+            "--data-dir",
+            str(self.data_dir),
+            "--port",
+            str(self.port),
+            "--port-file",
+            str(port_file),
+            *(
+                ["--sdk-app-id", str(SDK_APP_ID), "--secret-key", SECRET_KEY]
+                if self.credentials
+                else []
+            ),
+            "--log-level",
+            "warning",
             *self.extra_args,
         ]
         log = self.log_path.open("ab")

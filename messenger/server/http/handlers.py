@@ -13,6 +13,7 @@ from messenger.protocol import models as m
 from messenger.protocol.errors import InvalidParameter
 from messenger.protocol.frames import SyncPage
 from messenger.server.context import ServerContext
+from messenger.server.hub import Connection
 from messenger.server.services.auth import Session
 
 SYNC_PAGE_MAX = 1000
@@ -33,6 +34,12 @@ class Call:
     def user_id(self) -> str:
         assert self.session is not None
         return self.session.user_id
+
+    @property
+    def origin(self) -> Connection | None:
+        """The caller's own socket: it learns the result from the response, not as a change."""
+        assert self.session is not None
+        return self.ctx.hub.session_connection(self.session.user_id, self.session.token_hash)
 
 
 Handler = Callable[[Call], Awaitable[Any]]
@@ -117,27 +124,33 @@ async def conversation(c: Call) -> m.ConversationSummary:
 
 @handles("read")
 async def read(c: Call) -> m.ConversationState:
-    return await c.ctx.conversations.read(c.user_id, c.path["conversation_id"], c.body.seq)
+    return await c.ctx.conversations.read(
+        c.user_id, c.path["conversation_id"], c.body.seq, origin=c.origin
+    )
 
 
 @handles("update_state")
 async def update_state(c: Call) -> m.ConversationState:
-    return await c.ctx.conversations.update_state(c.user_id, c.path["conversation_id"], c.body)
+    return await c.ctx.conversations.update_state(
+        c.user_id, c.path["conversation_id"], c.body, c.origin
+    )
 
 
 @handles("hide")
 async def hide(c: Call) -> m.ConversationState:
-    return await c.ctx.conversations.hide(c.user_id, c.path["conversation_id"])
+    return await c.ctx.conversations.hide(c.user_id, c.path["conversation_id"], c.origin)
 
 
 @handles("clear")
 async def clear(c: Call) -> m.ConversationState:
-    return await c.ctx.conversations.clear(c.user_id, c.path["conversation_id"])
+    return await c.ctx.conversations.clear(c.user_id, c.path["conversation_id"], c.origin)
 
 
 @handles("set_draft")
 async def set_draft(c: Call) -> m.ConversationState:
-    return await c.ctx.conversations.set_draft(c.user_id, c.path["conversation_id"], c.body)
+    return await c.ctx.conversations.set_draft(
+        c.user_id, c.path["conversation_id"], c.body, c.origin
+    )
 
 
 # -- messages ----------------------------------------------------------------------------------------------
@@ -155,7 +168,7 @@ async def history(c: Call) -> m.MessagePage:
 
 @handles("send")
 async def send(c: Call) -> m.Message:
-    return await c.ctx.messaging.send(c.user_id, c.path["conversation_id"], c.body)
+    return await c.ctx.messaging.send(c.user_id, c.path["conversation_id"], c.body, c.origin)
 
 
 @handles("recall")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
@@ -13,9 +14,23 @@ from messenger.protocol.models import ErrorBody
 _REF = "#/components/schemas/{name}"
 
 
-def build_openapi() -> dict[str, Any]:
+def _query_schema(kind: type[Any]) -> dict[str, Any]:
+    """The object schema of a query struct (msgspec answers a ``$ref`` into its ``$defs``)."""
+    schema: dict[str, Any] = msgspec.json.schema(kind)
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        resolved: dict[str, Any] = schema["$defs"][ref.removeprefix("#/$defs/")]
+        return resolved
+    return schema
+
+
+def build_openapi(admin: Sequence[api.Endpoint] = ()) -> dict[str, Any]:
+    """The document of every endpoint of ``protocol.api``, and of the ``admin`` endpoints (which
+    take an administrator's UserSig instead of a session)."""
+    endpoints = [*api.ENDPOINTS, *admin]
+    admin_names = {e.name for e in admin}
     types: list[type[Any]] = [ErrorBody]
-    for e in api.ENDPOINTS:
+    for e in endpoints:
         types.append(e.response)
         if e.body is not None:
             types.append(e.body)
@@ -24,7 +39,7 @@ def build_openapi() -> dict[str, Any]:
     by_type = dict(zip(unique, schemas, strict=True))
     error_ref = by_type[ErrorBody]
     paths: dict[str, dict[str, Any]] = {}
-    for e in api.ENDPOINTS:
+    for e in endpoints:
         op: dict[str, Any] = {
             "operationId": e.name,
             "summary": e.summary,
@@ -45,7 +60,7 @@ def build_openapi() -> dict[str, Any]:
             for p in e.path_params
         ]
         if e.query is not None:
-            q_schema = msgspec.json.schema(e.query)
+            q_schema = _query_schema(e.query)
             for name, prop in q_schema.get("properties", {}).items():
                 params.append(
                     {
@@ -62,7 +77,9 @@ def build_openapi() -> dict[str, Any]:
                 "required": True,
                 "content": {"application/json": {"schema": by_type[e.body]}},
             }
-        if e.auth:
+        if e.name in admin_names:
+            op["security"] = [{"admin": []}]
+        elif e.auth:
             op["security"] = [{"session": []}]
         paths.setdefault(e.path, {})[e.method.lower()] = op
     return {
@@ -76,6 +93,14 @@ def build_openapi() -> dict[str, Any]:
         "paths": paths,
         "components": {
             "schemas": components,
-            "securitySchemes": {"session": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {
+                "session": {"type": "http", "scheme": "bearer"},
+                "admin": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "Authorization",
+                    "description": "UserSig <administrator identifier>:<UserSig>",
+                },
+            },
         },
     }

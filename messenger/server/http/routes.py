@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import msgspec
@@ -15,7 +16,8 @@ from messenger.protocol.errors import InvalidParameter, PayloadTooLarge
 from messenger.protocol.frames import encode
 from messenger.server.context import ServerContext
 from messenger.server.http.errors import error_response
-from messenger.server.http.handlers import HANDLERS, Call
+from messenger.server.http.handlers import HANDLERS, Call, Handler
+from messenger.server.services.auth import Session
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -59,17 +61,32 @@ def _query(request: Request, kind: type[Any]) -> Any:
         raise InvalidParameter(f"invalid query: {exc}") from None
 
 
-def build_route(endpoint: api.Endpoint, ctx: ServerContext) -> Route:
-    handler = HANDLERS[endpoint.name]
+Authenticate = Callable[[Request], Awaitable[Session | None]]
+
+
+def build_route(
+    endpoint: api.Endpoint,
+    ctx: ServerContext,
+    handler: Handler | None = None,
+    authenticate: Authenticate | None = None,
+) -> Route:
+    """The route of one endpoint: ``handler`` defaults to the one registered under its name, and
+    ``authenticate`` to the session check (when the endpoint needs one)."""
+    handler = handler or HANDLERS[endpoint.name]
     limit = ctx.config.limits.request_bytes
     requests = ctx.metrics.requests
     latency = ctx.metrics.request_seconds.labels(endpoint.name)
+
+    async def session_of(request: Request) -> Session | None:
+        return await ctx.auth.authenticate(_bearer(request)) if endpoint.auth else None
+
+    check = authenticate or session_of
 
     async def endpoint_fn(request: Request) -> Response:
         started = time.perf_counter()
         status = 200
         try:
-            session = await ctx.auth.authenticate(_bearer(request)) if endpoint.auth else None
+            session = await check(request)
             body = query = None
             if endpoint.body is not None:
                 body = _decode(await read_body(request, limit), endpoint.body)
@@ -78,7 +95,7 @@ def build_route(endpoint: api.Endpoint, ctx: ServerContext) -> Route:
             call = Call(ctx, session, dict(request.path_params), body, query, started)
             result = await handler(call)
             response = Response(encode(result), media_type="application/json")
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a typed error body
             response = error_response(exc)
             status = response.status_code
         requests.labels(endpoint.name, str(status)).inc()

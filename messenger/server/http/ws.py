@@ -129,7 +129,7 @@ class DeviceSocket:
         try:
             await self._send(_error_frame(exc, None))
             await self._close(code, type(exc).__name__)
-        except Exception:
+        except Exception:  # noqa: BLE001 - answered as a typed error frame
             pass
 
     async def _catch_up(self, since: int | None) -> None:
@@ -160,7 +160,8 @@ class DeviceSocket:
                 frame = frames.decode_client_frame(raw)
             except msgspec.MsgspecError as exc:
                 counter.labels("invalid").inc()
-                self._reply(_error_frame(InvalidParameter(f"bad frame: {exc}"), None))
+                error = InvalidParameter(f"bad frame: {exc}")
+                self._reply(_error_frame(error, _request_id(raw)))
                 continue
             counter.labels(type(frame).__name__.lower()).inc()
             await self._dispatch(frame)
@@ -173,7 +174,7 @@ class DeviceSocket:
                 pending = await self.ctx.messaging.submit(
                     user_id, frame.conversation_id, frame.msg, origin=self.conn
                 )
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - answered as a typed error frame
                 self._reply(_error_frame(exc, frame.id))
                 return
             self._answer_later(
@@ -204,7 +205,7 @@ class DeviceSocket:
         async def answer() -> None:
             try:
                 result = await pending
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - the socket may already be gone
                 self._reply(_error_frame(exc, request_id))
                 return
             self._reply(_text(make(result)))
@@ -219,6 +220,22 @@ class DeviceSocket:
             await self.conn.stop()
         for task in list(self._tasks):
             task.cancel()
+
+
+_REQUESTS = frozenset(("send", "read", "ping"))
+
+
+def _request_id(raw: str | bytes) -> int | None:
+    """The ``id`` of a request frame that could not be read as a whole, so that its error still
+    answers it (the device is waiting for that id)."""
+    try:
+        loose = msgspec.json.decode(raw)
+    except msgspec.MsgspecError:
+        return None
+    if not isinstance(loose, dict) or loose.get("t") not in _REQUESTS:
+        return None
+    rid = loose.get("id")
+    return rid if isinstance(rid, int) and not isinstance(rid, bool) else None
 
 
 def _now_ms() -> int:

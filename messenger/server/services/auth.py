@@ -15,6 +15,7 @@ from messenger.protocol.errors import (
     AccountBanned,
     BadCredentials,
     InvalidParameter,
+    PermissionDenied,
     RateLimited,
     SessionInvalid,
     SessionRevoked,
@@ -101,23 +102,60 @@ class AuthService:
     # -- password accounts -----------------------------------------------------------------------------
     async def register(self, req: RegisterRequest) -> Profile:
         check_user_id(req.user_id)
-        if not passwords.MIN_LENGTH <= len(req.password) <= passwords.MAX_LENGTH:
-            raise InvalidParameter(
-                f"a password has {passwords.MIN_LENGTH}–{passwords.MAX_LENGTH} characters",
-                field="password",
-            )
-        if len(req.nickname.encode("utf-8")) > 64:
+        if req.user_id in self._config.admin_users:
+            raise PermissionDenied("this user ID is reserved for the server's administrators")
+        profile, _ = await self.add_user(req.user_id, req.nickname, req.password)
+        return profile
+
+    async def add_user(
+        self, user_id: str, nickname: str, password: str | None, *, exist_ok: bool = False
+    ) -> tuple[Profile, bool]:
+        """Create an account (with a password, or for UserSigs only); returns it and whether it
+        is new. With ``exist_ok`` an existing account is left as it is."""
+        check_user_id(user_id)
+        if len(nickname.encode("utf-8")) > 64:
             raise InvalidParameter("nickname is longer than 64 bytes", field="nickname")
-        hashed = await asyncio.to_thread(passwords.hash_password, req.password)
-        user, _ = await self._storage.create_user(req.user_id, req.nickname, hashed)
-        return Profile(user_id=user.user_id, nickname=user.nickname)
+        hashed = None
+        if password is not None:
+            if user_id in self._config.admin_users:
+                raise InvalidParameter(
+                    "administrators sign in with UserSigs, not passwords", field="password"
+                )
+            if not passwords.MIN_LENGTH <= len(password) <= passwords.MAX_LENGTH:
+                raise InvalidParameter(
+                    f"a password has {passwords.MIN_LENGTH}–{passwords.MAX_LENGTH} characters",
+                    field="password",
+                )
+            hashed = await asyncio.to_thread(passwords.hash_password, password)
+        user, created = await self._storage.create_user(
+            user_id, nickname, hashed, exist_ok=exist_ok
+        )
+        return Profile(user_id=user.user_id, nickname=user.nickname), created
+
+    def authenticate_admin(self, authorization: str | None) -> str:
+        """Check ``Authorization: UserSig <identifier>:<usersig>`` for one of ``admin_users``
+        (TIM's REST API model: the operator's backend signs as its administrator identifier);
+        returns the identifier."""
+        scheme, _, credentials = (authorization or "").strip().partition(" ")
+        identifier, _, sig = credentials.strip().partition(":")
+        if scheme.lower() != "usersig" or not identifier or not sig:
+            raise SessionInvalid("administrator credentials required: UserSig <identifier>:<sig>")
+        if identifier not in self._config.admin_users:
+            raise PermissionDenied(f"{identifier!r} is not an administrator of this server")
+        self.verify_usersig(identifier, sig)
+        return identifier
 
     async def password_usersig(self, req: PasswordLoginRequest) -> UserSigResponse:
         check_user_id(req.user_id)
         self._check_password_rate(req.user_id)
         user = await self._storage.get_user(req.user_id)
         ok = False
-        if user is not None and user.password_hash and len(req.password) <= passwords.MAX_LENGTH:
+        if (
+            user is not None
+            and user.password_hash
+            and len(req.password) <= passwords.MAX_LENGTH
+            and req.user_id not in self._config.admin_users  # never a UserSig of theirs
+        ):
             ok = await asyncio.to_thread(
                 passwords.verify_password, req.password, user.password_hash
             )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from messenger.protocol.errors import InvalidParameter
 from messenger.protocol.models import (
     ConversationList,
@@ -64,36 +66,55 @@ class ConversationService:
         )
         return outcome.state
 
-    def _changed(self, outcome: StateOutcome) -> None:
-        self._fanout.state(outcome.user_id, outcome.state)
+    def _changed(self, origin: Connection | None) -> Callable[[StateOutcome], None]:
+        def push(outcome: StateOutcome) -> None:
+            self._fanout.state(outcome.user_id, outcome.state, exclude=origin)
+
+        return push
 
     async def update_state(
-        self, user_id: str, conversation_id: str, update: StateUpdate
+        self,
+        user_id: str,
+        conversation_id: str,
+        update: StateUpdate,
+        origin: Connection | None = None,
     ) -> ConversationState:
         conv = await self._existing(user_id, conversation_id)
         assert conv.conv_id is not None
         conv_id = conv.conv_id
 
+        push = self._changed(origin)
+
         def changed(outcome: StateOutcome) -> None:
             if update.remind is not None:
                 self._directory.remind_changed(conv_id, user_id, outcome.state.remind)
-            self._changed(outcome)
+            push(outcome)
 
         outcome = await self._storage.update_state(conv_id, user_id, update, on_commit=changed)
         return outcome.state
 
-    async def hide(self, user_id: str, conversation_id: str) -> ConversationState:
+    async def hide(
+        self, user_id: str, conversation_id: str, origin: Connection | None = None
+    ) -> ConversationState:
         conv = await self._existing(user_id, conversation_id)
         assert conv.conv_id is not None
-        return (await self._storage.hide(conv.conv_id, user_id, on_commit=self._changed)).state
+        outcome = await self._storage.hide(conv.conv_id, user_id, on_commit=self._changed(origin))
+        return outcome.state
 
-    async def clear(self, user_id: str, conversation_id: str) -> ConversationState:
+    async def clear(
+        self, user_id: str, conversation_id: str, origin: Connection | None = None
+    ) -> ConversationState:
         conv = await self._existing(user_id, conversation_id)
         assert conv.conv_id is not None
-        return (await self._storage.clear(conv.conv_id, user_id, on_commit=self._changed)).state
+        outcome = await self._storage.clear(conv.conv_id, user_id, on_commit=self._changed(origin))
+        return outcome.state
 
     async def set_draft(
-        self, user_id: str, conversation_id: str, draft: DraftUpdate
+        self,
+        user_id: str,
+        conversation_id: str,
+        draft: DraftUpdate,
+        origin: Connection | None = None,
     ) -> ConversationState:
         if utf8_len(draft.text) > MAX_DRAFT_BYTES:
             raise InvalidParameter(f"a draft holds at most {MAX_DRAFT_BYTES} bytes", field="text")
@@ -102,9 +123,11 @@ class ConversationService:
         conv = await self._existing(user_id, conversation_id)
         assert conv.conv_id is not None
 
+        push = self._changed(origin)
+
         def changed(result: tuple[StateOutcome, bool]) -> None:
             if result[1]:
-                self._changed(result[0])
+                push(result[0])
 
         outcome, _ = await self._storage.set_draft(
             conv.conv_id, user_id, draft.text, draft.edit_time, on_commit=changed

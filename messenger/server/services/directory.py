@@ -96,6 +96,16 @@ class Directory:
         members = await self.members(conv.conv_id)
         return [u for u, m in members.members.items() if m.remind is not RemindType.BLOCK]
 
+    def audience_now(self, conv_id: int) -> list[str] | None:
+        """The audience as of the last commit whose callback has run, if the members are cached.
+
+        On-commit callbacks run in commit order and keep the cache current, so called from one of
+        them this is exactly the membership that write committed against."""
+        cached = self._members.get(conv_id)
+        if cached is None:
+            return None
+        return [u for u, m in cached.members.items() if m.remind is not RemindType.BLOCK]
+
     async def readable(self, user_id: str, conversation_id: str) -> ConvRef:
         """Resolve a conversation the user may read (a group they belong to, or their own C2C)."""
         conv = await self.resolve(user_id, conversation_id)

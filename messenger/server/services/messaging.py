@@ -27,7 +27,7 @@ from messenger.server.services.fanout import Fanout
 from messenger.server.services.ratelimit import RateLimiter
 from messenger.server.services.receipts import MANAGERS, ReadReceipts
 from messenger.server.storage.base import Storage
-from messenger.server.storage.records import NewMessage, StoredMessage
+from messenger.server.storage.records import NewMessage, RecallOutcome, StoredMessage
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +134,10 @@ class MessagingService:
             return
         if conv.conv_id is None:
             self._directory.remember_pair(conv.key, stored.conv_id)
-        self._fanout.message(stored.message, audience, exclude=origin)
+        # Who receives it is decided now, at commit: a member added (or a conversation blocked)
+        # between the request and the commit is already in the feed's view of this message.
+        current = self._directory.audience_now(stored.conv_id)
+        self._fanout.message(stored.message, audience if current is None else current, origin)
         if stored.sender_read is not None:
             self._receipts.read_done(stored.sender_read, stored.message.sender, None)
         if self._on_sent is not None:
@@ -174,13 +177,12 @@ class MessagingService:
         if conv.kind == "group":
             info = await self._directory.require_member(conv, user_id)
             may_recall_others = info.role in MANAGERS
-        audience = await self._directory.audience(conv, user_id)
 
-        def recalled(result: tuple[Message, bool]) -> None:
-            if result[1]:
-                self._fanout.message(result[0], audience)
+        def recalled(outcome: RecallOutcome) -> None:
+            if outcome.changed:
+                self._fanout.message(outcome.message, outcome.viewers)
 
-        message, _ = await self._storage.recall_message(
+        outcome = await self._storage.recall_message(
             conv_id=conv.conv_id,
             kind=conv.kind,
             key=conv.key,
@@ -190,7 +192,7 @@ class MessagingService:
             may_recall_others=may_recall_others,
             on_commit=recalled,
         )
-        return message
+        return outcome.message
 
     # -- history and receipts --------------------------------------------------------------------------
 
@@ -221,16 +223,20 @@ class MessagingService:
 
     # -- typing ----------------------------------------------------------------------------------------
     async def typing(self, user_id: str, conversation_id: str, typing: bool) -> None:
+        """Tell the others (not those who blocked the conversation) that I am typing."""
         conv = await self._directory.resolve(user_id, conversation_id)
         if conv.kind == "c2c":
-            if conv.target != user_id:
+            if conv.target != user_id and conv.target in await self._directory.audience(
+                conv, user_id
+            ):
                 self._fanout.typing((conv.target,), "C2C" + user_id, user_id, typing)
             return
         await self._directory.require_member(conv, user_id)
         assert conv.conv_id is not None
         members = (await self._directory.members(conv.conv_id)).members
         if len(members) <= TYPING_MAX_MEMBERS:
-            recipients = [u for u in members if u != user_id]
+            audience = await self._directory.audience(conv, user_id)
+            recipients = [u for u in audience if u != user_id]
             self._fanout.typing(recipients, conversation_id, user_id, typing)
 
 

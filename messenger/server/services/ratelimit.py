@@ -2,8 +2,8 @@
 
 A refused message gets ``RateLimited`` with the wait in ``retry_after_ms``; nothing is dropped
 silently. High-priority group messages have their own bucket (twice the rate); low and lowest
-ones may only use the shared group budget while it is more than half or a quarter full, so under
-pressure they give way first.
+ones may only use the shared group budget while more than half (low) or three quarters (lowest)
+of it is left, so under pressure they give way first.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from messenger.server.storage.records import (
     NewMessage,
     NewSession,
     ReadOutcome,
+    RecallOutcome,
     SessionRecord,
     StateOutcome,
     StoredMessage,
@@ -105,8 +106,8 @@ class Storage(abc.ABC):
         by: str,
         window_ms: int,
         may_recall_others: bool,
-        on_commit: OnCommit[tuple[Message, bool]] = None,
-    ) -> tuple[Message, bool]: ...
+        on_commit: OnCommit[RecallOutcome] = None,
+    ) -> RecallOutcome: ...
 
     @abc.abstractmethod
     async def history(

@@ -93,6 +93,16 @@ class StoredMessage:
 
 
 @dataclass(frozen=True, slots=True)
+class RecallOutcome:
+    """A recall: the message now, whether it changed, and who sees the change (the members whose
+    history holds the message and who have not blocked the conversation)."""
+
+    message: Message
+    changed: bool
+    viewers: list[str]
+
+
+@dataclass(frozen=True, slots=True)
 class StateOutcome:
     conv_id: int
     user_id: str

@@ -40,7 +40,10 @@ def _tamper(sig: str, **fields: object) -> str:
     [
         (lambda u: generate_usersig(SDK_APP_ID, "another-key-0123456789", u), errors.UserSigForged),
         (lambda u: _tamper(usersig(u), **{"TLS.expire": 10**9}), errors.UserSigForged),
-        (lambda u: generate_usersig(SDK_APP_ID, SECRET_KEY, u, 60, now=1_000_000), errors.UserSigExpired),
+        (
+            lambda u: generate_usersig(SDK_APP_ID, SECRET_KEY, u, 60, now=1_000_000),
+            errors.UserSigExpired,
+        ),
         (lambda u: generate_usersig(SDK_APP_ID + 1, SECRET_KEY, u), errors.UserSigWrongApp),
         (lambda u: usersig("someone-else"), errors.UserSigWrongUser),
         (lambda u: "not-a-usersig!", errors.UserSigInvalid),
@@ -62,20 +65,25 @@ async def test_password_account_register_and_sign_in(server, devices) -> None:
     user = uid("pw")
     device = RawDevice(server.url, user)
     devices.append(device)
-    profile = await device.call("register", body={"user_id": user, "password": "correct horse",
-                                                  "nickname": "Ada 阿达"})
+    profile = await device.call(
+        "register", body={"user_id": user, "password": "correct horse", "nickname": "Ada 阿达"}
+    )
     assert profile.nickname == "Ada 阿达"
     with pytest.raises(errors.AlreadyExists):
         await device.call("register", body={"user_id": user, "password": "another one"})
     with pytest.raises(errors.BadCredentials):
         await device.call("password_login", body={"user_id": user, "password": "wrong horse"})
     with pytest.raises(errors.BadCredentials):
-        await device.call("password_login", body={"user_id": uid("nobody"), "password": "whatever1"})
+        await device.call(
+            "password_login", body={"user_id": uid("nobody"), "password": "whatever1"}
+        )
     with pytest.raises(errors.InvalidParameter):
         await device.call("register", body={"user_id": uid("pw"), "password": "short"})
     with pytest.raises(errors.InvalidParameter):
         await device.call("register", body={"user_id": "bad id!", "password": "long enough"})
-    issued = await device.call("password_login", body={"user_id": user, "password": "correct horse"})
+    issued = await device.call(
+        "password_login", body={"user_id": user, "password": "correct horse"}
+    )
     await device.sign_in(issued.user_sig)
     assert (await device.call("me")).nickname == "Ada 阿达"
 
@@ -121,8 +129,9 @@ async def test_oldest_device_is_kicked_with_a_reason(tmp_path) -> None:
 
 
 async def test_reject_new_policy_refuses_the_extra_device(tmp_path) -> None:
-    server = ServerProcess(tmp_path / "srv", "--device-limit", "1", "--device-policy",
-                           "reject_new").start()
+    server = ServerProcess(
+        tmp_path / "srv", "--device-limit", "1", "--device-policy", "reject_new"
+    ).start()
     user = uid("one")
     first = await RawDevice(server.url, user).sign_in()
     second = RawDevice(server.url, user)

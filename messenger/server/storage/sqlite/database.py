@@ -185,7 +185,7 @@ class SqliteDatabase:
                 try:
                     job.result = job.fn(txn)
                     conn.execute("RELEASE job")
-                except BaseException as exc:
+                except BaseException as exc:  # noqa: BLE001 - handed to the awaiting caller
                     conn.execute("ROLLBACK TO job")
                     conn.execute("RELEASE job")
                     txn._version = before

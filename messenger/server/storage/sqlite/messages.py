@@ -7,13 +7,20 @@ import time
 from typing import Any
 
 from messenger.protocol.errors import (
+    AlreadyExists,
     MessageNotFound,
     NotRecallable,
     PermissionDenied,
     RecallWindowExpired,
 )
 from messenger.protocol.models import Message
-from messenger.server.storage.records import NewMessage, PeerRead, ReadOutcome, StoredMessage
+from messenger.server.storage.records import (
+    NewMessage,
+    PeerRead,
+    ReadOutcome,
+    RecallOutcome,
+    StoredMessage,
+)
 from messenger.server.storage.sqlite.database import WriteTxn
 from messenger.server.storage.sqlite.rows import (
     MESSAGE_COLUMNS,
@@ -62,6 +69,11 @@ def insert_message(txn: WriteTxn, new: NewMessage) -> StoredMessage:
     conn = txn.conn
     existing = load_by_client_id(conn, new.sender, new.client_msg_id)
     if existing is not None:
+        if (existing[15], existing[16]) != (new.kind_of_conv, new.key):
+            raise AlreadyExists(
+                "this client_msg_id was already used for a message to another conversation",
+                field="client_msg_id",
+            )
         return _row_to_stored(existing, duplicate=True)
     conv_id = new.conv_id
     if conv_id is None:
@@ -170,21 +182,23 @@ def recall_message(
     by: str,
     window_ms: int,
     may_recall_others: bool,
-) -> tuple[Message, bool]:
-    """Recall a message; returns it and whether anything changed (recalling twice is a no-op)."""
+) -> RecallOutcome:
+    """Recall a message. Recalling one's own recall again changes nothing; a message recalled by
+    someone else, or a tip, is not recallable."""
     conn = txn.conn
     message = load_message(conn, conv_id, message_id, kind, key)
-    if message.recalled:
-        return message, False
     if message.kind == "tip":
         raise NotRecallable("group tips cannot be recalled")
+    if message.sender != by and not may_recall_others:
+        raise PermissionDenied("only the sender or a group admin may recall this message")
+    if message.recalled:
+        if message.recalled_by == by:
+            return RecallOutcome(message, False, [])
+        raise NotRecallable("this message was already recalled", recalled_by=message.recalled_by)
     now = int(time.time() * 1000)
-    if message.sender != by:
-        if not may_recall_others:
-            raise PermissionDenied("only the sender or a group admin may recall this message")
-    elif now - message.time > window_ms and not may_recall_others:
+    if not may_recall_others and now - message.time > window_ms:
         raise RecallWindowExpired(
-            f"messages can be recalled for {window_ms // 1000} s after sending",
+            f"messages can be recalled for {window_ms / 1000:g} s after sending",
             window_ms=window_ms,
         )
     version = txn.next_version()
@@ -195,7 +209,15 @@ def recall_message(
     )
     conn.execute("UPDATE conversations SET version=? WHERE id=?", (version, conv_id))
     recalled = load_message(conn, conv_id, message_id, kind, key)
-    return recalled, True
+    viewers = [
+        row[0]
+        for row in conn.execute(
+            "SELECT user_id FROM participants WHERE conv_id=? AND remind!='block' "
+            "AND joined_seq<? AND cleared_seq<?",
+            (conv_id, message.seq, message.seq),
+        )
+    ]
+    return RecallOutcome(recalled, True, viewers)
 
 
 def history(

@@ -132,8 +132,8 @@ class SqliteStorage(Storage):
         by: str,
         window_ms: int,
         may_recall_others: bool,
-        on_commit: OnCommit[tuple[Message, bool]] = None,
-    ) -> tuple[Message, bool]:
+        on_commit: OnCommit[r.RecallOutcome] = None,
+    ) -> r.RecallOutcome:
         return await self._write(
             partial(
                 messages.recall_message,

@@ -1,0 +1,168 @@
+"""The change feed against a real SQLite file: pages of any size cut the feed without skipping or
+repeating anything, whichever of its four sources (messages, my states, peers' read cursors, my
+groups) a change comes from."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+
+from messenger.protocol import frames
+from messenger.protocol.models import GroupType, StateUpdate
+from messenger.server.storage.records import NewMessage, c2c_key
+from messenger.server.storage.sqlite.storage import SqliteStorage
+
+_ids = itertools.count(1)
+
+
+def new_message(sender: str, kind: str, key: str, conv_id: int | None, text: str) -> NewMessage:
+    n = next(_ids)
+    return NewMessage(
+        conv_id=conv_id,
+        kind_of_conv=kind,
+        key=key,
+        sender=sender,
+        client_msg_id=f"c{n}",
+        kind="text",
+        body={"text": text},
+        mentions=[],
+        mention_all=False,
+        reply_to=None,
+        message_id=f"m{n:08d}",
+    )
+
+
+@pytest.fixture
+async def storage(tmp_path: Path) -> AsyncIterator[SqliteStorage]:
+    s = SqliteStorage(tmp_path / "feed.sqlite3", synchronous="NORMAL")
+    await s.open()
+    yield s
+    await s.close()
+
+
+async def populate(s: SqliteStorage) -> None:
+    """Interleaved changes of every kind, for alice."""
+    for user in ("alice", "bob", "carol"):
+        await s.create_user(user, user, None)
+    ab = c2c_key("alice", "bob")
+    first = await s.insert_message(new_message("bob", "c2c", ab, None, "hi"))
+    conv = first.conv_id
+    group = await s.create_group(
+        group_id="team",
+        name="Team",
+        type=GroupType.WORK,
+        owner="bob",
+        members=["carol"],
+        introduction="",
+        notification="",
+        max_members=100,
+        tip_message_id="tip-1",
+    )
+    sent = []
+    for i in range(12):
+        sent.append(await s.insert_message(new_message("bob", "c2c", ab, conv, f"b{i}")))
+        if i % 3 == 0:
+            await s.insert_message(new_message("alice", "c2c", ab, conv, f"a{i}"))
+            await s.mark_read(conv, ab, "bob", None)  # a peer_read for alice
+        if i % 4 == 1:
+            await s.update_state(conv, "alice", StateUpdate(pinned=i % 8 == 1))
+        if i == 5:
+            await s.add_members(
+                conv_id=group.conv_id,
+                group_id="team",
+                operator="bob",
+                user_ids=["alice"],
+                max_members=100,
+                tip_message_id="tip-2",
+            )
+        if i >= 5:
+            await s.insert_message(new_message("carol", "group", "team", group.conv_id, f"g{i}"))
+        if i == 9:
+            await s.recall_message(
+                conv_id=conv,
+                kind="c2c",
+                key=ab,
+                message_id=sent[2].message.message_id,
+                by="bob",
+                window_ms=60_000,
+                may_recall_others=False,
+            )
+            await s.set_draft(conv, "alice", "draft", 5)
+    await s.mark_read(group.conv_id, "team", "alice", None)
+    for i in range(5):  # a tail of one source only: a full page of it must not end the feed
+        await s.insert_message(new_message("carol", "group", "team", group.conv_id, f"t{i}"))
+
+
+def wire(changes: list[Any]) -> list[Any]:
+    return [msgspec.to_builtins(c) for c in changes]
+
+
+async def test_pages_of_every_size_cut_the_feed_exactly(storage: SqliteStorage) -> None:
+    await populate(storage)
+    full = await storage.feed("alice", 0, 100_000)
+    assert not full.has_more and full.next_version == storage.head
+    kinds = {type(c) for c in full.changes}
+    assert kinds == {
+        frames.MessageChange,
+        frames.StateChange,
+        frames.PeerReadChange,
+        frames.GroupChange,
+    }
+    versions = [c.v for c in full.changes]
+    assert versions == sorted(set(versions))
+    for limit in range(1, len(full.changes) + 2):
+        got: list[Any] = []
+        since = 0
+        while True:
+            page = await storage.feed("alice", since, limit)
+            assert len(page.changes) <= limit
+            assert all(c.v > since for c in page.changes)
+            got.extend(page.changes)
+            assert page.next_version >= since
+            since = page.next_version
+            if not page.has_more:
+                break
+            assert page.changes, "a page that has more must make progress"
+        assert wire(got) == wire(full.changes), f"limit {limit}"
+        assert since == storage.head
+
+
+async def test_any_starting_version_gives_exactly_what_follows(storage: SqliteStorage) -> None:
+    await populate(storage)
+    full = (await storage.feed("alice", 0, 100_000)).changes
+    for since in range(storage.head + 1):
+        page = await storage.feed("alice", since, 100_000)
+        assert wire(page.changes) == wire([c for c in full if c.v > since]), since
+
+
+async def test_what_alice_may_not_see_is_not_in_her_feed(storage: SqliteStorage) -> None:
+    await populate(storage)
+    changes = (await storage.feed("alice", 0, 100_000)).changes
+    texts = [c.message.body.get("text") for c in changes if isinstance(c, frames.MessageChange)]
+    # group messages before she joined (g5 was posted right after she was added) stay hidden
+    assert [t for t in texts if t and t.startswith("g")] == [f"g{i}" for i in range(5, 12)]
+    assert texts[-5:] == [f"t{i}" for i in range(5)]
+    assert all(c.group.group_id == "team" for c in changes if isinstance(c, frames.GroupChange))
+    peer_reads = [c for c in changes if isinstance(c, frames.PeerReadChange)]
+    assert [p.conversation_id for p in peer_reads] == ["C2Cbob"]
+    bob_feed = (await storage.feed("bob", 0, 100_000)).changes
+    assert not any(
+        isinstance(c, frames.StateChange)
+        and c.state.conversation_id.endswith("alice")
+        and c.state.pinned
+        for c in bob_feed
+    ), "alice's pin is hers alone"
+
+
+async def test_an_empty_feed_and_a_future_since(storage: SqliteStorage) -> None:
+    await populate(storage)
+    await storage.create_user("dave", "dave", None)
+    page = await storage.feed("dave", 0, 10)
+    assert (page.changes, page.has_more, page.next_version) == ([], False, storage.head)
+    page = await storage.feed("alice", storage.head + 5, 10)
+    assert (page.changes, page.has_more) == ([], False)
