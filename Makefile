@@ -1,0 +1,61 @@
+# Two commands on a fresh machine (Python 3.11+, no virtualenv yet):
+#   make run    install everything and open the app on the embedded local server with demo data
+#   make test   install everything and run the whole test suite (lint, types, layers, tests)
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+.PHONY: install run run-bob server test lint unit integration bench bench-quick lock clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/messenger --demo
+
+run-bob: $(STAMP)
+	$(BIN)/messenger --demo --as bob
+
+server: $(STAMP)
+	$(BIN)/messenger-server --data-dir messenger-data
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check messenger
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: $(STAMP) lint
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q
+
+unit: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q tests/unit tests/meta
+
+integration: $(STAMP)
+	$(BIN)/pytest -q tests/integration
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.backbone
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m benchmarks.backbone --quick
+
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.lock-venv/bin/python -m pip install --quiet -e '.[dev]'
+	{ echo "# Pinned versions of every dependency (runtime and development), for reproducible installs:"; \
+	  echo "#   pip install -c constraints.txt -e '.[dev]'"; echo "# Regenerate with: make lock"; \
+	  .lock-venv/bin/pip freeze --exclude-editable; } > constraints.txt
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,63 @@
+"""Demo data for the embedded server: accounts, a group and some history, made once.
+
+Everything goes through the real client core against the real server, as a user would.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from messenger.core.client import Client
+from messenger.protocol.errors import AlreadyExists
+
+log = logging.getLogger(__name__)
+
+DEMO_PASSWORD = "demo-password"
+DEMO_USERS = {
+    "alice": "Alice Chen",
+    "bob": "Bob 李",
+    "carol": "Carol Wang",
+    "dave": "Dave",
+}
+DEMO_GROUP = "team"
+_MARKER = "demo-seeded"
+
+
+async def seed_demo(server_url: str, data_dir: Path) -> None:
+    """Create the demo accounts and history unless this data folder already has them."""
+    marker = data_dir / _MARKER
+    if marker.exists():
+        return
+    clients: dict[str, Client] = {}
+    try:
+        for user_id, nickname in DEMO_USERS.items():
+            client = Client(server_url, data_dir / "seed" / user_id, device_name="demo seeder")
+            await client.start()
+            clients[user_id] = client
+            try:
+                await client.register(user_id, DEMO_PASSWORD, nickname)
+            except AlreadyExists:
+                pass
+            await client.login_with_password(user_id, DEMO_PASSWORD)
+        alice, bob, carol = clients["alice"], clients["bob"], clients["carol"]
+        await bob.send_text("C2Calice", "Hi Alice! Did you see the release notes?")
+        await alice.send_text("C2Cbob", "Yes, looks great. 发布说明写得很好！")
+        await bob.send_text("C2Calice", "Let's demo it to the team tomorrow 👍")
+        await carol.send_text("C2Calice", "Lunch at noon?")
+        try:
+            await alice.create_group("Team", list(DEMO_USERS), group_id=DEMO_GROUP)
+        except AlreadyExists:
+            pass
+        await alice.send_text("GROUP" + DEMO_GROUP, "Welcome to the team chat, everyone!")
+        await bob.send_text("GROUP" + DEMO_GROUP, "你好大家 👋")
+        await carol.send_text(
+            "GROUP" + DEMO_GROUP, "@Alice Chen can you share the slides?", mentions=["alice"]
+        )
+        for client in clients.values():
+            await client.logout()
+        marker.write_text("1", "utf-8")
+        log.info("demo data created")
+    finally:
+        for client in clients.values():
+            await client.aclose()
