@@ -22,11 +22,10 @@ from messenger.app.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
 from messenger.app.embedded import EmbeddedServer
 from messenger.core.client import Client
 from messenger.core.events import ConnectionStateChanged, ConversationsChanged, KickedOut
+from messenger.server.runtime import read_run_info
 from messenger.system.paths import data_dir as default_data_dir
 
 log = logging.getLogger(__name__)
-
-URL_FILE = "embedded.url"
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -42,10 +41,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 def running_embedded_url(server_dir: Path) -> str | None:
     """The URL of an embedded server another app instance started on this folder, if alive."""
-    url_file = server_dir / URL_FILE
-    if not url_file.exists():
+    url = read_run_info(server_dir)
+    if url is None:
         return None
-    url = url_file.read_text("utf-8").strip()
     try:
         httpx.get(url + "/health", timeout=2).raise_for_status()
     except httpx.HTTPError:
@@ -66,7 +64,6 @@ async def run(args: argparse.Namespace, data: Path) -> int:
         if url is None:
             embedded = EmbeddedServer(server_dir).start()
             url = embedded.url
-            (server_dir / URL_FILE).write_text(url, "utf-8")
     window = PlaceholderWindow(f"Messenger — {url}")
     window.show()
     client = Client(url, data / "client", device_name="Messenger desktop")
@@ -110,14 +107,15 @@ async def run(args: argparse.Namespace, data: Path) -> int:
     finally:
         await client.aclose()
         if embedded is not None:
-            (data / "server" / URL_FILE).unlink(missing_ok=True)
             embedded.stop()
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(list(sys.argv[1:] if argv is None else argv))
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     data = args.data_dir or default_data_dir()
     data.mkdir(parents=True, exist_ok=True)
     import qasync

@@ -23,12 +23,10 @@ from messenger.server.http.ws import websocket_endpoint
 
 log = logging.getLogger(__name__)
 
-EXPIRY_CHECK_SECONDS = 15.0
-
 
 async def _expiry_loop(ctx: ServerContext) -> None:
     while True:
-        await asyncio.sleep(EXPIRY_CHECK_SECONDS)
+        await asyncio.sleep(ctx.config.session_check_ms / 1000)
         try:
             await ctx.auth.expire_sessions()
         except Exception:

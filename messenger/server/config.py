@@ -43,7 +43,8 @@ class ServerConfig:
     password_usersig_expire: int = 180 * 86400  # seconds
     sqlite_synchronous: str = "FULL"  # FULL survives power loss; NORMAL only process crashes
     ws_queue_limit: int = 20_000  # frames waiting for one slow device before it is dropped
-    expiry_notice_ms: int = 5 * 60 * 1000
+    expiry_notice_ms: int = 5 * 60 * 1000  # warn a device this long before its UserSig ends
+    session_check_ms: int = 15_000  # how often sessions are checked for expiry
     log_level: str = "info"
     log_format: str = "text"  # or "json"
     admin_users: tuple[str, ...] = ("administrator",)
@@ -77,6 +78,8 @@ class ServerConfig:
             raise ConfigError("password_usersig_expire must be at least 60 seconds")
         if self.expiry_notice_ms < 0:
             raise ConfigError("expiry_notice_ms must not be negative")
+        if self.session_check_ms < 10:
+            raise ConfigError("session_check_ms must be at least 10")
         if self.log_level.lower() not in LOG_LEVELS:
             raise ConfigError(f"log_level must be one of {', '.join(LOG_LEVELS)}")
         if self.log_format not in ("text", "json"):

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from messenger.protocol import usersig
+from messenger.protocol import frames, usersig
 from messenger.protocol.errors import (
     AccountBanned,
     BadCredentials,
@@ -299,8 +299,6 @@ class AuthService:
         """Warn devices whose UserSig ends soon; kick those whose UserSig has ended."""
         now = int(self._clock() * 1000)
         notice = self._config.expiry_notice_ms
-        from messenger.protocol import frames
-
         for conn in self._hub.all_connections():
             if now >= conn.expires_at:
                 self._forget(conn.token_hash, KickReason.USERSIG_EXPIRED)
