@@ -51,6 +51,7 @@ class Account:
         self._bus = bus
         self._usersig_provider = usersig_provider
         self._tasks: set[asyncio.Task[Any]] = set()
+        self.history = MessageHistory(store, rest, bus, page=limits.history_page)
         self.sync = SyncEngine(
             user_id,
             store,
@@ -59,13 +60,15 @@ class Account:
             on_synced=self._after_sync,
             on_expiring=self._refresh_soon,
             on_kicked=self._kicked,
+            on_unblocked=self._fill_latest,
         )
         self.realtime = RealtimeTransport(ws_url, token, self.sync, backoff=backoff())
         self.outbox = Outbox(
             user_id, store, self.realtime, bus, limits=limits, backoff=backoff(), clock=clock
         )
-        self.conversations = ConversationActions(store, rest, self.realtime, bus, clock=clock)
-        self.history = MessageHistory(store, rest, bus, page=limits.history_page)
+        self.conversations = ConversationActions(
+            store, rest, self.realtime, bus, clock=clock, on_unblocked=self._fill_latest
+        )
 
     def start(self) -> None:
         self.realtime.start()
@@ -91,6 +94,11 @@ class Account:
     # -- callbacks of the sync engine ------------------------------------------------------------
     def _after_sync(self) -> None:
         self._spawn(self.conversations.push_pending_drafts())
+
+    def _fill_latest(self, conversation_ids: list[str]) -> None:
+        """Unblocked: fetch what the feed held back while the conversations were blocked."""
+        for conversation_id in conversation_ids:
+            self._spawn(self.history.fill_latest(conversation_id))
 
     def _refresh_soon(self, expires_at: int) -> None:
         if self._usersig_provider is not None:

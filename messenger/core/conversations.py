@@ -8,6 +8,7 @@ offline or on a crash) and then pushed with its edit time; the newest edit wins 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Protocol
 
 from messenger.core.clock import Clock
@@ -44,15 +45,20 @@ class ConversationActions:
         bus: EventBus,
         *,
         clock: Clock,
+        on_unblocked: Callable[[list[str]], None] | None = None,
     ) -> None:
         self._store = store
         self._rest = rest
         self._realtime = realtime
         self._bus = bus
         self._clock = clock
+        self._on_unblocked = on_unblocked
 
     async def _apply(self, state: ConversationState) -> None:
-        (await self._store.put_state(state)).publish(self._bus)
+        delta = await self._store.put_state(state)
+        delta.publish(self._bus)
+        if delta.unblocked and self._on_unblocked is not None:
+            self._on_unblocked(delta.unblocked)
 
     async def mark_read(self, conversation_id: str, seq: int | None = None) -> None:
         """Move my read cursor to ``seq`` (default: everything); over the socket when connected."""

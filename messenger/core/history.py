@@ -1,8 +1,9 @@
 """Reading a conversation's messages: from the local cache first, from the server for holes.
 
 ``seq`` is gapless per conversation, so a range of the cache with fewer messages than seqs has a
-hole; only then is the server asked (``GET …/messages``), and what it answers is stored.
-Offline, the cache is all there is and is returned as it is.
+hole; only then is the server asked (``GET …/messages``), and what it answers is stored. History
+starts after my cleared cursor and, in a group I joined late, after ``joined_seq``: nothing below
+that is ever asked for. Offline, the cache is all there is and is returned as it is.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ class MessageHistory:
         limit = max(1, limit)
         conversation = await self._store.conversation(conversation_id)
         low = max(after_seq + 1, _first_seq(conversation))
-        high = min(after_seq + limit, _last_seq(conversation))
+        high = min(low + limit - 1, _last_seq(conversation))
         return await self._cached_or_fetched(conversation_id, low, high, before=False)
 
     async def _cached_or_fetched(
@@ -98,8 +99,17 @@ class MessageHistory:
         page = await self._fetch(conversation_id, query)
         return [] if page is None else [m.seq for m in page.messages]
 
-    async def _fetch(self, conversation_id: str, query: HistoryQuery) -> MessagePage | None:
-        """Store a page of history; ``None`` when the server cannot give one."""
+    async def fill_latest(self, conversation_id: str) -> None:
+        """Fetch the newest page of a conversation whose messages the feed held back (it was
+        blocked); the messages after the newest one stored are news."""
+        newest = await self._store.newest_seq(conversation_id)
+        await self._fetch(conversation_id, HistoryQuery(limit=self._page), news_after=newest)
+
+    async def _fetch(
+        self, conversation_id: str, query: HistoryQuery, *, news_after: int | None = None
+    ) -> MessagePage | None:
+        """Store a page of history; ``None`` when the server cannot give one. Fetched messages
+        are old, not news (no ``MessagesAdded``), except those after ``news_after``."""
         try:
             page: MessagePage = await self._rest.call(
                 "history", path={"conversation_id": conversation_id}, query=query
@@ -108,7 +118,12 @@ class MessageHistory:
             log.info("history of %s from the cache only: %r", conversation_id, exc)
             return None
         delta = await self._store.put_messages(page.messages)
-        delta.added.clear()  # old messages, returned to the caller, are not news
+        for cid, added in list(delta.added.items()):
+            news = [m for m in added if news_after is not None and m.seq > news_after]
+            if news:
+                delta.added[cid] = news
+            else:
+                del delta.added[cid]
         delta.publish(self._bus)
         return page
 
@@ -134,4 +149,7 @@ def _last_seq(conversation: Conversation | None) -> int:
 
 
 def _first_seq(conversation: Conversation | None) -> int:
-    return (conversation.cleared_seq if conversation is not None else 0) + 1
+    """The oldest seq that is mine to read: after what I cleared and before I joined."""
+    if conversation is None:
+        return 1
+    return max(conversation.cleared_seq, conversation.joined_seq) + 1

@@ -67,6 +67,7 @@ class Conversation(msgspec.Struct, frozen=True, kw_only=True):
     last_seq: int = 0
     last_message: LocalMessage | None = None
     cleared_seq: int = 0  # my history up to here was cleared
+    joined_seq: int = 0  # groups: I see the messages after it (joined late)
     read_seq: int = 0
     peer_read_seq: int = 0  # C2C: how far the peer has read
     unread_count: int = 0

@@ -2,17 +2,20 @@
 
 ``send`` validates a message against the server's limits, stores it (state SENDING) together
 with its outbox entry in one transaction, shows it at once and wakes the worker. While
-connected, the worker sends every waiting entry over the WebSocket in creation order without
-waiting for earlier answers. An ack stores the server's copy (SENT); a permanent refusal marks
-the message FAILED until ``resend``; anything transient is retried, forever, after a backoff
-(or the server's ``retry_after_ms``). Because the server is idempotent on ``client_msg_id``,
-resending after a crash or a lost ack delivers the message exactly once.
+connected, each conversation with waiting messages has a lane that sends them over the
+WebSocket one at a time, oldest first; conversations are served in parallel. One at a time,
+because a server that refuses a message for now (rate limit, timeout) and accepts the next one
+would let it overtake. An ack stores the server's copy (SENT); a permanent refusal marks the
+message FAILED until ``resend`` and the lane goes on; anything transient is retried, forever,
+after a backoff (or the server's ``retry_after_ms``). Because the server is idempotent on
+``client_msg_id``, resending after a crash or a lost ack delivers the message exactly once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import uuid
 from typing import Protocol
@@ -68,19 +71,18 @@ class Outbox:
         self._backoff = backoff
         self._clock = clock
         self._wake = asyncio.Event()
-        self._in_flight: set[str] = set()
-        self._settled = 0  # deliveries ended so far
-        self._not_before = 0.0  # loop time before which nothing is retried
+        self._not_before = 0.0  # loop time before which nothing is sent (a retry pause)
         self._task: asyncio.Task[None] | None = None
-        self._deliveries: set[asyncio.Task[None]] = set()
+        self._lanes: dict[str, asyncio.Task[None]] = {}  # conversation ID → its sender
 
     def start(self) -> None:
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="messenger-outbox")
 
     async def aclose(self) -> None:
-        tasks = [t for t in (self._task, *self._deliveries) if t is not None]
+        tasks = [t for t in (self._task, *self._lanes.values()) if t is not None]
         self._task = None
+        self._lanes.clear()
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -126,40 +128,49 @@ class Outbox:
 
     # -- delivery --------------------------------------------------------------------------------
     async def _run(self) -> None:
+        """Start a lane for every conversation with waiting messages (woken by any change)."""
+        while True:
+            await self._sender.wait_connected()
+            self._wake.clear()
+            for conversation_id in await self._store.outbox_conversations():
+                if conversation_id not in self._lanes:
+                    task = asyncio.create_task(self._lane(conversation_id))
+                    self._lanes[conversation_id] = task
+                    task.add_done_callback(functools.partial(self._lane_ended, conversation_id))
+            await self._wake.wait()
+
+    def _lane_ended(self, conversation_id: str, _: asyncio.Task[None]) -> None:
+        self._lanes.pop(conversation_id, None)
+        self._wake.set()  # a message queued as the lane ended gets a new lane
+
+    async def _lane(self, conversation_id: str) -> None:
+        """Deliver one conversation's waiting messages, one at a time, oldest first."""
+        with contextlib.suppress(errors.ClientClosed):  # shutting down: the rest waits in the store
+            while True:
+                await self._ready()
+                entry = await self._store.next_outgoing(conversation_id)
+                if entry is None:
+                    return
+                await self._deliver(entry)
+
+    async def _ready(self) -> None:
+        """Until connected and past any retry pause."""
         loop = asyncio.get_running_loop()
         while True:
             await self._sender.wait_connected()
             pause = self._not_before - loop.time()
-            if pause > 0:
-                self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), pause)
-                continue
-            self._wake.clear()
-            settled = self._settled
-            waiting = await self._store.outbox()
-            if settled != self._settled:
-                continue  # a delivery ended while reading: the list may be stale
-            # Tasks start, and so send their frames, in creation order.
-            for entry in [e for e in waiting if e.client_msg_id not in self._in_flight]:
-                self._in_flight.add(entry.client_msg_id)
-                task = asyncio.create_task(self._deliver(entry))
-                self._deliveries.add(task)
-                task.add_done_callback(self._deliveries.discard)
-            await self._wake.wait()
+            if pause <= 0:
+                return
+            await asyncio.sleep(pause)
 
     async def _deliver(self, entry: OutboxEntry) -> None:
         try:
             await self._attempt(entry)
         except errors.ClientClosed:
-            pass  # shutting down; the entry waits in the store
+            raise
         except Exception:
             log.exception("sending %s failed unexpectedly", entry.client_msg_id)
             self._retry_in(self._backoff.next_delay())
-        finally:
-            self._in_flight.discard(entry.client_msg_id)
-            self._settled += 1
-            self._wake.set()
 
     async def _attempt(self, entry: OutboxEntry) -> None:
         try:

@@ -48,6 +48,7 @@ class SyncEngine:
         on_synced: Callable[[], None] | None = None,
         on_expiring: Callable[[int], None] | None = None,
         on_kicked: Callable[[str, str], None] | None = None,
+        on_unblocked: Callable[[list[str]], None] | None = None,
     ) -> None:
         self.user_id = user_id
         self._store = store
@@ -56,7 +57,7 @@ class SyncEngine:
         self._on_synced = on_synced
         self._on_expiring = on_expiring
         self._on_kicked = on_kicked
-        self._head = 0  # the server's version when this connection was welcomed
+        self._on_unblocked = on_unblocked
 
     async def bootstrap(self) -> int:
         """A new device's snapshot; returns the version to sync from."""
@@ -70,15 +71,13 @@ class SyncEngine:
         return version if version is not None else await self.bootstrap()
 
     async def on_welcome(self, frame: Welcome) -> None:
-        self._head = frame.head
+        """Nothing to keep: each state says up to which version its unread count holds."""
 
     async def on_changes(self, frame: Changes) -> None:
-        counted_at = 0
-        if frame.catchup and frame.changes:
-            # Catch-up pages are computed when sent: after the welcome and after their changes.
-            counted_at = max(self._head, max(change.v for change in frame.changes))
-        delta = await self._store.apply_changes(frame.changes, counted_at=counted_at)
+        delta = await self._store.apply_changes(frame.changes)
         delta.publish(self._bus)
+        if delta.unblocked and self._on_unblocked is not None:
+            self._on_unblocked(delta.unblocked)
 
     async def on_synced(self, frame: Synced) -> None:
         await self._store.set_sync_version(frame.version)

@@ -30,6 +30,8 @@ class StoreDelta:
     peer_read: dict[str, int] = field(default_factory=dict)
     drafts: list[DraftChanged] = field(default_factory=list)
     groups: list[tuple[GroupInfo, bool]] = field(default_factory=list)
+    # Conversations no longer blocked (no event: the messages the feed held back are fetched).
+    unblocked: list[str] = field(default_factory=list)
 
     def events(self) -> list[Event]:
         """Per batch: one ``MessagesAdded`` per conversation, one ``ConversationsChanged``."""

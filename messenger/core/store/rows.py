@@ -156,7 +156,8 @@ class ConversationRow:
     unread_count: int = 0
     unread_at_seq: int = 0
     mention_seqs: list[int] = dataclasses.field(default_factory=list)
-    count_version: int = 0
+    unread_version: int = 0
+    joined_seq: int = 0
     state_version: int = 0
     group_name: str = ""
     member_count: int = 0
@@ -233,6 +234,7 @@ def conversation_from_row(row: Sequence[Any]) -> Conversation:
         last_seq=c.last_seq,
         last_message=message_from_row(rest) if rest[0] is not None else None,
         cleared_seq=c.cleared_seq,
+        joined_seq=c.joined_seq,
         read_seq=c.read_seq,
         peer_read_seq=c.peer_read_seq,
         unread_count=c.unread_count,

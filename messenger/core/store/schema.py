@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS kv (
@@ -64,7 +64,8 @@ CREATE TABLE IF NOT EXISTS conversations (
     unread_count    INTEGER NOT NULL DEFAULT 0,
     unread_at_seq   INTEGER NOT NULL DEFAULT 0,   -- the server's count covers seqs up to here
     mention_seqs    BLOB NOT NULL DEFAULT '[]',
-    count_version   INTEGER NOT NULL DEFAULT 0,   -- version at which the server counted
+    unread_version  INTEGER NOT NULL DEFAULT 0,   -- the count reflects changes up to here
+    joined_seq      INTEGER NOT NULL DEFAULT 0,   -- groups: my history starts after it
     state_version   INTEGER NOT NULL DEFAULT 0,
     group_name      TEXT NOT NULL DEFAULT '',
     member_count    INTEGER NOT NULL DEFAULT 0
@@ -79,6 +80,7 @@ CREATE TABLE IF NOT EXISTS outbox (
     request         BLOB NOT NULL,
     failed          INTEGER NOT NULL DEFAULT 0
 );
+CREATE INDEX IF NOT EXISTS outbox_by_conversation ON outbox(conversation_id, id);
 
 CREATE TABLE IF NOT EXISTS groups (
     group_id TEXT PRIMARY KEY,
@@ -92,6 +94,16 @@ CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(text, tokenize = 'uni
 """
 
 
+# Upgrades from each older schema version to the next.
+_MIGRATIONS = {
+    1: """
+        ALTER TABLE conversations RENAME COLUMN count_version TO unread_version;
+        ALTER TABLE conversations ADD COLUMN joined_seq INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX IF NOT EXISTS outbox_by_conversation ON outbox(conversation_id, id);
+    """,
+}
+
+
 def connect(path: str) -> sqlite3.Connection:
     """Open (and create or migrate) the store database in autocommit mode."""
     conn = sqlite3.connect(path, isolation_level=None)
@@ -102,6 +114,9 @@ def connect(path: str) -> sqlite3.Connection:
     if version > SCHEMA_VERSION:
         conn.close()
         raise RuntimeError(f"store {path} was written by a newer version (schema {version})")
-    if version < SCHEMA_VERSION:
+    if version == 0:
         conn.executescript(f"BEGIN; {_DDL} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+        version = SCHEMA_VERSION
+    for old in range(version, SCHEMA_VERSION):
+        conn.executescript(f"BEGIN; {_MIGRATIONS[old]} PRAGMA user_version = {old + 1}; COMMIT;")
     return conn

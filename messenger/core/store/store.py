@@ -164,7 +164,7 @@ class Store:
         def apply(batch: Batch) -> None:
             for summary in snapshot.conversations:
                 state = summary.state
-                batch.put_state(state, count_version=snapshot.version)
+                batch.put_state(state)
                 if summary.last_message is not None:
                     batch.put_message(summary.last_message)
                 batch.put_summary_fields(
@@ -179,19 +179,13 @@ class Store:
 
         return await self._write_delta(apply)
 
-    async def apply_changes(
-        self, changes: Sequence[AnyChange], *, counted_at: int = 0
-    ) -> StoreDelta:
-        """Apply a page of the change feed and, in the same transaction, advance the version.
-
-        ``counted_at``: the server computed the unread counts of these states at that version
-        or later (a catch-up page is computed when it is sent, not at each change's version).
-        """
+    async def apply_changes(self, changes: Sequence[AnyChange]) -> StoreDelta:
+        """Apply a page of the change feed and, in the same transaction, advance the version."""
 
         def apply(batch: Batch) -> None:
             for change in changes:
                 try:
-                    _apply_change(batch, change, counted_at)
+                    _apply_change(batch, change)
                 except InvalidParameter as exc:  # a server bug must not stall the sync for good
                     log.error("skipping malformed change v%d: %s", change.v, exc)
             if changes:
@@ -211,7 +205,7 @@ class Store:
         return await self._write_delta(apply)
 
     async def put_state(self, state: ConversationState) -> StoreDelta:
-        return await self._write_delta(lambda batch: batch.put_state(state, state.version))
+        return await self._write_delta(lambda batch: batch.put_state(state))
 
     async def add_outgoing(self, message: LocalMessage, request: SendRequest) -> StoreDelta:
         return await self._write_delta(lambda batch: batch.add_outgoing(message, request))
@@ -245,6 +239,38 @@ class Store:
 
         return await self._run(read)
 
+    async def outbox_conversations(self) -> list[str]:
+        """Conversations with messages waiting to be sent."""
+
+        def read() -> list[str]:
+            rows = self._db().execute(
+                "SELECT DISTINCT conversation_id FROM outbox WHERE failed = 0"
+            )
+            return [r[0] for r in rows]
+
+        return await self._run(read)
+
+    async def next_outgoing(self, conversation_id: str) -> OutboxEntry | None:
+        """The oldest message of the conversation waiting to be sent."""
+
+        def read() -> OutboxEntry | None:
+            found = (
+                self._db()
+                .execute(
+                    "SELECT client_msg_id, conversation_id, request FROM outbox "
+                    "WHERE conversation_id = ? AND failed = 0 ORDER BY id LIMIT 1",
+                    (conversation_id,),
+                )
+                .fetchone()
+            )
+            return (
+                None
+                if found is None
+                else OutboxEntry(found[0], found[1], _decode_request(found[2]))
+            )
+
+        return await self._run(read)
+
     async def pending_drafts(self) -> list[PendingDraft]:
         def read() -> list[PendingDraft]:
             rows = self._db().execute(
@@ -272,6 +298,19 @@ class Store:
         def read() -> Conversation | None:
             found = list(load_conversations(self._db(), [conversation_id]))
             return found[0] if found else None
+
+        return await self._run(read)
+
+    async def newest_seq(self, conversation_id: str) -> int:
+        def read() -> int:
+            found = (
+                self._db()
+                .execute(
+                    "SELECT MAX(seq) FROM messages WHERE conversation_id = ?", (conversation_id,)
+                )
+                .fetchone()
+            )
+            return int(found[0] or 0)
 
         return await self._run(read)
 
@@ -349,12 +388,12 @@ class Store:
         return await self._run(read)
 
 
-def _apply_change(batch: Batch, change: AnyChange, counted_at: int) -> None:
+def _apply_change(batch: Batch, change: AnyChange) -> None:
     """One change; raises ``InvalidParameter`` before writing anything if it is malformed."""
     if isinstance(change, MessageChange):
         batch.put_message(change.message, change.v)
     elif isinstance(change, StateChange):
-        batch.put_state(change.state, count_version=max(change.v, counted_at))
+        batch.put_state(change.state)
     elif isinstance(change, PeerReadChange):
         batch.put_peer_read(change.conversation_id, change.read_seq)
     elif isinstance(change, GroupChange):

@@ -6,10 +6,11 @@ conversation rows in memory, writes back those that changed and records what cha
 nothing the second time and so reports nothing.
 
 Unread rules (docs/protocol.md): a message counts for me when I did not send it, it is not a tip,
-not recalled, its seq is above my read and cleared cursors and the conversation is not blocked.
-The server's ``unread_count``/``mention_seqs`` hold up to ``unread_at_seq`` as of
-``count_version``; every stored message above ``unread_at_seq`` that counts is added here, and a
-recall takes back what was counted for the recalled message.
+not recalled, its seq is above my read, cleared and joined cursors and the conversation is not
+blocked.
+The server's ``unread_count``/``mention_seqs`` hold up to ``unread_at_seq`` and reflect every
+change up to ``unread_version``; every stored message above ``unread_at_seq`` that counts is added
+here, and a recall newer than the count takes back what was counted for the recalled message.
 """
 
 from __future__ import annotations
@@ -109,8 +110,8 @@ class Batch:
             self._rows[conversation_id] = row
         return row
 
-    def put_state(self, state: ConversationState, count_version: int) -> None:
-        """My state of a conversation, as the server computed it at ``count_version``."""
+    def put_state(self, state: ConversationState) -> None:
+        """My state of a conversation, with the server's unread count."""
         row = self.conversation(state.conversation_id)
         if state.version < row.state_version:
             return  # an older answer overtaken by a newer change
@@ -118,16 +119,23 @@ class Batch:
         row.read_seq = max(row.read_seq, state.read_seq)  # a read cursor only moves forward
         row.pinned = state.pinned
         row.pin_time = state.pin_time
+        if row.remind == RemindType.BLOCK and state.remind != RemindType.BLOCK:
+            # The feed held this conversation's messages back; the count covers them, so they
+            # exist up to unread_at_seq: history fills the hole and the newest are fetched.
+            row.last_seq = max(row.last_seq, state.unread_at_seq)
+            self.delta.unblocked.append(row.conversation_id)
         row.remind = str(state.remind)
         row.hidden_seq = state.hidden_seq
         row.marked_unread = state.marked_unread
+        row.joined_seq = state.joined_seq
         if state.cleared_seq > row.cleared_seq:
             self._clear(row, state.cleared_seq)
         self._merge_remote_draft(row, state.draft_text, state.draft_time)
         row.unread_count = state.unread_count
         row.mention_seqs = list(state.mention_seqs)
         row.unread_at_seq = state.unread_at_seq
-        row.count_version = count_version
+        # A count is never older than its state (an older server may leave the field out).
+        row.unread_version = max(state.unread_version, state.version)
         self._count_stored_after(row, state.unread_at_seq)
 
     def put_peer_read(self, conversation_id: str, read_seq: int) -> None:
@@ -344,6 +352,7 @@ class Batch:
             and kind != MessageKind.TIP
             and seq > row.read_seq
             and seq > row.cleared_seq
+            and seq > row.joined_seq
             and row.remind != RemindType.BLOCK
         )
 
@@ -355,7 +364,7 @@ class Batch:
             return
         if m.recalled:
             # Recalled before I saw it: the server counted it if it recalled it after counting.
-            if m.seq <= row.unread_at_seq and m.version > row.count_version:
+            if m.seq <= row.unread_at_seq and m.version > row.unread_version:
                 self._uncount(row, m.seq)
         elif m.seq > row.unread_at_seq:
             row.unread_count += 1
@@ -363,7 +372,7 @@ class Batch:
                 row.mention_seqs.append(m.seq)
 
     def _count_recall(self, row: ConversationRow, m: LocalMessage) -> None:
-        counted = m.seq > row.unread_at_seq or m.version > row.count_version
+        counted = m.seq > row.unread_at_seq or m.version > row.unread_version
         if counted and self._counts(row, m.seq, m.sender, m.kind):
             self._uncount(row, m.seq)
         elif m.seq in row.mention_seqs:

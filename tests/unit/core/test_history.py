@@ -16,7 +16,7 @@ from messenger.core.transport.rest import RestTransport
 from messenger.protocol.models import Message, MessagePage, SendRequest
 
 from .conftest import Recorder
-from .factories import message, message_change
+from .factories import group_message, message, message_change, state, state_change
 
 
 class HistoryServer:
@@ -134,3 +134,34 @@ async def test_my_unsent_messages_come_last_in_the_latest_page(
         (0, MessageState.SENDING),
     ]
     assert seqs(older) == [26, 27, 28]
+
+
+async def test_history_of_a_group_joined_late_starts_after_joined_seq(
+    store: Store, bus: EventBus
+) -> None:
+    server = HistoryServer([group_message("g1", seq=s, version=s) for s in range(1, 31)])
+    rest = RestTransport("http://im.test", transport=httpx.MockTransport(server))
+    rest.token = "tok"
+    history = MessageHistory(store, rest, bus, page=10)
+    joined = state("GROUPg1", version=40, joined_seq=20, read_seq=20)
+    await store.apply_changes([state_change(joined), message_change(server.messages[-1], 30)])
+
+    assert seqs(await history.messages("GROUPg1", limit=50)) == list(range(21, 31))
+    assert [q["before_seq"] for q in server.queries] == ["31"]  # nothing before 21 asked for
+    assert await history.messages("GROUPg1", before_seq=21) == []
+    assert seqs(await history.newer_messages("GROUPg1", 0, limit=3)) == [21, 22, 23]
+    assert len(server.queries) == 1
+    await rest.aclose()
+
+
+async def test_fill_latest_announces_only_what_is_newer_than_the_cache(
+    history: MessageHistory, store: Store, server: HistoryServer, recorder: Recorder
+) -> None:
+    await store.apply_changes([message_change(m, m.seq) for m in server.messages[24:27]])
+    recorder.clear()
+
+    await history.fill_latest("C2Cbob")
+
+    [added] = recorder.of(MessagesAdded)
+    assert seqs(list(added.messages)) == [28, 29, 30]
+    assert seqs(await history.messages("C2Cbob", limit=10)) == list(range(21, 31))

@@ -110,19 +110,36 @@ async def test_a_message_shows_at_once_and_turns_sent_on_the_ack(
     assert await store.outbox() == []
 
 
-async def test_waiting_messages_are_pipelined_in_creation_order(
+async def test_a_conversations_messages_go_one_at_a_time_conversations_in_parallel(
     outbox: Outbox, server: FakeServer, store: Store
 ) -> None:
     for name in ("first", "second", "third"):
         await outbox.send("C2Cbob", text(name))
+    await outbox.send("C2Ccarol", text("other"))
     server.gate = asyncio.Event()
     server.connected.set()
 
-    # All three go out before the first answer arrives.
-    await eventually(lambda: len(server.sent) == 3)
-    assert server.sent == ["first", "second", "third"]
+    # The oldest of each conversation goes out; the next waits for its answer.
+    await eventually(lambda: sorted(server.sent) == ["first", "other"])
+    await asyncio.sleep(0.05)
+    assert sorted(server.sent) == ["first", "other"]
     server.gate.set()
     await eventually(lambda: _all_sent(store, ["first", "second", "third"]))
+    assert [s for s in server.sent if s != "other"] == ["first", "second", "third"]
+    stored = await store.messages_between("C2Cbob", 1, 10)
+    assert [m.client_msg_id for m in stored] == ["first", "second", "third"]
+
+
+async def test_a_message_refused_for_now_is_never_overtaken_by_the_next(
+    outbox: Outbox, server: FakeServer, store: Store
+) -> None:
+    server.failures.append(errors.RateLimited("slow down", retry_after_ms=20))
+    for name in ("first", "second", "third"):
+        await outbox.send("C2Cbob", text(name))
+    server.connected.set()
+
+    await eventually(lambda: _all_sent(store, ["first", "second", "third"]))
+    assert server.sent == ["first", "first", "second", "third"]
     stored = await store.messages_between("C2Cbob", 1, 3)
     assert [m.client_msg_id for m in stored] == ["first", "second", "third"]
 

@@ -168,3 +168,24 @@ async def test_the_total_is_reported_only_when_it_changes(store: Store) -> None:
 
     assert [e.total for e in first.events() if isinstance(e, TotalUnreadChanged)] == [1]
     assert [e for e in mine.events() if isinstance(e, TotalUnreadChanged)] == []
+
+
+async def test_unblocking_raises_last_seq_to_the_count_and_reports_the_conversation(
+    store: Store,
+) -> None:
+    await store.apply_changes([message_change(message(seq=1), v=1)])
+    blocked = await store.put_state(
+        state("C2Cbob", version=5, read_seq=1, remind=RemindType.BLOCK, unread_at_seq=1)
+    )
+    assert blocked.unblocked == []
+
+    # Two messages came while blocked; the feed held them back, the count covers them.
+    delta = await store.put_state(
+        state("C2Cbob", version=9, read_seq=1, unread_count=2, unread_at_seq=3)
+    )
+    conversation = await store.conversation("C2Cbob")
+    assert conversation is not None
+    assert (conversation.last_seq, conversation.unread_count) == (3, 2)
+    assert delta.unblocked == ["C2Cbob"]
+    again = await store.put_state(state("C2Cbob", version=10, read_seq=1, unread_at_seq=3))
+    assert again.unblocked == []

@@ -41,7 +41,7 @@ from messenger.protocol.models import (
 )
 
 from .conftest import Recorder
-from .factories import message, message_change, state, state_change
+from .factories import RemindType, message, message_change, state, state_change
 
 
 class FakeRealtime:
@@ -207,13 +207,19 @@ async def test_a_recall_already_counted_out_by_a_catch_up_state_is_not_taken_twi
 ) -> None:
     await store.set_sync_version(40)
     engine = SyncEngine("alice", store, RestTransport("http://unused"), bus)
-    await engine.on_welcome(
-        Welcome(user_id="alice", device_id="d1", head=60, server_time=0, expires_at=0)
-    )
-    # Sent during the catch-up: the state (changed at v50) is counted after the recall (v55)
-    # of seq 2, so its count of 1 (seq 3) already leaves seq 2 out.
+    # The state changed at v50 but its count was made at v60, after the recall (v55) of seq 2:
+    # its count of 1 (seq 3) already leaves seq 2 out.
     page = [
-        state_change(state("C2Cbob", version=50, read_seq=1, unread_count=1, unread_at_seq=3)),
+        state_change(
+            state(
+                "C2Cbob",
+                version=50,
+                read_seq=1,
+                unread_count=1,
+                unread_at_seq=3,
+                unread_version=60,
+            )
+        ),
         message_change(message(seq=2, recalled=True), v=55),
     ]
     await engine.on_changes(Changes(changes=page, catchup=True))
@@ -224,3 +230,60 @@ async def test_a_recall_already_counted_out_by_a_catch_up_state_is_not_taken_twi
     await engine.on_changes(Changes(changes=[message_change(message(seq=3, recalled=True), v=61)]))
     conversation = await store.conversation("C2Cbob")
     assert conversation is not None and conversation.unread_count == 0
+
+
+async def test_a_count_made_after_the_welcome_covers_a_recall_in_a_later_page(
+    store: Store, bus: EventBus
+) -> None:
+    await store.set_sync_version(40)
+    engine = SyncEngine("alice", store, RestTransport("http://unused"), bus)
+    await engine.on_welcome(
+        Welcome(user_id="alice", device_id="d1", head=60, server_time=0, expires_at=0)
+    )
+    await store.put_messages([message(seq=s, version=s, message_id=f"m{s}") for s in (1, 2, 3)])
+    # Page 1 was computed at v66: seq 2, recalled at v65 (after the welcome), is not counted.
+    first = [
+        state_change(
+            state("C2Cbob", version=50, unread_count=2, unread_at_seq=3, unread_version=66)
+        )
+    ]
+    second = [message_change(message(seq=2, message_id="m2", recalled=True), v=65)]
+    await engine.on_changes(Changes(changes=first, catchup=True))
+    await engine.on_changes(Changes(changes=second, catchup=True))
+
+    conversation = await store.conversation("C2Cbob")
+    assert conversation is not None and conversation.unread_count == 2
+
+
+async def test_a_recall_newer_than_the_count_of_a_stored_message_is_taken_back(
+    store: Store, bus: EventBus
+) -> None:
+    engine = SyncEngine("alice", store, RestTransport("http://unused"), bus)
+    await store.put_messages([message(seq=s, version=s, message_id=f"m{s}") for s in (1, 2)])
+    state_at = state("C2Cbob", version=30, unread_count=2, unread_at_seq=2, unread_version=30)
+    await engine.on_changes(Changes(changes=[state_change(state_at)]))
+    recalled = message(seq=1, message_id="m1", recalled=True)
+    await engine.on_changes(Changes(changes=[message_change(recalled, v=31)]))
+
+    conversation = await store.conversation("C2Cbob")
+    assert conversation is not None and conversation.unread_count == 1
+
+
+async def test_an_unblocked_conversation_is_reported_for_its_held_back_messages(
+    store: Store, bus: EventBus
+) -> None:
+    unblocked: list[list[str]] = []
+    engine = SyncEngine(
+        "alice", store, RestTransport("http://unused"), bus, on_unblocked=unblocked.append
+    )
+    blocked = state("C2Cbob", version=5, remind=RemindType.BLOCK)
+    await engine.on_changes(Changes(changes=[state_change(blocked)], catchup=True))
+    # A state that counts messages the feed has not brought yet is no reason by itself.
+    ahead = state("C2Ccarol", version=6, unread_count=2, unread_at_seq=2)
+    await engine.on_changes(Changes(changes=[state_change(ahead)]))
+    assert unblocked == []
+
+    await engine.on_changes(
+        Changes(changes=[state_change(state("C2Cbob", version=7, unread_at_seq=4))])
+    )
+    assert unblocked == [["C2Cbob"]]

@@ -1,0 +1,43 @@
+"""The store file across versions of the client."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from messenger.core.store import Store
+from messenger.core.store.schema import SCHEMA_VERSION, connect
+
+from .factories import state, state_change
+
+
+def _downgrade_to_v1(path: Path) -> None:
+    """Turn a current store back into what schema 1 wrote."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executescript(
+        "ALTER TABLE conversations RENAME COLUMN unread_version TO count_version;"
+        "ALTER TABLE conversations DROP COLUMN joined_seq;"
+        "PRAGMA user_version = 1;"
+    )
+    conn.close()
+
+
+async def test_a_store_of_schema_1_is_upgraded_and_keeps_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "alice" / "messages.sqlite3"
+    store = Store(path, "alice")
+    await store.open()
+    await store.apply_changes([state_change(state("GROUPg0", version=7, pinned=True))])
+    await store.aclose()
+    _downgrade_to_v1(path)
+
+    store = Store(path, "alice")
+    await store.open()
+    await store.apply_changes([state_change(state("GROUPg1", version=8, joined_seq=4))])
+    listed = {c.conversation_id: c for c in await store.conversations()}
+    await store.aclose()
+
+    assert listed["GROUPg0"].pinned
+    assert listed["GROUPg1"].joined_seq == 4
+    conn = connect(str(path))
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    conn.close()
