@@ -44,7 +44,9 @@ class EmbeddedServer:
         loop = _plain_loop()
         self._loop = loop
         try:
-            self._task = loop.create_task(serve(self.config, self._sock, on_started=self._ready.set))
+            self._task = loop.create_task(
+                serve(self.config, self._sock, on_started=self._ready.set)
+            )
             loop.run_until_complete(self._task)
         except asyncio.CancelledError:
             pass
