@@ -5,10 +5,14 @@ Everything goes through the real client core against the real server, as a user 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
+from typing import Any
 
 from messenger.core.client import Client
+from messenger.core.events import MessageUpdated
+from messenger.core.models import MessageState
 from messenger.protocol.errors import AlreadyExists
 
 log = logging.getLogger(__name__)
@@ -22,6 +26,28 @@ DEMO_USERS = {
 }
 DEMO_GROUP = "team"
 _MARKER = "demo-seeded"
+
+
+async def _say(client: Client, conversation_id: str, text: str, **kw: Any) -> None:
+    """Send and wait until the server has it, so the history reads in the order written."""
+    done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    sent_id = ""
+
+    def on_event(event: object) -> None:
+        if (
+            isinstance(event, MessageUpdated)
+            and event.message.client_msg_id == sent_id
+            and event.message.state is MessageState.SENT
+            and not done.done()
+        ):
+            done.set_result(None)
+
+    unsubscribe = client.subscribe(on_event)
+    try:
+        sent_id = (await client.send_text(conversation_id, text, **kw)).client_msg_id
+        await asyncio.wait_for(done, 30)
+    finally:
+        unsubscribe()
 
 
 async def seed_demo(server_url: str, data_dir: Path) -> None:
@@ -41,19 +67,18 @@ async def seed_demo(server_url: str, data_dir: Path) -> None:
                 pass
             await client.login_with_password(user_id, DEMO_PASSWORD)
         alice, bob, carol = clients["alice"], clients["bob"], clients["carol"]
-        await bob.send_text("C2Calice", "Hi Alice! Did you see the release notes?")
-        await alice.send_text("C2Cbob", "Yes, looks great. 发布说明写得很好！")
-        await bob.send_text("C2Calice", "Let's demo it to the team tomorrow 👍")
-        await carol.send_text("C2Calice", "Lunch at noon?")
+        await _say(bob, "C2Calice", "Hi Alice! Did you see the release notes?")
+        await _say(alice, "C2Cbob", "Yes, looks great. 发布说明写得很好！")
+        await _say(bob, "C2Calice", "Let's demo it to the team tomorrow 👍")
+        await _say(carol, "C2Calice", "Lunch at noon?")
         try:
             await alice.create_group("Team", list(DEMO_USERS), group_id=DEMO_GROUP)
         except AlreadyExists:
             pass
-        await alice.send_text("GROUP" + DEMO_GROUP, "Welcome to the team chat, everyone!")
-        await bob.send_text("GROUP" + DEMO_GROUP, "你好大家 👋")
-        await carol.send_text(
-            "GROUP" + DEMO_GROUP, "@Alice Chen can you share the slides?", mentions=["alice"]
-        )
+        team = "GROUP" + DEMO_GROUP
+        await _say(alice, team, "Welcome to the team chat, everyone!")
+        await _say(bob, team, "你好大家 👋")
+        await _say(carol, team, "@Alice Chen can you share the slides?", mentions=["alice"])
         for client in clients.values():
             await client.logout()
         marker.write_text("1", "utf-8")
