@@ -9,6 +9,7 @@ from messenger.core import ConnectionState, MessageState
 from messenger.core.events import ConnectionStateChanged, KickedOut
 from tests.helpers.clients import Device, Devices
 from tests.helpers.ids import uid
+from tests.helpers.raw import usersig
 from tests.helpers.server import ServerProcess
 
 CONNECTING, CONNECTED, OFFLINE = (
@@ -69,3 +70,42 @@ async def test_the_connection_state_follows_the_server_going_away_and_coming_bac
     await devices.until_equal(lambda: bob.texts("C2C" + alice_id), ["back online"])
     [sent] = await alice.history("C2C" + bob_id)
     assert sent.state is MessageState.SENT
+
+
+async def test_the_usersig_is_renewed_before_it_ends(
+    devices: Devices, own_server: Callable[..., ServerProcess]
+) -> None:
+    """A3: warned that its UserSig ends soon, the client asks its provider for a new one."""
+    server = own_server(
+        env={"MESSENGER_SESSION_CHECK_MS": "100", "MESSENGER_EXPIRY_NOTICE_MS": "60000"}
+    )
+    alice_id = uid("alice")
+    asked: list[int] = []
+
+    async def provider() -> str:
+        asked.append(1)
+        return usersig(alice_id, expire=3600)
+
+    alice = await devices.new(alice_id, url=server.url)
+    await alice.client.login(alice_id, usersig(alice_id, expire=3), usersig_provider=provider)
+    await devices.until(lambda: asked, what="the request for a new UserSig")
+    await asyncio.sleep(4)  # past the end of the first UserSig
+    assert alice.of(KickedOut) == []
+    assert alice.client.connection_state is CONNECTED
+    await alice.client.send_text("C2C" + alice_id, "still here")
+    await devices.until(
+        lambda: [m for m in alice.updated(MessageState.SENT) if m.text == "still here"],
+        what="a message sent after the first UserSig ended",
+    )
+
+
+async def test_without_a_provider_the_client_is_kicked_when_its_usersig_ends(
+    devices: Devices, own_server: Callable[..., ServerProcess]
+) -> None:
+    server = own_server(env={"MESSENGER_SESSION_CHECK_MS": "100"})
+    alice_id = uid("alice")
+    alice = await devices.new(alice_id, url=server.url)
+    await alice.client.login(alice_id, usersig(alice_id, expire=2))
+    [kick] = await devices.until(lambda: alice.of(KickedOut), within=15, what="the expiry kick")
+    assert kick.reason == "usersig_expired"
+    assert alice.client.connection_state is OFFLINE
