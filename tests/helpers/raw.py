@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -273,3 +273,11 @@ def states_of(changes: list[Any]) -> list[Any]:
 
 
 __all__ = ["MessengerError", "RawDevice", "messages_of", "raise_if_error", "states_of", "usersig"]
+
+
+Make = Callable[..., Awaitable[RawDevice]]
+
+
+def changes_in(got: list[frames.AnyServerFrame]) -> list[frames.AnyChange]:
+    """The changes carried by a list of frames, in order."""
+    return [c for f in got if isinstance(f, frames.Changes) for c in f.changes]

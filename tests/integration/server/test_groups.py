@@ -2,32 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-
 import pytest
 
 from messenger.protocol import errors, frames
 from tests.helpers.ids import uid
-from tests.helpers.raw import RawDevice, messages_of, states_of
-from tests.helpers.server import ServerProcess
-
-Make = Callable[..., Awaitable[RawDevice]]
-
-
-@pytest.fixture
-async def make(server: ServerProcess) -> AsyncIterator[Make]:
-    made: list[RawDevice] = []
-
-    async def new(user_id: str, *, connect: bool = False) -> RawDevice:
-        device = await RawDevice(server.url, user_id).sign_in()
-        made.append(device)
-        if connect:
-            await device.connect()
-        return device
-
-    yield new
-    for d in made:
-        await d.aclose()
+from tests.helpers.raw import Make, RawDevice, messages_of, states_of
 
 
 async def head(device: RawDevice) -> int:

@@ -4,34 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 from messenger.protocol import errors, frames
 from tests.helpers.ids import uid
-from tests.helpers.raw import RawDevice, messages_of
+from tests.helpers.raw import Make, RawDevice, messages_of
 from tests.helpers.server import ServerProcess
-
-Make = Callable[..., Awaitable[RawDevice]]
-
-
-@pytest.fixture
-async def make(server: ServerProcess) -> AsyncIterator[Make]:
-    """``await make(user, connect=True)``: a signed-in device, closed after the test."""
-    made: list[RawDevice] = []
-
-    async def new(user_id: str, *, connect: bool = False, url: str | None = None) -> RawDevice:
-        device = await RawDevice(url or server.url, user_id).sign_in()
-        made.append(device)
-        if connect:
-            await device.connect()
-        return device
-
-    yield new
-    for d in made:
-        await d.aclose()
 
 
 async def head(device: RawDevice) -> int:

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
 from messenger.protocol import errors, frames
 from tests.helpers.ids import uid
-from tests.helpers.raw import RawDevice, messages_of
+from tests.helpers.raw import Make, changes_in, messages_of
 from tests.helpers.server import SDK_APP_ID, SECRET_KEY, ServerProcess
 
-Make = Callable[..., Awaitable[RawDevice]]
 WINDOW_MS = 300
 
 
@@ -28,26 +27,6 @@ def short_window(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerPro
     proc = ServerProcess(data).start()
     yield proc
     proc.stop()
-
-
-@pytest.fixture
-async def make(server: ServerProcess) -> AsyncIterator[Make]:
-    made: list[RawDevice] = []
-
-    async def new(user_id: str, *, connect: bool = False, url: str | None = None) -> RawDevice:
-        device = await RawDevice(url or server.url, user_id).sign_in()
-        made.append(device)
-        if connect:
-            await device.connect()
-        return device
-
-    yield new
-    for d in made:
-        await d.aclose()
-
-
-def changes_in(got: list[frames.AnyServerFrame]) -> list[frames.AnyChange]:
-    return [c for f in got if isinstance(f, frames.Changes) for c in f.changes]
 
 
 async def test_the_sender_recalls_and_every_device_learns_it(make: Make) -> None:

@@ -2,37 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-
 import pytest
 
 from messenger.protocol import errors, frames
 from messenger.protocol.models import ConversationSummary
 from tests.helpers.ids import uid
-from tests.helpers.raw import RawDevice
-from tests.helpers.server import ServerProcess
-
-Make = Callable[..., Awaitable[RawDevice]]
-
-
-@pytest.fixture
-async def make(server: ServerProcess) -> AsyncIterator[Make]:
-    made: list[RawDevice] = []
-
-    async def new(user_id: str, *, connect: bool = False) -> RawDevice:
-        device = await RawDevice(server.url, user_id).sign_in()
-        made.append(device)
-        if connect:
-            await device.connect()
-        return device
-
-    yield new
-    for d in made:
-        await d.aclose()
-
-
-def changes_in(got: list[frames.AnyServerFrame]) -> list[frames.AnyChange]:
-    return [c for f in got if isinstance(f, frames.Changes) for c in f.changes]
+from tests.helpers.raw import Make, RawDevice, changes_in
 
 
 async def summary(device: RawDevice, conversation_id: str) -> ConversationSummary:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,7 @@ import pytest
 from messenger.protocol import frames
 from messenger.protocol.models import ConversationState, ConversationSummary, Message
 from tests.helpers.ids import uid
-from tests.helpers.raw import RawDevice
+from tests.helpers.raw import Make, RawDevice
 from tests.helpers.server import ServerProcess
 
 UNTHROTTLED = {
@@ -24,8 +24,6 @@ UNTHROTTLED = {
     "MESSENGER_GROUP_MSG_RATE": "1000000",
     "MESSENGER_GROUP_MSG_BURST": "1000000",
 }
-
-Make = Callable[..., Awaitable[RawDevice]]
 
 
 @pytest.fixture(scope="module")
@@ -37,22 +35,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     proc.start()
     yield proc
     proc.stop()
-
-
-@pytest.fixture
-async def make(server: ServerProcess) -> AsyncIterator[Make]:
-    made: list[RawDevice] = []
-
-    async def new(user_id: str, *, connect: bool = False, url: str | None = None) -> RawDevice:
-        device = await RawDevice(url or server.url, user_id).sign_in()
-        made.append(device)
-        if connect:
-            await device.connect()
-        return device
-
-    yield new
-    for d in made:
-        await d.aclose()
 
 
 # -- helpers -----------------------------------------------------------------------------------------------
