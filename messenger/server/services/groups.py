@@ -24,7 +24,7 @@ from messenger.server.services.fanout import Fanout
 from messenger.server.services.messaging import new_message_id
 from messenger.server.services.receipts import MANAGERS
 from messenger.server.storage.base import Storage
-from messenger.server.storage.records import GroupOutcome, MemberInfo
+from messenger.server.storage.records import GroupOutcome, MemberInfo, NewGroup, NewMembers
 
 MAX_MEMBERS_PER_REQUEST = 500
 _ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
@@ -72,7 +72,7 @@ class GroupService:
         group_id = check_group_id(req.group_id) if req.group_id else generate_group_id()
         if req.type is GroupType.AVCHATROOM:
             raise InvalidParameter("live rooms are not available yet", field="type")
-        outcome = await self._storage.create_group(
+        group = NewGroup(
             group_id=group_id,
             name=req.name,
             type=req.type,
@@ -82,8 +82,8 @@ class GroupService:
             notification=req.notification,
             max_members=self._limits.group_max_members,
             tip_message_id=new_message_id(),
-            on_commit=self._announce,
         )
+        outcome = await self._storage.create_group(group, on_commit=self._announce)
         return outcome.group
 
     def _announce(self, outcome: GroupOutcome) -> None:
@@ -115,15 +115,15 @@ class GroupService:
             raise NotMember("you are not a member of this group")
         if info.type is not GroupType.WORK and me.role not in MANAGERS:
             raise PermissionDenied("only the owner and admins may add members to this group")
-        outcome = await self._storage.add_members(
+        request = NewMembers(
             conv_id=conv_id,
             group_id=group_id,
             operator=operator,
             user_ids=user_ids,
             max_members=self._limits.group_max_members,
             tip_message_id=new_message_id(),
-            on_commit=self._announce,
         )
+        outcome = await self._storage.add_members(request, on_commit=self._announce)
         return outcome.group
 
     async def get(self, user_id: str, group_id: str) -> GroupInfo:

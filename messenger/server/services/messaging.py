@@ -27,7 +27,7 @@ from messenger.server.services.fanout import Fanout
 from messenger.server.services.ratelimit import RateLimiter
 from messenger.server.services.receipts import MANAGERS, ReadReceipts
 from messenger.server.storage.base import Storage
-from messenger.server.storage.records import NewMessage, RecallOutcome, StoredMessage
+from messenger.server.storage.records import NewMessage, RecallOutcome, RecallRequest, StoredMessage
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +182,7 @@ class MessagingService:
             if outcome.changed:
                 self._fanout.message(outcome.message, outcome.viewers)
 
-        outcome = await self._storage.recall_message(
+        request = RecallRequest(
             conv_id=conv.conv_id,
             kind=conv.kind,
             key=conv.key,
@@ -190,8 +190,8 @@ class MessagingService:
             by=user_id,
             window_ms=self._limits.recall_window_ms,
             may_recall_others=may_recall_others,
-            on_commit=recalled,
         )
+        outcome = await self._storage.recall_message(request, on_commit=recalled)
         return outcome.message
 
     # -- history and receipts --------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from messenger.protocol.models import (
     ConversationList,
     ConversationSummary,
     GroupInfo,
-    GroupType,
     MemberPage,
     Message,
     StateUpdate,
@@ -24,10 +23,13 @@ from messenger.server.storage.records import (
     ConversationMembers,
     FeedPage,
     GroupOutcome,
+    NewGroup,
+    NewMembers,
     NewMessage,
     NewSession,
     ReadOutcome,
     RecallOutcome,
+    RecallRequest,
     SessionRecord,
     StateOutcome,
     StoredMessage,
@@ -97,16 +99,7 @@ class Storage(abc.ABC):
 
     @abc.abstractmethod
     async def recall_message(
-        self,
-        *,
-        conv_id: int,
-        kind: str,
-        key: str,
-        message_id: str,
-        by: str,
-        window_ms: int,
-        may_recall_others: bool,
-        on_commit: OnCommit[RecallOutcome] = None,
+        self, request: RecallRequest, on_commit: OnCommit[RecallOutcome] = None
     ) -> RecallOutcome: ...
 
     @abc.abstractmethod
@@ -204,31 +197,12 @@ class Storage(abc.ABC):
 
     @abc.abstractmethod
     async def create_group(
-        self,
-        *,
-        group_id: str,
-        name: str,
-        type: GroupType,
-        owner: str,
-        members: list[str],
-        introduction: str,
-        notification: str,
-        max_members: int,
-        tip_message_id: str,
-        on_commit: OnCommit[GroupOutcome] = None,
+        self, group: NewGroup, on_commit: OnCommit[GroupOutcome] = None
     ) -> GroupOutcome: ...
 
     @abc.abstractmethod
     async def add_members(
-        self,
-        *,
-        conv_id: int,
-        group_id: str,
-        operator: str,
-        user_ids: list[str],
-        max_members: int,
-        tip_message_id: str,
-        on_commit: OnCommit[GroupOutcome] = None,
+        self, request: NewMembers, on_commit: OnCommit[GroupOutcome] = None
     ) -> GroupOutcome: ...
 
     @abc.abstractmethod

@@ -6,7 +6,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from messenger.protocol.frames import AnyChange
-from messenger.protocol.models import ConversationState, GroupInfo, Message, RemindType, ReplyRef
+from messenger.protocol.models import (
+    ConversationState,
+    GroupInfo,
+    GroupType,
+    Message,
+    RemindType,
+    ReplyRef,
+)
 
 
 def c2c_key(a: str, b: str) -> str:
@@ -143,3 +150,39 @@ class NewMessage:
     mention_all: bool
     reply_to: ReplyRef | None
     message_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecallRequest:
+    """Recall ``message_id`` of a conversation on behalf of ``by``."""
+
+    conv_id: int
+    kind: str
+    key: str
+    message_id: str
+    by: str
+    window_ms: int
+    may_recall_others: bool
+
+
+@dataclass(frozen=True, slots=True)
+class NewGroup:
+    group_id: str
+    name: str
+    type: GroupType
+    owner: str
+    members: list[str]
+    introduction: str
+    notification: str
+    max_members: int
+    tip_message_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewMembers:
+    conv_id: int
+    group_id: str
+    operator: str
+    user_ids: list[str]
+    max_members: int
+    tip_message_id: str

@@ -14,7 +14,13 @@ import pytest
 
 from messenger.protocol import frames
 from messenger.protocol.models import GroupType, StateUpdate
-from messenger.server.storage.records import NewMessage, c2c_key
+from messenger.server.storage.records import (
+    NewGroup,
+    NewMembers,
+    NewMessage,
+    RecallRequest,
+    c2c_key,
+)
 from messenger.server.storage.sqlite.storage import SqliteStorage
 
 _ids = itertools.count(1)
@@ -53,15 +59,7 @@ async def populate(s: SqliteStorage) -> None:
     first = await s.insert_message(new_message("bob", "c2c", ab, None, "hi"))
     conv = first.conv_id
     group = await s.create_group(
-        group_id="team",
-        name="Team",
-        type=GroupType.WORK,
-        owner="bob",
-        members=["carol"],
-        introduction="",
-        notification="",
-        max_members=100,
-        tip_message_id="tip-1",
+        NewGroup("team", "Team", GroupType.WORK, "bob", ["carol"], "", "", 100, "tip-1")
     )
     sent = []
     for i in range(12):
@@ -72,25 +70,13 @@ async def populate(s: SqliteStorage) -> None:
         if i % 4 == 1:
             await s.update_state(conv, "alice", StateUpdate(pinned=i % 8 == 1))
         if i == 5:
-            await s.add_members(
-                conv_id=group.conv_id,
-                group_id="team",
-                operator="bob",
-                user_ids=["alice"],
-                max_members=100,
-                tip_message_id="tip-2",
-            )
+            await s.add_members(NewMembers(group.conv_id, "team", "bob", ["alice"], 100, "tip-2"))
         if i >= 5:
             await s.insert_message(new_message("carol", "group", "team", group.conv_id, f"g{i}"))
         if i == 9:
+            message_id = sent[2].message.message_id
             await s.recall_message(
-                conv_id=conv,
-                kind="c2c",
-                key=ab,
-                message_id=sent[2].message.message_id,
-                by="bob",
-                window_ms=60_000,
-                may_recall_others=False,
+                RecallRequest(conv, "c2c", ab, message_id, "bob", 60_000, may_recall_others=False)
             )
             await s.set_draft(conv, "alice", "draft", 5)
     await s.mark_read(group.conv_id, "team", "alice", None)

@@ -20,6 +20,8 @@ from messenger.server.storage.records import (
     ConversationMembers,
     GroupOutcome,
     MemberInfo,
+    NewGroup,
+    NewMembers,
     NewMessage,
 )
 from messenger.server.storage.sqlite.database import WriteTxn
@@ -176,20 +178,10 @@ def _states(txn: WriteTxn, conv_id: int, users: list[str]) -> dict[str, Any]:
     }
 
 
-def create_group(
-    txn: WriteTxn,
-    *,
-    group_id: str,
-    name: str,
-    type: GroupType,
-    owner: str,
-    members: list[str],
-    introduction: str,
-    notification: str,
-    max_members: int,
-    tip_message_id: str,
-) -> GroupOutcome:
+def create_group(txn: WriteTxn, group: NewGroup) -> GroupOutcome:
     conn = txn.conn
+    group_id, name, owner, members = group.group_id, group.name, group.owner, group.members
+    max_members, tip_message_id = group.max_members, group.tip_message_id
     if conn.execute(
         "SELECT 1 FROM conversations WHERE key=? AND kind='group'", (group_id,)
     ).fetchone():
@@ -204,12 +196,22 @@ def create_group(
     conn.execute(
         "INSERT INTO groups(conv_id, group_id, name, type, owner, create_time, introduction, "
         "notification, max_members) VALUES (?,?,?,?,?,?,?,?,?)",
-        (conv_id, group_id, name, type.value, owner, now, introduction, notification, max_members),
+        (
+            conv_id,
+            group_id,
+            name,
+            group.type.value,
+            owner,
+            now,
+            group.introduction,
+            group.notification,
+            max_members,
+        ),
     )
     _add_participants(
         txn, conv_id, group_id, [(owner, "owner"), *[(u, "member") for u in others]], 0
     )
-    group = _bump_group(txn, conv_id)
+    info = _bump_group(txn, conv_id)
     tip = _post_tip(
         txn,
         conv_id,
@@ -220,21 +222,18 @@ def create_group(
     )
     added = {owner: "owner", **{u: "member" for u in others}}
     return GroupOutcome(
-        conv_id, group, added, tip, _states(txn, conv_id, list(added)), _reminds(conn, conv_id)
+        conv_id, info, added, tip, _states(txn, conv_id, list(added)), _reminds(conn, conv_id)
     )
 
 
-def add_members(
-    txn: WriteTxn,
-    *,
-    conv_id: int,
-    group_id: str,
-    operator: str,
-    user_ids: list[str],
-    max_members: int,
-    tip_message_id: str,
-) -> GroupOutcome:
+def add_members(txn: WriteTxn, request: NewMembers) -> GroupOutcome:
     conn = txn.conn
+    conv_id, group_id, operator = request.conv_id, request.group_id, request.operator
+    user_ids, max_members, tip_message_id = (
+        request.user_ids,
+        request.max_members,
+        request.tip_message_id,
+    )
     existing = {
         r[0] for r in conn.execute("SELECT user_id FROM participants WHERE conv_id=?", (conv_id,))
     }

@@ -19,6 +19,7 @@ from messenger.server.storage.records import (
     PeerRead,
     ReadOutcome,
     RecallOutcome,
+    RecallRequest,
     StoredMessage,
 )
 from messenger.server.storage.sqlite.database import WriteTxn
@@ -172,20 +173,13 @@ def load_message(
     return message_from_row(row, kind, target_of(kind, key, row[2]))
 
 
-def recall_message(
-    txn: WriteTxn,
-    *,
-    conv_id: int,
-    kind: str,
-    key: str,
-    message_id: str,
-    by: str,
-    window_ms: int,
-    may_recall_others: bool,
-) -> RecallOutcome:
+def recall_message(txn: WriteTxn, request: RecallRequest) -> RecallOutcome:
     """Recall a message. Recalling one's own recall again changes nothing; a message recalled by
     someone else, or a tip, is not recallable."""
     conn = txn.conn
+    conv_id, kind, key, by = request.conv_id, request.kind, request.key, request.by
+    message_id, window_ms = request.message_id, request.window_ms
+    may_recall_others = request.may_recall_others
     message = load_message(conn, conv_id, message_id, kind, key)
     if message.kind == "tip":
         raise NotRecallable("group tips cannot be recalled")

@@ -14,7 +14,6 @@ from messenger.protocol.models import (
     ConversationList,
     ConversationSummary,
     GroupInfo,
-    GroupType,
     MemberPage,
     Message,
     StateUpdate,
@@ -123,30 +122,9 @@ class SqliteStorage(Storage):
         return self.db.write(partial(messages.insert_message, new=new), on_commit)
 
     async def recall_message(
-        self,
-        *,
-        conv_id: int,
-        kind: str,
-        key: str,
-        message_id: str,
-        by: str,
-        window_ms: int,
-        may_recall_others: bool,
-        on_commit: OnCommit[r.RecallOutcome] = None,
+        self, request: r.RecallRequest, on_commit: OnCommit[r.RecallOutcome] = None
     ) -> r.RecallOutcome:
-        return await self._write(
-            partial(
-                messages.recall_message,
-                conv_id=conv_id,
-                kind=kind,
-                key=key,
-                message_id=message_id,
-                by=by,
-                window_ms=window_ms,
-                may_recall_others=may_recall_others,
-            ),
-            on_commit,
-        )
+        return await self._write(partial(messages.recall_message, request=request), on_commit)
 
     async def history(
         self,
@@ -300,58 +278,14 @@ class SqliteStorage(Storage):
         return await self._read(groups.groups_of, user_id)
 
     async def create_group(
-        self,
-        *,
-        group_id: str,
-        name: str,
-        type: GroupType,
-        owner: str,
-        members: list[str],
-        introduction: str,
-        notification: str,
-        max_members: int,
-        tip_message_id: str,
-        on_commit: OnCommit[r.GroupOutcome] = None,
+        self, group: r.NewGroup, on_commit: OnCommit[r.GroupOutcome] = None
     ) -> r.GroupOutcome:
-        return await self._write(
-            partial(
-                groups.create_group,
-                group_id=group_id,
-                name=name,
-                type=type,
-                owner=owner,
-                members=members,
-                introduction=introduction,
-                notification=notification,
-                max_members=max_members,
-                tip_message_id=tip_message_id,
-            ),
-            on_commit,
-        )
+        return await self._write(partial(groups.create_group, group=group), on_commit)
 
     async def add_members(
-        self,
-        *,
-        conv_id: int,
-        group_id: str,
-        operator: str,
-        user_ids: list[str],
-        max_members: int,
-        tip_message_id: str,
-        on_commit: OnCommit[r.GroupOutcome] = None,
+        self, request: r.NewMembers, on_commit: OnCommit[r.GroupOutcome] = None
     ) -> r.GroupOutcome:
-        return await self._write(
-            partial(
-                groups.add_members,
-                conv_id=conv_id,
-                group_id=group_id,
-                operator=operator,
-                user_ids=user_ids,
-                max_members=max_members,
-                tip_message_id=tip_message_id,
-            ),
-            on_commit,
-        )
+        return await self._write(partial(groups.add_members, request=request), on_commit)
 
     async def list_members(self, conv_id: int, offset: int, limit: int) -> MemberPage:
         return await self._read(groups.list_members, conv_id, offset, limit)
