@@ -43,12 +43,25 @@ class Metrics:
             buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25),
         )
 
+        self._frame_counters: dict[str, Counter] = {}
+        self._message_counters: dict[str, Counter] = {}
+
+    def count_frame(self, kind: str) -> None:
+        """Count a received WebSocket frame (children cached: this is on the hot path)."""
+        child = self._frame_counters.get(kind)
+        if child is None:
+            child = self._frame_counters[kind] = self.ws_frames.labels(kind.lower())
+        child.inc()
+
     def observe_batch(self, jobs: int, seconds: float) -> None:
         self.write_batch.observe(jobs)
         self.write_seconds.observe(seconds)
 
     def message_stored(self, stored: StoredMessage) -> None:
-        self.messages.labels(stored.kind).inc()
+        child = self._message_counters.get(stored.kind)
+        if child is None:
+            child = self._message_counters[stored.kind] = self.messages.labels(stored.kind)
+        child.inc()
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -49,7 +49,7 @@ class DeviceSocket:
         self.ws = ws
         self.conn: Connection | None = None
         self.session: Session | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks: set[asyncio.Future[Any]] = set()
 
     async def _send(self, text: str) -> None:
         await self.ws.send({"type": "websocket.send", "text": text})
@@ -151,7 +151,6 @@ class DeviceSocket:
         await self._send(_text(frames.Synced(version=version)))
 
     async def _serve(self) -> None:
-        counter = self.ctx.metrics.ws_frames
         while True:
             raw = await self._receive()
             if raw is None:
@@ -159,11 +158,11 @@ class DeviceSocket:
             try:
                 frame = frames.decode_client_frame(raw)
             except msgspec.MsgspecError as exc:
-                counter.labels("invalid").inc()
+                self.ctx.metrics.count_frame("invalid")
                 error = InvalidParameter(f"bad frame: {exc}")
                 self._reply(_error_frame(error, _request_id(raw)))
                 continue
-            counter.labels(type(frame).__name__.lower()).inc()
+            self.ctx.metrics.count_frame(type(frame).__name__)
             await self._dispatch(frame)
 
     async def _dispatch(self, frame: frames.AnyClientFrame) -> None:
@@ -202,17 +201,21 @@ class DeviceSocket:
         self.conn.push(0, text)
 
     def _answer_later(self, pending: Awaitable[Any], request_id: int, make: Any) -> None:
-        async def answer() -> None:
-            try:
-                result = await pending
-            except Exception as exc:  # noqa: BLE001 - the socket may already be gone
-                self._reply(_error_frame(exc, request_id))
-                return
-            self._reply(_text(make(result)))
+        """Reply when ``pending`` settles (a future needs no task of its own)."""
 
-        task = asyncio.get_running_loop().create_task(answer())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        def answer(done: asyncio.Future[Any]) -> None:
+            self._tasks.discard(done)
+            if done.cancelled():
+                return
+            exc = done.exception()
+            if exc is not None:
+                self._reply(_error_frame(exc, request_id))
+            else:
+                self._reply(_text(make(done.result())))
+
+        future = asyncio.ensure_future(pending)
+        self._tasks.add(future)
+        future.add_done_callback(answer)
 
     async def _cleanup(self) -> None:
         if self.conn is not None:

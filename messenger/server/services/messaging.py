@@ -124,7 +124,7 @@ class MessagingService:
         pending = self._storage.insert_message(
             new, on_commit=lambda s: self._stored(s, conv, audience, origin)
         )
-        return _message_of(pending)
+        return _message_of(asyncio.ensure_future(pending))
 
     def _stored(
         self, stored: StoredMessage, conv: ConvRef, audience: list[str], origin: Connection | None
@@ -240,5 +240,17 @@ class MessagingService:
             self._fanout.typing(recipients, conversation_id, user_id, typing)
 
 
-async def _message_of(pending: Awaitable[StoredMessage]) -> Message:
-    return (await pending).message
+def _message_of(pending: asyncio.Future[StoredMessage]) -> asyncio.Future[Message]:
+    """A future of the stored message itself, chained without a task."""
+    result: asyncio.Future[Message] = asyncio.get_running_loop().create_future()
+
+    def settle(done: asyncio.Future[StoredMessage]) -> None:
+        if done.cancelled():
+            result.cancel()
+        elif (exc := done.exception()) is not None:
+            result.set_exception(exc)
+        else:
+            result.set_result(done.result().message)
+
+    pending.add_done_callback(settle)
+    return result

@@ -34,6 +34,14 @@ T = TypeVar("T")
 _MAX_BATCH = 1000
 
 
+class Rollback(Exception):
+    """Raised by a job: undo its writes but answer its caller with ``result`` (not an error)."""
+
+    def __init__(self, result: Any) -> None:
+        super().__init__()
+        self.result = result
+
+
 class WriteTxn:
     """What a write job sees: the writer's connection and the version counter."""
 
@@ -185,6 +193,11 @@ class SqliteDatabase:
                 try:
                     job.result = job.fn(txn)
                     conn.execute("RELEASE job")
+                except Rollback as undo:
+                    conn.execute("ROLLBACK TO job")
+                    conn.execute("RELEASE job")
+                    txn._version = before
+                    job.result = undo.result
                 except BaseException as exc:  # noqa: BLE001 - handed to the awaiting caller
                     conn.execute("ROLLBACK TO job")
                     conn.execute("RELEASE job")

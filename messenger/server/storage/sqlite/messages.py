@@ -22,7 +22,7 @@ from messenger.server.storage.records import (
     RecallRequest,
     StoredMessage,
 )
-from messenger.server.storage.sqlite.database import WriteTxn
+from messenger.server.storage.sqlite.database import Rollback, WriteTxn
 from messenger.server.storage.sqlite.rows import (
     MESSAGE_COLUMNS,
     encode_json,
@@ -59,6 +59,17 @@ def load_by_client_id(conn: sqlite3.Connection, sender: str, client_msg_id: str)
     ).fetchone()
 
 
+def _original(conn: sqlite3.Connection, new: NewMessage) -> StoredMessage:
+    """The message already stored under ``new``'s (sender, client_msg_id)."""
+    existing = load_by_client_id(conn, new.sender, new.client_msg_id)
+    if (existing[15], existing[16]) != (new.kind_of_conv, new.key):
+        raise AlreadyExists(
+            "this client_msg_id was already used for a message to another conversation",
+            field="client_msg_id",
+        )
+    return _row_to_stored(existing, duplicate=True)
+
+
 def _row_to_stored(row: Any, duplicate: bool) -> StoredMessage:
     conv_id, kind, key = row[14], row[15], row[16]
     message = message_from_row(row, kind, target_of(kind, key, row[2]))
@@ -66,29 +77,25 @@ def _row_to_stored(row: Any, duplicate: bool) -> StoredMessage:
 
 
 def insert_message(txn: WriteTxn, new: NewMessage) -> StoredMessage:
-    """Store a message once: a known (sender, client_msg_id) returns the original instead."""
+    """Store a message once: a known (sender, client_msg_id) returns the original instead.
+
+    The common path is three statements: take the next seq, insert, move the sender's cursor.
+    A duplicate is noticed by the insert itself and rolled back (``Rollback``)."""
     conn = txn.conn
-    existing = load_by_client_id(conn, new.sender, new.client_msg_id)
-    if existing is not None:
-        if (existing[15], existing[16]) != (new.kind_of_conv, new.key):
-            raise AlreadyExists(
-                "this client_msg_id was already used for a message to another conversation",
-                field="client_msg_id",
-            )
-        return _row_to_stored(existing, duplicate=True)
     conv_id = new.conv_id
     if conv_id is None:
         conv_id = get_or_create_c2c(txn, new.key)
-    last_seq, last_time = conn.execute(
-        "SELECT last_seq, last_time FROM conversations WHERE id=?", (conv_id,)
-    ).fetchone()
-    seq = last_seq + 1
-    now = max(int(time.time() * 1000), last_time)
     version = txn.next_version()
+    seq, now = conn.execute(
+        "UPDATE conversations SET last_seq=last_seq+1, last_time=MAX(last_time, ?), version=? "
+        "WHERE id=? RETURNING last_seq, last_time",
+        (int(time.time() * 1000), version, conv_id),
+    ).fetchone()
     reply = encode_json(new.reply_to) if new.reply_to is not None else None
-    conn.execute(
+    inserted = conn.execute(
         "INSERT INTO messages(conv_id, seq, message_id, sender, client_msg_id, time, kind, body, "
-        "mentions, mention_all, reply_to, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        "mentions, mention_all, reply_to, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
+        "ON CONFLICT(sender, client_msg_id) DO NOTHING",
         (
             conv_id,
             seq,
@@ -103,11 +110,9 @@ def insert_message(txn: WriteTxn, new: NewMessage) -> StoredMessage:
             reply,
             version,
         ),
-    )
-    conn.execute(
-        "UPDATE conversations SET last_seq=?, last_time=?, version=? WHERE id=?",
-        (seq, now, version, conv_id),
-    )
+    ).rowcount
+    if not inserted:
+        raise Rollback(_original(conn, new))
     message = Message(
         message_id=new.message_id,
         conv_type=new.kind_of_conv,
@@ -133,19 +138,20 @@ def _advance_sender_cursor(
     """Sending implies having read what came before. A quiet update when nothing was unread;
     a real read (new versions, pushed to my devices and the peer) when something was."""
     conn = txn.conn
+    quiet = conn.execute(
+        "UPDATE participants SET read_seq=? WHERE conv_id=? AND user_id=? "
+        "AND read_seq>=? AND marked_unread=0",
+        (seq, conv_id, new.sender, seq - 1),
+    ).rowcount
+    if quiet:  # nothing was unread: no new version
+        return None
     row = conn.execute(
-        "SELECT read_seq, marked_unread FROM participants WHERE conv_id=? AND user_id=?",
+        "SELECT read_seq FROM participants WHERE conv_id=? AND user_id=?",
         (conv_id, new.sender),
     ).fetchone()
     if row is None:  # a server-made message by a non-member (e.g. an operator's tip)
         return None
-    old_read, marked = row
-    if old_read >= seq - 1 and not marked:
-        conn.execute(
-            "UPDATE participants SET read_seq=? WHERE conv_id=? AND user_id=?",
-            (seq, conv_id, new.sender),
-        )
-        return None
+    old_read = row[0]
     version = txn.next_version()
     conn.execute(
         "UPDATE participants SET read_seq=?, read_version=?, version=?, marked_unread=0 "
