@@ -12,8 +12,8 @@ import sys
 import threading
 from pathlib import Path
 
-from messenger.server.cli import serve
 from messenger.server.config import ServerConfig, load_config
+from messenger.server.runner import serve
 
 
 class EmbeddedServer:

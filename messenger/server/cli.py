@@ -15,56 +15,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
-import json
-import socket
 import sys
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol
-from urllib.parse import quote
+from typing import Any
 
-import httpx
-import msgspec
-import uvicorn
-
-from messenger.protocol import frames
-from messenger.protocol.errors import MessengerError, ServerError, error_from_wire
-from messenger.protocol.ids import check_user_id
-from messenger.server.app import create_app
-from messenger.server.config import ConfigError, ServerConfig, load_config
-from messenger.server.context import ServerContext
-from messenger.server.http.admin import AdminUserRequest, AdminUserResult
+from messenger.server.admin_cli import admin_main
+from messenger.server.cli_options import add_common_options, config_from_args
+from messenger.server.config import ConfigError
 from messenger.server.logs import setup_logging
-from messenger.server.runtime import (
-    DataDirInUse,
-    DataDirLock,
-    clear_run_info,
-    local_url,
-    read_run_info,
-    write_run_info,
-)
-
-DEFAULT_DATA_DIR = Path("messenger-data")
-ADMIN_USERSIG_SECONDS = 300  # the admin command's own UserSig: short-lived
-RUN_INFO_WAIT = 5.0  # seconds to wait for a starting server to announce its address
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--data-dir",
-        type=Path,
-        default=None,
-        help="folder for the database and server.toml (default: ./messenger-data)",
-    )
-    parser.add_argument("--sdk-app-id", type=int, default=None)
-    parser.add_argument("--secret-key", default=None)
+from messenger.server.runner import serve
+from messenger.server.runtime import DataDirInUse
 
 
 def _serve_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="messenger-server", description="Run the Messenger IM server.")
-    _common(p)
+    add_common_options(p)
     p.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=None, help="port (default 8080; 0 picks a free one)")
     p.add_argument("--device-limit", type=int, default=None)
@@ -81,84 +47,13 @@ def _serve_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _config(args: argparse.Namespace, **extra: Any) -> ServerConfig:
-    import os
-
-    data_dir = args.data_dir or Path(os.environ.get("MESSENGER_DATA_DIR", DEFAULT_DATA_DIR))
-    overrides = {"sdk_app_id": args.sdk_app_id, "secret_key": args.secret_key, **extra}
-    return load_config(data_dir, overrides)
-
-
-def uvicorn_config(app: Any, config: ServerConfig) -> uvicorn.Config:
-    return uvicorn.Config(
-        app,
-        http="httptools",
-        ws="websockets-sansio",
-        ws_max_size=config.limits.request_bytes,
-        ws_ping_interval=20.0,
-        ws_ping_timeout=20.0,
-        lifespan="on",
-        log_level=config.log_level,
-        access_log=False,
-        log_config=None,
-        timeout_graceful_shutdown=5,
-    )
-
-
-async def serve(
-    config: ServerConfig,
-    sock: socket.socket | None = None,
-    port_file: Path | None = None,
-    on_started: Callable[[], None] | None = None,
-) -> None:
-    """Run until cancelled or signalled. ``sock``: an already bound socket (tests, embedded).
-
-    The data folder is locked while the server runs (``DataDirInUse`` if another server has it),
-    and ``server.run`` in it says where the server listens (for ``messenger-server admin``)."""
-    lock = DataDirLock(config.data_dir)
-    lock.acquire()
-    try:
-        if sock is None:
-            sock = socket.socket(socket.AF_INET6 if ":" in config.host else socket.AF_INET)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind((config.host, config.port))
-        app = create_app(config, ServerContext.build(config))
-        server = uvicorn.Server(uvicorn_config(app, config))
-        asyncio.get_running_loop().create_task(
-            _announce(server, sock, config.data_dir, port_file, on_started)
-        )
-        await server.serve(sockets=[sock])
-    finally:
-        clear_run_info(config.data_dir)
-        lock.release()
-
-
-async def _announce(
-    server: uvicorn.Server,
-    sock: socket.socket,
-    data_dir: Path,
-    port_file: Path | None,
-    on_started: Callable[[], None] | None,
-) -> None:
-    """Once the server accepts connections: say where (``server.run``, and the bound port in
-    ``port_file``), call ``on_started``."""
-    while not server.started:  # noqa: ASYNC110 - uvicorn offers no started event
-        await asyncio.sleep(0.02)
-    host, port = sock.getsockname()[:2]
-    await asyncio.to_thread(write_run_info, data_dir, local_url(host, port))
-    if port_file is not None:
-        await asyncio.to_thread(port_file.write_text, str(port), "utf-8")
-    if on_started is not None:
-        on_started()
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["admin"]:
         return admin_main(argv[1:])
     args = _serve_parser().parse_args(argv)
     try:
-        config = _config(
+        config = config_from_args(
             args,
             host=args.host,
             port=args.port,
@@ -196,187 +91,5 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 # -- admin -----------------------------------------------------------------------------------------------
-def _admin_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="messenger-server admin",
-        description="Administer a Messenger server: through its admin API while it runs on the "
-        "data folder (or at --server), else directly in the data folder.",
-    )
-    _common(p)
-    p.add_argument(
-        "--server",
-        default=None,
-        metavar="URL",
-        help="the server to administer (default: the one running on the data folder, if any)",
-    )
-    sub = p.add_subparsers(dest="command", required=True)
-    add = sub.add_parser("add-user", help="create a user")
-    add.add_argument("user_id")
-    add.add_argument("--password", default=None)
-    add.add_argument("--nickname", default="")
-    imp = sub.add_parser("import-users", help="create users from a JSON list or CSV file")
-    imp.add_argument("file", type=Path)
-    sig = sub.add_parser("usersig", help="print a UserSig for a user")
-    sig.add_argument("user_id")
-    sig.add_argument("--expire", type=int, default=180 * 86400, help="seconds (default 180 days)")
-    for name in ("ban", "unban"):
-        b = sub.add_parser(name, help=f"{name} a user")
-        b.add_argument("user_id")
-    return p
-
-
-def _read_users(path: Path) -> list[dict[str, str]]:
-    """``[{"user_id", "nickname"?, "password"?}, ...]`` from a JSON list or a CSV file with a
-    header row (``user_id,nickname,password``)."""
-    text = path.read_text("utf-8-sig")  # (a spreadsheet's CSV may start with a BOM)
-    if path.suffix.lower() == ".json":
-        data = json.loads(text)
-        if not isinstance(data, list) or not all(isinstance(u, dict) for u in data):
-            raise ValueError("the JSON file must hold a list of user objects")
-        return [{k: str(v) for k, v in u.items() if v is not None} for u in data]
-    rows = csv.DictReader(text.splitlines())
-    if rows.fieldnames is None or "user_id" not in rows.fieldnames:
-        raise ValueError("the CSV file needs a header row with a user_id column")
-    return [{k: v for k, v in r.items() if k is not None and v is not None} for r in rows]
-
-
-class _Admin(Protocol):
-    async def add_user(
-        self, user_id: str, nickname: str, password: str | None, exist_ok: bool
-    ) -> bool: ...
-
-    async def set_banned(self, user_id: str, banned: bool) -> None: ...
-
-
-class _Direct:
-    """No server is running: write the data folder (holding its lock)."""
-
-    def __init__(self, ctx: ServerContext) -> None:
-        self.ctx = ctx
-
-    async def add_user(
-        self, user_id: str, nickname: str, password: str | None, exist_ok: bool
-    ) -> bool:
-        _, created = await self.ctx.auth.add_user(user_id, nickname, password, exist_ok=exist_ok)
-        return created
-
-    async def set_banned(self, user_id: str, banned: bool) -> None:
-        await self.ctx.auth.set_banned(check_user_id(user_id), banned)
-
-
-class _Remote:
-    """A server is running: use its admin API, signed as an administrator."""
-
-    def __init__(self, http: httpx.AsyncClient) -> None:
-        self.http = http
-
-    async def _post(self, path: str, body: object = None) -> bytes:
-        content = frames.encode(body) if body is not None else b"{}"
-        response = await self.http.post(path, content=content)
-        if response.status_code >= 400:
-            try:
-                raise error_from_wire(response.json())
-            except ValueError:
-                raise ServerError(f"HTTP {response.status_code} from the server") from None
-        return response.content
-
-    async def add_user(
-        self, user_id: str, nickname: str, password: str | None, exist_ok: bool
-    ) -> bool:
-        request = AdminUserRequest(
-            user_id=user_id, nickname=nickname, password=password, exist_ok=exist_ok
-        )
-        raw = await self._post("/v1/admin/users", request)
-        return msgspec.json.decode(raw, type=AdminUserResult).created
-
-    async def set_banned(self, user_id: str, banned: bool) -> None:
-        action = "ban" if banned else "unban"
-        await self._post(f"/v1/admin/users/{quote(check_user_id(user_id), safe='')}/{action}")
-
-
-async def _run_admin(args: argparse.Namespace, target: _Admin) -> None:
-    if args.command == "add-user":
-        await target.add_user(args.user_id, args.nickname, args.password, False)
-        print(f"created {args.user_id}")
-    elif args.command == "import-users":
-        created = skipped = 0
-        for row in _read_users(args.file):
-            new = await target.add_user(
-                row.get("user_id", "").strip(),
-                row.get("nickname", "").strip(),
-                row.get("password") or None,
-                True,
-            )
-            created, skipped = created + new, skipped + (not new)
-        print(f"created {created} users, {skipped} already existed")
-    elif args.command in ("ban", "unban"):
-        await target.set_banned(args.user_id, args.command == "ban")
-        print(f"{args.command}ned {args.user_id}")
-
-
-async def _remote(args: argparse.Namespace, config: ServerConfig, url: str) -> None:
-    if not config.admin_users:
-        raise ConfigError("admin_users is empty: there is no administrator to sign as")
-    identifier = config.admin_users[0]
-    ctx = ServerContext.build(config)
-    sig = ctx.auth.issue_usersig(identifier, ADMIN_USERSIG_SECONDS)
-    headers = {"Authorization": f"UserSig {identifier}:{sig}"}
-    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as http:
-        try:
-            await _run_admin(args, _Remote(http))
-        except httpx.HTTPError as exc:
-            raise ServerError(f"the server at {url} did not answer: {exc}") from None
-
-
-async def _direct(args: argparse.Namespace, config: ServerConfig) -> None:
-    ctx = ServerContext.build(config)
-    await ctx.storage.open()
-    try:
-        await _run_admin(args, _Direct(ctx))
-    finally:
-        await ctx.storage.close()
-
-
-def _running_server_url(data_dir: Path, lock: DataDirLock) -> str | None:
-    """The URL of the server running on ``data_dir``; None (holding ``lock``) when none is."""
-    deadline = time.monotonic() + RUN_INFO_WAIT
-    while True:
-        if lock.try_acquire():
-            return None
-        url = read_run_info(data_dir)
-        if url is not None:
-            return url
-        if time.monotonic() > deadline:  # locked, but not announced: starting, or stuck
-            raise DataDirInUse(f"{data_dir} is in use, but no server there announced its address")
-        time.sleep(0.05)
-
-
-def admin_main(argv: Sequence[str]) -> int:
-    args = _admin_parser().parse_args(argv)
-    try:
-        config = _config(args)
-    except ConfigError as exc:
-        print(f"messenger-server admin: {exc}", file=sys.stderr)
-        return 2
-    try:
-        if args.command == "usersig":
-            check_user_id(args.user_id)
-            print(ServerContext.build(config).auth.issue_usersig(args.user_id, args.expire))
-            return 0
-        lock = DataDirLock(config.data_dir)
-        url = args.server or _running_server_url(config.data_dir, lock)
-        try:
-            if url is not None:
-                asyncio.run(_remote(args, config, url))
-            else:
-                asyncio.run(_direct(args, config))
-        finally:
-            lock.release()
-    except (ConfigError, MessengerError, DataDirInUse, OSError, ValueError) as exc:
-        print(f"messenger-server admin: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
 if __name__ == "__main__":
     raise SystemExit(main())
