@@ -36,6 +36,7 @@ from messenger.protocol.models import (
 from messenger.server.config import ServerConfig
 from messenger.server.hub import Hub
 from messenger.server.services import passwords
+from messenger.server.services.lru import Lru
 from messenger.server.services.ratelimit import TokenBucket
 from messenger.server.storage.base import Storage
 from messenger.server.storage.records import NewSession, SessionRecord
@@ -76,9 +77,9 @@ class AuthService:
         self._storage = storage
         self._hub = hub
         self._clock = clock
-        self._sessions: dict[str, Session] = {}
+        self._sessions: Lru[str, Session] = Lru(200_000)  # a miss reads the database
         self._revoked: dict[str, str] = {}
-        self._password_failures: dict[str, TokenBucket] = {}
+        self._password_failures: Lru[str, TokenBucket] = Lru(100_000)
 
     # -- UserSig -------------------------------------------------------------------------------------
     def issue_usersig(self, user_id: str, expire: int | None = None) -> str:
@@ -182,7 +183,9 @@ class AuthService:
 
     def _note_password_failure(self, user_id: str) -> None:
         now = time.monotonic()
-        bucket = self._password_failures.setdefault(user_id, TokenBucket(5 / 60, 10, now))
+        bucket = self._password_failures.get(user_id)
+        if bucket is None:
+            bucket = self._password_failures[user_id] = TokenBucket(5 / 60, 10, now)
         bucket.take(now)
 
     # -- sessions ----------------------------------------------------------------------------------------

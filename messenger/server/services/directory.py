@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from messenger.protocol.errors import GroupNotFound, NotMember, PermissionDenied, UserNotFound
 from messenger.protocol.ids import ConversationType, parse_conversation_id
 from messenger.protocol.models import RemindType
+from messenger.server.services.lru import Lru
 from messenger.server.storage.base import Storage
 from messenger.server.storage.records import ConversationMembers, MemberInfo, c2c_key
 
@@ -28,25 +29,27 @@ class ConvRef:
 
 
 class Directory:
-    def __init__(self, storage: Storage) -> None:
+    """Caches are bounded (least recently used entries go first); a miss costs one query."""
+
+    def __init__(self, storage: Storage, capacity: int = 50_000) -> None:
         self._storage = storage
-        self._groups: dict[str, int] = {}
-        self._pairs: dict[str, int] = {}
-        self._members: dict[int, ConversationMembers] = {}
-        self._generation: dict[int, int] = {}
-        self._known_users: set[str] = set()
+        self._groups: Lru[str, int] = Lru(capacity)
+        self._pairs: Lru[str, int] = Lru(capacity * 4)
+        self._members: Lru[int, ConversationMembers] = Lru(capacity)
+        self._generation: Lru[int, int] = Lru(capacity * 4)
+        self._known_users: Lru[str, bool] = Lru(capacity * 4)
 
     # -- users ---------------------------------------------------------------------------------------
     async def require_user(self, user_id: str) -> None:
-        if user_id in self._known_users:
+        if self._known_users.get(user_id):
             return
         record = await self._storage.get_user(user_id)
         if record is None:
             raise UserNotFound(f"no user {user_id!r}", user_id=user_id)
-        self._known_users.add(user_id)
+        self._known_users[user_id] = True
 
     def forget_user(self, user_id: str) -> None:
-        self._known_users.discard(user_id)
+        self._known_users.pop(user_id)
 
     # -- conversations -------------------------------------------------------------------------------
     async def resolve(self, user_id: str, conversation_id: str) -> ConvRef:
@@ -83,9 +86,9 @@ class Directory:
         if cached is not None:
             return cached
         while True:
-            generation = self._generation.get(conv_id, 0)
+            generation = self._generation.get(conv_id) or 0
             loaded = await self._storage.members(conv_id)
-            if self._generation.get(conv_id, 0) == generation:
+            if (self._generation.get(conv_id) or 0) == generation:
                 self._members[conv_id] = loaded
                 return loaded
 
@@ -122,7 +125,7 @@ class Directory:
         return info
 
     def _touch(self, conv_id: int) -> ConversationMembers | None:
-        self._generation[conv_id] = self._generation.get(conv_id, 0) + 1
+        self._generation[conv_id] = (self._generation.get(conv_id) or 0) + 1
         return self._members.get(conv_id)
 
     def members_added(self, conv_id: int, users: dict[str, MemberInfo]) -> None:
