@@ -21,7 +21,8 @@ class Base(msgspec.Struct, kw_only=True, omit_defaults=True, forbid_unknown_fiel
 class MessageKind(enum.StrEnum):
     TEXT = "text"
     CUSTOM = "custom"
-    TIP = "tip"
+    TIP = "tip"  # a group event shown inline in the group's chat
+    NOTICE = "notice"  # a system notice in the user's @TIM#SYSTEM conversation
 
 
 class RemindType(enum.StrEnum):
@@ -80,10 +81,21 @@ class TipBody(Base):
     detail: dict[str, Any] = {}
 
 
+class NoticeBody(Base):
+    """A system notice to one user ("bob added you to Team"); more kinds come with friends."""
+
+    notice: str  # added_to_group, ...
+    operator: str = ""
+    group_id: str = ""
+    group_name: str = ""
+    detail: dict[str, Any] = {}
+
+
 BODY_TYPES: dict[str, type[Base]] = {
     MessageKind.TEXT: TextBody,
     MessageKind.CUSTOM: CustomBody,
     MessageKind.TIP: TipBody,
+    MessageKind.NOTICE: NoticeBody,
 }
 
 

@@ -35,7 +35,11 @@ class ConversationService:
     async def _existing(self, user_id: str, conversation_id: str) -> ConvRef:
         """The conversation, created if it is a C2C chat nobody has written in yet."""
         conv = await self._directory.readable(user_id, conversation_id)
-        if conv.conv_id is None:
+        if conv.conv_id is None and conv.kind == "system":
+            conv_id = await self._storage.ensure_system(user_id)
+            self._directory.remember_system(user_id, conv_id)
+            conv = ConvRef(conv_id, conv.kind, conv.key, conv.conversation_id, conv.target)
+        elif conv.conv_id is None:
             await self._directory.require_user(conv.target)
             conv_id = await self._storage.ensure_c2c(conv.key)
             self._directory.remember_pair(conv.key, conv_id)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from messenger.protocol.errors import GroupNotFound, NotMember, PermissionDenied, UserNotFound
+from messenger.protocol.errors import GroupNotFound, NotMember, UserNotFound
 from messenger.protocol.ids import ConversationType, parse_conversation_id
 from messenger.protocol.models import RemindType
 from messenger.server.services.lru import Lru
 from messenger.server.storage.base import Storage
-from messenger.server.storage.records import ConversationMembers, MemberInfo, c2c_key
+from messenger.server.storage.records import ConversationMembers, MemberInfo, c2c_key, system_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +38,7 @@ class Directory:
         self._members: Lru[int, ConversationMembers] = Lru(capacity)
         self._generation: Lru[int, int] = Lru(capacity * 4)
         self._known_users: Lru[str, bool] = Lru(capacity * 4)
+        self._systems: Lru[str, int] = Lru(capacity * 4)
 
     # -- users ---------------------------------------------------------------------------------------
     async def require_user(self, user_id: str) -> None:
@@ -65,7 +66,15 @@ class Directory:
         if ref.type is ConversationType.GROUP:
             conv_id = await self.group_conv_id(ref.target)
             return ConvRef(conv_id, "group", ref.target, conversation_id, ref.target)
-        raise PermissionDenied("the system conversation is read-only")
+        conv_id = self._systems.get(user_id)
+        if conv_id is None:
+            conv_id = await self._storage.find_system(user_id)
+            if conv_id is not None:
+                self._systems[user_id] = conv_id
+        return ConvRef(conv_id, "system", system_key(user_id), conversation_id, user_id)
+
+    def remember_system(self, user_id: str, conv_id: int) -> None:
+        self._systems[user_id] = conv_id
 
     def remember_pair(self, key: str, conv_id: int) -> None:
         self._pairs[key] = conv_id
@@ -96,6 +105,8 @@ class Directory:
         """Who receives the conversation's messages now (members who have not blocked it)."""
         if conv.conv_id is None:  # a first C2C message: both sides, default settings
             return list(dict.fromkeys((sender, conv.target)))
+        if conv.kind == "system":
+            return [conv.target]
         members = await self.members(conv.conv_id)
         return [u for u, m in members.members.items() if m.remind is not RemindType.BLOCK]
 

@@ -99,6 +99,8 @@ class GroupService:
         if outcome.tip is not None:
             audience = [u for u, r in outcome.members.items() if r is not RemindType.BLOCK]
             self._fanout.message(outcome.tip, audience)
+        for notice in outcome.notices:
+            self._fanout.message(notice, (notice.target,))
 
     async def add_members(self, operator: str, group_id: str, user_ids: list[str]) -> GroupInfo:
         if not user_ids or len(user_ids) > MAX_MEMBERS_PER_REQUEST:

@@ -80,6 +80,8 @@ class MessagingService:
 
         Messages queued by successive calls are stored in call order."""
         conv = await self._directory.resolve(sender, conversation_id)
+        if conv.kind == "system":
+            raise PermissionDenied("the system conversation is read-only")
         conv_type = ConversationType(conv.kind)
         validate_send(req, self._limits, conv_type)
         if conv.kind == "c2c":
@@ -225,6 +227,8 @@ class MessagingService:
     async def typing(self, user_id: str, conversation_id: str, typing: bool) -> None:
         """Tell the others (not those who blocked the conversation) that I am typing."""
         conv = await self._directory.resolve(user_id, conversation_id)
+        if conv.kind == "system":
+            return  # nobody to tell
         if conv.kind == "c2c":
             if conv.target != user_id and conv.target in await self._directory.audience(
                 conv, user_id

@@ -126,6 +126,14 @@ class Storage(abc.ABC):
         """The conversation of two users, if they have ever talked."""
 
     @abc.abstractmethod
+    async def find_system(self, user_id: str) -> int | None:
+        """The user's system conversation, if they have ever had a notice."""
+
+    @abc.abstractmethod
+    async def ensure_system(self, user_id: str) -> int:
+        """The user's system conversation, created (empty) if need be."""
+
+    @abc.abstractmethod
     async def ensure_c2c(self, key: str) -> int:
         """The C2C conversation of the pair ``key``, created (with no messages) if need be."""
 

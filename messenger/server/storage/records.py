@@ -21,6 +21,14 @@ def c2c_key(a: str, b: str) -> str:
     return "|".join(sorted((a, b)))
 
 
+SYSTEM_KEY_PREFIX = "@TIM#SYSTEM|"  # '#' is in no user ID, so no C2C or group key looks like it
+
+
+def system_key(user_id: str) -> str:
+    """The storage key of a user's own system conversation."""
+    return SYSTEM_KEY_PREFIX + user_id
+
+
 @dataclass(frozen=True, slots=True)
 class UserRecord:
     user_id: str
@@ -126,6 +134,7 @@ class GroupOutcome:
     tip: Message | None
     states: dict[str, ConversationState]  # of the added members
     members: dict[str, RemindType]  # everyone now in the group
+    notices: list[Message] = field(default_factory=list)  # to the added members' system chats
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,7 +77,12 @@ async def test_an_offline_device_catches_up_exactly_and_a_new_device_agrees(
 
     conversations = {c.conversation_id: c for c in await phone.client.conversations()}
     expected_ids = {"C2C" + p.user_id for p in peers[:-1]} | {"GROUP" + group.group_id}
-    assert set(conversations) == expected_ids
+    assert set(conversations) == expected_ids | {"@TIM#SYSTEM"}
+    notices = await phone.history("@TIM#SYSTEM")  # "owner added you to Busy"
+    assert [(m.kind, m.body["notice"], m.body["group_id"]) for m in notices] == [
+        ("notice", "added_to_group", group.group_id)
+    ]
+    assert conversations["@TIM#SYSTEM"].unread_count == 1
     for peer, messages in zip(peers[:-1], stored[:-1], strict=True):
         chat = "C2C" + peer.user_id
         shown = await phone.history(chat)
@@ -97,9 +102,10 @@ async def test_an_offline_device_catches_up_exactly_and_a_new_device_agrees(
     assert [m.text for m in shown[1:]] == [f"group {i}" for i in range(PER_CONVERSATION)]
     assert conversations[chat].unread_count == PER_CONVERSATION
     assert conversations[chat].mention_seqs == tuple(range(2, PER_CONVERSATION + 2, 10))
-    total = 20 * PER_CONVERSATION - 1
+    total = 20 * PER_CONVERSATION - 1 + 1  # one recalled; one system notice
     assert await phone.client.total_unread() == total
-    assert sum(len(e.messages) for e in phone.of(MessagesAdded)) == 20 * PER_CONVERSATION + 1
+    # every message once: 20 × 50, the group's tip, the system notice
+    assert sum(len(e.messages) for e in phone.of(MessagesAdded)) == 20 * PER_CONVERSATION + 2
 
     # A new device of mine starts from the snapshot and shows exactly the same.
     laptop = await devices.sign_in(me)
@@ -134,7 +140,8 @@ async def test_both_devices_stay_equal_through_reads_recalls_and_settings(
     assert await laptop.client.conversations() == await phone.client.conversations()
     chat = await laptop.client.conversation("C2C" + bob_id)
     assert chat is not None and (chat.read_seq, chat.unread_count) == (2, 3)  # 3,5,6; 4 recalled
-    assert await laptop.client.total_unread() == await phone.client.total_unread() == 4
+    # 3 in the chat with bob + 1 @mention in the group + bob's "added you" system notice
+    assert await laptop.client.total_unread() == await phone.client.total_unread() == 5
 
 
 async def _sent_id(devices: Devices, device: Device, chat: str, client_msg_id: str) -> str:
@@ -178,4 +185,4 @@ async def test_reconnecting_while_messages_keep_arriving_misses_and_repeats_noth
         shown = await laptop.history(chat)
         assert [m.text for m in shown if m.kind == "text"] == texts
         assert [m.seq for m in shown] == list(range(shown[0].seq, shown[0].seq + len(shown)))
-    assert await laptop.client.total_unread() == 240
+    assert await laptop.client.total_unread() == 240 + 1  # + the "added you to" notice

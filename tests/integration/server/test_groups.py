@@ -129,10 +129,11 @@ async def test_added_members_get_a_tip_and_see_only_what_follows(make: Make) -> 
     assert info.member_count == 3  # alice was already in
     after = await a.send(gid, "welcome carol")
 
-    got = await c.changes(4)
+    got = await c.changes(5)
     assert [type(x) for x in got] == [
         frames.StateChange,
         frames.GroupChange,
+        frames.MessageChange,
         frames.MessageChange,
         frames.MessageChange,
     ]
@@ -141,9 +142,12 @@ async def test_added_members_get_a_tip_and_see_only_what_follows(make: Make) -> 
     tip = got[2].message
     assert (tip.kind, tip.seq, tip.sender) == ("tip", 5, bob)
     assert (tip.body["tip"], tip.body["targets"]) == ("members_added", [carol])
-    assert got[3].message.message_id == after.message_id
+    notice = got[3].message  # in carol's own system conversation
+    assert (notice.conv_type, notice.kind, notice.target) == ("system", "notice", carol)
+    assert notice.body["notice"] == "added_to_group" and notice.body["operator"] == bob
+    assert got[4].message.message_id == after.message_id
     # the old members get the tip and the new group profile, not a state of carol's
-    seen_by_b = await b.changes(3)
+    seen_by_b = await b.changes(3)  # (alice, already in, gets no notice)
     assert [type(x) for x in seen_by_b] == [
         frames.GroupChange,
         frames.MessageChange,
@@ -156,10 +160,11 @@ async def test_added_members_get_a_tip_and_see_only_what_follows(make: Make) -> 
     assert [m.seq for m in (await c.history(gid, after_seq=0)).messages] == [5, 6]
     fresh = await make(carol)
     caught = await fresh.connect(since=0)
-    assert [m.seq for m in messages_of(caught)] == [5, 6]
+    group_messages = [m for m in messages_of(caught) if m.conv_type == "group"]
+    assert [m.seq for m in group_messages] == [5, 6]
     summary = await fresh.call("conversation", conversation_id=gid)
     assert summary.state.unread_count == 1
-    assert [s.conversation_id for s in states_of(caught)] == [gid]
+    assert sorted(s.conversation_id for s in states_of(caught)) == ["@TIM#SYSTEM", gid]
 
 
 async def test_members_page_with_a_total(make: Make) -> None:

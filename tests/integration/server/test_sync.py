@@ -13,6 +13,7 @@ import msgspec
 import pytest
 
 from messenger.protocol import frames
+from messenger.protocol.ids import conversation_id_for
 from messenger.protocol.models import ConversationState, ConversationSummary, Message
 from tests.helpers.ids import uid
 from tests.helpers.raw import Make, RawDevice
@@ -370,9 +371,7 @@ class Model:
         return m.sender != self.me and m.kind != "tip" and not m.recalled and m.seq > floor
 
     def _conv_id(self, m: Message) -> str:
-        if m.conv_type == "group":
-            return "GROUP" + m.target
-        return "C2C" + (m.target if m.sender == self.me else m.sender)
+        return conversation_id_for(self.me, m.conv_type, m.sender, m.target)
 
     def apply(self, change: Any) -> None:
         assert change.v > self.version

@@ -13,6 +13,8 @@ from messenger.protocol.models import (
     GroupRole,
     GroupType,
     MemberPage,
+    Message,
+    NoticeBody,
     RemindType,
     TipBody,
 )
@@ -26,6 +28,7 @@ from messenger.server.storage.records import (
 )
 from messenger.server.storage.sqlite.database import WriteTxn
 from messenger.server.storage.sqlite.messages import insert_message
+from messenger.server.storage.sqlite.notices import post_notice
 from messenger.server.storage.sqlite.states import participant_row, state_of_row
 
 _GROUP_COLUMNS = (
@@ -178,6 +181,21 @@ def _states(txn: WriteTxn, conv_id: int, users: list[str]) -> dict[str, Any]:
     }
 
 
+def _notify_added(
+    txn: WriteTxn, group: GroupInfo, operator: str, users: list[str], id_prefix: str
+) -> list[Message]:
+    """A system notice to each user added by someone else ("bob added you to Team")."""
+    notice = NoticeBody(
+        notice="added_to_group", operator=operator, group_id=group.group_id, group_name=group.name
+    )
+    posted = [
+        post_notice(txn, user, notice, f"{id_prefix}n{i}")
+        for i, user in enumerate(users)
+        if user != operator
+    ]
+    return [m for m in posted if m is not None]
+
+
 def create_group(txn: WriteTxn, group: NewGroup) -> GroupOutcome:
     conn = txn.conn
     group_id, name, owner, members = group.group_id, group.name, group.owner, group.members
@@ -221,8 +239,15 @@ def create_group(txn: WriteTxn, group: NewGroup) -> GroupOutcome:
         tip_message_id,
     )
     added = {owner: "owner", **{u: "member" for u in others}}
+    notices = _notify_added(txn, info, owner, others, tip_message_id)
     return GroupOutcome(
-        conv_id, info, added, tip, _states(txn, conv_id, list(added)), _reminds(conn, conv_id)
+        conv_id,
+        info,
+        added,
+        tip,
+        _states(txn, conv_id, list(added)),
+        _reminds(conn, conv_id),
+        notices,
     )
 
 
@@ -261,6 +286,7 @@ def add_members(txn: WriteTxn, request: NewMembers) -> GroupOutcome:
         TipBody(tip="members_added", operator=operator, targets=new),
         tip_message_id,
     )
+    notices = _notify_added(txn, group, operator, new, tip_message_id)
     return GroupOutcome(
         conv_id,
         group,
@@ -268,4 +294,5 @@ def add_members(txn: WriteTxn, request: NewMembers) -> GroupOutcome:
         tip,
         _states(txn, conv_id, new),
         _reminds(conn, conv_id),
+        notices,
     )

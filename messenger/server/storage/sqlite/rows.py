@@ -71,6 +71,8 @@ def target_of(kind: str, key: str, sender: str) -> str:
     sender (a note to self targets its sender)."""
     if kind == "group":
         return key
+    if kind == "system":  # '@TIM#SYSTEM|<user>': the user whose notices these are
+        return key.partition("|")[2]
     a, _, b = key.partition("|")
     return b if sender == a else a
 

@@ -21,7 +21,14 @@ from messenger.protocol.models import (
 from messenger.server.storage import records as r
 from messenger.server.storage.base import OnCommit, Storage
 from messenger.server.storage.records import c2c_key
-from messenger.server.storage.sqlite import accounts, conversations, feed, groups, messages
+from messenger.server.storage.sqlite import (
+    accounts,
+    conversations,
+    feed,
+    groups,
+    messages,
+    notices,
+)
 from messenger.server.storage.sqlite.database import SqliteDatabase, WriteTxn
 from messenger.server.storage.sqlite.schema import apply_schema
 from messenger.server.storage.sqlite.states import head_version
@@ -169,6 +176,12 @@ class SqliteStorage(Storage):
             return int(row[0]) if row else None
 
         return await self.db.read(run)
+
+    async def find_system(self, user_id: str) -> int | None:
+        return await self._read(notices.find_system, user_id)
+
+    async def ensure_system(self, user_id: str) -> int:
+        return await self._write(partial(notices.get_or_create_system, user_id=user_id))
 
     async def ensure_c2c(self, key: str) -> int:
         return await self._write(partial(messages.get_or_create_c2c, key=key))
