@@ -1,0 +1,47 @@
+"""Languages: English in the source, Simplified Chinese from Qt Linguist files, switched at run time.
+
+Widgets write every visible string with ``self.tr(...)`` (QObject subclasses) and rebuild their
+texts in ``retranslate()``, which they call from ``changeEvent`` on ``QEvent.LanguageChange``.
+``install_language`` swaps the application's translator, which sends that event to every widget.
+
+Sources: ``resources/translations/messenger_<lang>.ts``; compiled ``.qm`` files are built into
+``messenger/ui/translations/`` by ``scripts/build_translations.py`` (run by ``make install``).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
+QM_DIR = Path(__file__).parent / "translations"
+
+_installed: dict[int, QTranslator] = {}
+
+
+def system_language() -> str:
+    name = QLocale.system().name()
+    return "zh_CN" if name.startswith("zh") else "en"
+
+
+def install_language(app: QCoreApplication, language: str) -> bool:
+    """Use ``language`` ("en", "zh_CN" or "system") from now on; False if it could not be loaded."""
+    if language == "system":
+        language = system_language()
+    old = _installed.pop(id(app), None)
+    if old is not None:
+        app.removeTranslator(old)
+    if language == "en":
+        return True
+    translator = QTranslator(app)
+    path = QM_DIR / f"messenger_{language}.qm"
+    if not translator.load(str(path)):
+        log.warning("no compiled translation at %s; showing English", path)
+        return False
+    app.installTranslator(translator)
+    _installed[id(app)] = translator
+    return True
