@@ -1,9 +1,13 @@
 """The connection hub: which devices are online, and delivery of frames to them.
 
-Each device's socket has an outgoing queue drained by its own task, so one slow reader never
-holds up the others. Changes carry their version: while a device catches up from the database,
-live changes wait in its queue, and those the catch-up already covered are skipped. A queue that
-grows past its limit closes the socket (the device reconnects and resyncs; nothing is lost).
+A frame for a live device is written to its socket at once (``write``: synchronous, buffered by
+the socket and flushed once per event-loop iteration), so pushing one message to 10,000 devices
+costs no task and no coroutine per device. Frames that have to wait (the device is still
+catching up, or its socket is paused by flow control) go to the device's queue, drained in order
+by a task that exists only while there is something to drain, so one slow reader never holds up
+the others. Changes carry their version: while a device catches up from the database, live
+changes wait in its queue, and those the catch-up already covered are skipped. A queue that grows
+past its limit closes the socket (the device reconnects and resyncs; nothing is lost).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from messenger.protocol import frames
 log = logging.getLogger(__name__)
 
 SendText = Callable[[str], Awaitable[None]]
+WriteText = Callable[[str], bool]
 Close = Callable[[int, str], Awaitable[None]]
 
 
@@ -29,7 +34,29 @@ class _Item:
 
 
 class Connection:
-    """One device's live socket, seen from the hub."""
+    """One device's live socket, seen from the hub.
+
+    Frames leave in the order they were pushed: directly (``write``) while nothing waits in the
+    queue and no queued frame is being sent, else through the queue."""
+
+    __slots__ = (
+        "_close",
+        "_live",
+        "_queue",
+        "_queue_limit",
+        "_send_text",
+        "_sending",
+        "_task",
+        "_write",
+        "close_code",
+        "closed",
+        "device_id",
+        "expires_at",
+        "expiry_notified",
+        "sent_version",
+        "token_hash",
+        "user_id",
+    )
 
     def __init__(
         self,
@@ -41,6 +68,7 @@ class Connection:
         send_text: SendText,
         close: Close,
         queue_limit: int,
+        write: WriteText | None = None,
     ) -> None:
         self.user_id = user_id
         self.device_id = device_id
@@ -48,11 +76,12 @@ class Connection:
         self.expires_at = expires_at
         self.expiry_notified = False
         self._send_text = send_text
+        self._write = write
         self._close = close
         self._queue_limit = queue_limit
         self._queue: deque[_Item] = deque()
-        self._wake = asyncio.Event()
         self._live = False
+        self._sending = False  # the drain task has taken a frame and is sending it
         self.sent_version = 0
         self.closed = False
         self.close_code: int | None = None
@@ -62,13 +91,22 @@ class Connection:
     def push(self, version: int, text: str) -> None:
         if self.closed:
             return
+        if self._live and not self._queue and not self._sending:
+            if version:
+                if version <= self.sent_version:
+                    return  # already covered by the catch-up
+                if self._write is not None and self._write(text):
+                    self.sent_version = version
+                    return
+            elif self._write is not None and self._write(text):
+                return
         if len(self._queue) >= self._queue_limit:
             log.warning("dropping slow device %s/%s", self.user_id, self.device_id)
             self.close_soon(frames.CLOSE_TOO_SLOW, "too slow")
             return
         self._queue.append(_Item(version, text))
-        if self._live:
-            self._wake.set()
+        if self._live and self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._drain())
 
     def close_soon(self, code: int, reason: str, final_text: str | None = None) -> None:
         """Send ``final_text`` (if any) after what is queued, then close."""
@@ -84,48 +122,52 @@ class Connection:
                 await self._send_text(final_text)
         except Exception:  # noqa: BLE001 - the socket may already be gone
             pass
-        self._wake.set()
         try:
             await self._close(code, reason)
         except Exception:  # noqa: BLE001 - the socket may already be gone
             pass
 
-    # -- the sender task --------------------------------------------------------------------------------
+    # -- sending ----------------------------------------------------------------------------------------
     async def send_now(self, text: str) -> None:
         """Send directly, ahead of the queue (catch-up pages, acks on the request path)."""
         await self._send_text(text)
 
     def go_live(self, caught_up_to: int) -> None:
-        """Catch-up is done up to ``caught_up_to``: start draining the queue."""
+        """Catch-up is done up to ``caught_up_to``: what waits in the queue goes out, and from
+        now on frames are written directly."""
         self.sent_version = max(self.sent_version, caught_up_to)
         self._live = True
-        self._task = asyncio.get_running_loop().create_task(self._drain())
-        self._wake.set()
+        if self._queue and self._task is None and not self.closed:
+            self._task = asyncio.get_running_loop().create_task(self._drain())
 
     async def _drain(self) -> None:
+        """Send what is queued, in order; ends when the queue is empty."""
         queue = self._queue
         try:
-            while not self.closed:
-                await self._wake.wait()
-                self._wake.clear()
-                while queue and not self.closed:
-                    item = queue.popleft()
-                    if item.version:
-                        if item.version <= self.sent_version:
-                            continue  # already covered by the catch-up
-                        self.sent_version = item.version
+            while queue and not self.closed:
+                item = queue.popleft()
+                if item.version:
+                    if item.version <= self.sent_version:
+                        continue  # already covered by the catch-up
+                    self.sent_version = item.version
+                self._sending = True
+                try:
                     await self._send_text(item.text)
+                finally:
+                    self._sending = False
         except Exception as exc:  # noqa: BLE001 - a broken socket ends the connection
             log.debug("sender for %s/%s stopped: %r", self.user_id, self.device_id, exc)
             self.closed = True
+        finally:
+            self._task = None
 
     async def stop(self) -> None:
         self.closed = True
-        self._wake.set()
-        if self._task is not None:
-            self._task.cancel()
+        task, self._task = self._task, None
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
             try:
-                await self._task
+                await task
             except (asyncio.CancelledError, Exception):  # noqa: BLE001 - stopping anyway
                 pass
 

@@ -2,18 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily
 
 from messenger.server.storage.records import StoredMessage
+
+
+class _HotCounters:
+    """Counters bumped once or twice per message: plain integers, read when scraped (a
+    ``Counter.inc`` takes a lock each time)."""
+
+    def __init__(self) -> None:
+        self.frames: dict[str, int] = {}  # frame type → received
+        self.stored: dict[str, int] = {}  # conv_type → messages stored
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        frames = CounterMetricFamily(
+            "messenger_websocket_frames", "WebSocket frames received", labels=["type"]
+        )
+        for kind, n in sorted(self.frames.items()):
+            frames.add_metric([kind.lower()], n)
+        stored = CounterMetricFamily(
+            "messenger_messages_stored", "Messages stored", labels=["conv_type"]
+        )
+        for kind, n in sorted(self.stored.items()):
+            stored.add_metric([kind], n)
+        yield stored
+        yield frames
 
 
 class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         r = self.registry
-        self.messages = Counter(
-            "messenger_messages_stored_total", "Messages stored", ["conv_type"], registry=r
-        )
+        self._hot = _HotCounters()
+        r.register(self._hot)  # messenger_messages_stored_total, messenger_websocket_frames_total
         self.connections = Gauge(
             "messenger_websocket_connections", "Open device WebSockets", registry=r
         )
@@ -26,9 +51,6 @@ class Metrics:
             ["endpoint"],
             registry=r,
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
-        )
-        self.ws_frames = Counter(
-            "messenger_websocket_frames_total", "WebSocket frames received", ["type"], registry=r
         )
         self.write_batch = Histogram(
             "messenger_write_batch_jobs",
@@ -43,25 +65,18 @@ class Metrics:
             buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25),
         )
 
-        self._frame_counters: dict[str, Counter] = {}
-        self._message_counters: dict[str, Counter] = {}
-
     def count_frame(self, kind: str) -> None:
-        """Count a received WebSocket frame (children cached: this is on the hot path)."""
-        child = self._frame_counters.get(kind)
-        if child is None:
-            child = self._frame_counters[kind] = self.ws_frames.labels(kind.lower())
-        child.inc()
+        """Count a received WebSocket frame (this is on the hot path)."""
+        frames = self._hot.frames
+        frames[kind] = frames.get(kind, 0) + 1
 
     def observe_batch(self, jobs: int, seconds: float) -> None:
         self.write_batch.observe(jobs)
         self.write_seconds.observe(seconds)
 
     def message_stored(self, stored: StoredMessage) -> None:
-        child = self._message_counters.get(stored.kind)
-        if child is None:
-            child = self._message_counters[stored.kind] = self.messages.labels(stored.kind)
-        child.inc()
+        counts = self._hot.stored
+        counts[stored.kind] = counts.get(stored.kind, 0) + 1
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

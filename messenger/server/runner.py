@@ -13,6 +13,7 @@ import uvicorn
 from messenger.server.app import create_app
 from messenger.server.config import ServerConfig
 from messenger.server.context import ServerContext
+from messenger.server.http.wsproto import MessengerWebSocketProtocol
 from messenger.server.runtime import (
     DataDirLock,
     clear_run_info,
@@ -25,7 +26,7 @@ def uvicorn_config(app: Any, config: ServerConfig) -> uvicorn.Config:
     return uvicorn.Config(
         app,
         http="httptools",
-        ws="websockets-sansio",
+        ws=MessengerWebSocketProtocol,
         ws_max_size=config.limits.request_bytes,
         ws_ping_interval=20.0,
         ws_ping_timeout=20.0,

@@ -14,12 +14,13 @@ from collections.abc import Awaitable
 from typing import Any
 
 import msgspec
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.types import Receive, Scope, Send
 
 from messenger.protocol import frames
 from messenger.protocol.errors import InvalidParameter, MessengerError, ServerError
 from messenger.protocol.models import ErrorBody
 from messenger.server.context import ServerContext
+from messenger.server.http.wsproto import EXTENSION
 from messenger.server.hub import Connection
 from messenger.server.services.auth import Session
 
@@ -42,23 +43,26 @@ def _error_frame(exc: BaseException, request_id: int | None) -> str:
 
 
 class DeviceSocket:
-    """One accepted WebSocket, from hello to close."""
+    """One accepted WebSocket, from hello to close. It speaks ASGI directly (no Starlette
+    ``WebSocket`` wrapper: one layer less on every frame)."""
 
-    def __init__(self, ctx: ServerContext, ws: WebSocket) -> None:
+    def __init__(self, ctx: ServerContext, scope: Scope, receive: Receive, send: Send) -> None:
         self.ctx = ctx
-        self.ws = ws
+        self.scope = scope
+        self._asgi_receive = receive
+        self._asgi_send = send
         self.conn: Connection | None = None
         self.session: Session | None = None
         self._tasks: set[asyncio.Future[Any]] = set()
 
     async def _send(self, text: str) -> None:
-        await self.ws.send({"type": "websocket.send", "text": text})
+        await self._asgi_send({"type": "websocket.send", "text": text})
 
     async def _close(self, code: int, reason: str) -> None:
-        await self.ws.close(code, reason)
+        await self._asgi_send({"type": "websocket.close", "code": code, "reason": reason})
 
     async def _receive(self) -> str | bytes | None:
-        message = await self.ws.receive()
+        message = await self._asgi_receive()
         if message["type"] == "websocket.disconnect":
             return None
         text = message.get("text")
@@ -66,14 +70,16 @@ class DeviceSocket:
 
     # -- lifecycle -------------------------------------------------------------------------------------
     async def run(self) -> None:
-        await self.ws.accept()
+        if (await self._asgi_receive())["type"] != "websocket.connect":
+            return  # gone before the handshake completed
+        await self._asgi_send({"type": "websocket.accept"})
         try:
             hello = await self._hello()
             if hello is None:
                 return
             await self._catch_up(hello.since)
             await self._serve()
-        except WebSocketDisconnect:
+        except OSError:  # the device went away while we were sending (uvicorn: ClientDisconnected)
             pass
         finally:
             await self._cleanup()
@@ -101,6 +107,7 @@ class DeviceSocket:
             await self._reject(exc, frames.CLOSE_AUTH_FAILED)
             return None
         s = self.session
+        direct = (self.scope.get("extensions") or {}).get(EXTENSION)  # see http/wsproto.py
         self.conn = Connection(
             user_id=s.user_id,
             device_id=s.device_id,
@@ -109,6 +116,7 @@ class DeviceSocket:
             send_text=self._send,
             close=self._close,
             queue_limit=self.ctx.config.ws_queue_limit,
+            write=direct["write_text"] if direct else None,
         )
         self.ctx.hub.register(self.conn)
         head = self.ctx.storage.head
@@ -177,7 +185,7 @@ class DeviceSocket:
                 self._reply(_error_frame(exc, frame.id))
                 return
             self._answer_later(
-                pending, frame.id, lambda message: frames.Ack(id=frame.id, message=message)
+                pending, frame.id, lambda stored: frames.Ack(id=frame.id, message=stored.message)
             )
         elif isinstance(frame, frames.Read):
             pending_read = self.ctx.conversations.read(
@@ -213,7 +221,7 @@ class DeviceSocket:
             else:
                 self._reply(_text(make(done.result())))
 
-        future = asyncio.ensure_future(pending)
+        future = pending if isinstance(pending, asyncio.Future) else asyncio.ensure_future(pending)
         self._tasks.add(future)
         future.add_done_callback(answer)
 
@@ -245,6 +253,13 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
-async def websocket_endpoint(ws: WebSocket) -> None:
-    ctx: ServerContext = ws.app.state.ctx
-    await DeviceSocket(ctx, ws).run()
+class WebSocketEndpoint:
+    """The ASGI app of ``/v1/ws`` (a class, so Starlette hands it scope, receive and send as
+    they are)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        ctx: ServerContext = scope["app"].state.ctx
+        await DeviceSocket(ctx, scope, receive, send).run()
+
+
+websocket_endpoint = WebSocketEndpoint()

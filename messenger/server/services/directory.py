@@ -39,6 +39,8 @@ class Directory:
         self._generation: Lru[int, int] = Lru(capacity * 4)
         self._known_users: Lru[str, bool] = Lru(capacity * 4)
         self._systems: Lru[str, int] = Lru(capacity * 4)
+        # (user, "C2C<peer>") → its ConvRef, once the pair has a conversation (that never changes)
+        self._c2c_refs: Lru[tuple[str, str], ConvRef] = Lru(capacity * 4)
 
     # -- users ---------------------------------------------------------------------------------------
     async def require_user(self, user_id: str) -> None:
@@ -49,10 +51,18 @@ class Directory:
             raise UserNotFound(f"no user {user_id!r}", user_id=user_id)
         self._known_users[user_id] = True
 
+    def knows_user(self, user_id: str) -> bool:
+        """Whether ``user_id`` is known to exist (no query: the send path's fast case)."""
+        return bool(self._known_users.get(user_id))
+
     def forget_user(self, user_id: str) -> None:
         self._known_users.pop(user_id)
 
     # -- conversations -------------------------------------------------------------------------------
+    def resolve_cached(self, user_id: str, conversation_id: str) -> ConvRef | None:
+        """``resolve`` without a query, for a C2C conversation seen before; else None."""
+        return self._c2c_refs.get((user_id, conversation_id))
+
     async def resolve(self, user_id: str, conversation_id: str) -> ConvRef:
         ref = parse_conversation_id(conversation_id)
         if ref.type is ConversationType.C2C:
@@ -62,7 +72,10 @@ class Directory:
                 conv_id = await self._storage.find_c2c(user_id, ref.target)
                 if conv_id is not None:
                     self._pairs[key] = conv_id
-            return ConvRef(conv_id, "c2c", key, conversation_id, ref.target)
+            conv = ConvRef(conv_id, "c2c", key, conversation_id, ref.target)
+            if conv_id is not None:
+                self._c2c_refs[(user_id, conversation_id)] = conv
+            return conv
         if ref.type is ConversationType.GROUP:
             conv_id = await self.group_conv_id(ref.target)
             return ConvRef(conv_id, "group", ref.target, conversation_id, ref.target)
@@ -109,6 +122,10 @@ class Directory:
             return [conv.target]
         members = await self.members(conv.conv_id)
         return [u for u, m in members.members.items() if m.remind is not RemindType.BLOCK]
+
+    def members_cached(self, conv_id: int) -> ConversationMembers | None:
+        """The members if they are cached (no query)."""
+        return self._members.get(conv_id)
 
     def audience_now(self, conv_id: int) -> list[str] | None:
         """The audience as of the last commit whose callback has run, if the members are cached.

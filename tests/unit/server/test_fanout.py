@@ -119,7 +119,7 @@ async def test_a_member_added_before_the_commit_receives_the_message() -> None:
     # the add_members write commits first; its callback updates the members
     directory.members_added(CONV_ID, {"carol": MemberInfo("member", RemindType.NOTIFY)})
     storage.commit(seq=5)
-    assert (await pending).seq == 5
+    assert (await pending).message.seq == 5
     ((_, recipients),) = fanout.pushed
     assert recipients == ["bob", "carol", "owner"]
 
