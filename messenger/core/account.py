@@ -15,6 +15,7 @@ from messenger.core.conversations import ConversationActions
 from messenger.core.events import EventBus, KickedOut
 from messenger.core.history import MessageHistory
 from messenger.core.outbox import Outbox
+from messenger.core.profiles import ProfileDirectory
 from messenger.core.store import Store
 from messenger.core.sync import SyncEngine
 from messenger.core.transport.realtime import RealtimeTransport
@@ -69,6 +70,7 @@ class Account:
         self.conversations = ConversationActions(
             store, rest, self.realtime, bus, clock=clock, on_unblocked=self._fill_latest
         )
+        self.profiles = ProfileDirectory(store, rest, bus, clock=clock)
 
     def start(self) -> None:
         self.realtime.start()
@@ -77,6 +79,7 @@ class Account:
     async def aclose(self) -> None:
         await self.realtime.aclose()
         await self.outbox.aclose()
+        await self.profiles.aclose()
         tasks, self._tasks = self._tasks, set()
         for task in tasks:
             task.cancel()

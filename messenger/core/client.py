@@ -404,6 +404,11 @@ class Client:
         history = self._signed_in().history
         return await history.messages(conversation_id, before_seq=before_seq, limit=limit)
 
+    async def unsent_messages(self, conversation_id: str) -> list[LocalMessage]:
+        """My messages of the conversation still sending or failed, oldest first (the ones
+        ``messages()`` appends after the latest page)."""
+        return await self._signed_in().store.unsent_messages(conversation_id)
+
     async def newer_messages(
         self, conversation_id: str, after_seq: int, limit: int = 50
     ) -> list[LocalMessage]:
@@ -444,6 +449,18 @@ class Client:
         path = {"conversation_id": conversation_id, "seq": seq}
         readers: ReaderList = await self._http().call("readers", path=path)
         return readers
+
+    # -- other users -----------------------------------------------------------------------------
+    async def cached_profiles(self, user_ids: Sequence[str]) -> dict[str, Profile]:
+        """The profiles this device has stored (instant, offline); unknown users left out."""
+        return await self._signed_in().profiles.cached(user_ids)
+
+    async def fetch_profiles(
+        self, user_ids: Sequence[str], *, max_age_ms: int | None = None
+    ) -> dict[str, Profile]:
+        """Profiles from the server, stored for next time (``ProfilesChanged`` tells which
+        nicknames changed); those fetched within ``max_age_ms`` come from the store."""
+        return await self._signed_in().profiles.fetch(user_ids, max_age_ms=max_age_ms)
 
     # -- groups ----------------------------------------------------------------------------------
     async def create_group(

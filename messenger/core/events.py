@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from messenger.core.models import ConnectionState, Conversation, LocalMessage
-from messenger.protocol.models import GroupInfo, Message, ReceiptCount
+from messenger.protocol.models import GroupInfo, Message, Profile, ReceiptCount
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +107,13 @@ class GroupChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class ProfilesChanged:
+    """Other users' profiles fetched with a new or changed nickname."""
+
+    profiles: tuple[Profile, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class SyncCompleted:
     """Caught up with the server at ``version``; live changes follow."""
 
@@ -126,6 +133,7 @@ Event = (
     | PeerReadChanged
     | DraftChanged
     | GroupChanged
+    | ProfilesChanged
     | SyncCompleted
 )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS kv (
@@ -89,6 +89,13 @@ CREATE TABLE IF NOT EXISTS groups (
     version  INTEGER NOT NULL
 );
 
+-- Other users' public profiles, as last fetched (names shown offline and at once on launch).
+CREATE TABLE IF NOT EXISTS users (
+    user_id    TEXT PRIMARY KEY,
+    nickname   TEXT NOT NULL DEFAULT '',
+    fetched_at INTEGER NOT NULL DEFAULT 0
+);
+
 -- Search index; rowid = messages.id, text prepared by fts.index_text.
 CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(text, tokenize = 'unicode61');
 """
@@ -100,6 +107,13 @@ _MIGRATIONS = {
         ALTER TABLE conversations RENAME COLUMN count_version TO unread_version;
         ALTER TABLE conversations ADD COLUMN joined_seq INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX IF NOT EXISTS outbox_by_conversation ON outbox(conversation_id, id);
+    """,
+    2: """
+        CREATE TABLE IF NOT EXISTS users (
+            user_id    TEXT PRIMARY KEY,
+            nickname   TEXT NOT NULL DEFAULT '',
+            fetched_at INTEGER NOT NULL DEFAULT 0
+        );
     """,
 }
 

@@ -45,12 +45,14 @@ from messenger.protocol.models import (
     ErrorBody,
     Limits,
     Message,
+    Profile,
     SendRequest,
 )
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
+_IN_CHUNK = 500  # ids per ``IN (...)`` query, well under SQLite's parameter limit
 _SYNC_VERSION = "sync_version"
 _LIMITS = "limits"
 _SESSION_TOKEN = "session_token"
@@ -64,6 +66,12 @@ class OutboxEntry:
     client_msg_id: str
     conversation_id: str
     request: SendRequest
+
+
+@dataclass(frozen=True, slots=True)
+class CachedProfile:
+    profile: Profile
+    fetched_at: int  # when the server last answered for it (ms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,6 +363,56 @@ class Store:
             return None if found is None else message_from_row(found)
 
         return await self._run(read)
+
+    # -- other users' profiles -------------------------------------------------------------------
+    async def profiles(self, user_ids: Sequence[str]) -> dict[str, CachedProfile]:
+        """The stored profiles among ``user_ids`` (missing ones are left out)."""
+        wanted = list(dict.fromkeys(user_ids))
+
+        def read() -> dict[str, CachedProfile]:
+            found: dict[str, CachedProfile] = {}
+            for start in range(0, len(wanted), _IN_CHUNK):
+                chunk = wanted[start : start + _IN_CHUNK]
+                marks = ",".join("?" * len(chunk))
+                rows = self._db().execute(
+                    f"SELECT user_id, nickname, fetched_at FROM users WHERE user_id IN ({marks})",
+                    chunk,
+                )
+                for user_id, nickname, fetched_at in rows:
+                    found[user_id] = CachedProfile(
+                        Profile(user_id=user_id, nickname=nickname), fetched_at
+                    )
+            return found
+
+        return await self._run(read)
+
+    async def put_profiles(self, profiles: Sequence[Profile], fetched_at: int) -> list[Profile]:
+        """Store fresh profiles; returns those whose nickname is new or changed."""
+
+        def write() -> list[Profile]:
+            conn = self._db()
+            changed: list[Profile] = []
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for profile in profiles:
+                    old = conn.execute(
+                        "SELECT nickname FROM users WHERE user_id = ?", (profile.user_id,)
+                    ).fetchone()
+                    if old is None or old[0] != profile.nickname:
+                        changed.append(profile)
+                    conn.execute(
+                        "INSERT INTO users(user_id, nickname, fetched_at) VALUES (?, ?, ?) "
+                        "ON CONFLICT(user_id) DO UPDATE SET nickname = excluded.nickname, "
+                        "fetched_at = excluded.fetched_at",
+                        (profile.user_id, profile.nickname, fetched_at),
+                    )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            return changed
+
+        return await self._run(write)
 
     async def search(
         self,

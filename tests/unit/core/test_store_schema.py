@@ -7,6 +7,7 @@ from pathlib import Path
 
 from messenger.core.store import Store
 from messenger.core.store.schema import SCHEMA_VERSION, connect
+from messenger.protocol.models import Profile
 
 from .factories import state, state_change
 
@@ -41,3 +42,24 @@ async def test_a_store_of_schema_1_is_upgraded_and_keeps_its_data(tmp_path: Path
     conn = connect(str(path))
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     conn.close()
+
+
+async def test_a_store_of_schema_2_gains_the_profile_cache(tmp_path: Path) -> None:
+    path = tmp_path / "alice" / "messages.sqlite3"
+    store = Store(path, "alice")
+    await store.open()
+    await store.aclose()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executescript("DROP TABLE users; PRAGMA user_version = 2;")
+    conn.close()
+
+    store = Store(path, "alice")
+    await store.open()
+    changed = await store.put_profiles([Profile(user_id="bob", nickname="Bob")], 5)
+    again = await store.put_profiles([Profile(user_id="bob", nickname="Bob")], 9)
+    cached = await store.profiles(["bob", "carol"])
+    await store.aclose()
+
+    assert [p.user_id for p in changed] == ["bob"]
+    assert again == []  # same nickname: nothing to announce
+    assert {k: (c.profile.nickname, c.fetched_at) for k, c in cached.items()} == {"bob": ("Bob", 9)}
