@@ -7,7 +7,10 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: install run run-bob server test lint unit integration bench bench-quick lock clean
+TS      = $(wildcard resources/translations/*.ts)
+QM      = $(patsubst resources/translations/%.ts,messenger/ui/translations/%.qm,$(TS))
+
+.PHONY: install run run-bob server test lint unit integration bench bench-quick lock clean translations-update
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -16,12 +19,20 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Compiled translations (.qm, not committed) from the Qt Linguist sources.
+$(QM): messenger/ui/translations/%.qm: resources/translations/%.ts $(STAMP)
+	$(BIN)/python scripts/build_translations.py
 
-run: $(STAMP)
+install: $(STAMP) $(QM)
+
+# Collect every tr() string of the app into the .ts files (then translate the new ones).
+translations-update: $(STAMP)
+	$(BIN)/python scripts/build_translations.py --update
+
+run: install
 	$(BIN)/messenger --demo
 
-run-bob: $(STAMP)
+run-bob: install
 	$(BIN)/messenger --demo --as bob
 
 server: $(STAMP)
@@ -33,20 +44,36 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: $(STAMP) lint
+test: install lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q
 
-unit: $(STAMP)
+unit: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q tests/unit tests/meta
 
-integration: $(STAMP)
-	$(BIN)/pytest -q tests/integration
+integration: install
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q tests/integration
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.backbone
 
 bench-quick: $(STAMP)
 	$(BIN)/python -m benchmarks.backbone --quick
+
+# Our server side by side with Matrix Synapse (installed into .bench/ on first use):
+#   make bench-peers         the full run (about an hour); writes docs/benchmarks.md and its plots
+#   make bench-peers-quick   a small run (about two minutes); writes benchmarks/out/ only
+.PHONY: bench-peers bench-peers-quick
+BENCH_STAMP = $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP) benchmarks/requirements.txt
+	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
+	touch $(BENCH_STAMP)
+
+bench-peers: $(BENCH_STAMP)
+	$(BIN)/python -m benchmarks.peers
+
+bench-peers-quick: $(BENCH_STAMP)
+	$(BIN)/python -m benchmarks.peers --quick
 
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
@@ -58,4 +85,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache messenger/ui/translations

@@ -1,25 +1,37 @@
 """The main window: a navigation rail (Chats / Contacts), the pages, a banner slot on top.
 
-Layout of the Chats page (filled by ``bind``): conversation list | chat pane | group panel.
-Shell features plug in through ``set_banner`` and the ``*_requested`` signals of the menu;
-``bind`` / ``unbind`` attach and detach one signed-in account's ``SessionViewModel``.
+Layout of the Chats page (filled by ``bind``): conversation list | chat pane | group panel
+(shown for groups). Shell features plug in through ``set_banner`` and the ``*_requested``
+signals of the menu; ``bind`` / ``unbind`` attach and detach one signed-in account's
+``SessionViewModel``.
+
+Keys: Ctrl+K quick switcher, Ctrl+F the list's filter, Alt+Up / Alt+Down previous / next
+conversation, Esc cancels a reply or clears the selected message.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QSplitter,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from messenger.ui.async_slots import async_slot
+from messenger.ui.chat_pane import ChatPane
+from messenger.ui.conversation_list_view import ConversationListWidget
+from messenger.ui.group_panel import GroupPanel
+from messenger.ui.icons import chats_icon, contacts_icon
+from messenger.ui.quick_switcher import QuickSwitcherDialog
+from messenger.viewmodels.quick_switcher import QuickSwitcherModel
 from messenger.viewmodels.session import SessionViewModel
 
 
@@ -57,6 +69,9 @@ class MainWindow(QMainWindow):
         self._nav = QButtonGroup(self)
         for index, button in enumerate((self.chats_button, self.contacts_button)):
             button.setCheckable(True)
+            button.setAutoRaise(True)
+            button.setFixedWidth(64)
+            button.setIconSize(QSize(24, 24))
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
             self._nav.addButton(button, index)
             rail_layout.addWidget(button)
@@ -66,6 +81,14 @@ class MainWindow(QMainWindow):
 
         self.pages = QStackedWidget(root)
         self.chats_page = QWidget(self.pages)
+        chats_layout = QVBoxLayout(self.chats_page)
+        chats_layout.setContentsMargins(0, 0, 0, 0)
+        self.conversation_list: ConversationListWidget | None = None
+        self.chat_pane: ChatPane | None = None
+        self.group_panel: GroupPanel | None = None
+        self.switcher: QuickSwitcherDialog | None = None
+        self._splitter: QSplitter | None = None
+        self._show_group_panel = True
         self.contacts_page = QLabel(self.pages)
         self.contacts_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.pages.addWidget(self.chats_page)
@@ -89,7 +112,34 @@ class MainWindow(QMainWindow):
             self._app_menu.addAction(action)
         self._app_menu.addSeparator()
         self._app_menu.addAction(self._quit_action)
+
+        self._switcher_action = QAction(self)
+        self._switcher_action.setShortcut(QKeySequence("Ctrl+K"))
+        self._switcher_action.triggered.connect(self.open_switcher)
+        self._find_action = QAction(self)
+        self._find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self._find_action.triggered.connect(self.focus_filter)
+        self._previous_action = QAction(self)
+        self._previous_action.setShortcut(QKeySequence("Alt+Up"))
+        self._previous_action.triggered.connect(lambda: self.step_conversation(-1))
+        self._next_action = QAction(self)
+        self._next_action.setShortcut(QKeySequence("Alt+Down"))
+        self._next_action.triggered.connect(lambda: self.step_conversation(1))
+        for action in (
+            self._switcher_action,
+            self._find_action,
+            self._previous_action,
+            self._next_action,
+        ):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(action)
+        self._rail_icons()
         self.retranslate()
+
+    def _rail_icons(self) -> None:
+        color = self.palette().color(QPalette.ColorRole.WindowText)
+        self.chats_button.setIcon(chats_icon(color))
+        self.contacts_button.setIcon(contacts_icon(color))
 
     # -- shell slots -----------------------------------------------------------------------------------
     def set_banner(self, widget: QWidget) -> None:
@@ -99,18 +149,94 @@ class MainWindow(QMainWindow):
     # -- account ---------------------------------------------------------------------------------------
     def bind(self, session: SessionViewModel) -> None:
         """Show this account: bind the panes of the Chats page to its view-models."""
+        if self.session is not None:
+            self.unbind()
         self.session = session
         self.setWindowTitle(self.tr("Messenger — {user}").format(user=session.user_id))
+        splitter = QSplitter(Qt.Orientation.Horizontal, self.chats_page)
+        splitter.setChildrenCollapsible(False)
+        self.conversation_list = ConversationListWidget(session.conversations, splitter)
+        self.chat_pane = ChatPane(session.chat, splitter)
+        self.group_panel = GroupPanel(session.chat.group, splitter)
+        for pane in (self.conversation_list, self.chat_pane, self.group_panel):
+            splitter.addWidget(pane)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(2, 0)
+        splitter.setSizes([300, 640, 240])
+        layout = self.chats_page.layout()
+        assert layout is not None
+        layout.addWidget(splitter)
+        self._splitter = splitter
+        self.switcher = QuickSwitcherDialog(QuickSwitcherModel(session.conversations.model), self)
+        self.switcher.conversation_chosen.connect(self.open_conversation)
+        self.conversation_list.conversation_activated.connect(self.open_conversation)
+        self.chat_pane.group_panel_toggled.connect(self._toggle_group_panel)
+        session.chat.current_conversation_changed.connect(self._conversation_changed)
+        self._conversation_changed(session.chat.current_conversation_id)
 
     def unbind(self) -> None:
         """Forget the account (sign-out, switch): the panes go empty."""
-        self.session = None
+        session, self.session = self.session, None
+        if session is not None:
+            session.chat.current_conversation_changed.disconnect(self._conversation_changed)
+        if self._splitter is not None:
+            self._splitter.hide()
+            self._splitter.setParent(None)
+            self._splitter.deleteLater()
+        if self.switcher is not None:
+            self.switcher.deleteLater()
+        self._splitter = self.switcher = None
+        self.conversation_list = self.chat_pane = self.group_panel = None
         self.setWindowTitle(self.tr("Messenger"))
+
+    # -- chats -------------------------------------------------------------------------------------------
+    @async_slot()
+    async def open_conversation(self, conversation_id: str) -> None:
+        if self.session is not None:
+            await self.session.chat.open(conversation_id)
+
+    def _conversation_changed(self, conversation_id: str) -> None:
+        if self.conversation_list is not None:
+            self.conversation_list.select(conversation_id)
+        self._update_group_panel()
+
+    def _toggle_group_panel(self, shown: bool) -> None:
+        self._show_group_panel = shown
+        self._update_group_panel()
+
+    def _update_group_panel(self) -> None:
+        if self.group_panel is not None and self.session is not None:
+            group = bool(self.session.chat.group_id)
+            self.group_panel.setVisible(group and self._show_group_panel)
+
+    def open_switcher(self) -> None:
+        if self.switcher is not None:
+            self.switcher.open_switcher()
+
+    def focus_filter(self) -> None:
+        if self.conversation_list is not None:
+            self.pages.setCurrentWidget(self.chats_page)
+            self.chats_button.setChecked(True)
+            self.conversation_list.filter.setFocus()
+            self.conversation_list.filter.selectAll()
+
+    def step_conversation(self, step: int) -> None:
+        """Alt+Up / Alt+Down: the previous or next conversation of the list."""
+        if self.session is None:
+            return
+        target = self.session.conversations.neighbour(
+            self.session.chat.current_conversation_id, step
+        )
+        if target:
+            self.open_conversation(target)
 
     # -- language ----------------------------------------------------------------------------------------
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+        elif event.type() == QEvent.Type.PaletteChange and hasattr(self, "contacts_button"):
+            self._rail_icons()
         super().changeEvent(event)
 
     def retranslate(self) -> None:
@@ -124,6 +250,10 @@ class MainWindow(QMainWindow):
         self._switch_action.setText(self.tr("S&witch account…"))
         self._sign_out_action.setText(self.tr("Sign &out"))
         self._quit_action.setText(self.tr("&Quit"))
+        self._switcher_action.setText(self.tr("Go to chat…"))
+        self._find_action.setText(self.tr("Search chats"))
+        self._previous_action.setText(self.tr("Previous chat"))
+        self._next_action.setText(self.tr("Next chat"))
         if self.session is None:
             self.setWindowTitle(self.tr("Messenger"))
         else:

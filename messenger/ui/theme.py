@@ -1,11 +1,14 @@
 """Light, dark and system themes: a palette for the widgets and the chat's own colours.
 
 Delegates paint with ``chat_colors(palette)`` so a theme switch repaints everything; nothing
-hard-codes a colour outside this module.
+hard-codes a colour outside this module (and the shell's banner, which derives its colours
+from ``is_dark``). With "system", ``follow_system`` re-applies the theme whenever the OS
+switches between light and dark.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -53,6 +56,11 @@ def chat_colors(palette: QPalette) -> ChatColors:
     )
 
 
+def error_color(palette: QPalette) -> QColor:
+    """Text colour for error messages, readable on the window background."""
+    return QColor("#f28b82") if is_dark(palette) else QColor("#c5221f")
+
+
 def _dark_palette() -> QPalette:
     p = QPalette()
     roles = {
@@ -72,8 +80,7 @@ def _dark_palette() -> QPalette:
     }
     for role, color in roles.items():
         p.setColor(role, QColor(color))
-    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#6b6f76"))
-    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#6b6f76"))
+    _grey_out(p, QColor("#6b6f76"))
     return p
 
 
@@ -96,7 +103,18 @@ def _light_palette() -> QPalette:
     }
     for role, color in roles.items():
         p.setColor(role, QColor(color))
+    _grey_out(p, QColor("#a3a8ae"))
     return p
+
+
+def _grey_out(palette: QPalette, color: QColor) -> None:
+    """Disabled controls must look disabled (setColor above set every colour group)."""
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+        QPalette.ColorRole.WindowText,
+    ):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, color)
 
 
 def system_prefers_dark() -> bool:
@@ -107,5 +125,16 @@ def system_prefers_dark() -> bool:
 def apply_theme(app: QApplication, theme: str) -> None:
     """Apply "light", "dark" or "system" (the OS preference) to the whole application."""
     dark = system_prefers_dark() if theme == "system" else theme == "dark"
-    app.setStyle("Fusion")
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
     app.setPalette(_dark_palette() if dark else _light_palette())
+
+
+def follow_system(app: QApplication, current_theme: Callable[[], str]) -> None:
+    """Re-apply the theme when the OS colour scheme changes and the user chose "system"."""
+
+    def changed(_scheme: Qt.ColorScheme) -> None:
+        if current_theme() == "system":
+            apply_theme(app, "system")
+
+    QGuiApplication.styleHints().colorSchemeChanged.connect(changed)

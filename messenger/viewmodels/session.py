@@ -2,16 +2,26 @@
 
 It owns the core ``Client`` of the account for as long as the account is shown, turns core
 events into Qt signals on the GUI thread (qasync runs the core on the same loop), and holds the
-per-account child view-models (conversation list, chat, composer, group panel).
+per-account child view-models:
 
-The app (composition root) creates it after sign-in and drops it on sign-out or account switch.
-Shell features (connection banner, kick-out dialog, tray badge, notifications) listen to its
-signals; the main window binds its panes to its children.
+- ``names``: who is called what (name card → nickname → ID), from the profile cache;
+- ``conversations``: the conversation list and its commands;
+- ``chat``: the open conversation (message window, composer, group panel, typing line);
+  ``chat.current_conversation_id`` / ``chat.current_conversation_changed(str)`` say which one.
+
+The app (composition root) creates it after sign-in and drops it on sign-out or account switch
+(``close``). Loading starts by itself when it is made on a running event loop; ``start()``
+starts it otherwise and waits until the conversation list is loaded. Shell features
+(connection banner, kick-out dialog, tray badge, notifications) listen to its signals; the main
+window binds its panes to its children.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+import asyncio
+import contextlib
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
 
 from messenger.core import Client, LocalMessage
 from messenger.core.events import (
@@ -21,6 +31,9 @@ from messenger.core.events import (
     MessagesAdded,
     TotalUnreadChanged,
 )
+from messenger.viewmodels.chat import ChatViewModel
+from messenger.viewmodels.conversations import ConversationListViewModel
+from messenger.viewmodels.names import NamesViewModel
 
 
 class SessionViewModel(QObject):
@@ -33,7 +46,17 @@ class SessionViewModel(QObject):
     def __init__(self, client: Client, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.client = client
+        self.names = NamesViewModel(client, self)
+        self.conversations = ConversationListViewModel(client, self.names, self)
+        self.chat = ChatViewModel(client, self.names, self)
+        self._started: asyncio.Task[None] | None = None
         self._unsubscribe = client.subscribe(self._on_event)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        with contextlib.suppress(RuntimeError):  # no running loop: start() later
+            asyncio.get_running_loop()
+            self._begin()
 
     @property
     def user_id(self) -> str:
@@ -43,7 +66,19 @@ class SessionViewModel(QObject):
     def connection_state(self) -> str:
         return self.client.connection_state.value
 
+    def _begin(self) -> asyncio.Task[None]:
+        if self._started is None:
+            self._started = asyncio.get_running_loop().create_task(self.conversations.load())
+        return self._started
+
+    async def start(self) -> None:
+        """Load the conversation list (from the store: instant, offline too)."""
+        await asyncio.shield(self._begin())
+
     def _on_event(self, event: Event) -> None:
+        self.names.on_event(event)
+        self.conversations.on_event(event)
+        self.chat.on_event(event)
         if isinstance(event, ConnectionStateChanged):
             self.connection_state_changed.emit(event.state.value)
         elif isinstance(event, KickedOut):
@@ -55,6 +90,20 @@ class SessionViewModel(QObject):
             if incoming:
                 self.messages_arrived.emit(event.conversation_id, incoming)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is QCoreApplication.instance() and event.type() == QEvent.Type.LanguageChange:
+            self.conversations.model.refresh()
+            self.chat.refresh()
+        return False
+
     def close(self) -> None:
         """Stop listening (the app closes the client itself)."""
         self._unsubscribe()
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        if self._started is not None and not self._started.done():
+            self._started.cancel()
+        self.chat.close()
+        self.conversations.close()
+        self.names.close()

@@ -38,8 +38,16 @@ async def test_demo_data_gives_alice_a_realistic_conversation_list(tmp_path: Pat
     again.stop()
 
 
+# The app in a subprocess: offscreen, and never the keychain of the machine running the tests.
+APP_ENV = {
+    **os.environ,
+    "QT_QPA_PLATFORM": "offscreen",
+    "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+}
+
+
 def _app(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env = APP_ENV
     return subprocess.run(
         [sys.executable, "-m", "messenger.app.main", "--data-dir", str(data), *args],
         capture_output=True,
@@ -61,7 +69,7 @@ def test_messenger_demo_opens_and_a_second_window_joins_its_server(tmp_path: Pat
             "--quit-after",
             "12",
         ],
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        env=APP_ENV,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -78,7 +86,9 @@ def test_messenger_demo_opens_and_a_second_window_joins_its_server(tmp_path: Pat
         )
         assert second.returncode == 0, second.stderr[-2000:]
         assert "Started server process" not in second.stderr  # it used the first one's server
+        assert "demo bot dave is answering" not in second.stderr  # one bot: the server's owner
         assert shot.stat().st_size > 1000
     finally:
         out, _ = first.communicate(timeout=60)
     assert first.returncode == 0, out[-2000:]
+    assert "demo bot dave is answering" in out

@@ -1,0 +1,347 @@
+"""The app's life: sign-in window ⇄ signed-in session in the main window, until quit.
+
+``AppFlow`` owns the long-lived windows (main window with its connection banner, sign-in
+window, settings dialog, tray icon) and at most one signed-in account at a time. It reacts
+to the menu, the tray, the settings dialog and the session:
+
+- signed in → ``SessionViewModel`` → ``MainWindow.bind`` → ``SessionShell`` (banner, badge,
+  notifications) → main window shown;
+- sign out / switch account / kicked / clear cache → the session is taken apart in reverse
+  order, then the sign-in window (or a fresh session, for clear cache);
+- quit (menu, Ctrl+Q, tray, or closing the window where there is no tray) → ``wait_quit``
+  returns; ``shutdown`` closes the client and the windows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QWidget
+
+from messenger.app.accounts import AccountManager, ActiveAccount
+from messenger.app.shell import SessionShell
+from messenger.protocol import errors
+from messenger.system.profiles import LOCAL_SERVER
+from messenger.ui.connection_banner import ConnectionBanner
+from messenger.ui.kick_dialog import BANNED, KickDialog, kick_reason
+from messenger.ui.main_window import MainWindow
+from messenger.ui.settings_dialog import SettingsDialog
+from messenger.ui.sign_in_dialog import SignInDialog
+from messenger.ui.tray import TrayIcon, app_icon
+from messenger.viewmodels.accounts import LOCAL, SignInViewModel
+from messenger.viewmodels.session import SessionViewModel
+from messenger.viewmodels.settings import AccountSettingsViewModel, SettingsViewModel
+
+log = logging.getLogger(__name__)
+
+
+class _AccountStorage:
+    """``AccountStorage`` for the settings page: size and "clear cache" of one account."""
+
+    def __init__(self, flow: AppFlow, account: ActiveAccount) -> None:
+        self._flow = flow
+        self._account = account
+
+    async def size(self) -> int:
+        return await self._flow.accounts.cache_size(self._account)
+
+    async def clear(self) -> None:
+        await self._flow.clear_cache(self._account)
+
+
+class AppFlow(QObject):
+    def __init__(
+        self,
+        settings: SettingsViewModel,
+        accounts: AccountManager,
+        *,
+        default_server: str = LOCAL,
+        coalesce_ms: int = 700,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.accounts = accounts
+        self.coalesce_ms = coalesce_ms
+        self.account: ActiveAccount | None = None
+        self.session: SessionViewModel | None = None
+        self.shell: SessionShell | None = None
+        self.account_settings: AccountSettingsViewModel | None = None
+        self.kick_dialog: KickDialog | None = None
+        self._connected_once = False
+        self._quit = asyncio.Event()
+        self._quitting = False
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+        self.window = MainWindow()
+        self.window.setWindowIcon(app_icon())
+        self.banner = ConnectionBanner()
+        self.window.set_banner(self.banner)
+        self.window.installEventFilter(self)
+        self.tray = TrayIcon(self)
+        self.tray.show()
+        self.sign_in_vm = SignInViewModel(accounts, default_server, parent=self)
+        self.sign_in = SignInDialog(self.sign_in_vm)
+        self.settings_dialog = SettingsDialog(settings, self.window)
+
+        self.window.settings_requested.connect(self.show_settings)
+        self.window.switch_account_requested.connect(lambda: self._spawn(self.switch_account()))
+        self.window.sign_out_requested.connect(lambda: self._spawn(self.sign_out()))
+        self.window.quit_requested.connect(self.quit)
+        self.tray.open_requested.connect(self.show_window)
+        self.tray.notification_clicked.connect(self._notification_clicked)
+        self.tray.quit_requested.connect(self.quit)
+        self.tray.notification_shown.connect(lambda _n: QApplication.alert(self.window))
+        self.sign_in_vm.signed_in.connect(lambda account: self._spawn(self.enter(account)))
+        self.sign_in.rejected.connect(self._sign_in_closed)
+        self._add_missing_shortcuts()
+
+    # -- start and stop ------------------------------------------------------------------------------
+    async def start(self, server: str | None = None) -> None:
+        """At launch: resume the last account, sign in with its stored secret, or ask."""
+        profile = self.accounts.last_profile(server)
+        if profile is None:
+            self.show_sign_in()
+            return
+        try:
+            account = await self.accounts.resume_saved(profile)
+        except errors.MessengerError as exc:
+            log.warning("resuming %s failed: %r", profile.key, exc)
+            account = None
+        if account is not None:
+            await self.enter(account)
+            return
+        self.show_sign_in(profile.key)
+        if self.accounts.has_credential(profile.key):
+            await self.sign_in_vm.sign_in_saved(profile.key)
+
+    async def start_demo(self, user_id: str, password: str) -> None:
+        await self.enter(await self.accounts.demo_sign_in(user_id, password))
+
+    def quit(self) -> None:
+        self._quitting = True
+        self._quit.set()
+
+    async def wait_quit(self) -> None:
+        await self._quit.wait()
+
+    async def shutdown(self) -> None:
+        self._quitting = True
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self.kick_dialog is not None:
+            self.kick_dialog.done(0)
+        self.settings_dialog.hide()
+        account = await self._end_session()
+        if account is not None:
+            await self.accounts.close(account)
+        self.tray.hide()
+        self.sign_in.hide()
+        self.window.hide()
+
+    def visible_window(self) -> QWidget:
+        """What the user sees: the main window while signed in, else the sign-in window."""
+        return self.window if self.account is not None else self.sign_in
+
+    # -- windows -------------------------------------------------------------------------------------
+    def show_window(self) -> None:
+        target = self.visible_window()
+        target.show()
+        if target.isMinimized():
+            target.showNormal()
+        target.raise_()
+        target.activateWindow()
+
+    def show_sign_in(self, key: str | None = None, error: str = "") -> None:
+        self.window.hide()
+        if key is not None:
+            self.sign_in.select_account(key)
+        self.sign_in_vm.show_error(error)
+        self.sign_in.show()
+        self.sign_in.raise_()
+        self.sign_in.activateWindow()
+
+    def show_settings(self) -> None:
+        self.settings_dialog.show()
+        self.settings_dialog.raise_()
+        self.settings_dialog.activateWindow()
+
+    def _notification_clicked(self, conversation_id: str) -> None:
+        self.show_window()
+        if self.shell is not None and conversation_id:
+            self._spawn(self.shell.open_conversation(conversation_id))
+
+    def _sign_in_closed(self) -> None:
+        if self.account is None and not self.sign_in_vm.busy:
+            self.quit()  # closing the sign-in window with nobody signed in quits
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            if not self._quitting and TrayIcon.available() and self.account is not None:
+                self.window.hide()  # keeps running in the tray, notifications included
+                event.ignore()
+                return True
+            self.quit()
+        return False
+
+    def _add_missing_shortcuts(self) -> None:
+        """Ctrl+, (settings) and Ctrl+Q (quit) where the platform's standard keys have none."""
+        wanted = {
+            "Ctrl+,": self.window.settings_requested.emit,
+            "Ctrl+Q": self.quit,
+        }
+        taken = {
+            sequence.toString(QKeySequence.SequenceFormat.PortableText)
+            for action in self.window.findChildren(QAction)
+            for sequence in action.shortcuts()
+        }
+        for keys, slot in wanted.items():
+            if keys not in taken:
+                shortcut = QShortcut(QKeySequence(keys), self.window)
+                shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+                shortcut.activated.connect(slot)
+
+    # -- a session -----------------------------------------------------------------------------------
+    async def enter(self, account: ActiveAccount) -> None:
+        """Show a signed-in account in the main window, with the shell around it."""
+        if self.account is not None:
+            await self.accounts.leave(account)  # should not happen: one account at a time
+            return
+        self.account = account
+        self._connected_once = account.client.connection_state.value == "connected"
+        session = SessionViewModel(account.client)
+        self.session = session
+        self.window.bind(session)
+        self.shell = SessionShell(
+            session,
+            self.settings,
+            self.banner,
+            self.tray,
+            self._window_focused,
+            coalesce_ms=self.coalesce_ms,
+        )
+        session.kicked_out.connect(self._on_kicked)
+        session.connection_state_changed.connect(self._on_state)
+        server = "" if account.server == LOCAL_SERVER else account.server
+        self.account_settings = AccountSettingsViewModel(
+            account.user_id, server, _AccountStorage(self, account)
+        )
+        self.account_settings.sign_out_requested.connect(lambda: self._spawn(self.sign_out()))
+        self.account_settings.switch_account_requested.connect(
+            lambda: self._spawn(self.switch_account())
+        )
+        self.settings_dialog.bind_account(self.account_settings)
+        self.sign_in.hide()
+        self.show_window()
+        await self.shell.load_unread()
+
+    async def _end_session(self) -> ActiveAccount | None:
+        """Take the session apart (shell, panes, view-model); the caller closes the client."""
+        account, self.account = self.account, None
+        if self.shell is not None:
+            self.shell.close()
+            self.shell = None
+        if self.session is not None:
+            self.session.kicked_out.disconnect(self._on_kicked)
+            self.session.connection_state_changed.disconnect(self._on_state)
+            self.window.unbind()
+            self.session.close()
+            self.session = None  # Python owns it: gone once no task holds it
+        if self.account_settings is not None:
+            self.settings_dialog.bind_account(None)
+            self.account_settings = None
+        return account
+
+    async def sign_out(self) -> None:
+        account = await self._end_session()
+        if account is None:
+            return
+        self.settings_dialog.hide()
+        try:
+            await self.accounts.sign_out(account)
+        except errors.MessengerError as exc:
+            log.info("signing out on the server failed: %r", exc)
+        self.show_sign_in(account.key if account.remembered else None)
+
+    async def switch_account(self) -> None:
+        account = await self._end_session()
+        if account is None:
+            return
+        self.settings_dialog.hide()
+        try:
+            await self.accounts.leave(account)
+        except errors.MessengerError as exc:
+            log.info("leaving the session failed: %r", exc)
+        self.show_sign_in(key="")  # "new account", the saved ones one click away
+
+    async def clear_cache(self, account: ActiveAccount) -> None:
+        """Delete the account's local store and sync it again, in place."""
+        if account is not self.account:
+            return
+        await self._end_session()
+        try:
+            fresh = await self.accounts.reset_store(account)
+        except errors.MessengerError as exc:
+            log.warning("clearing the cache failed: %r", exc)
+            self.show_sign_in(account.key, self.tr("Sign in again to download your data."))
+            return
+        await self.enter(fresh)
+
+    # -- the session's events ------------------------------------------------------------------------
+    def _on_state(self, state: str) -> None:
+        if state == "connected":
+            self._connected_once = True
+
+    def _on_kicked(self, reason: str, message: str) -> None:
+        account = self.account
+        if account is None or self.kick_dialog is not None:
+            return
+        stale = (
+            account.resumed
+            and not self._connected_once
+            and kick_reason(reason, message) != BANNED
+            and self.accounts.has_credential(account.key)
+        )
+        if stale:  # the stored session was refused at launch: sign in with the password
+            self._spawn(self._sign_in_again(account))
+            return
+        dialog = KickDialog(reason, message, account.user_id, self.window)
+        self.kick_dialog = dialog
+        dialog.finished.connect(lambda _result: self._spawn(self._after_kick(account)))
+        self.show_window()
+        dialog.open()
+
+    async def _after_kick(self, account: ActiveAccount) -> None:
+        self.kick_dialog = None
+        if self.account is account:
+            await self._end_session()
+            await self.accounts.kicked(account)
+        self.settings_dialog.hide()
+        self.show_sign_in(account.key if account.remembered else None)
+
+    async def _sign_in_again(self, account: ActiveAccount) -> None:
+        await self._end_session()
+        await self.accounts.kicked(account)
+        self.show_sign_in(account.key)
+        await self.sign_in_vm.sign_in_saved(account.key)
+
+    # -- helpers -------------------------------------------------------------------------------------
+    def _window_focused(self) -> bool:
+        app = QApplication.instance()
+        active = isinstance(app, QApplication) and app.activeWindow() is self.window
+        return active and self.window.isVisible() and not self.window.isMinimized()
+
+    def _spawn(self, work: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("app task failed", exc_info=task.exception())

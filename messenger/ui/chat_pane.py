@@ -1,0 +1,320 @@
+"""``ChatPane``: the centre of the window: the chat's header (name, typing line or member
+count, group panel toggle), the message list, the floating jump buttons and the composer.
+
+Message actions (context menu and clickable parts of a row): copy, reply, recall, re-edit,
+retry, who read it. Keys: Esc cancels the reply, else clears the selected message; Ctrl+C
+copies the selected message.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QFont,
+    QGuiApplication,
+    QKeySequence,
+    QPalette,
+    QResizeEvent,
+    QShortcut,
+)
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from messenger.ui.async_slots import async_slot
+from messenger.ui.chat_view import ChatView
+from messenger.ui.composer import ComposerWidget
+from messenger.ui.icons import panel_icon
+from messenger.ui.jump_buttons import JumpButton
+from messenger.ui.readers_dialog import ReadersDialog
+from messenger.viewmodels.chat import ChatViewModel
+
+
+class ChatHeader(QFrame):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ChatHeader")
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.Base)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(16, 8, 8, 8)
+        texts = QVBoxLayout()
+        texts.setSpacing(0)
+        self.title = QLabel(self)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        font = QFont(self.title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        font.setWeight(QFont.Weight.DemiBold)
+        self.title.setFont(font)
+        self.subtitle = QLabel(self)
+        self.subtitle.setTextFormat(Qt.TextFormat.PlainText)
+        self.subtitle.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        texts.addWidget(self.title)
+        texts.addWidget(self.subtitle)
+        layout.addLayout(texts, 1)
+        self.panel_button = QToolButton(self)
+        self.panel_button.setCheckable(True)
+        self.panel_button.setChecked(True)
+        self.panel_button.setAutoRaise(True)
+        layout.addWidget(self.panel_button)
+        self._icons()
+
+    def _icons(self) -> None:
+        color = self.palette().color(QPalette.ColorRole.PlaceholderText)
+        self.panel_button.setIcon(panel_icon(color))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "panel_button"):
+            self._icons()
+        super().changeEvent(event)
+
+
+class ChatPane(QWidget):
+    group_panel_toggled = Signal(bool)
+
+    def __init__(self, vm: ChatViewModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.vm = vm
+        self.setObjectName("ChatPane")
+        self.stack = QStackedWidget(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.stack)
+
+        self.empty = QLabel(self)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.stack.addWidget(self.empty)
+
+        self.page = QWidget(self)
+        layout = QVBoxLayout(self.page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.header = ChatHeader(self.page)
+        self.header.panel_button.toggled.connect(self.group_panel_toggled)
+        layout.addWidget(self.header)
+        self.view = ChatView(vm, self.page)
+        layout.addWidget(self.view, 1)
+        self.composer = ComposerWidget(vm.composer, self.page)
+        layout.addWidget(self.composer)
+        self.stack.addWidget(self.page)
+
+        self.to_bottom = JumpButton("down", self.view)
+        self.to_bottom.setObjectName("ScrollToBottom")
+        self.to_bottom.clicked.connect(self._jump_latest)
+        self.to_unread = JumpButton("up", self.view)
+        self.to_unread.setObjectName("JumpToUnread")
+        self.to_unread.clicked.connect(self._jump_unread)
+        self.to_mention = JumpButton("@", self.view)
+        self.to_mention.setObjectName("JumpToMention")
+        self.to_mention.clicked.connect(self._jump_mention)
+
+        self.menu: QMenu | None = None
+        self.readers: ReadersDialog | None = None
+        self.view.action_clicked.connect(self._action)
+        self.view.context_menu_requested.connect(self._show_menu)
+        self.composer.escape_pressed.connect(self.view.clear_selection)
+        copy = QShortcut(QKeySequence.StandardKey.Copy, self.view)
+        copy.setContext(Qt.ShortcutContext.WidgetShortcut)
+        copy.activated.connect(self.copy_selected)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.view)
+        escape.setContext(Qt.ShortcutContext.WidgetShortcut)
+        escape.activated.connect(self.escape)
+
+        vm.current_conversation_changed.connect(self._conversation_changed)
+        vm.header_changed.connect(self._header)
+        vm.typing.text_changed.connect(self._header)
+        vm.jumps_changed.connect(self._jumps)
+        vm.error_occurred.connect(self._error)
+        vm.composer.error_occurred.connect(self._error)
+        self.retranslate()
+        self._conversation_changed(vm.current_conversation_id)
+
+    # -- state -----------------------------------------------------------------------------------
+    def _conversation_changed(self, conversation_id: str) -> None:
+        self.stack.setCurrentWidget(self.page if conversation_id else self.empty)
+        self._header()
+        self._jumps()
+
+    def _header(self) -> None:
+        self.header.title.setText(self.vm.title)
+        subtitle = self.vm.typing.text or self.vm.subtitle
+        self.header.subtitle.setText(subtitle)
+        self.header.subtitle.setVisible(bool(subtitle))
+        self.header.panel_button.setVisible(bool(self.vm.group_id))
+        self.composer.setVisible(self.vm.can_write)
+
+    def _jumps(self) -> None:
+        vm = self.vm
+        below = not self.view.at_bottom() or not vm.messages.at_latest
+        self.to_bottom.set_count(vm.new_below)
+        self.to_bottom.setVisible(
+            bool(vm.current_conversation_id) and below and vm.messages.rowCount() > 0
+        )
+        self.to_unread.setVisible(vm.can_jump_unread)
+        self.to_mention.setVisible(bool(vm.mention_seq))
+        self._place_buttons()
+
+    def _place_buttons(self) -> None:
+        viewport = self.view.viewport()
+        x = viewport.width() - self.to_bottom.width() - 10
+        y = viewport.height() - 10
+        for button in (self.to_bottom, self.to_mention, self.to_unread):
+            if button.isVisible():
+                y -= button.height()
+                button.move(x, y)
+                button.raise_()
+                y -= 4
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_buttons()
+
+    # -- jumps -----------------------------------------------------------------------------------
+    @async_slot()
+    async def _jump_latest(self) -> None:
+        await self.vm.jump_to_latest()
+
+    @async_slot()
+    async def _jump_unread(self) -> None:
+        await self.vm.jump_to_first_unread()
+
+    @async_slot()
+    async def _jump_mention(self) -> None:
+        await self.vm.jump_to_mention()
+
+    # -- message actions -------------------------------------------------------------------------
+    def context_menu(self, key: str) -> QMenu:
+        """The message's menu: only what can be done with it now."""
+        menu = QMenu(self)
+        menu.setObjectName("MessageMenu")
+        labels = {
+            "copy": self.tr("Copy"),
+            "reply": self.tr("Reply"),
+            "recall": self.tr("Recall"),
+            "reedit": self.tr("Re-edit"),
+            "retry": self.tr("Retry sending"),
+        }
+        for name in self.vm.actions_for(key):
+            action = QAction(labels[name], menu)
+            action.setObjectName(name)
+            action.triggered.connect(lambda _=False, n=name: self.run_action(n, key))
+            menu.addAction(action)
+        return menu
+
+    def _show_menu(self, key: str, where: QPoint) -> None:
+        if self.menu is not None:
+            self.menu.deleteLater()
+        self.menu = self.context_menu(key)
+        if not self.menu.isEmpty():
+            self.menu.popup(where)
+
+    def run_action(self, name: str, key: str) -> None:
+        if name == "copy":
+            self.copy(key)
+        elif name == "reply":
+            self.vm.reply(key)
+        elif name == "recall":
+            self._recall(key)
+        elif name == "reedit":
+            self.vm.reedit(key)
+            self.composer.edit.setFocus()
+        elif name == "retry":
+            self._resend(key)
+
+    def _action(self, action: str, key: str) -> None:
+        """A click on a row's active part."""
+        if action == "receipts":
+            self._show_readers(key)
+        elif action == "quote":
+            message = self.vm.messages.message(key)
+            if message is not None and message.reply_to is not None:
+                self._jump_to(message.reply_to.seq)
+        else:
+            self.run_action({"retry": "retry", "reedit": "reedit"}[action], key)
+
+    @async_slot()
+    async def _recall(self, key: str) -> None:
+        await self.vm.recall(key)
+
+    @async_slot()
+    async def _resend(self, key: str) -> None:
+        await self.vm.resend(key)
+
+    @async_slot()
+    async def _jump_to(self, seq: int) -> None:
+        await self.vm.jump_to_seq(seq, "center")
+
+    @async_slot()
+    async def _show_readers(self, key: str) -> None:
+        message = self.vm.messages.message(key)
+        if message is None or not message.seq:
+            return
+        readers = await self.vm.readers(message.seq)
+        if readers is None:
+            return
+        name = self.vm.display_name
+        if self.readers is not None:
+            self.readers.deleteLater()
+        self.readers = ReadersDialog(
+            [name(u) for u in readers.read], [name(u) for u in readers.unread], self
+        )
+        self.readers.open()
+
+    def copy(self, key: str) -> None:
+        text = self.vm.text_of(key)
+        if text:
+            QGuiApplication.clipboard().setText(text)
+
+    def copy_selected(self) -> None:
+        key = self.view.selected_key()
+        if key:
+            self.copy(key)
+
+    def escape(self) -> None:
+        if self.vm.composer.reply_to is not None:
+            self.vm.composer.clear_reply()
+        else:
+            self.view.clear_selection()
+
+    def _error(self, text: str) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            self.tr("Messenger"),
+            text,
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setObjectName("ChatError")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    # -- language --------------------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.empty.setText(self.tr("Select a chat to start messaging"))
+        self.view.setAccessibleName(self.tr("Messages"))
+        self.view.delegate.retranslate()
+        self.view.scheduleDelayedItemsLayout()  # labels ("Unread messages", …) changed size
+        self.header.panel_button.setToolTip(self.tr("Group info"))
+        self.header.panel_button.setAccessibleName(self.tr("Show group info"))
+        self.to_bottom.setToolTip(self.tr("Scroll to the latest messages"))
+        self.to_bottom.setAccessibleName(self.tr("Scroll to the latest messages"))
+        self.to_unread.setToolTip(self.tr("Go to the first unread message"))
+        self.to_unread.setAccessibleName(self.tr("Go to the first unread message"))
+        self.to_mention.setToolTip(self.tr("Go to the message that mentions you"))
+        self.to_mention.setAccessibleName(self.tr("Go to the message that mentions you"))

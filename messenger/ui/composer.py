@@ -1,0 +1,269 @@
+"""``ComposerWidget``: the message box under the chat.
+
+Enter sends, Shift+Enter starts a new line, Esc cancels the reply being written. Typing "@" in
+a group opens the mention completer (``MentionPopup``); the emoji button opens the picker. The
+box grows with its text up to a few lines. The draft, typing indicator, mentions and reply live
+in ``ComposerViewModel``; this widget only shows them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QPalette, QTextCursor
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from messenger.protocol.ids import ConversationType
+from messenger.ui.async_slots import async_slot
+from messenger.ui.emoji_picker import EmojiPicker
+from messenger.ui.icons import close_icon, emoji_icon, send_icon
+from messenger.ui.mention_popup import MentionPopup
+from messenger.viewmodels.composer import ComposerViewModel
+
+MAX_LINES = 8
+_MENTION_QUERY = re.compile(r"(?:^|\s)@([^\s@]{0,32})$")
+
+
+class MessageEdit(QPlainTextEdit):
+    """The text box: Enter / Shift+Enter, keys for the mention popup, grows with its text."""
+
+    submitted = Signal()
+    escape_pressed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("MessageEdit")
+        self.setTabChangesFocus(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.popup: MentionPopup | None = None
+        self.document().documentLayout().documentSizeChanged.connect(self._fit)
+        self._fit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        popup = self.popup
+        if popup is not None and popup.isVisible():
+            if key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+                popup.move_selection(-1 if key == Qt.Key.Key_Up else 1)
+                return
+            enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab)
+            if enter and popup.choose_current():
+                return
+            if key == Qt.Key.Key_Escape:
+                popup.hide()
+                return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                self.insertPlainText("\n")
+            else:
+                self.submitted.emit()
+            return
+        if key == Qt.Key.Key_Escape:
+            self.escape_pressed.emit()
+            return
+        super().keyPressEvent(event)
+
+    def _fit(self) -> None:
+        lines = max(1, min(MAX_LINES, int(self.document().size().height())))
+        margins = self.contentsMargins()
+        doc_margin = self.document().documentMargin()
+        height = (
+            lines * self.fontMetrics().lineSpacing()
+            + 2 * doc_margin
+            + margins.top()
+            + margins.bottom()
+        )
+        self.setFixedHeight(int(height) + 2)
+
+
+class ComposerWidget(QWidget):
+    escape_pressed = Signal()  # Esc with no reply to cancel: the chat clears its selection
+
+    def __init__(self, vm: ComposerViewModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.vm = vm
+        self.setObjectName("Composer")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(10, 6, 10, 8)
+        outer.setSpacing(4)
+
+        self.reply_bar = QFrame(self)
+        self.reply_bar.setObjectName("ReplyBar")
+        bar = QHBoxLayout(self.reply_bar)
+        bar.setContentsMargins(8, 2, 2, 2)
+        texts = QVBoxLayout()
+        texts.setSpacing(0)
+        self.reply_title = QLabel(self.reply_bar)
+        self.reply_title.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.reply_title.font()
+        font.setBold(True)
+        self.reply_title.setFont(font)
+        self.reply_title.setForegroundRole(QPalette.ColorRole.Link)
+        self.reply_preview = QLabel(self.reply_bar)
+        self.reply_preview.setTextFormat(Qt.TextFormat.PlainText)
+        texts.addWidget(self.reply_title)
+        texts.addWidget(self.reply_preview)
+        bar.addLayout(texts, 1)
+        self.reply_close = QToolButton(self.reply_bar)
+        self.reply_close.setAutoRaise(True)
+        self.reply_close.clicked.connect(vm.clear_reply)
+        bar.addWidget(self.reply_close)
+        self.reply_bar.hide()
+        outer.addWidget(self.reply_bar)
+
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        self.emoji_button = QToolButton(self)
+        self.emoji_button.setAutoRaise(True)
+        self.emoji_button.clicked.connect(self.show_emoji)
+        row.addWidget(self.emoji_button, 0, Qt.AlignmentFlag.AlignBottom)
+        self.edit = MessageEdit(self)
+        row.addWidget(self.edit, 1)
+        self.send_button = QToolButton(self)
+        self.send_button.setAutoRaise(True)
+        self.send_button.clicked.connect(self._send)
+        row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        outer.addLayout(row)
+
+        self.emoji_picker: EmojiPicker | None = None
+        # Over the chat above the composer, in the pane that holds both (not the window: the
+        # popup goes with the pane when an account is unbound).
+        self.mentions = MentionPopup(vm.mentions, parent or self)
+        self.mentions.chosen.connect(self._insert_mention)
+        self.edit.popup = self.mentions
+
+        self._replacing = False
+        self.edit.textChanged.connect(self._text_changed)
+        self.edit.submitted.connect(self._send)
+        self.edit.escape_pressed.connect(self._escape)
+        vm.text_replaced.connect(self._replace)
+        vm.reply_changed.connect(self._show_reply)
+        vm.sent.connect(self._cleared)
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.Base)
+        self._icons()
+        self.retranslate()
+
+    # -- text ------------------------------------------------------------------------------------
+    def _replace(self, text: str) -> None:
+        if text != self.edit.toPlainText():
+            self._replacing = True
+            try:
+                self.edit.setPlainText(text)
+                self.edit.moveCursor(QTextCursor.MoveOperation.End)
+            finally:
+                self._replacing = False
+        self.setEnabled(self.vm.enabled)
+
+    def _text_changed(self) -> None:
+        self.vm.edited(self.edit.toPlainText())
+        if not self._replacing:
+            self._update_mentions()
+
+    def _cleared(self) -> None:
+        self._replacing = True
+        try:
+            self.edit.clear()
+        finally:
+            self._replacing = False
+        self.mentions.hide()
+
+    @async_slot()
+    async def _send(self) -> None:
+        self.mentions.hide()
+        await self.vm.send(self.edit.toPlainText())
+
+    def _escape(self) -> None:
+        if self.vm.reply_to is not None:
+            self.vm.clear_reply()
+        else:
+            self.escape_pressed.emit()
+
+    # -- mentions --------------------------------------------------------------------------------
+    def _mention_query(self) -> str | None:
+        if self.vm.type != ConversationType.GROUP:
+            return None
+        cursor = self.edit.textCursor()
+        block = cursor.block().text()[: cursor.positionInBlock()]
+        found = _MENTION_QUERY.search(block)
+        return found.group(1) if found else None
+
+    def _update_mentions(self) -> None:
+        query = self._mention_query()
+        if query is None:
+            self.mentions.hide()
+            return
+        self.vm.mentions.set_query(query)
+        host = self.mentions.parentWidget() or self
+        corner = self.mapTo(host, QPoint(self.edit.x(), 0))  # above the whole composer
+        self.mentions.show_at(QPoint(corner.x(), corner.y() - 2), min(340, self.edit.width()))
+
+    def _insert_mention(self, user_id: str, name: str) -> None:
+        query = self._mention_query()
+        cursor = self.edit.textCursor()
+        if query is not None:
+            cursor.movePosition(
+                QTextCursor.MoveOperation.Left, QTextCursor.MoveMode.KeepAnchor, len(query) + 1
+            )
+        cursor.insertText(self.vm.choose_mention(user_id, name))
+        self.edit.setTextCursor(cursor)
+        self.edit.setFocus()
+
+    # -- emoji -----------------------------------------------------------------------------------
+    def show_emoji(self) -> None:
+        if self.emoji_picker is None:
+            self.emoji_picker = EmojiPicker(self)
+            self.emoji_picker.emoji_chosen.connect(self.insert_emoji)
+        picker = self.emoji_picker
+        corner = self.emoji_button.mapToGlobal(QPoint(0, 0))
+        picker.move(corner.x(), corner.y() - picker.height() - 4)
+        picker.show()
+        picker.search.setFocus()
+
+    def insert_emoji(self, emoji: str) -> None:
+        self.edit.insertPlainText(emoji)
+        self.edit.setFocus()
+
+    # -- reply -----------------------------------------------------------------------------------
+    def _show_reply(self) -> None:
+        if self.vm.reply_to is None:
+            self.reply_bar.hide()
+            return
+        self.reply_title.setText(self.tr("Reply to {name}").format(name=self.vm.reply_name))
+        self.reply_preview.setText(self.vm.reply_text)
+        self.reply_bar.show()
+        self.edit.setFocus()
+
+    # -- look and language -----------------------------------------------------------------------
+    def _icons(self) -> None:
+        palette = self.palette()
+        self.emoji_button.setIcon(emoji_icon(palette.color(QPalette.ColorRole.PlaceholderText)))
+        self.send_button.setIcon(send_icon(palette.color(QPalette.ColorRole.Link)))
+        self.reply_close.setIcon(close_icon(palette.color(QPalette.ColorRole.PlaceholderText)))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        elif event.type() == QEvent.Type.PaletteChange:
+            self._icons()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.edit.setPlaceholderText(self.tr("Write a message…"))
+        self.edit.setAccessibleName(self.tr("Message"))
+        self.emoji_button.setToolTip(self.tr("Emoji"))
+        self.emoji_button.setAccessibleName(self.tr("Emoji"))
+        self.send_button.setToolTip(self.tr("Send (Enter)"))
+        self.send_button.setAccessibleName(self.tr("Send"))
+        self.reply_close.setToolTip(self.tr("Cancel reply (Esc)"))
+        self.reply_close.setAccessibleName(self.tr("Cancel reply"))
+        self._show_reply()

@@ -1,0 +1,208 @@
+"""``ConversationListWidget``: the left pane, a filter box over the conversation list.
+
+The list (``ConversationListView``) paints rows with ``ConversationDelegate``; its context menu
+offers pin, mute (notify / receive silently / block), mark read or unread, hide and clear
+history (after a confirmation). Choosing a row emits ``conversation_activated``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QContextMenuEvent
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QListView, QMenu, QVBoxLayout, QWidget
+
+from messenger.protocol.models import RemindType
+from messenger.ui.async_slots import async_slot
+from messenger.ui.confirm import confirm
+from messenger.ui.conversation_delegate import ConversationDelegate
+from messenger.viewmodels.conversation_list import ID_ROLE
+from messenger.viewmodels.conversations import ConversationListViewModel
+
+
+class ConversationListView(QListView):
+    context_menu_requested = Signal(str, QPoint)  # conversation ID, global position
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ConversationList")
+        self.setItemDelegate(ConversationDelegate(self))
+        self.setUniformItemSizes(True)  # every row is as tall: layout is O(1) per row
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setMouseTracking(True)
+        self.setFrameShape(QListView.Shape.NoFrame)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        index = self.indexAt(event.pos())
+        if index.isValid():
+            self.context_menu_requested.emit(str(index.data(ID_ROLE)), event.globalPos())
+
+
+class ConversationListWidget(QWidget):
+    conversation_activated = Signal(str)
+
+    def __init__(self, vm: ConversationListViewModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.vm = vm
+        self.setObjectName("ConversationPane")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.setSpacing(6)
+        self.filter = QLineEdit(self)
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(vm.set_filter)
+        self.filter.installEventFilter(self)
+        filter_row = QVBoxLayout()
+        filter_row.setContentsMargins(10, 0, 10, 0)
+        filter_row.addWidget(self.filter)
+        layout.addLayout(filter_row)
+        self.list = ConversationListView(self)
+        self.list.setModel(vm.filtered)
+        self.list.selectionModel().currentChanged.connect(self._current_changed)
+        self.list.context_menu_requested.connect(self._show_menu)
+        layout.addWidget(self.list, 1)
+        self._selecting = False
+        self.menu: QMenu | None = None
+        self.retranslate()
+
+    # -- selection -------------------------------------------------------------------------------
+    def select(self, conversation_id: str) -> None:
+        """Show ``conversation_id`` as the current row (without activating it again)."""
+        source = self.vm.model.position(conversation_id)
+        index = (
+            self.vm.filtered.mapFromSource(self.vm.model.index(source, 0))
+            if source >= 0
+            else QModelIndex()
+        )
+        self._selecting = True
+        try:
+            if index.isValid():
+                self.list.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                )
+                self.list.scrollTo(index)
+            else:
+                self.list.selectionModel().clearSelection()
+        finally:
+            self._selecting = False
+
+    def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        if current.isValid() and not self._selecting:
+            self.conversation_activated.emit(str(current.data(ID_ROLE)))
+
+    def eventFilter(self, watched: object, event: QEvent) -> bool:
+        """Down or Enter in the filter box goes to the first match."""
+        if watched is self.filter and event.type() == QEvent.Type.KeyPress:
+            key = event.key()  # type: ignore[attr-defined]
+            if (
+                key in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and self.vm.filtered.rowCount()
+            ):
+                first = self.vm.filtered.index(0, 0)
+                self.list.setFocus()
+                self.list.selectionModel().setCurrentIndex(
+                    first, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                )
+                return True
+            if key == Qt.Key.Key_Escape:
+                self.filter.clear()
+                return True
+        return super().eventFilter(watched, event)  # type: ignore[arg-type]
+
+    # -- context menu ----------------------------------------------------------------------------
+    def context_menu(self, conversation_id: str) -> QMenu:
+        """The row's menu (built fresh: the conversation's state decides the entries)."""
+        conversation = self.vm.model.conversation(conversation_id)
+        menu = QMenu(self)
+        menu.setObjectName("ConversationMenu")
+        if conversation is None:
+            return menu
+        pin = menu.addAction(self.tr("Unpin") if conversation.pinned else self.tr("Pin"))
+        pin.setObjectName("pin")
+        pin.triggered.connect(lambda: self._pin(conversation_id, not conversation.pinned))
+        mute = menu.addMenu(self.tr("Notifications"))
+        mute.setObjectName("remind")
+        group = QActionGroup(mute)
+        for remind, text in (
+            (RemindType.NOTIFY, self.tr("Notify")),
+            (RemindType.SILENT, self.tr("Receive silently")),
+            (RemindType.BLOCK, self.tr("Block")),
+        ):
+            action = QAction(text, group)
+            action.setObjectName(f"remind-{remind.value}")
+            action.setCheckable(True)
+            action.setChecked(conversation.remind is remind)
+            action.triggered.connect(lambda _=False, r=remind: self._remind(conversation_id, r))
+            mute.addAction(action)
+        if conversation.badge:
+            read = menu.addAction(self.tr("Mark as read"))
+            read.setObjectName("mark-read")
+            read.triggered.connect(lambda: self._mark_read(conversation_id))
+        else:
+            unread = menu.addAction(self.tr("Mark as unread"))
+            unread.setObjectName("mark-unread")
+            unread.triggered.connect(lambda: self._mark_unread(conversation_id))
+        menu.addSeparator()
+        hide = menu.addAction(self.tr("Hide"))
+        hide.setObjectName("hide")
+        hide.triggered.connect(lambda: self._hide(conversation_id))
+        clear = menu.addAction(self.tr("Clear history…"))
+        clear.setObjectName("clear")
+        clear.triggered.connect(lambda: self.ask_clear(conversation_id))
+        return menu
+
+    def _show_menu(self, conversation_id: str, where: QPoint) -> None:
+        if self.menu is not None:
+            self.menu.deleteLater()
+        self.menu = self.context_menu(conversation_id)
+        self.menu.popup(where)
+
+    def ask_clear(self, conversation_id: str) -> None:
+        row = self.vm.model.position(conversation_id)
+        name = self.vm.model.row(row).name if row >= 0 else conversation_id
+        confirm(
+            self,
+            self.tr("Clear history"),
+            self.tr(
+                "Delete every message of “{name}” on all your devices? The others keep theirs."
+            ).format(name=name),
+            self.tr("Clear history"),
+            lambda: self._clear(conversation_id),
+        )
+
+    @async_slot()
+    async def _pin(self, conversation_id: str, pinned: bool) -> None:
+        await self.vm.pin(conversation_id, pinned)
+
+    @async_slot()
+    async def _remind(self, conversation_id: str, remind: RemindType) -> None:
+        await self.vm.set_remind(conversation_id, remind)
+
+    @async_slot()
+    async def _mark_read(self, conversation_id: str) -> None:
+        await self.vm.mark_read(conversation_id)
+
+    @async_slot()
+    async def _mark_unread(self, conversation_id: str) -> None:
+        await self.vm.mark_unread(conversation_id)
+
+    @async_slot()
+    async def _hide(self, conversation_id: str) -> None:
+        await self.vm.hide(conversation_id)
+
+    @async_slot()
+    async def _clear(self, conversation_id: str) -> None:
+        await self.vm.clear_history(conversation_id)
+
+    # -- language --------------------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.filter.setPlaceholderText(self.tr("Search chats"))
+        self.filter.setAccessibleName(self.tr("Filter conversations"))
+        self.list.setAccessibleName(self.tr("Conversations"))

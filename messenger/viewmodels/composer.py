@@ -1,0 +1,233 @@
+"""``ComposerViewModel``: the message box of the open conversation.
+
+- The draft is saved as the user types (debounced, ``client.set_draft`` stores it locally
+  first, so a crash loses nothing) and restored when the conversation is opened again.
+- A draft edited on another device replaces the box only while the user is not typing in it.
+- "Typing…" is sent at most every few seconds while the user types, "stopped" after a pause.
+- Mentions chosen from the completer are remembered (``@Name`` → user ID) and sent with the
+  message if their text is still in it; "@all" only for the group's owner and admins.
+- A reply target quotes a message; ``send`` queues the text (local echo at once).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+
+from messenger.core import Client, LocalMessage
+from messenger.protocol.errors import MessengerError
+from messenger.protocol.ids import ConversationType
+from messenger.viewmodels.formatting import single_line
+from messenger.viewmodels.mentions import MENTION_ALL, MentionCandidatesModel
+from messenger.viewmodels.names import NamesViewModel
+from messenger.viewmodels.tasks import TaskSet
+from messenger.viewmodels.texts import message_text
+
+log = logging.getLogger(__name__)
+
+DRAFT_DELAY_MS = 300  # save the draft this long after the last keystroke
+TYPING_EVERY_MS = 3000  # "typing" is sent again at most this often while typing
+TYPING_IDLE_MS = 5000  # "stopped" after this long without a keystroke
+BUSY_MS = 2000  # the user counts as typing this long after a keystroke
+
+
+def _monotonic_ms() -> int:
+    return int(time.monotonic() * 1000)
+
+
+class ComposerViewModel(QObject):
+    text_replaced = Signal(str)  # put this text in the box (draft restored, remote, re-edit)
+    reply_changed = Signal()
+    sent = Signal()  # a message was queued: the box clears
+    error_occurred = Signal(str)
+
+    def __init__(
+        self,
+        client: Client,
+        names: NamesViewModel,
+        parent: QObject | None = None,
+        *,
+        clock: Callable[[], int] = _monotonic_ms,
+    ) -> None:
+        super().__init__(parent)
+        self._client = client
+        self._names = names
+        self._clock = clock
+        self._tasks = TaskSet()
+        self.me = client.user_id or ""
+        self.mentions = MentionCandidatesModel(names, self.me, self)
+        self.conversation_id = ""
+        self.type = ConversationType.C2C
+        self.group_id = ""
+        self.text = ""
+        self._saved = ""  # the draft as last saved
+        self._last_edit = -(10**9)
+        self._typing_sent_at: int | None = None
+        self._chosen: dict[str, str] = {}  # "@Name" → user ID (MENTION_ALL for everyone)
+        self.reply_to: LocalMessage | None = None
+        self._draft_timer = QTimer(self, singleShot=True, interval=DRAFT_DELAY_MS)
+        self._draft_timer.timeout.connect(self._save_draft)
+        self._idle_timer = QTimer(self, singleShot=True, interval=TYPING_IDLE_MS)
+        self._idle_timer.timeout.connect(self._stop_typing)
+
+    # -- the open conversation -------------------------------------------------------------------
+    @property
+    def enabled(self) -> bool:
+        """Nobody writes to the system conversation."""
+        return bool(self.conversation_id) and self.type != ConversationType.SYSTEM
+
+    def attach(self, conversation_id: str, type: ConversationType, draft: str) -> None:
+        """Show this conversation's draft; the previous conversation's is saved first."""
+        self.detach()
+        self.conversation_id = conversation_id
+        self.type = type
+        self.group_id = conversation_id[len("GROUP") :] if type == ConversationType.GROUP else ""
+        self.text = self._saved = draft
+        self.text_replaced.emit(draft)
+
+    def restore_draft(self, draft: str) -> None:
+        """The stored draft, read after ``attach``: shown unless the user already typed."""
+        if draft and not self.text and self.conversation_id:
+            self.text = self._saved = draft
+            self.text_replaced.emit(draft)
+
+    def detach(self) -> None:
+        if self.conversation_id:
+            if self._draft_timer.isActive() or self.text != self._saved:
+                self._draft_timer.stop()
+                self._save_draft()
+            self._stop_typing()
+        self.conversation_id = ""
+        self.text = self._saved = ""
+        self._chosen.clear()
+        self.mentions.set_members("", [], allow_all=False)
+        if self.reply_to is not None:
+            self.reply_to = None
+            self.reply_changed.emit()
+
+    # -- typing ----------------------------------------------------------------------------------
+    def edited(self, text: str) -> None:
+        """The box's text changed (by the user, or by ``text_replaced``)."""
+        if text == self.text:
+            return
+        self.text = text
+        if text == self._saved:
+            self._draft_timer.stop()
+            return
+        self._last_edit = self._clock()
+        self._draft_timer.start()
+        if text.strip():
+            self._typing()
+        else:
+            self._stop_typing()
+
+    @property
+    def busy(self) -> bool:
+        """The user is typing: unsaved text, or a keystroke just now."""
+        return self.text != self._saved or self._clock() - self._last_edit < BUSY_MS
+
+    def _save_draft(self) -> None:
+        if not self.conversation_id or self.type == ConversationType.SYSTEM:
+            return
+        text, self._saved = self.text, self.text
+        self._tasks.spawn(self._client.set_draft(self.conversation_id, text))
+
+    def _typing(self) -> None:
+        if self.type == ConversationType.SYSTEM:
+            return
+        now = self._clock()
+        if self._typing_sent_at is None or now - self._typing_sent_at >= TYPING_EVERY_MS:
+            self._typing_sent_at = now
+            self._tasks.spawn(self._client.typing(self.conversation_id, True))
+        self._idle_timer.start()
+
+    def _stop_typing(self) -> None:
+        self._idle_timer.stop()
+        if self._typing_sent_at is not None and self.conversation_id:
+            self._typing_sent_at = None
+            self._tasks.spawn(self._client.typing(self.conversation_id, False))
+
+    def remote_draft(self, text: str) -> None:
+        """The draft was edited on another device: take it unless the user is typing here."""
+        if text == self.text or self.busy:
+            return
+        self.text = self._saved = text
+        self.text_replaced.emit(text)
+
+    def replace_text(self, text: str) -> None:
+        """Put text in the box (re-edit of a recalled message); saved as the draft."""
+        self.text_replaced.emit(text)
+        self.edited(text)
+
+    # -- mentions and replies --------------------------------------------------------------------
+    def set_members(self, members: list, *, allow_all: bool) -> None:  # type: ignore[type-arg]
+        self.mentions.set_members(self.group_id, members, allow_all=allow_all)
+
+    def choose_mention(self, user_id: str, name: str) -> str:
+        """Remember a mention picked in the completer; returns the text to insert."""
+        token = f"@{name}"
+        self._chosen[token] = user_id
+        return token + " "
+
+    def set_reply(self, message: LocalMessage) -> None:
+        self.reply_to = message
+        self.reply_changed.emit()
+
+    def clear_reply(self) -> None:
+        if self.reply_to is not None:
+            self.reply_to = None
+            self.reply_changed.emit()
+
+    @property
+    def reply_name(self) -> str:
+        return self._names.display(self.reply_to.sender, self.group_id) if self.reply_to else ""
+
+    @property
+    def reply_text(self) -> str:
+        if self.reply_to is None:
+            return ""
+        text = message_text(self.reply_to, self.me, lambda u: self._names.display(u, self.group_id))
+        return single_line(text, 100)
+
+    # -- sending ---------------------------------------------------------------------------------
+    async def send(self, text: str | None = None) -> bool:
+        """Queue the box's text; False if there was nothing to send or it was refused."""
+        body = (self.text if text is None else text).strip()
+        if not body or not self.enabled:
+            return False
+        mentions = [u for t, u in self._chosen.items() if t in body and u != MENTION_ALL]
+        mention_all = any(u == MENTION_ALL and t in body for t, u in self._chosen.items())
+        conversation_id, reply_to = self.conversation_id, self.reply_to
+        try:
+            await self._client.send_text(
+                conversation_id,
+                body,
+                mentions=list(dict.fromkeys(mentions)),
+                mention_all=mention_all,
+                reply_to=reply_to,
+            )
+        except MessengerError as exc:
+            log.info("message not sent: %r", exc)
+            self.error_occurred.emit(
+                QCoreApplication.translate("Composer", "Not sent: {reason}").format(
+                    reason=exc.message
+                )
+            )
+            return False
+        if conversation_id != self.conversation_id:
+            return True  # the user moved on meanwhile; that box is gone
+        self._chosen.clear()
+        self._draft_timer.stop()
+        self._stop_typing()
+        self.text = self._saved = ""
+        self._tasks.spawn(self._client.set_draft(conversation_id, ""))
+        self.clear_reply()
+        self.sent.emit()
+        return True
+
+    def close(self) -> None:
+        self.detach()
+        self._tasks.close()

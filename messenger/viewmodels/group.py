@@ -1,0 +1,211 @@
+"""``GroupViewModel``: the group panel of the open group chat: the group's profile and
+``GroupMembersModel``, its members with their roles (owner, then admins, then the others).
+
+Members are loaded a page at a time; the list asks for the next page as it is scrolled
+(``canFetchMore`` / ``fetchMore``). Members' name cards feed the names of the whole chat.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QCoreApplication, QModelIndex, QObject, Qt, Signal
+
+from messenger.core import Client
+from messenger.protocol.errors import MessengerError
+from messenger.protocol.models import GroupInfo, GroupMember, GroupRole
+from messenger.viewmodels.message_list import AnyIndex
+from messenger.viewmodels.names import NamesViewModel
+from messenger.viewmodels.tasks import TaskSet
+
+PAGE = 100
+MEMBER_ROLE = Qt.ItemDataRole.UserRole + 1  # MemberRow
+_RANK = {GroupRole.OWNER: 0, GroupRole.ADMIN: 1, GroupRole.MEMBER: 2}
+
+
+def role_text(role: GroupRole) -> str:
+    if role == GroupRole.OWNER:
+        return QCoreApplication.translate("Group", "Owner")
+    if role == GroupRole.ADMIN:
+        return QCoreApplication.translate("Group", "Admin")
+    return ""
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    user_id: str
+    name: str
+    role: GroupRole
+    role_text: str
+
+
+def _order(member: GroupMember) -> tuple[int, int, str]:
+    return (_RANK.get(member.role, 2), member.join_time, member.user_id)
+
+
+class GroupMembersModel(QAbstractListModel):
+    def __init__(
+        self,
+        names: NamesViewModel,
+        fetch_more: Callable[[], None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._names = names
+        self._fetch_more = fetch_more
+        self._members: list[GroupMember] = []
+        self._keys: list[tuple[int, int, str]] = []
+        self.group_id = ""
+        self.total = 0
+        self.loading = False
+        names.names_changed.connect(self.refresh)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._members)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._members):
+            return None
+        member = self._members[index.row()]
+        name = self._names.display(member.user_id, self.group_id)
+        if role == MEMBER_ROLE:
+            return MemberRow(member.user_id, name, member.role, role_text(member.role))
+        if role == Qt.ItemDataRole.DisplayRole:
+            return name
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            extra = role_text(member.role)
+            return f"{name}, {extra}" if extra else name
+        return None
+
+    def canFetchMore(self, parent: AnyIndex) -> bool:
+        return not parent.isValid() and not self.loading and len(self._members) < self.total
+
+    def fetchMore(self, parent: AnyIndex) -> None:
+        if self.canFetchMore(parent):
+            self._fetch_more()
+
+    def members(self) -> list[GroupMember]:
+        return list(self._members)
+
+    def reset(self, group_id: str, members: Sequence[GroupMember], total: int) -> None:
+        self.beginResetModel()
+        self.group_id = group_id
+        self._members = sorted(members, key=_order)
+        self._keys = [_order(m) for m in self._members]
+        self.total = total
+        self.endResetModel()
+
+    def add(self, members: Sequence[GroupMember], total: int) -> None:
+        """A further page: each member goes to its place in the role order."""
+        self.total = total
+        known = {m.user_id for m in self._members}
+        for member in members:
+            if member.user_id in known:
+                continue
+            key = _order(member)
+            at = bisect.bisect_left(self._keys, key)
+            self.beginInsertRows(QModelIndex(), at, at)
+            self._members.insert(at, member)
+            self._keys.insert(at, key)
+            self.endInsertRows()
+
+    def refresh(self) -> None:
+        if self._members:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._members) - 1, 0))
+
+
+class GroupViewModel(QObject):
+    info_changed = Signal()
+    members_loaded = Signal()
+
+    def __init__(self, client: Client, names: NamesViewModel, parent: QObject | None = None):
+        super().__init__(parent)
+        self._client = client
+        self._names = names
+        self._tasks = TaskSet()
+        self.me = client.user_id or ""
+        self.members = GroupMembersModel(names, self._load_next_page, self)
+        self.info: GroupInfo | None = None
+        self.group_id = ""
+        self._token = 0
+
+    @property
+    def my_role(self) -> GroupRole | None:
+        for member in self.members.members():
+            if member.user_id == self.me:
+                return member.role
+        if self.info is not None and self.info.owner == self.me:
+            return GroupRole.OWNER
+        return None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.my_role in (GroupRole.OWNER, GroupRole.ADMIN)
+
+    def show(self, group_id: str, name: str = "") -> None:
+        """Open a group: the panel shows what is known now and loads the rest."""
+        self._token += 1
+        self.group_id = group_id
+        self.info = GroupInfo(group_id=group_id, name=name) if group_id else None
+        self.members.reset(group_id, [], 0)
+        self.info_changed.emit()
+        if group_id:
+            self._tasks.spawn(self._load(self._token))
+
+    def set_name(self, name: str) -> None:
+        """The name the conversation list knows, until the group's profile is loaded."""
+        if self.info is not None and not self.info.name:
+            self.info = GroupInfo(group_id=self.info.group_id, name=name)
+            self.info_changed.emit()
+
+    async def _load(self, token: int) -> None:
+        try:
+            info = await self._client.group(self.group_id)
+            page = await self._client.members(self.group_id, 0, PAGE)
+        except MessengerError:
+            return  # offline or no longer a member: the panel keeps what it shows
+        if token != self._token:
+            return
+        self.info = info
+        await self._learn_names(page.members)
+        if token != self._token:
+            return
+        self.members.reset(self.group_id, page.members, page.total)
+        self.info_changed.emit()
+        self.members_loaded.emit()
+
+    def _load_next_page(self) -> None:
+        self.members.loading = True
+        self._tasks.spawn(self._next_page(self._token))
+
+    async def _next_page(self, token: int) -> None:
+        try:
+            page = await self._client.members(self.group_id, self.members.rowCount(), PAGE)
+        except MessengerError:
+            return
+        finally:
+            self.members.loading = False
+        if token == self._token:
+            await self._learn_names(page.members)
+            self.members.add(page.members, page.total)
+            self.members_loaded.emit()
+
+    async def _learn_names(self, members: Sequence[GroupMember]) -> None:
+        self._names.set_cards(self.group_id, {m.user_id: m.name_card for m in members})
+        await self._names.load_cached(m.user_id for m in members)
+
+    def on_group_changed(self, group: GroupInfo, member: bool) -> None:
+        if group.group_id != self.group_id:
+            return
+        count_changed = self.info is None or self.info.member_count != group.member_count
+        self.info = group
+        self.info_changed.emit()
+        if member and count_changed:
+            self._token += 1
+            self._tasks.spawn(self._load(self._token))
+
+    def close(self) -> None:
+        self._tasks.close()

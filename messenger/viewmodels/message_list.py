@@ -1,0 +1,270 @@
+"""``MessageListModel``: a sliding window of one conversation's messages.
+
+A chat may hold 100,000 messages; the model never does. It holds a contiguous window of a few
+hundred (ascending by ``seq``, then my unsent ones when the window reaches the latest), which
+the chat view-model loads from the store around where the user looks: older pages are
+prepended as they scroll up, newer ones appended as they scroll down, and the far end is
+released (``trim_front`` / ``trim_back``) so the window stays small. ``has_older`` and
+``at_latest`` say whether more exists beyond each end.
+
+Rows (``MessageRow``) are built lazily and cached; a row depends on the message before it (time
+separators, runs of one sender), so a change next to it rebuilds it too.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from messenger.core.models import LocalMessage
+from messenger.viewmodels.message_rows import MessageRow, RowContext, message_key, message_row
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # MessageRow
+KEY_ROLE = Qt.ItemDataRole.UserRole + 2  # the row's stable key
+SEQ_ROLE = Qt.ItemDataRole.UserRole + 3  # seq (0 while sending)
+
+
+class MessageListModel(QAbstractListModel):
+    # Around a compound change (release far rows, then add a page): a view may lay out once.
+    batch_started = Signal()
+    batch_finished = Signal()
+
+    def __init__(self, context: RowContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.has_older = False
+        self.at_latest = True
+        self._messages: list[LocalMessage] = []
+        self._keys: list[str] = []
+        self._rows: dict[str, MessageRow] = {}
+
+    # -- Qt model --------------------------------------------------------------------------------
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._messages)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._messages):
+            return None
+        position = index.row()
+        if role == KEY_ROLE:
+            return self._keys[position]
+        if role == SEQ_ROLE:
+            return self._messages[position].seq
+        if role == ROW_ROLE:
+            return self.row(position)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            row = self.row(position)
+            if role == Qt.ItemDataRole.DisplayRole or row.mine or not row.sender_id:
+                return row.text
+            return f"{row.sender_name or row.sender_id}: {row.text}"
+        return None
+
+    # -- reading ---------------------------------------------------------------------------------
+    def row(self, position: int) -> MessageRow:
+        key = self._keys[position]
+        cached = self._rows.get(key)
+        if cached is None:
+            previous = self._messages[position - 1] if position > 0 else None
+            cached = message_row(self._messages[position], previous, self.context)
+            self._rows[key] = cached
+        return cached
+
+    def messages(self) -> list[LocalMessage]:
+        return list(self._messages)
+
+    def position(self, key: str) -> int:
+        """The row of a message by key, or -1 (a linear scan: the window is small)."""
+        try:
+            return self._keys.index(key)
+        except ValueError:
+            return -1
+
+    def message(self, key: str) -> LocalMessage | None:
+        position = self.position(key)
+        return None if position < 0 else self._messages[position]
+
+    def position_of_seq(self, seq: int) -> int:
+        for position, message in enumerate(self._messages):
+            if message.seq == seq:
+                return position
+        return -1
+
+    @property
+    def oldest_seq(self) -> int:
+        return next((m.seq for m in self._messages if m.seq), 0)
+
+    @property
+    def newest_seq(self) -> int:
+        return next((m.seq for m in reversed(self._messages) if m.seq), 0)
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Several changes that belong together (views may defer their layout to the end)."""
+        self.batch_started.emit()
+        try:
+            yield
+        finally:
+            self.batch_finished.emit()
+
+    # -- the window ------------------------------------------------------------------------------
+    def reset(self, messages: Sequence[LocalMessage], *, has_older: bool, at_latest: bool) -> None:
+        self.beginResetModel()
+        self._messages = _ordered(messages)
+        self._keys = [message_key(m) for m in self._messages]
+        self._rows.clear()
+        self.has_older = has_older
+        self.at_latest = at_latest
+        self.endResetModel()
+
+    def prepend(self, messages: Sequence[LocalMessage], *, has_older: bool) -> int:
+        """An older page above the window; returns how many rows were added."""
+        self.has_older = has_older
+        known = set(self._keys)
+        fresh = [m for m in messages if message_key(m) not in known]
+        oldest = self.oldest_seq
+        fresh = [m for m in fresh if m.seq and (not oldest or m.seq < oldest)]
+        if not fresh:
+            return 0
+        fresh.sort(key=lambda m: m.seq)
+        self.beginInsertRows(QModelIndex(), 0, len(fresh) - 1)
+        self._messages[0:0] = fresh
+        self._keys[0:0] = [message_key(m) for m in fresh]
+        self.endInsertRows()
+        self._rebuild(len(fresh))  # the old first row now has a message before it
+        return len(fresh)
+
+    def append(self, messages: Iterable[LocalMessage], *, at_latest: bool | None = None) -> int:
+        """Newer messages (a page, a live arrival, my local echo); known ones are updated."""
+        added = 0
+        for message in messages:
+            if not self.upsert(message):
+                self._insert(message)
+                added += 1
+        if at_latest is not None:
+            self.at_latest = at_latest
+        return added
+
+    def _insert(self, message: LocalMessage) -> None:
+        position = self._slot(message)
+        self.beginInsertRows(QModelIndex(), position, position)
+        self._messages.insert(position, message)
+        self._keys.insert(position, message_key(message))
+        self.endInsertRows()
+        self._rebuild(position + 1)
+
+    def _slot(self, message: LocalMessage) -> int:
+        """Where a message belongs: by seq among the sent ones, unsent ones last."""
+        if not message.seq:
+            return len(self._messages)
+        sent = [m.seq for m in self._messages if m.seq]
+        return bisect.bisect_left(sent, message.seq)
+
+    def upsert(self, message: LocalMessage) -> bool:
+        """Update a message in the window (sent, failed, recalled); False if it is not here."""
+        key = message_key(message)
+        position = self.position(key)
+        if position < 0:
+            return False
+        old = self._messages[position]
+        self._messages[position] = message
+        if old.seq != message.seq:  # the echo got its seq: it may belong elsewhere now
+            del self._messages[position], self._keys[position]
+            target = self._slot(message)
+            self._messages.insert(position, message)
+            self._keys.insert(position, key)
+            if target != position:
+                # Qt's destination is the row it goes before, counted before the move.
+                destination = target if target < position else target + 1
+                self.beginMoveRows(QModelIndex(), position, position, QModelIndex(), destination)
+                del self._messages[position], self._keys[position]
+                self._messages.insert(target, message)
+                self._keys.insert(target, key)
+                self.endMoveRows()
+                low, high = min(position, target), max(position, target)
+                self._rebuild(*range(low, high + 2))
+                return True
+        self._rebuild(position, position + 1)
+        return True
+
+    def trim_front(self, count: int) -> None:
+        """Release the ``count`` oldest rows (the user is far below them)."""
+        count = min(count, len(self._messages))
+        if count <= 0:
+            return
+        self.beginRemoveRows(QModelIndex(), 0, count - 1)
+        for key in self._keys[:count]:
+            self._rows.pop(key, None)
+        del self._messages[:count], self._keys[:count]
+        self.has_older = True
+        self.endRemoveRows()
+        self._rebuild(0)
+
+    def trim_back(self, count: int) -> None:
+        """Release the ``count`` newest rows (the user is far above them)."""
+        count = min(count, len(self._messages))
+        if count <= 0:
+            return
+        first = len(self._messages) - count
+        self.beginRemoveRows(QModelIndex(), first, len(self._messages) - 1)
+        for key in self._keys[first:]:
+            self._rows.pop(key, None)
+        del self._messages[first:], self._keys[first:]
+        self.at_latest = False
+        self.endRemoveRows()
+
+    # -- context changes -------------------------------------------------------------------------
+    def set_peer_read(self, seq: int) -> None:
+        old, self.context.peer_read_seq = self.context.peer_read_seq, seq
+        if seq != old:
+            self._rebuild_where(lambda m: m.is_self and min(old, seq) < m.seq <= max(old, seq))
+
+    def set_receipts(self, receipts: dict[int, int]) -> None:
+        changed = {s for s, n in receipts.items() if self.context.receipts.get(s) != n}
+        if changed:
+            self.context.receipts.update(receipts)
+            self._rebuild_where(lambda m: m.seq in changed)
+
+    def set_unread_marker(self, key: str) -> None:
+        old, self.context.unread_marker_key = self.context.unread_marker_key, key
+        if old != key:
+            self._rebuild_where(lambda m: message_key(m) in (old, key))
+
+    def refresh(self) -> None:
+        """Names, the language or the day changed: every row is made again."""
+        self._rows.clear()
+        if self._messages:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._messages) - 1, 0))
+
+    def _rebuild(self, *positions: int) -> None:
+        """Forget these rows' cached rows; one ``dataChanged`` over the range (one re-layout)."""
+        inside = [p for p in positions if 0 <= p < len(self._messages)]
+        if not inside:
+            return
+        for position in inside:
+            self._rows.pop(self._keys[position], None)
+        self.dataChanged.emit(self.index(min(inside), 0), self.index(max(inside), 0))
+
+    def _rebuild_where(self, test: Any) -> None:
+        self._rebuild(*(i for i, m in enumerate(self._messages) if test(m)))
+
+
+def _ordered(messages: Sequence[LocalMessage]) -> list[LocalMessage]:
+    seen: dict[str, LocalMessage] = {}
+    for message in messages:
+        seen[message_key(message)] = message
+    unique = list(seen.values())
+    sent = sorted((m for m in unique if m.seq), key=lambda m: m.seq)
+    return sent + [m for m in unique if not m.seq]

@@ -1,0 +1,103 @@
+"""``NamesViewModel``: who is called what. A group member's name card, else the user's
+nickname, else the user ID.
+
+Nicknames come from the core's profile cache: ``load_cached`` reads the store (awaited before a
+list or a chat is first shown, so names are there at first paint); ``request`` fetches the
+unknown and stale ones in the background, and ``names_changed`` tells the models to repaint.
+Name cards come from the group member lists the chat loads (``set_cards``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import QObject, Signal
+
+from messenger.core import Client
+from messenger.core.events import Event, ProfilesChanged
+from messenger.viewmodels.tasks import TaskSet
+
+STALE_AFTER_MS = 24 * 3600 * 1000  # a stored nickname older than this is fetched again
+
+
+class NamesViewModel(QObject):
+    names_changed = Signal()
+
+    def __init__(self, client: Client, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._client = client
+        self._tasks = TaskSet()
+        self._nicknames: dict[str, str] = {}
+        self._cards: dict[str, dict[str, str]] = {}  # group ID → user ID → name card
+        self._requested: set[str] = set()  # fetched (or being fetched) this session
+
+    # -- lookups ---------------------------------------------------------------------------------
+    def nickname(self, user_id: str) -> str:
+        return self._nicknames.get(user_id, "")
+
+    def display(self, user_id: str, group_id: str = "") -> str:
+        """Name card (in ``group_id``) → nickname → ID."""
+        if group_id:
+            card = self._cards.get(group_id, {}).get(user_id)
+            if card:
+                return card
+        return self._nicknames.get(user_id) or user_id
+
+    def card(self, group_id: str, user_id: str) -> str:
+        return self._cards.get(group_id, {}).get(user_id, "")
+
+    # -- loading ---------------------------------------------------------------------------------
+    async def load_cached(self, user_ids: Iterable[str]) -> None:
+        """Take the stored nicknames of these users (one store read), then fetch the others."""
+        user_ids = list(user_ids)
+        wanted = [u for u in dict.fromkeys(user_ids) if u and u not in self._nicknames]
+        if wanted:
+            found = await self._client.cached_profiles(wanted)
+            changed = self._learn({u: p.nickname for u, p in found.items()})
+            if changed:
+                self.names_changed.emit()
+        self.request(user_ids)
+
+    def request(self, user_ids: Iterable[str]) -> None:
+        """Fetch, in the background, the nicknames not fetched yet this session."""
+        wanted = [u for u in dict.fromkeys(user_ids) if u and u not in self._requested]
+        if not wanted:
+            return
+        self._requested.update(wanted)
+        self._tasks.spawn(self._fetch(wanted))
+
+    async def _fetch(self, user_ids: list[str]) -> None:
+        found = await self._client.fetch_profiles(user_ids, max_age_ms=STALE_AFTER_MS)
+        if self._learn({u: p.nickname for u, p in found.items()}):
+            self.names_changed.emit()
+
+    def _learn(self, nicknames: dict[str, str]) -> bool:
+        changed = False
+        for user_id, nickname in nicknames.items():
+            if self._nicknames.get(user_id) != nickname:
+                self._nicknames[user_id] = nickname
+                changed = True
+        return changed
+
+    def set_cards(self, group_id: str, cards: dict[str, str]) -> None:
+        """Name cards of (some) members of a group; empty cards are left out."""
+        known = self._cards.setdefault(group_id, {})
+        changed = False
+        for user_id, card in cards.items():
+            if known.get(user_id, "") != card:
+                changed = True
+                if card:
+                    known[user_id] = card
+                else:
+                    known.pop(user_id, None)
+        if changed:
+            self.names_changed.emit()
+
+    def on_event(self, event: Event) -> None:
+        if isinstance(event, ProfilesChanged) and self._learn(
+            {p.user_id: p.nickname for p in event.profiles}
+        ):
+            self.names_changed.emit()
+
+    def close(self) -> None:
+        self._tasks.close()

@@ -1,0 +1,961 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AppFlow</name>
+    <message>
+        <source>Sign in again to download your data.</source>
+        <translation>请重新登录以重新下载你的数据。</translation>
+    </message>
+</context>
+<context>
+    <name>Chat</name>
+    <message>
+        <source>{name} is typing…</source>
+        <translation>{name} 正在输入…</translation>
+    </message>
+    <message>
+        <source>{a} and {b} are typing…</source>
+        <translation>{a} 和 {b} 正在输入…</translation>
+    </message>
+    <message>
+        <source>{count} people are typing…</source>
+        <translation>{count} 人正在输入…</translation>
+    </message>
+    <message>
+        <source>Notices about your groups and contacts</source>
+        <translation>关于你的群聊和联系人的通知</translation>
+    </message>
+    <message>
+        <source>That did not work: {reason}</source>
+        <translation>操作失败：{reason}</translation>
+    </message>
+    <message>
+        <source>{count} members</source>
+        <translation>{count} 位成员</translation>
+    </message>
+    <message>
+        <source>Read</source>
+        <translation>已读</translation>
+    </message>
+    <message>
+        <source>{count} read</source>
+        <translation>{count} 人已读</translation>
+    </message>
+</context>
+<context>
+    <name>ChatPane</name>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation>回复</translation>
+    </message>
+    <message>
+        <source>Recall</source>
+        <translation>撤回</translation>
+    </message>
+    <message>
+        <source>Re-edit</source>
+        <translation>重新编辑</translation>
+    </message>
+    <message>
+        <source>Retry sending</source>
+        <translation>重新发送</translation>
+    </message>
+    <message>
+        <source>Messenger</source>
+        <translation>Messenger</translation>
+    </message>
+    <message>
+        <source>Select a chat to start messaging</source>
+        <translation>选择一个聊天，开始发消息</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Group info</source>
+        <translation>群资料</translation>
+    </message>
+    <message>
+        <source>Show group info</source>
+        <translation>显示群资料</translation>
+    </message>
+    <message>
+        <source>Scroll to the latest messages</source>
+        <translation>滚动到最新消息</translation>
+    </message>
+    <message>
+        <source>Go to the first unread message</source>
+        <translation>跳到第一条未读消息</translation>
+    </message>
+    <message>
+        <source>Go to the message that mentions you</source>
+        <translation>跳到 @ 我的消息</translation>
+    </message>
+</context>
+<context>
+    <name>Composer</name>
+    <message>
+        <source>Not sent: {reason}</source>
+        <translation>未发送：{reason}</translation>
+    </message>
+    <message>
+        <source>Everyone in the group</source>
+        <translation>群内所有人</translation>
+    </message>
+</context>
+<context>
+    <name>ComposerWidget</name>
+    <message>
+        <source>Reply to {name}</source>
+        <translation>回复 {name}</translation>
+    </message>
+    <message>
+        <source>Write a message…</source>
+        <translation>输入消息…</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Emoji</source>
+        <translation>表情</translation>
+    </message>
+    <message>
+        <source>Send (Enter)</source>
+        <translation>发送（Enter）</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Cancel reply (Esc)</source>
+        <translation>取消回复（Esc）</translation>
+    </message>
+    <message>
+        <source>Cancel reply</source>
+        <translation>取消回复</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionBanner</name>
+    <message>
+        <source>Offline. Waiting to reconnect…</source>
+        <translation>已离线，正在等待重新连接…</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Reconnect now</source>
+        <translation>立即重连</translation>
+    </message>
+    <message>
+        <source>Connection status</source>
+        <translation>连接状态</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationListWidget</name>
+    <message>
+        <source>Unpin</source>
+        <translation>取消置顶</translation>
+    </message>
+    <message>
+        <source>Pin</source>
+        <translation>置顶</translation>
+    </message>
+    <message>
+        <source>Notifications</source>
+        <translation>消息提醒</translation>
+    </message>
+    <message>
+        <source>Notify</source>
+        <translation>接收并提醒</translation>
+    </message>
+    <message>
+        <source>Receive silently</source>
+        <translation>接收但不提醒</translation>
+    </message>
+    <message>
+        <source>Block</source>
+        <translation>屏蔽消息</translation>
+    </message>
+    <message>
+        <source>Mark as read</source>
+        <translation>标为已读</translation>
+    </message>
+    <message>
+        <source>Mark as unread</source>
+        <translation>标为未读</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>隐藏</translation>
+    </message>
+    <message>
+        <source>Clear history…</source>
+        <translation>清空聊天记录…</translation>
+    </message>
+    <message>
+        <source>Clear history</source>
+        <translation>清空聊天记录</translation>
+    </message>
+    <message>
+        <source>Delete every message of “{name}” on all your devices? The others keep theirs.</source>
+        <translation>要在你的所有设备上删除“{name}”中的全部消息吗？其他人的记录不受影响。</translation>
+    </message>
+    <message>
+        <source>Search chats</source>
+        <translation>搜索聊天</translation>
+    </message>
+    <message>
+        <source>Filter conversations</source>
+        <translation>筛选会话</translation>
+    </message>
+    <message>
+        <source>Conversations</source>
+        <translation>会话</translation>
+    </message>
+</context>
+<context>
+    <name>Conversations</name>
+    <message>
+        <source>That did not work: {reason}</source>
+        <translation>操作失败：{reason}</translation>
+    </message>
+    <message>
+        <source>System notifications</source>
+        <translation>系统通知</translation>
+    </message>
+    <message>
+        <source>[@me]</source>
+        <translation>[有人@我]</translation>
+    </message>
+    <message>
+        <source>[Draft]</source>
+        <translation>[草稿]</translation>
+    </message>
+</context>
+<context>
+    <name>EmojiPicker</name>
+    <message>
+        <source>Search emoji</source>
+        <translation>搜索表情</translation>
+    </message>
+    <message>
+        <source>Emoji</source>
+        <translation>表情</translation>
+    </message>
+</context>
+<context>
+    <name>Formatting</name>
+    <message>
+        <source>Yesterday {time}</source>
+        <translation>昨天 {time}</translation>
+    </message>
+</context>
+<context>
+    <name>Group</name>
+    <message>
+        <source>Owner</source>
+        <translation>群主</translation>
+    </message>
+    <message>
+        <source>Admin</source>
+        <translation>管理员</translation>
+    </message>
+</context>
+<context>
+    <name>GroupPanel</name>
+    <message>
+        <source>{count} members</source>
+        <translation>{count} 位成员</translation>
+    </message>
+    <message>
+        <source>Notification</source>
+        <translation>群公告</translation>
+    </message>
+    <message>
+        <source>Introduction</source>
+        <translation>群简介</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>成员</translation>
+    </message>
+    <message>
+        <source>Group members</source>
+        <translation>群成员</translation>
+    </message>
+    <message>
+        <source>Group name</source>
+        <translation>群名称</translation>
+    </message>
+    <message>
+        <source>Group notification</source>
+        <translation>群公告</translation>
+    </message>
+</context>
+<context>
+    <name>KickDialog</name>
+    <message>
+        <source>Signed in on another device</source>
+        <translation>已在其他设备上登录</translation>
+    </message>
+    <message>
+        <source>{user} signed in on another device, so this one was signed out. Sign in again to use it here.</source>
+        <translation>{user} 已在其他设备上登录，因此这台设备已退出登录。如需在这里继续使用，请重新登录。</translation>
+    </message>
+    <message>
+        <source>Your sign-in has expired</source>
+        <translation>登录已过期</translation>
+    </message>
+    <message>
+        <source>The UserSig of {user} has expired. Sign in again to go on.</source>
+        <translation>{user} 的 UserSig 已过期，请重新登录后继续。</translation>
+    </message>
+    <message>
+        <source>This account is banned</source>
+        <translation>此账号已被封禁</translation>
+    </message>
+    <message>
+        <source>The server&apos;s administrator has banned {user}.</source>
+        <translation>服务器管理员已封禁 {user}。</translation>
+    </message>
+    <message>
+        <source>Signed out</source>
+        <translation>已退出登录</translation>
+    </message>
+    <message>
+        <source>{user} was signed out of this device.</source>
+        <translation>{user} 已在这台设备上退出登录。</translation>
+    </message>
+    <message>
+        <source>The server ended the session of {user}. Sign in again to go on.</source>
+        <translation>服务器结束了 {user} 的会话，请重新登录后继续。</translation>
+    </message>
+    <message>
+        <source>Server message: {text}</source>
+        <translation>服务器消息：{text}</translation>
+    </message>
+    <message>
+        <source>Sign in again</source>
+        <translation>重新登录</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Messenger — {user}</source>
+        <translation>Messenger — {user}</translation>
+    </message>
+    <message>
+        <source>Messenger</source>
+        <translation>Messenger</translation>
+    </message>
+    <message>
+        <source>Chats</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <source>Contacts</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <source>Contacts come with friends and groups.</source>
+        <translation>联系人功能将随好友与群组功能一同推出。</translation>
+    </message>
+    <message>
+        <source>&amp;Messenger</source>
+        <translation>Messenger(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>S&amp;witch account…</source>
+        <translation>切换账号(&amp;W)…</translation>
+    </message>
+    <message>
+        <source>Sign &amp;out</source>
+        <translation>退出登录(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Go to chat…</source>
+        <translation>转到聊天…</translation>
+    </message>
+    <message>
+        <source>Search chats</source>
+        <translation>搜索聊天</translation>
+    </message>
+    <message>
+        <source>Previous chat</source>
+        <translation>上一个聊天</translation>
+    </message>
+    <message>
+        <source>Next chat</source>
+        <translation>下一个聊天</translation>
+    </message>
+</context>
+<context>
+    <name>MessageDelegate</name>
+    <message>
+        <source>Failed</source>
+        <translation>发送失败</translation>
+    </message>
+    <message>
+        <source>Re-edit</source>
+        <translation>重新编辑</translation>
+    </message>
+    <message>
+        <source>Unread messages</source>
+        <translation>以下为未读消息</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <source>The group was updated</source>
+        <translation>群资料已更新</translation>
+    </message>
+    <message>
+        <source>[Unsupported message]</source>
+        <translation>[暂不支持的消息]</translation>
+    </message>
+    <message>
+        <source>[Custom message]</source>
+        <translation>[自定义消息]</translation>
+    </message>
+    <message>
+        <source>You recalled a message</source>
+        <translation>你撤回了一条消息</translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <source>{name} recalled a message</source>
+        <translation>{name} 撤回了一条消息</translation>
+    </message>
+    <message>
+        <source>you</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <source>{who} created the group “{name}”</source>
+        <translation>{who} 创建了群聊“{name}”</translation>
+    </message>
+    <message>
+        <source>{who} added {people}</source>
+        <translation>{who} 邀请 {people} 加入了群聊</translation>
+    </message>
+    <message>
+        <source>{who} added you to {group}</source>
+        <translation>{who} 邀请你加入了群聊“{group}”</translation>
+    </message>
+</context>
+<context>
+    <name>NotificationsViewModel</name>
+    <message>
+        <source>New message</source>
+        <translation>新消息</translation>
+    </message>
+    <message>
+        <source>{count} new messages</source>
+        <translation>{count} 条新消息</translation>
+    </message>
+    <message>
+        <source>{count} new messages in {chats} chats</source>
+        <translation>{chats} 个聊天中有 {count} 条新消息</translation>
+    </message>
+    <message>
+        <source>and {more} more</source>
+        <translation>还有 {more} 个聊天</translation>
+    </message>
+    <message>
+        <source>{sender} mentioned you: {text}</source>
+        <translation>{sender} @了你：{text}</translation>
+    </message>
+    <message>
+        <source>System notifications</source>
+        <translation>系统通知</translation>
+    </message>
+</context>
+<context>
+    <name>QuickSwitcherDialog</name>
+    <message>
+        <source>Go to chat</source>
+        <translation>转到聊天</translation>
+    </message>
+    <message>
+        <source>Go to chat…</source>
+        <translation>转到聊天…</translation>
+    </message>
+    <message>
+        <source>Chat name or ID</source>
+        <translation>聊天名称或 ID</translation>
+    </message>
+    <message>
+        <source>Matching chats</source>
+        <translation>匹配的聊天</translation>
+    </message>
+</context>
+<context>
+    <name>ReadersDialog</name>
+    <message>
+        <source>Read by</source>
+        <translation>已读情况</translation>
+    </message>
+    <message>
+        <source>Read ({count})</source>
+        <translation>已读（{count}）</translation>
+    </message>
+    <message>
+        <source>Unread ({count})</source>
+        <translation>未读（{count}）</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Clear cache</source>
+        <translation>清除缓存</translation>
+    </message>
+    <message>
+        <source>Delete the messages stored on this computer for this account?</source>
+        <translation>要删除此账号保存在这台电脑上的消息吗？</translation>
+    </message>
+    <message>
+        <source>They are downloaded again from the server. Messages that were not sent yet are lost.</source>
+        <translation>这些消息会从服务器重新下载。尚未发出的消息将会丢失。</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>账号</translation>
+    </message>
+    <message>
+        <source>Server:</source>
+        <translation>服务器：</translation>
+    </message>
+    <message>
+        <source>User ID:</source>
+        <translation>用户 ID：</translation>
+    </message>
+    <message>
+        <source>Not signed in</source>
+        <translation>未登录</translation>
+    </message>
+    <message>
+        <source>This computer (local server)</source>
+        <translation>这台电脑（本地服务器）</translation>
+    </message>
+    <message>
+        <source>Change server…</source>
+        <translation>更换服务器…</translation>
+    </message>
+    <message>
+        <source>Switch account…</source>
+        <translation>切换账号…</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>退出登录</translation>
+    </message>
+    <message>
+        <source>Forget the saved password on this computer; your messages stay here.</source>
+        <translation>忘记这台电脑上保存的密码；你的消息仍会保留在这里。</translation>
+    </message>
+    <message>
+        <source>Notifications</source>
+        <translation>通知</translation>
+    </message>
+    <message>
+        <source>Show desktop &amp;notifications</source>
+        <translation>显示桌面通知(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Play a &amp;sound</source>
+        <translation>播放提示音(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Show message &amp;text in notifications</source>
+        <translation>在通知中显示消息内容(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Appearance</source>
+        <translation>外观</translation>
+    </message>
+    <message>
+        <source>&amp;Theme:</source>
+        <translation>主题(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>Same as the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Local data</source>
+        <translation>本地数据</translation>
+    </message>
+    <message>
+        <source>Sign in to see the messages stored here.</source>
+        <translation>登录后即可查看保存在这里的消息。</translation>
+    </message>
+    <message>
+        <source>Clearing and downloading again…</source>
+        <translation>正在清除并重新下载…</translation>
+    </message>
+    <message>
+        <source>Measuring…</source>
+        <translation>正在计算…</translation>
+    </message>
+    <message>
+        <source>Messages stored on this computer for {user}: {size}</source>
+        <translation>{user} 保存在这台电脑上的消息：{size}</translation>
+    </message>
+    <message>
+        <source>&amp;Clear cache…</source>
+        <translation>清除缓存(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>User ID</source>
+        <translation>用户 ID</translation>
+    </message>
+    <message>
+        <source>Change server</source>
+        <translation>更换服务器</translation>
+    </message>
+    <message>
+        <source>Switch account</source>
+        <translation>切换账号</translation>
+    </message>
+    <message>
+        <source>Show desktop notifications</source>
+        <translation>显示桌面通知</translation>
+    </message>
+    <message>
+        <source>Play a sound</source>
+        <translation>播放提示音</translation>
+    </message>
+    <message>
+        <source>Show message text in notifications</source>
+        <translation>在通知中显示消息内容</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Local data size</source>
+        <translation>本地数据大小</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <source>this computer</source>
+        <translation>这台电脑</translation>
+    </message>
+    <message>
+        <source>{user} on {server}</source>
+        <translation>{user}（{server}）</translation>
+    </message>
+    <message>
+        <source>Saved. Leave empty to use it.</source>
+        <translation>已保存，留空即可使用。</translation>
+    </message>
+    <message>
+        <source>Paste the UserSig</source>
+        <translation>粘贴 UserSig</translation>
+    </message>
+    <message>
+        <source>Sign in to Messenger</source>
+        <translation>登录 Messenger</translation>
+    </message>
+    <message>
+        <source>Use an account on this computer&apos;s server or on your team&apos;s server.</source>
+        <translation>使用本机服务器或团队服务器上的账号。</translation>
+    </message>
+    <message>
+        <source>&amp;Account:</source>
+        <translation>账号(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>Server:</source>
+        <translation>服务器：</translation>
+    </message>
+    <message>
+        <source>&amp;This computer (local server)</source>
+        <translation>这台电脑（本地服务器）(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Another ser&amp;ver:</source>
+        <translation>其他服务器(&amp;V)：</translation>
+    </message>
+    <message>
+        <source>&amp;User ID:</source>
+        <translation>用户 ID(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>Sign in &amp;with:</source>
+        <translation>登录方式(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>UserSig</source>
+        <translation>UserSig</translation>
+    </message>
+    <message>
+        <source>User&amp;Sig:</source>
+        <translation>UserSig(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>密码(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>Forget</source>
+        <translation>忘记</translation>
+    </message>
+    <message>
+        <source>&amp;Create account</source>
+        <translation>注册账号(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Sign in</source>
+        <translation>登录(&amp;S)</translation>
+    </message>
+    <message>
+        <source>New account…</source>
+        <translation>新账号…</translation>
+    </message>
+    <message>
+        <source>Saved accounts</source>
+        <translation>已保存的账号</translation>
+    </message>
+    <message>
+        <source>Forget this account</source>
+        <translation>忘记此账号</translation>
+    </message>
+    <message>
+        <source>Use the local server on this computer</source>
+        <translation>使用这台电脑上的本地服务器</translation>
+    </message>
+    <message>
+        <source>Use a server at an address</source>
+        <translation>使用指定地址的服务器</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>服务器地址</translation>
+    </message>
+    <message>
+        <source>User ID</source>
+        <translation>用户 ID</translation>
+    </message>
+    <message>
+        <source>Sign in with</source>
+        <translation>登录方式</translation>
+    </message>
+    <message>
+        <source>Remember me</source>
+        <translation>记住我</translation>
+    </message>
+    <message>
+        <source>Create account</source>
+        <translation>注册账号</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>&amp;Remember me and sign in automatically</source>
+        <translation>记住我并自动登录(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Remember me until Messenger quits</source>
+        <translation>记住我，直到退出 Messenger(&amp;R)</translation>
+    </message>
+    <message>
+        <source>No system keyring was found, so your password cannot be saved safely. You will be asked for it again next time you start Messenger.</source>
+        <translation>未找到系统密钥环，无法安全地保存密码。下次启动 Messenger 时需要重新输入。</translation>
+    </message>
+    <message>
+        <source>No system keyring was found. Passwords are saved in a file in Messenger&apos;s data folder that only your user account can read. It is not encrypted.</source>
+        <translation>未找到系统密钥环。密码保存在 Messenger 数据文件夹中的一个文件里，只有你的用户账户可以读取，但该文件未加密。</translation>
+    </message>
+    <message>
+        <source>Save passwords in a private file instead (less safe)</source>
+        <translation>改为将密码保存在私有文件中（安全性较低）</translation>
+    </message>
+    <message>
+        <source>Password storage</source>
+        <translation>密码存储</translation>
+    </message>
+</context>
+<context>
+    <name>SignInViewModel</name>
+    <message>
+        <source>Enter the server address, like https://im.example.com.</source>
+        <translation>请输入服务器地址，例如 https://im.example.com。</translation>
+    </message>
+    <message>
+        <source>Enter your user ID.</source>
+        <translation>请输入用户 ID。</translation>
+    </message>
+    <message>
+        <source>A user ID has 1 to 32 letters, digits or _ - . @ characters.</source>
+        <translation>用户 ID 由 1 到 32 个字母、数字或 _ - . @ 字符组成。</translation>
+    </message>
+    <message>
+        <source>Accounts are created with a password.</source>
+        <translation>注册账号需要设置密码。</translation>
+    </message>
+    <message>
+        <source>Paste your UserSig.</source>
+        <translation>请粘贴你的 UserSig。</translation>
+    </message>
+    <message>
+        <source>Enter your password.</source>
+        <translation>请输入密码。</translation>
+    </message>
+    <message>
+        <source>Creating the account {user}…</source>
+        <translation>正在注册账号 {user}…</translation>
+    </message>
+    <message>
+        <source>Signing in as {user}…</source>
+        <translation>正在以 {user} 的身份登录…</translation>
+    </message>
+    <message>
+        <source>the local server</source>
+        <translation>本地服务器</translation>
+    </message>
+    <message>
+        <source>Wrong user ID or password.</source>
+        <translation>用户 ID 或密码错误。</translation>
+    </message>
+    <message>
+        <source>This UserSig has expired. Ask for a new one.</source>
+        <translation>此 UserSig 已过期，请重新获取。</translation>
+    </message>
+    <message>
+        <source>This UserSig was made for another user ID.</source>
+        <translation>此 UserSig 属于其他用户 ID。</translation>
+    </message>
+    <message>
+        <source>This UserSig was made for another server (SDKAppID).</source>
+        <translation>此 UserSig 属于其他服务器（SDKAppID 不符）。</translation>
+    </message>
+    <message>
+        <source>This UserSig is not valid.</source>
+        <translation>此 UserSig 无效。</translation>
+    </message>
+    <message>
+        <source>This account is banned on this server.</source>
+        <translation>此账号已在该服务器上被封禁。</translation>
+    </message>
+    <message>
+        <source>Too many devices are signed in to this account. Sign out on one first.</source>
+        <translation>此账号登录的设备过多，请先在其中一台设备上退出登录。</translation>
+    </message>
+    <message>
+        <source>The user ID {user} is taken. Choose another one.</source>
+        <translation>用户 ID {user} 已被占用，请换一个。</translation>
+    </message>
+    <message>
+        <source>There is no account {user} on this server.</source>
+        <translation>该服务器上没有账号 {user}。</translation>
+    </message>
+    <message>
+        <source>Too many attempts. Wait a minute and try again.</source>
+        <translation>尝试次数过多，请等一分钟后再试。</translation>
+    </message>
+    <message>
+        <source>Cannot reach {server}. Check the address and your connection.</source>
+        <translation>无法连接到 {server}，请检查地址和网络连接。</translation>
+    </message>
+    <message>
+        <source>The server refused the request: {reason}</source>
+        <translation>服务器拒绝了请求：{reason}</translation>
+    </message>
+    <message>
+        <source>Signing in failed: {reason}</source>
+        <translation>登录失败：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>TrayIcon</name>
+    <message>
+        <source>Open Messenger</source>
+        <translation>打开 Messenger</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Messenger</source>
+        <translation>Messenger</translation>
+    </message>
+    <message>
+        <source>Messenger — {user}</source>
+        <translation>Messenger — {user}</translation>
+    </message>
+    <message>
+        <source>{count} unread</source>
+        <translation>{count} 条未读</translation>
+    </message>
+</context>
+</TS>
