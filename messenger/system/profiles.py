@@ -68,7 +68,9 @@ class ProfileList:
 
     def touch(self, server: str, user_id: str, auth: str) -> Profile:
         """Remember a successful sign-in: add or update the profile and make it the last one."""
-        profile = Profile(server, user_id, auth, int(time.time() * 1000))
+        newest = max((p.last_used for p in self._profiles.values()), default=0)
+        now = max(int(time.time() * 1000), newest + 1)  # two sign-ins in one millisecond keep order
+        profile = Profile(server, user_id, auth, now)
         self._profiles[profile.key] = profile
         self._last = profile.key
         self._save()
