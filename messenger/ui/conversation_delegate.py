@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from messenger.ui.avatars import paint_avatar
+from messenger.ui.fonts import line_metrics
 from messenger.ui.icons import paint_muted, paint_pin
 from messenger.ui.theme import chat_colors
 from messenger.viewmodels.conversation_list import ROW_ROLE
@@ -51,8 +52,8 @@ class ConversationDelegate(QStyledItemDelegate):
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
-        line = option.fontMetrics.lineSpacing()
-        return QSize(240, max(AVATAR + 2 * MARGIN - 4, 2 * line + 28))
+        line = line_metrics(option.font).height  # Chinese included
+        return QSize(240, int(max(AVATAR + 2 * MARGIN - 4, 2 * line + 28)))
 
     def paint(
         self,
@@ -115,7 +116,7 @@ class ConversationDelegate(QStyledItemDelegate):
             paint_muted(painter, QRectF(x, top_line - name_metrics.descent() - h, h, h), meta)
 
         # Second line: badge or pin at the right, flag and preview.
-        line_height = QFontMetrics(base).height()
+        line_height = int(line_metrics(base).height + 0.5)
         center = bottom_line + line_height // 2
         preview_right = right
         if row.badge:

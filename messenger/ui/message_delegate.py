@@ -204,7 +204,7 @@ class MessageDelegate(QStyledItemDelegate):
         painter.setBrush(accent)
         painter.drawRect(QRectF(rect.left(), rect.top(), 3, rect.height()))
         inner = rect.adjusted(9, 2, -6, -2)
-        line = QFontMetricsF(fonts.small).height()
+        line = fonts.small_line.height
         painter.setFont(fonts.bold_small)
         painter.setPen(accent)
         name = QFontMetricsF(fonts.bold_small).elidedText(

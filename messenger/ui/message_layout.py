@@ -15,6 +15,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize
 from PySide6.QtGui import QFont, QFontMetricsF, QTextLayout, QTextOption
 
 from messenger.core import MessageState
+from messenger.ui.fonts import LineMetrics, line_metrics
 from messenger.viewmodels.message_rows import MessageRow, RowStyle
 
 MARGIN = 14  # left and right of the chat
@@ -37,6 +38,8 @@ class Fonts:
     small: QFont
     bold_small: QFont
     key: str  # the body font's identity (QFont.key(), computed once)
+    small_line: LineMetrics  # a line of small / bold small text, Chinese included
+    bold_line: LineMetrics
 
     @classmethod
     def from_font(cls, font: QFont) -> Fonts:
@@ -44,7 +47,7 @@ class Fonts:
         small.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
         bold = QFont(small)
         bold.setWeight(QFont.Weight.DemiBold)
-        return cls(QFont(font), small, bold, font.key())
+        return cls(QFont(font), small, bold, font.key(), line_metrics(small), line_metrics(bold))
 
 
 @dataclass(slots=True)
@@ -142,12 +145,12 @@ class RowLayouts:
         y = 0.0
         g = RowGeometry(height=0)
         if row.separator:
-            h = small.height() + 8
+            h = fonts.small_line.height + 8
             w = small.horizontalAdvance(row.separator) + 20
             g.separator = QRectF((width - w) / 2, y + 6, w, h)
             y += h + 12
         if row.unread_marker:
-            h = small.height() + 10
+            h = fonts.small_line.height + 10
             g.unread = QRectF(0, y + 4, width, h)
             y += h + 12
         if row.style is RowStyle.EVENT:
@@ -167,7 +170,10 @@ class RowLayouts:
         g.text_at = QPointF(pill.left() + 10, pill.top() + 4)
         if link:
             g.link = QRectF(
-                pill.right() - 10 - link_w + 8, pill.top() + 4, link_w - 8, small.height()
+                pill.right() - 10 - link_w + 8,
+                pill.top() + 4,
+                link_w - 8,
+                self.fonts.small_line.height,
             )
         g.height = int(pill.bottom() + 6) + 1
         return g
@@ -193,9 +199,10 @@ class RowLayouts:
             meta_w += receipt_w + (ICON + 4 if icon else 0)
 
         layout, natural, text_h, last = _wrap(row.text, fonts.body, inner)
-        name_h = bold.height() + 2 if row.sender_name else 0.0
+        line = fonts.small_line.height
+        name_h = fonts.bold_line.height + 2 if row.sender_name else 0.0
         name_w = bold.horizontalAdvance(row.sender_name) if row.sender_name else 0.0
-        reply_h = 2 * small.height() + 8 if row.reply_name else 0.0
+        reply_h = 2 * line + 8 if row.reply_name else 0.0
         reply_w = (
             min(
                 inner,
@@ -207,7 +214,7 @@ class RowLayouts:
         )
         inline = last + META_GAP + meta_w <= inner
         content_w = max(natural, name_w, reply_w, (last + META_GAP + meta_w) if inline else meta_w)
-        meta_h = 0.0 if inline else small.height()
+        meta_h = 0.0 if inline else line
         bubble_w = min(limit, content_w + 2 * PAD_X)
         bubble_h = PAD_Y + name_h + reply_h + text_h + meta_h + PAD_Y
         left = width - MARGIN - bubble_w if row.mine else float(indent)
@@ -217,7 +224,7 @@ class RowLayouts:
             g.avatar = QRectF(MARGIN, y, AVATAR, AVATAR)
         top = y + PAD_Y
         if row.sender_name:
-            g.name = QPointF(bubble.left() + PAD_X, top + bold.ascent())
+            g.name = QPointF(bubble.left() + PAD_X, top + fonts.bold_line.ascent)
             top += name_h
         if row.reply_name:
             g.reply = QRectF(bubble.left() + PAD_X, top, bubble_w - 2 * PAD_X, reply_h - 4)
@@ -225,12 +232,10 @@ class RowLayouts:
         g.text = layout
         g.text_at = QPointF(bubble.left() + PAD_X, top)
         meta_bottom = bubble.bottom() - PAD_Y + 2
-        g.meta = QRectF(
-            bubble.right() - PAD_X - meta_w, meta_bottom - small.height(), meta_w, small.height()
-        )
+        g.meta = QRectF(bubble.right() - PAD_X - meta_w, meta_bottom - line, meta_w, line)
         x = g.meta.left() + small.horizontalAdvance(row.time_text)
         if receipt_w:
-            g.receipt = QRectF(x + 6, g.meta.top(), receipt_w - 6, small.height())
+            g.receipt = QRectF(x + 6, g.meta.top(), receipt_w - 6, line)
             x += receipt_w
         if icon:
             g.icon = QRectF(x + 4, g.meta.center().y() - ICON / 2, ICON, ICON)
