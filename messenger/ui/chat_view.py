@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
 from messenger.ui.async_slots import async_slot
 from messenger.ui.message_delegate import MessageDelegate
+from messenger.ui.theme import slim_scroll_bar
 from messenger.viewmodels.chat import ChatViewModel
 from messenger.viewmodels.message_list import KEY_ROLE, ROW_ROLE
 from messenger.viewmodels.message_rows import MessageRow
@@ -85,6 +86,7 @@ class ChatView(QListView):
         self._spinner.timeout.connect(self._spin)
         self._report_timer = QTimer(self, singleShot=True, interval=30)
         self._report_timer.timeout.connect(self.report)
+        slim_scroll_bar(self.verticalScrollBar())  # after the fields its event filter reads
 
     # -- where the user is -----------------------------------------------------------------------
     def at_bottom(self) -> bool:

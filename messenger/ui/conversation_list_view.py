@@ -15,6 +15,7 @@ from messenger.protocol.models import RemindType
 from messenger.ui.async_slots import async_slot
 from messenger.ui.confirm import confirm
 from messenger.ui.conversation_delegate import ConversationDelegate
+from messenger.ui.theme import slim_scroll_bar
 from messenger.viewmodels.conversation_list import ID_ROLE
 from messenger.viewmodels.conversations import ConversationListViewModel
 
@@ -29,6 +30,7 @@ class ConversationListView(QListView):
         self.setUniformItemSizes(True)  # every row is as tall: layout is O(1) per row
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        slim_scroll_bar(self.verticalScrollBar())
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setMouseTracking(True)

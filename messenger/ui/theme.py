@@ -4,6 +4,11 @@ Delegates paint with ``chat_colors(palette)`` so a theme switch repaints everyth
 hard-codes a colour outside this module (and the shell's banner, which derives its colours
 from ``is_dark``). With "system", ``follow_system`` re-applies the theme whenever the OS
 switches between light and dark.
+
+The style is Fusion with one correction (``MessengerStyle``): Fusion outlines check boxes,
+radio buttons and text fields with a darker shade of the window colour, which vanishes on a
+dark window; in the dark theme they get a visible outline. Long lists get a slim scroll bar
+(``slim_scroll_bar``) in a neutral translucent grey that reads on both themes.
 """
 
 from __future__ import annotations
@@ -11,9 +16,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QScrollBar,
+    QStyle,
+    QStyleFactory,
+    QStyleOption,
+    QWidget,
+)
 
 THEMES = ("system", "light", "dark")
 
@@ -117,6 +130,80 @@ def _grey_out(palette: QPalette, color: QColor) -> None:
         palette.setColor(QPalette.ColorGroup.Disabled, role, color)
 
 
+_OUTLINED = {
+    QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+    QStyle.PrimitiveElement.PE_IndicatorRadioButton,
+    QStyle.PrimitiveElement.PE_FrameLineEdit,
+}
+
+
+class MessengerStyle(QProxyStyle):
+    """Fusion, with outlines that stay visible in the dark theme."""
+
+    def __init__(self) -> None:
+        super().__init__(QStyleFactory.create("Fusion"))
+
+    def drawPrimitive(
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        if element not in _OUTLINED or not is_dark(option.palette):
+            return
+        state = option.state
+        if element == QStyle.PrimitiveElement.PE_FrameLineEdit and (
+            state & QStyle.StateFlag.State_HasFocus
+        ):
+            return  # Fusion draws the focus frame in the highlight colour
+        enabled = bool(state & QStyle.StateFlag.State_Enabled)
+        hovered = enabled and bool(state & QStyle.StateFlag.State_MouseOver)
+        color = QColor("#8a9099" if hovered else "#666b73" if enabled else "#464a50")
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(color, 1.0))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        rect = QRectF(option.rect).adjusted(0.5, 0.5, -0.5, -0.5)
+        if element == QStyle.PrimitiveElement.PE_IndicatorRadioButton:
+            painter.drawEllipse(rect)
+        else:
+            painter.drawRoundedRect(rect, 2.0, 2.0)
+        painter.restore()
+
+
+_SLIM_SCROLL_BAR = """
+QScrollBar:vertical { background: transparent; width: 10px; margin: 0; }
+QScrollBar::handle:vertical {
+    background: rgba(128, 128, 128, 100); border-radius: 3px; min-height: 36px; margin: 2px;
+}
+QScrollBar::handle:vertical:hover, QScrollBar::handle:vertical:pressed {
+    background: rgba(128, 128, 128, 170);
+}
+QScrollBar[idle="true"]::handle:vertical { background: transparent; }
+QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical { height: 0; border: none; }
+QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical { background: none; }
+"""
+
+
+def slim_scroll_bar(bar: QScrollBar) -> None:
+    """A thin vertical scroll bar without arrows, whose handle is hidden while there is nothing
+    to scroll (a list that keeps its scroll bar on, for a steady width, shows no empty bar)."""
+    bar.setStyleSheet(_SLIM_SCROLL_BAR)
+
+    def range_changed(minimum: int, maximum: int) -> None:
+        idle = maximum <= minimum
+        if bar.property("idle") != idle:
+            bar.setProperty("idle", idle)
+            bar.style().unpolish(bar)
+            bar.style().polish(bar)
+            bar.update()
+
+    bar.rangeChanged.connect(range_changed)
+    range_changed(bar.minimum(), bar.maximum())
+
+
 def system_prefers_dark() -> bool:
     hints = QGuiApplication.styleHints()
     return bool(hints.colorScheme() == Qt.ColorScheme.Dark)
@@ -125,8 +212,8 @@ def system_prefers_dark() -> bool:
 def apply_theme(app: QApplication, theme: str) -> None:
     """Apply "light", "dark" or "system" (the OS preference) to the whole application."""
     dark = system_prefers_dark() if theme == "system" else theme == "dark"
-    if app.style().name().lower() != "fusion":
-        app.setStyle("Fusion")
+    if not isinstance(app.style(), MessengerStyle):
+        app.setStyle(MessengerStyle())
     app.setPalette(_dark_palette() if dark else _light_palette())
 
 
