@@ -10,8 +10,14 @@ strings the code no longer has; translate the new ones (Qt Linguist, or by hand)
 
 Besides ``self.tr("…")`` and ``QCoreApplication.translate("Context", "…")``, which lupdate
 finds by itself, strings passed to a module's own wrapper (``def _tr(text): return
-QCoreApplication.translate("Context", text)``) are collected too: lupdate cannot see through
-the wrapper, so they are handed to it as literal ``translate`` calls in a generated file.
+QCoreApplication.translate("Context", text)``, or ``def _trn(text, n): return
+QCoreApplication.translate("Context", text, None, n)`` for texts with plural forms) are
+collected too: lupdate cannot see through the wrapper, so they are handed to it as literal
+``translate`` calls in a generated file.
+
+English is in the source, but a text with plural forms (``self.tr("%n member(s)", "", n)``)
+needs its English forms too ("1 member", "2 members"): ``messenger_en.ts`` holds only those
+(lupdate ``-pluralonly``).
 """
 
 from __future__ import annotations
@@ -45,29 +51,40 @@ def code_files() -> list[Path]:
     return sorted(p for layer in QT_LAYERS for p in (CODE / layer).rglob("*.py"))
 
 
-def _wrapper_context(func: ast.FunctionDef) -> str | None:
-    """``def _tr(text): return QCoreApplication.translate("Ctx", text)`` → "Ctx"."""
+def _wrapper_context(func: ast.FunctionDef) -> tuple[str, bool] | None:
+    """``def _tr(text): return QCoreApplication.translate("Ctx", text)`` → ("Ctx", False);
+    ``def _trn(text, n): return QCoreApplication.translate("Ctx", text, None, n)`` → ("Ctx",
+    True)."""
     params = [a.arg for a in func.args.args]
     body = [s for s in func.body if not isinstance(s, ast.Expr)]  # skip a docstring
-    if len(params) != 1 or len(body) != 1 or not isinstance(body[0], ast.Return):
+    if len(params) not in (1, 2) or len(body) != 1 or not isinstance(body[0], ast.Return):
         return None
     call = body[0].value
+    plural = len(params) == 2
     if not (
         isinstance(call, ast.Call)
         and isinstance(call.func, ast.Attribute)
         and call.func.attr == "translate"
-        and len(call.args) == 2
+        and len(call.args) == (4 if plural else 2)
         and isinstance(call.args[0], ast.Constant)
         and isinstance(call.args[0].value, str)
         and isinstance(call.args[1], ast.Name)
         and call.args[1].id == params[0]
     ):
         return None
-    return call.args[0].value
+    if plural and not (
+        isinstance(call.args[2], ast.Constant)
+        and call.args[2].value is None
+        and isinstance(call.args[3], ast.Name)
+        and call.args[3].id == params[1]
+    ):
+        return None
+    return call.args[0].value, plural
 
 
-def wrapped_strings(path: Path) -> list[tuple[str, str]]:
-    """(context, text) of every literal passed to a translate wrapper defined in ``path``."""
+def wrapped_strings(path: Path) -> list[tuple[str, str, bool]]:
+    """(context, text, plural) of every literal passed to a translate wrapper defined in
+    ``path``."""
     tree = ast.parse(path.read_text("utf-8"), str(path))
     wrappers = {
         node.name: context
@@ -84,7 +101,8 @@ def wrapped_strings(path: Path) -> list[tuple[str, str]]:
             and isinstance(node.args[0], ast.Constant)
             and isinstance(node.args[0].value, str)
         ):
-            found.append((wrappers[node.func.id], node.args[0].value))
+            context, plural = wrappers[node.func.id]
+            found.append((context, node.args[0].value, plural))
     return found
 
 
@@ -93,15 +111,26 @@ def update(ts: Path, *, quiet: bool = False) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         generated = Path(tmp) / "wrapped_strings.py"
         lines = ["from PySide6.QtCore import QCoreApplication", ""]
-        lines += [f"QCoreApplication.translate({c!r}, {t!r})" for c, t in extra]
+        lines += [
+            f"QCoreApplication.translate({c!r}, {t!r}{', None, n' if plural else ''})"
+            for c, t, plural in extra
+        ]
         generated.write_text("\n".join(lines) + "\n", "utf-8")
         files = [str(p) for p in code_files()] + [str(generated)]
+        options = ["-no-obsolete", "-locations", "none"]
+        if plural_only(ts):
+            options.append("-pluralonly")
         subprocess.run(
-            [tool("pyside6-lupdate"), *files, "-no-obsolete", "-locations", "none", "-ts", str(ts)],
+            [tool("pyside6-lupdate"), *files, *options, "-ts", str(ts)],
             check=True,
             cwd=ROOT,
             capture_output=quiet,
         )
+
+
+def plural_only(ts: Path) -> bool:
+    """English is in the source: its .ts has only the texts with plural forms."""
+    return ts.stem.endswith("_en")
 
 
 def problems(ts: Path) -> list[str]:

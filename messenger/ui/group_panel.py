@@ -132,7 +132,7 @@ class GroupPanel(QWidget):
         info = self.vm.info
         self.name.setText(info.name if info else "")
         count = info.member_count if info else 0
-        self.count.setText(self.tr("{count} members").format(count=count) if count else "")
+        self.count.setText(self.tr("%n member(s)", "", count) if count else "")
         notification = info.notification if info else ""
         self.notification.setText(notification)
         self.notification.setVisible(bool(notification))

@@ -4,7 +4,13 @@ Widgets write every visible string with ``self.tr(...)`` (QObject subclasses) an
 texts in ``retranslate()``, which they call from ``changeEvent`` on ``QEvent.LanguageChange``.
 ``install_language`` swaps the application's translator, which sends that event to every widget.
 
-Sources: ``resources/translations/messenger_<lang>.ts``; compiled ``.qm`` files are built into
+The default ``QLocale`` follows the language too, so day names and dates in the chat match the
+interface ("周一", not "Mon"); when the chosen language is the system's, the system locale
+(with its own regional formats) stays the default.
+
+English is the source language; ``messenger_en`` holds only the English plural forms of the
+texts written with ``%n`` (``tr("%n member(s)", "", n)``). Sources:
+``resources/translations/messenger_<lang>.ts``; compiled ``.qm`` files are built into
 ``messenger/ui/translations/`` by ``scripts/build_translations.py`` (run by ``make install``).
 """
 
@@ -36,11 +42,20 @@ def install_language(app: QCoreApplication, language: str) -> bool:
     if old is not None:
         app.removeTranslator(old)
     if language == "en":
-        return True
+        _load(app, "en")  # only the plural forms ("1 member", "2 members"); the rest is source
+        loaded = True
+    else:
+        loaded = _load(app, language)
+    shown = language if loaded else "en"
+    QLocale.setDefault(QLocale.system() if shown == system_language() else QLocale(shown))
+    return loaded
+
+
+def _load(app: QCoreApplication, language: str) -> bool:
     translator = QTranslator(app)
     path = QM_DIR / f"messenger_{language}.qm"
     if not translator.load(str(path)):
-        log.warning("no compiled translation at %s; showing English", path)
+        log.warning("no compiled translation at %s; English texts are shown", path)
         return False
     app.installTranslator(translator)
     _installed[id(app)] = translator

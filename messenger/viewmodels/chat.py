@@ -64,6 +64,11 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("Chat", text)
 
 
+def _trn(text: str, n: int) -> str:
+    """A text with plural forms: ``%n`` is replaced by ``n``."""
+    return QCoreApplication.translate("Chat", text, None, n)
+
+
 class ChatViewModel(QObject):
     current_conversation_changed = Signal(str)
     header_changed = Signal()
@@ -157,7 +162,7 @@ class ChatViewModel(QObject):
         if self.type == ConversationType.GROUP:
             count = self.group.info.member_count if self.group.info else 0
             count = count or (self.conversation.member_count if self.conversation else 0)
-            return _tr("{count} members").format(count=count) if count else ""
+            return _trn("%n member(s)", count) if count else ""
         if self.type == ConversationType.SYSTEM:
             return _tr("Notices about your groups and contacts")
         return ""

@@ -1,8 +1,8 @@
 """``MentionCandidatesModel``: whom "@…" in the composer can mention.
 
-The group's members (not me), matched by name card, nickname or ID; "@all" first for the
-group's owner and admins. Names that start with the query come before names that merely
-contain it.
+The group's members (not me), matched by name card, nickname or ID; "@all" ("@所有人" in
+Chinese) first for the group's owner and admins. Names that start with the query come before
+names that merely contain it.
 """
 
 from __future__ import annotations
@@ -75,9 +75,10 @@ class MentionCandidatesModel(QAbstractListModel):
         starts: list[MentionCandidate] = []
         contains: list[MentionCandidate] = []
         q = self._query
-        if self._allow_all and "all".startswith(q):
+        label = QCoreApplication.translate("Composer", "all", "@all: mention everyone")
+        if self._allow_all and (label.casefold().startswith(q) or "all".startswith(q)):
             everyone = QCoreApplication.translate("Composer", "Everyone in the group")
-            starts.append(MentionCandidate(MENTION_ALL, "all", everyone))
+            starts.append(MentionCandidate(MENTION_ALL, label, everyone))
         for member in self._members:
             uid = member.user_id
             name = self._names.display(uid, self._group_id)

@@ -29,7 +29,7 @@ def recalled_text(message: LocalMessage, me: str, name_of: NameOf) -> str:
 
 def _people(user_ids: list[str], me: str, name_of: NameOf) -> str:
     names = [_tr("you") if u == me else name_of(u) for u in user_ids]
-    return ", ".join(names)
+    return QCoreApplication.translate("Messages", ", ", "between names in a list").join(names)
 
 
 def tip_text(body: dict[str, Any], me: str, name_of: NameOf) -> str:

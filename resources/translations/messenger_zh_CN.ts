@@ -12,11 +12,11 @@
     <name>Chat</name>
     <message>
         <source>{name} is typing…</source>
-        <translation>{name} 正在输入…</translation>
+        <translation>{name}正在输入…</translation>
     </message>
     <message>
         <source>{a} and {b} are typing…</source>
-        <translation>{a} 和 {b} 正在输入…</translation>
+        <translation>{a}和{b}正在输入…</translation>
     </message>
     <message>
         <source>{count} people are typing…</source>
@@ -26,13 +26,15 @@
         <source>Notices about your groups and contacts</source>
         <translation>关于你的群聊和联系人的通知</translation>
     </message>
+    <message numerus="yes">
+        <source>%n member(s)</source>
+        <translation>
+            <numerusform>%n 位成员</numerusform>
+        </translation>
+    </message>
     <message>
         <source>That did not work: {reason}</source>
         <translation>操作失败：{reason}</translation>
-    </message>
-    <message>
-        <source>{count} members</source>
-        <translation>{count} 位成员</translation>
     </message>
     <message>
         <source>Read</source>
@@ -103,6 +105,11 @@
     <message>
         <source>Not sent: {reason}</source>
         <translation>未发送：{reason}</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <comment>@all: mention everyone</comment>
+        <translation>所有人</translation>
     </message>
     <message>
         <source>Everyone in the group</source>
@@ -276,9 +283,11 @@
 </context>
 <context>
     <name>GroupPanel</name>
-    <message>
-        <source>{count} members</source>
-        <translation>{count} 位成员</translation>
+    <message numerus="yes">
+        <source>%n member(s)</source>
+        <translation>
+            <numerusform>%n 位成员</numerusform>
+        </translation>
     </message>
     <message>
         <source>Notification</source>
@@ -450,7 +459,7 @@
     </message>
     <message>
         <source>{name} recalled a message</source>
-        <translation>{name} 撤回了一条消息</translation>
+        <translation>{name}撤回了一条消息</translation>
     </message>
     <message>
         <source>you</source>
@@ -458,15 +467,20 @@
     </message>
     <message>
         <source>{who} created the group “{name}”</source>
-        <translation>{who} 创建了群聊“{name}”</translation>
+        <translation>{who}创建了群聊“{name}”</translation>
     </message>
     <message>
         <source>{who} added {people}</source>
-        <translation>{who} 邀请 {people} 加入了群聊</translation>
+        <translation>{who}邀请{people}加入了群聊</translation>
     </message>
     <message>
         <source>{who} added you to {group}</source>
-        <translation>{who} 邀请你加入了群聊“{group}”</translation>
+        <translation>{who}邀请你加入了群聊“{group}”</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <comment>between names in a list</comment>
+        <translation>、</translation>
     </message>
 </context>
 <context>
@@ -489,7 +503,7 @@
     </message>
     <message>
         <source>{sender} mentioned you: {text}</source>
-        <translation>{sender} @了你：{text}</translation>
+        <translation>{sender}@了你：{text}</translation>
     </message>
     <message>
         <source>System notifications</source>

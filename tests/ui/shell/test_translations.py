@@ -9,27 +9,36 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
-from messenger.ui.i18n import QM_DIR
+from messenger.ui.i18n import QM_DIR, install_language
 from messenger.ui.kick_dialog import KickDialog
 from tests.helpers.ids import uid
-from tests.ui.shell.conftest import MakeShell
+from tests.ui.shell.conftest import MakeShell, qt_app
 from tests.ui.shell.test_sign_in import signed_up
 from tests.ui.shell.waiting import until
 
 ROOT = Path(__file__).resolve().parents[3]
-TS = ROOT / "resources" / "translations" / "messenger_zh_CN.ts"
+SOURCES = ROOT / "resources" / "translations"
+TS = SOURCES / "messenger_zh_CN.ts"
+EN_TS = SOURCES / "messenger_en.ts"
 BUILD = ROOT / "scripts" / "build_translations.py"
+PLURAL_FORMS = {"zh_CN": 1, "en_US": 2}  # how many forms a text with %n has per language
 
 
 @pytest.fixture(scope="module")
 def compiled() -> Path:
-    """The .qm the app loads, rebuilt if older than its source (``make install`` builds it)."""
-    qm = QM_DIR / "messenger_zh_CN.qm"
-    if not qm.exists() or qm.stat().st_mtime < TS.stat().st_mtime:
+    """The .qm files the app loads, rebuilt if older than their sources (``make install``
+    builds them)."""
+    stale = [
+        ts
+        for ts in SOURCES.glob("messenger_*.ts")
+        if not (qm := QM_DIR / f"{ts.stem}.qm").exists() or qm.stat().st_mtime < ts.stat().st_mtime
+    ]
+    if stale:
         subprocess.run([sys.executable, str(BUILD)], check=True, capture_output=True)
-    return qm
+    return QM_DIR / "messenger_zh_CN.qm"
 
 
 def test_every_string_of_the_app_is_in_the_ts_and_translated() -> None:
@@ -41,23 +50,60 @@ def test_every_string_of_the_app_is_in_the_ts_and_translated() -> None:
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
 
 
-def test_the_ts_has_no_unfinished_entry_and_keeps_every_placeholder() -> None:
-    root = ET.parse(TS).getroot()
-    assert root.get("language") == "zh_CN"
+def translation_problems(ts: Path) -> list[str]:
+    """Unfinished or empty entries, lost placeholders or mnemonics, wrong plural forms."""
+    root = ET.parse(ts).getroot()
+    forms_wanted = PLURAL_FORMS[root.get("language", "")]
     bad = []
     for message in root.iter("message"):
         source = message.findtext("source", "")
         translation = message.find("translation")
         assert translation is not None
-        text = translation.text or ""
-        if translation.get("type") == "unfinished" or not text:
+        plural = message.get("numerus") == "yes"
+        texts = [f.text or "" for f in translation.iter("numerusform")] if plural else []
+        if not plural:
+            texts = [translation.text or ""]
+        if translation.get("type") in ("unfinished", "vanished", "obsolete") or not all(texts):
             bad.append(f"unfinished: {source}")
-        elif set(re.findall(r"\{\w+\}", source)) != set(re.findall(r"\{\w+\}", text)):
-            bad.append(f"placeholders differ: {source} → {text}")
-        elif ("&" in source) != ("&" in text):
-            bad.append(f"keyboard mnemonic lost: {source} → {text}")
-    assert bad == []
+            continue
+        if plural and (len(texts) != forms_wanted or "%n" not in source):
+            bad.append(f"{len(texts)} plural forms (not {forms_wanted}): {source}")
+        for text in texts:
+            if plural and "%n" not in text:
+                bad.append(f"%n lost: {source} → {text}")
+            if set(re.findall(r"\{\w+\}", source)) != set(re.findall(r"\{\w+\}", text)):
+                bad.append(f"placeholders differ: {source} → {text}")
+            if ("&" in source) != ("&" in text):
+                bad.append(f"keyboard mnemonic lost: {source} → {text}")
+    return bad
+
+
+def test_the_ts_has_no_unfinished_entry_and_keeps_every_placeholder() -> None:
+    root = ET.parse(TS).getroot()
+    assert root.get("language") == "zh_CN"
+    assert translation_problems(TS) == []
     assert sum(1 for _ in root.iter("message")) > 150
+
+
+def test_the_english_ts_holds_the_plural_forms_only() -> None:
+    """English is in the source; a text with %n needs its singular and plural there."""
+    root = ET.parse(EN_TS).getroot()
+    assert root.get("language") == "en_US"
+    messages = list(root.iter("message"))
+    assert messages and all(m.get("numerus") == "yes" for m in messages)
+    assert translation_problems(EN_TS) == []
+
+
+def test_plural_forms_are_used_at_run_time(compiled: Path) -> None:
+    app = qt_app()
+
+    def members(n: int) -> str:
+        return QCoreApplication.translate("GroupPanel", "%n member(s)", None, n)
+
+    assert install_language(app, "en")
+    assert (members(1), members(2)) == ("1 member", "2 members")
+    assert install_language(app, "zh_CN")
+    assert (members(1), members(2)) == ("1 位成员", "2 位成员")
 
 
 async def test_switching_the_language_changes_visible_texts_at_once(
