@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from messenger.protocol.ids import SYSTEM_CONVERSATION_ID
 from messenger.protocol.models import RemindType
 from messenger.viewmodels.conversation_list import ROW_ROLE
+from messenger.viewmodels.formatting import initials
 from messenger.viewmodels.group import MEMBER_ROLE
 from tests.helpers.clients import Devices
 from tests.helpers.ids import uid
@@ -137,3 +138,30 @@ async def test_system_notices_are_readable_but_not_answerable(
     assert [row.text for row in chat_rows(window)] == [f"{bob_id} added you to Team"]
     assert window.chat_pane.header.title.text() == "System notifications"
     assert not window.chat_pane.composer.isVisible()
+
+
+async def test_a_peer_has_the_same_avatar_initials_in_the_list_and_in_the_chat(
+    devices: Devices, windows: Any
+) -> None:
+    """Both avatars are painted from the name the chat shows (``paint_avatar`` → ``initials``),
+    whether the name arrived before or after the rows were made."""
+    alice_id, bob_id = uid("alice"), uid("bob")
+    bob = await devices.new(bob_id)
+    await bob.client.register(bob_id, "pw-123456", "Bob <b>Builder</b>")
+    await bob.client.login_with_password(bob_id, "pw-123456")
+    alice = await devices.sign_in(alice_id)
+    await sent(bob, "C2C" + alice_id, "hi")
+    await sent(alice, "C2C" + bob_id, "hello")
+    window = await windows(alice)
+    await open_chat(window, "C2C" + bob_id)
+
+    def letters() -> tuple[str, list[str]]:
+        listed = next(
+            row.name
+            for row in column(window.session.conversations.model, ROW_ROLE)
+            if row.conversation_id == "C2C" + bob_id
+        )
+        shown = [row.avatar_name for row in chat_rows(window) if row.show_avatar]
+        return initials(listed), [initials(name) for name in shown]
+
+    await until(lambda: letters() == ("BB", ["BB"]), what="the same initials")
