@@ -6,6 +6,7 @@ from PySide6.QtCore import QEvent, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QLineEdit, QListView, QVBoxLayout, QWidget
 
+from messenger.ui.theme import slim_scroll_bar
 from messenger.viewmodels.emoji import EmojiFilterModel
 
 CELL = 36
@@ -38,6 +39,7 @@ class EmojiPicker(QFrame):
         font.setPointSizeF(font.pointSizeF() * 1.6)
         self.grid.setFont(font)
         self.grid.clicked.connect(self._clicked)
+        slim_scroll_bar(self.grid.verticalScrollBar())
         layout.addWidget(self.grid)
         self.resize(8 * CELL + 40, 6 * CELL + 60)
         self.retranslate()
