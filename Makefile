@@ -10,7 +10,7 @@ STAMP   = $(VENV)/.installed
 TS      = $(wildcard resources/translations/*.ts)
 QM      = $(patsubst resources/translations/%.ts,messenger/ui/translations/%.qm,$(TS))
 
-.PHONY: install run run-bob server test lint unit integration bench bench-quick lock clean translations-update
+.PHONY: install run run-bob server test lint unit integration bench bench-quick lock clean translations-update screenshots
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -34,6 +34,12 @@ run: install
 
 run-bob: install
 	$(BIN)/messenger --demo --as bob
+
+# Screenshots into docs/screenshots/ (offscreen, no display needed): main window light, dark and
+# Chinese, one-to-one chat, composer, sign-in, settings, banner, kick dialog, tray badges.
+# Installs fonts-noto-cjk and fonts-noto-color-emoji with apt-get when missing (root or sudo).
+screenshots: install
+	$(BIN)/python scripts/screenshots.py
 
 server: $(STAMP)
 	$(BIN)/messenger-server --data-dir messenger-data
