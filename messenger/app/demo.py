@@ -45,7 +45,8 @@ async def _say(client: Client, conversation_id: str, text: str, **kw: Any) -> No
     unsubscribe = client.subscribe(on_event)
     try:
         sent_id = (await client.send_text(conversation_id, text, **kw)).client_msg_id
-        await asyncio.wait_for(done, 30)
+        async with asyncio.timeout(30):
+            await done
     finally:
         unsubscribe()
 

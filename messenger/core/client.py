@@ -189,7 +189,8 @@ class Client:
             answer.user_id, answer.session_token, answer.limits, usersig_provider
         )
         try:
-            await asyncio.wait_for(account.realtime.wait_synced(), self._sync_timeout)
+            async with asyncio.timeout(self._sync_timeout):  # not wait_for (realtime._greet)
+                await account.realtime.wait_synced()
         except TimeoutError:
             await self._end_account()
             raise errors.RequestTimeout("the first sync did not finish in time") from None

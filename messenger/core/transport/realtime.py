@@ -21,6 +21,7 @@ from websockets.asyncio.client import ClientConnection, connect
 
 from messenger.core.backoff import Backoff
 from messenger.core.models import ConnectionState
+from messenger.core.transport.inbox import FrameInbox
 from messenger.protocol import errors
 from messenger.protocol.frames import (
     CLOSE_AUTH_FAILED,
@@ -142,7 +143,9 @@ class RealtimeTransport:
         self._wake.set()
         task, self._task = self._task, None
         if task is not None:
-            task.cancel()
+            while not task.done():  # a library may swallow one cancellation: ask again
+                task.cancel()
+                await asyncio.wait({task}, timeout=1.0)
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._end_first_sync(errors.ClientClosed("the connection was closed"))
@@ -189,7 +192,8 @@ class RealtimeTransport:
         self._pending[request_id] = answer
         try:
             await self._send(make(request_id))
-            return await asyncio.wait_for(answer, within)
+            async with asyncio.timeout(within):  # not wait_for: see _greet
+                return await answer
         except TimeoutError:
             raise errors.RequestTimeout("no answer from the server") from None
         finally:
@@ -246,7 +250,8 @@ class RealtimeTransport:
     async def _pause(self, delay: float) -> None:
         self._wake.clear()
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), delay)
+            async with asyncio.timeout(delay):
+                await self._wake.wait()
 
     async def _connect_once(self) -> None:
         since = await self._listener.since()
@@ -263,8 +268,13 @@ class RealtimeTransport:
                 await ws.send(encode(Hello(token=self.token, since=since)).decode())
                 await self._greet(ws)
                 keepalive = asyncio.create_task(self._keepalive(ws))
-                async for raw in ws:
-                    await self._dispatch(decode_server_frame(raw))
+                inbox = FrameInbox(ws, decode_server_frame)  # reads ahead, merges bursts
+                inbox.start()
+                try:
+                    while (frame := await inbox.next()) is not None:
+                        await self._dispatch(frame)
+                finally:
+                    await inbox.aclose()
             except websockets.ConnectionClosed as exc:
                 _raise_if_session_ended(exc.rcvd.code if exc.rcvd else None)
                 raise
@@ -277,7 +287,10 @@ class RealtimeTransport:
             _raise_if_session_ended(ws.close_code)
 
     async def _greet(self, ws: ClientConnection) -> None:
-        raw = await asyncio.wait_for(ws.recv(), self._open_timeout)
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancellation that
+        # arrives just as the frame does, and aclose() would wait for this task forever
+        async with asyncio.timeout(self._open_timeout):
+            raw = await ws.recv()
         frame = decode_server_frame(raw)
         if isinstance(frame, Welcome):
             await self._listener.on_welcome(frame)

@@ -86,7 +86,8 @@ class DeviceSocket:
 
     async def _hello(self) -> frames.Hello | None:
         try:
-            raw = await asyncio.wait_for(self._receive(), HELLO_TIMEOUT)
+            async with asyncio.timeout(HELLO_TIMEOUT):  # wait_for may swallow a cancellation
+                raw = await self._receive()
         except TimeoutError:
             await self._reject(InvalidParameter("no hello received"), frames.CLOSE_PROTOCOL_ERROR)
             return None
