@@ -84,16 +84,29 @@ async def run(args: argparse.Namespace, data: Path) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(list(sys.argv[1:] if argv is None else argv))
+    data = prepare(args)
+    start_qt()
+    import qasync
+
+    return int(qasync.run(run(args, data)))
+
+
+def prepare(args: argparse.Namespace) -> Path:
+    """Logging and the data folder (made if missing); returns the folder."""
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is noise
-    data = args.data_dir or default_data_dir()
+    data: Path = args.data_dir or default_data_dir()
     data.mkdir(parents=True, exist_ok=True)
+    return data
+
+
+def start_qt() -> None:
+    """Create the ``QApplication`` (``run`` expects one)."""
     from messenger.app.qt_compat import pin_singletons_if_needed
 
     pin_singletons_if_needed()  # before any Qt work (see qt_compat)
-    import qasync
     from PySide6.QtWidgets import QApplication
 
     from messenger.ui.tray import app_icon
@@ -104,7 +117,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setDesktopFileName("messenger")
     app.setQuitOnLastWindowClosed(False)  # the flow decides (tray, sign-in window)
     app.setWindowIcon(app_icon())
-    return int(qasync.run(run(args, data)))
 
 
 if __name__ == "__main__":

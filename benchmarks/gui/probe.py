@@ -1,0 +1,239 @@
+"""The real app with measuring hooks: run by ``benchmarks.gui`` in a fresh process per launch.
+
+    python -m benchmarks.gui.probe PLAN.json
+
+It starts ``messenger`` the way ``main`` does (same ``prepare``, ``start_qt`` and ``run``; the
+app resumes the saved account, paints the list from its store and connects), and reports one
+JSON line per figure on stdout:
+
+- ``launch``: monotonic time when the conversation list first painted with rows (the parent
+  took the time just before it spawned this process; ``CLOCK_MONOTONIC`` is system-wide);
+- with ``"full": true`` also: conversation switches (open → the whole window repainted), RSS
+  after 50 conversations were opened, frame times while scrolling the long chat up, CPU while
+  idle, and a burst of messages from a peer into the open chat (the parent sends it after
+  ``burst-ready``; this side reports when the last one was painted and the longest stall of the
+  event loop meanwhile).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import faulthandler
+import gc
+import json
+import logging
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from messenger.app.qt_compat import pin_singletons_if_needed
+
+pin_singletons_if_needed()  # before any other Qt work, as the app does (see qt_compat)
+
+from PySide6.QtCore import QEvent, QObject, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from messenger.app.main import prepare, run, start_qt  # noqa: E402
+from messenger.app.options import parse_args  # noqa: E402
+from messenger.ui.conversation_list_view import ConversationListView  # noqa: E402
+from messenger.ui.main_window import MainWindow  # noqa: E402
+
+
+def emit(event: str, **fields: Any) -> None:
+    print(json.dumps({"event": event, **fields}), flush=True)
+
+
+def rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)  # every thread of the process
+    return usage.ru_utime + usage.ru_stime
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    return {
+        "n": len(ordered),
+        "p50": statistics.median(ordered),
+        "p95": ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))],
+        "max": ordered[-1],
+    }
+
+
+class FirstListPaint(QObject):
+    """Watches every event of the app until the conversation list paints with rows in it."""
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__()
+        self.app = app
+        self.painted: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and isinstance(watched, QWidget):
+            view = watched.parent()
+            if isinstance(view, ConversationListView) and view.model().rowCount() > 0:
+                self.app.removeEventFilter(self)
+                # the time is taken once this paint is done and the loop turns again
+                asyncio.get_running_loop().call_soon(self._done)
+        return False
+
+    def _done(self) -> None:
+        if not self.painted.done():
+            self.painted.set_result(time.monotonic())
+
+
+def main_window() -> MainWindow:
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, MainWindow) and widget.session is not None:
+            return widget
+    raise RuntimeError("no signed-in main window")
+
+
+async def until(test: Any, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not test():
+        if time.monotonic() > deadline:
+            raise TimeoutError(what)
+        await asyncio.sleep(0.02)
+
+
+async def drive(plan: dict[str, Any]) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    watcher = FirstListPaint(app)
+    args = parse_args(["--server", plan["server_url"], "--data-dir", plan["data_dir"]])
+    app_task = asyncio.ensure_future(run(args, Path(plan["data_dir"])))
+    try:
+        async with asyncio.timeout(120):
+            painted = await watcher.painted
+        window = main_window()
+        assert window.session is not None
+        emit("launch", painted=painted, rows=window.session.conversations.model.rowCount())
+        if plan.get("full"):
+            await measure(window, plan)
+    finally:
+        if not app_task.done():
+            main_window().quit_requested.emit()
+        await app_task
+
+
+async def measure(window: MainWindow, plan: dict[str, Any]) -> None:
+    session = window.session
+    assert session is not None
+    await until(lambda: session.connection_state == "connected", 60, "never connected")
+    await asyncio.sleep(1.0)  # let the launch's catch-up and receipts settle
+
+    # -- switching conversations, and the memory after 50 of them --------------------------------
+    switches: list[float] = []
+    opened = plan["others"][: plan["open_count"]]
+    for conversation_id in opened:
+        started = time.perf_counter()
+        await session.chat.open(conversation_id)
+        window.repaint()
+        switches.append((time.perf_counter() - started) * 1000)
+        await asyncio.sleep(0.05)  # a person's pace: deferred work (read marks) happens here
+    gc.collect()
+    emit("switch", ms=summary(switches), opened=len(opened), rss_mib=rss_mib())
+
+    # -- scrolling the long chat up, a wheel notch per frame -------------------------------------
+    started = time.perf_counter()
+    await session.chat.open(plan["big_chat"])
+    window.repaint()
+    open_big = (time.perf_counter() - started) * 1000
+    pane = window.chat_pane
+    assert pane is not None
+    view = pane.view
+    bar = view.verticalScrollBar()
+    model = session.chat.messages
+    frames: list[float] = []
+    newest = model.newest_seq
+    largest = model.rowCount()
+    while len(frames) < plan["scroll_frames"] and (model.has_older or bar.value() > 0):
+        begin = time.perf_counter()
+        bar.setValue(bar.value() - 120)
+        view.viewport().repaint()
+        frames.append((time.perf_counter() - begin) * 1000)
+        # what the event loop does before the next frame (pages from the store) counts too
+        begin = time.perf_counter()
+        await asyncio.sleep(0)
+        frames[-1] += (time.perf_counter() - begin) * 1000
+        largest = max(largest, model.rowCount())
+    emit(
+        "scroll",
+        ms=summary(frames),
+        open_ms=open_big,
+        from_seq=newest,
+        to_seq=model.oldest_seq,
+        largest_window=largest,
+        rss_mib=rss_mib(),
+    )
+
+    # -- idle ---------------------------------------------------------------------------------------
+    await session.chat.jump_to_latest()
+    await asyncio.sleep(2)
+    cpu, wall = cpu_seconds(), time.monotonic()
+    await asyncio.sleep(plan["idle_seconds"])
+    used, elapsed = cpu_seconds() - cpu, time.monotonic() - wall
+    emit("idle", cpu_percent=100 * used / elapsed, seconds=elapsed, rss_mib=rss_mib())
+
+    # -- a burst of messages into the open chat ----------------------------------------------------
+    await session.chat.open(plan["burst_chat"])
+    window.repaint()
+    last_text = plan["burst_last_text"]
+    gaps: list[float] = []
+    previous = time.perf_counter()
+
+    def tick() -> None:
+        nonlocal previous
+        now = time.perf_counter()
+        gaps.append((now - previous) * 1000)
+        previous = now
+
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(tick)
+    timer.start()
+    emit("burst-ready")
+
+    def shown() -> bool:
+        messages = model.messages()
+        return bool(messages) and messages[-1].body.get("text") == last_text
+
+    await until(shown, 300, "the burst never arrived")
+    window.repaint()
+    done = time.monotonic()
+    timer.stop()
+    emit(
+        "burst",
+        painted=done,
+        longest_stall_ms=max(gaps, default=0.0),
+        stalls_over_100ms=sum(1 for g in gaps if g > 100),
+        rows=model.rowCount(),
+        rss_mib=rss_mib(),
+    )
+
+
+def main() -> None:
+    plan = json.loads(Path(sys.argv[1]).read_text())
+    # a hung run ends with every thread's stack on stderr instead of waiting forever
+    faulthandler.dump_traceback_later(1800 if plan.get("full") else 180, exit=True)
+    args = parse_args(["--server", plan["server_url"], "--data-dir", plan["data_dir"]])
+    prepare(args)
+    logging.getLogger().setLevel(logging.WARNING)
+    start_qt()
+    import qasync
+
+    qasync.run(drive(plan))
+
+
+if __name__ == "__main__":
+    main()
