@@ -46,6 +46,21 @@ def emit(event: str, **fields: Any) -> None:
     print(json.dumps({"event": event, **fields}), flush=True)
 
 
+def dump_tasks() -> None:
+    """Every task's chain of awaits, on stderr."""
+    for task in asyncio.all_tasks():
+        print(f"task {task.get_name()}:", file=sys.stderr)
+        awaited: Any = task.get_coro()
+        while awaited is not None:
+            frame = getattr(awaited, "cr_frame", None) or getattr(awaited, "ag_frame", None)
+            if frame is None:
+                print(f"    awaiting {awaited!r}"[:200], file=sys.stderr)
+                break
+            code = frame.f_code
+            print(f"    {code.co_filename}:{frame.f_lineno} {code.co_name}", file=sys.stderr)
+            awaited = getattr(awaited, "cr_await", None) or getattr(awaited, "ag_await", None)
+
+
 def rss_mib() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -123,7 +138,9 @@ async def drive(plan: dict[str, Any]) -> None:
     finally:
         if not app_task.done():
             main_window().quit_requested.emit()
+        stuck = asyncio.get_running_loop().call_later(20, dump_tasks)  # a slow quit: show why
         await app_task
+        stuck.cancel()
 
 
 async def measure(window: MainWindow, plan: dict[str, Any]) -> None:

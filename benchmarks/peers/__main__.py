@@ -13,7 +13,9 @@ generator (``--processes`` worker processes, raw WebSockets / raw HTTP on asynci
    message (p50 and max over several messages);
 4. ours only: idle connections held by the one server process and the memory each costs (from
    the server's VmRSS), a message still arriving with all of them connected, and an offline
-   device catching up 10,000 missed messages.
+   device catching up 10,000 missed messages;
+5. the desktop client (``benchmarks.gui``): launch, conversation switch, scrolling, memory, idle
+   CPU and a burst of 5,000 messages, on a profile of 1,000 conversations and 100,000 messages.
 
 Synapse (the version pinned in ``benchmarks/peers/synapse-requirements.txt``) is installed into
 ``.bench/synapse-venv`` on first use, with SQLite, on loopback, with every rate limit raised.
@@ -377,8 +379,9 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small, CI-sized run")
     parser.add_argument("--processes", type=int, default=2, help="load generator processes")
-    parser.add_argument("--peers", default="ours,synapse",
-                        help="comma-separated: ours, synapse (default both)")
+    parser.add_argument("--peers", default="ours,synapse,client",
+                        help="comma-separated: ours, synapse, client (the desktop app; "
+                             "default all three)")
     parser.add_argument("--out", type=Path, default=None,
                         help="where the report goes (default: docs/ for a full run, "
                              "benchmarks/out/ for --quick)")
@@ -414,6 +417,16 @@ def main() -> None:
                 text = traceback.format_exc()
                 log(f"{name} failed:\n{text}")
                 results["errors"].append({"peer": name, "error": text.strip().splitlines()[-1]})
+        if "client" in peers:
+            log("the desktop client (benchmarks.gui)")
+            try:
+                from benchmarks.gui.__main__ import measure as measure_client
+
+                results["client"] = measure_client(quick=args.quick, log=log)
+            except Exception:  # noqa: BLE001 - reported like a failing peer
+                text = traceback.format_exc()
+                log(f"client failed:\n{text}")
+                results["errors"].append({"peer": "client", "error": text.strip().splitlines()[-1]})
     results["seconds"] = time.monotonic() - started
     raw = ROOT / "benchmarks" / "out" / f"peers-{mode}.json"
     raw.parent.mkdir(parents=True, exist_ok=True)

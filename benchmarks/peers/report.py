@@ -327,11 +327,33 @@ def markdown(results: dict[str, Any], plots: list[str]) -> str:
       "later; the harness takes a third peer as a `Target` kind plus a receiver and a sender in "
       "`benchmarks/peers/clients.py`.")
     w("")
-    w("### Client (desktop app): pending")
+    client = results.get("client")
+    w("### The desktop client")
     w("")
-    w("Launch time, scrolling a long history and the client's memory are measured once the "
-      "desktop app (being built now) lands; this part of the issue is **pending**.")
-    w("")
+    if client:
+        from benchmarks.gui.__main__ import report as client_table
+
+        plan = client["plan"]
+        w(f"`python -m benchmarks.gui` (part of this run): a profile of "
+          f"{plan['shape']['conversations']:,} conversations and {client['cached_messages']:,} "
+          f"cached messages ({plan['shape']['big_chat']:,} of them in one chat) is built through "
+          "a real `messenger-server` and the app's own sign-in (the peers send over WebSockets; "
+          "the app's client catches up into its SQLite store), then the real app is started in "
+          "fresh processes (offscreen Qt) and measured. Launch: from just before the process is "
+          "spawned to the first paint of the conversation list with rows, median of "
+          f"{len(client['launch_s'])} launches. Switch: `open` of a conversation until the whole "
+          "window has repainted. Scroll: the long chat scrolled up a wheel notch (120 px) per "
+          "frame, each frame timed from the scroll to the end of its paint plus the event-loop "
+          "turn after it (pages of history come from the store meanwhile). Burst: a peer sends "
+          f"{plan['burst']:,} messages as fast as the server takes them into the open chat; "
+          "timed from the first send until the last one is painted, while a 5 ms timer "
+          "records how long the event loop was ever busy.")
+        w("")
+        w(client_table(client))
+        w("")
+    else:
+        w("Not part of this run (`--peers` without `client`).")
+        w("")
     if results.get("errors"):
         w("### Errors in this run")
         w("")
