@@ -65,9 +65,18 @@ bench: $(STAMP)
 bench-quick: $(STAMP)
 	$(BIN)/python -m benchmarks.backbone --quick
 
+# The desktop app on a synthetic profile (offscreen): launch, switch, scroll, memory, idle, burst.
+.PHONY: bench-gui bench-gui-quick
+bench-gui: install
+	$(BIN)/python -m benchmarks.gui
+
+bench-gui-quick: install
+	$(BIN)/python -m benchmarks.gui --quick
+
 # Our server side by side with Matrix Synapse (installed into .bench/ on first use):
-#   make bench-peers         the full run (about an hour); writes docs/benchmarks.md and its plots
-#   make bench-peers-quick   a small run (about two minutes); writes benchmarks/out/ only
+#   make bench-peers         the full run (about an hour), the desktop client included; writes
+#                            docs/benchmarks.md and its plots
+#   make bench-peers-quick   a small run (a few minutes); writes benchmarks/out/ only
 .PHONY: bench-peers bench-peers-quick
 BENCH_STAMP = $(VENV)/.bench-installed
 
@@ -75,10 +84,10 @@ $(BENCH_STAMP): $(STAMP) benchmarks/requirements.txt
 	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
 	touch $(BENCH_STAMP)
 
-bench-peers: $(BENCH_STAMP)
+bench-peers: $(BENCH_STAMP) install
 	$(BIN)/python -m benchmarks.peers
 
-bench-peers-quick: $(BENCH_STAMP)
+bench-peers-quick: $(BENCH_STAMP) install
 	$(BIN)/python -m benchmarks.peers --quick
 
 lock:
