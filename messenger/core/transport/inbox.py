@@ -4,9 +4,10 @@ Applying a ``changes`` frame takes a trip to the store's thread. Under a burst (
 a peer pasting hundreds of messages) frames arrive faster than one trip per frame allows, so
 the socket is read by a task of its own while the listener works: what piled up meanwhile is
 handed over as one frame (one store transaction, one event batch, one repaint). When frames
-come one at a time nothing waits: each goes out as soon as it is read. At most ``limit`` frames
-wait; beyond that reading pauses and TCP flow control slows the server (which drops a device
-that stays too slow, to resync it later).
+come one at a time nothing waits: each goes out as soon as it is read. A merged frame holds at
+most ``MAX_MERGED`` changes, so no single batch keeps the GUI busy for long. At most ``limit``
+frames wait; beyond that reading pauses and TCP flow control slows the server (which drops a
+device that stays too slow, to resync it later).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import AsyncIterable, Callable
 from messenger.protocol.frames import Changes, ServerFrame
 
 LIMIT = 1024
+MAX_MERGED = 256  # changes per merged frame
 
 
 class FrameInbox:
@@ -26,10 +28,12 @@ class FrameInbox:
         source: AsyncIterable[str | bytes],
         decode: Callable[[str | bytes], ServerFrame],
         limit: int = LIMIT,
+        max_merged: int = MAX_MERGED,
     ) -> None:
         self._source = source
         self._decode = decode
         self._limit = limit
+        self._max_merged = max_merged
         self._frames: deque[ServerFrame] = deque()
         self._arrived = asyncio.Event()
         self._room = asyncio.Event()
@@ -75,6 +79,8 @@ class FrameInbox:
         while frames:
             following = frames[0]
             if not isinstance(following, Changes) or following.catchup != first.catchup:
+                break
+            if len(changes) + len(following.changes) > self._max_merged:
                 break
             changes.extend(following.changes)
             frames.popleft()

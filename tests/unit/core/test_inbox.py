@@ -62,6 +62,14 @@ async def test_what_piled_up_comes_as_one_frame_without_crossing_other_frames() 
     assert await drain(inbox) == [[1, 2], "Pong", [3], [4]]
 
 
+async def test_a_merged_frame_stays_small_enough_for_one_smooth_batch() -> None:
+    source = Source([changes(n) for n in range(1, 8)])
+    inbox = FrameInbox(source, decode_server_frame, max_merged=3)
+    inbox.start()
+    await asyncio.sleep(0.01)
+    assert await drain(inbox) == [[1, 2, 3], [4, 5, 6], [7]]
+
+
 async def test_a_frame_at_a_time_is_handed_over_at_once() -> None:
     source = Source([changes(1), changes(2)])
     inbox = FrameInbox(source, decode_server_frame)
