@@ -12,8 +12,6 @@ import argparse
 import asyncio
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -23,43 +21,17 @@ import httpx
 
 from benchmarks import client_sync
 from benchmarks.loadgen import PairSpec, run_load
+from benchmarks.server import KEY, SDK_APP_ID, Server
 from messenger.protocol import frames
 from messenger.protocol.models import SendRequest
 from messenger.protocol.usersig import generate_usersig
 
-SDK_APP_ID = 1400000002
-KEY = "benchmark-secret-key-0123456789abcdef"
-
-
-class Server:
-    def __init__(self, data_dir: Path, synchronous: str) -> None:
-        self.data_dir = data_dir
-        port_file = data_dir / "port"
-        env = {**os.environ, "MESSENGER_USER_MSG_RATE": "1000000",
-               "MESSENGER_USER_MSG_BURST": "1000000", "MESSENGER_GROUP_MSG_RATE": "1000000",
-               "MESSENGER_GROUP_MSG_BURST": "1000000"}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "messenger.server.cli", "--data-dir", str(data_dir),
-             "--port", "0", "--port-file", str(port_file), "--sdk-app-id", str(SDK_APP_ID),
-             "--secret-key", KEY, "--log-level", "warning", "--sqlite-synchronous", synchronous],
-            env=env,
-        )
-        for _ in range(500):
-            if port_file.exists() and port_file.read_text():
-                break
-            time.sleep(0.02)
-        self.url = f"http://127.0.0.1:{port_file.read_text()}"
-        self.ws_url = self.url.replace("http", "ws") + "/v1/ws"
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(15)
-
 
 def login(http: httpx.Client, user_id: str) -> str:
     sig = generate_usersig(SDK_APP_ID, KEY, user_id, 86400)
-    r = http.post("/v1/auth/login", json={"user_id": user_id, "user_sig": sig,
-                                          "device_id": uuid.uuid4().hex})
+    r = http.post(
+        "/v1/auth/login", json={"user_id": user_id, "user_sig": sig, "device_id": uuid.uuid4().hex}
+    )
     r.raise_for_status()
     return str(r.json()["session_token"])
 
@@ -80,25 +52,31 @@ def make_pairs(server: Server, count: int, tag: str) -> list[PairSpec]:
 
 def throughput(server: Server, pairs: int, per_pair: int, processes: int) -> None:
     specs = make_pairs(server, pairs, "t")
-    res = run_load(server.ws_url, specs, per_pair=per_pair, rate=0, window=64,
-                   processes=processes)
+    res = run_load(server.ws_url, specs, per_pair=per_pair, rate=0, window=64, processes=processes)
     elapsed = (res.last_receive_ns - res.first_send_ns) / 1e9
-    print(f"C2C throughput: {res.received} messages in {elapsed:.2f} s = "
-          f"{res.received / elapsed:,.0f} msg/s end to end "
-          f"({pairs} pairs, {processes} load processes, errors {res.errors})")
-    print(f"  latency under max load: p50 {percentile(res.latencies_us, 0.5):.1f} ms, "
-          f"p99 {percentile(res.latencies_us, 0.99):.1f} ms")
+    print(
+        f"C2C throughput: {res.received} messages in {elapsed:.2f} s = "
+        f"{res.received / elapsed:,.0f} msg/s end to end "
+        f"({pairs} pairs, {processes} load processes, errors {res.errors})"
+    )
+    print(
+        f"  latency under max load: p50 {percentile(res.latencies_us, 0.5):.1f} ms, "
+        f"p99 {percentile(res.latencies_us, 0.99):.1f} ms"
+    )
 
 
 def latency(server: Server, rate: int, seconds: float, pairs: int, processes: int) -> None:
     specs = make_pairs(server, pairs, f"l{rate}")
     per_pair = max(1, int(rate * seconds / pairs))
-    res = run_load(server.ws_url, specs, per_pair=per_pair, rate=rate, window=1000,
-                   processes=processes)
+    res = run_load(
+        server.ws_url, specs, per_pair=per_pair, rate=rate, window=1000, processes=processes
+    )
     lat = res.latencies_us
-    print(f"Latency at {rate:,} msg/s offered ({res.received} messages): "
-          f"p50 {percentile(lat, 0.5):.2f} ms, p99 {percentile(lat, 0.99):.2f} ms, "
-          f"max {max(lat) / 1000:.1f} ms, mean {statistics.mean(lat) / 1000:.2f} ms")
+    print(
+        f"Latency at {rate:,} msg/s offered ({res.received} messages): "
+        f"p50 {percentile(lat, 0.5):.2f} ms, p99 {percentile(lat, 0.99):.2f} ms, "
+        f"max {max(lat) / 1000:.1f} ms, mean {statistics.mean(lat) / 1000:.2f} ms"
+    )
 
 
 async def _fill_offline(server: Server, target: str, conversations: int, per_conv: int) -> None:
@@ -112,8 +90,12 @@ async def _fill_offline(server: Server, target: str, conversations: int, per_con
         await ws.send(frames.encode(frames.Hello(token=token)).decode())
         acks = 0
         for i in range(per_conv):
-            msg = SendRequest(client_msg_id=uuid.uuid4().hex, body={"text": f"message {i} 你好世界"})
-            await ws.send(frames.encode(frames.Send(id=i, conversation_id="C2C" + target, msg=msg)).decode())
+            msg = SendRequest(
+                client_msg_id=uuid.uuid4().hex, body={"text": f"message {i} 你好世界"}
+            )
+            await ws.send(
+                frames.encode(frames.Send(id=i, conversation_id="C2C" + target, msg=msg)).decode()
+            )
         while acks < per_conv:
             frame = frames.decode_server_frame(await ws.recv())
             if isinstance(frame, (frames.Ack, frames.ErrorFrame)):
@@ -147,11 +129,18 @@ def sync(server: Server, conversations: int, per_conv: int) -> None:
         token = login(http, target)
     asyncio.run(_fill_offline(server, target, conversations, per_conv))
     count, elapsed = asyncio.run(_raw_catch_up(server, token))
-    print(f"Sync {count:,} missed messages in {conversations} conversations "
-          f"(server catch-up over the WebSocket, decoded): {elapsed:.2f} s")
+    print(
+        f"Sync {count:,} missed messages in {conversations} conversations "
+        f"(server catch-up over the WebSocket, decoded): {elapsed:.2f} s"
+    )
     # The same through the real client core: catch-up into its store, and a new device.
-    client_sync.measure(server.url, sdk_app_id=SDK_APP_ID, secret_key=KEY,
-                        conversations=conversations, per_conversation=per_conv)
+    client_sync.measure(
+        server.url,
+        sdk_app_id=SDK_APP_ID,
+        secret_key=KEY,
+        conversations=conversations,
+        per_conversation=per_conv,
+    )
 
 
 def main() -> None:
@@ -163,8 +152,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         server = Server(Path(tmp), args.synchronous)
         try:
-            print(f"messenger-server on {server.url}, SQLite synchronous={args.synchronous}, "
-                  f"{os.cpu_count()} CPUs")
+            print(
+                f"messenger-server on {server.url}, SQLite synchronous={args.synchronous}, "
+                f"{os.cpu_count()} CPUs"
+            )
             if args.quick:
                 throughput(server, pairs=8, per_pair=250, processes=args.processes)
                 latency(server, rate=500, seconds=2, pairs=10, processes=args.processes)

@@ -169,7 +169,7 @@ def main() -> None:
     parser.add_argument("--per-conversation", type=int, default=100)
     parser.add_argument("--synchronous", default="FULL", choices=["FULL", "NORMAL"])
     args = parser.parse_args()
-    from benchmarks.backbone import KEY, SDK_APP_ID, Server  # the same server set-up
+    from benchmarks.server import KEY, SDK_APP_ID, Server  # the same server set-up
 
     with tempfile.TemporaryDirectory() as tmp:
         server = Server(Path(tmp), args.synchronous)
