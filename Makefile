@@ -74,7 +74,7 @@ bench-gui-quick: install
 	$(BIN)/python -m benchmarks.gui --quick
 
 # Our server side by side with Matrix Synapse (installed into .bench/ on first use):
-#   make bench-peers         the full run (about an hour), the desktop client included; writes
+#   make bench-peers         the full run (an hour or more), the desktop client included; writes
 #                            docs/benchmarks.md and its plots
 #   make bench-peers-quick   a small run (a few minutes); writes benchmarks/out/ only
 .PHONY: bench-peers bench-peers-quick

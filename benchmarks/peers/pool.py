@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing as mp
 import resource
+import time
 import traceback
 from collections.abc import Awaitable, Callable
 from multiprocessing.connection import Connection
@@ -100,7 +101,11 @@ class Pool:
         return info
 
     def ready(self, timeout: float = 600) -> list[Any]:
-        return [self.expect(i, "ready", timeout) for i in range(len(self))]
+        """Every worker's "ready", all within ``timeout`` seconds in total."""
+        deadline = time.monotonic() + timeout
+        return [
+            self.expect(i, "ready", max(0.1, deadline - time.monotonic())) for i in range(len(self))
+        ]
 
     async def aexpect(self, i: int, kind: str, wait_s: float) -> Any:
         return await asyncio.get_running_loop().run_in_executor(

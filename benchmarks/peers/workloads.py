@@ -222,7 +222,7 @@ class Members:
         self.opened = 0
         self.failed = 0
 
-    def wait_open(self, timeout: float = 1800) -> None:
+    def wait_open(self, timeout: float = 1200) -> None:
         for info in self.pool.ready(timeout):
             self.opened += info["opened"]
             self.failed += info["failed"]
