@@ -7,6 +7,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -97,3 +99,15 @@ class ServerProcess:
         """Stop (or SIGKILL) and start again on the same port and data."""
         self.kill() if hard else self.stop()
         self.start()
+
+
+@contextmanager
+def shared_server(folder: Path) -> Iterator[ServerProcess]:
+    """A real server shared by many tests (each uses its own user IDs): SQLite without the
+    fsync per commit, which such tests do not measure; stopped at the end."""
+    proc = ServerProcess(folder, "--sqlite-synchronous", "NORMAL")
+    proc.start()
+    try:
+        yield proc
+    finally:
+        proc.stop()

@@ -6,16 +6,14 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.raw import RawDevice
-from tests.helpers.server import ServerProcess
+from tests.helpers.server import ServerProcess, shared_server
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """One real server per test module (tests use their own user IDs)."""
-    proc = ServerProcess(tmp_path_factory.mktemp("server"), "--sqlite-synchronous", "NORMAL")
-    proc.start()
-    yield proc
-    proc.stop()
+    with shared_server(tmp_path_factory.mktemp("server")) as proc:
+        yield proc
 
 
 @pytest.fixture

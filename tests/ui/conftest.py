@@ -44,7 +44,7 @@ from PySide6.QtWidgets import QApplication
 
 from messenger.app.qt_compat import pin_singletons_if_needed
 from tests.helpers.clients import Device, Devices
-from tests.helpers.server import ServerProcess
+from tests.helpers.server import ServerProcess, shared_server
 from tests.ui import qt_loop
 
 pin_singletons_if_needed()
@@ -69,10 +69,8 @@ def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> d
 @pytest.fixture(scope="package")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """One real server for all UI tests (each test uses its own user IDs)."""
-    proc = ServerProcess(tmp_path_factory.mktemp("server"), "--sqlite-synchronous", "NORMAL")
-    proc.start()
-    yield proc
-    proc.stop()
+    with shared_server(tmp_path_factory.mktemp("server")) as proc:
+        yield proc
 
 
 @pytest.fixture

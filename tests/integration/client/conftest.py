@@ -9,16 +9,14 @@ from typing import Any
 import pytest
 
 from tests.helpers.clients import Devices
-from tests.helpers.server import ServerProcess
+from tests.helpers.server import ServerProcess, shared_server
 
 
 @pytest.fixture(scope="package")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """One server for the whole package (every test uses its own user IDs)."""
-    proc = ServerProcess(tmp_path_factory.mktemp("server"), "--sqlite-synchronous", "NORMAL")
-    proc.start()
-    yield proc
-    proc.stop()
+    with shared_server(tmp_path_factory.mktemp("server")) as proc:
+        yield proc
 
 
 @pytest.fixture

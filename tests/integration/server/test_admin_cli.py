@@ -17,7 +17,7 @@ from messenger.protocol import errors, frames
 from messenger.protocol.usersig import generate_usersig
 from tests.helpers.ids import uid
 from tests.helpers.raw import RawDevice, usersig
-from tests.helpers.server import SDK_APP_ID, SECRET_KEY, ServerProcess
+from tests.helpers.server import SDK_APP_ID, SECRET_KEY, ServerProcess, shared_server
 
 
 def admin(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -44,10 +44,8 @@ def admin(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    proc = ServerProcess(tmp_path_factory.mktemp("admin"), "--sqlite-synchronous", "NORMAL")
-    proc.start()
-    yield proc
-    proc.stop()
+    with shared_server(tmp_path_factory.mktemp("admin")) as proc:
+        yield proc
 
 
 async def password_sign_in(url: str, user_id: str, password: str) -> RawDevice:

@@ -38,7 +38,7 @@ from messenger.ui.theme import apply_theme  # noqa: E402
 from messenger.viewmodels.settings import SettingsViewModel  # noqa: E402
 from tests.helpers.clients import Devices  # noqa: E402
 from tests.helpers.keyrings import MemoryKeyring, use_keyring  # noqa: E402
-from tests.helpers.server import ServerProcess  # noqa: E402
+from tests.helpers.server import ServerProcess, shared_server  # noqa: E402
 from tests.ui.qt_loop import TestLoop  # noqa: E402
 from tests.ui.qt_loop import install as install_qt_loop  # noqa: E402
 
@@ -86,10 +86,8 @@ def english_light() -> Iterator[None]:
 @pytest.fixture(scope="package")
 def im_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """One real server for the shell tests that do not stop theirs (unique user IDs)."""
-    proc = ServerProcess(tmp_path_factory.mktemp("im-server"), "--sqlite-synchronous", "NORMAL")
-    proc.start()
-    yield proc
-    proc.stop()
+    with shared_server(tmp_path_factory.mktemp("im-server")) as proc:
+        yield proc
 
 
 @pytest.fixture
