@@ -370,6 +370,27 @@ def _saturated(p: dict[str, Any]) -> bool:
 
 
 # -- plots ------------------------------------------------------------------------------------------------------
+def _finish(fig: Any, ax: Any, *, target_ms: float, x_label: str, y_label: str, title: str) -> None:
+    """Log-log axes, the target as a dotted line, labels, grid and legend."""
+    ax.axhline(target_ms, color="grey", linewidth=0.8, linestyle=":")
+    ax.text(0.01, target_ms, f"{target_ms:g} ms ", color="grey", fontsize=8, va="bottom",
+            transform=ax.get_yaxis_transform())
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
+    ax.set_title(title)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+
+
+def _save(plt: Any, fig: Any, path: Path) -> str:
+    fig.savefig(path)
+    plt.close(fig)
+    return path.name
+
+
 def plot(results: dict[str, Any], folder: Path) -> list[str]:
     try:
         import matplotlib
@@ -398,20 +419,9 @@ def plot(results: dict[str, Any], folder: Path) -> list[str]:
             labelled = any(line.get_label() == "saturated" for line in ax.lines)
             ax.plot([p["offered"] for p in sat], [p["p99_ms"] for p in sat], "x", color="black",
                     markersize=10, label=None if labelled else "saturated")
-    ax.axhline(20, color="grey", linewidth=0.8, linestyle=":")
-    ax.text(0.01, 20, "20 ms ", color="grey", fontsize=8, va="bottom",
-            transform=ax.get_yaxis_transform())
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("offered load (C2C messages/s)")
-    ax.set_ylabel("send → receive latency (ms)")
-    ax.set_title("C2C latency against offered load")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(folder / "latency-vs-load.png")
-    plt.close(fig)
-    made.append("latency-vs-load.png")
+    _finish(fig, ax, target_ms=20, x_label="offered load (C2C messages/s)",
+            y_label="send → receive latency (ms)", title="C2C latency against offered load")
+    made.append(_save(plt, fig, folder / "latency-vs-load.png"))
 
     fig, ax = plt.subplots(figsize=(7.5, 4.5), dpi=110)
     for peer in ("ours", "synapse"):
@@ -423,20 +433,9 @@ def plot(results: dict[str, Any], folder: Path) -> list[str]:
         mx = [r["max_all_ms"] for r in rs]
         ax.plot(xs, p50, "o-", color=colours[peer], label=f"{NAMES[peer]}: all have it (p50)")
         ax.plot(xs, mx, "^:", color=colours[peer], label=f"{NAMES[peer]}: all have it (max)")
-    ax.axhline(100, color="grey", linewidth=0.8, linestyle=":")
-    ax.text(0.01, 100, "100 ms ", color="grey", fontsize=8, va="bottom",
-            transform=ax.get_yaxis_transform())
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("group members (all online)")
-    ax.set_ylabel("time until every member has the message (ms)")
-    ax.set_title("Group fan-out")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(folder / "fanout.png")
-    plt.close(fig)
-    made.append("fanout.png")
+    _finish(fig, ax, target_ms=100, x_label="group members (all online)",
+            y_label="time until every member has the message (ms)", title="Group fan-out")
+    made.append(_save(plt, fig, folder / "fanout.png"))
     return made
 
 
