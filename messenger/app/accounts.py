@@ -173,7 +173,7 @@ class AccountManager:
         self._has_secret[profile.key] = bool(secret.credential)
         if not secret.session_token:
             return None
-        client = await self._client(profile.server)
+        client = await self._client(profile.server, at_once=True)
         provider = _password_provider(client, profile.user_id, secret.password)
         try:
             await client.resume(profile.user_id, secret.session_token, usersig_provider=provider)
@@ -264,7 +264,7 @@ class AccountManager:
         await account.client.aclose()
         if folder is not None:
             await asyncio.to_thread(shutil.rmtree, folder, True)
-        client = await self._client(account.server)
+        client = await self._client(account.server, at_once=True)
         provider = _password_provider(client, account.user_id, account.password)
         try:
             await client.resume(account.user_id, token, usersig_provider=provider)
@@ -282,9 +282,17 @@ class AccountManager:
         )
 
     # -- helpers -------------------------------------------------------------------------------------
-    async def _client(self, server: str) -> Client:
-        url = await self._local.url() if server == LOCAL_SERVER else server
+    async def _client(self, server: str, *, at_once: bool = False) -> Client:
+        """A started client; ``at_once``: for a resumed session, which needs no server yet."""
+        if server != LOCAL_SERVER:
+            url = server
+        elif at_once:
+            url = self._local.known_url()
+        else:
+            url = await self._local.url()
         client = self._client_factory(url, self.client_dir(server))
+        if server == LOCAL_SERVER:  # it may move (started again on another port): follow it
+            client.server_resolver = self._local.url
         await client.start()
         return client
 

@@ -24,7 +24,9 @@ from messenger.app.bot import DemoBot
 from messenger.app.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
 from messenger.app.local_server import LocalServer
 from messenger.app.options import parse_args
+from messenger.app.server_process import IDLE_EXIT, run_local_server
 from messenger.app.settings_file import load_settings, save_settings
+from messenger.server.runtime import DataDirLock
 from messenger.system.paths import data_dir as default_data_dir
 from messenger.viewmodels.accounts import LOCAL
 from messenger.viewmodels.settings import SettingsViewModel
@@ -52,11 +54,13 @@ async def run(args: argparse.Namespace, data: Path) -> int:
     accounts = AccountManager(data, settings, local)
     flow = AppFlow(settings, accounts, default_server=args.server or LOCAL)
     bot: DemoBot | None = None
+    bot_lock: DataDirLock | None = None
     try:
         if args.demo:
             url = await local.url()
             await seed_demo(url, data / "demo")
-            if local.owned:  # one bot per server: the instance that runs it
+            bot_lock = DataDirLock(data / "demo", "bot.lock")
+            if bot_lock.try_acquire():  # one bot per server: the first demo window runs it
                 bot = DemoBot(
                     url,
                     data / "demo" / "bot",
@@ -77,6 +81,8 @@ async def run(args: argparse.Namespace, data: Path) -> int:
         await flow.shutdown()
         if bot is not None:
             await bot.aclose()
+        if bot_lock is not None:
+            bot_lock.release()
         local.stop()
         collector.stop()
     return 0
@@ -84,6 +90,9 @@ async def run(args: argparse.Namespace, data: Path) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(list(sys.argv[1:] if argv is None else argv))
+    if args.local_server:  # the shared local server's own process, started by a window
+        data_dir: Path = args.data_dir or default_data_dir()
+        return run_local_server(data_dir, args.idle_exit or IDLE_EXIT)
     data = prepare(args)
     start_qt()
     import qasync

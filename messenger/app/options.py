@@ -25,6 +25,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     p.add_argument("--data-dir", type=Path, default=None, help="app data folder")
     p.add_argument("--quit-after", type=float, default=None, help=argparse.SUPPRESS)
     p.add_argument("--screenshot", type=Path, default=None, help=argparse.SUPPRESS)
+    # the shared local server's own process (started by a window: server_process)
+    p.add_argument("--local-server", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--idle-exit", type=float, default=None, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.demo and args.server:
         p.error("--demo runs on the local server; leave out --server")

@@ -18,7 +18,7 @@ from messenger.core.outbox import Outbox
 from messenger.core.profiles import ProfileDirectory
 from messenger.core.store import Store
 from messenger.core.sync import SyncEngine
-from messenger.core.transport.realtime import RealtimeTransport
+from messenger.core.transport.realtime import RealtimeTransport, Relocate
 from messenger.core.transport.rest import RestTransport
 from messenger.protocol import errors
 from messenger.protocol.models import Limits, RefreshRequest, RefreshResponse
@@ -42,6 +42,7 @@ class Account:
         backoff: BackoffFactory,
         clock: Clock,
         usersig_provider: UserSigProvider | None = None,
+        relocate: Relocate | None = None,
     ) -> None:
         self.user_id = user_id
         self.token = token
@@ -63,7 +64,9 @@ class Account:
             on_kicked=self._kicked,
             on_unblocked=self._fill_latest,
         )
-        self.realtime = RealtimeTransport(ws_url, token, self.sync, backoff=backoff())
+        self.realtime = RealtimeTransport(
+            ws_url, token, self.sync, backoff=backoff(), relocate=relocate
+        )
         self.outbox = Outbox(
             user_id, store, self.realtime, bus, limits=limits, backoff=backoff(), clock=clock
         )

@@ -16,7 +16,7 @@ import asyncio
 import hashlib
 import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -66,6 +66,10 @@ log = logging.getLogger(__name__)
 
 _PREVIEW_CHARS = 100
 
+ServerResolver = Callable[[], Awaitable[str]]
+"""Where the server is now: asked again when the connection fails (a local server that moved
+to another port, or was started again). Returns the base URL."""
+
 
 class Client:
     def __init__(
@@ -80,8 +84,10 @@ class Client:
         clock: Clock = system_clock,
         request_timeout: float = 15.0,
         sync_timeout: float = 30.0,
+        server_resolver: ServerResolver | None = None,
     ) -> None:
         self.server_url = server_url.rstrip("/")
+        self.server_resolver = server_resolver  # may be set until sign-in
         self.data_dir = Path(data_dir)
         self.device_name = device_name
         self.platform = platform
@@ -262,6 +268,7 @@ class Client:
             backoff=self._backoff,
             clock=self._clock,
             usersig_provider=usersig_provider,
+            relocate=self._relocate if self.server_resolver is not None else None,
         )
         self._account = account
         account.start()
@@ -273,6 +280,23 @@ class Client:
             self._rest.token = None
         if account is not None:
             await account.aclose()
+
+    async def _relocate(self) -> str | None:
+        """The connection failed: ask where the server is now; its WebSocket URL if it moved."""
+        if self.server_resolver is None:
+            return None
+        try:
+            url = (await self.server_resolver()).rstrip("/")
+        except Exception as exc:  # noqa: BLE001 - the backoff goes on; try again next time
+            log.info("finding the server failed: %r", exc)
+            return None
+        if url == self.server_url:
+            return None
+        log.info("the server moved: %s -> %s", self.server_url, url)
+        self.server_url = url
+        if self._rest is not None:
+            self._rest.base_url = url
+        return websocket_url(url)
 
     def _on_rest_auth_failure(self, error: errors.AuthError) -> None:
         if isinstance(error, errors.SessionInvalid) and self._account is not None:

@@ -43,8 +43,10 @@ async def serve(
     sock: socket.socket | None = None,
     port_file: Path | None = None,
     on_started: Callable[[], None] | None = None,
+    stop: asyncio.Event | None = None,
 ) -> None:
-    """Run until cancelled or signalled. ``sock``: an already bound socket (tests, embedded).
+    """Run until cancelled, signalled or ``stop`` is set (a graceful stop, like a signal).
+    ``sock``: an already bound socket (tests, embedded).
 
     The data folder is locked while the server runs (``DataDirInUse`` if another server has it),
     and ``server.run`` in it says where the server listens (for ``messenger-server admin``)."""
@@ -57,13 +59,25 @@ async def serve(
             sock.bind((config.host, config.port))
         app = create_app(config, ServerContext.build(config))
         server = uvicorn.Server(uvicorn_config(app, config))
-        asyncio.get_running_loop().create_task(
-            _announce(server, sock, config.data_dir, port_file, on_started)
-        )
-        await server.serve(sockets=[sock])
+        loop = asyncio.get_running_loop()
+        helpers = [
+            loop.create_task(_announce(server, sock, config.data_dir, port_file, on_started))
+        ]
+        if stop is not None:
+            helpers.append(loop.create_task(_stop_when_set(server, stop)))
+        try:
+            await server.serve(sockets=[sock])
+        finally:
+            for helper in helpers:
+                helper.cancel()
     finally:
         clear_run_info(config.data_dir)
         lock.release()
+
+
+async def _stop_when_set(server: uvicorn.Server, stop: asyncio.Event) -> None:
+    await stop.wait()
+    server.should_exit = True
 
 
 async def _announce(

@@ -24,8 +24,10 @@ class DataDirInUse(Exception):
 
 
 class DataDirLock:
-    def __init__(self, data_dir: Path) -> None:
-        self.path = data_dir / LOCK_FILE
+    """An advisory lock on ``data_dir / name``, held while this object holds it."""
+
+    def __init__(self, data_dir: Path, name: str = LOCK_FILE) -> None:
+        self.path = data_dir / name
         self._fd: int | None = None
 
     @property
@@ -103,6 +105,16 @@ def read_run_info(data_dir: Path) -> str | None:
         return None
     url = info.get("url") if isinstance(info, dict) else None
     return url if isinstance(url, str) and url.startswith("http") else None
+
+
+def read_run_pid(data_dir: Path) -> int | None:
+    """The process ID in ``server.run``, if there is a readable one."""
+    try:
+        info = json.loads((data_dir / RUN_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    pid = info.get("pid") if isinstance(info, dict) else None
+    return pid if isinstance(pid, int) else None
 
 
 def clear_run_info(data_dir: Path) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 import msgspec
@@ -51,6 +51,8 @@ from messenger.protocol.models import ConversationState, Message, SendRequest
 log = logging.getLogger(__name__)
 
 PushFrame = TypingIn | OnlineMessage | ReceiptsFrame | Expiring
+Relocate = Callable[[], Awaitable[str | None]]
+"""After a failed connection: the WebSocket URL to use from now on if the server moved, else None."""
 MAX_FRAME_BYTES = 64 * 1024 * 1024  # a catch-up page of 500 large messages fits
 
 
@@ -105,8 +107,10 @@ class RealtimeTransport:
         open_timeout: float = 10.0,
         ping_interval: float = 20.0,
         ping_timeout: float = 20.0,
+        relocate: Relocate | None = None,
     ) -> None:
         self.url = url
+        self._relocate = relocate
         self.token = token
         self._listener = listener
         self._backoff = backoff
@@ -241,8 +245,20 @@ class RealtimeTransport:
             if self._should_stop():
                 break
             self._set_state(ConnectionState.OFFLINE)
+            if await self._moved():
+                continue  # the server is elsewhere now: try there at once
             await self._pause(self._backoff.next_delay())
         self._set_state(ConnectionState.OFFLINE)
+
+    async def _moved(self) -> bool:
+        if self._relocate is None:
+            return False
+        url = await self._relocate()
+        if url is None or url == self.url or self._stopped:
+            return False
+        self.url = url
+        self._backoff.reset()
+        return True
 
     def _should_stop(self) -> bool:
         return self._stopped  # set by aclose() while a connection attempt runs

@@ -49,6 +49,15 @@ class RestTransport:
         self.token: str | None = None
         self.on_auth_failure: AuthFailureHook | None = None  # e.g. the session was revoked
 
+    @property
+    def base_url(self) -> str:
+        return str(self._http.base_url).rstrip("/")
+
+    @base_url.setter
+    def base_url(self, url: str) -> None:
+        """The server moved (a local server started again on another port)."""
+        self._http.base_url = url.rstrip("/")
+
     async def aclose(self) -> None:
         await self._http.aclose()
 

@@ -13,6 +13,7 @@ import httpx
 from messenger.app.demo import DEMO_PASSWORD, seed_demo
 from messenger.app.embedded import EmbeddedServer
 from messenger.core import Client
+from tests.helpers.local_server import kill_local_server
 
 
 async def test_demo_data_gives_alice_a_realistic_conversation_list(tmp_path: Path) -> None:
@@ -85,10 +86,11 @@ def test_messenger_demo_opens_and_a_second_window_joins_its_server(tmp_path: Pat
             tmp_path, "--demo", "--as", "bob", "--quit-after", "2", "--screenshot", str(shot)
         )
         assert second.returncode == 0, second.stderr[-2000:]
-        assert "Started server process" not in second.stderr  # it used the first one's server
-        assert "demo bot dave is answering" not in second.stderr  # one bot: the server's owner
+        assert "starting the local server" not in second.stderr  # it used the running one
+        assert "demo bot dave is answering" not in second.stderr  # one bot per server
         assert shot.stat().st_size > 1000
     finally:
         out, _ = first.communicate(timeout=60)
+        kill_local_server(tmp_path / "server")
     assert first.returncode == 0, out[-2000:]
     assert "demo bot dave is answering" in out
