@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from messenger.app.accounts import AccountManager, ActiveAccount
 from messenger.app.shell import SessionShell
+from messenger.app.single_instance import InstanceGuard
 from messenger.protocol import errors
 from messenger.system.profiles import LOCAL_SERVER
 from messenger.ui.connection_banner import ConnectionBanner
@@ -62,8 +63,10 @@ class AppFlow(QObject):
         *,
         default_server: str = LOCAL,
         coalesce_ms: int = 700,
+        instances: InstanceGuard | None = None,
     ) -> None:
         super().__init__()
+        self.instances = instances  # one instance per account (single_instance)
         self.settings = settings
         self.accounts = accounts
         self.coalesce_ms = coalesce_ms
@@ -98,6 +101,8 @@ class AppFlow(QObject):
         self.tray.notification_shown.connect(lambda _n: QApplication.alert(self.window))
         self.sign_in_vm.signed_in.connect(lambda account: self._spawn(self.enter(account)))
         self.sign_in.rejected.connect(self._sign_in_closed)
+        if instances is not None:
+            instances.show_requested.connect(self.show_window)
         self._add_missing_shortcuts()
 
     # -- start and stop ------------------------------------------------------------------------------
@@ -213,6 +218,8 @@ class AppFlow(QObject):
             await self.accounts.leave(account)  # should not happen: one account at a time
             return
         self.account = account
+        if self.instances is not None and not self.instances.claim(account.key):
+            log.warning("%s is open in another instance as well", account.key)
         self._connected_once = account.client.connection_state.value == "connected"
         session = SessionViewModel(account.client)
         self.session = session
@@ -243,6 +250,8 @@ class AppFlow(QObject):
     async def _end_session(self) -> ActiveAccount | None:
         """Take the session apart (shell, panes, view-model); the caller closes the client."""
         account, self.account = self.account, None
+        if self.instances is not None:
+            self.instances.release()
         if self.shell is not None:
             self.shell.close()
             self.shell = None

@@ -23,11 +23,13 @@ from messenger.app.accounts import AccountManager
 from messenger.app.bot import DemoBot
 from messenger.app.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
 from messenger.app.local_server import LocalServer
+from messenger.app.logs import route_qt_messages, setup_logging
 from messenger.app.options import parse_args
 from messenger.app.server_process import IDLE_EXIT, run_local_server
 from messenger.app.settings_file import load_settings, save_settings
 from messenger.server.runtime import DataDirLock
 from messenger.system.paths import data_dir as default_data_dir
+from messenger.system.profiles import LOCAL_SERVER, profile_key
 from messenger.viewmodels.accounts import LOCAL
 from messenger.viewmodels.settings import SettingsViewModel
 
@@ -42,17 +44,23 @@ async def run(args: argparse.Namespace, data: Path) -> int:
     from messenger.app.appearance import wire_appearance
     from messenger.app.flow import AppFlow
     from messenger.app.gui_gc import GuiThreadCollector
+    from messenger.app.single_instance import InstanceGuard, ask_to_show
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     settings = SettingsViewModel(load_settings(data), partial(save_settings, data))
-    wire_appearance(app, settings)
-    collector = GuiThreadCollector()
-    collector.start()  # the embedded server's thread must never free Qt objects
-
     local = LocalServer(data / "server")
     accounts = AccountManager(data, settings, local)
-    flow = AppFlow(settings, accounts, default_server=args.server or LOCAL)
+    key = _launch_account(args, accounts)
+    if key is not None and ask_to_show(data, key):
+        log.info("%s is open in another window: showed it", key)
+        return 0  # one instance per account: the running one came to the front
+    wire_appearance(app, settings)
+    collector = GuiThreadCollector()
+    collector.start()  # a worker thread must never free Qt objects
+
+    guard = InstanceGuard(data)
+    flow = AppFlow(settings, accounts, default_server=args.server or LOCAL, instances=guard)
     bot: DemoBot | None = None
     bot_lock: DataDirLock | None = None
     try:
@@ -83,9 +91,18 @@ async def run(args: argparse.Namespace, data: Path) -> int:
             await bot.aclose()
         if bot_lock is not None:
             bot_lock.release()
+        guard.release()
         local.stop()
         collector.stop()
     return 0
+
+
+def _launch_account(args: argparse.Namespace, accounts: AccountManager) -> str | None:
+    """The account this launch would open (None: it would ask)."""
+    if args.demo:
+        return profile_key(LOCAL_SERVER, args.as_user)
+    profile = accounts.last_profile(args.server)
+    return profile.key if profile is not None else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -101,13 +118,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def prepare(args: argparse.Namespace) -> Path:
-    """Logging and the data folder (made if missing); returns the folder."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is noise
+    """The data folder (made if missing) and the log in it; returns the folder."""
     data: Path = args.data_dir or default_data_dir()
     data.mkdir(parents=True, exist_ok=True)
+    setup_logging(data)
     return data
 
 
@@ -116,6 +130,7 @@ def start_qt() -> None:
     from messenger.app.qt_compat import pin_singletons_if_needed
 
     pin_singletons_if_needed()  # before any Qt work (see qt_compat)
+    route_qt_messages()
     from PySide6.QtWidgets import QApplication
 
     from messenger.ui.tray import app_icon

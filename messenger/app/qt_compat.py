@@ -46,7 +46,8 @@ def pin_singletons_if_needed() -> bool:
     for singleton in (None, True, False):
         ctypes.c_ssize_t.from_address(id(singleton)).value += _HEADROOM
     _pinned = True
-    log.warning(
+    # Known and harmless once guarded: a note in the log file, nothing on the user's console.
+    log.info(
         "this PySide6 on Python %d.%d drops references of None/True/False; guarded. "
         "Use PySide6 6.11.x or Python 3.12+.",
         *sys.version_info[:2],

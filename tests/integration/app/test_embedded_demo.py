@@ -44,6 +44,7 @@ APP_ENV = {
     **os.environ,
     "QT_QPA_PLATFORM": "offscreen",
     "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    "MESSENGER_CONSOLE_LOG": "info",  # the test reads what the app logs
 }
 
 
