@@ -10,7 +10,7 @@ STAMP   = $(VENV)/.installed
 TS      = $(wildcard resources/translations/*.ts)
 QM      = $(patsubst resources/translations/%.ts,messenger/ui/translations/%.qm,$(TS))
 
-.PHONY: install run run-bob server test lint unit integration bench bench-quick lock clean translations-update screenshots
+.PHONY: system-deps system-deps-test install run run-bob server test lint unit integration bench bench-quick lock clean translations-update screenshots
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -23,7 +23,15 @@ $(STAMP): pyproject.toml constraints.txt
 $(QM): messenger/ui/translations/%.qm: resources/translations/%.ts $(STAMP)
 	$(BIN)/python scripts/build_translations.py
 
-install: $(STAMP) $(QM)
+# System packages beside Python (Qt's xcb libraries; for the tests also Xvfb, a window manager,
+# xdotool, D-Bus): installed with apt-get as root, else the exact command is printed.
+system-deps:
+	@PYTHON=$(PYTHON) sh scripts/system_deps.sh run
+
+system-deps-test:
+	@PYTHON=$(PYTHON) sh scripts/system_deps.sh test
+
+install: system-deps $(STAMP) $(QM)
 
 # Collect every tr() string of the app into the .ts files (then translate the new ones).
 translations-update: $(STAMP)
@@ -50,7 +58,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: install lint
+test: system-deps-test install lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q
 
 unit: install
