@@ -20,13 +20,13 @@ from functools import partial
 from pathlib import Path
 
 from messenger.app.accounts import AccountManager
-from messenger.app.bot import DemoBot
-from messenger.app.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
 from messenger.app.local_server import LocalServer
 from messenger.app.logs import route_qt_messages, setup_logging
 from messenger.app.options import parse_args
 from messenger.app.server_process import IDLE_EXIT, run_local_server
 from messenger.app.settings_file import load_settings, save_settings
+from messenger.demo.bot import DemoBot
+from messenger.demo.data import DEMO_PASSWORD, DEMO_USERS, seed_demo
 from messenger.server.runtime import DataDirLock
 from messenger.system.paths import data_dir as default_data_dir
 from messenger.system.profiles import LOCAL_SERVER, profile_key
@@ -76,6 +76,7 @@ async def run(args: argparse.Namespace, data: Path) -> int:
                     password=DEMO_PASSWORD,
                     names=DEMO_USERS,
                 )
+                bot.client.server_resolver = local.url  # follows the server if it moves
                 await bot.start()
             await flow.start_demo(args.as_user, DEMO_PASSWORD)
         else:

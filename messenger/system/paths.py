@@ -1,28 +1,28 @@
-"""Per-OS folders for the app's data (no Qt needed)."""
+"""Per-OS folders for the app's data (no Qt needed), from ``platformdirs``."""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
+import platformdirs
+
 APP_NAME = "Messenger"
+HOME_ENV = "MESSENGER_HOME"
 
 
-def data_dir(environ: dict[str, str] | None = None, platform: str | None = None) -> Path:
-    """Where the app keeps accounts, caches and the embedded server's data.
+def data_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where the app keeps accounts, caches, logs and the local server's data.
 
-    ``MESSENGER_HOME`` overrides it (tests, portable installs). Otherwise: Windows
-    ``%APPDATA%\\Messenger``, macOS ``~/Library/Application Support/Messenger``, elsewhere
-    ``$XDG_DATA_HOME/messenger`` (default ``~/.local/share/messenger``).
+    ``MESSENGER_HOME`` overrides it (tests, portable installs). Otherwise the platform's user
+    data folder: ``%APPDATA%\\Messenger`` on Windows (roaming), ``~/Library/Application
+    Support/Messenger`` on macOS, ``$XDG_DATA_HOME/messenger`` (``~/.local/share/messenger``)
+    elsewhere (lower case, as XDG folders are named).
     """
-    env = dict(os.environ) if environ is None else environ
-    platform = sys.platform if platform is None else platform
-    if env.get("MESSENGER_HOME"):
-        return Path(env["MESSENGER_HOME"])
-    home = Path(env.get("HOME") or env.get("USERPROFILE") or Path.home())
-    if platform.startswith("win"):
-        return Path(env.get("APPDATA") or home / "AppData" / "Roaming") / APP_NAME
-    if platform == "darwin":
-        return home / "Library" / "Application Support" / APP_NAME
-    return Path(env.get("XDG_DATA_HOME") or home / ".local" / "share") / APP_NAME.lower()
+    env = os.environ if environ is None else environ
+    if env.get(HOME_ENV):
+        return Path(env[HOME_ENV])
+    name = APP_NAME if sys.platform in ("win32", "darwin") else APP_NAME.lower()
+    return platformdirs.user_data_path(name, appauthor=False, roaming=True)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import httpx
 
-from messenger.app.demo import DEMO_PASSWORD, seed_demo
 from messenger.app.embedded import EmbeddedServer
 from messenger.core import Client
+from messenger.demo.data import DEMO_PASSWORD, seed_demo
 from tests.helpers.local_server import kill_local_server
 
 

@@ -18,10 +18,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from messenger.app.bot_replies import reply, strip_mention
 from messenger.core.client import Client
 from messenger.core.events import Event, MessagesAdded
 from messenger.core.models import ConnectionState, LocalMessage, MessageState
+from messenger.demo.replies import reply, strip_mention
 from messenger.protocol.ids import ConversationType
 from messenger.protocol.models import MessageKind
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from messenger.app.bot import DemoBot
-from messenger.app.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
 from messenger.app.embedded import EmbeddedServer
+from messenger.demo.bot import DemoBot
+from messenger.demo.data import DEMO_PASSWORD, DEMO_USERS, seed_demo
 from tests.helpers.clients import Device, Devices
 
 

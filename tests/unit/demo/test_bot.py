@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from messenger.app.bot import ReplyBudget, should_answer
-from messenger.app.bot_replies import is_chinese, reply, strip_mention
 from messenger.core.models import LocalMessage, MessageState
+from messenger.demo.bot import ReplyBudget, should_answer
+from messenger.demo.replies import is_chinese, reply, strip_mention
 
 NOW = datetime(2025, 6, 3, 14, 5)
 
