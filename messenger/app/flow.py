@@ -24,6 +24,7 @@ from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QWidget
 
 from messenger.app.accounts import AccountManager, ActiveAccount
+from messenger.app.desktop_notifications import DesktopNotifications
 from messenger.app.shell import SessionShell
 from messenger.app.single_instance import InstanceGuard
 from messenger.protocol import errors
@@ -64,6 +65,7 @@ class AppFlow(QObject):
         default_server: str = LOCAL,
         coalesce_ms: int = 700,
         instances: InstanceGuard | None = None,
+        desktop_notifications: bool = True,
     ) -> None:
         super().__init__()
         self.instances = instances  # one instance per account (single_instance)
@@ -87,6 +89,10 @@ class AppFlow(QObject):
         self.window.installEventFilter(self)
         self.tray = TrayIcon(self)
         self.tray.show()
+        self.notifier = DesktopNotifications(
+            self.tray, accounts.data_dir / "icons", enabled=desktop_notifications
+        )
+        self.notifier.clicked.connect(self._notification_clicked)
         self.sign_in_vm = SignInViewModel(accounts, default_server, parent=self)
         self.sign_in = SignInDialog(self.sign_in_vm)
         self.settings_dialog = SettingsDialog(settings, self.window)
@@ -145,6 +151,7 @@ class AppFlow(QObject):
         account = await self._end_session()
         if account is not None:
             await self.accounts.close(account)
+        self.notifier.close()
         self.tray.hide()
         self.sign_in.hide()
         self.window.hide()
@@ -231,6 +238,7 @@ class AppFlow(QObject):
             self.tray,
             self._window_focused,
             coalesce_ms=self.coalesce_ms,
+            notify=self.notifier.show,
         )
         session.kicked_out.connect(self._on_kicked)
         session.connection_state_changed.connect(self._on_state)

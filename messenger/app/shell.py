@@ -14,7 +14,7 @@ from messenger.core.models import ConnectionState
 from messenger.protocol import errors
 from messenger.ui.connection_banner import ConnectionBanner
 from messenger.ui.tray import TrayIcon
-from messenger.viewmodels.notifications import NotificationsViewModel
+from messenger.viewmodels.notifications import Notification, NotificationsViewModel
 from messenger.viewmodels.session import SessionViewModel
 from messenger.viewmodels.settings import SettingsViewModel
 
@@ -31,7 +31,9 @@ class SessionShell:
         window_focused: Callable[[], bool],
         *,
         coalesce_ms: int = 700,
+        notify: Callable[[Notification], None] | None = None,
     ) -> None:
+        """``notify`` shows a notification (the platform's service); default the tray."""
         self.session = session
         self.banner = banner
         self.tray = tray
@@ -47,7 +49,7 @@ class SessionShell:
             (session.connection_state_changed, banner.set_state),
             (banner.reconnect_requested, self._reconnect_now),
             (session.total_unread_changed, tray.set_unread),
-            (self.notifications.notification_ready, tray.show_notification),
+            (self.notifications.notification_ready, notify or tray.show_notification),
         ]
         for signal, slot in self._links:
             signal.connect(slot)

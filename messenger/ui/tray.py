@@ -181,9 +181,11 @@ class TrayIcon(QObject):
             self._tray.setIcon(app_icon(count))
             self.retranslate()
 
-    def show_notification(self, notification: Notification) -> None:
+    def show_notification(self, notification: Notification, popup: bool = True) -> None:
+        """The tray's balloon (``popup``; off when the platform's service showed it), the
+        sound, and ``notification_shown``."""
         self._last_conversation = notification.conversation_id
-        if self.available() and QSystemTrayIcon.supportsMessages():
+        if popup and self.available() and QSystemTrayIcon.supportsMessages():
             self._tray.showMessage(notification.title, notification.body, app_icon(), _SHOW_MS)
         if notification.sound:
             QApplication.beep()

@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Never the notification service of the machine running the tests (a test brings its own bus).
+os.environ["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=/nonexistent/messenger-tests-bus"
 
 from messenger.app.qt_compat import pin_singletons_if_needed
 
