@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
 from typing import Any
 
 from messenger.core.backoff import BackoffFactory
@@ -15,6 +16,7 @@ from messenger.core.conversations import ConversationActions
 from messenger.core.events import EventBus, KickedOut
 from messenger.core.history import MessageHistory
 from messenger.core.outbox import Outbox
+from messenger.core.people import People
 from messenger.core.profiles import ProfileDirectory
 from messenger.core.store import Store
 from messenger.core.sync import SyncEngine
@@ -41,6 +43,7 @@ class Account:
         ws_url: str,
         backoff: BackoffFactory,
         clock: Clock,
+        avatar_dir: Path,
         usersig_provider: UserSigProvider | None = None,
         relocate: Relocate | None = None,
     ) -> None:
@@ -63,6 +66,7 @@ class Account:
             on_expiring=self._refresh_soon,
             on_kicked=self._kicked,
             on_unblocked=self._fill_latest,
+            on_people=self._learn_profiles,
         )
         self.realtime = RealtimeTransport(
             ws_url, token, self.sync, backoff=backoff(), relocate=relocate
@@ -74,6 +78,7 @@ class Account:
             store, rest, self.realtime, bus, clock=clock, on_unblocked=self._fill_latest
         )
         self.profiles = ProfileDirectory(store, rest, bus, clock=clock)
+        self.people = People(user_id, store, rest, bus, avatar_dir)
 
     def start(self) -> None:
         self.realtime.start()
@@ -105,6 +110,10 @@ class Account:
         """Unblocked: fetch what the feed held back while the conversations were blocked."""
         for conversation_id in conversation_ids:
             self._spawn(self.history.fill_latest(conversation_id))
+
+    def _learn_profiles(self, user_ids: list[str]) -> None:
+        """New friends and requests: fetch the profiles this device does not have yet."""
+        self._spawn(self.profiles.fetch(user_ids))
 
     def _refresh_soon(self, expires_at: int) -> None:
         if self._usersig_provider is not None:

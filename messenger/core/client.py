@@ -38,8 +38,10 @@ from messenger.protocol.api import MembersQuery, TypingRequest
 from messenger.protocol.ids import check_user_id, parse_conversation_id
 from messenger.protocol.models import (
     AddMembersRequest,
+    AllowType,
     CreateGroupRequest,
     CustomBody,
+    Gender,
     GroupInfo,
     GroupList,
     GroupType,
@@ -59,6 +61,18 @@ from messenger.protocol.models import (
     SendRequest,
     TextBody,
     UserSigResponse,
+)
+from messenger.protocol.social import (
+    AcceptRequest,
+    AddFriendRequest,
+    Friend,
+    FriendGroupEdit,
+    FriendRequest,
+    FriendUpdate,
+    ProfileUpdate,
+    Relation,
+    UserPage,
+    UserStatus,
 )
 from messenger.protocol.validation import validate_send
 
@@ -269,6 +283,7 @@ class Client:
             clock=self._clock,
             usersig_provider=usersig_provider,
             relocate=self._relocate if self.server_resolver is not None else None,
+            avatar_dir=self.data_dir / "avatars",
         )
         self._account = account
         account.start()
@@ -486,6 +501,149 @@ class Client:
         """Profiles from the server, stored for next time (``ProfilesChanged`` tells which
         nicknames changed); those fetched within ``max_age_ms`` come from the store."""
         return await self._signed_in().profiles.fetch(user_ids, max_age_ms=max_age_ms)
+
+    # -- my profile and presence ------------------------------------------------------------------
+    async def my_profile(self) -> Profile:
+        """My profile as last synced (instant, offline)."""
+        return await self._signed_in().people.me()
+
+    async def update_profile(
+        self,
+        *,
+        nickname: str | None = None,
+        avatar: str | None = None,
+        gender: Gender | None = None,
+        birthday: int | None = None,
+        location: str | None = None,
+        signature: str | None = None,
+        language: str | None = None,
+        allow_type: AllowType | None = None,
+        hide_last_seen: bool | None = None,
+        custom: dict[str, str] | None = None,
+    ) -> Profile:
+        """Change the given fields of my profile; my other devices and my friends see it."""
+        update = ProfileUpdate(
+            nickname=nickname,
+            avatar=avatar,
+            gender=gender,
+            birthday=birthday,
+            location=location,
+            signature=signature,
+            language=language,
+            allow_type=allow_type,
+            hide_last_seen=hide_last_seen,
+            custom=custom,
+        )
+        return await self._signed_in().people.update_profile(update)
+
+    async def upload_avatar(self, image: bytes) -> str:
+        """Upload an image (any common format); returns the avatar ID to put in a profile."""
+        return await self._signed_in().people.upload_avatar(image)
+
+    async def avatar(self, avatar_id: str) -> bytes:
+        """The PNG of an avatar (cached on disk after the first fetch)."""
+        return await self._signed_in().people.avatar(avatar_id)
+
+    async def set_status_text(self, text: str) -> None:
+        await self._signed_in().people.set_status_text(text)
+
+    async def presence(self, user_ids: Sequence[str]) -> list[UserStatus]:
+        """Online state, last seen and status text (live changes come as ``PresenceChanged``)."""
+        return await self._signed_in().people.presence(user_ids)
+
+    async def search_users(self, query: str, offset: int = 0, limit: int = 20) -> UserPage:
+        """Users by exact ID or nickname (prefix first, then contains), from the server."""
+        return await self._signed_in().people.search(query, offset, limit)
+
+    async def stored_profiles(self, user_ids: Sequence[str]) -> dict[str, Profile]:
+        """Full stored profiles (avatar, signature ...) of the users this device knows."""
+        return await self._signed_in().people.profiles(user_ids)
+
+    # -- friends ---------------------------------------------------------------------------------
+    async def friends(self) -> list[Friend]:
+        return await self._signed_in().people.friends()
+
+    async def friend_requests(self) -> list[FriendRequest]:
+        """Pending requests, incoming (``receiver`` is me) and outgoing, newest first."""
+        return await self._signed_in().people.requests()
+
+    async def friend_groups(self) -> list[str]:
+        return await self._signed_in().people.groups()
+
+    async def blocked_users(self) -> list[str]:
+        return await self._signed_in().people.blocked()
+
+    async def remarks(self) -> dict[str, str]:
+        """My remarks for my friends (``user_id → remark``), the name shown before nicknames."""
+        return await self._signed_in().people.remarks()
+
+    async def add_friend(
+        self,
+        user_id: str,
+        *,
+        note: str = "",
+        remark: str = "",
+        group: str = "",
+        source: str = "",
+        both: bool = True,
+    ) -> str:
+        """Returns "added" (their policy is "anyone") or "pending" (a request waits)."""
+        req = AddFriendRequest(
+            user_id=user_id, note=note, remark=remark, group=group, source=source, both=both
+        )
+        return await self._signed_in().people.add_friend(req)
+
+    async def accept_friend_request(
+        self, sender: str, *, remark: str = "", group: str = "", both: bool = True
+    ) -> Relation:
+        req = AcceptRequest(remark=remark, group=group, both=both)
+        return await self._signed_in().people.accept(sender, req)
+
+    async def refuse_friend_request(self, sender: str) -> None:
+        await self._signed_in().people.refuse(sender)
+
+    async def delete_friend_request(self, other: str) -> None:
+        """Withdraw my request to ``other`` or dismiss theirs, without telling them."""
+        await self._signed_in().people.delete_request(other)
+
+    async def mark_friend_requests_read(self) -> None:
+        await self._signed_in().people.read_requests()
+
+    async def set_friend_remark(self, user_id: str, remark: str) -> Friend:
+        return await self._signed_in().people.update_friend(user_id, FriendUpdate(remark=remark))
+
+    async def set_friend_groups(self, user_id: str, groups: Sequence[str]) -> Friend:
+        update = FriendUpdate(groups=list(groups))
+        return await self._signed_in().people.update_friend(user_id, update)
+
+    async def delete_friend(self, user_id: str, *, both: bool = True) -> None:
+        await self._signed_in().people.delete_friend(user_id, both)
+
+    async def relation(self, user_id: str) -> Relation:
+        return await self._signed_in().people.relation(user_id)
+
+    async def create_friend_group(self, name: str, user_ids: Sequence[str] = ()) -> None:
+        await self._signed_in().people.create_group(name, user_ids)
+
+    async def edit_friend_group(
+        self,
+        name: str,
+        *,
+        new_name: str | None = None,
+        add: Sequence[str] = (),
+        remove: Sequence[str] = (),
+    ) -> None:
+        edit = FriendGroupEdit(new_name=new_name, add=list(add), remove=list(remove))
+        await self._signed_in().people.edit_group(name, edit)
+
+    async def delete_friend_group(self, name: str) -> None:
+        await self._signed_in().people.delete_group(name)
+
+    async def block(self, user_id: str) -> None:
+        await self._signed_in().people.set_blocked(user_id, True)
+
+    async def unblock(self, user_id: str) -> None:
+        await self._signed_in().people.set_blocked(user_id, False)
 
     # -- groups ----------------------------------------------------------------------------------
     async def create_group(

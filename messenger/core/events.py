@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from messenger.core.models import ConnectionState, Conversation, LocalMessage
 from messenger.protocol.models import GroupInfo, Message, Profile, ReceiptCount
+from messenger.protocol.social import UserStatus
 
 log = logging.getLogger(__name__)
 
@@ -108,9 +109,24 @@ class GroupChanged:
 
 @dataclass(frozen=True, slots=True)
 class ProfilesChanged:
-    """Other users' profiles fetched with a new or changed nickname."""
+    """Stored profiles (mine or others') that are new or changed: fetched or synced."""
 
     profiles: tuple[Profile, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ContactsChanged:
+    """Parts of my people side changed: "friends", "requests", "groups", "blocks" (read them
+    again from the client: ``friends()``, ``friend_requests()``, ...)."""
+
+    parts: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class PresenceChanged:
+    """Users came online, went offline or changed their status text (pushed, not stored)."""
+
+    statuses: tuple[UserStatus, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +150,8 @@ Event = (
     | DraftChanged
     | GroupChanged
     | ProfilesChanged
+    | ContactsChanged
+    | PresenceChanged
     | SyncCompleted
 )
 

@@ -16,18 +16,21 @@ from messenger.core.events import (
     EventBus,
     KickedOut,
     OnlineMessageReceived,
+    PresenceChanged,
     ReceiptsChanged,
     SyncCompleted,
     TypingChanged,
 )
 from messenger.core.models import ConnectionState
 from messenger.core.store import Store
+from messenger.core.store.people import ids_of as people_ids_of
 from messenger.core.transport.realtime import PushFrame
 from messenger.core.transport.rest import RestTransport
 from messenger.protocol.frames import (
     Changes,
     Expiring,
     OnlineMessage,
+    Presence,
     ReceiptsFrame,
     Synced,
     TypingIn,
@@ -35,6 +38,7 @@ from messenger.protocol.frames import (
 )
 from messenger.protocol.ids import conversation_id_for
 from messenger.protocol.models import ConversationList
+from messenger.protocol.social import Contacts
 
 
 class SyncEngine:
@@ -49,6 +53,7 @@ class SyncEngine:
         on_expiring: Callable[[int], None] | None = None,
         on_kicked: Callable[[str, str], None] | None = None,
         on_unblocked: Callable[[list[str]], None] | None = None,
+        on_people: Callable[[list[str]], None] | None = None,
     ) -> None:
         self.user_id = user_id
         self._store = store
@@ -58,11 +63,14 @@ class SyncEngine:
         self._on_expiring = on_expiring
         self._on_kicked = on_kicked
         self._on_unblocked = on_unblocked
+        self._on_people = on_people
 
     async def bootstrap(self) -> int:
         """A new device's snapshot; returns the version to sync from."""
         snapshot: ConversationList = await self._rest.call("conversations")
+        contacts: Contacts = await self._rest.call("contacts")
         (await self._store.apply_snapshot(snapshot)).publish(self._bus)
+        (await self._store.apply_contacts(contacts)).publish(self._bus)
         return snapshot.version
 
     # -- RealtimeListener ------------------------------------------------------------------------
@@ -78,6 +86,10 @@ class SyncEngine:
         delta.publish(self._bus)
         if delta.unblocked and self._on_unblocked is not None:
             self._on_unblocked(delta.unblocked)
+        if self._on_people is not None:
+            wanted = [u for u in people_ids_of(frame.changes) if u != self.user_id]
+            if wanted:
+                self._on_people(wanted)
 
     async def on_synced(self, frame: Synced) -> None:
         await self._store.set_sync_version(frame.version)
@@ -95,6 +107,8 @@ class SyncEngine:
         elif isinstance(frame, ReceiptsFrame):
             receipts = frame.receipts
             self._bus.publish(ReceiptsChanged(receipts.conversation_id, tuple(receipts.receipts)))
+        elif isinstance(frame, Presence):
+            self._bus.publish(PresenceChanged(tuple(frame.statuses)))
         elif isinstance(frame, Expiring) and self._on_expiring is not None:
             self._on_expiring(frame.expires_at)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from messenger.protocol import frames, models
+from messenger.protocol import frames, models, social
 from messenger.protocol.models import Base
 
 
@@ -43,6 +43,10 @@ class TypingRequest(Base):
     typing: bool = True
 
 
+class DeleteFriendQuery(Base):
+    both: bool = True  # also take me out of their list
+
+
 _PARAM_RE = re.compile(r"{(\w+)}")
 
 
@@ -57,6 +61,7 @@ class Endpoint:
     auth: bool = True
     summary: str = ""
     tag: str = ""
+    binary: bool = False  # the request body (if any) and the answer are raw bytes, not JSON
 
     @property
     def path_params(self) -> list[str]:
@@ -297,5 +302,174 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         summary="Page through members",
     ),
 )
+
+S = social
+FRIENDS = "/v1/friends/{user_id}"
+REQUESTS = "/v1/friend-requests"
+
+PEOPLE_ENDPOINTS: tuple[Endpoint, ...] = (
+    _e(
+        "update_me",
+        "PATCH",
+        "/v1/me",
+        M.Profile,
+        body=S.ProfileUpdate,
+        tag="people",
+        summary="Change my profile (only the fields given)",
+    ),
+    _e(
+        "set_status",
+        "PUT",
+        "/v1/me/status",
+        M.Empty,
+        body=S.StatusText,
+        tag="people",
+        summary="Set my custom status text (pushed with my presence)",
+    ),
+    _e(
+        "upload_avatar",
+        "POST",
+        "/v1/avatars",
+        S.AvatarRef,
+        binary=True,
+        tag="people",
+        summary="Upload an image (the body); stored resized as a square, returns its ID",
+    ),
+    _e(
+        "get_avatar",
+        "GET",
+        "/v1/avatars/{avatar_id}",
+        bytes,
+        binary=True,
+        tag="people",
+        summary="An avatar image (PNG) by ID",
+    ),
+    _e(
+        "search_users",
+        "GET",
+        "/v1/users",
+        S.UserPage,
+        query=S.UserSearchQuery,
+        tag="people",
+        summary="Find users by exact ID or by nickname (paged)",
+    ),
+    _e(
+        "contacts",
+        "GET",
+        "/v1/contacts",
+        S.Contacts,
+        tag="people",
+        summary="Snapshot of my friends, requests, friend groups and block list",
+    ),
+    _e(
+        "add_friend",
+        "POST",
+        "/v1/friends",
+        S.AddFriendResult,
+        body=S.AddFriendRequest,
+        tag="people",
+        summary="Add a friend: at once, as a request, or refused, by their policy",
+    ),
+    _e(
+        "update_friend",
+        "PATCH",
+        FRIENDS,
+        S.Friend,
+        body=S.FriendUpdate,
+        tag="people",
+        summary="Set a friend's remark or friend groups",
+    ),
+    _e(
+        "delete_friend",
+        "DELETE",
+        FRIENDS,
+        M.Empty,
+        query=DeleteFriendQuery,
+        tag="people",
+        summary="Delete a friend (one way, or both ways)",
+    ),
+    _e(
+        "relation",
+        "GET",
+        FRIENDS + "/relation",
+        S.RelationAnswer,
+        tag="people",
+        summary="How we stand: none, mine, theirs or both",
+    ),
+    _e(
+        "accept_request",
+        "POST",
+        REQUESTS + "/{user_id}/accept",
+        S.RelationAnswer,
+        body=S.AcceptRequest,
+        tag="people",
+        summary="Accept a request (one way or both ways)",
+    ),
+    _e(
+        "refuse_request",
+        "POST",
+        REQUESTS + "/{user_id}/refuse",
+        M.Empty,
+        tag="people",
+        summary="Refuse a request",
+    ),
+    _e(
+        "delete_request",
+        "DELETE",
+        REQUESTS + "/{user_id}",
+        M.Empty,
+        tag="people",
+        summary="Withdraw my request to a user or dismiss theirs, silently",
+    ),
+    _e(
+        "read_requests",
+        "POST",
+        REQUESTS + "/read",
+        M.Empty,
+        tag="people",
+        summary="Mark my incoming requests as seen",
+    ),
+    _e(
+        "create_friend_group",
+        "POST",
+        "/v1/friend-groups",
+        S.FriendGroup,
+        body=S.NewFriendGroup,
+        tag="people",
+        summary="Create a friend group",
+    ),
+    _e(
+        "edit_friend_group",
+        "PATCH",
+        "/v1/friend-groups/{name}",
+        S.FriendGroup,
+        body=S.FriendGroupEdit,
+        tag="people",
+        summary="Rename a friend group, add or remove",
+    ),
+    _e(
+        "delete_friend_group",
+        "DELETE",
+        "/v1/friend-groups/{name}",
+        M.Empty,
+        tag="people",
+        summary="Delete a friend group (the friends stay)",
+    ),
+    _e("block", "PUT", "/v1/blocks/{user_id}", M.Empty, tag="people", summary="Block a user"),
+    _e(
+        "unblock", "DELETE", "/v1/blocks/{user_id}", M.Empty, tag="people", summary="Unblock a user"
+    ),
+    _e(
+        "presence",
+        "GET",
+        "/v1/presence",
+        S.StatusList,
+        query=S.StatusQuery,
+        tag="people",
+        summary="Online state, last seen and status text of users I may see",
+    ),
+)
+
+ENDPOINTS = ENDPOINTS + PEOPLE_ENDPOINTS
 
 BY_NAME: dict[str, Endpoint] = {e.name: e for e in ENDPOINTS}

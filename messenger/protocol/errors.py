@@ -19,13 +19,23 @@ error back, so a caller catches ``MessageTooLarge`` whichever side noticed the p
      │                   └── AccountBanned
      ├── PermissionDenied ─┬── NotMember
      │                     ├── TooManyDevices
-     │                     └── Muted
+     │                     ├── Muted
+     │                     ├── BlockedByPeer
+     │                     ├── PeerBlockedByMe
+     │                     └── FriendAddForbidden
      ├── NotFound ───────┬── UserNotFound
      │                   ├── GroupNotFound
      │                   ├── ConversationNotFound
-     │                   └── MessageNotFound
+     │                   ├── MessageNotFound
+     │                   ├── FriendRequestNotFound
+     │                   ├── NotFriend
+     │                   ├── FriendGroupNotFound
+     │                   └── AvatarNotFound
      ├── Conflict ───────┬── AlreadyExists
      │                   ├── GroupFull
+     │                   ├── AlreadyFriends
+     │                   ├── DuplicateFriendRequest
+     │                   ├── LimitReached
      │                   ├── RecallWindowExpired
      │                   └── NotRecallable
      ├── RateLimited
@@ -175,6 +185,27 @@ class Muted(PermissionDenied):
     name = "muted"
 
 
+class BlockedByPeer(PermissionDenied):
+    """The other user has blocked me: no message, no friend request reaches them."""
+
+    code = 20007
+    name = "blocked_by_peer"
+
+
+class PeerBlockedByMe(PermissionDenied):
+    """I have blocked this user: unblock them first."""
+
+    code = 30515
+    name = "peer_blocked_by_me"
+
+
+class FriendAddForbidden(PermissionDenied):
+    """The user accepts no friend requests ("nobody")."""
+
+    code = 30516
+    name = "friend_add_forbidden"
+
+
 # -- missing things ------------------------------------------------------------------------------------
 class NotFound(MessengerError):
     code = 10015
@@ -202,6 +233,26 @@ class MessageNotFound(NotFound):
     name = "message_not_found"
 
 
+class FriendRequestNotFound(NotFound):
+    code = 30614
+    name = "friend_request_not_found"
+
+
+class NotFriend(NotFound):
+    code = 31704
+    name = "not_friend"
+
+
+class FriendGroupNotFound(NotFound):
+    code = 30020
+    name = "friend_group_not_found"
+
+
+class AvatarNotFound(NotFound):
+    code = 30021
+    name = "avatar_not_found"
+
+
 # -- state conflicts -----------------------------------------------------------------------------------
 class Conflict(MessengerError):
     code = 10062
@@ -217,6 +268,25 @@ class AlreadyExists(Conflict):
 class GroupFull(Conflict):
     code = 10014
     name = "group_full"
+
+
+class AlreadyFriends(Conflict):
+    code = 30015
+    name = "already_friends"
+
+
+class DuplicateFriendRequest(Conflict):
+    """A request to this user is already waiting for their answer."""
+
+    code = 30539
+    name = "duplicate_friend_request"
+
+
+class LimitReached(Conflict):
+    """Too many friends, friend groups, pending requests or blocked users."""
+
+    code = 30010
+    name = "limit_reached"
 
 
 class RecallWindowExpired(Conflict):

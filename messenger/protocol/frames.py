@@ -19,9 +19,11 @@ from messenger.protocol.models import (
     ErrorBody,
     GroupInfo,
     Message,
+    Profile,
     Receipts,
     SendRequest,
 )
+from messenger.protocol.social import Friend, FriendRequest, UserStatus
 
 
 # -- changes: the synced feed --------------------------------------------------------------------------
@@ -55,7 +57,52 @@ class GroupChange(Change, tag="group"):
     member: bool = True
 
 
-AnyChange = MessageChange | StateChange | PeerReadChange | GroupChange
+class ProfileChange(Change, tag="profile"):
+    """My profile, or that of someone who can be seen from my friend list, changed."""
+
+    profile: Profile
+
+
+class FriendChange(Change, tag="friend"):
+    """An entry of my friend list was added or changed, or it is gone (``removed``)."""
+
+    friend: Friend
+    removed: bool = False
+
+
+class FriendRequestChange(Change, tag="friend_request"):
+    """A request I sent or received is new or changed, or it left both inboxes (``removed``)."""
+
+    request: FriendRequest
+    removed: bool = False
+
+
+class FriendGroupChange(Change, tag="friend_group"):
+    """One of my friend groups was created or deleted (a rename is a delete and a create; the
+    friends' ``groups`` change with it)."""
+
+    name: str
+    removed: bool = False
+
+
+class BlockChange(Change, tag="block"):
+    """I blocked or unblocked ``user_id``."""
+
+    user_id: str
+    blocked: bool = True
+
+
+AnyChange = (
+    MessageChange
+    | StateChange
+    | PeerReadChange
+    | GroupChange
+    | ProfileChange
+    | FriendChange
+    | FriendRequestChange
+    | FriendGroupChange
+    | BlockChange
+)
 
 
 class SyncPage(Base):
@@ -154,6 +201,12 @@ class ReceiptsFrame(ServerFrame, tag="receipts"):
     receipts: Receipts
 
 
+class Presence(ServerFrame, tag="presence"):
+    """Users I can see came online, went offline or changed their status text (not stored)."""
+
+    statuses: list[UserStatus]
+
+
 class Kicked(ServerFrame, tag="kicked"):
     reason: str
     message: str = ""
@@ -175,6 +228,7 @@ AnyServerFrame = (
     | TypingIn
     | OnlineMessage
     | ReceiptsFrame
+    | Presence
     | Kicked
     | Expiring
 )

@@ -273,9 +273,36 @@ class GroupList(Base):
 
 
 # -- accounts ------------------------------------------------------------------------------------------
+class AllowType(enum.StrEnum):
+    """Who may add me as a friend (TIM's allowType)."""
+
+    ANYONE = "anyone"  # added at once
+    APPROVAL = "approval"  # a request I accept or refuse
+    NOBODY = "nobody"  # refused; I am found by exact ID only
+
+
+class Gender(enum.StrEnum):
+    UNKNOWN = "unknown"
+    MALE = "male"
+    FEMALE = "female"
+
+
 class Profile(Base):
+    """A user's profile as others see it (``allow_type`` and ``hide_last_seen`` too, so a client
+    knows what to offer). ``avatar`` is a server-made avatar ID (``GET /v1/avatars/{id}``)."""
+
     user_id: str
     nickname: str = ""
+    avatar: str = ""
+    gender: Gender = Gender.UNKNOWN
+    birthday: int = 0  # yyyymmdd, 0 when not given
+    location: str = ""
+    signature: str = ""
+    language: str = ""
+    allow_type: AllowType = AllowType.APPROVAL
+    hide_last_seen: bool = False
+    custom: dict[str, str] = {}
+    version: int = 0
 
 
 class RegisterRequest(Base):
@@ -317,6 +344,18 @@ class Limits(Base):
     recall_window_ms: int = 120_000
     request_bytes: int = 64 * 1024
     receipts_max_members: int = 1000
+    nickname_bytes: int = 64
+    signature_bytes: int = 500
+    location_bytes: int = 100
+    remark_bytes: int = 96
+    request_note_bytes: int = 120
+    friend_group_name_bytes: int = 30
+    friend_groups: int = 50
+    friends: int = 10_000
+    pending_requests: int = 5_000
+    blocks: int = 1_000
+    profile_custom_bytes: int = 256
+    avatar_bytes: int = 8 * 1024 * 1024
 
 
 class LoginResponse(Base):

@@ -47,6 +47,7 @@ class ServerConfig:
     session_check_ms: int = 15_000  # how often sessions are checked for expiry
     log_level: str = "info"
     log_format: str = "text"  # or "json"
+    profile_custom_keys: tuple[str, ...] = ()  # keys users may set in their profile's custom fields
     admin_users: tuple[str, ...] = ("administrator",)
 
     @property

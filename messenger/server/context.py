@@ -9,11 +9,17 @@ from messenger.server.config import ServerConfig
 from messenger.server.hub import Hub
 from messenger.server.metrics import Metrics
 from messenger.server.services.auth import AuthService
+from messenger.server.services.avatars import AvatarStore
+from messenger.server.services.blocks import BlockIndex
 from messenger.server.services.conversations import ConversationService
 from messenger.server.services.directory import Directory
 from messenger.server.services.fanout import Fanout
+from messenger.server.services.friends import FriendService
 from messenger.server.services.groups import GroupService
 from messenger.server.services.messaging import MessagingService
+from messenger.server.services.people_push import PeoplePush
+from messenger.server.services.presence import PresenceService
+from messenger.server.services.profiles import ProfileService
 from messenger.server.services.ratelimit import RateLimiter
 from messenger.server.services.receipts import ReadReceipts
 from messenger.server.storage.base import Storage
@@ -32,6 +38,10 @@ class ServerContext:
     conversations: ConversationService
     receipts: ReadReceipts
     groups: GroupService
+    profiles: ProfileService
+    friends: FriendService
+    presence: PresenceService
+    avatars: AvatarStore
     started: float = field(default_factory=time.monotonic)
 
     @classmethod
@@ -48,6 +58,11 @@ class ServerContext:
         directory = Directory(storage)
         fanout = Fanout(hub)
         limits = config.limits
+        blocks = BlockIndex(storage.people)
+        people_push = PeoplePush(fanout, blocks)
+        avatars = AvatarStore(config.data_dir / "avatars", limits.avatar_bytes)
+        presence = PresenceService(storage=storage.people, hub=hub, blocks=blocks)
+        presence.attach()
         receipts = ReadReceipts(storage=storage, directory=directory, fanout=fanout, limits=limits)
         limiter = RateLimiter(
             user_rate=config.user_msg_rate,
@@ -70,10 +85,21 @@ class ServerContext:
                 limits=limits,
                 receipts=receipts,
                 on_sent=metrics.message_stored,
+                blocks=blocks,
             ),
             conversations=ConversationService(
                 storage=storage, directory=directory, fanout=fanout, receipts=receipts
             ),
             receipts=receipts,
             groups=GroupService(storage=storage, directory=directory, fanout=fanout, limits=limits),
+            profiles=ProfileService(
+                storage=storage.people,
+                push=people_push,
+                avatars=avatars,
+                limits=limits,
+                custom_keys=config.profile_custom_keys,
+            ),
+            friends=FriendService(storage=storage.people, push=people_push, limits=limits),
+            presence=presence,
+            avatars=avatars,
         )

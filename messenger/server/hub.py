@@ -176,6 +176,8 @@ class Hub:
     def __init__(self) -> None:
         self._by_user: dict[str, dict[int, Connection]] = {}
         self.on_count_changed: Callable[[int], None] | None = None
+        # (user, online): the user's first device connected, or the last one left
+        self.on_presence: Callable[[str, bool], None] | None = None
         self._count = 0
 
     @property
@@ -183,8 +185,11 @@ class Hub:
         return self._count
 
     def register(self, conn: Connection) -> None:
-        self._by_user.setdefault(conn.user_id, {})[id(conn)] = conn
+        devices = self._by_user.setdefault(conn.user_id, {})
+        devices[id(conn)] = conn
         self._count += 1
+        if len(devices) == 1 and self.on_presence is not None:
+            self.on_presence(conn.user_id, True)
         if self.on_count_changed:
             self.on_count_changed(self._count)
 
@@ -194,6 +199,8 @@ class Hub:
             self._count -= 1
             if not devices:
                 del self._by_user[conn.user_id]
+                if self.on_presence is not None:
+                    self.on_presence(conn.user_id, False)
             if self.on_count_changed:
                 self.on_count_changed(self._count)
 

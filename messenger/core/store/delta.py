@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from messenger.core.events import (
+    ContactsChanged,
     ConversationsChanged,
     DraftChanged,
     Event,
@@ -13,10 +14,11 @@ from messenger.core.events import (
     MessagesAdded,
     MessageUpdated,
     PeerReadChanged,
+    ProfilesChanged,
     TotalUnreadChanged,
 )
 from messenger.core.models import Conversation, LocalMessage
-from messenger.protocol.models import GroupInfo
+from messenger.protocol.models import GroupInfo, Profile
 
 
 @dataclass(slots=True)
@@ -32,6 +34,8 @@ class StoreDelta:
     groups: list[tuple[GroupInfo, bool]] = field(default_factory=list)
     # Conversations no longer blocked (no event: the messages the feed held back are fetched).
     unblocked: list[str] = field(default_factory=list)
+    profiles: list[Profile] = field(default_factory=list)  # stored profiles that changed
+    people: set[str] = field(default_factory=set)  # "friends", "requests", "groups", "blocks"
 
     def events(self) -> list[Event]:
         """Per batch: one ``MessagesAdded`` per conversation, one ``ConversationsChanged``."""
@@ -43,6 +47,10 @@ class StoreDelta:
         events.extend(PeerReadChanged(cid, seq) for cid, seq in self.peer_read.items())
         events.extend(self.drafts)
         events.extend(GroupChanged(group, member) for group, member in self.groups)
+        if self.profiles:
+            events.append(ProfilesChanged(tuple(self.profiles)))
+        if self.people:
+            events.append(ContactsChanged(frozenset(self.people)))
         if self.conversations:
             events.append(ConversationsChanged(tuple(self.conversations)))
         if self.total_unread is not None:

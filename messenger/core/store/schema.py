@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 3
+from messenger.core.store.people import PEOPLE_DDL, PEOPLE_MIGRATION
+
+SCHEMA_VERSION = 4
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS kv (
@@ -93,7 +95,8 @@ CREATE TABLE IF NOT EXISTS groups (
 CREATE TABLE IF NOT EXISTS users (
     user_id    TEXT PRIMARY KEY,
     nickname   TEXT NOT NULL DEFAULT '',
-    fetched_at INTEGER NOT NULL DEFAULT 0
+    fetched_at INTEGER NOT NULL DEFAULT 0,
+    profile    BLOB
 );
 
 -- Search index; rowid = messages.id, text prepared by fts.index_text.
@@ -103,6 +106,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(text, tokenize = 'uni
 
 # Upgrades from each older schema version to the next.
 _MIGRATIONS = {
+    3: PEOPLE_MIGRATION,
     1: """
         ALTER TABLE conversations RENAME COLUMN count_version TO unread_version;
         ALTER TABLE conversations ADD COLUMN joined_seq INTEGER NOT NULL DEFAULT 0;
@@ -129,7 +133,9 @@ def connect(path: str) -> sqlite3.Connection:
         conn.close()
         raise RuntimeError(f"store {path} was written by a newer version (schema {version})")
     if version == 0:
-        conn.executescript(f"BEGIN; {_DDL} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+        conn.executescript(
+            f"BEGIN; {_DDL} {PEOPLE_DDL} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+        )
         version = SCHEMA_VERSION
     for old in range(version, SCHEMA_VERSION):
         conn.executescript(f"BEGIN; {_MIGRATIONS[old]} PRAGMA user_version = {old + 1}; COMMIT;")

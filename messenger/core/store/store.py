@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from typing import TypeVar
 import msgspec
 
 from messenger.core.models import Conversation, LocalMessage
-from messenger.core.store import schema
+from messenger.core.store import people, schema
 from messenger.core.store.delta import StoreDelta
 from messenger.core.store.fts import match_query
 from messenger.core.store.rows import (
@@ -48,6 +49,7 @@ from messenger.protocol.models import (
     Profile,
     SendRequest,
 )
+from messenger.protocol.social import Contacts, Friend, FriendRequest
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -59,6 +61,12 @@ _SESSION_TOKEN = "session_token"
 _M_COLUMNS = ", ".join("m." + name.strip() for name in MESSAGE_COLUMNS.split(","))
 _decode_request = msgspec.json.Decoder(SendRequest).decode
 _decode_limits = msgspec.json.Decoder(Limits).decode
+_encode = msgspec.json.Encoder().encode
+_decode_profile = msgspec.json.Decoder(Profile).decode
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +208,38 @@ class Store:
                 _advance_version(batch, max(change.v for change in changes))
 
         return await self._write_delta(apply)
+
+    async def apply_contacts(self, snapshot: Contacts) -> StoreDelta:
+        """A new device's people side (taken after the conversation snapshot: the feed from that
+        snapshot's version replays what changed in between)."""
+        return await self._write_delta(
+            lambda batch: people.apply_contacts(batch.connection, batch.delta, snapshot, _now_ms())
+        )
+
+    async def put_full_profiles(self, profiles: Sequence[Profile]) -> StoreDelta:
+        def apply(batch: Batch) -> None:
+            for profile in profiles:
+                people.put_profile(batch.connection, batch.delta, profile, _now_ms())
+
+        return await self._write_delta(apply)
+
+    async def friends(self) -> list[Friend]:
+        return await self._run(lambda: people.friends(self._db()))
+
+    async def friend_requests(self) -> list[FriendRequest]:
+        return await self._run(lambda: people.requests(self._db()))
+
+    async def friend_groups(self) -> list[str]:
+        return await self._run(lambda: people.group_names(self._db()))
+
+    async def blocked_users(self) -> list[str]:
+        return await self._run(lambda: people.blocked(self._db()))
+
+    async def full_profiles(self, user_ids: Sequence[str]) -> dict[str, Profile]:
+        return await self._run(lambda: people.full_profiles(self._db(), user_ids))
+
+    async def remarks(self) -> dict[str, str]:
+        return await self._run(lambda: people.remarks(self._db()))
 
     async def set_sync_version(self, version: int) -> None:
         await self._write_delta(lambda batch: _advance_version(batch, version))
@@ -375,19 +415,23 @@ class Store:
                 chunk = wanted[start : start + _IN_CHUNK]
                 marks = ",".join("?" * len(chunk))
                 rows = self._db().execute(
-                    f"SELECT user_id, nickname, fetched_at FROM users WHERE user_id IN ({marks})",
+                    "SELECT user_id, nickname, fetched_at, profile FROM users "
+                    f"WHERE user_id IN ({marks})",
                     chunk,
                 )
-                for user_id, nickname, fetched_at in rows:
-                    found[user_id] = CachedProfile(
-                        Profile(user_id=user_id, nickname=nickname), fetched_at
+                for user_id, nickname, fetched_at, data in rows:
+                    profile = (
+                        _decode_profile(data)
+                        if data
+                        else Profile(user_id=user_id, nickname=nickname)
                     )
+                    found[user_id] = CachedProfile(profile, fetched_at)
             return found
 
         return await self._run(read)
 
     async def put_profiles(self, profiles: Sequence[Profile], fetched_at: int) -> list[Profile]:
-        """Store fresh profiles; returns those whose nickname is new or changed."""
+        """Store fresh profiles; returns those that are new or changed."""
 
         def write() -> list[Profile]:
             conn = self._db()
@@ -395,16 +439,18 @@ class Store:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 for profile in profiles:
+                    data = _encode(profile)
                     old = conn.execute(
-                        "SELECT nickname FROM users WHERE user_id = ?", (profile.user_id,)
+                        "SELECT nickname, profile FROM users WHERE user_id = ?", (profile.user_id,)
                     ).fetchone()
-                    if old is None or old[0] != profile.nickname:
+                    if old is None or old[0] != profile.nickname or old[1] != data:
                         changed.append(profile)
                     conn.execute(
-                        "INSERT INTO users(user_id, nickname, fetched_at) VALUES (?, ?, ?) "
+                        "INSERT INTO users(user_id, nickname, fetched_at, profile) "
+                        "VALUES (?, ?, ?, ?) "
                         "ON CONFLICT(user_id) DO UPDATE SET nickname = excluded.nickname, "
-                        "fetched_at = excluded.fetched_at",
-                        (profile.user_id, profile.nickname, fetched_at),
+                        "fetched_at = excluded.fetched_at, profile = excluded.profile",
+                        (profile.user_id, profile.nickname, fetched_at, data),
                     )
                 conn.execute("COMMIT")
             except BaseException:
@@ -448,7 +494,9 @@ class Store:
 
 def _apply_change(batch: Batch, change: AnyChange) -> None:
     """One change; raises ``InvalidParameter`` before writing anything if it is malformed."""
-    if isinstance(change, MessageChange):
+    if people.is_people_change(change):
+        people.apply_change(batch.connection, batch.delta, change, _now_ms())
+    elif isinstance(change, MessageChange):
         batch.put_message(change.message, change.v)
     elif isinstance(change, StateChange):
         batch.put_state(change.state)

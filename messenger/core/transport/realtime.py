@@ -36,6 +36,7 @@ from messenger.protocol.frames import (
     OnlineMessage,
     Ping,
     Pong,
+    Presence,
     Read,
     ReceiptsFrame,
     Send,
@@ -50,7 +51,7 @@ from messenger.protocol.models import ConversationState, Message, SendRequest
 
 log = logging.getLogger(__name__)
 
-PushFrame = TypingIn | OnlineMessage | ReceiptsFrame | Expiring
+PushFrame = TypingIn | OnlineMessage | ReceiptsFrame | Expiring | Presence
 Relocate = Callable[[], Awaitable[str | None]]
 """After a failed connection: the WebSocket URL to use from now on if the server moved, else None."""
 MAX_FRAME_BYTES = 64 * 1024 * 1024  # a catch-up page of 500 large messages fits
@@ -331,7 +332,7 @@ class RealtimeTransport:
             self._on_error(frame)
         elif isinstance(frame, Kicked):
             raise _SessionEnded(frame.reason, frame.message, errors.SessionRevoked(frame.message))
-        elif isinstance(frame, TypingIn | OnlineMessage | ReceiptsFrame | Expiring):
+        elif isinstance(frame, TypingIn | OnlineMessage | ReceiptsFrame | Expiring | Presence):
             await self._listener.on_push(frame)
 
     def _on_error(self, frame: ErrorFrame) -> None:

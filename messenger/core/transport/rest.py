@@ -107,6 +107,39 @@ class RestTransport:
         except msgspec.DecodeError as exc:
             raise errors.ServerError(f"unexpected answer to {name}: {exc}") from exc
 
+    async def call_binary(
+        self,
+        name: str,
+        *,
+        path: Mapping[str, object] | None = None,
+        content: bytes | None = None,
+        content_type: str = "application/octet-stream",
+    ) -> bytes:
+        """Call a binary endpoint (``Endpoint.binary``): raw bytes up, the raw answer back (its
+        JSON decoded when the endpoint answers JSON)."""
+        endpoint = BY_NAME[name]
+        if self._http.is_closed:
+            raise errors.ClientClosed("the client is closed")
+        if not self.token:
+            raise errors.NotLoggedIn(f"{name} needs a signed-in session")
+        headers = {"Authorization": f"Bearer {self.token}"}
+        if content is not None:
+            headers["Content-Type"] = content_type
+        try:
+            response = await self._http.request(
+                endpoint.method, endpoint.url(**(path or {})), content=content, headers=headers
+            )
+        except httpx.TimeoutException as exc:
+            raise errors.RequestTimeout(f"{name} timed out") from exc
+        except httpx.TransportError as exc:
+            raise errors.NetworkError(f"{name} failed: {exc}") from exc
+        if response.status_code >= 400:
+            error = _error_from_response(response)
+            if isinstance(error, errors.AuthError) and self.on_auth_failure:
+                self.on_auth_failure(error)
+            raise error
+        return response.content
+
 
 def _query_params(query: Base | None) -> dict[str, str]:
     if query is None:

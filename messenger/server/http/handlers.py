@@ -7,11 +7,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from starlette.responses import Response
+
 from messenger import __version__
 from messenger.protocol import api
 from messenger.protocol import models as m
+from messenger.protocol import social as s
 from messenger.protocol.errors import InvalidParameter
 from messenger.protocol.frames import SyncPage
+from messenger.protocol.ids import check_user_id
 from messenger.server.context import ServerContext
 from messenger.server.hub import Connection
 from messenger.server.services.auth import Session
@@ -29,6 +33,7 @@ class Call:
     body: Any
     query: Any
     started: float
+    raw: bytes = b""  # the body of a binary endpoint
 
     @property
     def user_id(self) -> str:
@@ -103,12 +108,12 @@ async def logout(c: Call) -> m.Empty:
 
 @handles("me")
 async def me(c: Call) -> m.Profile:
-    return await c.ctx.auth.profile(c.user_id)
+    return await c.ctx.profiles.get(c.user_id)
 
 
 @handles("get_user")
 async def get_user(c: Call) -> m.Profile:
-    return await c.ctx.auth.profile(c.path["user_id"])
+    return await c.ctx.profiles.get(check_user_id(c.path["user_id"]))
 
 
 # -- conversations -------------------------------------------------------------------------------------
@@ -230,3 +235,120 @@ async def add_members(c: Call) -> m.GroupInfo:
 async def list_members(c: Call) -> m.MemberPage:
     q: api.MembersQuery = c.query
     return await c.ctx.groups.members(c.user_id, c.path["group_id"], q.offset, q.limit)
+
+
+# -- people --------------------------------------------------------------------------------------------------
+@handles("update_me")
+async def update_me(c: Call) -> m.Profile:
+    return await c.ctx.profiles.update(c.user_id, c.body)
+
+
+@handles("set_status")
+async def set_status(c: Call) -> m.Empty:
+    await c.ctx.presence.set_text(c.user_id, c.body.text)
+    return m.Empty()
+
+
+@handles("upload_avatar")
+async def upload_avatar(c: Call) -> s.AvatarRef:
+    return await c.ctx.avatars.upload(c.raw)
+
+
+@handles("get_avatar")
+async def get_avatar(c: Call) -> Response:
+    data = await c.ctx.avatars.read(c.path["avatar_id"])
+    headers = {"Cache-Control": "private, max-age=31536000, immutable"}
+    return Response(data, media_type="image/png", headers=headers)
+
+
+@handles("search_users")
+async def search_users(c: Call) -> s.UserPage:
+    q: s.UserSearchQuery = c.query
+    return await c.ctx.profiles.search(q.q, q.offset, q.limit)
+
+
+@handles("contacts")
+async def contacts(c: Call) -> s.Contacts:
+    return await c.ctx.friends.contacts(c.user_id)
+
+
+@handles("add_friend")
+async def add_friend(c: Call) -> s.AddFriendResult:
+    return await c.ctx.friends.add(c.user_id, c.body)
+
+
+@handles("update_friend")
+async def update_friend(c: Call) -> s.Friend:
+    return await c.ctx.friends.update(c.user_id, c.path["user_id"], c.body)
+
+
+@handles("delete_friend")
+async def delete_friend(c: Call) -> m.Empty:
+    await c.ctx.friends.delete(c.user_id, c.path["user_id"], c.query.both)
+    return m.Empty()
+
+
+@handles("relation")
+async def relation(c: Call) -> s.RelationAnswer:
+    other = c.path["user_id"]
+    return s.RelationAnswer(user_id=other, relation=await c.ctx.friends.relation(c.user_id, other))
+
+
+@handles("accept_request")
+async def accept_request(c: Call) -> s.RelationAnswer:
+    other = c.path["user_id"]
+    relation = await c.ctx.friends.accept(c.user_id, other, c.body)
+    return s.RelationAnswer(user_id=other, relation=relation)
+
+
+@handles("refuse_request")
+async def refuse_request(c: Call) -> m.Empty:
+    await c.ctx.friends.refuse(c.user_id, c.path["user_id"])
+    return m.Empty()
+
+
+@handles("delete_request")
+async def delete_request(c: Call) -> m.Empty:
+    await c.ctx.friends.delete_request(c.user_id, c.path["user_id"])
+    return m.Empty()
+
+
+@handles("read_requests")
+async def read_requests(c: Call) -> m.Empty:
+    await c.ctx.friends.read_requests(c.user_id)
+    return m.Empty()
+
+
+@handles("create_friend_group")
+async def create_friend_group(c: Call) -> s.FriendGroup:
+    return await c.ctx.friends.create_group(c.user_id, c.body.name, c.body.user_ids)
+
+
+@handles("edit_friend_group")
+async def edit_friend_group(c: Call) -> s.FriendGroup:
+    return await c.ctx.friends.edit_group(c.user_id, c.path["name"], c.body)
+
+
+@handles("delete_friend_group")
+async def delete_friend_group(c: Call) -> m.Empty:
+    await c.ctx.friends.delete_group(c.user_id, c.path["name"])
+    return m.Empty()
+
+
+@handles("block")
+async def block(c: Call) -> m.Empty:
+    await c.ctx.friends.set_blocked(c.user_id, c.path["user_id"], True)
+    return m.Empty()
+
+
+@handles("unblock")
+async def unblock(c: Call) -> m.Empty:
+    await c.ctx.friends.set_blocked(c.user_id, c.path["user_id"], False)
+    return m.Empty()
+
+
+@handles("presence")
+async def presence(c: Call) -> s.StatusList:
+    q: s.StatusQuery = c.query
+    user_ids = [u.strip() for u in q.user_ids.split(",") if u.strip()]
+    return s.StatusList(statuses=await c.ctx.presence.statuses(c.user_id, user_ids))

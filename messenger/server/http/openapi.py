@@ -24,6 +24,15 @@ def _query_schema(kind: type[Any]) -> dict[str, Any]:
     return schema
 
 
+_BINARY = {"type": "string", "format": "binary"}
+
+
+def _answer(e: api.Endpoint, by_type: dict[Any, Any]) -> dict[str, Any]:
+    if e.response is bytes:
+        return {"image/png": {"schema": _BINARY}}
+    return {"application/json": {"schema": by_type[e.response]}}
+
+
 def build_openapi(admin: Sequence[api.Endpoint] = ()) -> dict[str, Any]:
     """The document of every endpoint of ``protocol.api``, and of the ``admin`` endpoints (which
     take an administrator's UserSig instead of a session)."""
@@ -31,7 +40,8 @@ def build_openapi(admin: Sequence[api.Endpoint] = ()) -> dict[str, Any]:
     admin_names = {e.name for e in admin}
     types: list[type[Any]] = [ErrorBody]
     for e in endpoints:
-        types.append(e.response)
+        if e.response is not bytes:
+            types.append(e.response)
         if e.body is not None:
             types.append(e.body)
     unique = list(dict.fromkeys(types))
@@ -47,7 +57,7 @@ def build_openapi(admin: Sequence[api.Endpoint] = ()) -> dict[str, Any]:
             "responses": {
                 "200": {
                     "description": "OK",
-                    "content": {"application/json": {"schema": by_type[e.response]}},
+                    "content": _answer(e, by_type),
                 },
                 "default": {
                     "description": "A typed error",
@@ -72,6 +82,8 @@ def build_openapi(admin: Sequence[api.Endpoint] = ()) -> dict[str, Any]:
                 )
         if params:
             op["parameters"] = params
+        if e.binary and e.method in ("POST", "PUT"):
+            op["requestBody"] = {"required": True, "content": {"*/*": {"schema": _BINARY}}}
         if e.body is not None:
             op["requestBody"] = {
                 "required": True,

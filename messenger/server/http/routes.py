@@ -88,13 +88,20 @@ def build_route(
         try:
             session = await check(request)
             body = query = None
-            if endpoint.body is not None:
+            raw = b""
+            if endpoint.binary and endpoint.method in ("POST", "PUT"):
+                raw = await read_body(request, ctx.config.limits.avatar_bytes)
+            elif endpoint.body is not None:
                 body = _decode(await read_body(request, limit), endpoint.body)
             if endpoint.query is not None:
                 query = _query(request, endpoint.query)
-            call = Call(ctx, session, dict(request.path_params), body, query, started)
+            path = dict(request.path_params)
+            call = Call(ctx, session, path, body, query, started, raw)
             result = await handler(call)
-            response = Response(encode(result), media_type="application/json")
+            if isinstance(result, Response):
+                response = result
+            else:
+                response = Response(encode(result), media_type="application/json")
         except Exception as exc:  # noqa: BLE001 - every failure becomes a typed error body
             response = error_response(exc)
             status = response.status_code

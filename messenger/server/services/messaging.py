@@ -9,6 +9,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from messenger.protocol.errors import (
+    BlockedByPeer,
     ConversationNotFound,
     InvalidParameter,
     PermissionDenied,
@@ -22,6 +23,7 @@ from messenger.protocol.models import (
 )
 from messenger.protocol.validation import validate_send
 from messenger.server.hub import Connection
+from messenger.server.services.blocks import BlockIndex
 from messenger.server.services.directory import ConvRef, Directory
 from messenger.server.services.fanout import Fanout
 from messenger.server.services.ratelimit import RateLimiter
@@ -78,8 +80,10 @@ class MessagingService:
         limits: Limits,
         receipts: ReadReceipts,
         on_sent: Callable[[StoredMessage], None] | None = None,
+        blocks: BlockIndex | None = None,
     ) -> None:
         self._receipts = receipts
+        self._blocks = blocks
         self._storage = storage
         self._directory = directory
         self._fanout = fanout
@@ -120,6 +124,12 @@ class MessagingService:
         if conv.kind == "c2c":
             if not directory.knows_user(conv.target):
                 await directory.require_user(conv.target)
+            if self._blocks is not None and conv.target != sender:
+                blocked = self._blocks.cached(conv.target)
+                if blocked is None:
+                    blocked = await self._blocks.blocked_by(conv.target)
+                if sender in blocked:
+                    raise BlockedByPeer("this user has blocked you", user_id=conv.target)
         else:
             info = await self._directory.require_member(conv, sender)
             if req.mention_all and info.role not in MANAGERS:
@@ -282,6 +292,8 @@ class MessagingService:
         if conv.kind == "system":
             return  # nobody to tell
         if conv.kind == "c2c":
+            if self._blocks is not None and await self._blocks.blocks(conv.target, user_id):
+                return
             if conv.target != user_id and conv.target in await self._directory.audience(
                 conv, user_id
             ):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from messenger.protocol.models import (
     ConversationList,
@@ -36,11 +36,19 @@ from messenger.server.storage.records import (
     UserRecord,
 )
 
+if TYPE_CHECKING:
+    from messenger.server.storage.people import PeopleStorage
+
 T = TypeVar("T")
 OnCommit = Callable[[T], None] | None
 
 
 class Storage(abc.ABC):
+    @property
+    @abc.abstractmethod
+    def people(self) -> PeopleStorage:
+        """Profiles, friends, requests, friend groups, blocks (``storage/people.py``)."""
+
     @abc.abstractmethod
     async def open(self) -> None: ...
 

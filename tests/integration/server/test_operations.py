@@ -150,8 +150,11 @@ def test_openapi_is_3_1_and_every_reference_resolves(openapi: dict[str, Any]) ->
 def test_openapi_describes_every_endpoint(openapi: dict[str, Any], endpoint: api.Endpoint) -> None:
     op = openapi["paths"][endpoint.path][endpoint.method.lower()]
     assert op["operationId"] == endpoint.name
-    ok = op["responses"]["200"]["content"]["application/json"]["schema"]
-    assert _schema_name(openapi, ok) == endpoint.response.__name__
+    if endpoint.response is bytes:  # an image
+        assert op["responses"]["200"]["content"]["image/png"]["schema"]["format"] == "binary"
+    else:
+        ok = op["responses"]["200"]["content"]["application/json"]["schema"]
+        assert _schema_name(openapi, ok) == endpoint.response.__name__
     error = op["responses"]["default"]["content"]["application/json"]["schema"]
     assert _schema_name(openapi, error) == "ErrorBody"
     params = {(p["in"], p["name"]): p for p in op.get("parameters", [])}
@@ -171,6 +174,8 @@ def test_openapi_describes_every_endpoint(openapi: dict[str, Any], endpoint: api
         fields = msgspec.structs.fields(endpoint.body)
         assert set(schema["properties"]) == {f.encode_name for f in fields}
         assert set(schema.get("required", [])) == {f.encode_name for f in fields if f.required}
+    elif endpoint.binary and endpoint.method == "POST":
+        assert op["requestBody"]["content"]["*/*"]["schema"]["format"] == "binary"
     else:
         assert "requestBody" not in op
     assert ("security" in op) is endpoint.auth
@@ -190,7 +195,7 @@ async def test_unknown_routes_are_typed_not_found(http: httpx.AsyncClient, path:
 @pytest.mark.parametrize(
     ("method", "path", "allow"),
     [
-        ("DELETE", "/v1/me", "GET, HEAD"),
+        ("DELETE", "/v1/me", "GET, HEAD, PATCH"),
         ("POST", "/health", "GET, HEAD"),
         ("PUT", "/v1/groups", "GET, HEAD, POST"),
         ("GET", "/v1/auth/login", "POST"),

@@ -65,6 +65,8 @@ def key_of(change: Any) -> tuple[str, str]:
         return ("state", change.state.conversation_id)
     if isinstance(change, frames.PeerReadChange):
         return ("peer_read", change.conversation_id)
+    if isinstance(change, frames.ProfileChange):
+        return ("profile", change.profile.user_id)
     assert isinstance(change, frames.GroupChange)
     return ("group", change.group.group_id)
 

@@ -43,6 +43,7 @@ from messenger.protocol.models import (
     LoginResponse,
     RefreshResponse,
 )
+from tests.unit.core.test_sync import no_contacts
 
 from .fake_ws import FakeWsServer, Peer
 from .helpers import eventually
@@ -164,6 +165,8 @@ class ScriptedServer:
             )
         elif path == "/v1/conversations":
             body = ConversationList(conversations=[], version=3)
+        elif path == "/v1/contacts":
+            body = no_contacts("alice", 3)
         elif path == "/v1/auth/refresh":
             self.refreshed_with.append(json.loads(request.content)["user_sig"])
             body = RefreshResponse(expires_at=99)

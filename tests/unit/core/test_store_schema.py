@@ -11,6 +11,10 @@ from messenger.protocol.models import Profile
 
 from .factories import state, state_change
 
+_PEOPLE_TABLES = "".join(
+    f"DROP TABLE {t};" for t in ("friends", "friend_requests", "friend_groups", "blocked_users")
+)
+
 
 def _downgrade_to_v1(path: Path) -> None:
     """Turn a current store back into what schema 1 wrote."""
@@ -18,6 +22,8 @@ def _downgrade_to_v1(path: Path) -> None:
     conn.executescript(
         "ALTER TABLE conversations RENAME COLUMN unread_version TO count_version;"
         "ALTER TABLE conversations DROP COLUMN joined_seq;"
+        "DROP TABLE users;"
+        f"{_PEOPLE_TABLES}"
         "PRAGMA user_version = 1;"
     )
     conn.close()
@@ -50,7 +56,7 @@ async def test_a_store_of_schema_2_gains_the_profile_cache(tmp_path: Path) -> No
     await store.open()
     await store.aclose()
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.executescript("DROP TABLE users; PRAGMA user_version = 2;")
+    conn.executescript(f"DROP TABLE users; {_PEOPLE_TABLES} PRAGMA user_version = 2;")
     conn.close()
 
     store = Store(path, "alice")
@@ -63,3 +69,22 @@ async def test_a_store_of_schema_2_gains_the_profile_cache(tmp_path: Path) -> No
     assert [p.user_id for p in changed] == ["bob"]
     assert again == []  # same nickname: nothing to announce
     assert {k: (c.profile.nickname, c.fetched_at) for k, c in cached.items()} == {"bob": ("Bob", 9)}
+
+
+async def test_a_store_of_schema_3_gains_the_people_tables(tmp_path: Path) -> None:
+    path = tmp_path / "alice" / "messages.sqlite3"
+    store = Store(path, "alice")
+    await store.open()
+    await store.put_profiles([Profile(user_id="bob", nickname="Bob")], 5)
+    await store.aclose()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executescript(
+        f"ALTER TABLE users DROP COLUMN profile; {_PEOPLE_TABLES} PRAGMA user_version = 3;"
+    )
+    conn.close()
+
+    store = Store(path, "alice")
+    await store.open()
+    assert (await store.profiles(["bob"]))["bob"].profile.nickname == "Bob"  # kept
+    assert await store.friends() == [] and await store.blocked_users() == []
+    await store.aclose()

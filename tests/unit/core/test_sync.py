@@ -36,9 +36,11 @@ from messenger.protocol.frames import (
 from messenger.protocol.models import (
     ConversationList,
     ConversationSummary,
+    Profile,
     ReceiptCount,
     Receipts,
 )
+from messenger.protocol.social import Contacts
 
 from .conftest import Recorder
 from .factories import RemindType, message, message_change, state, state_change
@@ -61,11 +63,25 @@ class FakeRealtime:
         await self.engine.on_synced(Synced(version=head))
 
 
+def no_contacts(user_id: str, version: int) -> Contacts:
+    return Contacts(
+        me=Profile(user_id=user_id),
+        friends=[],
+        requests=[],
+        groups=[],
+        blocked=[],
+        profiles=[],
+        version=version,
+    )
+
+
 def snapshot_server(snapshot: ConversationList) -> tuple[RestTransport, list[str]]:
     calls: list[str] = []
 
     def respond(request: httpx.Request) -> httpx.Response:
         calls.append(request.url.path)
+        if request.url.path == "/v1/contacts":
+            return httpx.Response(200, content=msgspec.json.encode(no_contacts("alice", 40)))
         return httpx.Response(200, content=msgspec.json.encode(snapshot))
 
     rest = RestTransport("http://im.test", transport=httpx.MockTransport(respond))
@@ -97,7 +113,7 @@ async def test_a_new_device_starts_from_the_snapshot_then_syncs_from_its_version
     await realtime.connect(head=41)  # a reconnect resumes from the stored version
 
     assert realtime.hellos == [40, 41]
-    assert calls == ["/v1/conversations"]  # the snapshot is taken once
+    assert calls == ["/v1/conversations", "/v1/contacts"]  # the snapshot is taken once
     conversation = await store.conversation("C2Cbob")
     assert conversation is not None
     assert (conversation.unread_count, conversation.last_seq) == (2, 4)

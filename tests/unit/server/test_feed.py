@@ -1,6 +1,7 @@
 """The change feed against a real SQLite file: pages of any size cut the feed without skipping or
-repeating anything, whichever of its four sources (messages, my states, peers' read cursors, my
-groups) a change comes from."""
+repeating anything, whichever of its sources (messages, my states, peers' read cursors, my
+groups, and the people side: profiles, friends, requests, friend groups, blocks) a change comes
+from."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ import msgspec
 import pytest
 
 from messenger.protocol import frames
-from messenger.protocol.models import GroupType, StateUpdate
+from messenger.protocol.models import AllowType, GroupType, StateUpdate
+from messenger.protocol.social import AddFriendRequest, FriendGroupEdit, ProfileUpdate
+from messenger.server.storage.people import PeopleLimits
 from messenger.server.storage.records import (
     NewGroup,
     NewMembers,
@@ -73,6 +76,8 @@ async def populate(s: SqliteStorage) -> None:
             await s.add_members(NewMembers(group.conv_id, "team", "bob", ["alice"], 100, "tip-2"))
         if i >= 5:
             await s.insert_message(new_message("carol", "group", "team", group.conv_id, f"g{i}"))
+        if i == 2:
+            await people_changes(s)
         if i == 9:
             message_id = sent[2].message.message_id
             await s.recall_message(
@@ -82,6 +87,20 @@ async def populate(s: SqliteStorage) -> None:
     await s.mark_read(group.conv_id, "team", "alice", None)
     for i in range(5):  # a tail of one source only: a full page of it must not end the feed
         await s.insert_message(new_message("carol", "group", "team", group.conv_id, f"t{i}"))
+
+
+LIMITS = PeopleLimits(friends=100, pending_requests=100, friend_groups=10, blocks=10)
+
+
+async def people_changes(s: SqliteStorage) -> None:
+    people = s.people
+    await people.update_profile("bob", ProfileUpdate(allow_type=AllowType.ANYONE))
+    await people.add_friend("alice", AddFriendRequest(user_id="bob", group="Work"), LIMITS, "n1")
+    await people.add_friend("alice", AddFriendRequest(user_id="carol"), LIMITS, "n2")  # pending
+    await people.update_profile("bob", ProfileUpdate(nickname="Bobby"))
+    await people.edit_friend_group("alice", "Work", FriendGroupEdit(new_name="Job"))
+    await people.set_blocked("alice", "carol", True, LIMITS)  # closes nothing: alice asked
+    await people.update_profile("carol", ProfileUpdate(nickname="not alice's friend"))
 
 
 def wire(changes: list[Any]) -> list[Any]:
@@ -98,7 +117,14 @@ async def test_pages_of_every_size_cut_the_feed_exactly(storage: SqliteStorage) 
         frames.StateChange,
         frames.PeerReadChange,
         frames.GroupChange,
+        frames.ProfileChange,
+        frames.FriendChange,
+        frames.FriendRequestChange,
+        frames.FriendGroupChange,
+        frames.BlockChange,
     }
+    profiles = [c.profile.nickname for c in full.changes if isinstance(c, frames.ProfileChange)]
+    assert "Bobby" in profiles and "not alice's friend" not in profiles
     versions = [c.v for c in full.changes]
     assert versions == sorted(set(versions))
     for limit in range(1, len(full.changes) + 2):
@@ -148,7 +174,10 @@ async def test_what_alice_may_not_see_is_not_in_her_feed(storage: SqliteStorage)
 async def test_an_empty_feed_and_a_future_since(storage: SqliteStorage) -> None:
     await populate(storage)
     await storage.create_user("dave", "dave", None)
-    page = await storage.feed("dave", 0, 10)
+    page = await storage.feed("dave", 0, 10)  # nothing but the new account's own profile
+    assert [type(c) for c in page.changes] == [frames.ProfileChange]
+    assert (page.has_more, page.next_version) == (False, storage.head)
+    page = await storage.feed("dave", storage.head, 10)
     assert (page.changes, page.has_more, page.next_version) == ([], False, storage.head)
     page = await storage.feed("alice", storage.head + 5, 10)
     assert (page.changes, page.has_more) == ([], False)

@@ -19,6 +19,7 @@ from messenger.protocol.frames import (
     StateChange,
 )
 from messenger.server.storage.records import FeedPage
+from messenger.server.storage.sqlite.friends import feed_sources as people_feed
 from messenger.server.storage.sqlite.groups import _GROUP_COLUMNS, _info
 from messenger.server.storage.sqlite.rows import (
     MESSAGE_COLUMNS,
@@ -88,6 +89,7 @@ def feed_page(conn: sqlite3.Connection, user_id: str, since: int, limit: int) ->
         _states(conn, user_id, since, limit, head),
         _peer_reads(conn, user_id, since, limit),
         _groups(conn, user_id, since, limit),
+        *people_feed(conn, user_id, since, limit),
     ]
     truncated = any(len(s) >= limit for s in sources)
     merged: list[Any] = sorted((c for s in sources for c in s), key=lambda c: c.v)

@@ -30,6 +30,7 @@ from messenger.server.storage.sqlite import (
     notices,
 )
 from messenger.server.storage.sqlite.database import SqliteDatabase, WriteTxn
+from messenger.server.storage.sqlite.people import SqlitePeopleStorage
 from messenger.server.storage.sqlite.schema import apply_schema
 from messenger.server.storage.sqlite.states import head_version
 
@@ -46,6 +47,11 @@ class SqliteStorage(Storage):
         on_batch: Callable[[int, float], None] | None = None,
     ) -> None:
         self.db = SqliteDatabase(path, synchronous=synchronous, readers=readers, on_batch=on_batch)
+        self._people = SqlitePeopleStorage(self.db)
+
+    @property
+    def people(self) -> SqlitePeopleStorage:
+        return self._people
 
     async def open(self) -> None:
         self.db.open(apply_schema)

@@ -1,0 +1,105 @@
+"""Presence (TIM's user status): online when at least one device is connected, last seen when
+the last one left, and a custom status text. Pushed live to those who have me in their friend
+list (not to users I blocked); anyone may ask for the current status of users by ID. Nothing
+here is synced: a device that reconnects asks again."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from messenger.protocol import frames
+from messenger.protocol.errors import InvalidParameter, MessengerError
+from messenger.protocol.ids import check_user_id
+from messenger.protocol.social import UserStatus
+from messenger.protocol.validation import utf8_len
+from messenger.server.hub import Hub
+from messenger.server.services.blocks import BlockIndex
+from messenger.server.storage.people import PeopleStorage
+
+log = logging.getLogger(__name__)
+
+STATUS_TEXT_BYTES = 100
+MAX_USERS_PER_QUERY = 100
+
+
+class PresenceService:
+    def __init__(self, *, storage: PeopleStorage, hub: Hub, blocks: BlockIndex) -> None:
+        self._storage = storage
+        self._hub = hub
+        self._blocks = blocks
+        self._text: dict[str, str] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def attach(self) -> None:
+        self._hub.on_presence = self.changed
+
+    def changed(self, user_id: str, online: bool) -> None:
+        """Called by the hub when a user's first device connects or the last one leaves."""
+        task = asyncio.get_running_loop().create_task(self._announce(user_id, online))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _announce(self, user_id: str, online: bool) -> None:
+        try:
+            last_seen = 0
+            if not online:
+                last_seen = int(time.time() * 1000)
+                await self._storage.set_last_seen(user_id, last_seen)
+                if self._hub.is_online(user_id):  # back already
+                    return
+                hidden = (await self._storage.last_seen([user_id])).get(user_id, (0, False))[1]
+                if hidden:
+                    last_seen = 0
+            status = UserStatus(
+                user_id=user_id,
+                online=online,
+                last_seen=last_seen,
+                text=self._text.get(user_id, ""),
+            )
+            await self._push(user_id, status)
+        except MessengerError as exc:  # e.g. shutting down: the query tells the truth later
+            log.info("presence of %s not announced: %r", user_id, exc)
+
+    async def _push(self, user_id: str, status: UserStatus) -> None:
+        watchers = await self._storage.watchers(user_id)
+        blocked = await self._blocks.blocked_by(user_id)
+        audience = [u for u in watchers if u not in blocked and self._hub.is_online(u)]
+        if audience:
+            text = frames.encode(frames.Presence(statuses=[status])).decode("utf-8")
+            self._hub.push(audience, text)
+
+    async def set_text(self, user_id: str, text: str) -> None:
+        if utf8_len(text) > STATUS_TEXT_BYTES:
+            raise InvalidParameter(f"a status has at most {STATUS_TEXT_BYTES} bytes", field="text")
+        if text:
+            self._text[user_id] = text
+        else:
+            self._text.pop(user_id, None)
+        online = self._hub.is_online(user_id)
+        status = UserStatus(user_id=user_id, online=online, text=text)
+        await self._push(user_id, status)
+
+    async def statuses(self, viewer: str, user_ids: list[str]) -> list[UserStatus]:
+        if not 1 <= len(user_ids) <= MAX_USERS_PER_QUERY:
+            raise InvalidParameter(f"ask for 1–{MAX_USERS_PER_QUERY} users", field="user_ids")
+        for user_id in user_ids:
+            check_user_id(user_id)
+        seen = await self._storage.last_seen(user_ids)
+        answer: list[UserStatus] = []
+        for user_id in dict.fromkeys(user_ids):
+            if user_id != viewer and await self._blocks.blocks(user_id, viewer):
+                answer.append(UserStatus(user_id=user_id))  # they blocked me: nothing to see
+                continue
+            last, hidden = seen.get(user_id, (0, False))
+            online = self._hub.is_online(user_id)
+            answer.append(
+                UserStatus(
+                    user_id=user_id,
+                    online=online,
+                    last_seen=0 if online or (hidden and user_id != viewer) else last,
+                    text=self._text.get(user_id, ""),
+                )
+            )
+        return answer
