@@ -28,6 +28,7 @@ from messenger.core.account import Account, UserSigProvider
 from messenger.core.backoff import Backoff, BackoffFactory
 from messenger.core.clock import Clock, system_clock
 from messenger.core.events import EventBus, Handler
+from messenger.core.group_calls import GroupCalls
 from messenger.core.models import ConnectionState, Conversation, LocalMessage
 from messenger.core.outbox import new_client_msg_id
 from messenger.core.store import Store
@@ -44,7 +45,10 @@ from messenger.protocol.models import (
     Gender,
     GroupInfo,
     GroupList,
+    GroupRole,
     GroupType,
+    InitialMember,
+    JoinOption,
     Limits,
     LoginRequest,
     LoginResponse,
@@ -85,7 +89,7 @@ ServerResolver = Callable[[], Awaitable[str]]
 to another port, or was started again). Returns the base URL."""
 
 
-class Client:
+class Client(GroupCalls):
     def __init__(
         self,
         server_url: str,
@@ -655,15 +659,22 @@ class Client:
         type: GroupType = GroupType.WORK,
         introduction: str = "",
         notification: str = "",
+        avatar: str = "",
+        join_option: JoinOption | None = None,
+        admins: Sequence[str] = (),
     ) -> GroupInfo:
+        """``admins``: initial members who start as admins (in types that have admins)."""
         self._signed_in()
         body = CreateGroupRequest(
             name=name,
             group_id=group_id,
             type=type,
-            members=list(members),
+            members=[u for u in members if u not in admins],
+            member_list=[InitialMember(user_id=u, role=GroupRole.ADMIN) for u in admins],
             introduction=introduction,
             notification=notification,
+            avatar=avatar,
+            join_option=join_option,
         )
         group: GroupInfo = await self._http().call("create_group", body=body)
         return group
@@ -694,6 +705,10 @@ class Client:
         self._signed_in()
         group: GroupInfo = await self._http().call("get_group", path={"group_id": group_id})
         return group
+
+    async def _group_call(self, name: str, group_id: str, body: Any = None, **path: str) -> Any:
+        self._signed_in()
+        return await self._http().call(name, path={"group_id": group_id, **path}, body=body)
 
 
 def _device_id(path: Path) -> str:

@@ -35,6 +35,10 @@ class MembersQuery(Base):
     limit: int = 100
 
 
+class OnlineCount(Base):
+    online: int
+
+
 class ReceiptsQuery(Base):
     seqs: str  # comma-separated sequence numbers
 
@@ -78,6 +82,7 @@ def _e(name: str, method: str, path: str, response: type[Any], **kw: Any) -> End
 
 M = models
 CONV = "/v1/conversations/{conversation_id}"
+GROUP = "/v1/groups/{group_id}"
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     _e(
@@ -300,6 +305,127 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         query=MembersQuery,
         tag="groups",
         summary="Page through members",
+    ),
+    _e(
+        "update_group",
+        "PATCH",
+        GROUP,
+        M.GroupInfo,
+        body=M.UpdateGroupRequest,
+        tag="groups",
+        summary="Edit the group's profile (a tip tells every member)",
+    ),
+    _e(
+        "join_group",
+        "POST",
+        GROUP + "/join",
+        M.JoinResult,
+        body=M.JoinGroupRequest,
+        tag="groups",
+        summary="Join, or apply with a note when approval is needed",
+    ),
+    _e(
+        "group_applications",
+        "GET",
+        GROUP + "/applications",
+        M.ApplicationList,
+        tag="groups",
+        summary="Pending join applications (owner and admins)",
+    ),
+    _e(
+        "handle_application",
+        "POST",
+        GROUP + "/applications/{application_id}",
+        M.GroupInfo,
+        body=M.HandleApplicationRequest,
+        tag="groups",
+        summary="Approve or refuse an application (the first to handle it wins)",
+    ),
+    _e(
+        "quit_group",
+        "POST",
+        GROUP + "/quit",
+        M.GroupInfo,
+        tag="groups",
+        summary="Leave the group (an owner transfers ownership first)",
+    ),
+    _e(
+        "dismiss_group",
+        "POST",
+        GROUP + "/dismiss",
+        M.GroupInfo,
+        tag="groups",
+        summary="Dismiss the group: every member leaves it",
+    ),
+    _e(
+        "transfer_owner",
+        "POST",
+        GROUP + "/owner",
+        M.GroupInfo,
+        body=M.TransferRequest,
+        tag="groups",
+        summary="Make another member the owner",
+    ),
+    _e(
+        "kick_members",
+        "POST",
+        GROUP + "/kick",
+        M.GroupInfo,
+        body=M.KickRequest,
+        tag="groups",
+        summary="Remove members, with a reason",
+    ),
+    _e(
+        "set_member_role",
+        "PUT",
+        GROUP + "/members/{user_id}/role",
+        M.GroupInfo,
+        body=M.RoleRequest,
+        tag="groups",
+        summary="Set or unset an admin",
+    ),
+    _e(
+        "mute_member",
+        "PUT",
+        GROUP + "/members/{user_id}/mute",
+        M.GroupInfo,
+        body=M.MuteRequest,
+        tag="groups",
+        summary="Mute a member for N seconds (0 lifts it)",
+    ),
+    _e(
+        "update_member",
+        "PATCH",
+        GROUP + "/members/{user_id}",
+        M.GroupInfo,
+        body=M.MemberUpdate,
+        tag="groups",
+        summary="Set a member's name card or custom fields",
+    ),
+    _e(
+        "pin_message",
+        "POST",
+        GROUP + "/pins",
+        M.GroupInfo,
+        body=M.PinRequest,
+        tag="groups",
+        summary="Pin a group message (up to 10)",
+    ),
+    _e(
+        "unpin_message",
+        "DELETE",
+        GROUP + "/pins/{message_id}",
+        M.GroupInfo,
+        tag="groups",
+        summary="Unpin a group message",
+    ),
+    _e(
+        "group_online",
+        "GET",
+        GROUP + "/online",
+        OnlineCount,
+        tag="groups",
+        summary="How many members are online",
     ),
 )
 

@@ -22,7 +22,9 @@ error back, so a caller catches ``MessageTooLarge`` whichever side noticed the p
      │                     ├── Muted
      │                     ├── BlockedByPeer
      │                     ├── PeerBlockedByMe
-     │                     └── FriendAddForbidden
+     │                     ├── FriendAddForbidden
+     │                     ├── GroupActionForbidden
+     │                     └── OwnerCannotQuit
      ├── NotFound ───────┬── UserNotFound
      │                   ├── GroupNotFound
      │                   ├── ConversationNotFound
@@ -37,7 +39,9 @@ error back, so a caller catches ``MessageTooLarge`` whichever side noticed the p
      │                   ├── DuplicateFriendRequest
      │                   ├── LimitReached
      │                   ├── RecallWindowExpired
-     │                   └── NotRecallable
+     │                   ├── NotRecallable
+     │                   ├── ApplicationHandled
+     │                   └── TooManyPinned
      ├── RateLimited
      ├── ServerError
      └── ClientError ────┬── NetworkError
@@ -206,6 +210,20 @@ class FriendAddForbidden(PermissionDenied):
     name = "friend_add_forbidden"
 
 
+class GroupActionForbidden(PermissionDenied):
+    """The group's type allows the action to nobody (e.g. inviting into a live room)."""
+
+    code = 10063
+    name = "group_action_forbidden"
+
+
+class OwnerCannotQuit(PermissionDenied):
+    """The owner must transfer ownership (or dismiss the group) before leaving it."""
+
+    code = 10009
+    name = "owner_cannot_quit"
+
+
 # -- missing things ------------------------------------------------------------------------------------
 class NotFound(MessengerError):
     code = 10015
@@ -297,6 +315,18 @@ class RecallWindowExpired(Conflict):
 class NotRecallable(Conflict):
     code = 10032
     name = "not_recallable"
+
+
+class ApplicationHandled(Conflict):
+    """Another owner or admin already approved or refused this join application."""
+
+    code = 10024
+    name = "application_handled"
+
+
+class TooManyPinned(Conflict):
+    code = 10064
+    name = "too_many_pinned"
 
 
 # -- load -----------------------------------------------------------------------------------------------

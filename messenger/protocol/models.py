@@ -48,6 +48,20 @@ class GroupType(enum.StrEnum):
     COMMUNITY = "Community"
 
 
+class JoinOption(enum.StrEnum):
+    """How a non-member joins: at once, after an owner or admin approves, or not at all."""
+
+    FREE = "free"
+    APPROVAL = "approval"
+    FORBIDDEN = "forbidden"
+
+
+class JoinStatus(enum.StrEnum):
+    JOINED = "joined"
+    WAITING = "waiting_approval"
+    ALREADY_MEMBER = "already_member"
+
+
 class GroupRole(enum.StrEnum):
     OWNER = "owner"
     ADMIN = "admin"
@@ -239,6 +253,12 @@ class GroupInfo(Base):
     member_count: int = 0
     introduction: str = ""
     notification: str = ""
+    avatar: str = ""
+    join_option: JoinOption = JoinOption.FORBIDDEN
+    mute_all: bool = False
+    max_members: int = 0
+    custom: dict[str, str] = {}
+    pinned: list[str] = []  # message IDs, oldest pin first
     version: int = 0
 
 
@@ -247,6 +267,14 @@ class GroupMember(Base):
     role: GroupRole = GroupRole.MEMBER
     join_time: int = 0
     name_card: str = ""
+    mute_until: int = 0  # ms; muted while it is in the future
+    custom: dict[str, str] = {}
+
+
+class InitialMember(Base):
+    user_id: str
+    role: GroupRole = GroupRole.MEMBER  # member or admin
+    custom: dict[str, str] = {}
 
 
 class CreateGroupRequest(Base):
@@ -254,8 +282,13 @@ class CreateGroupRequest(Base):
     group_id: str | None = None
     type: GroupType = GroupType.WORK
     members: list[str] = []
+    member_list: list[InitialMember] = []  # members with roles and custom fields
     introduction: str = ""
     notification: str = ""
+    avatar: str = ""
+    join_option: JoinOption | None = None  # None: the type's default
+    max_members: int | None = None
+    custom: dict[str, str] = {}
 
 
 class AddMembersRequest(Base):
@@ -270,6 +303,73 @@ class MemberPage(Base):
 
 class GroupList(Base):
     groups: list[GroupInfo]
+
+
+class UpdateGroupRequest(Base):
+    """Profile fields to change (only those present)."""
+
+    name: str | None = None
+    introduction: str | None = None
+    notification: str | None = None
+    avatar: str | None = None
+    join_option: JoinOption | None = None
+    mute_all: bool | None = None
+    custom: dict[str, str] | None = None
+
+
+class JoinGroupRequest(Base):
+    note: str = ""  # shown to the owner and admins when approval is needed
+
+
+class JoinResult(Base):
+    status: JoinStatus
+    group: GroupInfo
+    application_id: int = 0
+
+
+class GroupApplication(Base):
+    application_id: int
+    group_id: str
+    applicant: str
+    note: str = ""
+    time: int = 0
+    status: str = "pending"  # pending | approved | refused
+    handled_by: str = ""
+
+
+class ApplicationList(Base):
+    applications: list[GroupApplication]
+
+
+class HandleApplicationRequest(Base):
+    approve: bool
+    note: str = ""  # told to the applicant
+
+
+class KickRequest(Base):
+    user_ids: list[str]
+    reason: str = ""
+
+
+class RoleRequest(Base):
+    role: GroupRole  # admin or member
+
+
+class MuteRequest(Base):
+    seconds: int  # 0 lifts the mute
+
+
+class TransferRequest(Base):
+    new_owner: str
+
+
+class MemberUpdate(Base):
+    name_card: str | None = None
+    custom: dict[str, str] | None = None
+
+
+class PinRequest(Base):
+    message_id: str
 
 
 # -- accounts ------------------------------------------------------------------------------------------
@@ -340,6 +440,8 @@ class Limits(Base):
     group_introduction_bytes: int = 240
     group_notification_bytes: int = 300
     group_max_members: int = 6000
+    group_avatar_bytes: int = 100
+    live_room_history: int = 20  # messages a live room shows on joining
     history_page: int = 100
     recall_window_ms: int = 120_000
     request_bytes: int = 64 * 1024

@@ -49,6 +49,8 @@ class ServerConfig:
     log_format: str = "text"  # or "json"
     profile_custom_keys: tuple[str, ...] = ()  # keys users may set in their profile's custom fields
     admin_users: tuple[str, ...] = ("administrator",)
+    group_custom_keys: tuple[str, ...] = ()  # custom group fields clients may set
+    member_custom_keys: tuple[str, ...] = ()  # custom member fields clients may set
 
     @property
     def database_path(self) -> Path:

@@ -91,7 +91,6 @@ class ServerContext:
                 storage=storage, directory=directory, fanout=fanout, receipts=receipts
             ),
             receipts=receipts,
-            groups=GroupService(storage=storage, directory=directory, fanout=fanout, limits=limits),
             profiles=ProfileService(
                 storage=storage.people,
                 push=people_push,
@@ -102,4 +101,13 @@ class ServerContext:
             friends=FriendService(storage=storage.people, push=people_push, limits=limits),
             presence=presence,
             avatars=avatars,
+            groups=GroupService(
+                storage=storage,
+                directory=directory,
+                fanout=fanout,
+                limits=limits,
+                app_admins=config.admin_users,
+                group_custom_keys=config.group_custom_keys,
+                member_custom_keys=config.member_custom_keys,
+            ),
         )

@@ -32,11 +32,18 @@ class RawDevice:
     predicate and keeps the others, in order, for the next reads (``held``).
     """
 
-    def __init__(self, url: str, user_id: str, device_id: str | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        user_id: str,
+        device_id: str | None = None,
+        http: httpx.AsyncClient | None = None,
+    ) -> None:
+        """``http``: an HTTP client to share (each request carries this device's token)."""
         self.url = url
         self.user_id = user_id
         self.device_id = device_id or uuid.uuid4().hex
-        self.http = httpx.AsyncClient(base_url=url, timeout=10)
+        self.http = http or httpx.AsyncClient(base_url=url, timeout=10)
         self.token = ""
         self.login: LoginResponse | None = None
         self.ws: ClientConnection | None = None

@@ -352,3 +352,83 @@ async def presence(c: Call) -> s.StatusList:
     q: s.StatusQuery = c.query
     user_ids = [u.strip() for u in q.user_ids.split(",") if u.strip()]
     return s.StatusList(statuses=await c.ctx.presence.statuses(c.user_id, user_ids))
+
+
+@handles("update_group")
+async def update_group(c: Call) -> m.GroupInfo:
+    return await c.ctx.groups.update(c.user_id, c.path["group_id"], c.body)
+
+
+@handles("join_group")
+async def join_group(c: Call) -> m.JoinResult:
+    return await c.ctx.groups.join(c.user_id, c.path["group_id"], c.body.note)
+
+
+@handles("group_applications")
+async def group_applications(c: Call) -> m.ApplicationList:
+    found = await c.ctx.groups.applications(c.user_id, c.path["group_id"])
+    return m.ApplicationList(applications=found)
+
+
+@handles("handle_application")
+async def handle_application(c: Call) -> m.GroupInfo:
+    req: m.HandleApplicationRequest = c.body
+    application_id = _int(c.path["application_id"], "application_id")
+    return await c.ctx.groups.handle_application(
+        c.user_id, c.path["group_id"], application_id, req.approve, req.note
+    )
+
+
+@handles("quit_group")
+async def quit_group(c: Call) -> m.GroupInfo:
+    return await c.ctx.groups.quit(c.user_id, c.path["group_id"])
+
+
+@handles("dismiss_group")
+async def dismiss_group(c: Call) -> m.GroupInfo:
+    return await c.ctx.groups.dismiss(c.user_id, c.path["group_id"])
+
+
+@handles("transfer_owner")
+async def transfer_owner(c: Call) -> m.GroupInfo:
+    return await c.ctx.groups.transfer(c.user_id, c.path["group_id"], c.body.new_owner)
+
+
+@handles("kick_members")
+async def kick_members(c: Call) -> m.GroupInfo:
+    req: m.KickRequest = c.body
+    return await c.ctx.groups.kick(c.user_id, c.path["group_id"], req.user_ids, req.reason)
+
+
+@handles("set_member_role")
+async def set_member_role(c: Call) -> m.GroupInfo:
+    return await c.ctx.groups.set_role(
+        c.user_id, c.path["group_id"], c.path["user_id"], c.body.role
+    )
+
+
+@handles("mute_member")
+async def mute_member(c: Call) -> m.GroupInfo:
+    return await c.ctx.groups.mute(c.user_id, c.path["group_id"], c.path["user_id"], c.body.seconds)
+
+
+@handles("update_member")
+async def update_member(c: Call) -> m.GroupInfo:
+    return await c.ctx.groups.update_member(
+        c.user_id, c.path["group_id"], c.path["user_id"], c.body
+    )
+
+
+@handles("pin_message")
+async def pin_message(c: Call) -> m.GroupInfo:
+    return await c.ctx.groups.pin(c.user_id, c.path["group_id"], c.body.message_id, True)
+
+
+@handles("unpin_message")
+async def unpin_message(c: Call) -> m.GroupInfo:
+    return await c.ctx.groups.pin(c.user_id, c.path["group_id"], c.path["message_id"], False)
+
+
+@handles("group_online")
+async def group_online(c: Call) -> api.OnlineCount:
+    return api.OnlineCount(online=await c.ctx.groups.online_count(c.user_id, c.path["group_id"]))

@@ -47,8 +47,9 @@ class Fanout:
         )
         self.hub.push((read.peer,), _text(frames.Changes(changes=[change])), version=read.version)
 
-    def group(self, group: GroupInfo, recipients: Iterable[str]) -> None:
-        text = _text(frames.Changes(changes=[frames.GroupChange(v=group.version, group=group)]))
+    def group(self, group: GroupInfo, recipients: Iterable[str], member: bool = True) -> None:
+        change = frames.GroupChange(v=group.version, group=group, member=member)
+        text = _text(frames.Changes(changes=[change]))
         self.hub.push(recipients, text, version=group.version)
 
     def online(

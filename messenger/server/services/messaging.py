@@ -12,6 +12,7 @@ from messenger.protocol.errors import (
     BlockedByPeer,
     ConversationNotFound,
     InvalidParameter,
+    Muted,
     PermissionDenied,
 )
 from messenger.protocol.ids import ConversationType, check_user_id
@@ -31,6 +32,7 @@ from messenger.server.services.receipts import MANAGERS, ReadReceipts
 from messenger.server.storage.base import Storage
 from messenger.server.storage.records import (
     ConversationMembers,
+    MemberInfo,
     NewMessage,
     RecallOutcome,
     RecallRequest,
@@ -132,6 +134,7 @@ class MessagingService:
                     raise BlockedByPeer("this user has blocked you", user_id=conv.target)
         else:
             info = await self._directory.require_member(conv, sender)
+            await self._check_not_muted(conv, info)
             if req.mention_all and info.role not in MANAGERS:
                 raise PermissionDenied("only the owner and admins may @all")
             if req.mentions:
@@ -178,6 +181,17 @@ class MessagingService:
         return self._storage.insert_message(
             new, on_commit=lambda s: self._stored(s, conv, audience, cached, origin)
         )
+
+    async def _check_not_muted(self, conv: ConvRef, info: MemberInfo) -> None:
+        """A muted member, or a plain member while the whole group is muted, may not send."""
+        if info.mute_until and info.mute_until > time.time() * 1000:
+            raise Muted("you are muted in this group", until=info.mute_until)
+        if (
+            info.role not in MANAGERS
+            and conv.conv_id is not None
+            and (await self._directory.members(conv.conv_id)).mute_all
+        ):
+            raise Muted("only the owner and admins may speak now", mute_all=True)
 
     def _stored(
         self,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 from messenger.protocol.models import (
     ConversationList,
     ConversationSummary,
+    GroupApplication,
     GroupInfo,
     MemberPage,
     Message,
@@ -22,6 +23,8 @@ from messenger.protocol.models import (
 from messenger.server.storage.records import (
     ConversationMembers,
     FeedPage,
+    GroupEdit,
+    GroupOp,
     GroupOutcome,
     NewGroup,
     NewMembers,
@@ -223,3 +226,15 @@ class Storage(abc.ABC):
 
     @abc.abstractmethod
     async def list_members(self, conv_id: int, offset: int, limit: int) -> MemberPage: ...
+
+    @abc.abstractmethod
+    async def group_op(self, op: GroupOp, on_commit: OnCommit[GroupEdit] = None) -> GroupEdit:
+        """Any group write after creation (``GroupOp.kind``), permission checked in its
+        transaction."""
+
+    @abc.abstractmethod
+    async def live_rooms_of(self, user_id: str) -> list[str]:
+        """The live rooms the user is in as a plain member."""
+
+    @abc.abstractmethod
+    async def pending_applications(self, conv_id: int, group_id: str) -> list[GroupApplication]: ...

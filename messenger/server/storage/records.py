@@ -10,6 +10,7 @@ from messenger.protocol.models import (
     ConversationState,
     GroupInfo,
     GroupType,
+    JoinOption,
     Message,
     RemindType,
     ReplyRef,
@@ -63,6 +64,7 @@ class NewSession:
 class MemberInfo:
     role: str
     remind: RemindType
+    mute_until: int = 0  # ms
 
 
 @dataclass(slots=True)
@@ -73,6 +75,7 @@ class ConversationMembers:
     kind: str  # 'c2c' | 'group'
     key: str
     members: dict[str, MemberInfo] = field(default_factory=dict)
+    mute_all: bool = False  # groups: only the owner and admins may send
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +188,41 @@ class NewGroup:
     notification: str
     max_members: int
     tip_message_id: str
+    avatar: str = ""
+    join_option: JoinOption = JoinOption.FORBIDDEN
+    custom: dict[str, str] = field(default_factory=dict)
+    roles: dict[str, str] = field(default_factory=dict)  # initial members who are not "member"
+    member_custom: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupOp:
+    """A group write other than create: ``kind`` names it, ``args`` holds its parameters.
+
+    ``app_admin``: the operator is one of the server's administrators (all owner powers)."""
+
+    kind: str
+    group_id: str
+    operator: str
+    message_id: str  # the tip's ID; notices derive theirs from it
+    app_admin: bool = False
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupEdit:
+    """What a group write did, for the pushes: the group now, its members now, who joined (with
+    their new conversation states) and who left, the tip and the notices it posted."""
+
+    conv_id: int
+    group: GroupInfo
+    members: dict[str, RemindType]
+    tip: Message | None = None
+    joined: dict[str, str] = field(default_factory=dict)  # user → role
+    states: dict[str, ConversationState] = field(default_factory=dict)
+    departed: list[str] = field(default_factory=list)
+    notices: list[Message] = field(default_factory=list)
+    result: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

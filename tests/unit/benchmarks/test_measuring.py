@@ -152,9 +152,7 @@ def test_targets_are_judged_from_the_figures() -> None:
             "synapse": {"max": {"throughput": 80.0}, "sweep": []},
         },
         "fanout": {
-            "ours": [
-                {"members": 1000, "p50_all_ms": 40.0, "max_all_ms": 120.0, "complete": True}
-            ]
+            "ours": [{"members": 1000, "p50_all_ms": 40.0, "max_all_ms": 120.0, "complete": True}]
         },
         "idle": {
             "connections": 10_000,

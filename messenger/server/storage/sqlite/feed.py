@@ -1,7 +1,8 @@
 """The change feed: what a user's devices must apply after a version, computed, not copied.
 
-Four sources, each already ordered by version: messages of my conversations (new or recalled),
-my own participant rows (state changes), my C2C peers' read cursors, and my groups' profiles. A
+Five sources, each already ordered by version: messages of my conversations (new or recalled),
+my own participant rows (state changes), my C2C peers' read cursors, my groups' profiles, and the
+groups I left (quit, kicked, dismissed). A
 page takes up to ``limit`` from each, merges them and cuts at ``limit``: everything at or below the
 cut is complete, so the next page starts right after it.
 """
@@ -80,6 +81,16 @@ def _groups(conn: sqlite3.Connection, user_id: str, since: int, limit: int) -> l
     return [GroupChange(v=r[9], group=_info(r)) for r in rows]
 
 
+def _departures(conn: sqlite3.Connection, user_id: str, since: int, limit: int) -> list[AnyChange]:
+    rows = conn.execute(
+        f"SELECT {_GROUP_COLUMNS}, d.version FROM group_departures d "
+        "JOIN groups g ON g.conv_id = d.conv_id "
+        "WHERE d.user_id=? AND d.version>? ORDER BY d.version LIMIT ?",
+        (user_id, since, limit),
+    ).fetchall()
+    return [GroupChange(v=r[-1], group=_info(r), member=False) for r in rows]
+
+
 def feed_page(conn: sqlite3.Connection, user_id: str, since: int, limit: int) -> FeedPage:
     head = head_version(conn)
     if since >= head:
@@ -90,6 +101,7 @@ def feed_page(conn: sqlite3.Connection, user_id: str, since: int, limit: int) ->
         _peer_reads(conn, user_id, since, limit),
         _groups(conn, user_id, since, limit),
         *people_feed(conn, user_id, since, limit),
+        _departures(conn, user_id, since, limit),
     ]
     truncated = any(len(s) >= limit for s in sources)
     merged: list[Any] = sorted((c for s in sources for c in s), key=lambda c: c.v)

@@ -1,7 +1,9 @@
-"""Groups: create, add members, list. (The full group model arrives later; the tables are ready.)"""
+"""Groups: reading profiles and members, create, add members. The other group writes (join,
+quit, kick, roles, mute, profile edits, dismiss) are in ``group_ops``."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from typing import Any
@@ -12,6 +14,7 @@ from messenger.protocol.models import (
     GroupMember,
     GroupRole,
     GroupType,
+    JoinOption,
     MemberPage,
     Message,
     NoticeBody,
@@ -33,8 +36,18 @@ from messenger.server.storage.sqlite.states import participant_row, state_of_row
 
 _GROUP_COLUMNS = (
     "g.conv_id, g.group_id, g.name, g.type, g.owner, g.create_time, g.member_count, "
-    "g.introduction, g.notification, g.version"
+    "g.introduction, g.notification, g.version, g.avatar, g.join_option, g.mute_all, "
+    "g.max_members, g.custom, g.pinned"
 )
+
+
+def loads(text: str) -> Any:
+    """A JSON column ('' when empty)."""
+    return json.loads(text) if text else None
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) if value else ""
 
 
 def _info(row: Any) -> GroupInfo:
@@ -48,12 +61,25 @@ def _info(row: Any) -> GroupInfo:
         introduction=row[7],
         notification=row[8],
         version=row[9],
+        avatar=row[10],
+        join_option=JoinOption(row[11]),
+        mute_all=bool(row[12]),
+        max_members=row[13],
+        custom=loads(row[14]) or {},
+        pinned=loads(row[15]) or [],
     )
+
+
+def group_row(conn: sqlite3.Connection, conv_id: int) -> GroupInfo:
+    row = conn.execute(
+        f"SELECT {_GROUP_COLUMNS} FROM groups g WHERE g.conv_id=?", (conv_id,)
+    ).fetchone()
+    return _info(row)
 
 
 def group_by_id(conn: sqlite3.Connection, group_id: str) -> tuple[int, GroupInfo]:
     row = conn.execute(
-        f"SELECT {_GROUP_COLUMNS} FROM groups g WHERE g.group_id=?", (group_id,)
+        f"SELECT {_GROUP_COLUMNS} FROM groups g WHERE g.group_id=? AND g.dismissed=0", (group_id,)
     ).fetchone()
     if row is None:
         raise GroupNotFound(f"no group {group_id!r}")
@@ -74,10 +100,17 @@ def members_of(conn: sqlite3.Connection, conv_id: int) -> ConversationMembers:
     if conv is None:
         raise GroupNotFound("no such conversation")
     found = ConversationMembers(conv_id, conv[0], conv[1])
-    for user_id, role, remind in conn.execute(
-        "SELECT user_id, role, remind FROM participants WHERE conv_id=?", (conv_id,)
+    if conv[0] == "group":
+        row = conn.execute(
+            "SELECT mute_all, dismissed FROM groups WHERE conv_id=?", (conv_id,)
+        ).fetchone()
+        if row is None or row[1]:
+            raise GroupNotFound(f"group {conv[1]!r} was dismissed")
+        found.mute_all = bool(row[0])
+    for user_id, role, remind, mute_until in conn.execute(
+        "SELECT user_id, role, remind, mute_until FROM participants WHERE conv_id=?", (conv_id,)
     ):
-        found.members[user_id] = MemberInfo(role, RemindType(remind))
+        found.members[user_id] = MemberInfo(role, RemindType(remind), mute_until)
     return found
 
 
@@ -86,13 +119,22 @@ def list_members(conn: sqlite3.Connection, conv_id: int, offset: int, limit: int
         "SELECT COUNT(*) FROM participants WHERE conv_id=?", (conv_id,)
     ).fetchone()
     rows = conn.execute(
-        "SELECT user_id, role, join_time, name_card FROM participants WHERE conv_id=? "
+        "SELECT user_id, role, join_time, name_card, mute_until, custom FROM participants "
+        "WHERE conv_id=? "
         "ORDER BY CASE role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, join_time, user_id "
         "LIMIT ? OFFSET ?",
         (conv_id, limit, offset),
     ).fetchall()
     members = [
-        GroupMember(user_id=u, role=GroupRole(r), join_time=t, name_card=c) for u, r, t, c in rows
+        GroupMember(
+            user_id=u,
+            role=GroupRole(r),
+            join_time=t,
+            name_card=c,
+            mute_until=mu,
+            custom=loads(cf) or {},
+        )
+        for u, r, t, c, mu, cf in rows
     ]
     return MemberPage(members=members, total=total, has_more=offset + len(members) < total)
 
@@ -110,22 +152,42 @@ def _check_users_exist(conn: sqlite3.Connection, user_ids: list[str]) -> None:
         raise UserNotFound(f"no such user: {', '.join(missing[:5])}", user_ids=missing)
 
 
-def _add_participants(
-    txn: WriteTxn, conv_id: int, group_id: str, members: list[tuple[str, str]], joined_seq: int
+def add_participants(
+    txn: WriteTxn,
+    conv_id: int,
+    group_id: str,
+    members: list[tuple[str, str]],
+    joined_seq: int,
+    custom: dict[str, dict[str, str]] | None = None,
 ) -> None:
     version = txn.next_version()
     now = int(time.time() * 1000)
+    custom = custom or {}
     txn.conn.executemany(
         "INSERT INTO participants(conv_id, user_id, conversation_id, kind, role, join_time, "
-        "joined_seq, read_seq, version) VALUES (?, ?, ?, 'group', ?, ?, ?, ?, ?)",
+        "joined_seq, read_seq, version, custom) VALUES (?, ?, ?, 'group', ?, ?, ?, ?, ?, ?)",
         [
-            (conv_id, u, "GROUP" + group_id, role, now, joined_seq, joined_seq, version)
+            (
+                conv_id,
+                u,
+                "GROUP" + group_id,
+                role,
+                now,
+                joined_seq,
+                joined_seq,
+                version,
+                dumps(custom.get(u)),
+            )
             for u, role in members
         ],
     )
+    txn.conn.executemany(
+        "DELETE FROM group_departures WHERE user_id=? AND conv_id=?",
+        [(u, conv_id) for u, _ in members],
+    )
 
 
-def _post_tip(
+def post_tip(
     txn: WriteTxn, conv_id: int, group_id: str, operator: str, tip: TipBody, message_id: str
 ) -> Any:
     new = NewMessage(
@@ -149,7 +211,7 @@ def _post_tip(
     return insert_message(txn, new).message
 
 
-def _bump_group(txn: WriteTxn, conv_id: int) -> GroupInfo:
+def bump_group(txn: WriteTxn, conv_id: int) -> GroupInfo:
     conn = txn.conn
     (count,) = conn.execute(
         "SELECT COUNT(*) FROM participants WHERE conv_id=?", (conv_id,)
@@ -158,13 +220,10 @@ def _bump_group(txn: WriteTxn, conv_id: int) -> GroupInfo:
     conn.execute(
         "UPDATE groups SET member_count=?, version=? WHERE conv_id=?", (count, version, conv_id)
     )
-    row = conn.execute(
-        f"SELECT {_GROUP_COLUMNS} FROM groups g WHERE g.conv_id=?", (conv_id,)
-    ).fetchone()
-    return _info(row)
+    return group_row(conn, conv_id)
 
 
-def _reminds(conn: sqlite3.Connection, conv_id: int) -> dict[str, RemindType]:
+def reminds(conn: sqlite3.Connection, conv_id: int) -> dict[str, RemindType]:
     return {
         u: RemindType(r)
         for u, r in conn.execute(
@@ -173,7 +232,7 @@ def _reminds(conn: sqlite3.Connection, conv_id: int) -> dict[str, RemindType]:
     }
 
 
-def _states(txn: WriteTxn, conv_id: int, users: list[str]) -> dict[str, Any]:
+def states_of(txn: WriteTxn, conv_id: int, users: list[str]) -> dict[str, Any]:
     conn = txn.conn
     (last,) = conn.execute("SELECT last_seq FROM conversations WHERE id=?", (conv_id,)).fetchone()
     return {
@@ -213,7 +272,7 @@ def create_group(txn: WriteTxn, group: NewGroup) -> GroupOutcome:
     conv_id = int(cur.lastrowid or 0)
     conn.execute(
         "INSERT INTO groups(conv_id, group_id, name, type, owner, create_time, introduction, "
-        "notification, max_members) VALUES (?,?,?,?,?,?,?,?,?)",
+        "notification, max_members, avatar, join_option, custom) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             conv_id,
             group_id,
@@ -224,13 +283,22 @@ def create_group(txn: WriteTxn, group: NewGroup) -> GroupOutcome:
             group.introduction,
             group.notification,
             max_members,
+            group.avatar,
+            group.join_option.value,
+            dumps(group.custom),
         ),
     )
-    _add_participants(
-        txn, conv_id, group_id, [(owner, "owner"), *[(u, "member") for u in others]], 0
+    roles = group.roles
+    add_participants(
+        txn,
+        conv_id,
+        group_id,
+        [(owner, "owner"), *[(u, roles.get(u, "member")) for u in others]],
+        0,
+        group.member_custom,
     )
-    info = _bump_group(txn, conv_id)
-    tip = _post_tip(
+    info = bump_group(txn, conv_id)
+    tip = post_tip(
         txn,
         conv_id,
         group_id,
@@ -238,15 +306,15 @@ def create_group(txn: WriteTxn, group: NewGroup) -> GroupOutcome:
         TipBody(tip="group_created", operator=owner, targets=others, detail={"name": name}),
         tip_message_id,
     )
-    added = {owner: "owner", **{u: "member" for u in others}}
+    added = {owner: "owner", **{u: roles.get(u, "member") for u in others}}
     notices = _notify_added(txn, info, owner, others, tip_message_id)
     return GroupOutcome(
         conv_id,
         info,
         added,
         tip,
-        _states(txn, conv_id, list(added)),
-        _reminds(conn, conv_id),
+        states_of(txn, conv_id, list(added)),
+        reminds(conn, conv_id),
         notices,
     )
 
@@ -271,14 +339,11 @@ def add_members(txn: WriteTxn, request: NewMembers) -> GroupOutcome:
     if len(existing) + len(new) > limit:
         raise GroupFull(f"a group holds at most {limit} members", limit=limit)
     if not new:
-        row = conn.execute(
-            f"SELECT {_GROUP_COLUMNS} FROM groups g WHERE g.conv_id=?", (conv_id,)
-        ).fetchone()
-        return GroupOutcome(conv_id, _info(row), {}, None, {}, _reminds(conn, conv_id))
+        return GroupOutcome(conv_id, group_row(conn, conv_id), {}, None, {}, reminds(conn, conv_id))
     (last,) = conn.execute("SELECT last_seq FROM conversations WHERE id=?", (conv_id,)).fetchone()
-    _add_participants(txn, conv_id, group_id, [(u, "member") for u in new], last)
-    group = _bump_group(txn, conv_id)
-    tip = _post_tip(
+    add_participants(txn, conv_id, group_id, [(u, "member") for u in new], last)
+    group = bump_group(txn, conv_id)
+    tip = post_tip(
         txn,
         conv_id,
         group_id,
@@ -292,7 +357,7 @@ def add_members(txn: WriteTxn, request: NewMembers) -> GroupOutcome:
         group,
         dict.fromkeys(new, "member"),
         tip,
-        _states(txn, conv_id, new),
-        _reminds(conn, conv_id),
+        states_of(txn, conv_id, new),
+        reminds(conn, conv_id),
         notices,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from messenger.server.storage.sqlite.groups_schema import apply_group_schema
 from messenger.server.storage.sqlite.people_schema import apply_people_schema
 
 SCHEMA_VERSION = 1
@@ -118,6 +119,7 @@ CREATE TABLE IF NOT EXISTS groups (
 def apply_schema(conn: sqlite3.Connection) -> None:
     conn.executescript(_TABLES)
     apply_people_schema(conn)
+    apply_group_schema(conn)
     row = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
     if row is None or int(row[0]) > SCHEMA_VERSION:
         raise RuntimeError("this database was written by a newer server")

@@ -13,6 +13,7 @@ from messenger.protocol.errors import ConversationNotFound
 from messenger.protocol.models import (
     ConversationList,
     ConversationSummary,
+    GroupApplication,
     GroupInfo,
     MemberPage,
     Message,
@@ -25,6 +26,7 @@ from messenger.server.storage.sqlite import (
     accounts,
     conversations,
     feed,
+    group_ops,
     groups,
     messages,
     notices,
@@ -308,3 +310,24 @@ class SqliteStorage(Storage):
 
     async def list_members(self, conv_id: int, offset: int, limit: int) -> MemberPage:
         return await self._read(groups.list_members, conv_id, offset, limit)
+
+    async def group_op(self, op: r.GroupOp, on_commit: OnCommit[r.GroupEdit] = None) -> r.GroupEdit:
+        return await self._write(partial(group_ops.run_group_op, op=op), on_commit)
+
+    async def live_rooms_of(self, user_id: str) -> list[str]:
+        return await self._read(group_ops.live_room_of, user_id)
+
+    async def pending_applications(self, conv_id: int, group_id: str) -> list[GroupApplication]:
+        rows = await self._read(group_ops.applications_of, conv_id, group_id)
+        return [
+            GroupApplication(
+                application_id=i,
+                group_id=group_id,
+                applicant=a,
+                note=n,
+                time=t,
+                status=s,
+                handled_by=h,
+            )
+            for i, a, n, t, s, h in rows
+        ]
