@@ -45,13 +45,14 @@ async def run(args: argparse.Namespace, data: Path) -> int:
     from messenger.app.flow import AppFlow
     from messenger.app.gui_gc import GuiThreadCollector
     from messenger.app.single_instance import InstanceGuard, ask_to_show
+    from messenger.app.test_probe import start_probe
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     settings = SettingsViewModel(load_settings(data), partial(save_settings, data))
     local = LocalServer(data / "server")
     accounts = AccountManager(data, settings, local)
-    key = _launch_account(args, accounts)
+    key = await _launch_account(args, accounts)
     if key is not None and ask_to_show(data, key):
         log.info("%s is open in another window: showed it", key)
         return 0  # one instance per account: the running one came to the front
@@ -61,6 +62,7 @@ async def run(args: argparse.Namespace, data: Path) -> int:
 
     guard = InstanceGuard(data)
     flow = AppFlow(settings, accounts, default_server=args.server or LOCAL, instances=guard)
+    probe = await start_probe(flow)  # end-to-end tests only (MESSENGER_TEST_PROBE)
     bot: DemoBot | None = None
     bot_lock: DataDirLock | None = None
     try:
@@ -93,17 +95,22 @@ async def run(args: argparse.Namespace, data: Path) -> int:
         if bot_lock is not None:
             bot_lock.release()
         guard.release()
+        if probe is not None:
+            probe.close()
         local.stop()
         collector.stop()
     return 0
 
 
-def _launch_account(args: argparse.Namespace, accounts: AccountManager) -> str | None:
-    """The account this launch would open (None: it would ask)."""
+async def _launch_account(args: argparse.Namespace, accounts: AccountManager) -> str | None:
+    """The account this launch would open by itself (None: the sign-in window would ask)."""
     if args.demo:
         return profile_key(LOCAL_SERVER, args.as_user)
     profile = accounts.last_profile(args.server)
-    return profile.key if profile is not None else None
+    if profile is None:
+        return None
+    secret = await asyncio.to_thread(accounts.vault.load, profile.key)
+    return profile.key if secret.session_token or secret.credential else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
