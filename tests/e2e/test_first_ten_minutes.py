@@ -14,8 +14,8 @@ in ``tests/e2e/artifacts/`` (not committed).
 from __future__ import annotations
 
 import asyncio
-import json
 import itertools
+import json
 import shutil
 import signal
 import subprocess
