@@ -74,12 +74,20 @@ bench-quick: $(STAMP)
 	$(BIN)/python -m benchmarks.backbone --quick
 
 # The desktop app on a synthetic profile (offscreen): launch, switch, scroll, memory, idle, burst.
-.PHONY: bench-gui bench-gui-quick
+.PHONY: bench-gui bench-gui-quick bench-people bench-people-quick
 bench-gui: install
 	$(BIN)/python -m benchmarks.gui
 
 bench-gui-quick: install
 	$(BIN)/python -m benchmarks.gui --quick
+
+# 5,000 friends in 20 groups and 2,000 requests: the Contacts page, friend search, a nickname
+# change reaching 1,000 online friends
+bench-people: install
+	$(BIN)/python -m benchmarks.people
+
+bench-people-quick: install
+	$(BIN)/python -m benchmarks.people --quick
 
 # Our server side by side with Matrix Synapse (installed into .bench/ on first use):
 #   make bench-peers         the full run (an hour or more), the desktop client included; writes

@@ -80,6 +80,7 @@ class ChatHeader(QFrame):
 
 class ChatPane(QWidget):
     group_panel_toggled = Signal(bool)
+    user_clicked = Signal(str)  # a sender's avatar or name: show their profile card
 
     def __init__(self, vm: ChatViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -239,6 +240,10 @@ class ChatPane(QWidget):
             message = self.vm.messages.message(key)
             if message is not None and message.reply_to is not None:
                 self._jump_to(message.reply_to.seq)
+        elif action == "profile":
+            message = self.vm.messages.message(key)
+            if message is not None:
+                self.user_clicked.emit(message.sender)
         else:
             self.run_action({"retry": "retry", "reedit": "reedit"}[action], key)
 

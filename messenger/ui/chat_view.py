@@ -347,6 +347,7 @@ class ChatView(QListView):
             "reedit": geometry.link if geometry else None,
             "retry": geometry.failed if geometry else None,
             "quote": geometry.reply if geometry else None,
+            "profile": geometry.avatar if geometry else None,
         }.get(action)
         if (
             target is None

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QContextMenuEvent
-from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QListView, QMenu, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLineEdit,
+    QListView,
+    QMenu,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from messenger.protocol.models import RemindType
 from messenger.ui.async_slots import async_slot
@@ -44,6 +53,7 @@ class ConversationListView(QListView):
 
 class ConversationListWidget(QWidget):
     conversation_activated = Signal(str)
+    new_chat_requested = Signal()
 
     def __init__(self, vm: ConversationListViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,9 +66,14 @@ class ConversationListWidget(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(vm.set_filter)
         self.filter.installEventFilter(self)
-        filter_row = QVBoxLayout()
+        self.new_chat = QToolButton(self)
+        self.new_chat.setObjectName("NewChatButton")
+        self.new_chat.setText("+")
+        self.new_chat.clicked.connect(self.new_chat_requested)
+        filter_row = QHBoxLayout()
         filter_row.setContentsMargins(10, 0, 10, 0)
-        filter_row.addWidget(self.filter)
+        filter_row.addWidget(self.filter, 1)
+        filter_row.addWidget(self.new_chat)
         layout.addLayout(filter_row)
         self.list = ConversationListView(self)
         self.list.setModel(vm.filtered)
@@ -208,3 +223,5 @@ class ConversationListWidget(QWidget):
         self.filter.setPlaceholderText(self.tr("Search chats"))
         self.filter.setAccessibleName(self.tr("Filter conversations"))
         self.list.setAccessibleName(self.tr("Conversations"))
+        self.new_chat.setToolTip(self.tr("New chat (Ctrl+N)"))
+        self.new_chat.setAccessibleName(self.tr("New chat"))

@@ -3,7 +3,7 @@ notification (announcement), introduction and its members with their roles."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -79,6 +79,8 @@ def _plain_label(parent: QWidget, *, wrap: bool = True) -> QLabel:
 
 
 class GroupPanel(QWidget):
+    user_clicked = Signal(str)  # a member: show their profile card
+
     def __init__(self, vm: GroupViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.vm = vm
@@ -113,6 +115,7 @@ class GroupPanel(QWidget):
         self.members.setFrameShape(QListView.Shape.NoFrame)
         self.members.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.members.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.members.clicked.connect(self._member_clicked)
         for widget in (
             self.name,
             self.count,
@@ -127,6 +130,11 @@ class GroupPanel(QWidget):
         vm.info_changed.connect(self.refresh)
         vm.members.modelReset.connect(self.refresh)
         self.retranslate()
+
+    def _member_clicked(self, index: QModelIndex) -> None:
+        row = index.data(MEMBER_ROLE)
+        if row is not None:
+            self.user_clicked.emit(row.user_id)
 
     def refresh(self) -> None:
         info = self.vm.info

@@ -5,8 +5,12 @@ Layout of the Chats page (filled by ``bind``): conversation list | chat pane | g
 signals of the menu; ``bind`` / ``unbind`` attach and detach one signed-in account's
 ``SessionViewModel``.
 
-Keys: Ctrl+K quick switcher, Ctrl+F the list's filter, Alt+Up / Alt+Down previous / next
-conversation, Esc cancels a reply or clears the selected message.
+The Contacts page is the friend sidebar (``ContactsPage``) of the bound account; "+" above the
+conversation list and Ctrl+N open the new-chat dialog; the account menu has "Edit my profile";
+clicking an avatar or a name in the chat opens a profile card.
+
+Keys: Ctrl+K quick switcher, Ctrl+N new chat, Ctrl+F the list's filter, Alt+Up / Alt+Down
+previous / next conversation, Esc cancels a reply or clears the selected message.
 """
 
 from __future__ import annotations
@@ -26,10 +30,15 @@ from PySide6.QtWidgets import (
 )
 
 from messenger.ui.async_slots import async_slot
+from messenger.ui.avatars import forget_avatar_images, mark_online, set_avatar_image
 from messenger.ui.chat_pane import ChatPane
+from messenger.ui.contacts_page import ContactsPage
 from messenger.ui.conversation_list_view import ConversationListWidget
+from messenger.ui.edit_profile_dialog import EditProfileDialog
 from messenger.ui.group_panel import GroupPanel
 from messenger.ui.icons import chats_icon, contacts_icon
+from messenger.ui.new_chat_dialog import NewChatDialog
+from messenger.ui.profile_card import ProfileCardDialog
 from messenger.ui.quick_switcher import QuickSwitcherDialog
 from messenger.viewmodels.quick_switcher import QuickSwitcherModel
 from messenger.viewmodels.session import SessionViewModel
@@ -91,6 +100,9 @@ class MainWindow(QMainWindow):
         self._show_group_panel = True
         self.contacts_page = QLabel(self.pages)
         self.contacts_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.contacts: ContactsPage | None = None
+        self.new_chat_dialog: NewChatDialog | None = None
+        self._avatar_ids: dict[str, str] = {}
         self.pages.addWidget(self.chats_page)
         self.pages.addWidget(self.contacts_page)
         self._nav.idClicked.connect(self.pages.setCurrentIndex)
@@ -107,7 +119,10 @@ class MainWindow(QMainWindow):
         self._quit_action = QAction(self)
         self._quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self._quit_action.triggered.connect(self.quit_requested)
+        self._profile_action = QAction(self)
+        self._profile_action.triggered.connect(self.edit_profile)
         self._app_menu = self.menuBar().addMenu("")
+        self._app_menu.addAction(self._profile_action)
         for action in (self._settings_action, self._switch_action, self._sign_out_action):
             self._app_menu.addAction(action)
         self._app_menu.addSeparator()
@@ -125,7 +140,11 @@ class MainWindow(QMainWindow):
         self._next_action = QAction(self)
         self._next_action.setShortcut(QKeySequence("Alt+Down"))
         self._next_action.triggered.connect(lambda: self.step_conversation(1))
+        self._new_chat_action = QAction(self)
+        self._new_chat_action.setShortcut(QKeySequence("Ctrl+N"))
+        self._new_chat_action.triggered.connect(self.open_new_chat)
         for action in (
+            self._new_chat_action,
             self._switcher_action,
             self._find_action,
             self._previous_action,
@@ -171,15 +190,38 @@ class MainWindow(QMainWindow):
         self.switcher = QuickSwitcherDialog(QuickSwitcherModel(session.conversations.model), self)
         self.switcher.conversation_chosen.connect(self.open_conversation)
         self.conversation_list.conversation_activated.connect(self.open_conversation)
+        self.conversation_list.new_chat_requested.connect(self.open_new_chat)
         self.chat_pane.group_panel_toggled.connect(self._toggle_group_panel)
+        self.chat_pane.user_clicked.connect(self.show_profile)
+        self.group_panel.user_clicked.connect(self.show_profile)
         session.chat.current_conversation_changed.connect(self._conversation_changed)
         self._conversation_changed(session.chat.current_conversation_id)
+        self.contacts = ContactsPage(session.people, self.pages)
+        self.contacts.conversation_requested.connect(self.open_conversation)
+        self.pages.insertWidget(1, self.contacts)
+        self.contacts_page.hide()
+        if self.pages.currentIndex() != 0:
+            self.pages.setCurrentWidget(self.contacts)
+        session.people.requests_unread_changed.connect(self._requests_badge)
+        session.people.presence_changed.connect(self._presence_changed)
+        session.names.names_changed.connect(self._load_avatars)
+        self._requests_badge(session.people.unread_requests)
 
     def unbind(self) -> None:
         """Forget the account (sign-out, switch): the panes go empty."""
         session, self.session = self.session, None
         if session is not None:
             session.chat.current_conversation_changed.disconnect(self._conversation_changed)
+            session.people.requests_unread_changed.disconnect(self._requests_badge)
+            session.people.presence_changed.disconnect(self._presence_changed)
+            session.names.names_changed.disconnect(self._load_avatars)
+        if self.contacts is not None:
+            self.pages.removeWidget(self.contacts)
+            self.contacts.deleteLater()
+            self.contacts = None
+        self._avatar_ids.clear()
+        forget_avatar_images()
+        self._requests_badge(0)
         if self._splitter is not None:
             self._splitter.hide()
             self._splitter.setParent(None)
@@ -194,7 +236,70 @@ class MainWindow(QMainWindow):
     @async_slot()
     async def open_conversation(self, conversation_id: str) -> None:
         if self.session is not None:
+            self.pages.setCurrentWidget(self.chats_page)
+            self.chats_button.setChecked(True)
             await self.session.chat.open(conversation_id)
+
+    # -- people --------------------------------------------------------------------------------------------
+    def open_new_chat(self) -> None:
+        if self.session is None:
+            return
+        dialog = NewChatDialog(self.session.people, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.conversation_requested.connect(self.open_conversation)
+        dialog.finished.connect(lambda _: setattr(self, "new_chat_dialog", None))
+        self.new_chat_dialog = dialog
+        dialog.open()
+
+    def show_profile(self, user_id: str) -> ProfileCardDialog | None:
+        if self.session is None or not user_id:
+            return None
+        people = self.session.people
+        dialog = ProfileCardDialog(people, user_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.message_requested.connect(self.open_conversation)
+        dialog.open()
+        people.spawn(people.fetch_profile(user_id))
+        return dialog
+
+    def edit_profile(self) -> EditProfileDialog | None:
+        if self.session is None:
+            return None
+        dialog = EditProfileDialog(self.session.people, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _requests_badge(self, unread: int) -> None:
+        text = self.tr("Contacts")
+        self.contacts_button.setText(f"{text} ({unread})" if unread else text)
+
+    def _presence_changed(self, user_id: str) -> None:
+        if self.session is not None:
+            mark_online(user_id, self.session.people.is_online(user_id))
+            if self.conversation_list is not None:
+                self.conversation_list.list.viewport().update()
+
+    def _load_avatars(self) -> None:
+        if self.session is None:
+            return
+        names = self.session.names
+        for user_id, avatar in names.avatars().items():
+            if avatar and self._avatar_ids.get(user_id) != avatar:
+                self._avatar_ids[user_id] = avatar
+                self._fetch_avatar(user_id, avatar)
+
+    @async_slot()
+    async def _fetch_avatar(self, user_id: str, avatar: str) -> None:
+        if self.session is None:
+            return
+        data = await self.session.people.avatar(avatar)
+        if data and set_avatar_image(user_id, data):
+            for view in (self.conversation_list, self.chat_pane, self.group_panel):
+                if view is not None:
+                    view.update()
+            if self.conversation_list is not None:
+                self.conversation_list.list.viewport().update()
 
     def _conversation_changed(self, conversation_id: str) -> None:
         if self.conversation_list is not None:
@@ -242,7 +347,8 @@ class MainWindow(QMainWindow):
     def retranslate(self) -> None:
         self.chats_button.setText(self.tr("Chats"))
         self.chats_button.setAccessibleName(self.tr("Chats"))
-        self.contacts_button.setText(self.tr("Contacts"))
+        unread = self.session.people.unread_requests if self.session is not None else 0
+        self._requests_badge(unread)
         self.contacts_button.setAccessibleName(self.tr("Contacts"))
         self.contacts_page.setText(self.tr("Contacts come with friends and groups."))
         self._app_menu.setTitle(self.tr("&Messenger"))
@@ -250,6 +356,8 @@ class MainWindow(QMainWindow):
         self._switch_action.setText(self.tr("S&witch account…"))
         self._sign_out_action.setText(self.tr("Sign &out"))
         self._quit_action.setText(self.tr("&Quit"))
+        self._profile_action.setText(self.tr("Edit my &profile…"))
+        self._new_chat_action.setText(self.tr("New chat…"))
         self._switcher_action.setText(self.tr("Go to chat…"))
         self._find_action.setText(self.tr("Search chats"))
         self._previous_action.setText(self.tr("Previous chat"))

@@ -55,7 +55,7 @@ class MessageDelegate(QStyledItemDelegate):
 
     def hit(self, index: AnyIndex, x: float, y: float) -> str:
         """What a click at (x, y), relative to the row, means: "receipts", "reedit", "retry",
-        "quote" or ""."""
+        "quote", "profile" (the sender's avatar or name) or ""."""
         row = index.data(ROW_ROLE)
         geometry = self.geometry(index)
         if not isinstance(row, MessageRow) or geometry is None:
@@ -74,6 +74,13 @@ class MessageDelegate(QStyledItemDelegate):
             return "retry"
         if geometry.reply is not None and geometry.reply.contains(point):
             return "quote"
+        if geometry.avatar is not None and geometry.avatar.contains(point):
+            return "profile"
+        name = geometry.name
+        if name is not None and name.y() - 16 <= y <= name.y() + 4 and x >= name.x() - 2:
+            width = QFontMetricsF(self.layouts.fonts.bold_small).horizontalAdvance(row.sender_name)
+            if x <= name.x() + width + 2:
+                return "profile"
         return ""
 
     # -- painting --------------------------------------------------------------------------------

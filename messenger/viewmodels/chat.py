@@ -116,6 +116,8 @@ class ChatViewModel(QObject):
         self._at_bottom = True
         self._receipts_asked: set[int] = set()
         self._jumps: tuple[object, ...] = ()
+        # presence in words for the C2C header ("online", "last seen …"), set by the session
+        self.status_of: Callable[[str], str] | None = None
         names.names_changed.connect(self._names_changed)
         self.group.members_loaded.connect(self._members_loaded)
         self.group.info_changed.connect(self.header_changed)
@@ -155,7 +157,13 @@ class ChatViewModel(QObject):
                 return self.group.info.name
             return name
         ref = parse_conversation_id(self._cid)
-        return self._names.display(ref.target) if ref.type == ConversationType.C2C else ref.target
+        if ref.type != ConversationType.C2C:
+            return ref.target
+        return (
+            _tr("Saved messages")
+            if ref.target == self._names.me
+            else self._names.display(ref.target)
+        )
 
     @property
     def subtitle(self) -> str:
@@ -165,7 +173,10 @@ class ChatViewModel(QObject):
             return _trn("%n member(s)", count) if count else ""
         if self.type == ConversationType.SYSTEM:
             return _tr("Notices about your groups and contacts")
-        return ""
+        peer = parse_conversation_id(self._cid).target if self._cid else ""
+        if peer == self._names.me:
+            return _tr("Notes and files for all your devices")
+        return self.status_of(peer) if peer and self.status_of is not None else ""
 
     # -- opening ---------------------------------------------------------------------------------
     async def open(self, conversation_id: str) -> None:

@@ -39,6 +39,8 @@ def conversation_name(conversation: Conversation, names: NamesViewModel) -> str:
         return _tr("System notifications")
     if conversation.type == ConversationType.GROUP:
         return conversation.group_name or conversation.target
+    if conversation.target == names.me:
+        return _tr("Saved messages")
     return names.display(conversation.target)
 
 

@@ -48,6 +48,7 @@ class ConversationListViewModel(QObject):
 
     async def load(self) -> None:
         conversations = await self._client.conversations()
+        await self._names.load_remarks()
         await self._names.load_cached(u for c in conversations for u in people_of(c))
         self.model.reset(conversations)
         self.is_loaded = True

@@ -1,10 +1,11 @@
-"""``NamesViewModel``: who is called what. A group member's name card, else the user's
-nickname, else the user ID.
+"""``NamesViewModel``: who is called what. My remark for a friend wins everywhere; else a group
+member's name card, else the user's nickname, else the user ID.
 
 Nicknames come from the core's profile cache: ``load_cached`` reads the store (awaited before a
 list or a chat is first shown, so names are there at first paint); ``request`` fetches the
 unknown and stale ones in the background, and ``names_changed`` tells the models to repaint.
-Name cards come from the group member lists the chat loads (``set_cards``).
+Name cards come from the group member lists the chat loads (``set_cards``); remarks from my
+friend list (``load_remarks``, again on every change of it).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from collections.abc import Iterable
 from PySide6.QtCore import QObject, Signal
 
 from messenger.core import Client
-from messenger.core.events import Event, ProfilesChanged
+from messenger.core.events import ContactsChanged, Event, ProfilesChanged
+from messenger.protocol.models import Profile
 from messenger.viewmodels.tasks import TaskSet
 
 STALE_AFTER_MS = 24 * 3600 * 1000  # a stored nickname older than this is fetched again
@@ -30,13 +32,32 @@ class NamesViewModel(QObject):
         self._nicknames: dict[str, str] = {}
         self._cards: dict[str, dict[str, str]] = {}  # group ID → user ID → name card
         self._requested: set[str] = set()  # fetched (or being fetched) this session
+        self._remarks: dict[str, str] = {}
+        self._avatars: dict[str, str] = {}  # user ID → avatar ID
 
     # -- lookups ---------------------------------------------------------------------------------
+    @property
+    def me(self) -> str:
+        return self._client.user_id or ""
+
     def nickname(self, user_id: str) -> str:
         return self._nicknames.get(user_id, "")
 
+    def remark(self, user_id: str) -> str:
+        return self._remarks.get(user_id, "")
+
+    def avatar_id(self, user_id: str) -> str:
+        return self._avatars.get(user_id, "")
+
+    def avatars(self) -> dict[str, str]:
+        """User ID → avatar ID of everyone whose avatar is known."""
+        return dict(self._avatars)
+
     def display(self, user_id: str, group_id: str = "") -> str:
-        """Name card (in ``group_id``) → nickname → ID."""
+        """Remark → name card (in ``group_id``) → nickname → ID."""
+        remark = self._remarks.get(user_id)
+        if remark:
+            return remark
         if group_id:
             card = self._cards.get(group_id, {}).get(user_id)
             if card:
@@ -54,6 +75,7 @@ class NamesViewModel(QObject):
         if wanted:
             found = await self._client.cached_profiles(wanted)
             changed = self._learn({u: p.nickname for u, p in found.items()})
+            changed = self._learn_avatars({u: p.avatar for u, p in found.items()}) or changed
             if changed:
                 self.names_changed.emit()
         self.request(user_ids)
@@ -68,8 +90,30 @@ class NamesViewModel(QObject):
 
     async def _fetch(self, user_ids: list[str]) -> None:
         found = await self._client.fetch_profiles(user_ids, max_age_ms=STALE_AFTER_MS)
-        if self._learn({u: p.nickname for u, p in found.items()}):
+        changed = self._learn({u: p.nickname for u, p in found.items()})
+        if self._learn_avatars({u: p.avatar for u, p in found.items()}) or changed:
             self.names_changed.emit()
+
+    def learn(self, profiles: Iterable[Profile]) -> None:
+        """Profiles obtained elsewhere (a user search)."""
+        profiles = list(profiles)
+        changed = self._learn({p.user_id: p.nickname for p in profiles})
+        if self._learn_avatars({p.user_id: p.avatar for p in profiles}) or changed:
+            self.names_changed.emit()
+
+    async def load_remarks(self) -> None:
+        remarks = await self._client.remarks()
+        if remarks != self._remarks:
+            self._remarks = remarks
+            self.names_changed.emit()
+
+    def _learn_avatars(self, avatars: dict[str, str]) -> bool:
+        changed = False
+        for user_id, avatar in avatars.items():
+            if self._avatars.get(user_id, "") != avatar:
+                self._avatars[user_id] = avatar
+                changed = True
+        return changed
 
     def _learn(self, nicknames: dict[str, str]) -> bool:
         changed = False
@@ -94,10 +138,12 @@ class NamesViewModel(QObject):
             self.names_changed.emit()
 
     def on_event(self, event: Event) -> None:
-        if isinstance(event, ProfilesChanged) and self._learn(
-            {p.user_id: p.nickname for p in event.profiles}
-        ):
-            self.names_changed.emit()
+        if isinstance(event, ProfilesChanged):
+            changed = self._learn({p.user_id: p.nickname for p in event.profiles})
+            if self._learn_avatars({p.user_id: p.avatar for p in event.profiles}) or changed:
+                self.names_changed.emit()
+        elif isinstance(event, ContactsChanged) and "friends" in event.parts:
+            self._tasks.spawn(self.load_remarks())
 
     def close(self) -> None:
         self._tasks.close()

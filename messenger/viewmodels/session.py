@@ -7,7 +7,8 @@ per-account child view-models:
 - ``names``: who is called what (name card → nickname → ID), from the profile cache;
 - ``conversations``: the conversation list and its commands;
 - ``chat``: the open conversation (message window, composer, group panel, typing line);
-  ``chat.current_conversation_id`` / ``chat.current_conversation_changed(str)`` say which one.
+  ``chat.current_conversation_id`` / ``chat.current_conversation_changed(str)`` say which one;
+- ``people``: friends, requests, blocks, user search, profile cards, presence, my profile.
 
 The app (composition root) creates it after sign-in and drops it on sign-out or account switch
 (``close``). Loading starts by itself when it is made on a running event loop; ``start()``
@@ -34,6 +35,7 @@ from messenger.core.events import (
 from messenger.viewmodels.chat import ChatViewModel
 from messenger.viewmodels.conversations import ConversationListViewModel
 from messenger.viewmodels.names import NamesViewModel
+from messenger.viewmodels.people import PeopleViewModel
 
 
 class SessionViewModel(QObject):
@@ -49,6 +51,10 @@ class SessionViewModel(QObject):
         self.names = NamesViewModel(client, self)
         self.conversations = ConversationListViewModel(client, self.names, self)
         self.chat = ChatViewModel(client, self.names, self)
+        self.people = PeopleViewModel(client, self.names, self)
+        self.chat.status_of = self.people.status_text
+        self.chat.current_conversation_changed.connect(self._watch_peer)
+        self.people.presence_changed.connect(self._presence_changed)
         self._started: asyncio.Task[None] | None = None
         self._unsubscribe = client.subscribe(self._on_event)
         app = QCoreApplication.instance()
@@ -68,8 +74,24 @@ class SessionViewModel(QObject):
 
     def _begin(self) -> asyncio.Task[None]:
         if self._started is None:
-            self._started = asyncio.get_running_loop().create_task(self.conversations.load())
+            self._started = asyncio.get_running_loop().create_task(self._load())
         return self._started
+
+    async def _load(self) -> None:
+        await self.conversations.load()
+        await self.people.load()
+
+    def _peer(self) -> str:
+        cid = self.chat.current_conversation_id
+        return cid[3:] if cid.startswith("C2C") else ""
+
+    def _watch_peer(self, conversation_id: str) -> None:
+        if conversation_id.startswith("C2C"):
+            self.people.watch(conversation_id[3:])
+
+    def _presence_changed(self, user_id: str) -> None:
+        if user_id == self._peer():
+            self.chat.header_changed.emit()
 
     async def start(self) -> None:
         """Load the conversation list (from the store: instant, offline too)."""
@@ -79,6 +101,7 @@ class SessionViewModel(QObject):
         self.names.on_event(event)
         self.conversations.on_event(event)
         self.chat.on_event(event)
+        self.people.on_event(event)
         if isinstance(event, ConnectionStateChanged):
             self.connection_state_changed.emit(event.state.value)
         elif isinstance(event, KickedOut):
@@ -105,5 +128,6 @@ class SessionViewModel(QObject):
         if self._started is not None and not self._started.done():
             self._started.cancel()
         self.chat.close()
+        self.people.close()
         self.conversations.close()
         self.names.close()

@@ -48,8 +48,22 @@ def tip_text(body: dict[str, Any], me: str, name_of: NameOf) -> str:
 
 
 def notice_text(body: dict[str, Any], me: str, name_of: NameOf) -> str:
-    """A system notice: ``bob added you to Team``."""
-    if body.get("notice") == "added_to_group":
+    """A system notice: ``bob added you to Team``, ``bob wants to be your friend``."""
+    notice = body.get("notice")
+    who = name_of(str(body.get("operator", "")))
+    if notice == "friend_request":
+        detail = body.get("detail")
+        note = str(detail.get("note", "")) if isinstance(detail, dict) else ""
+        if note:
+            return _tr("{who} wants to be your friend: {note}").format(who=who, note=note)
+        return _tr("{who} wants to be your friend").format(who=who)
+    if notice == "friend_request_accepted":
+        return _tr("{who} accepted your friend request").format(who=who)
+    if notice == "friend_request_refused":
+        return _tr("{who} declined your friend request").format(who=who)
+    if notice == "friend_added":
+        return _tr("{who} added you as a friend").format(who=who)
+    if notice == "added_to_group":
         operator = str(body.get("operator", ""))
         group = str(body.get("group_name", "")) or str(body.get("group_id", ""))
         return _tr("{who} added you to {group}").format(who=name_of(operator), group=group)

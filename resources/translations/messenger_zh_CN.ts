@@ -2,6 +2,41 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AddFriendDialog</name>
+    <message>
+        <source>Add friend</source>
+        <translation>添加好友</translation>
+    </message>
+    <message>
+        <source>Hi, I&apos;m {name}</source>
+        <translation>你好，我是{name}</translation>
+    </message>
+    <message>
+        <source>Friend group (optional)</source>
+        <translation>好友分组（可选）</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>验证消息</translation>
+    </message>
+    <message>
+        <source>Remark</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <source>Send request</source>
+        <translation>发送申请</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>AppFlow</name>
     <message>
         <source>Sign in again to download your data.</source>
@@ -23,8 +58,16 @@
         <translation>{count} 人正在输入…</translation>
     </message>
     <message>
+        <source>Saved messages</source>
+        <translation>收藏消息</translation>
+    </message>
+    <message>
         <source>Notices about your groups and contacts</source>
         <translation>关于你的群聊和联系人的通知</translation>
+    </message>
+    <message>
+        <source>Notes and files for all your devices</source>
+        <translation>在你所有设备间同步的笔记和文件</translation>
     </message>
     <message numerus="yes">
         <source>%n member(s)</source>
@@ -171,6 +214,37 @@
     </message>
 </context>
 <context>
+    <name>ContactsPage</name>
+    <message>
+        <source>Search friends</source>
+        <translation>搜索好友</translation>
+    </message>
+    <message>
+        <source>Saved messages</source>
+        <translation>收藏消息</translation>
+    </message>
+    <message>
+        <source>New friends ({n})</source>
+        <translation>新的朋友（{n}）</translation>
+    </message>
+    <message>
+        <source>New friends</source>
+        <translation>新的朋友</translation>
+    </message>
+    <message>
+        <source>My groups</source>
+        <translation>我的群聊</translation>
+    </message>
+    <message>
+        <source>Blocked users</source>
+        <translation>黑名单</translation>
+    </message>
+    <message>
+        <source>Unblock</source>
+        <translation>移出黑名单</translation>
+    </message>
+</context>
+<context>
     <name>ConversationListWidget</name>
     <message>
         <source>Unpin</source>
@@ -232,6 +306,14 @@
         <source>Conversations</source>
         <translation>会话</translation>
     </message>
+    <message>
+        <source>New chat (Ctrl+N)</source>
+        <translation>新建聊天（Ctrl+N）</translation>
+    </message>
+    <message>
+        <source>New chat</source>
+        <translation>新建聊天</translation>
+    </message>
 </context>
 <context>
     <name>Conversations</name>
@@ -244,12 +326,107 @@
         <translation>系统通知</translation>
     </message>
     <message>
+        <source>Saved messages</source>
+        <translation>收藏消息</translation>
+    </message>
+    <message>
         <source>[@me]</source>
         <translation>[有人@我]</translation>
     </message>
     <message>
         <source>[Draft]</source>
         <translation>[草稿]</translation>
+    </message>
+</context>
+<context>
+    <name>EditProfileDialog</name>
+    <message>
+        <source>Edit my profile</source>
+        <translation>编辑个人资料</translation>
+    </message>
+    <message>
+        <source>Choose picture…</source>
+        <translation>选择图片…</translation>
+    </message>
+    <message>
+        <source>Not given</source>
+        <translation>未填写</translation>
+    </message>
+    <message>
+        <source>Male</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <source>Female</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <source>Show a birthday</source>
+        <translation>显示生日</translation>
+    </message>
+    <message>
+        <source>Anyone (added at once)</source>
+        <translation>任何人（直接添加）</translation>
+    </message>
+    <message>
+        <source>Needs my approval</source>
+        <translation>需要我验证</translation>
+    </message>
+    <message>
+        <source>Nobody</source>
+        <translation>不允许任何人</translation>
+    </message>
+    <message>
+        <source>Hide when I was last online</source>
+        <translation>隐藏我的最后在线时间</translation>
+    </message>
+    <message>
+        <source>Avatar</source>
+        <translation>头像</translation>
+    </message>
+    <message>
+        <source>Nickname</source>
+        <translation>昵称</translation>
+    </message>
+    <message>
+        <source>Gender</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Birthday</source>
+        <translation>生日</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>地区</translation>
+    </message>
+    <message>
+        <source>Signature</source>
+        <translation>个性签名</translation>
+    </message>
+    <message>
+        <source>Who may add me</source>
+        <translation>加我为好友的方式</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Choose a picture</source>
+        <translation>选择图片</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.gif *.webp *.bmp)</source>
+        <translation>图片 (*.png *.jpg *.jpeg *.gif *.webp *.bmp)</translation>
+    </message>
+    <message>
+        <source>That file is not a picture.</source>
+        <translation>该文件不是图片。</translation>
     </message>
 </context>
 <context>
@@ -404,6 +581,14 @@
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
+        <source>Edit my &amp;profile…</source>
+        <translation>编辑个人资料(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>New chat…</source>
+        <translation>新建聊天…</translation>
+    </message>
+    <message>
         <source>Go to chat…</source>
         <translation>转到聊天…</translation>
     </message>
@@ -474,13 +659,60 @@
         <translation>{who}邀请{people}加入了群聊</translation>
     </message>
     <message>
+        <source>{who} wants to be your friend</source>
+        <translation>{who} 请求添加你为好友</translation>
+    </message>
+    <message>
+        <source>{who} accepted your friend request</source>
+        <translation>{who} 通过了你的好友申请</translation>
+    </message>
+    <message>
+        <source>{who} declined your friend request</source>
+        <translation>{who} 拒绝了你的好友申请</translation>
+    </message>
+    <message>
+        <source>{who} added you as a friend</source>
+        <translation>{who} 已添加你为好友</translation>
+    </message>
+    <message>
         <source>{who} added you to {group}</source>
         <translation>{who}邀请你加入了群聊“{group}”</translation>
+    </message>
+    <message>
+        <source>{who} wants to be your friend: {note}</source>
+        <translation>{who} 请求添加你为好友：{note}</translation>
     </message>
     <message>
         <source>, </source>
         <comment>between names in a list</comment>
         <translation>、</translation>
+    </message>
+</context>
+<context>
+    <name>NewChatDialog</name>
+    <message>
+        <source>New chat</source>
+        <translation>新建聊天</translation>
+    </message>
+    <message>
+        <source>Search people by ID or nickname</source>
+        <translation>按 ID 或昵称搜索用户</translation>
+    </message>
+    <message>
+        <source>Search people</source>
+        <translation>搜索用户</translation>
+    </message>
+    <message>
+        <source>People found</source>
+        <translation>搜索结果</translation>
+    </message>
+    <message>
+        <source>Type an ID or a nickname.</source>
+        <translation>请输入 ID 或昵称。</translation>
+    </message>
+    <message>
+        <source>Nobody found.</source>
+        <translation>未找到用户。</translation>
     </message>
 </context>
 <context>
@@ -508,6 +740,155 @@
     <message>
         <source>System notifications</source>
         <translation>系统通知</translation>
+    </message>
+</context>
+<context>
+    <name>People</name>
+    <message>
+        <source>This user does not accept messages or requests from you.</source>
+        <translation>对方不接收你的消息或好友申请。</translation>
+    </message>
+    <message>
+        <source>This user does not accept friend requests.</source>
+        <translation>对方不允许任何人添加好友。</translation>
+    </message>
+    <message>
+        <source>Your request is still waiting for an answer.</source>
+        <translation>你的好友申请仍在等待对方验证。</translation>
+    </message>
+    <message>
+        <source>Already in your friend list.</source>
+        <translation>已经是你的好友。</translation>
+    </message>
+    <message>
+        <source>You have blocked this user. Unblock them first.</source>
+        <translation>你已将对方加入黑名单，请先移出。</translation>
+    </message>
+    <message>
+        <source>There is no such user.</source>
+        <translation>该用户不存在。</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>last seen recently</source>
+        <translation>最近在线</translation>
+    </message>
+    <message>
+        <source>That did not work: {reason}</source>
+        <translation>操作失败：{reason}</translation>
+    </message>
+    <message>
+        <source>last seen {date}</source>
+        <translation>最后在线 {date}</translation>
+    </message>
+    <message>
+        <source>last seen at {time}</source>
+        <translation>最后在线 {time}</translation>
+    </message>
+    <message>
+        <source>Added as a friend</source>
+        <translation>已添加为好友</translation>
+    </message>
+    <message>
+        <source>Request sent</source>
+        <translation>好友申请已发送</translation>
+    </message>
+    <message>
+        <source>Friends</source>
+        <translation>好友</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileCard</name>
+    <message>
+        <source>Nickname: {name}</source>
+        <translation>昵称：{name}</translation>
+    </message>
+    <message>
+        <source>ID: {id}</source>
+        <translation>ID：{id}</translation>
+    </message>
+    <message>
+        <source>Location: {place}</source>
+        <translation>地区：{place}</translation>
+    </message>
+    <message>
+        <source>male</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <source>female</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <source>Gender: {gender}</source>
+        <translation>性别：{gender}</translation>
+    </message>
+    <message>
+        <source>Friend groups: {groups}</source>
+        <translation>好友分组：{groups}</translation>
+    </message>
+    <message>
+        <source>You have blocked this user.</source>
+        <translation>你已将该用户加入黑名单。</translation>
+    </message>
+    <message>
+        <source>Send message</source>
+        <translation>发消息</translation>
+    </message>
+    <message>
+        <source>Add friend</source>
+        <translation>添加好友</translation>
+    </message>
+    <message>
+        <source>Set remark…</source>
+        <translation>设置备注…</translation>
+    </message>
+    <message>
+        <source>Friend groups…</source>
+        <translation>好友分组…</translation>
+    </message>
+    <message>
+        <source>Unblock</source>
+        <translation>移出黑名单</translation>
+    </message>
+    <message>
+        <source>Block</source>
+        <translation>加入黑名单</translation>
+    </message>
+    <message>
+        <source>Delete friend</source>
+        <translation>删除好友</translation>
+    </message>
+    <message>
+        <source>Set remark</source>
+        <translation>设置备注</translation>
+    </message>
+    <message>
+        <source>Remark for {name}</source>
+        <translation>{name} 的备注</translation>
+    </message>
+    <message>
+        <source>Friend groups</source>
+        <translation>好友分组</translation>
+    </message>
+    <message>
+        <source>Friend groups, separated by commas</source>
+        <translation>好友分组，用逗号分隔</translation>
+    </message>
+    <message>
+        <source>Delete {name} from your friends?</source>
+        <translation>将 {name} 从好友中删除？</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileCardDialog</name>
+    <message>
+        <source>Profile</source>
+        <translation>个人资料</translation>
     </message>
 </context>
 <context>
@@ -542,6 +923,37 @@
     <message>
         <source>Unread ({count})</source>
         <translation>未读（{count}）</translation>
+    </message>
+</context>
+<context>
+    <name>RequestsPanel</name>
+    <message>
+        <source>Requests to you</source>
+        <translation>收到的申请</translation>
+    </message>
+    <message>
+        <source>Your requests</source>
+        <translation>我发出的申请</translation>
+    </message>
+    <message>
+        <source>Remark (optional)</source>
+        <translation>备注（可选）</translation>
+    </message>
+    <message>
+        <source>Accept</source>
+        <translation>同意</translation>
+    </message>
+    <message>
+        <source>Refuse</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <source>Withdraw</source>
+        <translation>撤回</translation>
+    </message>
+    <message>
+        <source>{name} (waiting)</source>
+        <translation>{name}（等待验证）</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,258 @@
+"""People benchmark: a big friend list in the desktop app, and a profile change fanned out.
+
+    python -m benchmarks.people [--quick]
+
+An account with 5,000 friends in 20 friend groups and 2,000 pending requests (written into the
+server's database with the server's own storage code, then served by a real
+``messenger-server``) signs in with the real client; the real ``MainWindow`` (Qt offscreen)
+then measures:
+
+- the Contacts page: from the click on the rail to the page painted;
+- the friend search box: each keystroke, filter and repaint of the list;
+- a nickname change reaching 1,000 friends who are online (raw WebSockets): from the request
+  to the last device that got the ``profile`` change.
+
+Figures are printed; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import msgspec
+import websockets
+
+from benchmarks.server import KEY, SDK_APP_ID, Server
+from messenger.protocol import frames
+from messenger.protocol.models import AllowType
+from messenger.protocol.social import AddFriendRequest, ProfileUpdate
+from messenger.protocol.usersig import generate_usersig
+from messenger.server.storage.people import PeopleLimits
+from messenger.server.storage.sqlite.storage import SqliteStorage
+
+ME = "bench_me"
+LIMITS = PeopleLimits(friends=100_000, pending_requests=100_000, friend_groups=100, blocks=10)
+
+
+def usersig(user_id: str) -> str:
+    return generate_usersig(SDK_APP_ID, KEY, user_id, 86400)
+
+
+async def seed(db: Path, friends: int, groups: int, requests: int) -> float:
+    """Users, friendships both ways (in ``groups`` friend groups) and pending requests."""
+    started = time.perf_counter()
+    storage = SqliteStorage(db, synchronous="OFF")
+    await storage.open()
+    people = storage.people
+    await storage.create_user(ME, "Benchmark", None)
+    friend_ids = [f"f{i:05d}" for i in range(friends)]
+    requester_ids = [f"r{i:05d}" for i in range(requests)]
+    await asyncio.gather(*(storage.create_user(u, f"Friend {u}", None) for u in friend_ids))
+    await asyncio.gather(*(storage.create_user(u, f"Asker {u}", None) for u in requester_ids))
+    anyone = ProfileUpdate(allow_type=AllowType.ANYONE)
+    await asyncio.gather(*(people.update_profile(u, anyone) for u in friend_ids))
+    await asyncio.gather(
+        *(
+            people.add_friend(
+                ME,
+                AddFriendRequest(user_id=u, group=f"Group {i % groups:02d}"),
+                LIMITS,
+                uuid.uuid4().hex,
+            )
+            for i, u in enumerate(friend_ids)
+        )
+    )
+    await asyncio.gather(
+        *(
+            people.add_friend(u, AddFriendRequest(user_id=ME, note="hi"), LIMITS, uuid.uuid4().hex)
+            for u in requester_ids
+        )
+    )
+    await storage.close()
+    return time.perf_counter() - started
+
+
+def _login(http: httpx.Client, user_id: str) -> str:
+    r = http.post(
+        "/v1/auth/login",
+        json={"user_id": user_id, "user_sig": usersig(user_id), "device_id": uuid.uuid4().hex},
+    )
+    r.raise_for_status()
+    return str(r.json()["session_token"])
+
+
+# -- the desktop app -----------------------------------------------------------------------------
+def app_figures(server: Server, data: Path, keystrokes: str) -> dict[str, Any]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from messenger.app.qt_compat import pin_singletons_if_needed
+
+    pin_singletons_if_needed()
+    app = QApplication.instance() or QApplication(["bench-people"])
+    assert isinstance(app, QApplication)
+    app.setQuitOnLastWindowClosed(False)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with loop:
+        figures: dict[str, Any] = loop.run_until_complete(_app(server, data, keystrokes))
+    return figures
+
+
+async def _app(server: Server, data: Path, keystrokes: str) -> dict[str, Any]:
+    from messenger.core import Client
+    from messenger.ui.main_window import MainWindow
+    from messenger.viewmodels.session import SessionViewModel
+
+    figures: dict[str, Any] = {}
+    client = Client(server.url, data / "client", sync_timeout=120)
+    await client.start()
+    started = time.perf_counter()
+    await client.login(ME, usersig(ME))
+    figures["first sign-in with the contacts snapshot (s)"] = time.perf_counter() - started
+    friends = await client.friends()
+    requests = await client.friend_requests()
+    figures["friends / pending requests stored"] = f"{len(friends):,} / {len(requests):,}"
+
+    session = SessionViewModel(client)
+    started = time.perf_counter()
+    await session.start()
+    figures["people view-model loaded from the store (ms)"] = (time.perf_counter() - started) * 1e3
+    window = MainWindow()
+    window.resize(1100, 720)
+    window.bind(session)
+    window.show()
+    await asyncio.sleep(0.5)  # (the loop paints the window meanwhile)
+    contacts = window.contacts
+    assert contacts is not None
+
+    opens = []
+    for _ in range(5):
+        window.chats_button.click()
+        await asyncio.sleep(0.05)
+        started = time.perf_counter()
+        window.contacts_button.click()  # the rail: switch the page
+        contacts.repaint()  # paint it now, synchronously
+        opens.append((time.perf_counter() - started) * 1e3)
+    figures["Contacts page: click to painted (ms, median of 5)"] = statistics.median(opens)
+    started = time.perf_counter()
+    await session.people.load()  # what a change of the friend list costs: reload and rebuild
+    contacts.repaint()
+    figures["friend list reloaded and repainted after a change (ms)"] = (
+        time.perf_counter() - started
+    ) * 1e3
+
+    strokes = []
+    text = ""
+    for char in keystrokes:
+        text += char
+        started = time.perf_counter()
+        contacts.filter.setText(text)  # → filter, rebuild the rows
+        contacts.friends.viewport().repaint()
+        strokes.append((time.perf_counter() - started) * 1e3)
+    for _ in keystrokes:
+        text = text[:-1]
+        started = time.perf_counter()
+        contacts.filter.setText(text)
+        contacts.friends.viewport().repaint()
+        strokes.append((time.perf_counter() - started) * 1e3)
+    figures["friend search: per keystroke (ms, median / max)"] = (
+        f"{statistics.median(strokes):.1f} / {max(strokes):.1f}"
+    )
+    window.unbind()
+    window.close()
+    session.close()
+    await client.aclose()
+    return figures
+
+
+# -- fan-out of a profile change --------------------------------------------------------------------
+async def fanout(server: Server, watchers: int) -> dict[str, Any]:
+    """``watchers`` friends (who have ME in their list) online; ME changes the nickname."""
+    with httpx.Client(base_url=server.url, timeout=60) as http:
+        tokens = [_login(http, f"f{i:05d}") for i in range(watchers)]
+        me = _login(http, ME)
+    sockets = []
+    for token in tokens:
+        ws = await websockets.connect(server.ws_url, max_size=None)
+        await ws.send(frames.encode(frames.Hello(token=token, since=None)))
+        sockets.append(ws)
+    for ws in sockets:
+        while not isinstance(frames.decode_server_frame(await ws.recv()), frames.Welcome):
+            pass
+    arrived: list[float] = []
+
+    async def wait(ws: Any) -> None:
+        while True:
+            frame = frames.decode_server_frame(await ws.recv())
+            if isinstance(frame, frames.Changes) and any(
+                isinstance(c, frames.ProfileChange) for c in frame.changes
+            ):
+                arrived.append(time.perf_counter())
+                return
+
+    waiting = [asyncio.create_task(wait(ws)) for ws in sockets]
+    await asyncio.sleep(0.5)
+    async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
+        started = time.perf_counter()
+        r = await http.patch(
+            "/v1/me",
+            content=msgspec.json.encode(ProfileUpdate(nickname="Renamed")),
+            headers={"Authorization": f"Bearer {me}", "Content-Type": "application/json"},
+        )
+        answered = time.perf_counter()
+        r.raise_for_status()
+        await asyncio.wait_for(asyncio.gather(*waiting), 60)
+    for ws in sockets:
+        await ws.close()
+    delays = sorted((t - started) * 1e3 for t in arrived)
+    return {
+        f"nickname change → {watchers:,} online friends: request answered (ms)": (
+            answered - started
+        )
+        * 1e3,
+        f"nickname change → {watchers:,} online friends: median / last device (ms)": (
+            f"{statistics.median(delays):.1f} / {delays[-1]:.1f}"
+        ),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a small account, for a smoke run")
+    args = parser.parse_args()
+    friends, groups, requests, watchers = (
+        (500, 20, 200, 100) if args.quick else (5_000, 20, 2_000, 1_000)
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        data = root / "server"
+        data.mkdir()
+        seconds = asyncio.run(seed(data / "messenger.sqlite3", friends, groups, requests))
+        print(
+            f"seeded {friends:,} friends in {groups} groups and {requests:,} requests "
+            f"in {seconds:.1f} s"
+        )
+        server = Server(data, "NORMAL")
+        try:
+            figures = app_figures(server, root, "f0012")
+            figures.update(asyncio.run(fanout(server, watchers)))
+        finally:
+            server.stop()
+    for name, value in figures.items():
+        shown = f"{value:,.1f}" if isinstance(value, float) else str(value)
+        print(f"{name}: {shown}")
+
+
+if __name__ == "__main__":
+    main()

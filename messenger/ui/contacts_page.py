@@ -1,0 +1,251 @@
+"""The Contacts page: the friend sidebar. Left: a search box, "Saved messages", the requests
+inbox (with its unread count), my groups, the block list, and my friends grouped by friend
+group. Right: what is chosen (a friend's profile card, the inbox, the groups, the block list).
+Everything follows the core's events live."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStackedWidget,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from messenger.ui.async_slots import async_slot
+from messenger.ui.profile_card import ProfileCard
+from messenger.viewmodels.people import IS_HEADER_ROLE, USER_ID_ROLE, PeopleViewModel
+
+_ID = Qt.ItemDataRole.UserRole
+
+
+class FriendDelegate(QStyledItemDelegate):
+    """Friend-group headers in bold."""
+
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        if index.data(IS_HEADER_ROLE):
+            option.font.setBold(True)
+
+
+class RequestsPanel(QWidget):
+    def __init__(self, people: PeopleViewModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.people = people
+        layout = QVBoxLayout(self)
+        self.incoming_label = QLabel(self)
+        self.incoming = QListWidget(self)
+        self.incoming.setObjectName("IncomingRequests")
+        row = QHBoxLayout()
+        self.remark = QLineEdit(self)
+        self.remark.setObjectName("AcceptRemark")
+        self.remark.setMaxLength(96)
+        row.addWidget(self.remark, 1)
+        self.accept_button = QPushButton(self)
+        self.accept_button.setObjectName("AcceptRequest")
+        self.refuse_button = QPushButton(self)
+        row.addWidget(self.accept_button)
+        row.addWidget(self.refuse_button)
+        self.outgoing_label = QLabel(self)
+        self.outgoing = QListWidget(self)
+        self.outgoing.setObjectName("OutgoingRequests")
+        self.withdraw_button = QPushButton(self)
+        layout.addWidget(self.incoming_label)
+        layout.addWidget(self.incoming)
+        layout.addLayout(row)
+        layout.addWidget(self.outgoing_label)
+        layout.addWidget(self.outgoing)
+        layout.addWidget(self.withdraw_button)
+        self.accept_button.clicked.connect(self.accept_selected)
+        self.refuse_button.clicked.connect(self.refuse_selected)
+        self.withdraw_button.clicked.connect(self.withdraw_selected)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.incoming_label.setText(self.tr("Requests to you"))
+        self.outgoing_label.setText(self.tr("Your requests"))
+        self.remark.setPlaceholderText(self.tr("Remark (optional)"))
+        self.accept_button.setText(self.tr("Accept"))
+        self.refuse_button.setText(self.tr("Refuse"))
+        self.withdraw_button.setText(self.tr("Withdraw"))
+
+    def refresh(self) -> None:
+        me = self.people.me
+        name = self.people.card
+        self.incoming.clear()
+        self.outgoing.clear()
+        for request in self.people.requests:
+            if request.receiver == me:
+                text = name(request.sender).name
+                if request.note:
+                    text += f" — {request.note}"
+                item = QListWidgetItem(text, self.incoming)
+                item.setData(_ID, request.sender)
+            else:
+                item = QListWidgetItem(
+                    self.tr("{name} (waiting)").format(name=name(request.receiver).name),
+                    self.outgoing,
+                )
+                item.setData(_ID, request.receiver)
+        if self.incoming.count():
+            self.incoming.setCurrentRow(0)
+        if self.outgoing.count():
+            self.outgoing.setCurrentRow(0)
+
+    def _chosen(self, view: QListWidget) -> str:
+        item = view.currentItem()
+        return str(item.data(_ID)) if item is not None else ""
+
+    @async_slot()
+    async def accept_selected(self) -> None:
+        sender = self._chosen(self.incoming)
+        if sender and await self.people.accept(sender, self.remark.text().strip()):
+            self.remark.clear()
+
+    @async_slot()
+    async def refuse_selected(self) -> None:
+        sender = self._chosen(self.incoming)
+        if sender:
+            await self.people.refuse(sender)
+
+    @async_slot()
+    async def withdraw_selected(self) -> None:
+        receiver = self._chosen(self.outgoing)
+        if receiver:
+            await self.people.withdraw(receiver)
+
+
+class ContactsPage(QWidget):
+    conversation_requested = Signal(str)
+
+    def __init__(self, people: PeopleViewModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ContactsPage")
+        self.people = people
+        layout = QHBoxLayout(self)
+        left = QVBoxLayout()
+        self.filter = QLineEdit(self)
+        self.filter.setObjectName("FriendFilter")
+        self.filter.setClearButtonEnabled(True)
+        self.saved_button = QPushButton(self)
+        self.requests_button = QPushButton(self)
+        self.requests_button.setObjectName("RequestsButton")
+        self.groups_button = QPushButton(self)
+        self.blocked_button = QPushButton(self)
+        self.friends = QListView(self)
+        self.friends.setObjectName("FriendList")
+        self.friends.setModel(people.friends)
+        self.friends.setUniformItemSizes(True)
+        self.friends.setItemDelegate(FriendDelegate(self.friends))
+        for widget in (
+            self.filter,
+            self.saved_button,
+            self.requests_button,
+            self.groups_button,
+            self.blocked_button,
+        ):
+            left.addWidget(widget)
+        left.addWidget(self.friends, 1)
+        side = QWidget(self)
+        side.setLayout(left)
+        side.setFixedWidth(280)
+        layout.addWidget(side)
+
+        self.stack = QStackedWidget(self)
+        self.card = ProfileCard(people, self.stack)
+        self.requests = RequestsPanel(people, self.stack)
+        self.groups = QListWidget(self.stack)
+        self.groups.setObjectName("MyGroups")
+        blocked = QWidget(self.stack)
+        blocked_layout = QVBoxLayout(blocked)
+        self.blocked = QListWidget(blocked)
+        self.blocked.setObjectName("BlockedUsers")
+        self.unblock_button = QPushButton(blocked)
+        blocked_layout.addWidget(self.blocked)
+        blocked_layout.addWidget(self.unblock_button)
+        for page in (self.card, self.requests, self.groups, blocked):
+            self.stack.addWidget(page)
+        self._blocked_page = blocked
+        layout.addWidget(self.stack, 1)
+
+        self.filter.textChanged.connect(people.set_filter)
+        self.friends.clicked.connect(self._friend_clicked)
+        self.friends.activated.connect(self._friend_activated)
+        self.saved_button.clicked.connect(
+            lambda: self.conversation_requested.emit("C2C" + people.me)
+        )
+        self.requests_button.clicked.connect(self.show_requests)
+        self.groups_button.clicked.connect(self.show_groups)
+        self.blocked_button.clicked.connect(lambda: self.stack.setCurrentWidget(blocked))
+        self.groups.itemActivated.connect(
+            lambda item: self.conversation_requested.emit("GROUP" + str(item.data(_ID)))
+        )
+        self.unblock_button.clicked.connect(self._unblock)
+        self.card.message_requested.connect(self.conversation_requested)
+        people.contacts_changed.connect(self.refresh)
+        people.requests_unread_changed.connect(lambda _: self.retranslate())
+        self.retranslate()
+        self.refresh()
+
+    def retranslate(self) -> None:
+        self.filter.setPlaceholderText(self.tr("Search friends"))
+        self.filter.setAccessibleName(self.tr("Search friends"))
+        self.saved_button.setText(self.tr("Saved messages"))
+        unread = self.people.unread_requests
+        if unread:
+            self.requests_button.setText(self.tr("New friends ({n})").format(n=unread))
+        else:
+            self.requests_button.setText(self.tr("New friends"))
+        self.groups_button.setText(self.tr("My groups"))
+        self.blocked_button.setText(self.tr("Blocked users"))
+        self.unblock_button.setText(self.tr("Unblock"))
+        self.requests.retranslate()
+
+    def refresh(self) -> None:
+        self.retranslate()
+        self.requests.refresh()
+        self.groups.clear()
+        for group in self.people.my_groups:
+            item = QListWidgetItem(group.name or group.group_id, self.groups)
+            item.setData(_ID, group.group_id)
+        self.blocked.clear()
+        for user_id in self.people.blocked:
+            item = QListWidgetItem(self.people.card(user_id).name, self.blocked)
+            item.setData(_ID, user_id)
+
+    def _friend_clicked(self, index: QModelIndex) -> None:
+        if index.data(IS_HEADER_ROLE):
+            return
+        self.card.show_user(str(index.data(USER_ID_ROLE)))
+        self.stack.setCurrentWidget(self.card)
+
+    def _friend_activated(self, index: QModelIndex) -> None:
+        if not index.data(IS_HEADER_ROLE):
+            self.conversation_requested.emit("C2C" + str(index.data(USER_ID_ROLE)))
+
+    @async_slot()
+    async def show_requests(self) -> None:
+        self.stack.setCurrentWidget(self.requests)
+        await self.people.mark_requests_read()
+
+    @async_slot()
+    async def show_groups(self) -> None:
+        self.stack.setCurrentWidget(self.groups)
+        await self.people.load_my_groups()
+
+    @async_slot()
+    async def _unblock(self) -> None:
+        item = self.blocked.currentItem()
+        if item is not None:
+            await self.people.set_blocked(str(item.data(_ID)), False)

@@ -1,0 +1,409 @@
+"""``PeopleViewModel``: the friend sidebar and everything about other people the windows show.
+
+- ``friends``: a flat list model of friend-group headers and friends (remark → nickname → ID),
+  filtered by a search text, rebuilt from the store when the friend list changes;
+- ``requests`` / ``blocked`` / ``groups``: the requests inbox (incoming and outgoing, with the
+  unread count for the rail's badge), the block list and my groups;
+- user search, profile cards (``card``), presence (online / last seen, live), my own profile,
+  and every action (add friend, accept, refuse, remark, friend group, block, delete).
+
+Every action reports a refusal through ``error_occurred`` in words; results come back through
+the core's events like changes made on another device.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QCoreApplication,
+    QDateTime,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from messenger.core import Client
+from messenger.core.events import ContactsChanged, Event, PresenceChanged, ProfilesChanged
+from messenger.protocol import errors
+from messenger.protocol.errors import MessengerError
+from messenger.protocol.models import AllowType, GroupInfo, Profile
+from messenger.protocol.social import Friend, FriendRequest, Relation, UserStatus
+from messenger.viewmodels.names import NamesViewModel
+from messenger.viewmodels.tasks import TaskSet
+
+log = logging.getLogger(__name__)
+
+USER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+IS_HEADER_ROLE = Qt.ItemDataRole.UserRole + 2
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("People", text)
+
+
+def error_text(exc: MessengerError) -> str:
+    """A refusal in words."""
+    if isinstance(exc, errors.BlockedByPeer):
+        return _tr("This user does not accept messages or requests from you.")
+    if isinstance(exc, errors.FriendAddForbidden):
+        return _tr("This user does not accept friend requests.")
+    if isinstance(exc, errors.DuplicateFriendRequest):
+        return _tr("Your request is still waiting for an answer.")
+    if isinstance(exc, errors.AlreadyFriends):
+        return _tr("Already in your friend list.")
+    if isinstance(exc, errors.PeerBlockedByMe):
+        return _tr("You have blocked this user. Unblock them first.")
+    if isinstance(exc, errors.UserNotFound):
+        return _tr("There is no such user.")
+    return _tr("That did not work: {reason}").format(reason=exc.message)
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRow:
+    user_id: str  # "" for a header
+    text: str
+
+
+class FriendListModel(QAbstractListModel):
+    """Headers ("Family · 3") and friends, grouped by friend group; friends in no group last."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ContactRow] = []
+
+    def set_rows(self, rows: list[ContactRow]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return row.text
+        if role == USER_ID_ROLE:
+            return row.user_id
+        if role == IS_HEADER_ROLE:
+            return not row.user_id
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if index.isValid() and not self._rows[index.row()].user_id:
+            return Qt.ItemFlag.ItemIsEnabled
+        return super().flags(index)
+
+    def user_ids(self) -> list[str]:
+        return [r.user_id for r in self._rows if r.user_id]
+
+
+def last_seen_text(status: UserStatus | None) -> str:
+    if status is None:
+        return ""
+    if status.online:
+        return _tr("online")
+    if not status.last_seen:
+        return _tr("last seen recently")
+    when = QDateTime.fromMSecsSinceEpoch(status.last_seen)
+    now = QDateTime.currentDateTime()
+    if when.date() == now.date():
+        return _tr("last seen at {time}").format(time=when.toString("HH:mm"))
+    return _tr("last seen {date}").format(date=when.toString("yyyy-MM-dd HH:mm"))
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """What a profile card shows of one user, and which actions it offers."""
+
+    user_id: str
+    profile: Profile | None
+    name: str
+    remark: str
+    relation: Relation
+    blocked: bool
+    groups: tuple[str, ...]
+    status: str
+    is_me: bool
+
+
+class PeopleViewModel(QObject):
+    contacts_changed = Signal()  # friends, groups, blocks or requests changed: read again
+    requests_unread_changed = Signal(int)
+    presence_changed = Signal(str)  # user ID
+    profile_changed = Signal(str)  # a stored profile (mine included) changed: user ID
+    search_finished = Signal(list)  # list[Profile]
+    error_occurred = Signal(str)
+    info = Signal(str)  # a short result to show ("Request sent")
+
+    def __init__(self, client: Client, names: NamesViewModel, parent: QObject | None = None):
+        super().__init__(parent)
+        self._client = client
+        self._names = names
+        self._tasks = TaskSet()
+        self.friends = FriendListModel(self)
+        self.friend_list: list[Friend] = []
+        self.requests: list[FriendRequest] = []
+        self.blocked: list[str] = []
+        self.groups: list[str] = []
+        self.my_groups: list[GroupInfo] = []
+        self.profiles: dict[str, Profile] = {}
+        self.presence: dict[str, UserStatus] = {}
+        self._filter = ""
+        self.unread_requests = 0
+        self.loaded = False
+        names.names_changed.connect(self._rebuild)
+
+    @property
+    def me(self) -> str:
+        return self._client.user_id or ""
+
+    # -- loading ---------------------------------------------------------------------------------
+    async def load(self) -> None:
+        """Everything from the store (instant, offline), then presence of my friends."""
+        client = self._client
+        self.friend_list = await client.friends()
+        self.requests = await client.friend_requests()
+        self.blocked = await client.blocked_users()
+        self.groups = await client.friend_groups()
+        others = [f.user_id for f in self.friend_list]
+        others += [r.sender if r.receiver == self.me else r.receiver for r in self.requests]
+        others += self.blocked
+        self.profiles = await client.stored_profiles([self.me, *others])
+        await self._names.load_cached(others)
+        self.loaded = True
+        self._rebuild()
+        self._count_unread()
+        self.contacts_changed.emit()
+        if self.friend_list:
+            self._tasks.spawn(self._query_presence([f.user_id for f in self.friend_list][:100]))
+
+    async def load_my_groups(self) -> None:
+        try:
+            self.my_groups = await self._client.groups()
+        except MessengerError as exc:
+            log.info("groups not loaded: %r", exc)
+        self.contacts_changed.emit()
+
+    async def _query_presence(self, user_ids: list[str]) -> None:
+        for status in await self._client.presence(user_ids):
+            self._set_status(status)
+
+    def watch(self, user_id: str) -> None:
+        """Ask for one user's presence now (the chat header of a stranger, say)."""
+        if user_id and user_id != self.me:
+            self._tasks.spawn(self._query_presence([user_id]))
+
+    def _set_status(self, status: UserStatus) -> None:
+        self.presence[status.user_id] = status
+        self.presence_changed.emit(status.user_id)
+
+    def status_text(self, user_id: str) -> str:
+        return last_seen_text(self.presence.get(user_id))
+
+    def is_online(self, user_id: str) -> bool:
+        status = self.presence.get(user_id)
+        return bool(status and status.online)
+
+    def _count_unread(self) -> None:
+        unread = sum(1 for r in self.requests if r.receiver == self.me and r.unread)
+        if unread != self.unread_requests:
+            self.unread_requests = unread
+            self.requests_unread_changed.emit(unread)
+
+    # -- the friend list ---------------------------------------------------------------------------
+    def set_filter(self, text: str) -> None:
+        self._filter = text.strip().casefold()
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        if not self.loaded:
+            return
+        needle = self._filter
+        display = self._names.display
+        by_group: dict[str, list[ContactRow]] = {name: [] for name in self.groups}
+        ungrouped: list[ContactRow] = []
+        for friend in self.friend_list:
+            name = display(friend.user_id)
+            if needle and not (
+                needle in name.casefold()
+                or needle in friend.user_id.casefold()
+                or needle in self._names.nickname(friend.user_id).casefold()
+            ):
+                continue
+            row = ContactRow(friend.user_id, name)
+            placed = False
+            for group in friend.groups:
+                if group in by_group:
+                    by_group[group].append(row)
+                    placed = True
+            if not placed:
+                ungrouped.append(row)
+        rows: list[ContactRow] = []
+        for group, members in by_group.items():
+            if needle and not members:
+                continue
+            rows.append(ContactRow("", f"{group} · {len(members)}"))
+            rows.extend(sorted(members, key=lambda r: r.text.casefold()))
+        if ungrouped:
+            if by_group:
+                rows.append(ContactRow("", f"{_tr('Friends')} · {len(ungrouped)}"))
+            rows.extend(sorted(ungrouped, key=lambda r: r.text.casefold()))
+        self.friends.set_rows(rows)
+
+    # -- cards ---------------------------------------------------------------------------------------
+    def relation_of(self, user_id: str) -> Relation:
+        mine = any(f.user_id == user_id for f in self.friend_list)
+        return Relation.MINE if mine else Relation.NONE
+
+    def card(self, user_id: str) -> Card:
+        friend = next((f for f in self.friend_list if f.user_id == user_id), None)
+        return Card(
+            user_id=user_id,
+            profile=self.profiles.get(user_id),
+            name=self._names.display(user_id),
+            remark=friend.remark if friend else "",
+            relation=Relation.MINE if friend else Relation.NONE,
+            blocked=user_id in self.blocked,
+            groups=tuple(friend.groups) if friend else (),
+            status=self.status_text(user_id),
+            is_me=user_id == self.me,
+        )
+
+    async def fetch_profile(self, user_id: str) -> None:
+        """A fresh profile of ``user_id`` for its card (``profile_changed`` when it arrives)."""
+        found = await self._client.fetch_profiles([user_id], max_age_ms=0)
+        if user_id in found:
+            self.profiles[user_id] = found[user_id]
+            self._names.learn([found[user_id]])
+            self.profile_changed.emit(user_id)
+        self.watch(user_id)
+
+    def my_profile(self) -> Profile:
+        return self.profiles.get(self.me) or Profile(user_id=self.me, nickname=self.me)
+
+    # -- search ----------------------------------------------------------------------------------------
+    async def search(self, text: str) -> None:
+        text = text.strip()
+        if not text:
+            self.search_finished.emit([])
+            return
+        try:
+            page = await self._client.search_users(text, limit=30)
+        except MessengerError as exc:
+            self.error_occurred.emit(error_text(exc))
+            return
+        for profile in page.users:
+            self.profiles[profile.user_id] = profile
+        self._names.learn(page.users)
+        self.search_finished.emit(list(page.users))
+
+    # -- actions -----------------------------------------------------------------------------------------
+    async def _act(self, work: Awaitable[object], done: str = "") -> bool:
+        try:
+            await work
+        except MessengerError as exc:
+            self.error_occurred.emit(error_text(exc))
+            return False
+        if done:
+            self.info.emit(done)
+        return True
+
+    async def add_friend(
+        self, user_id: str, note: str = "", remark: str = "", group: str = ""
+    ) -> bool:
+        try:
+            result = await self._client.add_friend(
+                user_id, note=note, remark=remark, group=group, source="search"
+            )
+        except MessengerError as exc:
+            self.error_occurred.emit(error_text(exc))
+            return False
+        self.info.emit(_tr("Added as a friend") if result == "added" else _tr("Request sent"))
+        return True
+
+    async def accept(self, user_id: str, remark: str = "") -> bool:
+        return await self._act(self._client.accept_friend_request(user_id, remark=remark))
+
+    async def refuse(self, user_id: str) -> bool:
+        return await self._act(self._client.refuse_friend_request(user_id))
+
+    async def withdraw(self, user_id: str) -> bool:
+        return await self._act(self._client.delete_friend_request(user_id))
+
+    async def mark_requests_read(self) -> None:
+        if self.unread_requests:
+            await self._act(self._client.mark_friend_requests_read())
+
+    async def set_remark(self, user_id: str, remark: str) -> bool:
+        return await self._act(self._client.set_friend_remark(user_id, remark))
+
+    async def set_groups(self, user_id: str, groups: list[str]) -> bool:
+        missing = [g for g in groups if g not in self.groups]
+        for name in missing:
+            if not await self._act(self._client.create_friend_group(name)):
+                return False
+        return await self._act(self._client.set_friend_groups(user_id, groups))
+
+    async def delete_friend(self, user_id: str) -> bool:
+        return await self._act(self._client.delete_friend(user_id, both=True))
+
+    async def set_blocked(self, user_id: str, blocked: bool) -> bool:
+        work = self._client.block(user_id) if blocked else self._client.unblock(user_id)
+        return await self._act(work)
+
+    async def update_profile(self, **fields: Any) -> bool:
+        try:
+            profile = await self._client.update_profile(**fields)
+        except MessengerError as exc:
+            self.error_occurred.emit(error_text(exc))
+            return False
+        self.profiles[profile.user_id] = profile
+        self.profile_changed.emit(profile.user_id)
+        return True
+
+    async def upload_avatar(self, image: bytes) -> str:
+        try:
+            return await self._client.upload_avatar(image)
+        except MessengerError as exc:
+            self.error_occurred.emit(error_text(exc))
+            return ""
+
+    async def avatar(self, avatar_id: str) -> bytes:
+        try:
+            return await self._client.avatar(avatar_id)
+        except MessengerError as exc:
+            log.info("avatar %s not loaded: %r", avatar_id, exc)
+            return b""
+
+    # -- events --------------------------------------------------------------------------------------------
+    def on_event(self, event: Event) -> None:
+        if isinstance(event, ContactsChanged):
+            self._tasks.spawn(self.load())
+        elif isinstance(event, PresenceChanged):
+            for status in event.statuses:
+                self._set_status(status)
+        elif isinstance(event, ProfilesChanged):
+            for profile in event.profiles:
+                self.profiles[profile.user_id] = profile
+                self.profile_changed.emit(profile.user_id)
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Background work tied to this account (cancelled when it goes away)."""
+        self._tasks.spawn(work)
+
+    def close(self) -> None:
+        self._tasks.close()
+
+
+ALLOW_TYPES = (AllowType.ANYONE, AllowType.APPROVAL, AllowType.NOBODY)

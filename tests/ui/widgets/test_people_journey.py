@@ -1,0 +1,140 @@
+"""Reaching somebody from an empty account, with no demo data: the new-chat dialog finds a user,
+sends a friend request, the other account accepts it on its Contacts page, and the two chat.
+Also the profile card behind a sender's avatar, remarks winning over nicknames, the block list
+and editing my profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage
+
+from messenger.core import MessageState
+from messenger.protocol.models import AllowType
+from messenger.ui.avatars import has_avatar_image
+from messenger.ui.edit_profile_dialog import EditProfileDialog
+from messenger.ui.profile_card import AddFriendDialog, ProfileCardDialog
+from messenger.viewmodels.people import USER_ID_ROLE
+from tests.helpers.clients import Devices
+from tests.helpers.ids import uid
+from tests.ui.helpers import chat_rows, chat_texts, column, open_chat, until
+
+
+async def test_from_an_empty_account_find_someone_become_friends_and_chat(
+    devices: Devices, windows: Any, qtbot: Any
+) -> None:
+    alice_id, bob_id = uid("alice"), uid("bob")
+    alice = await devices.sign_in(alice_id)
+    bob = await devices.sign_in(bob_id)
+    await bob.client.update_profile(nickname="Bob Builder")
+    alice_window = await windows(alice)
+    bob_window = await windows(bob)
+    assert await alice.client.conversations() == [] and await alice.client.friends() == []
+
+    # Alice: "+", search by nickname, the card, "Add friend", send the request.
+    qtbot.mouseClick(alice_window.conversation_list.new_chat, Qt.MouseButton.LeftButton)
+    dialog = await until(lambda: alice_window.new_chat_dialog, what="the new-chat dialog")
+    qtbot.keyClicks(dialog.search, "Bob Build")
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Return)
+    await until(lambda: dialog.results.count() == 1, what="bob is found")
+    assert dialog.card.user_id == bob_id and dialog.card.name.text() == "Bob Builder"
+    assert dialog.card.add_button.isVisible()
+    qtbot.mouseClick(dialog.card.add_button, Qt.MouseButton.LeftButton)
+    request = await until(lambda: dialog.card.findChild(AddFriendDialog, "AddFriendDialog"))
+    qtbot.keyClicks(request.remark, "Bobby")
+    qtbot.mouseClick(request.send, Qt.MouseButton.LeftButton)
+    await until(lambda: dialog.notice.text() == "Request sent", what="the request is sent")
+    dialog.close()
+
+    # Bob: the rail says a request waits; the inbox shows it; accept with a remark.
+    await until(lambda: bob_window.contacts_button.text().endswith("(1)"), what="the badge")
+    qtbot.mouseClick(bob_window.contacts_button, Qt.MouseButton.LeftButton)
+    contacts = bob_window.contacts
+    assert bob_window.pages.currentWidget() is contacts
+    qtbot.mouseClick(contacts.requests_button, Qt.MouseButton.LeftButton)
+    panel = contacts.requests
+    await until(lambda: panel.incoming.count() == 1)
+    assert panel.incoming.item(0).text().startswith(alice_id)
+    await until(lambda: bob_window.contacts_button.text() == "Contacts", what="read")
+    qtbot.keyClicks(panel.remark, "Ally")
+    qtbot.mouseClick(panel.accept_button, Qt.MouseButton.LeftButton)
+    await until(lambda: panel.incoming.count() == 0, what="the inbox empties")
+    await until(lambda: column(contacts.friends.model()) == ["Ally"], what="alice is a friend")
+
+    # Alice: bob is in her friend list under her remark; opening him starts the chat.
+    qtbot.mouseClick(alice_window.contacts_button, Qt.MouseButton.LeftButton)
+    friends = alice_window.contacts.friends
+    await until(lambda: column(friends.model()) == ["Bobby"], what="bob in alice's list")
+    index = friends.model().index(0, 0)
+    assert index.data(USER_ID_ROLE) == bob_id
+    friends.activated.emit(index)
+    chat = alice_window.session.chat
+    await until(lambda: chat.current_conversation_id == "C2C" + bob_id and not chat._loading)
+    assert alice_window.pages.currentWidget() is alice_window.chats_page
+    assert alice_window.chat_pane.header.title.text() == "Bobby"  # the remark wins
+    edit = alice_window.chat_pane.composer.edit
+    qtbot.keyClicks(edit, "hi Bob, friends now!")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    await until(
+        lambda: [r.state for r in chat_rows(alice_window)] == [MessageState.SENT], what="sent"
+    )
+
+    # Bob reads it; the list names alice by his remark.
+    await open_chat(bob_window, "C2C" + alice_id)
+    await until(lambda: chat_texts(bob_window) == ["hi Bob, friends now!"], what="bob reads it")
+    model = bob_window.session.conversations.model
+    await until(lambda: model.row(0).name == "Ally", what="the remark in the list")
+
+    # Bob clicks alice's avatar: her card, with the actions a friend gets.
+    key = chat_rows(bob_window)[-1].key
+    assert bob_window.chat_pane.view.click_action(key, "profile")
+    card_dialog = await until(lambda: bob_window.findChild(ProfileCardDialog, "ProfileCardDialog"))
+    card = card_dialog.card
+    assert card.user_id == alice_id and card.name.text() == "Ally"
+    assert card.delete_button.isVisible() and not card.add_button.isVisible()
+    qtbot.mouseClick(card.block_button, Qt.MouseButton.LeftButton)
+    await until(lambda: bob.client.blocked_users(), what="alice is blocked")
+    await until(lambda: card.block_button.text() == "Unblock")
+    card_dialog.close()
+
+
+async def test_editing_my_profile_changes_what_my_friends_see(
+    devices: Devices, windows: Any, qtbot: Any
+) -> None:
+    alice_id, bob_id = uid("alice"), uid("bob")
+    alice = await devices.sign_in(alice_id)
+    bob = await devices.sign_in(bob_id)
+    await alice.client.update_profile(allow_type=AllowType.ANYONE)
+    await bob.client.add_friend(alice_id)
+    window = await windows(alice)
+    bob_window = await windows(bob)
+    bob_list = bob_window.contacts.friends.model()
+    await until(lambda: column(bob_list) == [alice_id])
+
+    dialog = window.edit_profile()
+    assert isinstance(dialog, EditProfileDialog)
+    picture = QImage(300, 200, QImage.Format.Format_RGB32)
+    picture.fill(QColor(20, 120, 220))
+    assert dialog.use_picture(picture)
+    assert dialog.preview.pixmap().width() == 200  # cropped to the centred square
+    dialog.nickname.clear()
+    qtbot.keyClicks(dialog.nickname, "Alice Liddell")
+    qtbot.keyClicks(dialog.signature, "down the rabbit hole")
+    qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    await until(lambda: not shiboken6.isValid(dialog), what="saved and closed")
+
+    await until(lambda: column(bob_list) == ["Alice Liddell"], what="bob sees the new name")
+    profile = (await bob.client.stored_profiles([alice_id]))[alice_id]
+    assert profile.signature == "down the rabbit hole" and profile.avatar
+    await until(lambda: has_avatar_image(alice_id), what="bob's window has her picture")
+
+    # A refused edit says why and keeps the dialog open.
+    again = window.edit_profile()
+    assert again is not None
+    again.nickname.clear()
+    qtbot.mouseClick(again.save, Qt.MouseButton.LeftButton)
+    await until(lambda: again.error.text() != "", what="the refusal in words")
+    assert again.isVisible()
+    again.close()
