@@ -57,6 +57,22 @@ def test_recalls_tips_notices_and_unknown_kinds_read_as_words() -> None:
     assert message_text(custom, "alice", name_of) == "Shared a poll"
 
 
+def test_friend_notices_read_as_words() -> None:
+    def notice(kind: str, **detail: Any) -> LocalMessage:
+        body = {"notice": kind, "operator": "bob", "detail": detail}
+        return msg("notice", body, conv_type="system", conversation_id="@TIM#SYSTEM")
+
+    asked = notice("friend_request", note="it's Bob from work")
+    assert message_text(asked, "alice", name_of) == "Bob wants to be your friend: it's Bob from work"
+    assert message_text(notice("friend_request"), "alice", name_of) == "Bob wants to be your friend"
+    accepted = notice("friend_request_accepted")
+    assert message_text(accepted, "alice", name_of) == "Bob accepted your friend request"
+    refused = notice("friend_request_refused")
+    assert message_text(refused, "alice", name_of) == "Bob declined your friend request"
+    added = notice("friend_added", both=True)
+    assert message_text(added, "alice", name_of) == "Bob added you as a friend"
+
+
 def ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
