@@ -36,10 +36,11 @@ pin_singletons_if_needed()  # before any other Qt work, as the app does (see qt_
 from PySide6.QtCore import QEvent, QObject, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from messenger.app.main import prepare, run, start_qt  # noqa: E402
+from messenger.app.main import end_process, prepare, run, start_qt  # noqa: E402
 from messenger.app.options import parse_args  # noqa: E402
 from messenger.ui.conversation_list_view import ConversationListView  # noqa: E402
 from messenger.ui.main_window import MainWindow  # noqa: E402
+from messenger.ui.sign_in_dialog import SignInDialog  # noqa: E402
 
 
 def emit(event: str, **fields: Any) -> None:
@@ -121,26 +122,72 @@ async def until(test: Any, seconds: float, what: str) -> None:
         await asyncio.sleep(0.02)
 
 
+class FirstPaint(QObject):
+    """Watches every event of the app until a widget of ``kind`` paints."""
+
+    def __init__(self, app: QApplication, kind: type[QWidget]) -> None:
+        super().__init__()
+        self.app = app
+        self.kind = kind
+        self.painted: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and isinstance(watched, self.kind):
+            self.app.removeEventFilter(self)
+            asyncio.get_running_loop().call_soon(self._done)
+        return False
+
+    def _done(self) -> None:
+        if not self.painted.done():
+            self.painted.set_result(time.monotonic())
+
+
 async def drive(plan: dict[str, Any]) -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    watcher = FirstListPaint(app)
-    args = parse_args(["--server", plan["server_url"], "--data-dir", plan["data_dir"]])
+    first = plan.get("first", False)
+    watcher: FirstListPaint | FirstPaint = (
+        FirstPaint(app, SignInDialog) if first else FirstListPaint(app)
+    )
+    args = parse_args(_app_args(plan))
     app_task = asyncio.ensure_future(run(args, Path(plan["data_dir"])))
     try:
         async with asyncio.timeout(120):
             painted = await watcher.painted
-        window = main_window()
-        assert window.session is not None
-        emit("launch", painted=painted, rows=window.session.conversations.model.rowCount())
-        if plan.get("full"):
-            await measure(window, plan)
+        if first:
+            emit("signin", painted=painted)
+        else:
+            window = main_window()
+            assert window.session is not None
+            emit("launch", painted=painted, rows=window.session.conversations.model.rowCount())
+            if plan.get("full"):
+                await measure(window, plan)
+            await asyncio.sleep(0.5)  # the launch's own work settles, as before a person quits
     finally:
         if not app_task.done():
-            main_window().quit_requested.emit()
+            emit("quit", asked=time.monotonic())
+            quit_app()
         stuck = asyncio.get_running_loop().call_later(20, dump_tasks)  # a slow quit: show why
         await app_task
         stuck.cancel()
+
+
+def _app_args(plan: dict[str, Any]) -> list[str]:
+    server = ["--server", plan["server_url"]] if plan.get("server_url") else []
+    return [*server, "--data-dir", plan["data_dir"]]
+
+
+def quit_app() -> None:
+    """As Ctrl+Q does: the main window's quit, or closing the sign-in window."""
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, MainWindow) and widget.session is not None:
+            widget.quit_requested.emit()
+            return
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, SignInDialog) and widget.isVisible():
+            widget.reject()
+            return
 
 
 async def measure(window: MainWindow, plan: dict[str, Any]) -> None:
@@ -243,13 +290,14 @@ def main() -> None:
     plan = json.loads(Path(sys.argv[1]).read_text())
     # a hung run ends with every thread's stack on stderr instead of waiting forever
     faulthandler.dump_traceback_later(1800 if plan.get("full") else 180, exit=True)
-    args = parse_args(["--server", plan["server_url"], "--data-dir", plan["data_dir"]])
+    args = parse_args(_app_args(plan))
     prepare(args)
     logging.getLogger().setLevel(logging.WARNING)
     start_qt()
     import qasync
 
     qasync.run(drive(plan))
+    end_process(0)  # as the app ends
 
 
 if __name__ == "__main__":

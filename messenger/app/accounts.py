@@ -26,10 +26,9 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from messenger.app.local_server import LocalServer
-from messenger.core.account import UserSigProvider
-from messenger.core.client import Client
 from messenger.protocol import errors
 from messenger.system.credentials import CredentialVault, Secret
 from messenger.system.profiles import LOCAL_SERVER, Profile, ProfileList, profile_key
@@ -44,9 +43,13 @@ from messenger.system.secret_stores import (
 from messenger.viewmodels.accounts import LOCAL, SavedAccount, SignInForm
 from messenger.viewmodels.settings import SettingsViewModel
 
+if TYPE_CHECKING:  # the core is imported when the first client is made (a quicker start)
+    from messenger.core.account import UserSigProvider
+    from messenger.core.client import Client
+
 log = logging.getLogger(__name__)
 
-ClientFactory = Callable[[str, Path], Client]
+ClientFactory = Callable[[str, Path], "Client"]
 
 
 @dataclass
@@ -71,6 +74,8 @@ def device_name() -> str:
 
 
 def default_client(url: str, data_dir: Path) -> Client:
+    from messenger.core.client import Client
+
     return Client(url, data_dir, device_name=device_name(), platform=sys.platform)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
@@ -25,7 +25,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from messenger.app.accounts import AccountManager, ActiveAccount
 from messenger.app.desktop_notifications import DesktopNotifications
-from messenger.app.shell import SessionShell
 from messenger.app.single_instance import InstanceGuard
 from messenger.protocol import errors
 from messenger.system.profiles import LOCAL_SERVER
@@ -36,8 +35,11 @@ from messenger.ui.settings_dialog import SettingsDialog
 from messenger.ui.sign_in_dialog import SignInDialog
 from messenger.ui.tray import TrayIcon, app_icon
 from messenger.viewmodels.accounts import LOCAL, SignInViewModel
-from messenger.viewmodels.session import SessionViewModel
 from messenger.viewmodels.settings import AccountSettingsViewModel, SettingsViewModel
+
+if TYPE_CHECKING:  # imported at the first sign-in: the sign-in window comes up sooner
+    from messenger.app.shell import SessionShell
+    from messenger.viewmodels.session import SessionViewModel
 
 log = logging.getLogger(__name__)
 
@@ -228,6 +230,9 @@ class AppFlow(QObject):
         if self.instances is not None and not self.instances.claim(account.key):
             log.warning("%s is open in another instance as well", account.key)
         self._connected_once = account.client.connection_state.value == "connected"
+        from messenger.app.shell import SessionShell
+        from messenger.viewmodels.session import SessionViewModel
+
         session = SessionViewModel(account.client)
         self.session = session
         self.window.bind(session)

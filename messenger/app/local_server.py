@@ -17,8 +17,6 @@ import logging
 import time
 from pathlib import Path
 
-import httpx
-
 from messenger.app import server_process
 from messenger.app.presence import Presence
 from messenger.server.runtime import DataDirLock, read_run_info
@@ -39,6 +37,8 @@ def running_url(server_dir: Path) -> str | None:
     url = read_run_info(server_dir)
     if url is None:
         return None
+    import httpx
+
     try:
         answer = httpx.get(url + "/health", timeout=2)
         answer.raise_for_status()

@@ -8,12 +8,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from messenger.core.client import Client
 from messenger.core.events import MessageUpdated
 from messenger.core.models import MessageState
 from messenger.protocol.errors import AlreadyExists
+
+if TYPE_CHECKING:  # imported when seeding: the command line needs only the names
+    from messenger.core.client import Client
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,8 @@ async def seed_demo(server_url: str, data_dir: Path) -> None:
     marker = data_dir / _MARKER
     if marker.exists():
         return
+    from messenger.core.client import Client
+
     clients: dict[str, Client] = {}
     try:
         for user_id, nickname in DEMO_USERS.items():
