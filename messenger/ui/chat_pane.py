@@ -8,7 +8,7 @@ copies the selected message.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QFont,
@@ -105,8 +105,21 @@ class ChatPane(QWidget):
         layout.addWidget(self.header)
         self.view = ChatView(vm, self.page)
         layout.addWidget(self.view, 1)
+        self.mute_notice = QLabel(self.page)
+        self.mute_notice.setObjectName("MuteNotice")
+        self.mute_notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.mute_notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.mute_notice.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.mute_notice.setContentsMargins(8, 6, 8, 6)
+        self.mute_notice.hide()
+        layout.addWidget(self.mute_notice)
         self.composer = ComposerWidget(vm.composer, self.page)
         layout.addWidget(self.composer)
+        self._mute_timer = QTimer(self)
+        self._mute_timer.setInterval(5000)  # a mute ends by itself: look again now and then
+        self._mute_timer.timeout.connect(self._muted)
+        vm.group.info_changed.connect(self._muted)
+        vm.group.members_loaded.connect(self._muted)
         self.stack.addWidget(self.page)
 
         self.to_bottom = JumpButton("down", self.view)
@@ -153,6 +166,18 @@ class ChatPane(QWidget):
         self.header.subtitle.setVisible(bool(subtitle))
         self.header.panel_button.setVisible(bool(self.vm.group_id))
         self.composer.setVisible(self.vm.can_write)
+        self._muted()
+
+    def _muted(self) -> None:
+        """A muted member (or everyone, under mute-all) sees why the composer is closed."""
+        notice = self.vm.group.mute_notice() if self.vm.group_id else ""
+        self.mute_notice.setText(notice)
+        self.mute_notice.setVisible(bool(notice))
+        self.composer.setVisible(self.vm.can_write and not notice)
+        if notice:
+            self._mute_timer.start()
+        else:
+            self._mute_timer.stop()
 
     def _jumps(self) -> None:
         vm = self.vm

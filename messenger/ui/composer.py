@@ -207,6 +207,11 @@ class ComposerWidget(QWidget):
         corner = self.mapTo(host, QPoint(self.edit.x(), 0))  # above the whole composer
         self.mentions.show_at(QPoint(corner.x(), corner.y() - 2), min(340, self.edit.width()))
 
+    def mention(self, user_id: str, name: str) -> None:
+        """Insert "@name" at the cursor (from the group panel's member menu)."""
+        self.edit.insertPlainText("@")
+        self._insert_mention(user_id, name)
+
     def _insert_mention(self, user_id: str, name: str) -> None:
         query = self._mention_query()
         cursor = self.edit.textCursor()

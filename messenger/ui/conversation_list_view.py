@@ -70,6 +70,8 @@ class ConversationListWidget(QWidget):
         self.new_chat.setObjectName("NewChatButton")
         self.new_chat.setText("+")
         self.new_chat.clicked.connect(self.new_chat_requested)
+        # the window adds a menu beside it (New group, Join a group)
+        self.new_chat.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         filter_row = QHBoxLayout()
         filter_row.setContentsMargins(10, 0, 10, 0)
         filter_row.addWidget(self.filter, 1)

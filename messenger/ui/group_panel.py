@@ -1,14 +1,34 @@
-"""``GroupPanel``: the right pane of a group chat: the group's name, member count,
-notification (announcement), introduction and its members with their roles."""
+"""``GroupPanel``: the right pane of a group chat: the group's name, ID, member count,
+notification (announcement), introduction, its members with their roles and mute state, a member
+context menu and the group's buttons, offering exactly what the signed-in user's role allows
+(``GroupViewModel.member_actions`` / ``panel_actions``, from the capability table)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QListView,
+    QMenu,
+    QMessageBox,
+    QPushButton,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -17,10 +37,16 @@ from PySide6.QtWidgets import (
 )
 
 from messenger.protocol.models import GroupRole
+from messenger.ui.async_slots import async_slot
 from messenger.ui.avatars import paint_avatar
+from messenger.ui.confirm import confirm
 from messenger.ui.conversation_delegate import paint_badge
+from messenger.ui.group_dialogs import AddMembersDialog, EditGroupDialog, RequestsDialog
 from messenger.ui.theme import chat_colors
 from messenger.viewmodels.group import MEMBER_ROLE, GroupViewModel, MemberRow
+from messenger.viewmodels.group_actions import MemberAction, PanelAction
+
+MUTE_CHOICES = (600, 3600, 86400)  # seconds offered in the "Mute for" menu
 
 AVATAR = 30
 
@@ -49,6 +75,18 @@ class MemberDelegate(QStyledItemDelegate):
         avatar = QRect(rect.left() + 8, rect.center().y() - AVATAR // 2 + 1, AVATAR, AVATAR)
         paint_avatar(painter, avatar, row.user_id, row.name, colors.badge_text)
         right = rect.right() - 8
+        if row.muted:
+            right = (
+                paint_badge(
+                    painter,
+                    right,
+                    rect.center().y(),
+                    GroupPanel.muted_text(),
+                    colors.badge_muted,
+                    colors.badge_text,
+                )
+                - 6
+            )
         if row.role_text:
             color = colors.badge if row.role == GroupRole.OWNER else colors.badge_muted
             right = (
@@ -80,6 +118,11 @@ def _plain_label(parent: QWidget, *, wrap: bool = True) -> QLabel:
 
 class GroupPanel(QWidget):
     user_clicked = Signal(str)  # a member: show their profile card
+    mention_requested = Signal(str, str)  # user ID, name: into the composer
+
+    @staticmethod
+    def muted_text() -> str:
+        return QCoreApplication.translate("GroupPanel", "Muted")
 
     def __init__(self, vm: GroupViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,6 +137,9 @@ class GroupPanel(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.2)
         font.setWeight(QFont.Weight.DemiBold)
         self.name.setFont(font)
+        self.group_id = _plain_label(self)
+        self.group_id.setObjectName("GroupId")
+        self.group_id.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.count = _plain_label(self)
         self.count.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.notification_title = QLabel(self)
@@ -116,8 +162,12 @@ class GroupPanel(QWidget):
         self.members.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.members.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.members.clicked.connect(self._member_clicked)
+        self.members.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.members.customContextMenuRequested.connect(self._member_menu_at)
+        self.menu: QMenu | None = None
         for widget in (
             self.name,
+            self.group_id,
             self.count,
             self.notification_title,
             self.notification,
@@ -127,8 +177,44 @@ class GroupPanel(QWidget):
         ):
             layout.addWidget(widget)
         layout.addWidget(self.members, 1)
+        # the group's buttons, each shown only when my role allows it
+        self.buttons: dict[PanelAction, QPushButton] = {}
+        handlers: dict[PanelAction, Callable[[], None]] = {
+            PanelAction.ADD_MEMBERS: self.add_members,
+            PanelAction.EDIT: self.edit_group,
+            PanelAction.MUTE_ALL: self.toggle_mute_all,
+            PanelAction.REQUESTS: self.show_requests,
+            PanelAction.LEAVE: self.leave,
+            PanelAction.DISMISS: self.dismiss,
+        }
+        rows = [QHBoxLayout(), QHBoxLayout(), QHBoxLayout()]
+        places = {
+            PanelAction.ADD_MEMBERS: 0,
+            PanelAction.EDIT: 0,
+            PanelAction.MUTE_ALL: 1,
+            PanelAction.REQUESTS: 1,
+            PanelAction.LEAVE: 2,
+            PanelAction.DISMISS: 2,
+        }
+        for action, handler in handlers.items():
+            button = QPushButton(self)
+            button.setObjectName(action.value)
+            button.clicked.connect(handler)
+            button.hide()
+            self.buttons[action] = button
+            rows[places[action]].addWidget(button)
+        for row in rows:
+            layout.addLayout(row)
+        self.error = _plain_label(self)
+        self.error.setObjectName("GroupError")
+        self.error.setForegroundRole(QPalette.ColorRole.BrightText)
+        self.error.hide()
+        layout.addWidget(self.error)
+        self.dialog: QWidget | None = None
         vm.info_changed.connect(self.refresh)
         vm.members.modelReset.connect(self.refresh)
+        vm.members_loaded.connect(self.refresh)
+        vm.failed.connect(self._failed)
         self.retranslate()
 
     def _member_clicked(self, index: QModelIndex) -> None:
@@ -139,6 +225,7 @@ class GroupPanel(QWidget):
     def refresh(self) -> None:
         info = self.vm.info
         self.name.setText(info.name if info else "")
+        self.group_id.setText(self.tr("ID: %1").replace("%1", info.group_id) if info else "")
         count = info.member_count if info else 0
         self.count.setText(self.tr("%n member(s)", "", count) if count else "")
         notification = info.notification if info else ""
@@ -149,6 +236,161 @@ class GroupPanel(QWidget):
         self.introduction.setText(introduction)
         self.introduction.setVisible(bool(introduction))
         self.introduction_title.setVisible(bool(introduction))
+        allowed = set(self.vm.panel_actions())
+        for action, button in self.buttons.items():
+            button.setVisible(action in allowed)
+        mute_all = self.buttons[PanelAction.MUTE_ALL]
+        mute_all.setText(
+            self.tr("Unmute everyone") if info and info.mute_all else self.tr("Mute everyone")
+        )
+
+    def _failed(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+
+    # -- the member context menu -----------------------------------------------------------------
+    def _member_menu_at(self, point: QPoint) -> None:
+        index = self.members.indexAt(point)
+        row = index.data(MEMBER_ROLE) if index.isValid() else None
+        if isinstance(row, MemberRow):
+            menu = self.member_menu(row.user_id)
+            if not menu.isEmpty():
+                menu.popup(self.members.viewport().mapToGlobal(point))
+
+    def member_menu(self, user_id: str) -> QMenu:
+        """The menu of one member: exactly the actions my role allows on them."""
+        if self.menu is not None:
+            self.menu.deleteLater()
+        menu = self.menu = QMenu(self)
+        member = self.vm.members.member(user_id)
+        name = self.vm.members.data(self._index_of(user_id), Qt.ItemDataRole.DisplayRole)
+        for action in self.vm.member_actions(user_id):
+            if action is MemberAction.MUTE:
+                sub = menu.addMenu(self.tr("Mute for"))
+                sub.setObjectName("mute")
+                sub.menuAction().setObjectName("mute")
+                for seconds in MUTE_CHOICES:
+                    item = sub.addAction(_duration_text(seconds))
+                    item.setObjectName(f"mute_{seconds}")
+                    item.triggered.connect(
+                        lambda _=False, s=seconds: self._act(MemberAction.MUTE, user_id, s)
+                    )
+                continue
+            item = menu.addAction(self._action_text(action))
+            item.setObjectName(action.value)
+            if action is MemberAction.MENTION:
+                item.triggered.connect(
+                    lambda _=False: self.mention_requested.emit(user_id, str(name or user_id))
+                )
+            elif action is MemberAction.KICK:
+                item.triggered.connect(lambda _=False: self.kick(user_id, str(name or user_id)))
+            elif action is MemberAction.TRANSFER:
+                item.triggered.connect(lambda _=False: self.transfer(user_id, str(name or user_id)))
+            else:
+                item.triggered.connect(lambda _=False, a=action: self._act(a, user_id, 0))
+        del member
+        return menu
+
+    def _index_of(self, user_id: str) -> QModelIndex:
+        model = self.vm.members
+        for row in range(model.rowCount()):
+            index = model.index(row, 0)
+            found = index.data(MEMBER_ROLE)
+            if isinstance(found, MemberRow) and found.user_id == user_id:
+                return index
+        return QModelIndex()
+
+    def _action_text(self, action: MemberAction) -> str:
+        return {
+            MemberAction.MENTION: self.tr("Mention"),
+            MemberAction.UNMUTE: self.tr("Unmute"),
+            MemberAction.SET_ADMIN: self.tr("Make admin"),
+            MemberAction.UNSET_ADMIN: self.tr("Remove admin"),
+            MemberAction.KICK: self.tr("Remove from group…"),
+            MemberAction.TRANSFER: self.tr("Transfer ownership…"),
+        }.get(action, action.value)
+
+    @async_slot()
+    async def _act(self, action: MemberAction, user_id: str, seconds: int) -> None:
+        self.error.hide()
+        await self.vm.act(action, user_id, seconds=seconds)
+
+    def kick(self, user_id: str, name: str) -> None:
+        """Ask for a reason (optional), then remove the member."""
+        dialog = QInputDialog(self)
+        dialog.setObjectName("KickDialog")
+        dialog.setWindowTitle(self.tr("Remove %1").replace("%1", name))
+        dialog.setLabelText(self.tr("Reason (optional, told to them):"))
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
+        dialog.setOkButtonText(self.tr("Remove"))
+        dialog.textValueSelected.connect(lambda reason: self._kick(user_id, reason))
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+
+    @async_slot()
+    async def _kick(self, user_id: str, reason: str) -> None:
+        self.error.hide()
+        await self.vm.act(MemberAction.KICK, user_id, reason=reason)
+
+    def transfer(self, user_id: str, name: str) -> None:
+        confirm(
+            self,
+            self.tr("Transfer ownership"),
+            self.tr("Make %1 the owner of this group? You become a plain member.").replace(
+                "%1", name
+            ),
+            self.tr("Transfer"),
+            lambda: self._act(MemberAction.TRANSFER, user_id, 0),
+        )
+
+    # -- the group's buttons --------------------------------------------------------------------------
+    def add_members(self) -> None:
+        dialog = AddMembersDialog(self.vm, self)
+        self.dialog = dialog
+        dialog.open()
+
+    def edit_group(self) -> None:
+        dialog = EditGroupDialog(self.vm, self)
+        self.dialog = dialog
+        dialog.open()
+
+    def show_requests(self) -> None:
+        dialog = RequestsDialog(self.vm, self)
+        self.dialog = dialog
+        dialog.open()
+
+    @async_slot()
+    async def toggle_mute_all(self) -> None:
+        info = self.vm.info
+        await self.vm.set_mute_all(not (info and info.mute_all))
+
+    def leave(self) -> None:
+        self._confirm_then(
+            self.tr("Leave group"),
+            self.tr("Leave this group? You will no longer get its messages."),
+            self.tr("Leave"),
+            self.vm.leave,
+        )
+
+    def dismiss(self) -> None:
+        self._confirm_then(
+            self.tr("Dismiss group"),
+            self.tr("Dismiss this group for everyone? This cannot be undone."),
+            self.tr("Dismiss"),
+            self.vm.dismiss,
+        )
+
+    def _confirm_then(self, title: str, text: str, action: str, run: Callable[[], object]) -> None:
+        box: QMessageBox = confirm(self, title, text, action, lambda: self._run(run))
+        self.dialog = box
+
+    @async_slot()
+    async def _run(self, run: Callable[[], object]) -> None:
+        self.error.hide()
+        result = run()
+        if hasattr(result, "__await__"):
+            await result
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -162,4 +404,25 @@ class GroupPanel(QWidget):
         self.members.setAccessibleName(self.tr("Group members"))
         self.name.setAccessibleName(self.tr("Group name"))
         self.notification.setAccessibleName(self.tr("Group notification"))
+        texts = {
+            PanelAction.ADD_MEMBERS: self.tr("Add members"),
+            PanelAction.EDIT: self.tr("Edit"),
+            PanelAction.REQUESTS: self.tr("Join requests"),
+            PanelAction.LEAVE: self.tr("Leave group"),
+            PanelAction.DISMISS: self.tr("Dismiss group"),
+        }
+        for action, text in texts.items():
+            self.buttons[action].setText(text)
         self.refresh()
+
+
+def _trn(text: str, n: int) -> str:
+    return QCoreApplication.translate("GroupPanel", text, None, n)
+
+
+def _duration_text(seconds: int) -> str:
+    if seconds < 3600:
+        return _trn("%n minute(s)", seconds // 60)
+    if seconds < 86400:
+        return _trn("%n hour(s)", seconds // 3600)
+    return _trn("%n day(s)", seconds // 86400)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QSplitter,
     QStackedWidget,
     QToolButton,
@@ -35,11 +36,13 @@ from messenger.ui.chat_pane import ChatPane
 from messenger.ui.contacts_page import ContactsPage
 from messenger.ui.conversation_list_view import ConversationListWidget
 from messenger.ui.edit_profile_dialog import EditProfileDialog
+from messenger.ui.group_dialogs import JoinGroupDialog, NewGroupDialog
 from messenger.ui.group_panel import GroupPanel
 from messenger.ui.icons import chats_icon, contacts_icon
 from messenger.ui.new_chat_dialog import NewChatDialog
 from messenger.ui.profile_card import ProfileCardDialog
 from messenger.ui.quick_switcher import QuickSwitcherDialog
+from messenger.viewmodels.group_create import JoinGroupViewModel, NewGroupViewModel
 from messenger.viewmodels.quick_switcher import QuickSwitcherModel
 from messenger.viewmodels.session import SessionViewModel
 
@@ -121,8 +124,19 @@ class MainWindow(QMainWindow):
         self._quit_action.triggered.connect(self.quit_requested)
         self._profile_action = QAction(self)
         self._profile_action.triggered.connect(self.edit_profile)
+        self._new_group_action = QAction(self)
+        self._new_group_action.setObjectName("NewGroup")
+        self._new_group_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        self._new_group_action.triggered.connect(self.new_group)
+        self._join_group_action = QAction(self)
+        self._join_group_action.setObjectName("JoinGroup")
+        self._join_group_action.triggered.connect(self.join_group)
+        self.group_dialog: QWidget | None = None
         self._app_menu = self.menuBar().addMenu("")
         self._app_menu.addAction(self._profile_action)
+        for action in (self._new_group_action, self._join_group_action):
+            self._app_menu.addAction(action)
+        self._app_menu.addSeparator()
         for action in (self._settings_action, self._switch_action, self._sign_out_action):
             self._app_menu.addAction(action)
         self._app_menu.addSeparator()
@@ -145,6 +159,7 @@ class MainWindow(QMainWindow):
         self._new_chat_action.triggered.connect(self.open_new_chat)
         for action in (
             self._new_chat_action,
+            self._new_group_action,
             self._switcher_action,
             self._find_action,
             self._previous_action,
@@ -194,6 +209,12 @@ class MainWindow(QMainWindow):
         self.chat_pane.group_panel_toggled.connect(self._toggle_group_panel)
         self.chat_pane.user_clicked.connect(self.show_profile)
         self.group_panel.user_clicked.connect(self.show_profile)
+        self.group_panel.mention_requested.connect(self.chat_pane.composer.mention)
+        plus = QMenu(self.conversation_list.new_chat)
+        plus.setObjectName("PlusMenu")
+        for action in (self._new_chat_action, self._new_group_action, self._join_group_action):
+            plus.addAction(action)
+        self.conversation_list.new_chat.setMenu(plus)
         session.chat.current_conversation_changed.connect(self._conversation_changed)
         self._conversation_changed(session.chat.current_conversation_id)
         self.contacts = ContactsPage(session.people, self.pages)
@@ -231,6 +252,28 @@ class MainWindow(QMainWindow):
         self._splitter = self.switcher = None
         self.conversation_list = self.chat_pane = self.group_panel = None
         self.setWindowTitle(self.tr("Messenger"))
+
+    # -- groups ------------------------------------------------------------------------------------------
+    def new_group(self) -> None:
+        """The New group dialog; the new group's chat opens at once."""
+        if self.session is None:
+            return
+        vm = NewGroupViewModel(self.session.client, self)
+        vm.created.connect(self.open_conversation)
+        dialog = NewGroupDialog(vm, self)
+        dialog.finished.connect(dialog.deleteLater)
+        self.group_dialog = dialog
+        dialog.open()
+
+    def join_group(self) -> None:
+        if self.session is None:
+            return
+        vm = JoinGroupViewModel(self.session.client, self)
+        vm.joined.connect(self.open_conversation)
+        dialog = JoinGroupDialog(vm, self)
+        dialog.finished.connect(dialog.deleteLater)
+        self.group_dialog = dialog
+        dialog.open()
 
     # -- chats -------------------------------------------------------------------------------------------
     @async_slot()
@@ -358,6 +401,8 @@ class MainWindow(QMainWindow):
         self._quit_action.setText(self.tr("&Quit"))
         self._profile_action.setText(self.tr("Edit my &profile…"))
         self._new_chat_action.setText(self.tr("New chat…"))
+        self._new_group_action.setText(self.tr("&New group…"))
+        self._join_group_action.setText(self.tr("&Join a group…"))
         self._switcher_action.setText(self.tr("Go to chat…"))
         self._find_action.setText(self.tr("Search chats"))
         self._previous_action.setText(self.tr("Previous chat"))

@@ -8,15 +8,37 @@ Members are loaded a page at a time; the list asks for the next page as it is sc
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QCoreApplication, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QCoreApplication,
+    QDateTime,
+    QLocale,
+    QModelIndex,
+    QObject,
+    Qt,
+    Signal,
+)
 
 from messenger.core import Client
 from messenger.protocol.errors import MessengerError
-from messenger.protocol.models import GroupInfo, GroupMember, GroupRole
+from messenger.protocol.models import (
+    GroupApplication,
+    GroupInfo,
+    GroupMember,
+    GroupRole,
+    UpdateGroupRequest,
+)
+from messenger.viewmodels.group_actions import (
+    MemberAction,
+    PanelAction,
+    member_actions,
+    panel_actions,
+)
 from messenger.viewmodels.message_list import AnyIndex
 from messenger.viewmodels.names import NamesViewModel
 from messenger.viewmodels.tasks import TaskSet
@@ -40,6 +62,20 @@ class MemberRow:
     name: str
     role: GroupRole
     role_text: str
+    muted: bool = False
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def clock_text(ms: int) -> str:
+    """A mute's end: the time today, else the date and time."""
+    when = QDateTime.fromMSecsSinceEpoch(ms)
+    locale = QLocale()
+    if when.date() == QDateTime.currentDateTime().date():
+        return locale.toString(when.time(), QLocale.FormatType.ShortFormat)
+    return locale.toString(when, QLocale.FormatType.ShortFormat)
 
 
 def _order(member: GroupMember) -> tuple[int, int, str]:
@@ -72,7 +108,8 @@ class GroupMembersModel(QAbstractListModel):
         member = self._members[index.row()]
         name = self._names.display(member.user_id, self.group_id)
         if role == MEMBER_ROLE:
-            return MemberRow(member.user_id, name, member.role, role_text(member.role))
+            muted = member.mute_until > now_ms()
+            return MemberRow(member.user_id, name, member.role, role_text(member.role), muted)
         if role == Qt.ItemDataRole.DisplayRole:
             return name
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -89,6 +126,9 @@ class GroupMembersModel(QAbstractListModel):
 
     def members(self) -> list[GroupMember]:
         return list(self._members)
+
+    def member(self, user_id: str) -> GroupMember | None:
+        return next((m for m in self._members if m.user_id == user_id), None)
 
     def reset(self, group_id: str, members: Sequence[GroupMember], total: int) -> None:
         self.beginResetModel()
@@ -120,6 +160,8 @@ class GroupMembersModel(QAbstractListModel):
 class GroupViewModel(QObject):
     info_changed = Signal()
     members_loaded = Signal()
+    failed = Signal(str)  # an action the server refused, in words
+    left = Signal(str)  # I left (quit, kicked, dismissed) the group with this ID
 
     def __init__(self, client: Client, names: NamesViewModel, parent: QObject | None = None):
         super().__init__(parent)
@@ -131,6 +173,10 @@ class GroupViewModel(QObject):
         self.info: GroupInfo | None = None
         self.group_id = ""
         self._token = 0
+
+    @property
+    def client(self) -> Client:
+        return self._client
 
     @property
     def my_role(self) -> GroupRole | None:
@@ -200,12 +246,105 @@ class GroupViewModel(QObject):
     def on_group_changed(self, group: GroupInfo, member: bool) -> None:
         if group.group_id != self.group_id:
             return
-        count_changed = self.info is None or self.info.member_count != group.member_count
+        changed = self.info is None or self.info.version != group.version
         self.info = group
         self.info_changed.emit()
-        if member and count_changed:
+        if not member:
+            self.left.emit(group.group_id)
+        elif changed:  # members, roles, mutes and name cards change the group's version
             self._token += 1
             self._tasks.spawn(self._load(self._token))
+
+    # -- what I may do ---------------------------------------------------------------------------
+    def member_actions(self, user_id: str) -> list[MemberAction]:
+        target = self.members.member(user_id)
+        if target is None or self.info is None:
+            return []
+        return member_actions(self.info.type, self.my_role, self.me, target, now_ms())
+
+    def panel_actions(self) -> list[PanelAction]:
+        if self.info is None or not self.members.members():
+            return []
+        return panel_actions(self.info.type, self.my_role)
+
+    def mute_notice(self) -> str:
+        """Why I cannot send here now ("" when I can)."""
+        me = self.members.member(self.me)
+        if me is not None and me.mute_until > now_ms():
+            return QCoreApplication.translate("Group", "You are muted until %1").replace(
+                "%1", clock_text(me.mute_until)
+            )
+        if self.info is not None and self.info.mute_all and self.my_role is GroupRole.MEMBER:
+            return QCoreApplication.translate(
+                "Group", "Everyone is muted: only the owner and admins can send"
+            )
+        return ""
+
+    # -- doing it --------------------------------------------------------------------------------
+    async def _run(self, call: Awaitable[object]) -> bool:
+        try:
+            await call
+        except MessengerError as exc:
+            self.failed.emit(exc.message)
+            return False
+        self._token += 1
+        self._tasks.spawn(self._load(self._token))
+        return True
+
+    async def act(
+        self, action: MemberAction, user_id: str, *, seconds: int = 600, reason: str = ""
+    ) -> bool:
+        client, gid = self._client, self.group_id
+        if action is MemberAction.MUTE:
+            return await self._run(client.mute_member(gid, user_id, seconds))
+        if action is MemberAction.UNMUTE:
+            return await self._run(client.mute_member(gid, user_id, 0))
+        if action is MemberAction.SET_ADMIN:
+            return await self._run(client.set_member_role(gid, user_id, GroupRole.ADMIN))
+        if action is MemberAction.UNSET_ADMIN:
+            return await self._run(client.set_member_role(gid, user_id, GroupRole.MEMBER))
+        if action is MemberAction.KICK:
+            return await self._run(client.kick_members(gid, [user_id], reason))
+        if action is MemberAction.TRANSFER:
+            return await self._run(client.transfer_owner(gid, user_id))
+        return False
+
+    async def add_members(self, user_ids: Sequence[str]) -> bool:
+        return await self._run(self._client.add_members(self.group_id, list(user_ids)))
+
+    async def leave(self) -> bool:
+        return await self._run(self._client.quit_group(self.group_id))
+
+    async def dismiss(self) -> bool:
+        return await self._run(self._client.dismiss_group(self.group_id))
+
+    async def set_mute_all(self, on: bool) -> bool:
+        update = UpdateGroupRequest(mute_all=on)
+        return await self._run(self._client.update_group(self.group_id, update))
+
+    async def edit(self, name: str, notification: str, introduction: str) -> bool:
+        info = self.info
+        update = UpdateGroupRequest(
+            name=name if info is None or name != info.name else None,
+            notification=notification
+            if info is None or notification != info.notification
+            else None,
+            introduction=introduction
+            if info is None or introduction != info.introduction
+            else None,
+        )
+        return await self._run(self._client.update_group(self.group_id, update))
+
+    async def applications(self) -> list[GroupApplication]:
+        try:
+            return await self._client.group_applications(self.group_id)
+        except MessengerError as exc:
+            self.failed.emit(exc.message)
+            return []
+
+    async def handle(self, application_id: int, approve: bool) -> bool:
+        call = self._client.handle_application(self.group_id, application_id, approve=approve)
+        return await self._run(call)
 
     def close(self) -> None:
         self._tasks.close()

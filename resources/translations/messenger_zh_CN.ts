@@ -37,6 +37,17 @@
     </message>
 </context>
 <context>
+    <name>AddMembersDialog</name>
+    <message>
+        <source>Add members</source>
+        <translation>添加成员</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+</context>
+<context>
     <name>AppFlow</name>
     <message>
         <source>Sign in again to download your data.</source>
@@ -339,6 +350,25 @@
     </message>
 </context>
 <context>
+    <name>EditGroupDialog</name>
+    <message>
+        <source>Edit group</source>
+        <translation>编辑群资料</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Notification</source>
+        <translation>群公告</translation>
+    </message>
+    <message>
+        <source>Introduction</source>
+        <translation>群简介</translation>
+    </message>
+</context>
+<context>
     <name>EditProfileDialog</name>
     <message>
         <source>Edit my profile</source>
@@ -457,14 +487,114 @@
         <source>Admin</source>
         <translation>管理员</translation>
     </message>
+    <message>
+        <source>You are muted until %1</source>
+        <translation>你已被禁言,至 %1 解除</translation>
+    </message>
+    <message>
+        <source>Everyone is muted: only the owner and admins can send</source>
+        <translation>全员禁言中:仅群主和管理员可发言</translation>
+    </message>
 </context>
 <context>
     <name>GroupPanel</name>
+    <message>
+        <source>Muted</source>
+        <translation>禁言中</translation>
+    </message>
+    <message>
+        <source>ID: %1</source>
+        <translation>群号:%1</translation>
+    </message>
     <message numerus="yes">
         <source>%n member(s)</source>
         <translation>
             <numerusform>%n 位成员</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Unmute everyone</source>
+        <translation>解除全员禁言</translation>
+    </message>
+    <message>
+        <source>Mute everyone</source>
+        <translation>全员禁言</translation>
+    </message>
+    <message>
+        <source>Mute for</source>
+        <translation>禁言</translation>
+    </message>
+    <message>
+        <source>Mention</source>
+        <translation>@ 提及</translation>
+    </message>
+    <message>
+        <source>Unmute</source>
+        <translation>解除禁言</translation>
+    </message>
+    <message>
+        <source>Make admin</source>
+        <translation>设为管理员</translation>
+    </message>
+    <message>
+        <source>Remove admin</source>
+        <translation>取消管理员</translation>
+    </message>
+    <message>
+        <source>Remove from group…</source>
+        <translation>移出群聊…</translation>
+    </message>
+    <message>
+        <source>Transfer ownership…</source>
+        <translation>转让群主…</translation>
+    </message>
+    <message>
+        <source>Remove %1</source>
+        <translation>移出 %1</translation>
+    </message>
+    <message>
+        <source>Reason (optional, told to them):</source>
+        <translation>原因(可选,会告知对方):</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移出</translation>
+    </message>
+    <message>
+        <source>Transfer ownership</source>
+        <translation>转让群主</translation>
+    </message>
+    <message>
+        <source>Make %1 the owner of this group? You become a plain member.</source>
+        <translation>将 %1 设为群主?你将成为普通成员。</translation>
+    </message>
+    <message>
+        <source>Transfer</source>
+        <translation>转让</translation>
+    </message>
+    <message>
+        <source>Leave group</source>
+        <translation>退出群聊</translation>
+    </message>
+    <message>
+        <source>Leave this group? You will no longer get its messages.</source>
+        <translation>退出此群?你将不再收到群消息。</translation>
+    </message>
+    <message>
+        <source>Leave</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Dismiss group</source>
+        <translation>解散群聊</translation>
+    </message>
+    <message>
+        <source>Dismiss this group for everyone? This cannot be undone.</source>
+        <translation>为所有人解散此群?此操作无法撤销。</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>解散</translation>
     </message>
     <message>
         <source>Notification</source>
@@ -489,6 +619,77 @@
     <message>
         <source>Group notification</source>
         <translation>群公告</translation>
+    </message>
+    <message>
+        <source>Add members</source>
+        <translation>添加成员</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Join requests</source>
+        <translation>入群申请</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s)</source>
+        <translation>
+            <numerusform>%n 天</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n minute(s)</source>
+        <translation>
+            <numerusform>%n 分钟</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n hour(s)</source>
+        <translation>
+            <numerusform>%n 小时</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>JoinGroupDialog</name>
+    <message>
+        <source>Join a group</source>
+        <translation>加入群聊</translation>
+    </message>
+    <message>
+        <source>Group ID</source>
+        <translation>群号</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <source>A note for the owner and admins (optional)</source>
+        <translation>给群主和管理员的附言(可选)</translation>
+    </message>
+    <message>
+        <source>Join</source>
+        <translation>加入</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n member(s)</source>
+        <translation>
+            <numerusform>%n 位成员</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>申请</translation>
+    </message>
+    <message>
+        <source>This group takes no join requests.</source>
+        <translation>此群不接受入群申请。</translation>
+    </message>
+    <message>
+        <source>Your request was sent. You will be told the answer.</source>
+        <translation>申请已发送,处理结果会通知你。</translation>
     </message>
 </context>
 <context>
@@ -587,6 +788,14 @@
     <message>
         <source>New chat…</source>
         <translation>新建聊天…</translation>
+    </message>
+    <message>
+        <source>&amp;New group…</source>
+        <translation>新建群聊(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>&amp;Join a group…</source>
+        <translation>加入群聊(&amp;J)…</translation>
     </message>
     <message>
         <source>Go to chat…</source>
@@ -716,6 +925,77 @@
     </message>
 </context>
 <context>
+    <name>NewGroupDialog</name>
+    <message>
+        <source>New group</source>
+        <translation>新建群聊</translation>
+    </message>
+    <message>
+        <source>Work group (members invite)</source>
+        <translation>工作群(成员邀请入群)</translation>
+    </message>
+    <message>
+        <source>Public group (anyone may ask to join)</source>
+        <translation>公开群(任何人可申请加入)</translation>
+    </message>
+    <message>
+        <source>Meeting (anyone may join)</source>
+        <translation>会议群(任何人可加入)</translation>
+    </message>
+    <message>
+        <source>Community</source>
+        <translation>社群</translation>
+    </message>
+    <message>
+        <source>Live room</source>
+        <translation>直播群</translation>
+    </message>
+    <message>
+        <source>Owner or admin approves</source>
+        <translation>需群主或管理员审批</translation>
+    </message>
+    <message>
+        <source>Anyone may join</source>
+        <translation>任何人可加入</translation>
+    </message>
+    <message>
+        <source>Nobody may ask to join</source>
+        <translation>禁止申请加入</translation>
+    </message>
+    <message>
+        <source>Image address (optional)</source>
+        <translation>图片地址(可选)</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Who may join</source>
+        <translation>加群方式</translation>
+    </message>
+    <message>
+        <source>Avatar</source>
+        <translation>头像</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>成员</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>创建</translation>
+    </message>
+    <message>
+        <source>Members (a live room starts empty: people join it)</source>
+        <translation>成员(直播群创建时为空,观众自行加入)</translation>
+    </message>
+</context>
+<context>
     <name>NotificationsViewModel</name>
     <message>
         <source>New message</source>
@@ -799,6 +1079,13 @@
     <message>
         <source>Friends</source>
         <translation>好友</translation>
+    </message>
+</context>
+<context>
+    <name>PickerWidget</name>
+    <message>
+        <source>Search by user ID or nickname</source>
+        <translation>按用户 ID 或昵称搜索</translation>
     </message>
 </context>
 <context>
@@ -923,6 +1210,21 @@
     <message>
         <source>Unread ({count})</source>
         <translation>未读（{count}）</translation>
+    </message>
+</context>
+<context>
+    <name>RequestsDialog</name>
+    <message>
+        <source>Join requests</source>
+        <translation>入群申请</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>同意</translation>
+    </message>
+    <message>
+        <source>Refuse</source>
+        <translation>拒绝</translation>
     </message>
 </context>
 <context>

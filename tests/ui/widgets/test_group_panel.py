@@ -1,0 +1,128 @@
+"""Group journeys in the window, against the real server: create a group from the New group
+dialog, add members, make an admin, mute (the muted member's composer says until when), kick,
+leave; and the panel offers exactly what the role allows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QMessageBox, QPushButton
+
+from messenger.protocol.models import GroupRole, GroupType
+from messenger.ui.group_dialogs import NewGroupDialog
+from messenger.viewmodels.group_actions import MemberAction, PanelAction
+from tests.helpers.clients import Devices
+from tests.helpers.ids import uid
+from tests.ui.helpers import open_chat, until
+
+
+def menu_names(panel: Any, user_id: str) -> list[str]:
+    return [a.objectName() for a in panel.member_menu(user_id).actions()]
+
+
+def trigger(panel: Any, user_id: str, name: str) -> None:
+    menu = panel.member_menu(user_id)
+    for action in menu.actions():
+        if action.objectName() == name:
+            action.trigger()
+            return
+        sub = action.menu()
+        if sub is not None:
+            for item in sub.actions():
+                if item.objectName() == name:
+                    item.trigger()
+                    return
+    raise AssertionError(f"no {name} in {[a.objectName() for a in menu.actions()]}")
+
+
+def visible_buttons(panel: Any) -> set[str]:
+    return {name.value for name, b in panel.buttons.items() if not b.isHidden()}
+
+
+async def member_role(window: Any, user_id: str) -> Any:
+    member = window.session.chat.group.members.member(user_id)
+    return member.role if member else None
+
+
+async def test_create_from_the_dialog_opens_the_chat_with_the_picked_members(
+    devices: Devices, windows: Any
+) -> None:
+    alice_id, bob_id = uid("alice"), uid("bob")
+    await devices.sign_in(bob_id)
+    alice = await devices.sign_in(alice_id)
+    window = await windows(alice)
+    window.new_group()
+    dialog = window.group_dialog
+    assert isinstance(dialog, NewGroupDialog)
+    dialog.name.setText("Launch")
+    dialog.type.setCurrentIndex(dialog.type.findData(GroupType.PUBLIC))
+    dialog.picker.search.setText(bob_id)
+    await until(lambda: dialog.picker.list.count() == 1, what="bob is found")
+    dialog.picker.choose(bob_id)
+    assert dialog.picker.chips.text().count("×") == 1
+    dialog.buttons.accepted.emit()
+    chat = window.session.chat
+    await until(lambda: chat.group_id and chat.group.info and chat.group.info.name == "Launch")
+    await until(lambda: chat.group.members.member(bob_id) is not None, what="bob is listed")
+    assert chat.group.info.type is GroupType.PUBLIC
+    assert visible_buttons(window.group_panel) == {
+        "add_members",
+        "edit",
+        "mute_all",
+        "requests",
+        "dismiss",
+    }, "the owner of a Public group: everything but leave"
+
+
+async def test_admin_mute_kick_and_leave_from_the_panel(devices: Devices, windows: Any) -> None:
+    alice_id, bob_id, carol_id = uid("alice"), uid("bob"), uid("carol")
+    alice = await devices.sign_in(alice_id)
+    bob = await devices.sign_in(bob_id)
+    carol = await devices.sign_in(carol_id)
+    group = await alice.client.create_group(
+        "Crew", [bob_id, carol_id], type=GroupType.MEETING
+    )
+    chat_id = "GROUP" + group.group_id
+    await devices.until(lambda: bob.client.user_id and carol.client.user_id)
+    owner_window = await windows(alice)
+    await open_chat(owner_window, chat_id)
+    panel = owner_window.group_panel
+    vm = owner_window.session.chat.group
+    await until(lambda: vm.members.member(carol_id), what="members are loaded")
+    assert menu_names(panel, bob_id) == ["mention", "mute", "set_admin", "kick", "transfer"]
+    assert menu_names(panel, alice_id) == [], "nothing on myself"
+
+    trigger(panel, bob_id, "set_admin")
+    await until(lambda: vm.members.member(bob_id).role is GroupRole.ADMIN, what="bob is admin")
+    assert "unset_admin" in menu_names(panel, bob_id)
+
+    trigger(panel, carol_id, "mute_600")
+    await until(lambda: vm.members.member(carol_id).mute_until > 0, what="carol is muted")
+    assert "unmute" in menu_names(panel, carol_id)
+
+    carol_window = await windows(carol)
+    await open_chat(carol_window, chat_id)
+    pane = carol_window.chat_pane
+    await until(lambda: pane.mute_notice.isVisible(), what="carol sees why she cannot send")
+    assert pane.mute_notice.text().startswith("You are muted until")
+    assert not pane.composer.isVisible()
+    assert visible_buttons(carol_window.group_panel) == {"leave"}
+    assert menu_names(carol_window.group_panel, bob_id) == ["mention"]
+
+    trigger(panel, carol_id, "kick")
+    panel.dialog.setTextValue("bye")
+    panel.dialog.accept()
+    await until(lambda: vm.members.member(carol_id) is None, what="carol is gone")
+
+    bob_window = await windows(bob)
+    await open_chat(bob_window, chat_id)
+    bob_panel = bob_window.group_panel
+    await until(lambda: "leave" in visible_buttons(bob_panel), what="bob's panel is ready")
+    assert MemberAction.KICK not in bob_window.session.chat.group.member_actions(alice_id)
+    bob_panel.buttons[PanelAction.LEAVE].click()
+    box = bob_panel.dialog
+    assert isinstance(box, QMessageBox)
+    yes = box.findChild(QPushButton, "ConfirmButton")
+    yes.click()
+    await until(lambda: vm.members.member(bob_id) is None, what="bob left")
+    assert vm.info.member_count == 1
