@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-from messenger.core import Client, Conversation, LocalMessage, MessageState
+from messenger.core import Conversation, LocalMessage, MessageState
 from messenger.core.clock import system_clock
 from messenger.core.events import (
     ConversationsChanged,
@@ -49,6 +50,9 @@ from messenger.viewmodels.message_rows import (
 from messenger.viewmodels.names import NamesViewModel
 from messenger.viewmodels.tasks import TaskSet
 from messenger.viewmodels.typing import TypingTracker
+
+if TYPE_CHECKING:  # the core's client is imported when an account is shown
+    from messenger.core.client import Client
 
 log = logging.getLogger(__name__)
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
-from messenger.core import Client, LocalMessage
+from messenger.core import LocalMessage
 from messenger.protocol.errors import MessengerError
 from messenger.protocol.ids import ConversationType
 from messenger.viewmodels.formatting import single_line
@@ -25,6 +26,9 @@ from messenger.viewmodels.mentions import MENTION_ALL, MentionCandidatesModel
 from messenger.viewmodels.names import NamesViewModel
 from messenger.viewmodels.tasks import TaskSet
 from messenger.viewmodels.texts import message_text
+
+if TYPE_CHECKING:  # the core's client is imported when an account is shown
+    from messenger.core.client import Client
 
 log = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QDate, QObject, QTimer, Signal
 
-from messenger.core import Client
 from messenger.core.events import ConversationsChanged, Event
 from messenger.protocol.errors import MessengerError
 from messenger.protocol.models import RemindType
@@ -24,6 +24,9 @@ from messenger.viewmodels.conversation_list import (
 )
 from messenger.viewmodels.conversation_rows import people_of
 from messenger.viewmodels.names import NamesViewModel
+
+if TYPE_CHECKING:  # the core's client is imported when an account is shown
+    from messenger.core.client import Client
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ import bisect
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -24,7 +24,6 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from messenger.core import Client
 from messenger.protocol.errors import MessengerError
 from messenger.protocol.models import (
     GroupApplication,
@@ -42,6 +41,9 @@ from messenger.viewmodels.group_actions import (
 from messenger.viewmodels.message_list import AnyIndex
 from messenger.viewmodels.names import NamesViewModel
 from messenger.viewmodels.tasks import TaskSet
+
+if TYPE_CHECKING:  # the core's client is imported when an account is shown
+    from messenger.core.client import Client
 
 PAGE = 100
 MEMBER_ROLE = Qt.ItemDataRole.UserRole + 1  # MemberRow

@@ -11,13 +11,16 @@ friend list (``load_remarks``, again on every change of it).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from messenger.core import Client
 from messenger.core.events import ContactsChanged, Event, ProfilesChanged
 from messenger.protocol.models import Profile
 from messenger.viewmodels.tasks import TaskSet
+
+if TYPE_CHECKING:  # the core's client is imported when an account is shown
+    from messenger.core.client import Client
 
 STALE_AFTER_MS = 24 * 3600 * 1000  # a stored nickname older than this is fetched again
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Coroutine
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -29,7 +29,6 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from messenger.core import Client
 from messenger.core.events import ContactsChanged, Event, PresenceChanged, ProfilesChanged
 from messenger.protocol import errors
 from messenger.protocol.errors import MessengerError
@@ -37,6 +36,9 @@ from messenger.protocol.models import AllowType, GroupInfo, Profile
 from messenger.protocol.social import Friend, FriendRequest, Relation, UserStatus
 from messenger.viewmodels.names import NamesViewModel
 from messenger.viewmodels.tasks import TaskSet
+
+if TYPE_CHECKING:  # the core's client is imported when an account is shown
+    from messenger.core.client import Client
 
 log = logging.getLogger(__name__)
 

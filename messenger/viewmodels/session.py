@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
 
-from messenger.core import Client, LocalMessage
+from messenger.core import LocalMessage
 from messenger.core.events import (
     ConnectionStateChanged,
     Event,
@@ -36,6 +37,9 @@ from messenger.viewmodels.chat import ChatViewModel
 from messenger.viewmodels.conversations import ConversationListViewModel
 from messenger.viewmodels.names import NamesViewModel
 from messenger.viewmodels.people import PeopleViewModel
+
+if TYPE_CHECKING:  # the core's client is imported when an account is shown
+    from messenger.core.client import Client
 
 
 class SessionViewModel(QObject):
