@@ -147,6 +147,10 @@ class ContactsPage(QWidget):
         self.friends.setObjectName("FriendList")
         self.friends.setModel(people.friends)
         self.friends.setUniformItemSizes(True)
+        # Thousands of friends: the view lays rows out a batch at a time after each filter
+        # instead of all at once before the first paint.
+        self.friends.setLayoutMode(QListView.LayoutMode.Batched)
+        self.friends.setBatchSize(200)
         self.friends.setItemDelegate(FriendDelegate(self.friends))
         for widget in (
             self.filter,

@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # the core's client is imported when an account is shown
 
 log = logging.getLogger(__name__)
 
+ALL_PARTS = frozenset({"friends", "requests", "groups", "blocks"})
 USER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 IS_HEADER_ROLE = Qt.ItemDataRole.UserRole + 2
 _Index = QModelIndex | QPersistentModelIndex
@@ -87,7 +88,8 @@ class FriendListModel(QAbstractListModel):
         self.endResetModel()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
+        # (called for every row by the view's layout: kept as cheap as it gets)
+        return len(self._rows) if not parent.isValid() else 0
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -162,32 +164,46 @@ class PeopleViewModel(QObject):
         self.profiles: dict[str, Profile] = {}
         self.presence: dict[str, UserStatus] = {}
         self._filter = ""
+        self._by_id: dict[str, Friend] = {}
+        self._index: list[tuple[int, str, ContactRow, str]] = []
+        self._index_dirty = True
         self.unread_requests = 0
         self.loaded = False
-        names.names_changed.connect(self._rebuild)
+        names.names_changed.connect(self._names_changed)
 
     @property
     def me(self) -> str:
         return self._client.user_id or ""
 
     # -- loading ---------------------------------------------------------------------------------
-    async def load(self) -> None:
-        """Everything from the store (instant, offline), then presence of my friends."""
+    async def load(self, parts: frozenset[str] = ALL_PARTS) -> None:
+        """From the store (instant, offline): the ``parts`` that changed ("friends", "requests",
+        "groups", "blocks"); profiles only of people not seen yet; presence on the first load."""
         client = self._client
-        self.friend_list = await client.friends()
-        self.requests = await client.friend_requests()
-        self.blocked = await client.blocked_users()
-        self.groups = await client.friend_groups()
+        first = not self.loaded
+        if "friends" in parts:
+            self.friend_list = await client.friends()
+            self._by_id = {f.user_id: f for f in self.friend_list}
+        if "requests" in parts:
+            self.requests = await client.friend_requests()
+        if "blocks" in parts:
+            self.blocked = await client.blocked_users()
+        if "groups" in parts:
+            self.groups = await client.friend_groups()
         others = [f.user_id for f in self.friend_list]
         others += [r.sender if r.receiver == self.me else r.receiver for r in self.requests]
         others += self.blocked
-        self.profiles = await client.stored_profiles([self.me, *others])
-        await self._names.load_cached(others)
+        unseen = [u for u in dict.fromkeys([self.me, *others]) if u not in self.profiles]
+        if unseen:
+            self.profiles.update(await client.stored_profiles(unseen))
+            await self._names.load_cached(unseen)
         self.loaded = True
-        self._rebuild()
+        if parts & {"friends", "groups"}:
+            self._index_dirty = True
+            self._rebuild()
         self._count_unread()
         self.contacts_changed.emit()
-        if self.friend_list:
+        if first and self.friend_list:
             self._tasks.spawn(self._query_presence([f.user_id for f in self.friend_list][:100]))
 
     async def load_my_groups(self) -> None:
@@ -228,48 +244,58 @@ class PeopleViewModel(QObject):
         self._filter = text.strip().casefold()
         self._rebuild()
 
+    def _names_changed(self) -> None:
+        self._index_dirty = True
+        self._rebuild()
+
+    def _reindex(self) -> None:
+        """Every friend's row, its search key and its place, sorted once per change of the
+        friend list or of names; a keystroke only filters this."""
+        display = self._names.display
+        nickname = self._names.nickname
+        groups = {name: i for i, name in enumerate(self.groups)}
+        index: list[tuple[int, str, ContactRow, str]] = []
+        for friend in self.friend_list:
+            name = display(friend.user_id)
+            key = f"{name}\n{nickname(friend.user_id)}\n{friend.user_id}".casefold()
+            row = ContactRow(friend.user_id, name)
+            places = [groups[g] for g in friend.groups if g in groups] or [len(groups)]
+            for place in places:
+                index.append((place, name.casefold(), row, key))
+        index.sort(key=lambda entry: (entry[0], entry[1]))
+        self._index = index
+        self._index_dirty = False
+
     def _rebuild(self) -> None:
         if not self.loaded:
             return
+        if self._index_dirty:
+            self._reindex()
         needle = self._filter
-        display = self._names.display
-        by_group: dict[str, list[ContactRow]] = {name: [] for name in self.groups}
-        ungrouped: list[ContactRow] = []
-        for friend in self.friend_list:
-            name = display(friend.user_id)
-            if needle and not (
-                needle in name.casefold()
-                or needle in friend.user_id.casefold()
-                or needle in self._names.nickname(friend.user_id).casefold()
-            ):
-                continue
-            row = ContactRow(friend.user_id, name)
-            placed = False
-            for group in friend.groups:
-                if group in by_group:
-                    by_group[group].append(row)
-                    placed = True
-            if not placed:
-                ungrouped.append(row)
+        entries = [e for e in self._index if needle in e[3]] if needle else self._index
+        by_place: dict[int, list[ContactRow]] = {}
+        if not needle:  # every friend group shows, empty ones too
+            by_place = {place: [] for place in range(len(self.groups))}
+        for place, _, row, _ in entries:
+            found = by_place.get(place)
+            if found is None:
+                by_place[place] = found = []
+            found.append(row)
+        titles = [*self.groups, _tr("Friends")]
         rows: list[ContactRow] = []
-        for group, members in by_group.items():
-            if needle and not members:
-                continue
-            rows.append(ContactRow("", f"{group} · {len(members)}"))
-            rows.extend(sorted(members, key=lambda r: r.text.casefold()))
-        if ungrouped:
-            if by_group:
-                rows.append(ContactRow("", f"{_tr('Friends')} · {len(ungrouped)}"))
-            rows.extend(sorted(ungrouped, key=lambda r: r.text.casefold()))
+        for place in sorted(by_place):
+            members = by_place[place]
+            if self.groups:  # no friend groups at all: a plain list, no header
+                rows.append(ContactRow("", f"{titles[place]} · {len(members)}"))
+            rows.extend(members)
         self.friends.set_rows(rows)
 
     # -- cards ---------------------------------------------------------------------------------------
     def relation_of(self, user_id: str) -> Relation:
-        mine = any(f.user_id == user_id for f in self.friend_list)
-        return Relation.MINE if mine else Relation.NONE
+        return Relation.MINE if user_id in self._by_id else Relation.NONE
 
     def card(self, user_id: str) -> Card:
-        friend = next((f for f in self.friend_list if f.user_id == user_id), None)
+        friend = self._by_id.get(user_id)
         return Card(
             user_id=user_id,
             profile=self.profiles.get(user_id),
@@ -391,7 +417,7 @@ class PeopleViewModel(QObject):
     # -- events --------------------------------------------------------------------------------------------
     def on_event(self, event: Event) -> None:
         if isinstance(event, ContactsChanged):
-            self._tasks.spawn(self.load())
+            self._tasks.spawn(self.load(event.parts))
         elif isinstance(event, PresenceChanged):
             for status in event.statuses:
                 self._set_status(status)
