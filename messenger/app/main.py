@@ -1,6 +1,7 @@
 """``messenger``: the desktop app's entry point and composition root.
 
     messenger [--server URL] [--demo [--as USER]] [--data-dir DIR]
+    messenger --self-test
 
 With no ``--server`` the app signs in to the local server on this computer (the embedded
 server, loopback only, in the app data folder; started when first needed, or reused if
@@ -127,6 +128,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.local_server:  # the shared local server's own process, started by a window
         data_dir: Path = args.data_dir or default_data_dir()
         return run_local_server(data_dir, args.idle_exit or IDLE_EXIT)
+    if args.self_test:
+        from messenger.app.self_test import run_self_test
+
+        logging.basicConfig(level=logging.WARNING)
+        return run_self_test()
     data = prepare(args)
     start_qt()
     import qasync

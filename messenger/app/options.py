@@ -23,6 +23,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         help="with --demo: the demo account to sign in as (default: alice)",
     )
     p.add_argument("--data-dir", type=Path, default=None, help="app data folder")
+    p.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation (Qt, translations, local server, sign-up, a message) "
+        "in a temporary folder, print the result and exit (0 when all is well)",
+    )
     p.add_argument("--quit-after", type=float, default=None, help=argparse.SUPPRESS)
     p.add_argument("--screenshot", type=Path, default=None, help=argparse.SUPPRESS)
     # the shared local server's own process (started by a window: server_process)
