@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,build]'
 	touch $(STAMP)
 
 # Compiled translations (.qm, not committed) from the Qt Linguist sources.
@@ -48,6 +48,15 @@ run-bob: install
 # Installs fonts-noto-cjk and fonts-noto-color-emoji with apt-get when missing (root or sudo).
 screenshots: install
 	$(BIN)/python scripts/screenshots.py
+
+# Installers (see packaging/README.md): the one-folder bundle alone, or this OS's installer
+# (Linux .deb, Windows setup .exe with Inno Setup, macOS .dmg) in dist/.
+.PHONY: bundle installer
+bundle: install
+	$(BIN)/python packaging/build.py --bundle-only
+
+installer: install
+	$(BIN)/python packaging/build.py
 
 server: $(STAMP)
 	$(BIN)/messenger-server --data-dir messenger-data
@@ -109,11 +118,11 @@ bench-peers-quick: $(BENCH_STAMP) install
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/python -m pip install --quiet --upgrade pip
-	.lock-venv/bin/python -m pip install --quiet -e '.[dev]'
+	.lock-venv/bin/python -m pip install --quiet -e '.[dev,build]'
 	{ echo "# Pinned versions of every dependency (runtime and development), for reproducible installs:"; \
-	  echo "#   pip install -c constraints.txt -e '.[dev]'"; echo "# Regenerate with: make lock"; \
+	  echo "#   pip install -c constraints.txt -e '.[dev,build]'"; echo "# Regenerate with: make lock"; \
 	  .lock-venv/bin/pip freeze --exclude-editable; } > constraints.txt
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache messenger/ui/translations
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache messenger/ui/translations build dist
