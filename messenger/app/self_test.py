@@ -1,10 +1,11 @@
 """``messenger --self-test``: is this installation whole? Checks what a first launch needs.
 
 Qt starts (platform plugin), both translations load, the app icon paints, the local server
-starts in a temporary folder, an account signs up, one device sends a message to the account's
-own chat and a second device of the same account receives it through the server. Each step
-prints ``ok <step>``; the first failure prints ``FAILED <step>: <why>`` and the exit code is 1.
-The temporary folder is removed at the end. Used by the installers' tests on a frozen build.
+starts in a temporary folder (its own process, as the app starts it), an account signs up, one
+device sends a message to the account's own chat and a second device of the same account
+receives it through the server. Each step prints ``ok <step>``; the first failure prints
+``FAILED <step>: <why>`` and the exit code is 1. The temporary folder is removed at the end
+(once the local server has stopped). Used by the installers' tests on a frozen build.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TextIO
 
-from messenger.app.local_server import LocalServer
+from messenger.app.local_server import LocalServer, served
 from messenger.core import Client, LocalMessage, MessageState
 from messenger.core.events import Event, MessagesAdded, MessageUpdated
 
 USER_ID = "self-test"
 STEP_TIMEOUT = 30.0
+SERVER_IDLE_EXIT = 0.5  # seconds: the local server stops soon after the self-test leaves it
 
 
 class SelfTestFailed(Exception):
@@ -34,7 +36,7 @@ class SelfTest:
     def __init__(self, root: Path, out: TextIO) -> None:
         self.root = root
         self.out = out
-        self.local = LocalServer(root / "server")
+        self.local = LocalServer(root / "server", idle_exit=SERVER_IDLE_EXIT)
         self.clients: list[Client] = []
 
     async def run(self) -> int:
@@ -62,9 +64,19 @@ class SelfTest:
         finally:
             for client in self.clients:
                 await client.aclose()
-            await asyncio.to_thread(self.local.stop)
+            self.local.stop()
+            await asyncio.to_thread(self._wait_for_server_exit)
         self._say("self-test passed")
         return 0
+
+    def _wait_for_server_exit(self, timeout: float = 15.0) -> None:
+        """The local server is its own process: let it stop before its folder is removed."""
+        deadline = time.monotonic() + timeout
+        while self.local.started and served(self.local.server_dir):
+            if time.monotonic() > deadline:
+                self._say("warning: the local server did not stop; its folder may remain")
+                return
+            time.sleep(0.1)
 
     def _say(self, line: str) -> None:
         print(line, file=self.out, flush=True)
@@ -106,7 +118,10 @@ class SelfTest:
         return ""
 
     async def server(self) -> str:
+        """The local server, started as the app starts it (its own process, this executable)."""
         url = await self.local.url()
+        if not self.local.started:
+            raise SelfTestFailed(f"a server already ran in the fresh folder ({url})")
         return url
 
     async def sign_up(self) -> str:
