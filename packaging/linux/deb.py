@@ -11,7 +11,8 @@ Contents:
 
 Depends: the system libraries the bundle links to but does not carry (found with ``ldd`` and
 mapped to packages with ``dpkg -S``), those missing on the build machine (from
-``MISSING_LIBRARY_PACKAGES``), and the ones Qt opens at run time (``RUNTIME_PACKAGES``).
+``MISSING_LIBRARY_PACKAGES``), and the packages ``make run`` needs for Qt (its xcb libraries,
+the ones Qt opens at run time, fonts, D-Bus: ``RUN_PACKAGES`` of scripts/system_deps.sh).
 """
 
 from __future__ import annotations
@@ -33,8 +34,7 @@ DESCRIPTION = """\
  The messenger-server command runs the server alone; an optional systemd
  unit (messenger-server.service, not enabled) runs it as a service."""
 
-# Libraries Qt loads with dlopen (no ldd can see them): the xcb platform's cursor library.
-RUNTIME_PACKAGES = ("libxcb-cursor0", "libxkbcommon-x11-0", "libegl1", "libgl1")
+SYSTEM_DEPS = PACKAGING.parent / "scripts" / "system_deps.sh"
 # Linked libraries a build machine may lack, and the Debian/Ubuntu packages that carry them.
 MISSING_LIBRARY_PACKAGES = {
     "libxcb-icccm.so.4": "libxcb-icccm4",
@@ -103,14 +103,23 @@ def owning_packages(libraries: set[Path]) -> set[str]:
     return packages
 
 
+def run_packages(script: Path = SYSTEM_DEPS) -> set[str]:
+    """What the app needs beside Python, as ``make run`` installs it (``a|b``: either)."""
+    match = re.search(r'^RUN_PACKAGES="([^"]*)"', script.read_text("utf-8"), re.M)
+    if match is None:
+        raise SystemExit(f"no RUN_PACKAGES in {script}")
+    return {choice.replace("|", " | ") for choice in match.group(1).split()}
+
+
 def depends(bundle: Path) -> list[str]:
     outside, missing = external_libraries(bundle)
     unknown = sorted(missing - set(MISSING_LIBRARY_PACKAGES))
     if unknown:
         raise SystemExit(f"the bundle needs {unknown}, which no known package provides")
     packages = owning_packages(outside) | {MISSING_LIBRARY_PACKAGES[m] for m in missing}
-    packages |= set(RUNTIME_PACKAGES)
-    return sorted(packages)
+    named = run_packages()
+    either = {name for choice in named if "|" in choice for name in choice.split(" | ")}
+    return sorted((packages - either) | named)
 
 
 def architecture() -> str:

@@ -68,3 +68,11 @@ def test_the_server_unit_runs_the_server_command_on_its_state_folder() -> None:
     assert service["DynamicUser"] == "yes"  # no root, no account to create
     assert service["EnvironmentFile"] == "-/etc/default/messenger-server"
     assert unit["Install"]["WantedBy"] == "multi-user.target"
+
+
+def test_the_deb_depends_on_what_make_run_installs_for_qt() -> None:
+    from linux.deb import run_packages
+
+    named = run_packages()
+    assert {"libxcb-cursor0", "libxkbcommon-x11-0", "libegl1"} <= named  # Qt's xcb platform
+    assert "libglib2.0-0 | libglib2.0-0t64" in named  # "a|b" becomes a Debian alternative
