@@ -8,6 +8,9 @@
    a note says what is missing and the screenshots are taken anyway.
 2. The main window with real data (``screenshot_chat.py``): a group chat and a one-to-one chat
    in the light and the dark theme, the same in Chinese, the composer at work, the emoji picker.
+   Group management (``screenshot_groups.py``): the group panel with a member's menu, a muted
+   member's window, the New group dialog (light and dark; the panel and the muted window in
+   Chinese too).
 3. The shell's windows (``shell_screenshots.py``): the sign-in window and the settings (light
    and dark, English and Chinese), the connection banner, the kick dialog, the tray badges.
 4. Every PNG is stored again, opaque and with the strongest PNG compression Qt has. In
@@ -111,6 +114,8 @@ def take(out: Path) -> None:
     target = str(out.relative_to(ROOT) if out.is_relative_to(ROOT) else out)  # run in ROOT
     run("screenshot_chat.py", target, "--language", "en", "--size", SIZE, "--extras")
     run("screenshot_chat.py", target, "--language", "zh_CN", "--size", SIZE)
+    run("screenshot_groups.py", target, "--language", "en")
+    run("screenshot_groups.py", target, "--language", "zh_CN", "--themes", "light")
     run("shell_screenshots.py", target, "--only", "signin,settings")
     run(
         "shell_screenshots.py",

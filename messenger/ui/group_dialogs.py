@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from messenger.protocol.group_rules import DEFAULT_JOIN_OPTION, FIXED_JOIN_OPTION
 from messenger.protocol.models import GroupApplication, GroupType, JoinOption
 from messenger.ui.async_slots import async_slot
 from messenger.viewmodels.group import GroupViewModel
@@ -178,10 +179,10 @@ class NewGroupDialog(QDialog):
 
     def _type_changed(self) -> None:
         group_type = self.type.currentData()
-        choosable = group_type in (GroupType.PUBLIC, GroupType.COMMUNITY)
-        self.join_option.setEnabled(choosable)
-        if group_type is GroupType.COMMUNITY:
-            self.join_option.setCurrentIndex(1)
+        fixed = FIXED_JOIN_OPTION.get(group_type)
+        self.join_option.setEnabled(fixed is None)
+        option = fixed or DEFAULT_JOIN_OPTION[group_type]
+        self.join_option.setCurrentIndex(self.join_option.findData(option))
         live = group_type is GroupType.AVCHATROOM
         self.picker.setEnabled(not live)
         self.members_title.setText(

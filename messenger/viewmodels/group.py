@@ -7,6 +7,7 @@ Members are loaded a page at a time; the list asks for the next page as it is sc
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -210,9 +211,10 @@ class GroupViewModel(QObject):
             self.info_changed.emit()
 
     async def _load(self, token: int) -> None:
-        try:
-            info = await self._client.group(self.group_id)
-            page = await self._client.members(self.group_id, 0, PAGE)
+        try:  # the profile and the first page at once
+            info, page = await asyncio.gather(
+                self._client.group(self.group_id), self._client.members(self.group_id, 0, PAGE)
+            )
         except MessengerError:
             return  # offline or no longer a member: the panel keeps what it shows
         if token != self._token:

@@ -12,6 +12,7 @@ from messenger.core.models import LocalMessage
 from messenger.protocol.ids import ConversationType
 from messenger.protocol.models import MessageKind
 from messenger.viewmodels.formatting import single_line
+from messenger.viewmodels.group_texts import group_notice_text, group_tip_text
 
 NameOf = Callable[[str], str]
 
@@ -44,7 +45,8 @@ def tip_text(body: dict[str, Any], me: str, name_of: NameOf) -> str:
         return _tr("{who} created the group “{name}”").format(who=who, name=name)
     if tip == "members_added":
         return _tr("{who} added {people}").format(who=who, people=_people(targets, me, name_of))
-    return _tr("The group was updated")
+    found = group_tip_text(str(tip), who, _people(targets, me, name_of), body)
+    return found if found is not None else _tr("The group was updated")
 
 
 def notice_text(body: dict[str, Any], me: str, name_of: NameOf) -> str:
@@ -67,7 +69,9 @@ def notice_text(body: dict[str, Any], me: str, name_of: NameOf) -> str:
         operator = str(body.get("operator", ""))
         group = str(body.get("group_name", "")) or str(body.get("group_id", ""))
         return _tr("{who} added you to {group}").format(who=name_of(operator), group=group)
-    return _tr("[Unsupported message]")
+    group = str(body.get("group_name", "")) or str(body.get("group_id", ""))
+    found = group_notice_text(str(notice), who, group, body)
+    return found if found is not None else _tr("[Unsupported message]")
 
 
 def custom_text(body: dict[str, Any]) -> str:

@@ -652,6 +652,101 @@
     </message>
 </context>
 <context>
+    <name>GroupTexts</name>
+    <message>
+        <source>{applicant} asks to join {group}</source>
+        <translation>{applicant} 申请加入 {group}</translation>
+    </message>
+    <message>
+        <source>{people} joined the group</source>
+        <translation>{people} 加入了群聊</translation>
+    </message>
+    <message>
+        <source>{people} left the group</source>
+        <translation>{people} 退出了群聊</translation>
+    </message>
+    <message>
+        <source>{who} removed {people}</source>
+        <translation>{who} 将 {people} 移出了群聊</translation>
+    </message>
+    <message>
+        <source>{who} made {people} an admin</source>
+        <translation>{who} 将 {people} 设为管理员</translation>
+    </message>
+    <message>
+        <source>{who} removed {people} as admin</source>
+        <translation>{who} 取消了 {people} 的管理员身份</translation>
+    </message>
+    <message>
+        <source>{who} made {people} the owner</source>
+        <translation>{who} 将群主转让给 {people}</translation>
+    </message>
+    <message>
+        <source>{who} changed the group profile</source>
+        <translation>{who} 修改了群资料</translation>
+    </message>
+    <message>
+        <source>{people} changed their name card</source>
+        <translation>{people} 修改了群名片</translation>
+    </message>
+    <message>
+        <source>{who} approved your request to join {group}</source>
+        <translation>{who} 同意了你加入 {group} 的申请</translation>
+    </message>
+    <message>
+        <source>{who} declined your request to join {group}</source>
+        <translation>{who} 拒绝了你加入 {group} 的申请</translation>
+    </message>
+    <message>
+        <source>{who} removed you from {group}</source>
+        <translation>{who} 将你移出了 {group}</translation>
+    </message>
+    <message>
+        <source>{who} dismissed {group}</source>
+        <translation>{who} 解散了 {group}</translation>
+    </message>
+    <message>
+        <source>You left {group}</source>
+        <translation>你已退出 {group}</translation>
+    </message>
+    <message>
+        <source>{who} made you an admin of {group}</source>
+        <translation>{who} 将你设为 {group} 的管理员</translation>
+    </message>
+    <message>
+        <source>{who} removed you as admin of {group}</source>
+        <translation>{who} 取消了你在 {group} 的管理员身份</translation>
+    </message>
+    <message>
+        <source>{who} removed {people}: {reason}</source>
+        <translation>{who} 将 {people} 移出了群聊:{reason}</translation>
+    </message>
+    <message>
+        <source>{who} renamed the group to “{name}”</source>
+        <translation>{who} 将群名改为“{name}”</translation>
+    </message>
+    <message>
+        <source>{who} muted everyone</source>
+        <translation>{who} 开启了全员禁言</translation>
+    </message>
+    <message>
+        <source>{who} unmuted everyone</source>
+        <translation>{who} 关闭了全员禁言</translation>
+    </message>
+    <message>
+        <source>{who} changed the group notification</source>
+        <translation>{who} 修改了群公告</translation>
+    </message>
+    <message>
+        <source>{who} unmuted {people}</source>
+        <translation>{who} 解除了 {people} 的禁言</translation>
+    </message>
+    <message>
+        <source>{who} muted {people}</source>
+        <translation>{who} 禁言了 {people}</translation>
+    </message>
+</context>
+<context>
     <name>JoinGroupDialog</name>
     <message>
         <source>Join a group</source>

@@ -1,0 +1,134 @@
+"""Screenshots of group management, to look at what the group panel and dialogs draw.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot_groups.py [OUT_DIR]
+        [--language en|zh_CN] [--themes light,dark]
+
+The demo data of ``screenshot_chat.py`` plus a Public group where Bob is an admin and Carol is
+muted. Saves, per theme: the owner's window with the member menu open on Carol
+(``group-panel-<theme>``), Carol's window with the muted composer (``group-muted-<theme>``);
+and in the first theme the New group dialog (``group-new``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import qasync
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtWidgets import QApplication
+
+from messenger.app.embedded import EmbeddedServer
+from messenger.app.qt_compat import pin_singletons_if_needed
+from messenger.core import Client
+from messenger.protocol.models import GroupRole, GroupType, JoinOption
+from messenger.ui.fonts import prefer_cjk_font
+from messenger.ui.i18n import LANGUAGES, install_language
+from messenger.ui.main_window import MainWindow
+from messenger.ui.theme import apply_theme
+from messenger.viewmodels.session import SessionViewModel
+from screenshot_chat import DEMO, PASSWORD, save, say, seed  # type: ignore[import-not-found]
+
+CLUB = {"en": ("Book club", "Meet on Fridays at 7 pm."), "zh_CN": ("读书会", "每周五晚七点见。")}
+
+
+async def window_of(url: str, root: Path, user: str) -> tuple[MainWindow, SessionViewModel]:
+    client = Client(url, root / f"view-{user}")
+    await client.start()
+    await client.login_with_password(user, PASSWORD)
+    session = SessionViewModel(client)
+    await session.start()
+    window = MainWindow()
+    window.resize(1200, 760)
+    window.bind(session)
+    window.show()
+    return window, session
+
+
+async def main(out: Path, language: str, themes: list[str]) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    if not install_language(app, language):
+        raise SystemExit(f"no compiled {language} translation: run `make install` first")
+    suffix = "" if language == "en" else f"-{language}"
+    name, notification = CLUB[language]
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        server = EmbeddedServer(root / "server").start()
+        clients = await seed(server.url, root / "seed", DEMO[language])
+        alice = clients["alice"]
+        await alice.create_group(
+            name,
+            ["bob", "carol", "dave"],
+            group_id="club",
+            type=GroupType.PUBLIC,
+            join_option=JoinOption.APPROVAL,
+            notification=notification,
+            admins=["bob"],
+        )
+        await say(clients["bob"], "GROUPclub", "📚")
+        await alice.mute_member("club", "carol", 3600)
+        await alice.set_member_role("club", "dave", GroupRole.MEMBER)
+        owner, owner_session = await window_of(server.url, root, "alice")
+        muted, muted_session = await window_of(server.url, root, "carol")
+        for i, theme in enumerate(themes):
+            apply_theme(app, theme)
+            await owner_session.chat.open("GROUPclub")
+            await muted_session.chat.open("GROUPclub")
+            await asyncio.sleep(1.0)
+            panel = owner.group_panel
+            assert panel is not None
+            menu = panel.member_menu("carol")
+            shot = owner.grab()
+            index = panel._index_of("carol")
+            rect = panel.members.visualRect(index)
+            where = panel.members.viewport().mapTo(owner, QPoint(rect.left() + 40, rect.bottom() - 4))
+            menu.adjustSize()
+            where.setX(min(where.x(), owner.width() - menu.width() - 4))
+            overlay = QPixmap(shot)
+            painter = QPainter(overlay)
+            painter.drawPixmap(where, menu.grab())
+            painter.end()
+            overlay.save(str(out / f"group-panel-{theme}{suffix}.png"))
+            print(out / f"group-panel-{theme}{suffix}.png")
+            save(muted, out / f"group-muted-{theme}{suffix}.png")
+            if i == 0:
+                owner.new_group()
+                dialog = owner.group_dialog
+                assert dialog is not None
+                await asyncio.sleep(0.5)
+                save(dialog, out / f"group-new{suffix}.png")
+                dialog.close()
+        for session in (owner_session, muted_session):
+            session.close()
+        owner.close()
+        muted.close()
+        for client in clients.values():
+            await client.aclose()
+        server.stop()
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("out", nargs="?", type=Path, default=Path("screenshots"))
+    parser.add_argument("--language", choices=sorted(LANGUAGES), default="en")
+    parser.add_argument("--themes", default="light,dark")
+    return parser.parse_args(argv)
+
+
+if __name__ == "__main__":
+    args = parse_args(sys.argv[1:])
+    args.out.mkdir(parents=True, exist_ok=True)
+    pin_singletons_if_needed()
+    application = QApplication(sys.argv[:1])
+    application.setQuitOnLastWindowClosed(False)
+    prefer_cjk_font(application)
+    qasync.run(main(args.out, args.language, args.themes.split(",")))
