@@ -25,6 +25,7 @@ import qasync
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import QApplication
+from screenshot_chat import DEMO, PASSWORD, save, say, seed  # type: ignore[import-not-found]
 
 from messenger.app.embedded import EmbeddedServer
 from messenger.app.qt_compat import pin_singletons_if_needed
@@ -35,7 +36,6 @@ from messenger.ui.i18n import LANGUAGES, install_language
 from messenger.ui.main_window import MainWindow
 from messenger.ui.theme import apply_theme
 from messenger.viewmodels.session import SessionViewModel
-from screenshot_chat import DEMO, PASSWORD, save, say, seed  # type: ignore[import-not-found]
 
 CLUB = {"en": ("Book club", "Meet on Fridays at 7 pm."), "zh_CN": ("读书会", "每周五晚七点见。")}
 
@@ -90,7 +90,9 @@ async def main(out: Path, language: str, themes: list[str]) -> None:
             shot = owner.grab()
             index = panel._index_of("carol")
             rect = panel.members.visualRect(index)
-            where = panel.members.viewport().mapTo(owner, QPoint(rect.left() + 40, rect.bottom() - 4))
+            where = panel.members.viewport().mapTo(
+                owner, QPoint(rect.left() + 40, rect.bottom() - 4)
+            )
             menu.adjustSize()
             where.setX(min(where.x(), owner.width() - menu.width() - 4))
             overlay = QPixmap(shot)

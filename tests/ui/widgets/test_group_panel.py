@@ -79,9 +79,7 @@ async def test_admin_mute_kick_and_leave_from_the_panel(devices: Devices, window
     alice = await devices.sign_in(alice_id)
     bob = await devices.sign_in(bob_id)
     carol = await devices.sign_in(carol_id)
-    group = await alice.client.create_group(
-        "Crew", [bob_id, carol_id], type=GroupType.MEETING
-    )
+    group = await alice.client.create_group("Crew", [bob_id, carol_id], type=GroupType.MEETING)
     chat_id = "GROUP" + group.group_id
     await devices.until(lambda: bob.client.user_id and carol.client.user_id)
     owner_window = await windows(alice)

@@ -63,7 +63,9 @@ def test_friend_notices_read_as_words() -> None:
         return msg("notice", body, conv_type="system", conversation_id="@TIM#SYSTEM")
 
     asked = notice("friend_request", note="it's Bob from work")
-    assert message_text(asked, "alice", name_of) == "Bob wants to be your friend: it's Bob from work"
+    assert (
+        message_text(asked, "alice", name_of) == "Bob wants to be your friend: it's Bob from work"
+    )
     assert message_text(notice("friend_request"), "alice", name_of) == "Bob wants to be your friend"
     accepted = notice("friend_request_accepted")
     assert message_text(accepted, "alice", name_of) == "Bob accepted your friend request"
