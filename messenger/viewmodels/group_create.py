@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from messenger.core import Client
 from messenger.protocol.errors import MessengerError
 from messenger.protocol.models import GroupInfo, GroupType, JoinOption, JoinResult
+
+if TYPE_CHECKING:  # the core loads when an account is shown, not with the sign-in window
+    from messenger.core import Client
 
 
 @dataclass(frozen=True, slots=True)
