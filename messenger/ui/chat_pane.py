@@ -8,7 +8,7 @@ copies the selected message.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QFont,
@@ -40,6 +40,8 @@ from messenger.viewmodels.chat import ChatViewModel
 
 
 class ChatHeader(QFrame):
+    title_clicked = Signal()  # the name: a C2C peer's profile card
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ChatHeader")
@@ -60,6 +62,7 @@ class ChatHeader(QFrame):
         self.subtitle.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         texts.addWidget(self.title)
         texts.addWidget(self.subtitle)
+        self.title.installEventFilter(self)
         layout.addLayout(texts, 1)
         self.panel_button = QToolButton(self)
         self.panel_button.setCheckable(True)
@@ -71,6 +74,12 @@ class ChatHeader(QFrame):
     def _icons(self) -> None:
         color = self.palette().color(QPalette.ColorRole.PlaceholderText)
         self.panel_button.setIcon(panel_icon(color))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.title and event.type() == QEvent.Type.MouseButtonRelease:
+            self.title_clicked.emit()
+            return True
+        return False
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "panel_button"):
@@ -102,6 +111,7 @@ class ChatPane(QWidget):
         layout.setSpacing(0)
         self.header = ChatHeader(self.page)
         self.header.panel_button.toggled.connect(self.group_panel_toggled)
+        self.header.title_clicked.connect(self._title_clicked)
         layout.addWidget(self.header)
         self.view = ChatView(vm, self.page)
         layout.addWidget(self.view, 1)
@@ -256,6 +266,12 @@ class ChatPane(QWidget):
             self.composer.edit.setFocus()
         elif name == "retry":
             self._resend(key)
+
+    def _title_clicked(self) -> None:
+        """The name of a C2C chat opens the peer's profile card (not my saved messages)."""
+        cid = self.vm.current_conversation_id
+        if cid.startswith("C2C") and cid[3:] != self.vm.me:
+            self.user_clicked.emit(cid[3:])
 
     def _action(self, action: str, key: str) -> None:
         """A click on a row's active part."""

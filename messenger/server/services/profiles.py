@@ -1,6 +1,6 @@
 """Profiles: read anyone's, edit my own (checked against the limits and the server's declared
 custom keys), find users by ID or nickname. A change reaches my devices and everyone who has me
-in their friend list, live and through the feed."""
+in their friend list, live and through the feed, and the online members of my groups live."""
 
 from __future__ import annotations
 
@@ -76,9 +76,10 @@ class ProfileService:
         self.check(update)
 
         def announce(outcome: PeopleOutcome) -> None:
-            profile, watchers = outcome.result
+            profile, watchers, peers = outcome.result
             change = frames.ProfileChange(v=profile.version, profile=profile)
-            self._push.changes([user_id, *watchers], change)
+            # friends (and my devices) also through the feed; group members live only
+            self._push.changes(list(dict.fromkeys([user_id, *watchers, *peers])), change)
 
         outcome = await self._storage.update_profile(user_id, update, on_commit=announce)
         profile: Profile = outcome.result[0]

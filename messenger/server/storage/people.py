@@ -56,7 +56,8 @@ class PeopleStorage(abc.ABC):
     @abc.abstractmethod
     async def update_profile(
         self, user_id: str, update: ProfileUpdate, on_commit: OnCommit[PeopleOutcome] = None
-    ) -> PeopleOutcome: ...
+    ) -> PeopleOutcome:
+        """``result``: (the new profile, who has me as a friend, members of my groups)."""
 
     @abc.abstractmethod
     async def search_users(

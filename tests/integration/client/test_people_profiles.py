@@ -51,6 +51,8 @@ async def test_a_profile_change_reaches_my_devices_and_my_friends_live_and_after
     await _befriend(devices, bob, alice)  # bob has alice in his list
     await devices.until(lambda: _is_friend(bob_offline, alice_id))
     await devices.close(bob_offline)
+    carol = await devices.sign_in(uid("carol"), url=server.url)  # in a group with alice only
+    await carol.client.create_group("Team", [alice_id])
 
     avatar = await alice.client.upload_avatar(_png(600, 400, (200, 30, 30)))
     profile = await alice.client.update_profile(
@@ -68,6 +70,7 @@ async def test_a_profile_change_reaches_my_devices_and_my_friends_live_and_after
 
     await devices.until_equal(lambda: _nickname(alice_laptop, alice_id), "Alice 爱丽丝")
     await devices.until_equal(lambda: _nickname(bob, alice_id), "Alice 爱丽丝")
+    await devices.until_equal(lambda: _nickname(carol, alice_id), "Alice 爱丽丝")  # live only
     assert any(
         p.user_id == alice_id and p.avatar == avatar
         for e in bob.of(ProfilesChanged)

@@ -98,6 +98,13 @@ async def test_from_an_empty_account_find_someone_become_friends_and_chat(
     await until(lambda: bob.client.blocked_users(), what="alice is blocked")
     await until(lambda: card.block_button.text() == "Unblock")
     card_dialog.close()
+    await until(lambda: not shiboken6.isValid(card_dialog), what="the card is closed")
+
+    # The chat header's name opens the same card.
+    qtbot.mouseClick(bob_window.chat_pane.header.title, Qt.MouseButton.LeftButton)
+    again = await until(lambda: bob_window.findChild(ProfileCardDialog, "ProfileCardDialog"))
+    assert again.card.user_id == alice_id and again.card.block_button.text() == "Unblock"
+    again.close()
 
 
 async def test_editing_my_profile_changes_what_my_friends_see(

@@ -47,7 +47,9 @@ class SqlitePeopleStorage(PeopleStorage):
     ) -> PeopleOutcome:
         def job(txn: WriteTxn) -> PeopleOutcome:
             profile = profiles.update_profile(txn, user_id, update)
-            return PeopleOutcome(result=(profile, profiles.watchers(txn.conn, user_id)))
+            watchers = profiles.watchers(txn.conn, user_id)
+            peers = profiles.group_peers(txn.conn, user_id)
+            return PeopleOutcome(result=(profile, watchers, peers))
 
         return await self._write(job, on_commit)
 

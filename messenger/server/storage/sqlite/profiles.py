@@ -112,6 +112,17 @@ def watchers(conn: sqlite3.Connection, user_id: str) -> list[str]:
     return [r[0] for r in rows if r[0] != user_id]
 
 
+def group_peers(conn: sqlite3.Connection, user_id: str) -> list[str]:
+    """Members of the groups ``user_id`` is in (pushed a profile change live, not synced)."""
+    rows = conn.execute(
+        "SELECT DISTINCT peer.user_id FROM participants me "
+        "JOIN participants peer ON peer.conv_id = me.conv_id "
+        "WHERE me.user_id=? AND me.kind='group' AND peer.user_id!=?",
+        (user_id, user_id),
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
 def search_users(
     conn: sqlite3.Connection, query: str, offset: int, limit: int
 ) -> tuple[list[Profile], bool]:
