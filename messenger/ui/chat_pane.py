@@ -37,6 +37,7 @@ from messenger.ui.icons import panel_icon
 from messenger.ui.jump_buttons import JumpButton
 from messenger.ui.readers_dialog import ReadersDialog
 from messenger.viewmodels.chat import ChatViewModel
+from messenger.viewmodels.group_notices import application_of, handle_application
 
 
 class ChatHeader(QFrame):
@@ -245,7 +246,24 @@ class ChatPane(QWidget):
             action.setObjectName(name)
             action.triggered.connect(lambda _=False, n=name: self.run_action(n, key))
             menu.addAction(action)
+        if application_of(self.vm.messages.message(key)) is not None:  # a join request
+            for name, label, approve in (
+                ("approve", self.tr("Approve"), True),
+                ("refuse", self.tr("Refuse"), False),
+            ):
+                action = QAction(label, menu)
+                action.setObjectName(name)
+                action.triggered.connect(lambda _=False, a=approve: self._handle(key, a))
+                menu.addAction(action)
         return menu
+
+    @async_slot()
+    async def _handle(self, key: str, approve: bool) -> None:
+        message = self.vm.messages.message(key)
+        if message is not None:
+            problem = await handle_application(self.vm.group.client, message, approve)
+            if problem:
+                self._error(problem)
 
     def _show_menu(self, key: str, where: QPoint) -> None:
         if self.menu is not None:

@@ -122,6 +122,14 @@
         <translation>重新发送</translation>
     </message>
     <message>
+        <source>Approve</source>
+        <translation>同意</translation>
+    </message>
+    <message>
+        <source>Refuse</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
         <source>Messenger</source>
         <translation>Messenger</translation>
     </message>

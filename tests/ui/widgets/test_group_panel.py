@@ -8,12 +8,12 @@ from typing import Any
 
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
-from messenger.protocol.models import GroupRole, GroupType
+from messenger.protocol.models import GroupRole, GroupType, JoinOption
 from messenger.ui.group_dialogs import NewGroupDialog
 from messenger.viewmodels.group_actions import MemberAction, PanelAction
 from tests.helpers.clients import Devices
 from tests.helpers.ids import uid
-from tests.ui.helpers import open_chat, until
+from tests.ui.helpers import chat_rows, open_chat, until
 
 
 def menu_names(panel: Any, user_id: str) -> list[str]:
@@ -124,3 +124,37 @@ async def test_admin_mute_kick_and_leave_from_the_panel(devices: Devices, window
     yes.click()
     await until(lambda: vm.members.member(bob_id) is None, what="bob left")
     assert vm.info.member_count == 1
+
+
+async def test_approve_a_join_request_from_its_notice(devices: Devices, windows: Any) -> None:
+    alice_id, eve_id = uid("alice"), uid("eve")
+    alice = await devices.sign_in(alice_id)
+    eve = await devices.sign_in(eve_id)
+    group = await alice.client.create_group(
+        "Open door", type=GroupType.PUBLIC, join_option=JoinOption.APPROVAL
+    )
+    window = await windows(alice)
+    await eve.client.join_group(group.group_id, "let me in")
+    await devices.until(
+        lambda: [
+            m for m in alice.added("@TIM#SYSTEM") if m.body.get("notice") == "join_application"
+        ]
+    )
+    await open_chat(window, "@TIM#SYSTEM")
+    rows = await until(
+        lambda: [r for r in chat_rows(window) if "asks to join" in r.text],
+        what="the request shows in words",
+    )
+    assert "let me in" in rows[-1].text
+    names = [a.objectName() for a in window.chat_pane.context_menu(rows[-1].key).actions()]
+    assert names[-2:] == ["approve", "refuse"]
+    approve = window.chat_pane.context_menu(rows[-1].key).actions()[-2]
+    approve.trigger()
+    await devices.until(
+        lambda: [
+            m for m in eve.added("@TIM#SYSTEM") if m.body.get("notice") == "application_approved"
+        ],
+        what="eve is told",
+    )
+    page = await eve.client.members(group.group_id)
+    assert eve_id in [m.user_id for m in page.members]
