@@ -48,7 +48,8 @@ def emit(event: str, **fields: Any) -> None:
 
 
 def dump_tasks() -> None:
-    """Every task's chain of awaits, on stderr."""
+    """Every task's chain of awaits and every thread's stack, on stderr."""
+    faulthandler.dump_traceback(all_threads=True)
     for task in asyncio.all_tasks():
         print(f"task {task.get_name()}:", file=sys.stderr)
         awaited: Any = task.get_coro()
@@ -171,6 +172,7 @@ async def drive(plan: dict[str, Any]) -> None:
         stuck = asyncio.get_running_loop().call_later(20, dump_tasks)  # a slow quit: show why
         await app_task
         stuck.cancel()
+        end_process(0)  # as the app ends: from inside the loop, with nothing left to wait for
 
 
 def _app_args(plan: dict[str, Any]) -> list[str]:

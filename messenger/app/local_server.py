@@ -50,6 +50,8 @@ def running_url(server_dir: Path) -> str | None:
 
 def served(server_dir: Path) -> bool:
     """Does a process hold the server lock of this folder (running, or starting)?"""
+    if not server_dir.is_dir():
+        return False
     probe = DataDirLock(server_dir)
     if probe.try_acquire():
         probe.release()

@@ -137,16 +137,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     start_qt()
     import qasync
 
-    code = int(qasync.run(run(args, data)))
-    log.info("quit: the event loop ended")
+    return int(qasync.run(run_then_end(args, data)))  # (the process ends inside)
+
+
+async def run_then_end(args: argparse.Namespace, data: Path) -> int:
+    code = await run(args, data)
     end_process(code)
     return code  # not reached
 
 
 def end_process(code: int) -> None:
-    """End at once once everything is closed and saved: the interpreter's own teardown (every
-    module, widget and cached object freed one by one) would add about a second to quitting.
-    Files, the store and the log are closed by then; the local server is another process."""
+    """End the process as soon as the app has closed everything (windows, session, store,
+    files; the local server is another process), from inside the event loop.
+
+    Neither the event loop's own cleanup (cancelling leftover tasks and joining its worker
+    threads, without a time limit on Python 3.11: a task that swallows its cancellation or a
+    thread in a blocking call would keep the process alive for ever) nor the interpreter's
+    teardown (freeing every module, widget and cached object, about a second) runs."""
+    log.info("quit: done")
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()

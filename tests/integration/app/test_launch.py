@@ -85,3 +85,41 @@ def test_a_second_launch_of_the_same_account_shows_the_first_and_ends(data: Path
     assert first.returncode == 0, text[-2000:]
     assert "another launch of this account: showing the window" in text
     assert "session of bob ended" not in text  # not signed out ("replaced")
+
+
+QUIT_SCRIPT = """
+import asyncio, sys, threading
+import messenger.app.main as app_main
+
+async def app_with_leftovers(args, data):
+    # a worker thread in a blocking call, and a task that swallows its cancellation
+    asyncio.get_running_loop().run_in_executor(None, threading.Event().wait)
+
+    async def stubborn():
+        while True:
+            try:
+                await asyncio.sleep(3600)
+            except asyncio.CancelledError:
+                pass
+
+    asyncio.get_running_loop().create_task(stubborn())
+    await asyncio.sleep(0.1)
+    return 0
+
+app_main.run = app_with_leftovers
+sys.exit(app_main.main(["--data-dir", sys.argv[1]]))
+"""
+
+
+def test_quitting_is_not_held_up_by_leftover_work(data: Path) -> None:
+    """Once the app has closed its things, the process ends: a leftover task that swallows
+    its cancellation or a worker thread stuck in a call cannot keep it alive (the event loop's
+    own cleanup would wait for them for ever)."""
+    done = subprocess.run(
+        [sys.executable, "-c", QUIT_SCRIPT, str(data)],
+        env=APP_ENV,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
