@@ -5,14 +5,16 @@ Everything follows the core's events live."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListView,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QStackedWidget,
     QStyledItemDelegate,
@@ -186,6 +188,8 @@ class ContactsPage(QWidget):
         self.filter.textChanged.connect(people.set_filter)
         self.friends.clicked.connect(self._friend_clicked)
         self.friends.activated.connect(self._friend_activated)
+        self.friends.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.friends.customContextMenuRequested.connect(self._friend_menu)
         self.saved_button.clicked.connect(
             lambda: self.conversation_requested.emit("C2C" + people.me)
         )
@@ -237,6 +241,31 @@ class ContactsPage(QWidget):
     def _friend_activated(self, index: QModelIndex) -> None:
         if not index.data(IS_HEADER_ROLE):
             self.conversation_requested.emit("C2C" + str(index.data(USER_ID_ROLE)))
+
+    def group_menu(self, group: str) -> QMenu:
+        """Rename or delete a friend group (its header's menu)."""
+        menu = QMenu(self)
+        menu.addAction(self.tr("Rename group…"), lambda: self._rename_group(group))
+        menu.addAction(self.tr("Delete group"), lambda: self._delete_group(group))
+        return menu
+
+    def _friend_menu(self, where: QPoint) -> None:
+        index = self.friends.indexAt(where)
+        group = self.people.group_of_header(index.row()) if index.isValid() else ""
+        if group:
+            self.group_menu(group).popup(self.friends.viewport().mapToGlobal(where))
+
+    @async_slot()
+    async def _rename_group(self, group: str) -> None:
+        name, ok = QInputDialog.getText(
+            self, self.tr("Rename group"), self.tr("New name"), QLineEdit.EchoMode.Normal, group
+        )
+        if ok:
+            await self.people.rename_group(group, name)
+
+    @async_slot()
+    async def _delete_group(self, group: str) -> None:
+        await self.people.delete_group(group)
 
     @async_slot()
     async def show_requests(self) -> None:

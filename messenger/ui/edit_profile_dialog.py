@@ -98,6 +98,9 @@ class EditProfileDialog(QDialog):
         ):
             self.allow.addItem(label, allow.value)
         self.allow.setCurrentIndex(max(0, self.allow.findData(profile.allow_type.value)))
+        self.status = QLineEdit(self)
+        self.status.setPlaceholderText(self.tr("What you are up to (seen by your friends)"))
+        self._status_before = ""
         self.hide_last_seen = QCheckBox(self.tr("Hide when I was last online"), self)
         self.hide_last_seen.setChecked(profile.hide_last_seen)
         self.error = QLabel(self)
@@ -109,6 +112,7 @@ class EditProfileDialog(QDialog):
         form.addRow(self.tr("Location"), self.location)
         form.addRow(self.tr("Signature"), self.signature)
         form.addRow(self.tr("Who may add me"), self.allow)
+        form.addRow(self.tr("Status"), self.status)
         form.addRow(self.hide_last_seen)
         form.addRow(self.error)
         buttons = QHBoxLayout()
@@ -131,6 +135,9 @@ class EditProfileDialog(QDialog):
 
     @async_slot()
     async def _show_current_avatar(self) -> None:
+        self._status_before = await self.people.my_status_text()
+        if not self.status.text():
+            self.status.setText(self._status_before)
         avatar = self.people.my_profile().avatar
         if avatar and not self._avatar_png:
             data = await self.people.avatar(avatar)
@@ -181,6 +188,9 @@ class EditProfileDialog(QDialog):
                 allow_type=AllowType(self.allow.currentData()),
                 hide_last_seen=self.hide_last_seen.isChecked(),
             )
+            status = self.status.text().strip()
+            if ok and status != self._status_before:
+                ok = await self.people.set_status_text(status)
             if ok:
                 self.accept()
         finally:

@@ -73,6 +73,7 @@ def error_text(exc: MessengerError) -> str:
 class ContactRow:
     user_id: str  # "" for a header
     text: str
+    group: str = ""  # a header's friend group ("" for the friends in none)
 
 
 class FriendListModel(QAbstractListModel):
@@ -110,6 +111,11 @@ class FriendListModel(QAbstractListModel):
 
     def user_ids(self) -> list[str]:
         return [r.user_id for r in self._rows if r.user_id]
+
+    def group_at(self, row: int) -> str:
+        if 0 <= row < len(self._rows) and not self._rows[row].user_id:
+            return self._rows[row].group
+        return ""
 
 
 def last_seen_text(status: UserStatus | None) -> str:
@@ -227,7 +233,12 @@ class PeopleViewModel(QObject):
         self.presence_changed.emit(status.user_id)
 
     def status_text(self, user_id: str) -> str:
-        return last_seen_text(self.presence.get(user_id))
+        """ "online" / "last seen …", and the user's status text after a dot."""
+        status = self.presence.get(user_id)
+        seen = last_seen_text(status)
+        if status is not None and status.text:
+            return f"{seen} · {status.text}" if seen else status.text
+        return seen
 
     def is_online(self, user_id: str) -> bool:
         status = self.presence.get(user_id)
@@ -286,7 +297,8 @@ class PeopleViewModel(QObject):
         for place in sorted(by_place):
             members = by_place[place]
             if self.groups:  # no friend groups at all: a plain list, no header
-                rows.append(ContactRow("", f"{titles[place]} · {len(members)}"))
+                group = self.groups[place] if place < len(self.groups) else ""
+                rows.append(ContactRow("", f"{titles[place]} · {len(members)}", group))
             rows.extend(members)
         self.friends.set_rows(rows)
 
@@ -382,6 +394,30 @@ class PeopleViewModel(QObject):
             if not await self._act(self._client.create_friend_group(name)):
                 return False
         return await self._act(self._client.set_friend_groups(user_id, groups))
+
+    async def rename_group(self, name: str, new_name: str) -> bool:
+        new_name = new_name.strip()
+        if not new_name or new_name == name:
+            return False
+        return await self._act(self._client.edit_friend_group(name, new_name=new_name))
+
+    async def delete_group(self, name: str) -> bool:
+        return await self._act(self._client.delete_friend_group(name))
+
+    async def my_status_text(self) -> str:
+        try:
+            [status] = await self._client.presence([self.me])
+        except MessengerError as exc:
+            log.info("my status not read: %r", exc)
+            return ""
+        return status.text
+
+    async def set_status_text(self, text: str) -> bool:
+        return await self._act(self._client.set_status_text(text.strip()))
+
+    def group_of_header(self, row: int) -> str:
+        """The friend group whose header is at ``row`` of the friend list ("" if none)."""
+        return self.friends.group_at(row)
 
     async def delete_friend(self, user_id: str) -> bool:
         return await self._act(self._client.delete_friend(user_id, both=True))

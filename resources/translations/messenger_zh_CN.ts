@@ -262,6 +262,22 @@
         <source>Unblock</source>
         <translation>移出黑名单</translation>
     </message>
+    <message>
+        <source>Rename group…</source>
+        <translation>重命名分组…</translation>
+    </message>
+    <message>
+        <source>Delete group</source>
+        <translation>删除分组</translation>
+    </message>
+    <message>
+        <source>Rename group</source>
+        <translation>重命名分组</translation>
+    </message>
+    <message>
+        <source>New name</source>
+        <translation>新名称</translation>
+    </message>
 </context>
 <context>
     <name>ConversationListWidget</name>
@@ -415,6 +431,10 @@
         <translation>不允许任何人</translation>
     </message>
     <message>
+        <source>What you are up to (seen by your friends)</source>
+        <translation>你在做什么（好友可见）</translation>
+    </message>
+    <message>
         <source>Hide when I was last online</source>
         <translation>隐藏我的最后在线时间</translation>
     </message>
@@ -445,6 +465,10 @@
     <message>
         <source>Who may add me</source>
         <translation>加我为好友的方式</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Save</source>

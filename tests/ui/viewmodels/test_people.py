@@ -51,6 +51,14 @@ async def test_friends_are_grouped_filtered_and_follow_changes(
     await until(lambda: column(model)[:2] == ["Family · 1", "Aunt Zoe"], what="deleted")
     await people.mark_requests_read()
     await until(lambda: people.unread_requests == 0, what="requests read")
+
+    # A header's friend group can be renamed and deleted (the friends stay).
+    assert people.group_of_header(0) == "Family" and people.group_of_header(1) == ""
+    assert await people.rename_group("Family", "Kin")
+    await until(lambda: column(model)[:2] == ["Kin · 1", "Aunt Zoe"], what="renamed")
+    assert await people.delete_group("Kin")
+    await until(lambda: "Aunt Zoe" in column(model)[-3:], what="deleted group")
+    assert not any(t.startswith("Kin") for t in column(model))
     qtmodeltester.check(model)
 
 

@@ -129,6 +129,7 @@ async def test_editing_my_profile_changes_what_my_friends_see(
     dialog.nickname.clear()
     qtbot.keyClicks(dialog.nickname, "Alice Liddell")
     qtbot.keyClicks(dialog.signature, "down the rabbit hole")
+    qtbot.keyClicks(dialog.status, "at tea")
     qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
     await until(lambda: not shiboken6.isValid(dialog), what="saved and closed")
 
@@ -136,6 +137,8 @@ async def test_editing_my_profile_changes_what_my_friends_see(
     profile = (await bob.client.stored_profiles([alice_id]))[alice_id]
     assert profile.signature == "down the rabbit hole" and profile.avatar
     await until(lambda: has_avatar_image(alice_id), what="bob's window has her picture")
+    people = bob_window.session.people
+    await until(lambda: people.status_text(alice_id) == "online · at tea", what="her status")
 
     # A refused edit says why and keeps the dialog open.
     again = window.edit_profile()
