@@ -8,7 +8,6 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListView,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from messenger.ui.ask_text import ask_text
 from messenger.ui.async_slots import async_slot
 from messenger.ui.profile_card import ProfileCard
 from messenger.viewmodels.people import IS_HEADER_ROLE, USER_ID_ROLE, PeopleViewModel
@@ -255,13 +255,17 @@ class ContactsPage(QWidget):
         if group:
             self.group_menu(group).popup(self.friends.viewport().mapToGlobal(where))
 
-    @async_slot()
-    async def _rename_group(self, group: str) -> None:
-        name, ok = QInputDialog.getText(
-            self, self.tr("Rename group"), self.tr("New name"), QLineEdit.EchoMode.Normal, group
+    def _rename_group(self, group: str) -> None:
+        ask_text(
+            self,
+            self.tr("Rename group"),
+            self.tr("New name"),
+            group,
+            lambda name: self.people.spawn(self._renamed(group, name)),
         )
-        if ok:
-            await self.people.rename_group(group, name)
+
+    async def _renamed(self, group: str, name: str) -> None:
+        await self.people.rename_group(group, name)
 
     @async_slot()
     async def _delete_group(self, group: str) -> None:

@@ -7,24 +7,27 @@ relationship allows (send message, add friend, remark, friend groups, block, del
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
+from typing import Any
+
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QPalette, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from messenger.protocol.models import Gender
+from messenger.ui.ask_text import ask_text
 from messenger.ui.async_slots import async_slot
 from messenger.ui.avatars import avatar_pixmap
+from messenger.ui.confirm import confirm
 from messenger.viewmodels.people import PeopleViewModel
 
 CARD_AVATAR = 72
@@ -211,48 +214,55 @@ class ProfileCard(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
-    @async_slot()
-    async def _remark(self) -> None:
+    def _remark(self) -> None:
         card = self.people.card(self.user_id)
-        text, ok = QInputDialog.getText(
+        user_id = self.user_id
+        ask_text(
             self,
             self.tr("Set remark"),
             self.tr("Remark for {name}").format(name=card.name),
-            QLineEdit.EchoMode.Normal,
             card.remark,
+            lambda text: self._run(self.people.set_remark(user_id, text.strip())),
         )
-        if ok:
-            await self.people.set_remark(self.user_id, text.strip())
 
-    @async_slot()
-    async def _groups(self) -> None:
+    def _groups(self) -> None:
         card = self.people.card(self.user_id)
-        text, ok = QInputDialog.getText(
+        user_id = self.user_id
+
+        def chosen(text: str) -> None:
+            groups = [g.strip() for g in text.split(",") if g.strip()]
+            self._run(self.people.set_groups(user_id, groups))
+
+        ask_text(
             self,
             self.tr("Friend groups"),
             self.tr("Friend groups, separated by commas"),
-            QLineEdit.EchoMode.Normal,
             ", ".join(card.groups),
+            chosen,
         )
-        if ok:
-            groups = [g.strip() for g in text.split(",") if g.strip()]
-            await self.people.set_groups(self.user_id, groups)
 
     @async_slot()
     async def _block(self) -> None:
         card = self.people.card(self.user_id)
         await self.people.set_blocked(self.user_id, not card.blocked)
 
-    @async_slot()
-    async def _delete(self) -> None:
+    def _delete(self) -> None:
         card = self.people.card(self.user_id)
-        answer = QMessageBox.question(
+        user_id = self.user_id
+        confirm(
             self,
             self.tr("Delete friend"),
             self.tr("Delete {name} from your friends?").format(name=card.name),
+            self.tr("Delete"),
+            lambda: self._run(self.people.delete_friend(user_id)),
         )
-        if answer == QMessageBox.StandardButton.Yes:
-            await self.people.delete_friend(self.user_id)
+
+    def _run(self, work: Coroutine[Any, Any, object]) -> None:
+        self.people.spawn(_discard(work))
+
+
+async def _discard(work: Coroutine[Any, Any, object]) -> None:
+    await work
 
 
 class ProfileCardDialog(QDialog):

@@ -1297,6 +1297,10 @@
         <source>Delete {name} from your friends?</source>
         <translation>将 {name} 从好友中删除？</translation>
     </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
 </context>
 <context>
     <name>ProfileCardDialog</name>

@@ -10,6 +10,7 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QPushButton
 
 from messenger.core import MessageState
 from messenger.protocol.models import AllowType
@@ -148,3 +149,37 @@ async def test_editing_my_profile_changes_what_my_friends_see(
     await until(lambda: again.error.text() != "", what="the refusal in words")
     assert again.isVisible()
     again.close()
+
+
+async def test_the_card_sets_a_remark_and_deletes_a_friend_without_blocking(
+    devices: Devices, windows: Any, qtbot: Any
+) -> None:
+    alice_id, bob_id = uid("alice"), uid("bob")
+    alice = await devices.sign_in(alice_id)
+    bob = await devices.sign_in(bob_id)
+    await bob.client.update_profile(allow_type=AllowType.ANYONE)
+    await alice.client.add_friend(bob_id)
+    window = await windows(alice)
+    dialog = window.show_profile(bob_id)
+    assert dialog is not None
+    card = dialog.card
+    await until(lambda: card.remark_button.isVisible(), what="a friend's card")
+
+    qtbot.mouseClick(card.remark_button, Qt.MouseButton.LeftButton)
+    ask = await until(lambda: card.findChild(QInputDialog, "AskTextBox"))
+    ask.setTextValue("  The Builder ")
+    ask.accept()
+    await until(lambda: alice.client.remarks(), what="the remark is set")
+    assert await alice.client.remarks() == {bob_id: "The Builder"}
+    await until(lambda: card.name.text() == "The Builder", what="the card shows it")
+
+    qtbot.mouseClick(card.delete_button, Qt.MouseButton.LeftButton)
+    box = await until(lambda: card.findChild(QMessageBox, "ConfirmBox"))
+    qtbot.mouseClick(box.findChild(QPushButton, "ConfirmButton"), Qt.MouseButton.LeftButton)
+    await until(lambda: _no_friends(alice), what="bob is no longer a friend")
+    await until(lambda: card.add_button.isVisible(), what="the card offers to add him again")
+    dialog.close()
+
+
+async def _no_friends(device: Any) -> bool:
+    return await device.client.friends() == []
