@@ -23,19 +23,16 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from messenger.app.accounts import AccountManager
-from messenger.app.local_server import LocalServer
 from messenger.app.logs import route_qt_messages, setup_logging
 from messenger.app.options import parse_args
 from messenger.app.server_process import IDLE_EXIT, run_local_server
-from messenger.app.settings_file import load_settings, save_settings
 from messenger.server.runtime import DataDirLock
 from messenger.system.paths import data_dir as default_data_dir
-from messenger.system.profiles import LOCAL_SERVER, profile_key
-from messenger.viewmodels.accounts import LOCAL
-from messenger.viewmodels.settings import SettingsViewModel
+from messenger.system.profiles import LOCAL_SERVER, ProfileList, profile_key
 
+# Nothing above imports Qt: the core can be imported before it (see main).
 if TYPE_CHECKING:
+    from messenger.app.accounts import AccountManager
     from messenger.demo.bot import DemoBot
 
 log = logging.getLogger(__name__)
@@ -46,11 +43,16 @@ DEMO_BOT = "dave"
 async def run(args: argparse.Namespace, data: Path) -> int:
     from PySide6.QtWidgets import QApplication
 
+    from messenger.app.accounts import AccountManager
     from messenger.app.appearance import wire_appearance
     from messenger.app.flow import AppFlow
     from messenger.app.gui_gc import GuiThreadCollector
+    from messenger.app.local_server import LocalServer
+    from messenger.app.settings_file import load_settings, save_settings
     from messenger.app.single_instance import InstanceGuard, ask_to_show
     from messenger.app.test_probe import start_probe
+    from messenger.viewmodels.accounts import LOCAL
+    from messenger.viewmodels.settings import SettingsViewModel
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -134,6 +136,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.basicConfig(level=logging.WARNING)
         return run_self_test()
     data = prepare(args)
+    if args.demo or ProfileList(data).last(args.server and args.server.rstrip("/")):
+        # An account will be opened: load the client core before Qt, whose import hook (kept
+        # by PySide6 for its __feature__ switches) makes every later import slower.
+        import messenger.core.client  # noqa: F401
     start_qt()
     import qasync
 
