@@ -1,7 +1,8 @@
 """Presence (TIM's user status): online when at least one device is connected, last seen when
 the last one left, and a custom status text. Pushed live to those who have me in their friend
-list (not to users I blocked); anyone may ask for the current status of users by ID. Nothing
-here is synced: a device that reconnects asks again."""
+list and to those who asked for my status while they are online (TIM's subscription), never to
+users I blocked; anyone may ask for the current status of users by ID. Nothing here is synced:
+a device that reconnects asks again (and so subscribes again)."""
 
 from __future__ import annotations
 
@@ -31,12 +32,16 @@ class PresenceService:
         self._blocks = blocks
         self._text: dict[str, str] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._subscribers: dict[str, set[str]] = {}  # user → who asked for their status
+        self._subscribed: dict[str, set[str]] = {}  # subscriber → whose status they asked for
 
     def attach(self) -> None:
         self._hub.on_presence = self.changed
 
     def changed(self, user_id: str, online: bool) -> None:
         """Called by the hub when a user's first device connects or the last one leaves."""
+        if not online:
+            self._unsubscribe(user_id)
         task = asyncio.get_running_loop().create_task(self._announce(user_id, online))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -62,10 +67,27 @@ class PresenceService:
         except MessengerError as exc:  # e.g. shutting down: the query tells the truth later
             log.info("presence of %s not announced: %r", user_id, exc)
 
+    def _subscribe(self, subscriber: str, user_ids: list[str]) -> None:
+        if not self._hub.is_online(subscriber):
+            return  # (no socket to push to; the subscription ends with the last one anyway)
+        for user_id in user_ids:
+            if user_id != subscriber:
+                self._subscribers.setdefault(user_id, set()).add(subscriber)
+                self._subscribed.setdefault(subscriber, set()).add(user_id)
+
+    def _unsubscribe(self, subscriber: str) -> None:
+        for user_id in self._subscribed.pop(subscriber, ()):
+            followers = self._subscribers.get(user_id)
+            if followers is not None:
+                followers.discard(subscriber)
+                if not followers:
+                    del self._subscribers[user_id]
+
     async def _push(self, user_id: str, status: UserStatus) -> None:
         watchers = await self._storage.watchers(user_id)
         blocked = await self._blocks.blocked_by(user_id)
-        audience = [u for u in watchers if u not in blocked and self._hub.is_online(u)]
+        everyone = dict.fromkeys([*watchers, *self._subscribers.get(user_id, ())])
+        audience = [u for u in everyone if u not in blocked and self._hub.is_online(u)]
         if audience:
             text = frames.encode(frames.Presence(statuses=[status])).decode("utf-8")
             self._hub.push(audience, text)
@@ -86,6 +108,7 @@ class PresenceService:
             raise InvalidParameter(f"ask for 1–{MAX_USERS_PER_QUERY} users", field="user_ids")
         for user_id in user_ids:
             check_user_id(user_id)
+        self._subscribe(viewer, user_ids)
         seen = await self._storage.last_seen(user_ids)
         answer: list[UserStatus] = []
         for user_id in dict.fromkeys(user_ids):

@@ -223,6 +223,31 @@ async def test_friends_see_me_come_online_and_go_offline(devices: Devices) -> No
         await alice.client.set_status_text("x" * 101)
 
 
+async def test_asking_for_a_strangers_status_subscribes_to_it_while_online(
+    devices: Devices,
+) -> None:
+    alice_id, dave_id = uid("alice"), uid("dave")
+    alice = await devices.sign_in(alice_id)
+    dave = await devices.sign_in(dave_id)
+    [status] = await alice.client.presence([dave_id])  # not a friend: asked, and followed
+    assert status.online
+
+    await dave.client.set_status_text("brb")
+    await devices.until(
+        lambda: any(s.text == "brb" for e in alice.of(PresenceChanged) for s in e.statuses),
+        what="the stranger's status pushed",
+    )
+    await devices.close(dave)
+    await devices.until(
+        lambda: any(
+            s.user_id == dave_id and not s.online
+            for e in alice.of(PresenceChanged)
+            for s in e.statuses
+        ),
+        what="the stranger going offline pushed",
+    )
+
+
 async def test_saved_messages_sync_across_my_own_devices(devices: Devices) -> None:
     me_id = uid("me")
     phone = await devices.sign_in(me_id)
