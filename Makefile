@@ -63,7 +63,7 @@ server: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check messenger
+	$(BIN)/ruff format --check messenger tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

@@ -1,4 +1,8 @@
-"""Suite-wide: Qt objects left in garbage cycles by a UI test are freed right after it, on the
+"""Suite-wide: the shared fixtures (servers and devices, ``tests/helpers/fixtures.py``); tests
+fail on unexpected WARNING log records (``tests/helpers/logfail.py``) and on Qt warnings
+(pytest-qt, ``qt_log_level_fail`` in pyproject.toml).
+
+Qt objects left in garbage cycles by a UI test are freed right after it, on the
 main thread.
 
 Python's cyclic collector runs in whichever thread allocates when a threshold is crossed: in a
@@ -14,6 +18,8 @@ import gc
 from pathlib import Path
 
 import pytest
+
+pytest_plugins = ["tests.helpers.fixtures", "tests.helpers.logfail"]
 
 UI_TESTS = Path(__file__).parent / "ui"
 

@@ -133,7 +133,9 @@ class Devices:
             await again.client.login(device.user_id, usersig(device.user_id))
         return again
 
-    async def until(self, check: Callable[[], Any], *, within: float = 10.0, what: str = "") -> Any:
+    async def until(
+        self, check: Callable[..., object], *, within: float = 10.0, what: str = ""
+    ) -> Any:
         """Wait until ``check()`` (sync or async) is truthy and return its value."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within
@@ -151,7 +153,7 @@ class Devices:
                 await asyncio.wait_for(self._pulse.wait(), min(remaining, 0.2))
 
     async def until_equal(
-        self, get: Callable[[], Any], expected: object, *, within: float = 10.0
+        self, get: Callable[..., object], expected: object, *, within: float = 10.0
     ) -> None:
         """Wait until ``get()`` equals ``expected``; on failure show the last value seen."""
         last: list[Any] = []

@@ -17,10 +17,10 @@ import keyring.errors
 class MemoryKeyring(keyring.backend.KeyringBackend):
     """A working keyring that keeps its entries in a dict (visible to the test)."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self.entries: dict[tuple[str, str], str] = {}
 
     def get_password(self, service: str, username: str) -> str | None:
@@ -37,7 +37,10 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
 class LockedKeyring(keyring.backend.KeyringBackend):
     """A keyring that exists but refuses every access (locked, access denied)."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
 
     def get_password(self, service: str, username: str) -> str | None:
         raise keyring.errors.KeyringLocked("the keyring is locked")

@@ -45,17 +45,29 @@ class RawDevice:
         self.device_id = device_id or uuid.uuid4().hex
         self.http = http or httpx.AsyncClient(base_url=url, timeout=10)
         self.token = ""
-        self.login: LoginResponse | None = None
+        self._login: LoginResponse | None = None
         self.ws: ClientConnection | None = None
         self.frames: asyncio.Queue[frames.AnyServerFrame] = asyncio.Queue()
         self.held: list[frames.AnyServerFrame] = []
         self._reader: asyncio.Task[None] | None = None
         self._ids = itertools.count(1)
-        self.closed: asyncio.Future[int | None] | None = None
+        self._closed: asyncio.Future[int | None] | None = None
         self.synced_version = 0
 
+    @property
+    def login(self) -> LoginResponse:
+        """The server's answer to this device's sign-in."""
+        assert self._login is not None, "not signed in"
+        return self._login
+
+    @property
+    def closed(self) -> asyncio.Future[int | None]:
+        """Resolves to the socket's close code once the server closes it."""
+        assert self._closed is not None, "not connected"
+        return self._closed
+
     async def sign_in(self, sig: str | None = None) -> RawDevice:
-        self.login = await self.call(
+        self._login = await self.call(
             "login",
             body={
                 "user_id": self.user_id,
@@ -63,7 +75,7 @@ class RawDevice:
                 "device_id": self.device_id,
             },
         )
-        self.token = self.login.session_token
+        self.token = self._login.session_token
         return self
 
     async def request(
@@ -127,7 +139,7 @@ class RawDevice:
         """Open the socket; returns the catch-up changes once ``synced`` arrives."""
         ws_url = self.url.replace("http://", "ws://") + "/v1/ws"
         self.ws = await connect(ws_url, max_size=2**22)
-        self.closed = asyncio.get_running_loop().create_future()
+        self._closed = asyncio.get_running_loop().create_future()
         await self.ws.send(frames.encode(frames.Hello(token=self.token, since=since)).decode())
         self._reader = asyncio.create_task(self._read())
         if not wait_synced:
@@ -145,7 +157,7 @@ class RawDevice:
                 raise error_from_wire(msgspec.to_builtins(frame.error))
 
     async def _read(self) -> None:
-        assert self.ws is not None and self.closed is not None
+        assert self.ws is not None
         try:
             async for raw in self.ws:
                 await self.frames.put(frames.decode_server_frame(raw))

@@ -19,7 +19,7 @@ executor) on the same thread, exactly as in the app. So:
 - Between and after a test's steps Qt still runs asyncio callbacks (a client's timers and
   sockets): ``qt_loop`` keeps the test's loop the running one then.
 
-Fixtures: ``server`` (one real server for the package), ``devices`` (real clients),
+Fixtures: ``server`` and ``devices`` (real clients) from ``tests/helpers/fixtures.py``;
 ``sessions`` (a loaded ``SessionViewModel`` per device); ``tests/ui/widgets/conftest.py`` adds
 ``windows`` (a shown, active ``MainWindow`` bound to a device's account).
 
@@ -35,30 +35,21 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from pathlib import Path
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from PySide6.QtWidgets import QApplication
 
 from messenger.app.qt_compat import pin_singletons_if_needed
 from tests.helpers.clients import Device, Devices
-from tests.helpers.server import ServerProcess, shared_server
 from tests.ui import qt_loop
+from tests.ui.qt_loop import qt_app
+
+if TYPE_CHECKING:
+    from messenger.viewmodels.session import SessionViewModel
 
 pin_singletons_if_needed()
 qt_loop.install()
-
-
-def qt_app() -> QApplication:
-    """The test session's one QApplication (pytest-qt's ``qapp`` finds the same one)."""
-    app = QApplication.instance()
-    if app is None:
-        app = QApplication(["messenger-tests"])
-    assert isinstance(app, QApplication)
-    app.setQuitOnLastWindowClosed(False)
-    return app
 
 
 def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, Any]:
@@ -66,23 +57,11 @@ def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> d
     return {"qasync": lambda: qt_loop.TestLoop(qt_app())}
 
 
-@pytest.fixture(scope="package")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    """One real server for all UI tests (each test uses its own user IDs)."""
-    with shared_server(tmp_path_factory.mktemp("server")) as proc:
-        yield proc
+Sessions = Callable[[Device], Awaitable["SessionViewModel"]]
 
 
 @pytest.fixture
-async def devices(server: ServerProcess, tmp_path: Path) -> AsyncIterator[Devices]:
-    """Real signed-in clients (``await devices.sign_in(uid("alice"))``), closed at the end."""
-    made = Devices(server.url, tmp_path / "devices")
-    yield made
-    await made.aclose()
-
-
-@pytest.fixture
-async def sessions(devices: Devices) -> AsyncIterator[Callable[[Device], Awaitable[Any]]]:
+async def sessions(devices: Devices) -> AsyncIterator[Sessions]:
     """``await sessions(device)``: a loaded ``SessionViewModel`` over the device's client.
 
     Closed before the clients are (this fixture's teardown runs before ``devices``')."""

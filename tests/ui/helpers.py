@@ -12,7 +12,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
 STEP = 0.01  # seconds between checks
 
 
-async def until(check: Callable[[], Any], *, within: float = 10.0, what: str = "") -> Any:
+async def until(check: Callable[..., object], *, within: float = 10.0, what: str = "") -> Any:
     """Wait until ``check()`` (sync or async) is truthy and return its value."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + within

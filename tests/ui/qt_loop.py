@@ -10,10 +10,23 @@ as the running one.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import pytestqt.plugin
 import qasync
+from PySide6.QtWidgets import QApplication
+
+
+def qt_app() -> QApplication:
+    """The test session's one QApplication (pytest-qt's ``qapp`` finds the same one); it does
+    not quit when its last window closes (each test closes its windows)."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(["messenger-tests"])
+    assert isinstance(app, QApplication)
+    app.setQuitOnLastWindowClosed(False)
+    return app
 
 
 class TestLoop(qasync.QEventLoop):  # type: ignore[misc]
@@ -28,7 +41,7 @@ class TestLoop(qasync.QEventLoop):  # type: ignore[misc]
             asyncio.events._set_running_loop(None)
 
 
-_process_events = pytestqt.plugin._process_events
+_process_events: Callable[[], None] = pytestqt.plugin._process_events
 
 
 def _process_events_in_the_test_loop() -> None:

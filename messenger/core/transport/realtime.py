@@ -237,8 +237,13 @@ class RealtimeTransport:
                 self._end_first_sync(exc)
                 self._listener.on_kicked(exc.name, exc.message)
                 return
-            except (OSError, TimeoutError, websockets.WebSocketException) as exc:
-                log.info("connection to %s failed: %r", self.url, exc)
+            except (
+                OSError,
+                TimeoutError,
+                websockets.WebSocketException,
+                errors.NetworkError,
+            ) as exc:
+                log.info("connection to %s failed: %r", self.url, exc)  # offline: retried
             except errors.MessengerError as exc:
                 log.warning("connection to %s failed: %r", self.url, exc)
             except Exception:
@@ -300,6 +305,8 @@ class RealtimeTransport:
                 self._connected.clear()
                 if keepalive is not None:
                     keepalive.cancel()
+                with contextlib.suppress(websockets.WebSocketException, OSError):
+                    await ws.close()  # a normal close, not the 1011 of an exception or cancel
                 self._fail_pending(errors.NetworkError("the connection closed"))
             _raise_if_session_ended(ws.close_code)
 

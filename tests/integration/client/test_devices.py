@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+import pytest
+
 from messenger.core import ConnectionState, MessageState
 from messenger.core.events import ConnectionStateChanged, KickedOut
 from tests.helpers.clients import Device, Devices
@@ -99,6 +101,7 @@ async def test_the_usersig_is_renewed_before_it_ends(
     )
 
 
+@pytest.mark.expected_log("messenger.core.account", "no UserSig provider to renew it")
 async def test_without_a_provider_the_client_is_kicked_when_its_usersig_ends(
     devices: Devices, own_server: Callable[..., ServerProcess]
 ) -> None:

@@ -18,7 +18,7 @@ from tests.helpers.server import ServerProcess
 
 async def sent(devices: Devices, device: Device, client_msg_id: str) -> LocalMessage:
     """My message once the server has acknowledged it."""
-    found = await devices.until(
+    found: list[LocalMessage] = await devices.until(
         lambda: [m for m in device.updated(MessageState.SENT) if m.client_msg_id == client_msg_id],
         what="the ack",
     )

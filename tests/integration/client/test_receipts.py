@@ -16,7 +16,8 @@ async def acked(devices: Devices, device: Device, count: int) -> list[LocalMessa
         found = device.updated(MessageState.SENT)
         return found if len(found) == count else []
 
-    return await devices.until(all_acked, what=f"{count} acks")
+    acked: list[LocalMessage] = await devices.until(all_acked, what=f"{count} acks")
+    return acked
 
 
 async def unread(device: Device, chat: str) -> int | None:

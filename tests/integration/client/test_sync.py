@@ -151,7 +151,8 @@ async def _sent_id(devices: Devices, device: Device, chat: str, client_msg_id: s
                 return m.message_id
         return ""
 
-    return await devices.until(message_id, what="the ack")
+    found: str = await devices.until(message_id, what="the ack")
+    return found
 
 
 async def test_reconnecting_while_messages_keep_arriving_misses_and_repeats_nothing(

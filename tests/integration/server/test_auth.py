@@ -6,6 +6,8 @@ import asyncio
 import base64
 import json
 import zlib
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from TLSSigAPIv2 import TLSSigAPIv2
@@ -17,11 +19,13 @@ from tests.helpers.raw import RawDevice, usersig
 from tests.helpers.server import SDK_APP_ID, SECRET_KEY, ServerProcess
 
 
-async def test_usersig_from_tencents_library_signs_in(server, devices) -> None:
+async def test_usersig_from_tencents_library_signs_in(
+    server: ServerProcess, raw_devices: list[RawDevice]
+) -> None:
     user = uid("tx")
     sig = TLSSigAPIv2(SDK_APP_ID, SECRET_KEY).gen_sig(user, 3600)
     device = await RawDevice(server.url, user).sign_in(sig)
-    devices.append(device)
+    raw_devices.append(device)
     me = await device.call("me")
     assert me.user_id == user
 
@@ -51,20 +55,27 @@ def _tamper(sig: str, **fields: object) -> str:
     ],
     ids=["wrong-key", "tampered", "expired", "wrong-app", "wrong-user", "garbage", "not-a-doc"],
 )
-async def test_bad_usersigs_get_distinct_typed_errors(server, devices, make_sig, expected) -> None:
+async def test_bad_usersigs_get_distinct_typed_errors(
+    server: ServerProcess,
+    raw_devices: list[RawDevice],
+    make_sig: Callable[[str], str],
+    expected: type[errors.MessengerError],
+) -> None:
     user = uid("bad")
     device = RawDevice(server.url, user)
-    devices.append(device)
+    raw_devices.append(device)
     with pytest.raises(expected) as caught:
         await device.sign_in(make_sig(user))
     assert type(caught.value) is expected
     assert caught.value.code == expected.code
 
 
-async def test_password_account_register_and_sign_in(server, devices) -> None:
+async def test_password_account_register_and_sign_in(
+    server: ServerProcess, raw_devices: list[RawDevice]
+) -> None:
     user = uid("pw")
     device = RawDevice(server.url, user)
-    devices.append(device)
+    raw_devices.append(device)
     profile = await device.call(
         "register", body={"user_id": user, "password": "correct horse", "nickname": "Ada 阿达"}
     )
@@ -88,9 +99,11 @@ async def test_password_account_register_and_sign_in(server, devices) -> None:
     assert (await device.call("me")).nickname == "Ada 阿达"
 
 
-async def test_requests_without_a_valid_session_are_refused(server, devices) -> None:
+async def test_requests_without_a_valid_session_are_refused(
+    server: ServerProcess, raw_devices: list[RawDevice]
+) -> None:
     device = RawDevice(server.url, uid("anon"))
-    devices.append(device)
+    raw_devices.append(device)
     with pytest.raises(errors.SessionInvalid):
         await device.call("conversations")
     device.token = "made-up-token"
@@ -98,7 +111,7 @@ async def test_requests_without_a_valid_session_are_refused(server, devices) -> 
         await device.call("me")
 
 
-async def test_oldest_device_is_kicked_with_a_reason(tmp_path) -> None:
+async def test_oldest_device_is_kicked_with_a_reason(tmp_path: Path) -> None:
     server = ServerProcess(tmp_path / "srv", "--device-limit", "2").start()
     user = uid("multi")
     made: list[RawDevice] = []
@@ -128,7 +141,7 @@ async def test_oldest_device_is_kicked_with_a_reason(tmp_path) -> None:
         server.stop()
 
 
-async def test_reject_new_policy_refuses_the_extra_device(tmp_path) -> None:
+async def test_reject_new_policy_refuses_the_extra_device(tmp_path: Path) -> None:
     server = ServerProcess(
         tmp_path / "srv", "--device-limit", "1", "--device-policy", "reject_new"
     ).start()
@@ -145,20 +158,24 @@ async def test_reject_new_policy_refuses_the_extra_device(tmp_path) -> None:
         server.stop()
 
 
-async def test_logout_ends_only_this_device(server, devices) -> None:
+async def test_logout_ends_only_this_device(
+    server: ServerProcess, raw_devices: list[RawDevice]
+) -> None:
     user = uid("out")
     a = await RawDevice(server.url, user).sign_in()
     b = await RawDevice(server.url, user).sign_in()
-    devices += [a, b]
+    raw_devices += [a, b]
     await a.call("logout")
     with pytest.raises(errors.SessionRevoked):
         await a.call("me")
     assert (await b.call("me")).user_id == user
 
 
-async def test_websocket_hello_with_a_bad_token_is_refused(server, devices) -> None:
+async def test_websocket_hello_with_a_bad_token_is_refused(
+    server: ServerProcess, raw_devices: list[RawDevice]
+) -> None:
     device = RawDevice(server.url, uid("ws"))
-    devices.append(device)
+    raw_devices.append(device)
     device.token = "nope"
     with pytest.raises(errors.SessionInvalid):
         await device.connect()

@@ -15,8 +15,10 @@ from tests.helpers.raw import Make, RawDevice, changes_in, messages_of
 
 async def summary(device: RawDevice, conversation_id: str) -> ConversationSummary:
     listed = await device.call("conversations")
-    (found,) = [s for s in listed.conversations if s.state.conversation_id == conversation_id]
-    return found
+    found: list[ConversationSummary] = [
+        s for s in listed.conversations if s.state.conversation_id == conversation_id
+    ]
+    return found[0]
 
 
 async def pushed_state(device: RawDevice, answered: ConversationState) -> ConversationState:
@@ -66,6 +68,7 @@ async def test_remind_block_stops_pushes_sync_and_unread(make: Make) -> None:
     got_frames = await b2.barrier()
     assert [type(f) for f in got_frames] == [frames.Changes]
     (got,) = changes_in(got_frames)
+    assert isinstance(got, frames.MessageChange)
     assert got.message.body == {"text": "but this"}
     assert [m.message_id for m in messages_of((await b1.sync_all(since))[0])] == [
         got.message.message_id

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from messenger.protocol import errors, frames
@@ -78,7 +80,7 @@ async def test_create_with_a_custom_id_and_refuse_a_taken_one(make: Make) -> Non
         {"members": []},
     ],
 )
-async def test_bad_group_profiles_are_invalid_parameter(make: Make, body: dict) -> None:
+async def test_bad_group_profiles_are_invalid_parameter(make: Make, body: dict[str, Any]) -> None:
     a = await make(uid("alice"))
     before = await head(a)
     with pytest.raises(errors.InvalidParameter):

@@ -91,7 +91,8 @@ async def test_metrics_count_stored_messages(
 def openapi(server: ServerProcess) -> dict[str, Any]:
     response = httpx.get(server.url + "/openapi.json", timeout=10)
     assert response.status_code == 200
-    return response.json()
+    spec: dict[str, Any] = response.json()
+    return spec
 
 
 def _refs(node: Any) -> Iterator[str]:

@@ -12,8 +12,10 @@ from tests.helpers.raw import Make, RawDevice, changes_in
 
 async def summary(device: RawDevice, conversation_id: str) -> ConversationSummary:
     listed = await device.call("conversations")
-    (found,) = [s for s in listed.conversations if s.state.conversation_id == conversation_id]
-    return found
+    found: list[ConversationSummary] = [
+        s for s in listed.conversations if s.state.conversation_id == conversation_id
+    ]
+    return found[0]
 
 
 async def test_a_c2c_read_tells_the_peer_and_my_other_devices(make: Make) -> None:

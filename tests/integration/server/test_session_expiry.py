@@ -25,7 +25,9 @@ def quick_server(tmp_path: Path) -> Iterator[ServerProcess]:
     proc.stop()
 
 
-async def test_device_is_warned_then_kicked_when_its_usersig_ends(quick_server) -> None:
+async def test_device_is_warned_then_kicked_when_its_usersig_ends(
+    quick_server: ServerProcess,
+) -> None:
     user = uid("exp")
     device = await RawDevice(quick_server.url, user).sign_in(usersig(user, expire=3))
     try:
@@ -42,7 +44,7 @@ async def test_device_is_warned_then_kicked_when_its_usersig_ends(quick_server) 
         await device.aclose()
 
 
-async def test_refresh_with_a_new_usersig_keeps_the_session(quick_server) -> None:
+async def test_refresh_with_a_new_usersig_keeps_the_session(quick_server: ServerProcess) -> None:
     user = uid("ref")
     device = await RawDevice(quick_server.url, user).sign_in(usersig(user, expire=3))
     try:

@@ -3,16 +3,12 @@ gone again once it is back; and no flicker for a quick reconnect."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from pytestqt.qtbot import QtBot
 
 from messenger.core.backoff import Backoff
 from messenger.ui.connection_banner import ConnectionBanner
+from tests.helpers.fixtures import OwnServer
 from tests.helpers.ids import uid
-from tests.helpers.server import ServerProcess
 from tests.ui.shell.conftest import MakeShell
 from tests.ui.shell.test_sign_in import signed_up
 from tests.ui.shell.waiting import until
@@ -25,18 +21,11 @@ class PatientBackoff(Backoff):
         return 300.0
 
 
-@pytest.fixture
-def own_server(tmp_path: Path) -> Iterator[ServerProcess]:
-    proc = ServerProcess(tmp_path / "own-server")
-    proc.start()
-    yield proc
-    proc.kill()
-
-
 async def test_offline_banner_and_reconnect_now(
-    own_server: ServerProcess, make_shell: MakeShell
+    own_server: OwnServer, make_shell: MakeShell
 ) -> None:
-    shell = await make_shell(server=own_server.url, backoff=PatientBackoff)
+    server = own_server()
+    shell = await make_shell(server=server.url, backoff=PatientBackoff)
     await signed_up(shell, uid("ned"))
     banner = shell.flow.banner
     await until(
@@ -45,11 +34,11 @@ async def test_offline_banner_and_reconnect_now(
         )
     )
     assert not banner.isVisible()
-    own_server.kill()
+    server.kill()
     await until(lambda: banner.isVisible() and banner.state == "offline", what="offline banner")
     assert banner.label.text() == "Offline. Waiting to reconnect…"
     assert banner.button.isVisible() and banner.button.text() == "Reconnect now"
-    own_server.start()  # same port; the client would wait 5 minutes on its own
+    server.start()  # same port; the client would wait 5 minutes on its own
     banner.button.click()
     await until(lambda: not banner.isVisible(), what="the banner to go")
     account = shell.flow.account

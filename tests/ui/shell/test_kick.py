@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from messenger.core.client import Client
 from messenger.ui.kick_dialog import KickDialog
+from tests.helpers.fixtures import OwnServer
 from tests.helpers.ids import uid
 from tests.helpers.server import SDK_APP_ID, SECRET_KEY, ServerProcess
 from tests.ui.shell.conftest import MakeShell
@@ -20,12 +20,9 @@ from tests.ui.shell.waiting import until
 
 
 @pytest.fixture
-def one_device_server(tmp_path: Path) -> Iterator[ServerProcess]:
+def one_device_server(own_server: OwnServer) -> ServerProcess:
     """A server that allows one device per account (a second sign-in kicks the first)."""
-    proc = ServerProcess(tmp_path / "one-device", "--device-limit", "1")
-    proc.start()
-    yield proc
-    proc.stop()
+    return own_server("--device-limit", "1")
 
 
 async def test_signing_in_elsewhere_shows_why_and_returns_to_sign_in(

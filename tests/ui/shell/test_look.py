@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QScrollBar, QStyle, QStyleOptionButton
 from messenger.ui.fonts import CJK_FAMILIES, line_metrics, prefer_cjk_font
 from messenger.ui.i18n import install_language
 from messenger.ui.theme import MessengerStyle, apply_theme, slim_scroll_bar
-from tests.ui.shell.conftest import qt_app
+from tests.ui.qt_loop import qt_app
 
 
 def indicator_edge(theme: str) -> tuple[QColor, QColor]:

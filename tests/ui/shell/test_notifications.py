@@ -38,10 +38,10 @@ def focus(shell: Shell) -> None:
 
 
 async def test_a_message_from_someone_else_notifies_mine_do_not(
-    make_shell: MakeShell, peers: Devices
+    make_shell: MakeShell, devices: Devices
 ) -> None:
     me, peer = uid("amy"), uid("bob")
-    bob = await peers.sign_in(peer)
+    bob = await devices.sign_in(peer)
     shell, shown = await app_as(make_shell, me)
     account = shell.flow.account
     assert account is not None
@@ -53,10 +53,10 @@ async def test_a_message_from_someone_else_notifies_mine_do_not(
 
 
 async def test_muted_group_is_silent_but_a_mention_gets_through(
-    make_shell: MakeShell, peers: Devices
+    make_shell: MakeShell, devices: Devices
 ) -> None:
     me, peer = uid("cal"), uid("deb")
-    deb = await peers.sign_in(peer)
+    deb = await devices.sign_in(peer)
     shell, shown = await app_as(make_shell, me)
     account = shell.flow.account
     assert account is not None
@@ -75,10 +75,10 @@ async def test_muted_group_is_silent_but_a_mention_gets_through(
 
 
 async def test_not_for_the_conversation_open_in_the_focused_window(
-    make_shell: MakeShell, peers: Devices
+    make_shell: MakeShell, devices: Devices
 ) -> None:
     me, peer, other = uid("eli"), uid("fox"), uid("gil")
-    fox, gil = await peers.sign_in(peer), await peers.sign_in(other)
+    fox, gil = await devices.sign_in(peer), await devices.sign_in(other)
     shell, shown = await app_as(make_shell, me)
     session = shell.flow.session
     assert session is not None
@@ -92,10 +92,10 @@ async def test_not_for_the_conversation_open_in_the_focused_window(
 
 
 async def test_the_catch_up_after_sign_in_does_not_notify_but_counts(
-    make_shell: MakeShell, peers: Devices
+    make_shell: MakeShell, devices: Devices
 ) -> None:
     me, peer = uid("hub"), uid("ian")
-    ian = await peers.sign_in(peer)
+    ian = await devices.sign_in(peer)
     first = await make_shell()
     await signed_up(first, me)
     await first.close()  # the app is not running while messages arrive
@@ -116,10 +116,10 @@ async def test_the_catch_up_after_sign_in_does_not_notify_but_counts(
 
 
 async def test_the_tray_badge_follows_the_total_unread(
-    make_shell: MakeShell, peers: Devices
+    make_shell: MakeShell, devices: Devices
 ) -> None:
     me, peer = uid("jay"), uid("kai")
-    kai: Device = await peers.sign_in(peer)
+    kai: Device = await devices.sign_in(peer)
     shell, _ = await app_as(make_shell, me)
     tray = shell.flow.tray
     assert tray.unread == 0 and not red_badge(tray.icon())

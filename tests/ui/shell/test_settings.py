@@ -79,7 +79,7 @@ def test_system_theme_follows_the_os_live(
 
 
 async def test_the_account_part_shows_who_and_where_and_signs_out(
-    make_shell: MakeShell, im_server: ServerProcess
+    make_shell: MakeShell, server: ServerProcess
 ) -> None:
     shell = await make_shell()
     user = uid("ola")
@@ -87,7 +87,7 @@ async def test_the_account_part_shows_who_and_where_and_signs_out(
     shell.flow.window.settings_requested.emit()
     dialog = shell.flow.settings_dialog
     assert dialog.isVisible()
-    assert dialog.server_value.text() == im_server.url
+    assert dialog.server_value.text() == server.url
     assert dialog.user_value.text() == user
     await until(lambda: "Messages stored on this computer" in dialog.cache_value.text())
     dialog.sign_out_button.click()
@@ -96,10 +96,10 @@ async def test_the_account_part_shows_who_and_where_and_signs_out(
 
 
 async def test_clear_cache_asks_then_downloads_everything_again(
-    make_shell: MakeShell, peers: Devices
+    make_shell: MakeShell, devices: Devices
 ) -> None:
     me, peer = uid("pam"), uid("quin")
-    quin = await peers.sign_in(peer)
+    quin = await devices.sign_in(peer)
     shell = await make_shell()
     await signed_up(shell, me)
     await quin.client.send_text(f"C2C{me}", "keep me")

@@ -7,6 +7,7 @@ import stat
 import sys
 
 import httpx
+import pytest
 from keyring.backends import fail
 
 from messenger.system.secret_stores import SECRETS_FILE, SERVICE
@@ -46,7 +47,7 @@ def stored(backend: MemoryKeyring, server: str, user: str) -> dict[str, str]:
 
 
 async def test_creating_an_account_opens_the_main_window_and_remembers_it(
-    make_shell: MakeShell, im_server: ServerProcess, keyring_backend: MemoryKeyring
+    make_shell: MakeShell, server: ServerProcess, keyring_backend: MemoryKeyring
 ) -> None:
     shell = await make_shell()
     flow = shell.flow
@@ -59,7 +60,7 @@ async def test_creating_an_account_opens_the_main_window_and_remembers_it(
     await until(lambda: flow.window.isVisible(), what="the main window")
     assert not flow.sign_in.isVisible()
     assert flow.window.session is not None and flow.window.session.user_id == user
-    secret = stored(keyring_backend, im_server.url, user)
+    secret = stored(keyring_backend, server.url, user)
     assert secret["password"] == PASSWORD and secret["session_token"]
     profiles = (shell.data / "profiles.json").read_text("utf-8")
     assert user in profiles and PASSWORD not in profiles and secret["session_token"] not in profiles
@@ -96,13 +97,13 @@ async def test_next_launch_resumes_the_stored_session_without_asking(
 
 
 async def test_without_a_session_the_stored_password_signs_in_at_launch(
-    make_shell: MakeShell, im_server: ServerProcess
+    make_shell: MakeShell, server: ServerProcess
 ) -> None:
     first = await make_shell()
     user = uid("dan")
     await signed_up(first, user)
     await first.close()
-    first.accounts.vault.set_token(f"{im_server.url}|{user}", "")  # e.g. it had expired
+    first.accounts.vault.set_token(f"{server.url}|{user}", "")  # e.g. it had expired
     again = await make_shell(data=first.data)
     await again.flow.start()
     account = await until(lambda: again.flow.account, what="signed in")
@@ -110,28 +111,26 @@ async def test_without_a_session_the_stored_password_signs_in_at_launch(
 
 
 async def test_sign_out_forgets_the_secret_ends_the_session_and_keeps_the_account_listed(
-    make_shell: MakeShell, im_server: ServerProcess, keyring_backend: MemoryKeyring
+    make_shell: MakeShell, server: ServerProcess, keyring_backend: MemoryKeyring
 ) -> None:
     shell = await make_shell()
     user = uid("eve")
     await signed_up(shell, user)
-    token = stored(keyring_backend, im_server.url, user)["session_token"]
+    token = stored(keyring_backend, server.url, user)["session_token"]
     shell.flow.window.sign_out_requested.emit()
     await until(lambda: shell.flow.sign_in.isVisible(), what="the sign-in window")
-    assert stored(keyring_backend, im_server.url, user) == {}
+    assert stored(keyring_backend, server.url, user) == {}
     assert not shell.flow.window.isVisible() and shell.flow.account is None
     dialog = shell.flow.sign_in
     assert dialog.user_edit.text() == user  # the account is still offered
     assert dialog.secret_edit.placeholderText() == ""  # but its password is not saved
     async with httpx.AsyncClient() as http:
-        answer = await http.get(
-            im_server.url + "/v1/me", headers={"Authorization": f"Bearer {token}"}
-        )
+        answer = await http.get(server.url + "/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 401  # signed out on the server too
 
 
 async def test_switching_accounts_keeps_each_session_for_later(
-    make_shell: MakeShell, im_server: ServerProcess, keyring_backend: MemoryKeyring
+    make_shell: MakeShell, server: ServerProcess, keyring_backend: MemoryKeyring
 ) -> None:
     shell = await make_shell()
     flow = shell.flow
@@ -140,13 +139,13 @@ async def test_switching_accounts_keeps_each_session_for_later(
     flow.window.switch_account_requested.emit()
     await until(lambda: flow.sign_in.isVisible(), what="the sign-in window")
     assert flow.sign_in.account_combo.currentData() == ""  # a new account, saved ones listed
-    assert stored(keyring_backend, im_server.url, first)["session_token"]  # kept for later
+    assert stored(keyring_backend, server.url, first)["session_token"]  # kept for later
     fill(flow.sign_in, second, PASSWORD)
     flow.sign_in.create_button.click()
     await until(lambda: flow.account is not None and flow.account.user_id == second)
     flow.window.switch_account_requested.emit()
     await until(lambda: flow.sign_in.isVisible())
-    flow.sign_in.select_account(f"{im_server.url}|{first}")
+    flow.sign_in.select_account(f"{server.url}|{first}")
     assert flow.sign_in.secret_edit.placeholderText() == "Saved. Leave empty to use it."
     flow.sign_in.sign_in_button.click()  # no password typed: the saved one is used
     await until(lambda: flow.account is not None and flow.account.user_id == first)
@@ -154,7 +153,7 @@ async def test_switching_accounts_keeps_each_session_for_later(
 
 
 async def test_a_usersig_signs_in_and_is_kept_in_the_keyring(
-    make_shell: MakeShell, im_server: ServerProcess, keyring_backend: MemoryKeyring
+    make_shell: MakeShell, server: ServerProcess, keyring_backend: MemoryKeyring
 ) -> None:
     shell = await make_shell()
     await shell.flow.start()
@@ -164,11 +163,12 @@ async def test_a_usersig_signs_in_and_is_kept_in_the_keyring(
     assert not shell.flow.sign_in.create_button.isVisible()  # UserSig accounts are not made here
     shell.flow.sign_in.sign_in_button.click()
     await until(lambda: shell.flow.account is not None, what="signed in")
-    assert stored(keyring_backend, im_server.url, user)["user_sig"] == sig
+    assert stored(keyring_backend, server.url, user)["user_sig"] == sig
 
 
+@pytest.mark.expected_log("messenger.system.secret_stores", r"no keyring .*kept for this run only")
 async def test_with_no_keyring_the_user_is_told_and_nothing_is_written(
-    make_shell: MakeShell, im_server: ServerProcess
+    make_shell: MakeShell, server: ServerProcess
 ) -> None:
     user = uid("ivy")
     with use_keyring(fail.Keyring()):
@@ -190,6 +190,7 @@ async def test_with_no_keyring_the_user_is_told_and_nothing_is_written(
         assert again.flow.sign_in.secret_edit.placeholderText() == ""
 
 
+@pytest.mark.expected_log("messenger.system.secret_stores", r"no keyring .*kept for this run only")
 async def test_with_no_keyring_an_opted_in_private_file_keeps_the_secret(
     make_shell: MakeShell,
 ) -> None:

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QApplication
 from messenger.ui.i18n import QM_DIR, install_language
 from messenger.ui.kick_dialog import KickDialog
 from tests.helpers.ids import uid
-from tests.ui.shell.conftest import MakeShell, qt_app
+from tests.ui.qt_loop import qt_app
+from tests.ui.shell.conftest import MakeShell
 from tests.ui.shell.test_sign_in import signed_up
 from tests.ui.shell.waiting import until
 

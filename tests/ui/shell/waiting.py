@@ -10,7 +10,7 @@ from typing import Any
 STEP = 0.01
 
 
-async def until(check: Callable[[], Any], *, within: float = 10.0, what: str = "") -> Any:
+async def until(check: Callable[..., object], *, within: float = 10.0, what: str = "") -> Any:
     """Wait until ``check()`` (sync or async) is truthy and return its value."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + within

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from pytestqt.modeltest import ModelTester
 
 from messenger.protocol.models import RemindType
 from messenger.viewmodels.conversation_list import ROW_ROLE
 from messenger.viewmodels.conversation_rows import ConversationRow
 from tests.helpers.clients import Devices
 from tests.helpers.ids import uid
+from tests.ui.conftest import Sessions
 from tests.ui.helpers import column, sent, until
 
 
@@ -17,7 +19,7 @@ def rows(session) -> list[ConversationRow]:  # type: ignore[no-untyped-def]
 
 
 async def test_the_list_shows_names_previews_and_badges_and_follows_live_changes(
-    devices: Devices, sessions, qtmodeltester
+    devices: Devices, sessions: Sessions, qtmodeltester: ModelTester
 ) -> None:
     alice_id, bob_id, carol_id = uid("alice"), uid("bob"), uid("carol")
     bob = await devices.new(bob_id)

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
 
 import pytest
 import shiboken6
+from pytestqt.qtbot import QtBot
 
 from messenger.ui.main_window import MainWindow
 from tests.helpers.clients import Device
+from tests.ui.conftest import Sessions
 from tests.ui.helpers import until
+
+Windows = Callable[[Device], Awaitable[MainWindow]]
 
 
 @pytest.fixture
-async def windows(
-    sessions: Callable[[Device], Awaitable[Any]], qtbot: Any
-) -> AsyncIterator[Callable[[Device], Awaitable[MainWindow]]]:
+async def windows(sessions: Sessions, qtbot: QtBot) -> AsyncIterator[Windows]:
     """``await windows(device)``: its account's main window, shown and active."""
     made: list[MainWindow] = []
 

@@ -73,7 +73,7 @@ async def test_read_shows_when_the_peer_sees_the_message_in_an_active_window(
             reports.append(active)
         real_note(first, last, at_bottom=at_bottom, active=active)
 
-    chat.note_viewport = note  # type: ignore[method-assign]
+    chat.note_viewport = note
     await sent(alice, "C2C" + bob_id, "second")
     await until(lambda: reports, what="Bob's view reports the new message on screen")
     assert reports == [False]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetricsF
 
@@ -12,7 +14,7 @@ from tests.ui.helpers import chat_rows, chat_texts, open_chat, sent, until
 
 
 async def test_a_typed_message_shows_at_once_then_sent_and_reaches_the_peer(
-    devices: Devices, windows, qtbot
+    devices: Devices, windows: Any, qtbot: Any
 ) -> None:
     alice_id, bob_id = uid("alice"), uid("bob")
     bob = await devices.sign_in(bob_id)
@@ -37,7 +39,7 @@ async def test_a_typed_message_shows_at_once_then_sent_and_reaches_the_peer(
 
 
 async def test_a_received_message_appears_in_the_open_chat_and_the_list(
-    devices: Devices, windows
+    devices: Devices, windows: Any
 ) -> None:
     alice_id, bob_id = uid("alice"), uid("bob")
     bob = await devices.sign_in(bob_id)
@@ -54,7 +56,9 @@ async def test_a_received_message_appears_in_the_open_chat_and_the_list(
     await until(lambda: model.row(0).preview == "two")
 
 
-async def test_text_and_names_from_the_network_appear_literally(devices: Devices, windows) -> None:
+async def test_text_and_names_from_the_network_appear_literally(
+    devices: Devices, windows: Any
+) -> None:
     alice_id, eve_id = uid("alice"), uid("eve")
     nickname = "<b>Eve</b><img src=x>"
     eve = await devices.new(eve_id)

@@ -36,6 +36,7 @@ def test_reset_starts_again_from_the_base() -> None:
     assert backoff.ceiling() == 0.5
 
 
+@pytest.mark.expected_log("messenger.core.events", r"failed on SyncCompleted")
 def test_a_failing_handler_is_logged_and_the_others_still_run(
     caplog: pytest.LogCaptureFixture,
 ) -> None:

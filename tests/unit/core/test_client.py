@@ -154,7 +154,7 @@ class ScriptedServer:
         path = request.url.path
         self.rest_calls.append(path)
         if path == "/v1/auth/login":
-            body = LoginResponse(
+            body: msgspec.Struct = LoginResponse(
                 session_token="tok-1",
                 user_id="alice",
                 device_id="d",

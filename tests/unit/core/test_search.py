@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from messenger.core.store import Store
@@ -26,7 +28,7 @@ async def history(store: Store) -> Store:
     return store
 
 
-async def found(store: Store, query: str, **kw: str) -> list[str]:
+async def found(store: Store, query: str, **kw: Any) -> list[str]:
     return sorted(m.text for m in await store.search(query, **kw))
 
 

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 from messenger.core.events import ConversationsChanged, DraftChanged
 from messenger.core.store import Store
-from messenger.protocol.frames import GroupChange, PeerReadChange
+from messenger.protocol.frames import AnyChange, GroupChange, MessageChange, PeerReadChange
 from messenger.protocol.models import ConversationList, ConversationSummary, GroupInfo
 
 from .factories import group_message, message, message_change, state, state_change
+
+T = TypeVar("T")
+
+
+def only(kind: type[T], value: object) -> T:
+    assert isinstance(value, kind)
+    return value
 
 
 async def listed(store: Store) -> list[str]:
@@ -100,7 +108,7 @@ async def test_a_new_devices_snapshot_matches_a_device_that_was_online(
     store: Store, tmp_path: Path
 ) -> None:
     # Online all along: every change as it happened.
-    feed = [
+    feed: list[AnyChange] = [
         message_change(message(seq=1), v=1),
         message_change(message(seq=2, text="latest from bob"), v=2),
         state_change(state("C2Cbob", version=3, read_seq=1, pinned=True, pin_time=7)),
@@ -138,7 +146,7 @@ async def test_a_new_devices_snapshot_matches_a_device_that_was_online(
                         unread_at_seq=2,
                     ),
                     last_seq=2,
-                    last_message=feed[1].message,  # type: ignore[union-attr]
+                    last_message=only(MessageChange, feed[1]).message,
                     peer_read_seq=2,
                 ),
                 ConversationSummary(
@@ -152,7 +160,7 @@ async def test_a_new_devices_snapshot_matches_a_device_that_was_online(
                         draft_time=99,
                     ),
                     last_seq=1,
-                    last_message=feed[3].message,  # type: ignore[union-attr]
+                    last_message=only(MessageChange, feed[3]).message,
                 ),
             ],
         )

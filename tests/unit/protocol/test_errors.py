@@ -25,7 +25,7 @@ STATUS_OF_FAMILY = {
 
 
 def test_names_are_unique_and_snake_case() -> None:
-    classes = [MessengerError, *errors._all_subclasses(MessengerError)]
+    classes: list[type[MessengerError]] = [MessengerError, *errors._all_subclasses(MessengerError)]
     names = [c.name for c in classes]
     assert len(names) == len(set(names))
     for name in names:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from messenger.protocol import frames
 from messenger.server.hub import Connection, Hub
 
@@ -100,6 +102,7 @@ async def test_frames_keep_their_order_when_the_socket_pushes_back() -> None:
     assert sock.out[-1] == "4"  # and direct writes resume
 
 
+@pytest.mark.expected_log("messenger.server.hub", r"dropping slow device")
 async def test_a_device_that_falls_too_far_behind_is_closed() -> None:
     sock = FakeSocket()
     sock.writable = False

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from messenger.system.credentials import CredentialVault, Secret
 from messenger.system.secret_stores import SERVICE, KeyringStore, MemoryStore
 from tests.helpers.keyrings import LockedKeyring, MemoryKeyring
@@ -33,6 +35,9 @@ def test_set_token_keeps_the_password() -> None:
     assert vault.load("k").credential == "pw"
 
 
+@pytest.mark.expected_log(
+    "messenger.system.credentials", r"(reading from|writing to) the keyring failed"
+)
 def test_a_locked_keyring_reads_as_empty_and_reports_why() -> None:
     vault = CredentialVault(KeyringStore(LockedKeyring()))
     assert vault.load("k") == Secret()
@@ -41,6 +46,7 @@ def test_a_locked_keyring_reads_as_empty_and_reports_why() -> None:
     assert "access denied" in vault.last_error
 
 
+@pytest.mark.expected_log("messenger.system.credentials", r"ignoring an unreadable stored secret")
 def test_an_unreadable_record_is_ignored() -> None:
     store = MemoryStore()
     store.set("k", "not json")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from messenger.system.profiles import LOCAL_SERVER, Profile, ProfileList
 
 
@@ -54,6 +56,7 @@ def test_the_file_holds_no_secret_and_bad_entries_are_skipped(tmp_path: Path) ->
     assert again.all() == [Profile(LOCAL_SERVER, "carol")] and again.last() is None
 
 
+@pytest.mark.expected_log("messenger.system.jsonfile", r"ignoring unreadable .*profiles.json")
 def test_an_unreadable_file_means_no_profiles(tmp_path: Path) -> None:
     (tmp_path / "profiles.json").write_text("{broken", "utf-8")
     assert ProfileList(tmp_path).all() == []

@@ -84,6 +84,7 @@ def test_memory_store_writes_nothing(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.expected_log("messenger.system.secret_stores", r"no keyring .*kept for this run only")
 def test_without_a_keyring_secrets_stay_in_memory_unless_the_user_opts_in(tmp_path: Path) -> None:
     missing = keyring_status(fail.Keyring())
     assert isinstance(choose_store(tmp_path, missing, file_opt_in=False), MemoryStore)

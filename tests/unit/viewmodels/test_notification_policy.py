@@ -30,7 +30,7 @@ def msg(**kw: Any) -> LocalMessage:
 
 
 def ctx(**kw: Any) -> NotifyContext:
-    values = {
+    values: dict[str, Any] = {
         "my_user_id": LIVE.my_user_id,
         "live": LIVE.live,
         "open_conversation_id": LIVE.open_conversation_id,
