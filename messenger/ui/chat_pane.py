@@ -373,7 +373,7 @@ class ChatPane(QWidget):
         self.empty.setText(self.tr("Select a chat to start messaging"))
         self.view.setAccessibleName(self.tr("Messages"))
         self.view.delegate.retranslate()
-        self.view.scheduleDelayedItemsLayout()  # labels ("Unread messages", …) changed size
+        self.view.remeasure()  # labels ("Unread messages", …) changed size
         self.header.panel_button.setToolTip(self.tr("Group info"))
         self.header.panel_button.setAccessibleName(self.tr("Show group info"))
         self.to_bottom.setToolTip(self.tr("Scroll to the latest messages"))

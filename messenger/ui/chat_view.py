@@ -283,24 +283,42 @@ class ChatView(QListView):
             self._report_soon()
         return super().eventFilter(watched, event)
 
+    # -- what the rows' sizes depend on: width, font, language --------------------------------
+    def remeasure(self) -> None:
+        """Measure every row again and lay them out now, keeping the row the user looks at in
+        place (or the bottom): for whatever changes the rows' sizes but not the model."""
+        anchor = self._anchor or self._top_row()
+        self.delegate.viewport_width = self.viewport().width()
+        self.delegate.layouts.clear()
+        self.scheduleDelayedItemsLayout()
+        self._relayout()
+        self._anchor = anchor
+        self._restore()
+        self._report_soon()
+
     def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self.delegate.layouts.set_font(self.font())
-            self.scheduleDelayedItemsLayout()
-        super().changeEvent(event)
+            self.remeasure()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        self.delegate.viewport_width = self.viewport().width()
+        # QListView lays the rows out again only when the height changes (the flow's
+        # direction): a new width (window resized, group panel shown or hidden) would leave
+        # every row at the height of the old one.
         anchor = self._top_row()
         self._restoring = True
         try:
             super().resizeEvent(event)
         finally:
             self._restoring = False
-        self._relayout()
         self._anchor = anchor
-        self._restore()
-        self._report_soon()
+        if self.viewport().width() != self.delegate.viewport_width:
+            self.remeasure()
+        else:
+            self._relayout()
+            self._restore()
+            self._report_soon()
 
     # -- spinners --------------------------------------------------------------------------------
     def paintEvent(self, event: object) -> None:

@@ -2,13 +2,18 @@
 
 The list (``ConversationListView``) paints rows with ``ConversationDelegate``; its context menu
 offers pin, mute (notify / receive silently / block), mark read or unread, hide and clear
-history (after a confirmation). Choosing a row emits ``conversation_activated``.
+history (after a confirmation).
+
+Only the user's choice opens a chat (``conversation_activated``; ``composer_wanted`` after a
+click or Enter, so the first keys typed land in the composer): a left click, the arrow keys in
+the list, Down or Enter in the filter box. The current row moving for any other reason (the
+filter hiding rows, a right click, the list reordering) opens nothing and marks nothing read.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QContextMenuEvent
+from PySide6.QtGui import QAction, QActionGroup, QContextMenuEvent, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -28,9 +33,20 @@ from messenger.ui.theme import slim_scroll_bar
 from messenger.viewmodels.conversation_list import ID_ROLE
 from messenger.viewmodels.conversations import ConversationListViewModel
 
+NAVIGATION_KEYS = (
+    Qt.Key.Key_Up,
+    Qt.Key.Key_Down,
+    Qt.Key.Key_PageUp,
+    Qt.Key.Key_PageDown,
+    Qt.Key.Key_Home,
+    Qt.Key.Key_End,
+)
+ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
 
 class ConversationListView(QListView):
     context_menu_requested = Signal(str, QPoint)  # conversation ID, global position
+    chosen = Signal(QModelIndex, bool)  # the user chose this row; True: then type into it
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,6 +61,32 @@ class ConversationListView(QListView):
         self.setMouseTracking(True)
         self.setFrameShape(QListView.Shape.NoFrame)
 
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            event.accept()  # a right click opens the row's menu, not the row
+            return
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        index = self.indexAt(event.position().toPoint())
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and index.isValid():
+            self.chosen.emit(index, True)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        before = self.currentIndex()
+        if event.key() in ENTER_KEYS and before.isValid():
+            self.chosen.emit(before, True)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+        current = self.currentIndex()
+        if event.key() in NAVIGATION_KEYS and current.isValid() and current != before:
+            self.chosen.emit(current, False)
+
+    def keyboardSearch(self, search: str) -> None:
+        pass  # typed letters do not move the current row (and open nothing)
+
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         index = self.indexAt(event.pos())
         if index.isValid():
@@ -54,6 +96,7 @@ class ConversationListView(QListView):
 class ConversationListWidget(QWidget):
     conversation_activated = Signal(str)
     new_chat_requested = Signal()
+    composer_wanted = Signal(str)  # before its conversation_activated
 
     def __init__(self, vm: ConversationListViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,10 +122,9 @@ class ConversationListWidget(QWidget):
         layout.addLayout(filter_row)
         self.list = ConversationListView(self)
         self.list.setModel(vm.filtered)
-        self.list.selectionModel().currentChanged.connect(self._current_changed)
+        self.list.chosen.connect(self._chosen)
         self.list.context_menu_requested.connect(self._show_menu)
         layout.addWidget(self.list, 1)
-        self._selecting = False
         self.menu: QMenu | None = None
         self.retranslate()
 
@@ -95,35 +137,33 @@ class ConversationListWidget(QWidget):
             if source >= 0
             else QModelIndex()
         )
-        self._selecting = True
-        try:
-            if index.isValid():
-                self.list.selectionModel().setCurrentIndex(
-                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                )
-                self.list.scrollTo(index)
-            else:
-                self.list.selectionModel().clearSelection()
-        finally:
-            self._selecting = False
+        if index.isValid():
+            self.list.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+            self.list.scrollTo(index)
+        else:
+            self.list.selectionModel().clearSelection()
 
-    def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
-        if current.isValid() and not self._selecting:
-            self.conversation_activated.emit(str(current.data(ID_ROLE)))
+    def _chosen(self, index: QModelIndex, then_type: bool) -> None:
+        self.list.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+        conversation_id = str(index.data(ID_ROLE))
+        if then_type:
+            self.composer_wanted.emit(conversation_id)
+        self.conversation_activated.emit(conversation_id)
 
     def eventFilter(self, watched: object, event: QEvent) -> bool:
-        """Down or Enter in the filter box goes to the first match."""
+        """Down in the filter box goes to the first match (the arrows go on from there), Enter
+        opens it to type into."""
         if watched is self.filter and event.type() == QEvent.Type.KeyPress:
             key = event.key()  # type: ignore[attr-defined]
-            if (
-                key in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and self.vm.filtered.rowCount()
-            ):
+            if key in (Qt.Key.Key_Down, *ENTER_KEYS) and self.vm.filtered.rowCount():
                 first = self.vm.filtered.index(0, 0)
-                self.list.setFocus()
-                self.list.selectionModel().setCurrentIndex(
-                    first, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                )
+                if key == Qt.Key.Key_Down:
+                    self.list.setFocus()
+                self._chosen(first, key != Qt.Key.Key_Down)
                 return True
             if key == Qt.Key.Key_Escape:
                 self.filter.clear()

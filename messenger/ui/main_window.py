@@ -15,7 +15,7 @@ previous / next conversation, Esc cancels a reply or clears the selected message
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -45,6 +45,9 @@ from messenger.ui.quick_switcher import QuickSwitcherDialog
 from messenger.viewmodels.group_create import JoinGroupViewModel, NewGroupViewModel
 from messenger.viewmodels.quick_switcher import QuickSwitcherModel
 from messenger.viewmodels.session import SessionViewModel
+
+PANEL_WIDTH = 240
+CHAT_MIN = 460  # the chat keeps this much beside the group panel, else the panel folds away
 
 
 class MainWindow(QMainWindow):
@@ -100,12 +103,16 @@ class MainWindow(QMainWindow):
         self.group_panel: GroupPanel | None = None
         self.switcher: QuickSwitcherDialog | None = None
         self._splitter: QSplitter | None = None
-        self._show_group_panel = True
+        self._show_group_panel = True  # the user's choice while the window is wide
+        self._panel_asked = False  # asked for while narrow (forgotten when it widens again)
+        self._narrow = False
+        self._composer_wanted = ""  # a conversation whose composer takes the keys once open
         self.contacts_page = QLabel(self.pages)
         self.contacts_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.contacts: ContactsPage | None = None
         self.new_chat_dialog: NewChatDialog | None = None
         self._avatar_ids: dict[str, str] = {}
+        self.chats_page.installEventFilter(self)
         self.pages.addWidget(self.chats_page)
         self.pages.addWidget(self.contacts_page)
         self._nav.idClicked.connect(self.pages.setCurrentIndex)
@@ -197,7 +204,7 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setStretchFactor(2, 0)
-        splitter.setSizes([300, 640, 240])
+        splitter.setSizes([300, 640, PANEL_WIDTH])
         layout = self.chats_page.layout()
         assert layout is not None
         layout.addWidget(splitter)
@@ -206,6 +213,7 @@ class MainWindow(QMainWindow):
         self.switcher.conversation_chosen.connect(self.open_conversation)
         self.conversation_list.conversation_activated.connect(self.open_conversation)
         self.conversation_list.new_chat_requested.connect(self.open_new_chat)
+        self.conversation_list.composer_wanted.connect(self.focus_composer)
         self.chat_pane.group_panel_toggled.connect(self._toggle_group_panel)
         self.chat_pane.user_clicked.connect(self.show_profile)
         self.group_panel.user_clicked.connect(self.show_profile)
@@ -216,6 +224,7 @@ class MainWindow(QMainWindow):
             plus.addAction(action)
         self.conversation_list.new_chat.setMenu(plus)
         session.chat.current_conversation_changed.connect(self._conversation_changed)
+        self._width_changed()
         self._conversation_changed(session.chat.current_conversation_id)
         self.contacts = ContactsPage(session.people, self.pages)
         self.contacts.conversation_requested.connect(self.open_conversation)
@@ -282,6 +291,19 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.chats_page)
             self.chats_button.setChecked(True)
             await self.session.chat.open(conversation_id)
+            self._focus_composer()
+
+    def focus_composer(self, conversation_id: str) -> None:
+        """A click on a chat: its composer takes the keys once the chat is open (its draft
+        restored), so nothing typed is lost or lands in the chat before."""
+        self._composer_wanted = conversation_id
+
+    def _focus_composer(self) -> None:
+        wanted, self._composer_wanted = self._composer_wanted, ""
+        pane = self.chat_pane
+        open_now = pane is not None and wanted and pane.vm.current_conversation_id == wanted
+        if pane is not None and open_now and pane.composer.isVisible():
+            pane.composer.edit.setFocus(Qt.FocusReason.MouseFocusReason)
 
     # -- people --------------------------------------------------------------------------------------------
     def open_new_chat(self) -> None:
@@ -350,13 +372,40 @@ class MainWindow(QMainWindow):
         self._update_group_panel()
 
     def _toggle_group_panel(self, shown: bool) -> None:
-        self._show_group_panel = shown
+        if self._narrow:
+            self._panel_asked = shown
+        else:
+            self._show_group_panel = shown
         self._update_group_panel()
 
     def _update_group_panel(self) -> None:
-        if self.group_panel is not None and self.session is not None:
-            group = bool(self.session.chat.group_id)
-            self.group_panel.setVisible(group and self._show_group_panel)
+        """The group panel is shown for groups the user wants it for; below a width (where it
+        would squeeze the chat) it folds away unless asked for, as in Telegram."""
+        if self.group_panel is None or self.session is None or self.chat_pane is None:
+            return
+        wanted = self._panel_asked if self._narrow else self._show_group_panel
+        shown = bool(self.session.chat.group_id) and wanted
+        self.group_panel.setVisible(shown)
+        button = self.chat_pane.header.panel_button
+        blocked = button.blockSignals(True)
+        button.setChecked(shown)
+        button.blockSignals(blocked)
+
+    def _width_changed(self) -> None:
+        if self.conversation_list is None:
+            return
+        shown = self.conversation_list.isVisible()
+        list_width = self.conversation_list.width() if shown else 300  # before the first layout
+        beside = self.chats_page.width() - list_width - PANEL_WIDTH
+        narrow = beside < CHAT_MIN
+        if narrow != self._narrow:
+            self._narrow, self._panel_asked = narrow, False
+            self._update_group_panel()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.chats_page and event.type() == QEvent.Type.Resize:
+            self._width_changed()
+        return super().eventFilter(watched, event)
 
     def open_switcher(self) -> None:
         if self.switcher is not None:

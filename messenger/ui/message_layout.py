@@ -70,8 +70,11 @@ class RowGeometry:
 
 
 def _wrap(text: str, font: QFont, width: float) -> tuple[QTextLayout, float, float, float]:
-    """Plain text wrapped to ``width``: the layout, its natural width, height, last line width."""
-    layout = QTextLayout(text, font)
+    """Plain text wrapped to ``width``: the layout, its natural width, height, last line width.
+
+    ``QTextLayout`` breaks lines only at U+2028: the text's own line breaks become that (one
+    character for one, so positions in the layout are positions in the text)."""
+    layout = QTextLayout(hard_breaks(text), font)
     option = QTextOption()
     option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
     layout.setTextOption(option)
@@ -89,6 +92,12 @@ def _wrap(text: str, font: QFont, width: float) -> tuple[QTextLayout, float, flo
         natural = max(natural, last)
     layout.endLayout()
     return layout, natural, y, last
+
+
+def hard_breaks(text: str) -> str:
+    """The text with each line break (LF, CR; CR LF as a space and one break) as U+2028, the
+    line separator ``QTextLayout`` breaks at; as long as ``text``."""
+    return text.replace("\r\n", " \u2028").replace("\r", "\u2028").replace("\n", "\u2028")
 
 
 class RowLayouts:

@@ -83,7 +83,9 @@ async def test_a_profile_change_reaches_my_devices_and_my_friends_live_and_after
     # The avatar is the server's square PNG, whatever was uploaded.
     image = Image.open(io.BytesIO(await bob.client.avatar(avatar)))
     assert (image.format, image.size) == ("PNG", (256, 256))
-    assert image.getpixel((128, 128))[:3] == pytest.approx((200, 30, 30), abs=8)
+    pixel = image.getpixel((128, 128))
+    assert isinstance(pixel, tuple)
+    assert pixel[:3] == pytest.approx((200, 30, 30), abs=8)
 
     bob_offline = await devices.reopen(bob_offline)
     assert await _nickname(bob_offline, alice_id) == "Alice 爱丽丝"
@@ -98,7 +100,7 @@ async def test_a_profile_change_reaches_my_devices_and_my_friends_live_and_after
         {"custom": {"title": "t" * 257}},
     ):
         with pytest.raises(errors.InvalidParameter):
-            await alice.client.update_profile(**bad)  # type: ignore[arg-type]
+            await alice.client.update_profile(**bad)
     with pytest.raises(errors.AvatarNotFound):
         await alice.client.update_profile(avatar="0" * 32)
     with pytest.raises(errors.InvalidParameter):

@@ -1,4 +1,5 @@
 # ruff: noqa: F821, F722, UP037 - dbus-fast reads D-Bus signatures from string annotations
+# mypy: disable-error-code="name-defined, valid-type, no-untyped-def, unused-ignore"
 """Notifications through the desktop's notification service (U2): on a private D-Bus session
 bus (a real ``dbus-daemon``) a small stand-in for the freedesktop notification service takes
 them; the app's notification must arrive with the right title and body, and invoking its
@@ -98,10 +99,10 @@ async def service(session_bus: str) -> AsyncIterator[FakeNotificationService]:
 
 
 async def test_a_message_notifies_through_the_service_and_a_click_opens_the_chat(
-    service: FakeNotificationService, make_shell: MakeShell, peers: Devices
+    service: FakeNotificationService, make_shell: MakeShell, devices: Devices
 ) -> None:
     me, peer = uid("nia"), uid("oto")
-    oto = await peers.sign_in(peer)
+    oto = await devices.sign_in(peer)
     shell = await make_shell()
     await signed_up(shell, me)
     session = shell.flow.session
@@ -123,10 +124,10 @@ async def test_a_message_notifies_through_the_service_and_a_click_opens_the_chat
 
 
 async def test_without_a_notification_service_the_tray_takes_over(
-    session_bus: str, make_shell: MakeShell, peers: Devices
+    session_bus: str, make_shell: MakeShell, devices: Devices
 ) -> None:
     me, peer = uid("pia"), uid("quo")
-    quo = await peers.sign_in(peer)
+    quo = await devices.sign_in(peer)
     shell = await make_shell()
     await signed_up(shell, me)
     shown: list[Any] = []

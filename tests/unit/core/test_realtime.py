@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
 
@@ -95,7 +96,7 @@ async def serve_forever(peer: Peer, pings: list[int] | None = None) -> None:
 
 @asynccontextmanager
 async def connection(
-    server: FakeWsServer, listener: Listener, **options: float
+    server: FakeWsServer, listener: Listener, **options: Any
 ) -> AsyncIterator[RealtimeTransport]:
     realtime = RealtimeTransport(
         server.url, "tok", listener, backoff=Backoff(base=0.01, cap=0.05), **options
