@@ -34,6 +34,14 @@ class QuickSwitcherDialog(QDialog):
         layout.addWidget(self.results)
         model.modelReset.connect(self._select_first)
         self.resize(460, 420)
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Go to chat"))
         self.search.setPlaceholderText(self.tr("Go to chat…"))
         self.search.setAccessibleName(self.tr("Chat name or ID"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QStringListModel
+from PySide6.QtCore import QEvent, QStringListModel
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -18,26 +18,37 @@ class ReadersDialog(QDialog):
     def __init__(self, read: list[str], unread: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ReadersDialog")
-        self.setWindowTitle(self.tr("Read by"))
         self.read_model = QStringListModel(read, self)
         self.unread_model = QStringListModel(unread, self)
         layout = QVBoxLayout(self)
         columns = QHBoxLayout()
-        for title, model in (
-            (self.tr("Read ({count})").format(count=len(read)), self.read_model),
-            (self.tr("Unread ({count})").format(count=len(unread)), self.unread_model),
-        ):
+        self._columns: list[tuple[QLabel, QListView, QStringListModel]] = []
+        for model in (self.read_model, self.unread_model):
             column = QVBoxLayout()
-            label = QLabel(title, self)
+            label = QLabel(self)
             view = QListView(self)
             view.setModel(model)  # list items are plain text
-            view.setAccessibleName(title)
             view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
             column.addWidget(label)
             column.addWidget(view)
             columns.addLayout(column)
+            self._columns.append((label, view, model))
         layout.addLayout(columns)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(420, 360)
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Read by"))
+        titles = (self.tr("Read ({count})"), self.tr("Unread ({count})"))
+        for title, (label, view, model) in zip(titles, self._columns, strict=True):
+            text = title.format(count=model.rowCount())
+            label.setText(text)
+            view.setAccessibleName(text)

@@ -259,7 +259,7 @@ class SettingsDialog(QDialog):
         self.notifications_group.setTitle(self.tr("Notifications"))
         self.notify_check.setText(self.tr("Show desktop &notifications"))
         self.sound_check.setText(self.tr("Play a &sound"))
-        self.preview_check.setText(self.tr("Show message &text in notifications"))
+        self.preview_check.setText(self.tr("Show &message text in notifications"))
         self.appearance_group.setTitle(self.tr("Appearance"))
         self.theme_label.setText(self.tr("&Theme:"))
         for index, text in enumerate(

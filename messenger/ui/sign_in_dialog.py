@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
+from messenger.ui.keep_whole import keep_whole
 from messenger.ui.theme import error_color
 from messenger.ui.tray import app_icon
 from messenger.viewmodels.accounts import LOCAL, SavedAccount, SignInForm, SignInViewModel
@@ -146,6 +147,8 @@ class SignInDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addStretch(1)
         layout.addLayout(buttons)
+
+        keep_whole(self)  # an error or a notice appearing makes the window taller
 
         self.account_combo.currentIndexChanged.connect(self._account_chosen)
         self.forget_button.clicked.connect(self._forget)
@@ -331,7 +334,7 @@ class SignInDialog(QDialog):
         self.auth_combo.setItemText(0, self.tr("Password"))
         self.auth_combo.setItemText(1, self.tr("UserSig"))
         usersig = self.auth_combo.currentData() == "usersig"
-        self.secret_label.setText(self.tr("User&Sig:") if usersig else self.tr("&Password:"))
+        self.secret_label.setText(self.tr("UserSi&g:") if usersig else self.tr("&Password:"))
         self.forget_button.setText(self.tr("Forget"))
         self.create_button.setText(self.tr("&Create account"))
         self.sign_in_button.setText(self.tr("&Sign in"))

@@ -1456,8 +1456,8 @@
         <translation>播放提示音(&amp;S)</translation>
     </message>
     <message>
-        <source>Show message &amp;text in notifications</source>
-        <translation>在通知中显示消息内容(&amp;T)</translation>
+        <source>Show &amp;message text in notifications</source>
+        <translation>在通知中显示消息内容(&amp;M)</translation>
     </message>
     <message>
         <source>Appearance</source>
@@ -1611,8 +1611,8 @@
         <translation>UserSig</translation>
     </message>
     <message>
-        <source>User&amp;Sig:</source>
-        <translation>UserSig(&amp;S)：</translation>
+        <source>UserSi&amp;g:</source>
+        <translation>UserSig(&amp;G)：</translation>
     </message>
     <message>
         <source>&amp;Password:</source>

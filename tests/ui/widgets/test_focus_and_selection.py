@@ -61,7 +61,7 @@ async def test_clicking_a_chat_puts_the_typed_keys_into_its_composer(
             listing.viewport(), Qt.MouseButton.LeftButton, pos=row_center(window, chat)
         )
         edit = window.chat_pane.composer.edit
-        await until(lambda: QApplication.focusWidget() is edit, what="the composer has focus")
+        await until(lambda e=edit: QApplication.focusWidget() is e, what="the composer's focus")
         assert window.chat_pane.vm.current_conversation_id == chat
         qtbot.keyClicks(QApplication.focusWidget(), "hello")
         assert edit.toPlainText() == "hello"
