@@ -8,6 +8,7 @@ in ``ComposerViewModel``; this widget only shows them.
 
 from __future__ import annotations
 
+import math
 import re
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 from messenger.protocol.ids import ConversationType
 from messenger.ui.async_slots import async_slot
 from messenger.ui.emoji_picker import EmojiPicker
+from messenger.ui.fonts import line_metrics
 from messenger.ui.icons import close_icon, emoji_icon, send_icon
 from messenger.ui.mention_popup import MentionPopup
 from messenger.viewmodels.composer import ComposerViewModel
@@ -73,16 +75,23 @@ class MessageEdit(QPlainTextEdit):
         super().keyPressEvent(event)
 
     def _fit(self) -> None:
-        lines = max(1, min(MAX_LINES, int(self.document().size().height())))
+        """As tall as the text's lines really are (a line of Chinese, in its fallback font, is
+        taller than the interface font says), from one line up to ``MAX_LINES``."""
+        line = line_metrics(self.font()).height
+        most = MAX_LINES * line
+        content = 0.0
+        block = self.document().firstBlock()
+        while block.isValid() and content < most:
+            content += self.blockBoundingRect(block).height()
+            block = block.next()
         margins = self.contentsMargins()
-        doc_margin = self.document().documentMargin()
         height = (
-            lines * self.fontMetrics().lineSpacing()
-            + 2 * doc_margin
+            min(max(content, line), most)
+            + 2 * self.document().documentMargin()
             + margins.top()
             + margins.bottom()
         )
-        self.setFixedHeight(int(height) + 2)
+        self.setFixedHeight(math.ceil(height) + 2)
 
 
 class ComposerWidget(QWidget):
@@ -205,7 +214,7 @@ class ComposerWidget(QWidget):
         self.vm.mentions.set_query(query)
         host = self.mentions.parentWidget() or self
         corner = self.mapTo(host, QPoint(self.edit.x(), 0))  # above the whole composer
-        self.mentions.show_at(QPoint(corner.x(), corner.y() - 2), min(340, self.edit.width()))
+        self.mentions.show_at(QPoint(corner.x(), corner.y() - 2))
 
     def mention(self, user_id: str, name: str) -> None:
         """Insert "@name" at the cursor (from the group panel's member menu)."""

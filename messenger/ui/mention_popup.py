@@ -28,6 +28,10 @@ from messenger.viewmodels.mentions import (
 
 ROWS_SHOWN = 6
 AVATAR = 26
+ROW = AVATAR + 10
+WIDTH = 340  # wanted; narrower only when the chat is
+EDGE = 4  # kept free around the popup inside the chat
+MARGIN = 2
 
 
 class MentionDelegate(QStyledItemDelegate):
@@ -36,7 +40,7 @@ class MentionDelegate(QStyledItemDelegate):
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
-        return QSize(220, AVATAR + 10)
+        return QSize(1, ROW)  # as wide as the list: long names are elided, never scrolled
 
     def paint(
         self,
@@ -97,7 +101,7 @@ class MentionPopup(QFrame):
         self.setAutoFillBackground(True)
         self.model = model
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(2, 2, 2, 2)
+        layout.setContentsMargins(MARGIN, MARGIN, MARGIN, MARGIN)
         self.list = QListView(self)
         self.list.setModel(model)
         self.list.setItemDelegate(MentionDelegate(self.list))
@@ -105,6 +109,7 @@ class MentionPopup(QFrame):
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.setUniformItemSizes(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.clicked.connect(self._clicked)
         layout.addWidget(self.list)
         model.modelReset.connect(self._reset)
@@ -116,14 +121,22 @@ class MentionPopup(QFrame):
         elif self.isVisible():
             self.hide()
 
-    def show_at(self, bottom_left: QPoint, width: int) -> None:
-        """Show with its bottom-left corner at ``bottom_left`` (parent coordinates)."""
+    def show_at(self, bottom_left: QPoint) -> None:
+        """Show above ``bottom_left`` (parent coordinates), inside the parent: as wide as it
+        wants unless the parent is narrower, as tall as its rows (up to ``ROWS_SHOWN``)
+        unless there is less room above; one scroll bar at most, only for more rows."""
         if not self.model.rowCount():
             self.hide()
             return
-        rows = min(ROWS_SHOWN, self.model.rowCount())
-        height = rows * (AVATAR + 10) + 6
-        self.setGeometry(bottom_left.x(), bottom_left.y() - height, width, height)
+        host = self.parentWidget()
+        area = host.rect() if host is not None else QRect(0, 0, WIDTH + 2 * EDGE, 10_000)
+        width = min(WIDTH, area.width() - 2 * EDGE)
+        x = max(EDGE, min(bottom_left.x(), area.right() - EDGE - width))
+        chrome = 2 * (self.frameWidth() + MARGIN)
+        wanted = min(ROWS_SHOWN, self.model.rowCount()) * ROW + chrome
+        room = bottom_left.y() - EDGE
+        height = max(min(wanted, room), min(wanted, 2 * ROW + chrome))
+        self.setGeometry(x, bottom_left.y() - height, width, height)
         self.show()
         self.raise_()
 

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from messenger.core import LocalMessage
 from messenger.protocol.errors import MessengerError
@@ -24,6 +24,7 @@ from messenger.protocol.ids import ConversationType
 from messenger.viewmodels.formatting import single_line
 from messenger.viewmodels.mentions import MENTION_ALL, MentionCandidatesModel
 from messenger.viewmodels.names import NamesViewModel
+from messenger.viewmodels.send_errors import not_sent_text
 from messenger.viewmodels.tasks import TaskSet
 from messenger.viewmodels.texts import message_text
 
@@ -215,11 +216,7 @@ class ComposerViewModel(QObject):
             )
         except MessengerError as exc:
             log.info("message not sent: %r", exc)
-            self.error_occurred.emit(
-                QCoreApplication.translate("Composer", "Not sent: {reason}").format(
-                    reason=exc.message
-                )
-            )
+            self.error_occurred.emit(not_sent_text(exc, body))
             return False
         if conversation_id != self.conversation_id:
             return True  # the user moved on meanwhile; that box is gone

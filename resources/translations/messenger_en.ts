@@ -12,6 +12,16 @@
     </message>
 </context>
 <context>
+    <name>Composer</name>
+    <message numerus="yes">
+        <source>Not sent: the message is %n character(s) too long. Shorten it and send again.</source>
+        <translation>
+            <numerusform>Not sent: the message is %n character too long. Shorten it and send again.</numerusform>
+            <numerusform>Not sent: the message is %n characters too long. Shorten it and send again.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>GroupPanel</name>
     <message numerus="yes">
         <source>%n member(s)</source>

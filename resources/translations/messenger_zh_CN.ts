@@ -165,6 +165,20 @@
 <context>
     <name>Composer</name>
     <message>
+        <source>Not sent: the message is too long. Shorten it and send again.</source>
+        <translation>未发送：消息太长，请删减后再发送。</translation>
+    </message>
+    <message>
+        <source>Not sent: too many @-mentions in one message.</source>
+        <translation>未发送：一条消息中 @ 的人太多。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Not sent: the message is %n character(s) too long. Shorten it and send again.</source>
+        <translation>
+            <numerusform>未发送：消息超出 %n 个字，请删减后再发送。</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Not sent: {reason}</source>
         <translation>未发送：{reason}</translation>
     </message>
