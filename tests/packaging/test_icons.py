@@ -21,9 +21,10 @@ pytestmark = pytest.mark.skipif(
 def icons(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     if QApplication.instance() is None:
         QApplication(["icon-tests"])
-    from icons import build_icons
+    from icons import build_icons  # type: ignore[import-not-found]
 
-    return build_icons(tmp_path_factory.mktemp("icons"))
+    built: dict[str, Path] = build_icons(tmp_path_factory.mktemp("icons"))
+    return built
 
 
 def test_every_png_size_is_square_and_not_empty(icons: dict[str, Path]) -> None:

@@ -71,7 +71,7 @@ def test_the_server_unit_runs_the_server_command_on_its_state_folder() -> None:
 
 
 def test_the_deb_depends_on_what_make_run_installs_for_qt() -> None:
-    from linux.deb import run_packages
+    from linux.deb import run_packages  # type: ignore[import-not-found]
 
     named = run_packages()
     assert {"libxcb-cursor0", "libxkbcommon-x11-0", "libegl1"} <= named  # Qt's xcb platform

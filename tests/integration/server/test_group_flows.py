@@ -5,6 +5,7 @@ one live room at a time with only the last messages on joining, and departures t
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,7 @@ from tests.helpers.ids import uid
 from tests.helpers.raw import Make, RawDevice
 
 
-async def next_notice(device: RawDevice) -> dict:
+async def next_notice(device: RawDevice) -> dict[str, Any]:
     """The next system notice the device receives (other changes are skipped)."""
     while True:
         found = notices(await device.changes(1))
@@ -21,7 +22,7 @@ async def next_notice(device: RawDevice) -> dict:
             return found[0]
 
 
-def notices(changes: list[frames.AnyChange]) -> list[dict]:
+def notices(changes: list[frames.AnyChange]) -> list[dict[str, Any]]:
     return [
         c.message.body
         for c in changes

@@ -125,8 +125,8 @@ async def cast_for(
         body={"name": "Matrix", "group_id": group_id, "type": group_type, "member_list": members},
     )
     if is_live:  # nobody is invited into a live room: they join
-        for device in (member, target):
-            await device.call("join_group", body={}, group_id=group_id)
+        for joiner in (member, target):
+            await joiner.call("join_group", body={}, group_id=group_id)
     if approval and group_type not in FIXED_JOIN_OPTION:
         await owner.call("update_group", body={"join_option": "approval"}, group_id=group_id)
     sent = await owner.send("GROUP" + group_id, "pin me")

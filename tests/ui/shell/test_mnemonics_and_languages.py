@@ -1,5 +1,8 @@
 """Every window and dialog of the app, in both languages: no two controls of one window share
-an Alt+letter (mnemonic) key, and every text changes language at once, without reopening."""
+an Alt+letter (mnemonic) key, and every text of a window that can stay open while the language
+is switched (the main window, settings, sign-in, non-modal dialogs) changes at once, without
+reopening. Window-modal dialogs block the settings while open, so they are made anew in the
+language of the moment."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import pkgutil
 import re
 from collections.abc import Iterator
 
-from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QDialog,
@@ -27,8 +30,9 @@ from messenger.ui.confirm import confirm
 from messenger.ui.i18n import install_language
 from messenger.ui.kick_dialog import KickDialog
 from messenger.ui.readers_dialog import ReadersDialog
+from tests.helpers.clients import Devices
 from tests.helpers.ids import uid
-from tests.ui.helpers import settle
+from tests.ui.helpers import open_chat, settle
 from tests.ui.qt_loop import qt_app
 from tests.ui.shell.conftest import MakeShell, Shell
 from tests.ui.shell.test_sign_in import signed_up
@@ -96,20 +100,49 @@ def words(text: str) -> bool:
     return "://" not in text and bool(re.search(r"[A-Za-z]{2,}", text))
 
 
-async def every_window(shell: Shell) -> list[QWidget]:
-    """The app's windows and dialogs, open (each kind at least once)."""
+async def every_window(shell: Shell, peer: str) -> list[QWidget]:
+    """The app's windows and dialogs, open (each kind at least once); ``peer`` is another
+    user, in a group with the signed-in one."""
     flow = shell.flow
     window = flow.window
-    assert window.switcher is not None
+    account = flow.account
+    assert window.switcher is not None and account is not None
+    group = await account.client.create_group("Team", [peer])
+    await open_chat(window, "GROUP" + group.group_id)
+    found: list[QWidget] = [window]
     window.open_switcher()
+    found.append(window.switcher)
     flow.show_settings()
+    found.append(flow.settings_dialog)
+    for open_one in (window.new_group, window.join_group):
+        open_one()
+        assert window.group_dialog is not None
+        found.append(window.group_dialog)
+    window.open_new_chat()
+    assert window.new_chat_dialog is not None
+    found.append(window.new_chat_dialog)
+    card = window.show_profile(peer)
+    assert card is not None
+    found.append(card)
+    card.card.add_button.click()  # Add friend…
+    found += [d for d in card.findChildren(QDialog) if d.isVisible()]
+    editor = window.edit_profile()
+    assert editor is not None
+    found.append(editor)
+    panel = window.group_panel
+    assert panel is not None
+    for open_one in (panel.add_members, panel.edit_group, panel.show_requests):
+        open_one()
+        assert panel.dialog is not None
+        found.append(panel.dialog)
     kick = KickDialog("replaced", "signed in elsewhere", "someone", window)
     readers = ReadersDialog(["ann"], ["ben"], window)
-    box = confirm(window, "Clear history", "Delete it?", "Clear", lambda: None)
     for dialog in (kick, readers):
         dialog.show()
+    found += [kick, readers]
+    found.append(confirm(window, "Clear history", "Delete it?", "Clear", lambda: None))
     await settle(10)
-    return [window, window.switcher, flow.settings_dialog, kick, readers, box]
+    return found
 
 
 def kinds_in_the_app() -> set[type]:
@@ -129,7 +162,7 @@ def switch(language: str) -> None:
 
 
 async def test_no_two_controls_of_a_window_share_an_alt_key_in_either_language(
-    make_shell: MakeShell,
+    make_shell: MakeShell, devices: Devices
 ) -> None:
     shell = await make_shell()
     await shell.flow.start()
@@ -142,8 +175,10 @@ async def test_no_two_controls_of_a_window_share_an_alt_key_in_either_language(
             sign_in.auth_combo.setCurrentIndex(sign_in.auth_combo.findData(auth))
             problems += [f"{language} sign-in ({auth}): {c}" for c in clashes(sign_in)]
     switch("en")
+    peer = uid("peer")
+    await devices.sign_in(peer)
     await signed_up(shell, uid("mo"))
-    windows = await every_window(shell)
+    windows = await every_window(shell, peer)
     checked = {type(w) for w in windows} | {type(sign_in)}
     assert kinds_in_the_app() <= checked, "a window or dialog the test does not open"
     for language in ("en", "zh_CN"):
@@ -156,22 +191,28 @@ async def test_no_two_controls_of_a_window_share_an_alt_key_in_either_language(
 
 
 async def test_every_text_of_every_window_changes_language_at_once(
-    make_shell: MakeShell,
+    make_shell: MakeShell, devices: Devices
 ) -> None:
     shell = await make_shell()
     await shell.flow.start()
-    user = uid("lu")
+    user, peer = uid("lu"), uid("peer")
+    await devices.sign_in(peer)
     await signed_up(shell, user)
-    windows = await every_window(shell)
+    windows = await every_window(shell, peer)
     english = [texts(w) for w in windows]
     try:
         switch("zh_CN")
         await settle(10)
         problems = []
+        checked = set()
         for window, before in zip(windows, english, strict=True):
+            if window.windowModality() != Qt.WindowModality.NonModal:
+                continue  # the language cannot change while it is open: made in the new one
+            checked.add(type(window).__name__)
             after = texts(window)
             for where, text in before.items():
-                if where in after and after[where] == text and words(text) and user not in text:
+                data = user in text or peer in text or "Team" in text
+                if where in after and after[where] == text and words(text) and not data:
                     if isinstance(window, QMessageBox) and text in (
                         "Clear history",
                         "Delete it?",
@@ -180,5 +221,6 @@ async def test_every_text_of_every_window_changes_language_at_once(
                         continue  # the test's own texts
                     problems.append(f"{type(window).__name__} {where}: still {text!r}")
         assert not problems, "\n".join(problems)
+        assert {"MainWindow", "SettingsDialog", "QuickSwitcherDialog"} <= checked
     finally:
         switch("en")

@@ -121,6 +121,7 @@ async def test_admin_mute_kick_and_leave_from_the_panel(devices: Devices, window
     box = bob_panel.dialog
     assert isinstance(box, QMessageBox)
     yes = box.findChild(QPushButton, "ConfirmButton")
+    assert yes is not None
     yes.click()
     await until(lambda: vm.members.member(bob_id) is None, what="bob left")
     assert vm.info.member_count == 1

@@ -35,7 +35,7 @@ A, T = GroupAction, GroupType
         (T.COMMUNITY, A.PIN, Actor.MEMBER, False),
     ],
 )
-def test_tim_rules(group_type: T, action: A, actor: Actor, allowed: bool) -> None:
+def test_tim_rules(group_type: GroupType, action: GroupAction, actor: Actor, allowed: bool) -> None:
     assert allows(group_type, action, actor) is allowed
 
 
