@@ -182,4 +182,4 @@ async def test_the_card_sets_a_remark_and_deletes_a_friend_without_blocking(
 
 
 async def _no_friends(device: Any) -> bool:
-    return await device.client.friends() == []
+    return bool(await device.client.friends() == [])
