@@ -13,6 +13,7 @@ from messenger.protocol.models import (
     ApplicationList,
     GroupApplication,
     GroupInfo,
+    GroupList,
     GroupRole,
     HandleApplicationRequest,
     JoinGroupRequest,
@@ -20,6 +21,7 @@ from messenger.protocol.models import (
     KickRequest,
     MemberUpdate,
     MuteRequest,
+    NewTopic,
     PinRequest,
     RoleRequest,
     TransferRequest,
@@ -108,6 +110,15 @@ class GroupCalls:
     async def unpin_message(self, group_id: str, message_id: str) -> GroupInfo:
         group: GroupInfo = await self._group_call("unpin_message", group_id, message_id=message_id)
         return group
+
+    async def create_topic(self, community_id: str, name: str) -> GroupInfo:
+        """A topic of a community: its own conversation (``GROUP`` + the topic's ID)."""
+        topic: GroupInfo = await self._group_call("create_topic", community_id, NewTopic(name=name))
+        return topic
+
+    async def topics(self, community_id: str) -> list[GroupInfo]:
+        found: GroupList = await self._group_call("topics", community_id)
+        return list(found.groups)
 
     async def group_online_count(self, group_id: str) -> int:
         found: OnlineCount = await self._group_call("group_online", group_id)

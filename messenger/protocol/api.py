@@ -420,6 +420,23 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         summary="Unpin a group message",
     ),
     _e(
+        "create_topic",
+        "POST",
+        GROUP + "/topics",
+        M.GroupInfo,
+        body=M.NewTopic,
+        tag="groups",
+        summary="Create a community topic (its own conversation)",
+    ),
+    _e(
+        "topics",
+        "GET",
+        GROUP + "/topics",
+        M.GroupList,
+        tag="groups",
+        summary="A community's topics",
+    ),
+    _e(
         "group_online",
         "GET",
         GROUP + "/online",

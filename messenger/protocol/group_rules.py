@@ -35,6 +35,7 @@ class GroupAction(enum.StrEnum):
     HANDLE_APPLICATION = "handle_application"
     PIN = "pin"  # pin / unpin a group message
     LIST_MEMBERS = "list_members"
+    MANAGE_TOPICS = "manage_topics"  # create a community's topics
 
 
 class Actor(enum.StrEnum):
@@ -69,6 +70,7 @@ _MANAGED: dict[GroupAction, frozenset[Actor]] = {
     GroupAction.HANDLE_APPLICATION: _MANAGERS,
     GroupAction.PIN: _MANAGERS,
     GroupAction.LIST_MEMBERS: _MEMBERS,
+    GroupAction.MANAGE_TOPICS: _NOBODY,
 }
 
 MATRIX: Matrix = {
@@ -87,10 +89,11 @@ MATRIX: Matrix = {
         GroupAction.HANDLE_APPLICATION: _NOBODY,
         GroupAction.PIN: _OWNER,
         GroupAction.LIST_MEMBERS: _MEMBERS,
+        GroupAction.MANAGE_TOPICS: _NOBODY,
     },
     GroupType.PUBLIC: dict(_MANAGED),
     GroupType.MEETING: dict(_MANAGED),
-    GroupType.COMMUNITY: dict(_MANAGED),
+    GroupType.COMMUNITY: {**_MANAGED, GroupAction.MANAGE_TOPICS: _MANAGERS},
     GroupType.AVCHATROOM: {
         GroupAction.VIEW: _EVERYONE,
         GroupAction.JOIN: frozenset({_N}),
@@ -106,6 +109,7 @@ MATRIX: Matrix = {
         GroupAction.HANDLE_APPLICATION: _NOBODY,
         GroupAction.PIN: _OWNER,
         GroupAction.LIST_MEMBERS: _MEMBERS,
+        GroupAction.MANAGE_TOPICS: _NOBODY,
     },
 }
 

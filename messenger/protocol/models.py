@@ -259,6 +259,7 @@ class GroupInfo(Base):
     max_members: int = 0
     custom: dict[str, str] = {}
     pinned: list[str] = []  # message IDs, oldest pin first
+    parent: str = ""  # a community topic: its community's group ID
     version: int = 0
 
 
@@ -366,6 +367,10 @@ class TransferRequest(Base):
 class MemberUpdate(Base):
     name_card: str | None = None
     custom: dict[str, str] | None = None
+
+
+class NewTopic(Base):
+    name: str
 
 
 class PinRequest(Base):

@@ -55,6 +55,10 @@ def group_tip_text(tip: str, who: str, people: str, body: dict[str, Any]) -> str
         if "notification" in changed:
             return _tr("{who} changed the group notification").format(who=who)
         return _tr("{who} changed the group profile").format(who=who)
+    if tip == "topic_created":
+        return _tr("{who} created the topic “{name}”").format(
+            who=who, name=str(detail.get("name", ""))
+        )
     if tip == "member_info_changed":
         if "mute_until" in detail:
             if detail.get("mute_until"):

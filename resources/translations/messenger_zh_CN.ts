@@ -732,6 +732,10 @@
         <translation>{who} 修改了群资料</translation>
     </message>
     <message>
+        <source>{who} created the topic “{name}”</source>
+        <translation>{who} 创建了话题“{name}”</translation>
+    </message>
+    <message>
         <source>{people} changed their name card</source>
         <translation>{people} 修改了群名片</translation>
     </message>

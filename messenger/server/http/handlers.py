@@ -432,3 +432,13 @@ async def unpin_message(c: Call) -> m.GroupInfo:
 @handles("group_online")
 async def group_online(c: Call) -> api.OnlineCount:
     return api.OnlineCount(online=await c.ctx.groups.online_count(c.user_id, c.path["group_id"]))
+
+
+@handles("create_topic")
+async def create_topic(c: Call) -> m.GroupInfo:
+    return await c.ctx.groups.create_topic(c.user_id, c.path["group_id"], c.body.name)
+
+
+@handles("topics")
+async def topics(c: Call) -> m.GroupList:
+    return m.GroupList(groups=await c.ctx.groups.topics(c.user_id, c.path["group_id"]))

@@ -284,12 +284,16 @@ class GroupService:
         directory, fanout = self._directory, self._fanout
         directory.remember_group(edit.group.group_id, edit.conv_id)
         directory.forget_members(edit.conv_id)
+        for topic_conv in edit.topic_convs:
+            directory.forget_members(topic_conv)
         if not edit.group.version:
             return
         # Pushes go out in version order (a device applies changes in that order).
         pushes: list[tuple[int, Callable[[], object]]] = []
-        for user_id, state in edit.states.items():
+        for user_id, state in [*edit.states.items(), *edit.topic_states]:
             pushes.append((state.version, partial(fanout.state, user_id, state)))
+        for topic in edit.topics_left:
+            pushes.append((topic.version, partial(fanout.group, topic, edit.departed, False)))
         if edit.departed:
             pushes.append(
                 (edit.group.version, partial(fanout.group, edit.group, edit.departed, False))
@@ -401,6 +405,16 @@ class GroupService:
             fields["custom"] = req.custom
         edit = await self._op("update_member", user_id, group_id, user_id=target, fields=fields)
         return edit.group
+
+    async def create_topic(self, user_id: str, group_id: str, name: str) -> GroupInfo:
+        self._check_text(name, self._limits.group_name_bytes, "name", required=True)
+        topic_id = "tpc_" + generate_group_id()[4:]
+        edit = await self._op("create_topic", user_id, group_id, topic_id=topic_id, name=name)
+        return edit.group
+
+    async def topics(self, user_id: str, group_id: str) -> list[GroupInfo]:
+        await self._actor_check(user_id, group_id, GroupAction.LIST_MEMBERS)
+        return await self._storage.topics(check_group_id(group_id))
 
     async def pin(self, user_id: str, group_id: str, message_id: str, pin: bool) -> GroupInfo:
         if not message_id or len(message_id) > 64:

@@ -233,6 +233,10 @@ class Storage(abc.ABC):
         transaction."""
 
     @abc.abstractmethod
+    async def topics(self, group_id: str) -> list[GroupInfo]:
+        """A community's topics, oldest first."""
+
+    @abc.abstractmethod
     async def live_rooms_of(self, user_id: str) -> list[str]:
         """The live rooms the user is in as a plain member."""
 

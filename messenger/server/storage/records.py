@@ -223,6 +223,10 @@ class GroupEdit:
     departed: list[str] = field(default_factory=list)
     notices: list[Message] = field(default_factory=list)
     result: dict[str, Any] = field(default_factory=dict)
+    # a community's topics follow its membership: the joiners' topic states, the topics left
+    topic_states: list[tuple[str, ConversationState]] = field(default_factory=list)
+    topics_left: list[GroupInfo] = field(default_factory=list)
+    topic_convs: list[int] = field(default_factory=list)  # whose member caches are stale
 
 
 @dataclass(frozen=True, slots=True)

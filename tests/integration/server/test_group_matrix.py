@@ -210,6 +210,9 @@ ACTS: dict[GroupAction, Act] = {
         "pin_message", body={"message_id": c.pinned_candidate}, group_id=c.group_id
     ),
     GroupAction.LIST_MEMBERS: lambda d, c: d.call("list_members", group_id=c.group_id),
+    GroupAction.MANAGE_TOPICS: lambda d, c: d.call(
+        "create_topic", body={"name": "Topic"}, group_id=c.group_id
+    ),
 }
 
 
@@ -259,6 +262,9 @@ async def _effect(action: GroupAction, actor: Actor, cast: Cast, result: Any) ->
         assert group.pinned == [cast.pinned_candidate]
     elif action is GroupAction.LIST_MEMBERS:
         assert result.total >= 3
+    elif action is GroupAction.MANAGE_TOPICS:
+        topics = (await cast.member.call("topics", group_id=cast.group_id)).groups
+        assert [(t.name, t.parent) for t in topics] == [("Topic", cast.group_id)]
 
 
 def _cases() -> list[Any]:

@@ -68,6 +68,10 @@ def name_of(user_id: str) -> str:
             },
             "Alice unmuted Carol",
         ),
+        (
+            {"tip": "topic_created", "operator": "alice", "detail": {"name": "News"}},
+            "Alice created the topic “News”",
+        ),
         ({"tip": "something_new", "operator": "alice"}, "The group was updated"),
     ],
 )

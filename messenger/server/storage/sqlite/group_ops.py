@@ -42,6 +42,7 @@ from messenger.protocol.models import (
     JoinStatus,
     Message,
     NoticeBody,
+    RemindType,
     TipBody,
 )
 from messenger.server.storage.records import GroupEdit, GroupOp
@@ -51,10 +52,12 @@ from messenger.server.storage.sqlite.groups import (
     bump_group,
     dumps,
     group_by_id,
+    group_row,
     loads,
     post_tip,
     reminds,
     states_of,
+    topics_of,
 )
 from messenger.server.storage.sqlite.notices import post_notice
 
@@ -67,9 +70,14 @@ class _Ctx:
         self.conn = txn.conn
         self.op = op
         self.conv_id, self.group = group_by_id(txn.conn, op.group_id)
+        if self.group.parent and op.kind != "pin":
+            raise GroupActionForbidden(
+                "a topic follows its community: manage the community", action=op.kind
+            )
         self.role = role_of(txn.conn, self.conv_id, op.operator)
         self.actor = actor_of(self.role, app_admin=op.app_admin)
         self._notices = 0
+        self.topics_left: list[GroupInfo] = []
 
     @property
     def type(self) -> GroupType:
@@ -109,15 +117,22 @@ class _Ctx:
         return int(last)
 
     def remove(self, users: list[str]) -> GroupInfo:
-        """Take users out (their conversation state goes) and record the departure to sync."""
+        """Take users out (their conversation state goes) and record the departure to sync;
+        a community's topics lose them too."""
+        for topic_conv, _ in topics_of(self.conn, self.group.group_id):
+            self._remove_from(topic_conv, users)
+            self.topics_left.append(group_row(self.conn, topic_conv))
+        return self._remove_from(self.conv_id, users)
+
+    def _remove_from(self, conv_id: int, users: list[str]) -> GroupInfo:
         self.conn.executemany(
             "DELETE FROM participants WHERE conv_id=? AND user_id=?",
-            [(self.conv_id, u) for u in users],
+            [(conv_id, u) for u in users],
         )
-        group = bump_group(self.txn, self.conv_id)
+        group = bump_group(self.txn, conv_id)
         self.conn.executemany(
             "INSERT OR REPLACE INTO group_departures(conv_id, user_id, version) VALUES (?, ?, ?)",
-            [(self.conv_id, u, group.version) for u in users],
+            [(conv_id, u, group.version) for u in users],
         )
         return group
 
@@ -129,19 +144,36 @@ class _Ctx:
         joined: dict[str, str] | None = None,
         departed: list[str] | None = None,
         notices: list[Message | None] | None = None,
+        audience: list[str] | None = None,
         **result: Any,
     ) -> GroupEdit:
+        """``audience``: who hears of the change (default: every member; a live room's joins
+        and quits are told to the joiner alone, not to thousands of viewers)."""
         joined = joined or {}
+        if audience is None:
+            members = reminds(self.conn, self.conv_id)
+        else:
+            members = {u: RemindType.NOTIFY for u in audience}
+        topics = [c for c, _ in topics_of(self.conn, self.group.group_id)]
+        topic_states = [
+            (user, state)
+            for topic_conv in topics
+            if joined
+            for user, state in states_of(self.txn, topic_conv, list(joined)).items()
+        ]
         return GroupEdit(
             conv_id=self.conv_id,
             group=group,
-            members=reminds(self.conn, self.conv_id),
+            members=members,
             tip=tip,
             joined=joined,
             states=states_of(self.txn, self.conv_id, list(joined)) if joined else {},
             departed=departed or [],
             notices=[n for n in notices or [] if n is not None],
             result=result,
+            topic_states=topic_states,
+            topics_left=self.topics_left,
+            topic_convs=topics,
         )
 
 
@@ -190,7 +222,11 @@ def _join(ctx: _Ctx) -> GroupEdit:
         _check_room(ctx, 1)
         _admit(ctx, user, int(ctx.op.args.get("live_history", 0)))
         group = bump_group(ctx.txn, ctx.conv_id)
-        tip = None if ctx.type is GroupType.AVCHATROOM else ctx.tip("member_joined", [user])
+        if ctx.type is GroupType.AVCHATROOM:
+            return ctx.edit(
+                group, joined={user: "member"}, audience=[user], status=JoinStatus.JOINED
+            )
+        tip = ctx.tip("member_joined", [user])
         return ctx.edit(group, tip, joined={user: "member"}, status=JoinStatus.JOINED)
     note = str(ctx.op.args.get("note", ""))
     pending = ctx.conn.execute(
@@ -249,9 +285,10 @@ def _quit(ctx: _Ctx) -> GroupEdit:
     ctx.check(GroupAction.QUIT)
     user = ctx.op.operator
     group = ctx.remove([user])
-    tip = None if ctx.type is GroupType.AVCHATROOM else ctx.tip("member_quit", [user])
-    notices = [] if ctx.type is GroupType.AVCHATROOM else [ctx.notice(user, "quit_group")]
-    return ctx.edit(group, tip, departed=[user], notices=notices)
+    if ctx.type is GroupType.AVCHATROOM:
+        return ctx.edit(group, departed=[user], audience=[])
+    tip = ctx.tip("member_quit", [user])
+    return ctx.edit(group, tip, departed=[user], notices=[ctx.notice(user, "quit_group")])
 
 
 def _kick(ctx: _Ctx) -> GroupEdit:
@@ -382,6 +419,7 @@ def _dismiss(ctx: _Ctx) -> GroupEdit:
         (ctx.op.operator, ctx.conv_id),
     )
     group = ctx.remove(members)
+    ctx.conn.execute("UPDATE groups SET dismissed=1 WHERE parent=?", (ctx.group.group_id,))
     notices = [ctx.notice(u, "group_dismissed") for u in members]
     return ctx.edit(group, departed=members, notices=notices)
 
@@ -410,7 +448,53 @@ def _pin(ctx: _Ctx) -> GroupEdit:
     return ctx.edit(bump_group(ctx.txn, ctx.conv_id))
 
 
+def _create_topic(ctx: _Ctx) -> GroupEdit:
+    """A community topic: its own conversation (unread, mentions, read state of its own),
+    with the community's members in the community's roles."""
+    ctx.check(GroupAction.MANAGE_TOPICS)
+    topic_id, name = str(ctx.op.args["topic_id"]), str(ctx.op.args["name"])
+    conn, community = ctx.conn, ctx.group
+    if conn.execute("SELECT 1 FROM conversations WHERE key=?", (topic_id,)).fetchone():
+        raise InvalidParameter("that topic ID is taken", field="topic_id")
+    cur = conn.execute("INSERT INTO conversations(kind, key) VALUES ('group', ?)", (topic_id,))
+    topic_conv = int(cur.lastrowid or 0)
+    conn.execute(
+        "INSERT INTO groups(conv_id, group_id, name, type, owner, create_time, max_members, "
+        "join_option, parent) VALUES (?,?,?,?,?,?,?,?,?)",
+        (
+            topic_conv,
+            topic_id,
+            name,
+            community.type.value,
+            community.owner,
+            int(time.time() * 1000),
+            community.max_members,
+            JoinOption.FORBIDDEN.value,
+            community.group_id,
+        ),
+    )
+    members = [
+        (str(u), str(r))
+        for u, r in conn.execute(
+            "SELECT user_id, role FROM participants WHERE conv_id=?", (ctx.conv_id,)
+        )
+    ]
+    add_participants(ctx.txn, topic_conv, topic_id, members, 0)
+    topic = bump_group(ctx.txn, topic_conv)
+    body = TipBody(tip="topic_created", operator=ctx.op.operator, detail={"name": name})
+    tip = post_tip(ctx.txn, topic_conv, topic_id, ctx.op.operator, body, ctx.op.message_id)
+    return GroupEdit(
+        conv_id=topic_conv,
+        group=topic,
+        members=reminds(conn, topic_conv),
+        tip=tip,
+        joined=dict(members),
+        states=states_of(ctx.txn, topic_conv, [u for u, _ in members]),
+    )
+
+
 _OPS: dict[str, Callable[[_Ctx], GroupEdit]] = {
+    "create_topic": _create_topic,
     "join": _join,
     "handle_application": _handle,
     "quit": _quit,

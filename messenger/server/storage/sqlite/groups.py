@@ -37,7 +37,7 @@ from messenger.server.storage.sqlite.states import participant_row, state_of_row
 _GROUP_COLUMNS = (
     "g.conv_id, g.group_id, g.name, g.type, g.owner, g.create_time, g.member_count, "
     "g.introduction, g.notification, g.version, g.avatar, g.join_option, g.mute_all, "
-    "g.max_members, g.custom, g.pinned"
+    "g.max_members, g.custom, g.pinned, g.parent"
 )
 
 
@@ -67,6 +67,7 @@ def _info(row: Any) -> GroupInfo:
         max_members=row[13],
         custom=loads(row[14]) or {},
         pinned=loads(row[15]) or [],
+        parent=row[16],
     )
 
 
@@ -185,6 +186,23 @@ def add_participants(
         "DELETE FROM group_departures WHERE user_id=? AND conv_id=?",
         [(u, conv_id) for u, _ in members],
     )
+    for topic_conv, topic_id in topics_of(txn.conn, group_id):  # a community's topics follow it
+        (last,) = txn.conn.execute(
+            "SELECT last_seq FROM conversations WHERE id=?", (topic_conv,)
+        ).fetchone()
+        add_participants(txn, topic_conv, topic_id, members, last)
+
+
+def topics_of(conn: sqlite3.Connection, group_id: str) -> list[tuple[int, str]]:
+    """A community's topics: (conversation, topic ID)."""
+    return [
+        (int(r[0]), str(r[1]))
+        for r in conn.execute(
+            "SELECT conv_id, group_id FROM groups WHERE parent=? AND dismissed=0 "
+            "ORDER BY create_time",
+            (group_id,),
+        )
+    ]
 
 
 def post_tip(

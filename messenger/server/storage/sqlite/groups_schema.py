@@ -13,6 +13,7 @@ _COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("custom", "TEXT NOT NULL DEFAULT ''"),  # JSON object, '' when empty
         ("pinned", "TEXT NOT NULL DEFAULT ''"),  # JSON list of message IDs, '' when none
         ("dismissed", "INTEGER NOT NULL DEFAULT 0"),
+        ("parent", "TEXT NOT NULL DEFAULT ''"),  # a topic: its community's group ID
     ),
     "participants": (
         ("mute_until", "INTEGER NOT NULL DEFAULT 0"),
@@ -43,6 +44,7 @@ CREATE TABLE IF NOT EXISTS group_departures (
     PRIMARY KEY (user_id, conv_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS group_departures_version ON group_departures(user_id, version);
+CREATE INDEX IF NOT EXISTS groups_parent ON groups(parent);
 """
 
 

@@ -314,6 +314,12 @@ class SqliteStorage(Storage):
     async def group_op(self, op: r.GroupOp, on_commit: OnCommit[r.GroupEdit] = None) -> r.GroupEdit:
         return await self._write(partial(group_ops.run_group_op, op=op), on_commit)
 
+    async def topics(self, group_id: str) -> list[GroupInfo]:
+        def run(conn: Any) -> list[GroupInfo]:
+            return [groups.group_row(conn, c) for c, _ in groups.topics_of(conn, group_id)]
+
+        return await self._read(run)
+
     async def live_rooms_of(self, user_id: str) -> list[str]:
         return await self._read(group_ops.live_room_of, user_id)
 
