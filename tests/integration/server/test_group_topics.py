@@ -4,6 +4,8 @@ joins or leaves its topics); a topic is managed through its community."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from messenger.protocol import errors, frames
@@ -29,8 +31,8 @@ async def test_topics_have_their_own_unread_mentions_and_read_state(make: Make) 
     await owner.send(a, "two")
     await owner.send(b, "@bob look", mentions=[bob.user_id])
 
-    def states(listed: object) -> dict[str, object]:
-        return {s.state.conversation_id: s.state for s in listed.conversations}  # type: ignore[attr-defined]
+    def states(listed: Any) -> dict[str, Any]:
+        return {s.state.conversation_id: s.state for s in listed.conversations}
 
     mine = states(await bob.call("conversations"))
     assert mine[a].unread_count == 2 and mine[a].mention_seqs == []
