@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
@@ -35,6 +34,7 @@ from messenger.core.events import (
 from messenger.protocol.errors import MessengerError
 from messenger.protocol.ids import ConversationType, parse_conversation_id
 from messenger.protocol.models import MessageKind, ReaderList
+from messenger.viewmodels.client_api import ClientApi
 from messenger.viewmodels.composer import ComposerViewModel
 from messenger.viewmodels.conversation_rows import conversation_name
 from messenger.viewmodels.group import GroupViewModel
@@ -50,9 +50,6 @@ from messenger.viewmodels.message_rows import (
 from messenger.viewmodels.names import NamesViewModel
 from messenger.viewmodels.tasks import TaskSet
 from messenger.viewmodels.typing import TypingTracker
-
-if TYPE_CHECKING:  # the core's client is imported when an account is shown
-    from messenger.core.client import Client
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +82,7 @@ class ChatViewModel(QObject):
 
     def __init__(
         self,
-        client: Client,
+        client: ClientApi,
         names: NamesViewModel,
         parent: QObject | None = None,
         *,

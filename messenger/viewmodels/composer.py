@@ -14,22 +14,19 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from messenger.core import LocalMessage
 from messenger.protocol.errors import MessengerError
 from messenger.protocol.ids import ConversationType
+from messenger.viewmodels.client_api import ClientApi
 from messenger.viewmodels.formatting import single_line
 from messenger.viewmodels.mentions import MENTION_ALL, MentionCandidatesModel
 from messenger.viewmodels.names import NamesViewModel
 from messenger.viewmodels.send_errors import not_sent_text
 from messenger.viewmodels.tasks import TaskSet
 from messenger.viewmodels.texts import message_text
-
-if TYPE_CHECKING:  # the core's client is imported when an account is shown
-    from messenger.core.client import Client
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +48,7 @@ class ComposerViewModel(QObject):
 
     def __init__(
         self,
-        client: Client,
+        client: ClientApi,
         names: NamesViewModel,
         parent: QObject | None = None,
         *,

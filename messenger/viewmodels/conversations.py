@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QDate, QObject, QTimer, Signal
 
 from messenger.core.events import ConversationsChanged, Event
 from messenger.protocol.errors import MessengerError
 from messenger.protocol.models import RemindType
+from messenger.viewmodels.client_api import ClientApi
 from messenger.viewmodels.conversation_list import (
     ID_ROLE,
     ConversationFilterModel,
@@ -25,9 +25,6 @@ from messenger.viewmodels.conversation_list import (
 from messenger.viewmodels.conversation_rows import people_of
 from messenger.viewmodels.names import NamesViewModel
 
-if TYPE_CHECKING:  # the core's client is imported when an account is shown
-    from messenger.core.client import Client
-
 log = logging.getLogger(__name__)
 
 
@@ -35,7 +32,7 @@ class ConversationListViewModel(QObject):
     loaded = Signal()
     error_occurred = Signal(str)
 
-    def __init__(self, client: Client, names: NamesViewModel, parent: QObject | None = None):
+    def __init__(self, client: ClientApi, names: NamesViewModel, parent: QObject | None = None):
         super().__init__(parent)
         self._client = client
         self._names = names

@@ -12,7 +12,7 @@ import bisect
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -33,6 +33,7 @@ from messenger.protocol.models import (
     GroupRole,
     UpdateGroupRequest,
 )
+from messenger.viewmodels.client_api import ClientApi
 from messenger.viewmodels.group_actions import (
     MemberAction,
     PanelAction,
@@ -42,9 +43,6 @@ from messenger.viewmodels.group_actions import (
 from messenger.viewmodels.message_list import AnyIndex
 from messenger.viewmodels.names import NamesViewModel
 from messenger.viewmodels.tasks import TaskSet
-
-if TYPE_CHECKING:  # the core's client is imported when an account is shown
-    from messenger.core.client import Client
 
 PAGE = 100
 MEMBER_ROLE = Qt.ItemDataRole.UserRole + 1  # MemberRow
@@ -166,7 +164,7 @@ class GroupViewModel(QObject):
     failed = Signal(str)  # an action the server refused, in words
     left = Signal(str)  # I left (quit, kicked, dismissed) the group with this ID
 
-    def __init__(self, client: Client, names: NamesViewModel, parent: QObject | None = None):
+    def __init__(self, client: ClientApi, names: NamesViewModel, parent: QObject | None = None):
         super().__init__(parent)
         self._client = client
         self._names = names
@@ -178,7 +176,7 @@ class GroupViewModel(QObject):
         self._token = 0
 
     @property
-    def client(self) -> Client:
+    def client(self) -> ClientApi:
         return self._client
 
     @property

@@ -6,15 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from messenger.protocol.errors import MessengerError
 from messenger.protocol.models import GroupInfo, GroupType, JoinOption, JoinResult
-
-if TYPE_CHECKING:  # the core loads when an account is shown, not with the sign-in window
-    from messenger.core import Client
+from messenger.viewmodels.client_api import ClientApi
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +26,9 @@ class PeoplePicker(QObject):
     people_changed = Signal()
     chosen_changed = Signal()
 
-    def __init__(self, client: Client, exclude: Sequence[str] = (), parent: QObject | None = None):
+    def __init__(
+        self, client: ClientApi, exclude: Sequence[str] = (), parent: QObject | None = None
+    ):
         super().__init__(parent)
         self._client = client
         self._exclude = {client.user_id or "", *exclude}
@@ -74,7 +73,7 @@ class NewGroupViewModel(QObject):
     failed = Signal(str)
     created = Signal(str)  # the new group's conversation ID
 
-    def __init__(self, client: Client, parent: QObject | None = None) -> None:
+    def __init__(self, client: ClientApi, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._client = client
         self.picker = PeoplePicker(client, parent=self)
@@ -103,7 +102,7 @@ class JoinGroupViewModel(QObject):
     joined = Signal(str)  # the conversation ID, once I am a member
     waiting = Signal()  # the application waits for an owner or admin
 
-    def __init__(self, client: Client, parent: QObject | None = None) -> None:
+    def __init__(self, client: ClientApi, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._client = client
         self.group: GroupInfo | None = None

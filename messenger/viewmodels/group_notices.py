@@ -4,14 +4,10 @@ already handled)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from messenger.core.models import LocalMessage
 from messenger.protocol.errors import MessengerError
 from messenger.protocol.models import MessageKind
-
-if TYPE_CHECKING:
-    from messenger.core.client import Client
+from messenger.viewmodels.client_api import ClientApi
 
 
 def application_of(message: LocalMessage | None) -> tuple[str, int] | None:
@@ -31,7 +27,7 @@ def application_of(message: LocalMessage | None) -> tuple[str, int] | None:
     return group_id, application_id
 
 
-async def handle_application(client: Client, message: LocalMessage, approve: bool) -> str:
+async def handle_application(client: ClientApi, message: LocalMessage, approve: bool) -> str:
     """Approve or refuse the notice's application; "" when done, else the reason in words."""
     found = application_of(message)
     if found is None:

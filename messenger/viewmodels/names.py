@@ -11,16 +11,13 @@ friend list (``load_remarks``, again on every change of it).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from messenger.core.events import ContactsChanged, Event, ProfilesChanged
 from messenger.protocol.models import Profile
+from messenger.viewmodels.client_api import ClientApi
 from messenger.viewmodels.tasks import TaskSet
-
-if TYPE_CHECKING:  # the core's client is imported when an account is shown
-    from messenger.core.client import Client
 
 STALE_AFTER_MS = 24 * 3600 * 1000  # a stored nickname older than this is fetched again
 
@@ -28,7 +25,7 @@ STALE_AFTER_MS = 24 * 3600 * 1000  # a stored nickname older than this is fetche
 class NamesViewModel(QObject):
     names_changed = Signal()
 
-    def __init__(self, client: Client, parent: QObject | None = None) -> None:
+    def __init__(self, client: ClientApi, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._client = client
         self._tasks = TaskSet()

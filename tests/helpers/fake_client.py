@@ -1,0 +1,298 @@
+"""``FakeClient``: an in-memory stand-in for the client core, for view-model unit tests.
+
+It satisfies ``messenger.viewmodels.client_api.ClientApi`` (checked by mypy: ``_check``
+below). Conversations and messages live in dictionaries; sending runs the protocol's own
+validation (``validate_send``, as the core does) and publishes the events the core would
+(``MessagesAdded``, ``ConversationsChanged``) on a real ``EventBus``. What a test needs of
+the server it arranges with ``receive`` and ``add_conversation``. Group management is not
+faked (tests of it run against the real server): those calls raise ``GroupNotFound``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+
+from messenger.core.events import ConversationsChanged, EventBus, Handler, MessagesAdded
+from messenger.core.models import Conversation, LocalMessage, MessageState
+from messenger.protocol import errors
+from messenger.protocol.ids import ConversationType, parse_conversation_id
+from messenger.protocol.models import (
+    GroupApplication,
+    GroupInfo,
+    GroupRole,
+    GroupType,
+    JoinOption,
+    JoinResult,
+    Limits,
+    MemberPage,
+    Priority,
+    Profile,
+    ReaderList,
+    ReceiptCount,
+    RemindType,
+    SendRequest,
+    UpdateGroupRequest,
+)
+from messenger.protocol.social import Friend, UserPage
+from messenger.protocol.validation import validate_send
+from messenger.viewmodels.client_api import ClientApi
+
+
+@dataclass
+class FakeClient:
+    me: str = "alice"
+    limits_: Limits = field(default_factory=Limits)
+    bus: EventBus = field(default_factory=EventBus)
+    chats: dict[str, Conversation] = field(default_factory=dict)
+    history: dict[str, list[LocalMessage]] = field(default_factory=dict)
+    drafts: dict[str, str] = field(default_factory=dict)
+    typing_sent: list[tuple[str, bool]] = field(default_factory=list)
+    profiles: dict[str, Profile] = field(default_factory=dict)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    # -- arranging ------------------------------------------------------------------------------
+    def add_conversation(self, conversation_id: str, **fields: Any) -> Conversation:
+        ref = parse_conversation_id(conversation_id)
+        found = Conversation(
+            conversation_id=conversation_id, type=ref.type, target=ref.target, **fields
+        )
+        self._store(found)
+        return found
+
+    def receive(self, conversation_id: str, sender: str, text: str) -> LocalMessage:
+        """A message from someone else arrives (as the sync engine would store it)."""
+        return self._append(conversation_id, sender, text, MessageState.SENT, unread=True)
+
+    # -- ClientApi: identity and events ---------------------------------------------------------
+    @property
+    def user_id(self) -> str | None:
+        return self.me
+
+    @property
+    def limits(self) -> Limits | None:
+        return self.limits_
+
+    def subscribe(self, handler: Handler) -> Callable[[], None]:
+        return self.bus.subscribe(handler)
+
+    # -- conversations --------------------------------------------------------------------------
+    async def conversations(self) -> list[Conversation]:
+        shown = [c for c in self.chats.values() if not c.hidden]
+        return sorted(shown, key=lambda c: (not c.pinned, -c.pin_time, -c.activity_time))
+
+    async def conversation(self, conversation_id: str) -> Conversation | None:
+        return self.chats.get(conversation_id)
+
+    async def mark_read(self, conversation_id: str, seq: int | None = None) -> None:
+        chat = self._chat(conversation_id)
+        self._store(
+            msgspec.structs.replace(
+                chat,
+                read_seq=seq or chat.last_seq,
+                unread_count=0,
+                marked_unread=False,
+                mention_seqs=(),
+            )
+        )
+
+    async def pin(self, conversation_id: str, pinned: bool = True) -> None:
+        chat = self._chat(conversation_id)
+        self._store(msgspec.structs.replace(chat, pinned=pinned, pin_time=next(self._ids)))
+
+    async def set_remind(self, conversation_id: str, remind: RemindType) -> None:
+        self._store(msgspec.structs.replace(self._chat(conversation_id), remind=remind))
+
+    async def mark_unread(self, conversation_id: str, unread: bool = True) -> None:
+        self._store(msgspec.structs.replace(self._chat(conversation_id), marked_unread=unread))
+
+    async def hide(self, conversation_id: str) -> None:
+        self._store(msgspec.structs.replace(self._chat(conversation_id), hidden=True))
+
+    async def clear_history(self, conversation_id: str) -> None:
+        chat = self._chat(conversation_id)
+        self.history[conversation_id] = []
+        self._store(msgspec.structs.replace(chat, cleared_seq=chat.last_seq, last_message=None))
+
+    async def set_draft(self, conversation_id: str, text: str) -> None:
+        self.drafts[conversation_id] = text
+
+    # -- messages -------------------------------------------------------------------------------
+    async def send_text(
+        self,
+        conversation_id: str,
+        text: str,
+        *,
+        mentions: Sequence[str] = (),
+        mention_all: bool = False,
+        reply_to: LocalMessage | None = None,
+        priority: Priority = Priority.NORMAL,
+    ) -> LocalMessage:
+        ref = parse_conversation_id(conversation_id)
+        request = SendRequest(
+            client_msg_id=f"c{next(self._ids)}",
+            kind="text",
+            body={"text": text},
+            mentions=list(mentions),
+            mention_all=mention_all,
+        )
+        validate_send(request, self.limits_, ref.type)
+        return self._append(conversation_id, self.me, text, MessageState.SENT)
+
+    async def resend(self, client_msg_id: str) -> LocalMessage:
+        for messages in self.history.values():
+            for message in messages:
+                if message.client_msg_id == client_msg_id:
+                    return message
+        raise errors.MessageNotFound()
+
+    async def recall(self, conversation_id: str, message_id: str) -> LocalMessage:
+        raise errors.MessageNotFound()
+
+    async def messages(
+        self, conversation_id: str, *, before_seq: int | None = None, limit: int = 50
+    ) -> list[LocalMessage]:
+        found = [
+            m
+            for m in self.history.get(conversation_id, [])
+            if before_seq is None or m.seq < before_seq
+        ]
+        return found[-limit:]
+
+    async def unsent_messages(self, conversation_id: str) -> list[LocalMessage]:
+        return []
+
+    async def newer_messages(
+        self, conversation_id: str, after_seq: int, limit: int = 50
+    ) -> list[LocalMessage]:
+        return [m for m in self.history.get(conversation_id, []) if m.seq > after_seq][:limit]
+
+    async def typing(self, conversation_id: str, typing: bool = True) -> None:
+        self.typing_sent.append((conversation_id, typing))
+
+    async def receipts(self, conversation_id: str, seqs: Sequence[int]) -> list[ReceiptCount]:
+        return []
+
+    async def readers(self, conversation_id: str, seq: int) -> ReaderList:
+        return ReaderList(seq=seq, read=[], unread=[])
+
+    # -- people ---------------------------------------------------------------------------------
+    async def cached_profiles(self, user_ids: Sequence[str]) -> dict[str, Profile]:
+        return {u: self.profiles[u] for u in user_ids if u in self.profiles}
+
+    async def fetch_profiles(
+        self, user_ids: Sequence[str], *, max_age_ms: int | None = None
+    ) -> dict[str, Profile]:
+        return await self.cached_profiles(user_ids)
+
+    async def remarks(self) -> dict[str, str]:
+        return {}
+
+    async def friends(self) -> list[Friend]:
+        return []
+
+    async def search_users(self, query: str, offset: int = 0, limit: int = 20) -> UserPage:
+        return UserPage(users=[], has_more=False)
+
+    # -- groups: not faked ----------------------------------------------------------------------
+    async def group(self, group_id: str) -> GroupInfo:
+        raise errors.GroupNotFound()
+
+    async def members(self, group_id: str, offset: int = 0, limit: int = 100) -> MemberPage:
+        raise errors.GroupNotFound()
+
+    async def add_members(self, group_id: str, user_ids: Sequence[str]) -> GroupInfo:
+        raise errors.GroupNotFound()
+
+    async def create_group(self, *args: Any, **kwargs: Any) -> GroupInfo:
+        raise errors.GroupNotFound()
+
+    async def join_group(self, group_id: str, note: str = "") -> JoinResult:
+        raise errors.GroupNotFound()
+
+    async def quit_group(self, group_id: str) -> GroupInfo:
+        raise errors.GroupNotFound()
+
+    async def dismiss_group(self, group_id: str) -> GroupInfo:
+        raise errors.GroupNotFound()
+
+    async def kick_members(self, *args: Any, **kwargs: Any) -> GroupInfo:
+        raise errors.GroupNotFound()
+
+    async def set_member_role(self, group_id: str, user_id: str, role: GroupRole) -> GroupInfo:
+        raise errors.GroupNotFound()
+
+    async def transfer_owner(self, group_id: str, user_id: str) -> GroupInfo:
+        raise errors.GroupNotFound()
+
+    async def mute_member(self, group_id: str, user_id: str, seconds: int) -> GroupInfo:
+        raise errors.GroupNotFound()
+
+    async def update_group(self, group_id: str, update: UpdateGroupRequest) -> GroupInfo:
+        raise errors.GroupNotFound()
+
+    async def group_applications(self, group_id: str) -> list[GroupApplication]:
+        raise errors.GroupNotFound()
+
+    async def handle_application(self, *args: Any, **kwargs: Any) -> GroupInfo:
+        raise errors.GroupNotFound()
+
+    # -- inside ---------------------------------------------------------------------------------
+    def _chat(self, conversation_id: str) -> Conversation:
+        found = self.chats.get(conversation_id)
+        if found is None:
+            raise errors.ConversationNotFound()
+        return found
+
+    def _store(self, conversation: Conversation) -> None:
+        self.chats[conversation.conversation_id] = conversation
+        self.bus.publish(ConversationsChanged((conversation,)))
+
+    def _append(
+        self,
+        conversation_id: str,
+        sender: str,
+        text: str,
+        state: MessageState,
+        unread: bool = False,
+    ) -> LocalMessage:
+        chat = self.chats.get(conversation_id) or self.add_conversation(conversation_id)
+        seq = chat.last_seq + 1
+        n = next(self._ids)
+        message = LocalMessage(
+            conversation_id=conversation_id,
+            message_id=f"m{n}",
+            conv_type=chat.type.value,
+            target=chat.target,
+            sender=sender,
+            seq=seq,
+            client_msg_id=f"c{n}",
+            time=n,
+            kind="text",
+            body={"text": text},
+            state=state,
+            is_self=sender == self.me,
+        )
+        self.history.setdefault(conversation_id, []).append(message)
+        self.bus.publish(MessagesAdded(conversation_id, (message,)))
+        self._store(
+            msgspec.structs.replace(
+                chat,
+                last_seq=seq,
+                last_message=message,
+                activity_time=n,
+                unread_count=chat.unread_count + (1 if unread else 0),
+            )
+        )
+        return message
+
+
+def _check(fake: FakeClient) -> ClientApi:
+    return fake  # mypy: the fake satisfies the protocol
+
+
+_ = (ConversationType, GroupType, JoinOption)  # names of the protocol's signatures

@@ -1,0 +1,87 @@
+"""The chat screen's view-models over the in-memory ``FakeClient`` (no server, no sockets):
+the composer sends, refuses in words, keeps drafts; the conversation list orders, pins,
+marks read and follows the client's events. The same journeys against the real server are
+in ``tests/ui/viewmodels``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QModelIndex
+
+from messenger.protocol.ids import ConversationType
+from messenger.ui.i18n import install_language
+from messenger.viewmodels.composer import ComposerViewModel
+from messenger.viewmodels.conversation_list import ROW_ROLE
+from messenger.viewmodels.conversations import ConversationListViewModel
+from messenger.viewmodels.names import NamesViewModel
+from tests.helpers.fake_client import FakeClient
+
+
+def rows(vm: ConversationListViewModel) -> list[Any]:
+    model = vm.model
+    return [model.index(r, 0, QModelIndex()).data(ROW_ROLE) for r in range(model.rowCount())]
+
+
+@pytest.fixture
+def client(qapp: Any) -> FakeClient:
+    install_language(qapp, "en")  # as the app does at start: English plural forms
+    return FakeClient(me="alice")
+
+
+@pytest.fixture
+def composer(client: FakeClient) -> ComposerViewModel:
+    vm = ComposerViewModel(client, NamesViewModel(client))
+    vm.attach("C2Cbob", ConversationType.C2C, "")
+    return vm
+
+
+async def test_sending_queues_the_text_and_empties_the_box(
+    client: FakeClient, composer: ComposerViewModel
+) -> None:
+    sent: list[bool] = []
+    composer.sent.connect(lambda: sent.append(True))
+    composer.edited("  hello\nBob  ")
+    assert await composer.send()
+    assert [m.text for m in client.history["C2Cbob"]] == ["hello\nBob"]
+    assert composer.text == "" and sent == [True]
+    assert client.drafts.get("C2Cbob", "") == ""
+
+
+async def test_a_text_over_the_limit_is_refused_in_characters_and_kept(
+    client: FakeClient, composer: ComposerViewModel
+) -> None:
+    errors: list[str] = []
+    composer.error_occurred.connect(errors.append)
+    limit = client.limits_.text_bytes
+    text = "好" * (limit // 3) + "🙂🙂"  # two emoji (four bytes each) too many
+    composer.edited(text)
+    assert not await composer.send()
+    assert errors == ["Not sent: the message is 2 characters too long. Shorten it and send again."]
+    assert composer.text == text
+    assert "C2Cbob" not in client.history
+
+
+async def test_an_empty_box_sends_nothing(client: FakeClient, composer: ComposerViewModel) -> None:
+    composer.edited("   \n ")
+    assert not await composer.send()
+    assert client.history == {}
+
+
+async def test_the_list_orders_pins_marks_read_and_follows_events(client: FakeClient) -> None:
+    client.receive("C2Cbob", "bob", "hi")
+    client.receive("C2Ccarol", "carol", "hello")
+    names = NamesViewModel(client)
+    vm = ConversationListViewModel(client, names)
+    client.subscribe(vm.on_event)
+    await vm.load()
+    assert [r.conversation_id for r in rows(vm)] == ["C2Ccarol", "C2Cbob"]  # latest first
+    assert [r.badge for r in rows(vm)] == [1, 1]
+
+    await vm.pin("C2Cbob")
+    assert [r.conversation_id for r in rows(vm)] == ["C2Cbob", "C2Ccarol"]
+    await client.mark_read("C2Ccarol")
+    assert [r.badge for r in rows(vm)] == [1, 0]
+    client.receive("C2Cdave", "dave", "new here")  # a new chat appears, below the pinned one
+    assert [r.conversation_id for r in rows(vm)] == ["C2Cbob", "C2Cdave", "C2Ccarol"]
