@@ -18,10 +18,12 @@ JSON line per figure on stdout:
 from __future__ import annotations
 
 import asyncio
+import cProfile
 import faulthandler
 import gc
 import json
 import logging
+import os
 import resource
 import statistics
 import sys
@@ -201,12 +203,19 @@ async def measure(window: MainWindow, plan: dict[str, Any]) -> None:
     # -- switching conversations, and the memory after 50 of them --------------------------------
     switches: list[float] = []
     opened = plan["others"][: plan["open_count"]]
+    profiler = _profiler()
     for conversation_id in opened:
         started = time.perf_counter()
+        if profiler is not None:
+            profiler.enable()
         await session.chat.open(conversation_id)
         window.repaint()
+        if profiler is not None:
+            profiler.disable()
         switches.append((time.perf_counter() - started) * 1000)
         await asyncio.sleep(0.05)  # a person's pace: deferred work (read marks) happens here
+    if profiler is not None:
+        profiler.dump_stats(os.environ["MESSENGER_PROBE_PROFILE"] + ".switch")
     gc.collect()
     emit("switch", ms=summary(switches), opened=len(opened), rss_mib=rss_mib())
 
@@ -268,6 +277,9 @@ async def measure(window: MainWindow, plan: dict[str, Any]) -> None:
     timer.setInterval(5)
     timer.timeout.connect(tick)
     timer.start()
+    profiler = _profiler()
+    if profiler is not None:
+        profiler.enable()
     emit("burst-ready")
 
     def shown() -> bool:
@@ -278,6 +290,9 @@ async def measure(window: MainWindow, plan: dict[str, Any]) -> None:
     window.repaint()
     done = time.monotonic()
     timer.stop()
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(os.environ["MESSENGER_PROBE_PROFILE"] + ".burst")
     emit(
         "burst",
         painted=done,
@@ -286,6 +301,12 @@ async def measure(window: MainWindow, plan: dict[str, Any]) -> None:
         rows=model.rowCount(),
         rss_mib=rss_mib(),
     )
+
+
+def _profiler() -> cProfile.Profile | None:
+    """With MESSENGER_PROBE_PROFILE=path: a profile of the switches and of the burst
+    (path.switch, path.burst; read with ``python -m pstats``)."""
+    return cProfile.Profile() if os.environ.get("MESSENGER_PROBE_PROFILE") else None
 
 
 def main() -> None:
