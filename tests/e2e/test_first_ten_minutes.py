@@ -38,12 +38,6 @@ pytestmark = [
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 PASSWORD = "e2e-password-1"
-# Defects fixed elsewhere; a check that fails only for one of them is reported, not failed.
-KNOWN = {
-    "lines": "defect 1: line breaks typed with Shift+Enter are drawn on one line",
-    "layout": "defect 2: chat rows keep stale heights when the chat's width changes, and a "
-    "narrow chat is clipped",
-}
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +47,7 @@ def display() -> Iterator[str]:
 
 
 class Run:
-    """The apps of one test, its artefacts, and the known defects met on the way."""
+    """The apps of one test and its artefacts."""
 
     def __init__(self, display: str, root: Path, artifacts: Path) -> None:
         self.display = display
@@ -61,7 +55,6 @@ class Run:
         self.data = root / "data"
         self.artifacts = artifacts
         self.apps: list[App] = []
-        self.known: dict[str, list[str]] = {}
         self.step = 0
 
     def start(self, name: str, *args: str) -> App:
@@ -81,28 +74,25 @@ class Run:
         layout = app.ask("bubbles")
         width, _height = layout["viewport"]
         rows = layout["rows"]
-        hard: list[str] = []
+        problems: list[str] = []
         for row in rows:
             x, y, w, h = row["bubble"]
             _rx, ry, _rw, rh = row["row"]
             if x < -0.5 or x + w > width + 0.5:
-                self.note("layout", f"{what}: a bubble is clipped by the viewport ({width}): {row}")
+                problems.append(f"{what}: a bubble is clipped by the viewport ({width}): {row}")
             if rh != row["wanted_height"] or y < ry - 0.5 or y + h > ry + rh + 0.5:
-                self.note("layout", f"{what}: a row has a stale height: {row}")
+                problems.append(f"{what}: a row's height is not its text's: {row}")
         for upper, lower in itertools.pairwise(rows):
             if upper["bubble"][1] + upper["bubble"][3] > lower["bubble"][1] + 0.5:
-                self.note("layout", f"{what}: bubbles overlap: {upper} / {lower}")
+                problems.append(f"{what}: bubbles overlap: {upper} / {lower}")
         shown = {_joined(row["lines"]): row["lines"] for row in rows}
         for text in sent:
             lines = shown.get(text)
             if lines is None:
-                hard.append(f"{what}: {text!r} is not shown as sent; shown: {list(shown)}")
+                problems.append(f"{what}: {text!r} is not shown as sent; shown: {list(shown)}")
             elif "\n" in text and not _breaks_where_sent(text, lines):
-                self.note("lines", f"{what}: {text!r} is drawn as {lines!r}")
-        assert not hard, "\n".join(hard)
-
-    def note(self, defect: str, problem: str) -> None:
-        self.known.setdefault(defect, []).append(problem)
+                problems.append(f"{what}: {text!r} is drawn as {lines!r}")
+        assert not problems, "\n".join(problems)
 
     def close(self) -> None:
         for app in reversed(self.apps):
@@ -295,8 +285,3 @@ def test_two_windows_one_local_server_first_ten_minutes(run: Run) -> None:
     state = bob.until(lambda s: s["visible"], what="bob's window shown")
     assert state["user"] == "bob" and state["connection"] == "connected"
     run.shot(bob, "second-launch")
-
-    if run.known:
-        reasons = "; ".join(KNOWN[k] for k in run.known)
-        details = "\n".join(p for problems in run.known.values() for p in problems[:3])
-        pytest.xfail(f"{reasons}\n{details}")
