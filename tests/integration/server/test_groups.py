@@ -234,7 +234,7 @@ async def test_non_members_can_neither_read_nor_send_nor_list(make: Make) -> Non
         await e.call("recall", conversation_id="GROUP" + gid, message_id=messages[-1].message_id)
     assert await head(a) == before
     assert not any(isinstance(f, frames.Changes) for f in await a.barrier())
-    assert (await e.sync_all())[0] == []
+    assert (await e.sync_all(since=before))[0] == []
     assert (await e.call("my_groups")).groups == []
 
 

@@ -260,7 +260,7 @@ async def test_malformed_sends_are_invalid_parameter_and_store_nothing(
     assert response.json()["name"] == "invalid_parameter"
     assert response.json()["code"] == errors.InvalidParameter.code
     assert await head(a) == before
-    assert (await b.sync_all())[0] == []
+    assert (await b.sync_all(since=before))[0] == []
 
 
 HOSTILE_CONVERSATIONS = [
@@ -436,8 +436,8 @@ async def test_online_only_messages_reach_connected_devices_and_are_never_stored
     assert not any(isinstance(f, frames.OnlineMessage) for f in await a1.barrier())
     assert await head(a1) == before
     assert (await b1.history("C2C" + alice)).messages == []
-    assert (await b_offline.sync_all())[0] == []
-    assert await b_offline.connect(since=0) == []
+    assert (await b_offline.sync_all(since=before))[0] == []
+    assert await b_offline.connect(since=before) == []
     summary = await b1.call("conversations")
     assert summary.total_unread == 0
 
