@@ -10,7 +10,8 @@
    in the light and the dark theme, the same in Chinese, the composer at work, the emoji picker.
    Group management (``screenshot_groups.py``): the group panel with a member's menu, a muted
    member's window, the New group dialog (light and dark; the panel and the muted window in
-   Chinese too).
+   Chinese too). People (``screenshot_people.py``): the Contacts page with a friend's card,
+   the requests inbox, the new-chat dialog and Edit my profile.
 3. The shell's windows (``shell_screenshots.py``): the sign-in window and the settings (light
    and dark, English and Chinese), the connection banner, the kick dialog, the tray badges.
 4. Every PNG is stored again, opaque and with the strongest PNG compression Qt has. In
@@ -116,6 +117,8 @@ def take(out: Path) -> None:
     run("screenshot_chat.py", target, "--language", "zh_CN", "--size", SIZE)
     run("screenshot_groups.py", target, "--language", "en")
     run("screenshot_groups.py", target, "--language", "zh_CN", "--themes", "light")
+    run("screenshot_people.py", target, "--language", "en")
+    run("screenshot_people.py", target, "--language", "zh_CN", "--themes", "light")
     run("shell_screenshots.py", target, "--only", "signin,settings")
     run(
         "shell_screenshots.py",

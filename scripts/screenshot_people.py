@@ -1,0 +1,152 @@
+"""Screenshots of the people side, to look at what the friend sidebar and dialogs draw.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot_people.py [OUT_DIR]
+        [--language en|zh_CN] [--themes light,dark]
+
+The demo people of ``screenshot_chat.py``, plus friends in two friend groups (one with a
+remark), a pending request, a blocked user and a status text. Saves, per theme: Alice's
+Contacts page with a friend's card (``contacts-<theme>``); in the first theme also Dave's
+requests inbox (``contacts-requests``), the new-chat dialog with a found user
+(``people-new-chat``) and Alice's Edit my profile (``people-edit-profile``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import qasync
+from PySide6.QtWidgets import QApplication
+from screenshot_chat import DEMO, PASSWORD, save, seed  # type: ignore[import-not-found]
+
+from messenger.app.embedded import EmbeddedServer
+from messenger.app.qt_compat import pin_singletons_if_needed
+from messenger.core import Client
+from messenger.protocol.models import AllowType
+from messenger.ui.fonts import prefer_cjk_font
+from messenger.ui.i18n import LANGUAGES, install_language
+from messenger.ui.main_window import MainWindow
+from messenger.ui.theme import apply_theme
+from messenger.viewmodels.session import SessionViewModel
+
+WORDS = {
+    "en": {
+        "work": "Work",
+        "family": "Family",
+        "remark": "Bobby",
+        "note": "Hi Dave, it's Alice",
+        "status": "In a meeting",
+        "signature": "Design, tea and long walks",
+        "find": "Car",
+    },
+    "zh_CN": {
+        "work": "同事",
+        "family": "家人",
+        "remark": "老鲍",
+        "note": "你好，我是爱丽丝",
+        "status": "开会中",
+        "signature": "设计、茶和散步",
+        "find": "Car",
+    },
+}
+
+
+async def window_of(client: Client) -> tuple[MainWindow, SessionViewModel]:
+    session = SessionViewModel(client)
+    await session.start()
+    window = MainWindow()
+    window.resize(1200, 760)
+    window.bind(session)
+    window.show()
+    return window, session
+
+
+async def main(out: Path, language: str, themes: list[str]) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    if not install_language(app, language):
+        raise SystemExit(f"no compiled {language} translation: run `make install` first")
+    suffix = "" if language == "en" else f"-{language}"
+    words = WORDS[language]
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        server = EmbeddedServer(root / "server").start()
+        clients = await seed(server.url, root / "seed", DEMO[language])
+        alice, bob, carol = (clients[u] for u in ("alice", "bob", "carol"))
+        for friend in (bob, carol):
+            await friend.update_profile(allow_type=AllowType.ANYONE)
+        await alice.update_profile(signature=words["signature"])
+        await alice.add_friend("bob", remark=words["remark"], group=words["work"])
+        await alice.add_friend("carol", group=words["family"])
+        await alice.add_friend("dave", note=words["note"])
+        await carol.update_profile(signature=words["signature"])
+        await carol.set_status_text(words["status"])
+        views = {}
+        for user in ("alice", "dave"):
+            viewer = Client(server.url, root / f"view-{user}")
+            await viewer.start()
+            await viewer.login_with_password(user, PASSWORD)
+            views[user] = (viewer, *await window_of(viewer))
+        _, window, session = views["alice"]
+        _, dave_window, _ = views["dave"]
+        await asyncio.sleep(1.0)
+        for i, theme in enumerate(themes):
+            apply_theme(app, theme)
+            window.contacts_button.click()
+            contacts = window.contacts
+            assert contacts is not None
+            contacts.card.show_user("carol")
+            contacts.stack.setCurrentWidget(contacts.card)
+            await asyncio.sleep(0.8)
+            save(window, out / f"contacts-{theme}{suffix}.png")
+            if i == 0:
+                dave_window.contacts_button.click()
+                assert dave_window.contacts is not None
+                dave_window.contacts.stack.setCurrentWidget(dave_window.contacts.requests)
+                await asyncio.sleep(0.5)
+                save(dave_window, out / f"contacts-requests{suffix}.png")
+                window.open_new_chat()
+                dialog = window.new_chat_dialog
+                assert dialog is not None
+                dialog.search.setText(words["find"])
+                await session.people.search(words["find"])
+                await asyncio.sleep(0.8)
+                save(dialog, out / f"people-new-chat{suffix}.png")
+                dialog.close()
+                editor = window.edit_profile()
+                assert editor is not None
+                await asyncio.sleep(0.8)
+                save(editor, out / f"people-edit-profile{suffix}.png")
+                editor.close()
+        for viewer, shown, view_session in views.values():
+            view_session.close()
+            shown.close()
+            await viewer.aclose()
+        for client in clients.values():
+            await client.aclose()
+        server.stop()
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("out", nargs="?", type=Path, default=Path("screenshots"))
+    parser.add_argument("--language", choices=sorted(LANGUAGES), default="en")
+    parser.add_argument("--themes", default="light,dark")
+    return parser.parse_args(argv)
+
+
+if __name__ == "__main__":
+    args = parse_args(sys.argv[1:])
+    args.out.mkdir(parents=True, exist_ok=True)
+    pin_singletons_if_needed()
+    application = QApplication(sys.argv[:1])
+    application.setQuitOnLastWindowClosed(False)
+    prefer_cjk_font(application)
+    qasync.run(main(args.out, args.language, args.themes.split(",")))
