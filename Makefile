@@ -98,6 +98,15 @@ bench-people: install
 bench-people-quick: install
 	$(BIN)/python -m benchmarks.people --quick
 
+# A 10,000-member Public group and live room, everyone online: the group panel, mute / role /
+# kick reaching every member, a live-room message to all, the online count
+.PHONY: bench-groups bench-groups-quick
+bench-groups: install
+	$(BIN)/python -m benchmarks.groups
+
+bench-groups-quick: install
+	$(BIN)/python -m benchmarks.groups --quick
+
 # Our server side by side with Matrix Synapse (installed into .bench/ on first use):
 #   make bench-peers         the full run (an hour or more), the desktop client included; writes
 #                            docs/benchmarks.md and its plots

@@ -187,15 +187,20 @@ async def _panel(server: Server, data: Path) -> dict[str, Any]:
 # -- fan-out to every online member -----------------------------------------------------------------
 async def _connect(server: Server, tokens: list[str]) -> list[Any]:
     async def one(token: str) -> Any:
-        ws = await websockets.connect(server.ws_url, max_size=None, open_timeout=120)
-        await ws.send(frames.encode(frames.Hello(token=token, since=None)))
-        while not isinstance(frames.decode_server_frame(await ws.recv()), frames.Welcome):
-            pass
-        return ws
+        for _ in range(5):  # a busy machine may miss the hello deadline: try again
+            ws = await websockets.connect(server.ws_url, max_size=None, open_timeout=120)
+            await ws.send(frames.encode(frames.Hello(token=token, since=None)))
+            try:
+                while not isinstance(frames.decode_server_frame(await ws.recv()), frames.Welcome):
+                    pass
+                return ws
+            except websockets.ConnectionClosed:
+                await asyncio.sleep(1.0)
+        raise RuntimeError("could not connect")
 
     sockets = []
-    for at in range(0, len(tokens), 200):
-        sockets.extend(await asyncio.gather(*(one(t) for t in tokens[at : at + 200])))
+    for at in range(0, len(tokens), 50):
+        sockets.extend(await asyncio.gather(*(one(t) for t in tokens[at : at + 50])))
     return sockets
 
 
@@ -316,6 +321,8 @@ def main() -> None:
         server = Server(data, "NORMAL")
         try:
             figures = panel_figures(server, root)
+            for name, value in figures.items():
+                print(f"{name}: {value}", flush=True)
             figures.update(asyncio.run(fanout(server, tokens, members)))
         finally:
             server.stop()
