@@ -180,6 +180,7 @@ class GroupPanel(QWidget):
         # the group's buttons, each shown only when my role allows it
         self.buttons: dict[PanelAction, QPushButton] = {}
         handlers: dict[PanelAction, Callable[[], None]] = {
+            PanelAction.NAME_CARD: self.edit_my_card,
             PanelAction.ADD_MEMBERS: self.add_members,
             PanelAction.EDIT: self.edit_group,
             PanelAction.MUTE_ALL: self.toggle_mute_all,
@@ -189,6 +190,7 @@ class GroupPanel(QWidget):
         }
         rows = [QHBoxLayout(), QHBoxLayout(), QHBoxLayout()]
         places = {
+            PanelAction.NAME_CARD: 2,
             PanelAction.ADD_MEMBERS: 0,
             PanelAction.EDIT: 0,
             PanelAction.MUTE_ALL: 1,
@@ -345,6 +347,23 @@ class GroupPanel(QWidget):
         )
 
     # -- the group's buttons --------------------------------------------------------------------------
+    def edit_my_card(self) -> None:
+        dialog = QInputDialog(self)
+        dialog.setObjectName("NameCardDialog")
+        dialog.setWindowTitle(self.tr("My name card"))
+        dialog.setLabelText(self.tr("How this group shows your name (empty: your nickname):"))
+        me = self.vm.members.member(self.vm.me)
+        dialog.setTextValue(me.name_card if me else "")
+        dialog.textValueSelected.connect(self._set_card)
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+
+    @async_slot()
+    async def _set_card(self, text: str) -> None:
+        self.error.hide()
+        await self.vm.set_my_card(text.strip())
+
     def add_members(self) -> None:
         dialog = AddMembersDialog(self.vm, self)
         self.dialog = dialog
@@ -405,6 +424,7 @@ class GroupPanel(QWidget):
         self.name.setAccessibleName(self.tr("Group name"))
         self.notification.setAccessibleName(self.tr("Group notification"))
         texts = {
+            PanelAction.NAME_CARD: self.tr("My name card"),
             PanelAction.ADD_MEMBERS: self.tr("Add members"),
             PanelAction.EDIT: self.tr("Edit"),
             PanelAction.REQUESTS: self.tr("Join requests"),

@@ -31,6 +31,7 @@ from messenger.protocol.models import (
     GroupInfo,
     GroupMember,
     GroupRole,
+    MemberUpdate,
     UpdateGroupRequest,
 )
 from messenger.viewmodels.client_api import ClientApi
@@ -319,6 +320,10 @@ class GroupViewModel(QObject):
 
     async def dismiss(self) -> bool:
         return await self._run(self._client.dismiss_group(self.group_id))
+
+    async def set_my_card(self, name_card: str) -> bool:
+        update = MemberUpdate(name_card=name_card)
+        return await self._run(self._client.update_member(self.group_id, self.me, update))
 
     async def set_mute_all(self, on: bool) -> bool:
         update = UpdateGroupRequest(mute_all=on)

@@ -21,6 +21,7 @@ class MemberAction(enum.StrEnum):
 
 
 class PanelAction(enum.StrEnum):
+    NAME_CARD = "name_card"  # my name card in this group
     ADD_MEMBERS = "add_members"
     EDIT = "edit"
     MUTE_ALL = "mute_all"
@@ -73,4 +74,4 @@ def panel_actions(group_type: GroupType, my_role: GroupRole | None) -> list[Pane
         (PanelAction.LEAVE, GroupAction.QUIT),
         (PanelAction.DISMISS, GroupAction.DISMISS),
     )
-    return [p for p, a in checks if allows(group_type, a, actor)]
+    return [PanelAction.NAME_CARD, *(p for p, a in checks if allows(group_type, a, actor))]

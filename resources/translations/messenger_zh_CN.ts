@@ -619,6 +619,14 @@
         <translation>转让</translation>
     </message>
     <message>
+        <source>My name card</source>
+        <translation>我的群名片</translation>
+    </message>
+    <message>
+        <source>How this group shows your name (empty: your nickname):</source>
+        <translation>你在本群显示的名字(留空则用昵称):</translation>
+    </message>
+    <message>
         <source>Leave group</source>
         <translation>退出群聊</translation>
     </message>

@@ -66,6 +66,7 @@ async def test_create_from_the_dialog_opens_the_chat_with_the_picked_members(
     await until(lambda: chat.group.members.member(bob_id) is not None, what="bob is listed")
     assert chat.group.info.type is GroupType.PUBLIC
     assert visible_buttons(window.group_panel) == {
+        "name_card",
         "add_members",
         "edit",
         "mute_all",
@@ -104,8 +105,18 @@ async def test_admin_mute_kick_and_leave_from_the_panel(devices: Devices, window
     await until(lambda: pane.mute_notice.isVisible(), what="carol sees why she cannot send")
     assert pane.mute_notice.text().startswith("You are muted until")
     assert not pane.composer.isVisible()
-    assert visible_buttons(carol_window.group_panel) == {"leave"}
+    assert visible_buttons(carol_window.group_panel) == {"name_card", "leave"}
     assert menu_names(carol_window.group_panel, bob_id) == ["mention"]
+
+    carol_window.group_panel.buttons[PanelAction.NAME_CARD].click()
+    carol_window.group_panel.dialog.setTextValue("Carol 卡片")
+    carol_window.group_panel.dialog.accept()
+    await until(
+        lambda: (
+            vm.members.member(carol_id) and vm.members.member(carol_id).name_card == "Carol 卡片"
+        ),
+        what="the owner sees carol's new name card",
+    )
 
     trigger(panel, carol_id, "kick")
     panel.dialog.setTextValue("bye")
