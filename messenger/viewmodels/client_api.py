@@ -22,6 +22,7 @@ from messenger.protocol.models import (
     JoinResult,
     Limits,
     MemberPage,
+    MemberUpdate,
     Priority,
     Profile,
     ReaderList,
@@ -110,3 +111,6 @@ class ClientApi(Protocol):
     async def set_member_role(self, group_id: str, user_id: str, role: GroupRole) -> GroupInfo: ...
     async def mute_member(self, group_id: str, user_id: str, seconds: int) -> GroupInfo: ...
     async def update_group(self, group_id: str, update: UpdateGroupRequest) -> GroupInfo: ...
+    async def update_member(
+        self, group_id: str, user_id: str, update: MemberUpdate
+    ) -> GroupInfo: ...

@@ -30,6 +30,7 @@ from messenger.protocol.models import (
     JoinResult,
     Limits,
     MemberPage,
+    MemberUpdate,
     Priority,
     Profile,
     ReaderList,
@@ -233,6 +234,9 @@ class FakeClient:
         raise errors.GroupNotFound()
 
     async def update_group(self, group_id: str, update: UpdateGroupRequest) -> GroupInfo:
+        raise errors.GroupNotFound()
+
+    async def update_member(self, group_id: str, user_id: str, update: MemberUpdate) -> GroupInfo:
         raise errors.GroupNotFound()
 
     async def group_applications(self, group_id: str) -> list[GroupApplication]:
