@@ -166,11 +166,17 @@ class MessageListModel(QAbstractListModel):
         self._rebuild(position + 1)
 
     def _slot(self, message: LocalMessage) -> int:
-        """Where a message belongs: by seq among the sent ones, unsent ones last."""
+        """Where a message belongs: by seq among the sent ones (first, in order), unsent ones
+        last. A live arrival goes after the newest at once; only an older one is searched."""
+        messages = self._messages
         if not message.seq:
-            return len(self._messages)
-        sent = [m.seq for m in self._messages if m.seq]
-        return bisect.bisect_left(sent, message.seq)
+            return len(messages)
+        end = len(messages)
+        while end and not messages[end - 1].seq:
+            end -= 1  # the few unsent ones at the end
+        if end == 0 or messages[end - 1].seq < message.seq:
+            return end
+        return bisect.bisect_left([m.seq for m in messages[:end]], message.seq)
 
     def upsert(self, message: LocalMessage) -> bool:
         """Update a message in the window (sent, failed, recalled); False if it is not here."""
