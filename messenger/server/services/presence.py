@@ -22,6 +22,7 @@ from messenger.server.storage.people import PeopleStorage
 log = logging.getLogger(__name__)
 
 STATUS_TEXT_BYTES = 100
+BATCH_SECONDS = 0.05
 MAX_USERS_PER_QUERY = 100
 
 
@@ -34,38 +35,54 @@ class PresenceService:
         self._tasks: set[asyncio.Task[None]] = set()
         self._subscribers: dict[str, set[str]] = {}  # user → who asked for their status
         self._subscribed: dict[str, set[str]] = {}  # subscriber → whose status they asked for
+        self._pending: dict[str, tuple[bool, int]] = {}  # user → (online, when), not yet told
+        self._flush: asyncio.TimerHandle | None = None
 
     def attach(self) -> None:
         self._hub.on_presence = self.changed
 
     def changed(self, user_id: str, online: bool) -> None:
-        """Called by the hub when a user's first device connects or the last one leaves."""
+        """Called by the hub when a user's first device connects or the last one leaves.
+
+        Changes are announced in batches (every ``BATCH_SECONDS``): a thousand devices
+        connecting at once cost one query and one write, not a thousand of each."""
         if not online:
             self._unsubscribe(user_id)
-        task = asyncio.get_running_loop().create_task(self._announce(user_id, online))
+        self._pending[user_id] = (online, int(time.time() * 1000))
+        if self._flush is None:
+            loop = asyncio.get_running_loop()
+            self._flush = loop.call_later(BATCH_SECONDS, self._start_batch)
+
+    def _start_batch(self) -> None:
+        self._flush = None
+        pending, self._pending = self._pending, {}
+        task = asyncio.get_running_loop().create_task(self._announce(pending))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _announce(self, user_id: str, online: bool) -> None:
+    async def _announce(self, pending: dict[str, tuple[bool, int]]) -> None:
         try:
-            last_seen = 0
-            if not online:
-                last_seen = int(time.time() * 1000)
-                await self._storage.set_last_seen(user_id, last_seen)
-                if self._hub.is_online(user_id):  # back already
-                    return
-                hidden = (await self._storage.last_seen([user_id])).get(user_id, (0, False))[1]
-                if hidden:
-                    last_seen = 0
-            status = UserStatus(
-                user_id=user_id,
-                online=online,
-                last_seen=last_seen,
-                text=self._text.get(user_id, ""),
-            )
-            await self._push(user_id, status)
+            gone = {user: when for user, (online, when) in pending.items() if not online}
+            if gone:
+                await self._storage.set_last_seen_many(gone)
+            hidden = await self._storage.last_seen(list(gone)) if gone else {}
+            watchers = await self._storage.watchers_of(list(pending))
+            for user_id, (online, when) in pending.items():
+                if online != self._hub.is_online(user_id):
+                    continue  # it changed again: the next batch tells
+                audience = [*watchers.get(user_id, ()), *self._subscribers.get(user_id, ())]
+                if not audience:
+                    continue
+                last_seen = 0 if online or hidden.get(user_id, (0, False))[1] else when
+                status = UserStatus(
+                    user_id=user_id,
+                    online=online,
+                    last_seen=last_seen,
+                    text=self._text.get(user_id, ""),
+                )
+                await self._send(user_id, audience, status)
         except MessengerError as exc:  # e.g. shutting down: the query tells the truth later
-            log.info("presence of %s not announced: %r", user_id, exc)
+            log.info("presence of %d users not announced: %r", len(pending), exc)
 
     def _subscribe(self, subscriber: str, user_ids: list[str]) -> None:
         if not self._hub.is_online(subscriber):
@@ -85,9 +102,14 @@ class PresenceService:
 
     async def _push(self, user_id: str, status: UserStatus) -> None:
         watchers = await self._storage.watchers(user_id)
+        await self._send(user_id, [*watchers, *self._subscribers.get(user_id, ())], status)
+
+    async def _send(self, user_id: str, audience: list[str], status: UserStatus) -> None:
+        """To the online ones among ``audience`` that ``user_id`` has not blocked."""
         blocked = await self._blocks.blocked_by(user_id)
-        everyone = dict.fromkeys([*watchers, *self._subscribers.get(user_id, ())])
-        audience = [u for u in everyone if u not in blocked and self._hub.is_online(u)]
+        audience = [
+            u for u in dict.fromkeys(audience) if u not in blocked and self._hub.is_online(u)
+        ]
         if audience:
             text = frames.encode(frames.Presence(statuses=[status])).decode("utf-8")
             self._hub.push(audience, text)

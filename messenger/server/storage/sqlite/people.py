@@ -59,8 +59,11 @@ class SqlitePeopleStorage(PeopleStorage):
     async def watchers(self, user_id: str) -> list[str]:
         return await self._read(profiles.watchers, user_id)
 
-    async def set_last_seen(self, user_id: str, when: int) -> None:
-        await self._write(partial(profiles.set_last_seen, user_id=user_id, when=when))
+    async def watchers_of(self, user_ids: Sequence[str]) -> dict[str, list[str]]:
+        return await self._read(profiles.watchers_of, list(user_ids))
+
+    async def set_last_seen_many(self, when: dict[str, int]) -> None:
+        await self._write(partial(profiles.set_last_seen_many, when=dict(when)))
 
     async def last_seen(self, user_ids: Sequence[str]) -> dict[str, tuple[int, bool]]:
         return await self._read(profiles.last_seen, list(user_ids))

@@ -112,6 +112,29 @@ def watchers(conn: sqlite3.Connection, user_id: str) -> list[str]:
     return [r[0] for r in rows if r[0] != user_id]
 
 
+def watchers_of(conn: sqlite3.Connection, user_ids: Sequence[str]) -> dict[str, list[str]]:
+    """``watchers`` of many users at once (a batch of presence changes)."""
+    found: dict[str, list[str]] = {}
+    ids = list(dict.fromkeys(user_ids))
+    for start in range(0, len(ids), _IN_CHUNK):
+        chunk = ids[start : start + _IN_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for friend, owner in conn.execute(
+            f"SELECT friend, owner FROM friends WHERE friend IN ({marks}) AND deleted=0", chunk
+        ):
+            if owner != friend:
+                found.setdefault(friend, []).append(owner)
+    return found
+
+
+def set_last_seen_many(txn: WriteTxn, when: dict[str, int]) -> None:
+    txn.conn.executemany(
+        "INSERT INTO profiles(user_id, last_seen) VALUES (?, ?) "
+        "ON CONFLICT(user_id) DO UPDATE SET last_seen=excluded.last_seen",
+        list(when.items()),
+    )
+
+
 def group_peers(conn: sqlite3.Connection, user_id: str) -> list[str]:
     """Members of the groups ``user_id`` is in (pushed a profile change live, not synced)."""
     rows = conn.execute(
@@ -138,14 +161,6 @@ def search_users(
     ).fetchall()
     found = [profile_from_row(r) for r in rows]
     return found[:limit], len(found) > limit
-
-
-def set_last_seen(txn: WriteTxn, user_id: str, when: int) -> None:
-    txn.conn.execute(
-        "INSERT INTO profiles(user_id, last_seen) VALUES (?, ?) "
-        "ON CONFLICT(user_id) DO UPDATE SET last_seen=excluded.last_seen",
-        (user_id, when),
-    )
 
 
 def last_seen(conn: sqlite3.Connection, user_ids: Sequence[str]) -> dict[str, tuple[int, bool]]:
