@@ -19,10 +19,8 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 import httpx
-import msgspec
 
 from messenger.core.account import Account, UserSigProvider
 from messenger.core.backoff import Backoff, BackoffFactory
@@ -36,7 +34,9 @@ from messenger.core.transport.realtime import websocket_url
 from messenger.core.transport.rest import RestTransport
 from messenger.protocol import errors
 from messenger.protocol.api import MembersQuery, TypingRequest
+from messenger.protocol.bodies import Body
 from messenger.protocol.ids import check_user_id, parse_conversation_id
+from messenger.protocol.kinds import UNSUPPORTED_LABEL, body_fields, spec_of
 from messenger.protocol.models import (
     AddMembersRequest,
     AllowType,
@@ -53,7 +53,6 @@ from messenger.protocol.models import (
     LoginRequest,
     LoginResponse,
     MemberPage,
-    MessageKind,
     PasswordLoginRequest,
     Priority,
     Profile,
@@ -386,16 +385,14 @@ class Client(GroupCalls):
         priority: Priority = Priority.NORMAL,
     ) -> LocalMessage:
         """Queue a text message; it shows at once (SENDING) and is delivered when connected."""
-        request = SendRequest(
-            client_msg_id=new_client_msg_id(),
-            kind=MessageKind.TEXT,
-            body={"text": text},
-            mentions=list(mentions),
+        return await self.send_body(
+            conversation_id,
+            TextBody(text=text),
+            mentions=mentions,
             mention_all=mention_all,
-            reply_to=_reply_ref(reply_to),
+            reply_to=reply_to,
             priority=priority,
         )
-        return await self._signed_in().outbox.send(conversation_id, request)
 
     async def send_custom(
         self,
@@ -407,10 +404,27 @@ class Client(GroupCalls):
         priority: Priority = Priority.NORMAL,
     ) -> LocalMessage:
         body = CustomBody(data=data, description=description, extension=extension)
+        return await self.send_body(conversation_id, body, priority=priority)
+
+    async def send_body(
+        self,
+        conversation_id: str,
+        body: Body,
+        *,
+        mentions: Sequence[str] = (),
+        mention_all: bool = False,
+        reply_to: LocalMessage | None = None,
+        priority: Priority = Priority.NORMAL,
+    ) -> LocalMessage:
+        """Queue a message of any sendable kind (the body's type says which)."""
+        kind, fields = body_fields(body)
         request = SendRequest(
             client_msg_id=new_client_msg_id(),
-            kind=MessageKind.CUSTOM,
-            body=_builtins(body),
+            kind=kind,
+            body=fields,
+            mentions=list(mentions),
+            mention_all=mention_all,
+            reply_to=_reply_ref(reply_to),
             priority=priority,
         )
         return await self._signed_in().outbox.send(conversation_id, request)
@@ -418,11 +432,11 @@ class Client(GroupCalls):
     async def send_online(self, conversation_id: str, body: TextBody | CustomBody) -> None:
         """An online-only message: to the recipients' connected devices, never stored."""
         account = self._signed_in()
-        kind = MessageKind.TEXT if isinstance(body, TextBody) else MessageKind.CUSTOM
+        kind, fields = body_fields(body)
         request = SendRequest(
             client_msg_id=new_client_msg_id(),
             kind=kind,
-            body=_builtins(body),
+            body=fields,
             online_only=True,
         )
         validate_send(request, account.limits, parse_conversation_id(conversation_id).type)
@@ -727,13 +741,9 @@ def _reply_ref(message: LocalMessage | None) -> ReplyRef | None:
         return None
     if not message.message_id:
         raise errors.InvalidParameter("only a sent message can be replied to", field="reply_to")
-    preview = message.text[:_PREVIEW_CHARS] if message.text else f"[{message.kind}]"
+    spec = spec_of(message.kind)
+    label = spec.label if spec is not None and spec.label else UNSUPPORTED_LABEL
+    preview = message.text[:_PREVIEW_CHARS] if message.text else label
     return ReplyRef(
         message_id=message.message_id, seq=message.seq, sender=message.sender, preview=preview
     )
-
-
-def _builtins(body: TextBody | CustomBody) -> dict[str, Any]:
-    value = msgspec.to_builtins(body)
-    assert isinstance(value, dict)
-    return value

@@ -8,8 +8,10 @@ from typing import Any
 
 import msgspec
 
+from messenger.protocol.bodies import Body, TextBody
 from messenger.protocol.ids import ConversationType
-from messenger.protocol.models import ErrorBody, MessageKind, RemindType, ReplyRef
+from messenger.protocol.kinds import decode_body
+from messenger.protocol.models import ErrorBody, RemindType, ReplyRef
 
 
 class MessageState(enum.StrEnum):
@@ -52,10 +54,15 @@ class LocalMessage(msgspec.Struct, frozen=True, kw_only=True):
     is_self: bool = False
 
     @property
+    def content(self) -> Body | None:
+        """The typed body, or None for a kind this version does not know (or a broken body)."""
+        return decode_body(self.kind, self.body)
+
+    @property
     def text(self) -> str:
         """The text of a text message, else ``""``."""
-        value = self.body.get("text", "") if self.kind == MessageKind.TEXT else ""
-        return value if isinstance(value, str) else ""
+        content = self.content
+        return content.text if isinstance(content, TextBody) else ""
 
 
 class Conversation(msgspec.Struct, frozen=True, kw_only=True):

@@ -13,6 +13,11 @@ from typing import Any
 
 import msgspec
 
+from messenger.protocol.bodies import CustomBody as CustomBody
+from messenger.protocol.bodies import NoticeBody as NoticeBody
+from messenger.protocol.bodies import TextBody as TextBody
+from messenger.protocol.bodies import TipBody as TipBody
+
 
 class Base(msgspec.Struct, kw_only=True, omit_defaults=True, forbid_unknown_fields=False):
     """Common struct options: keyword-only, defaults left out of the JSON, unknown keys ignored."""
@@ -23,6 +28,12 @@ class MessageKind(enum.StrEnum):
     CUSTOM = "custom"
     TIP = "tip"  # a group event shown inline in the group's chat
     NOTICE = "notice"  # a system notice in the user's @TIM#SYSTEM conversation
+    IMAGE = "image"
+    FILE = "file"
+    VOICE = "voice"
+    VIDEO = "video"
+    FACE = "face"  # a sticker
+    LOCATION = "location"
 
 
 class RemindType(enum.StrEnum):
@@ -75,42 +86,8 @@ class KickReason(enum.StrEnum):
     LOGGED_OUT = "logged_out"  # this device's session was ended by a sign-out elsewhere
 
 
-# -- message bodies ---------------------------------------------------------------------------------
-class TextBody(Base):
-    text: str
-
-
-class CustomBody(Base):
-    data: str
-    description: str = ""
-    extension: str = ""
-
-
-class TipBody(Base):
-    """A group tip shown inline in the chat ("alice added bob")."""
-
-    tip: str  # group_created, members_added, ...
-    operator: str = ""
-    targets: list[str] = []
-    detail: dict[str, Any] = {}
-
-
-class NoticeBody(Base):
-    """A system notice to one user ("bob added you to Team"); more kinds come with friends."""
-
-    notice: str  # added_to_group, ...
-    operator: str = ""
-    group_id: str = ""
-    group_name: str = ""
-    detail: dict[str, Any] = {}
-
-
-BODY_TYPES: dict[str, type[Base]] = {
-    MessageKind.TEXT: TextBody,
-    MessageKind.CUSTOM: CustomBody,
-    MessageKind.TIP: TipBody,
-    MessageKind.NOTICE: NoticeBody,
-}
+# -- message bodies (one tagged struct per kind; the registry is ``kinds.KINDS``) ----------------
+# (re-exported here for the modules that know them by this address)
 
 
 class ReplyRef(Base):
@@ -440,6 +417,10 @@ class Limits(Base):
 
     text_bytes: int = 12 * 1024
     custom_bytes: int = 12 * 1024
+    image_bytes: int = 28 * 1024 * 1024
+    file_bytes: int = 100 * 1024 * 1024
+    video_bytes: int = 100 * 1024 * 1024
+    voice_bytes: int = 28 * 1024 * 1024
     mentions: int = 30
     group_name_bytes: int = 30
     group_introduction_bytes: int = 240

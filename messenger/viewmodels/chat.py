@@ -33,7 +33,8 @@ from messenger.core.events import (
 )
 from messenger.protocol.errors import MessengerError
 from messenger.protocol.ids import ConversationType, parse_conversation_id
-from messenger.protocol.models import MessageKind, ReaderList
+from messenger.protocol.kinds import is_recallable
+from messenger.protocol.models import ReaderList
 from messenger.viewmodels.client_api import ClientApi
 from messenger.viewmodels.composer import ComposerViewModel
 from messenger.viewmodels.conversation_rows import conversation_name
@@ -580,7 +581,7 @@ class ChatViewModel(QObject):
     def can_recall(self, message: LocalMessage) -> bool:
         if message.recalled or not message.message_id:
             return False
-        if message.kind in (MessageKind.TIP, MessageKind.NOTICE):
+        if not is_recallable(message.kind):
             return False
         if self.type == ConversationType.GROUP and self.group.is_admin:
             return True

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QCoreApplication
 
 from messenger.core.models import LocalMessage, MessageState
+from messenger.protocol.bodies import NoticeBody, TipBody
 from messenger.protocol.ids import ConversationType
-from messenger.protocol.models import MessageKind
+from messenger.protocol.kinds import counts_unread, is_event
 from messenger.viewmodels.formatting import (
     clock_time,
     separator_time,
@@ -97,7 +98,7 @@ class MessageRow:
 
 
 def _style(message: LocalMessage) -> RowStyle:
-    if message.recalled or message.kind in (MessageKind.TIP, MessageKind.NOTICE):
+    if message.recalled or is_event(message.kind):
         return RowStyle.EVENT
     return RowStyle.BUBBLE
 
@@ -165,14 +166,13 @@ def people_in(messages: Iterable[LocalMessage]) -> list[str]:
             found.append(message.reply_to.sender)
         if message.recalled_by:
             found.append(message.recalled_by)
-        operator = message.body.get("operator")
-        if isinstance(operator, str) and operator:
-            found.append(operator)
-        targets = message.body.get("targets")
-        if isinstance(targets, list):
-            found.extend(t for t in targets if isinstance(t, str))
+        content = message.content
+        if isinstance(content, TipBody | NoticeBody) and content.operator:
+            found.append(content.operator)
+        if isinstance(content, TipBody):
+            found.extend(content.targets)
     return list(dict.fromkeys(found))
 
 
 def counts_as_unread(message: LocalMessage) -> bool:
-    return not message.is_self and not message.recalled and message.kind != MessageKind.TIP
+    return not message.is_self and not message.recalled and counts_unread(message.kind)

@@ -24,7 +24,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from messenger.core.models import Conversation, LocalMessage
 from messenger.protocol.ids import SYSTEM_CONVERSATION_ID, ConversationType
-from messenger.protocol.models import MessageKind, RemindType
+from messenger.protocol.kinds import counts_unread, is_event
+from messenger.protocol.models import RemindType
 from messenger.viewmodels.settings import SettingsViewModel
 from messenger.viewmodels.texts import message_text
 
@@ -53,7 +54,7 @@ def should_notify(message: LocalMessage, remind: RemindType, ctx: NotifyContext)
         return False
     if message.is_self or message.sender == ctx.my_user_id:
         return False
-    if message.kind == MessageKind.TIP or message.recalled:
+    if not counts_unread(message.kind) or message.recalled:
         return False
     if message.conversation_id == ctx.open_conversation_id:
         return False
@@ -239,7 +240,7 @@ class NotificationsViewModel(QObject):
         sender = self._name_of(item.message.sender, item.group_id)
         if item.mentioned:
             return self.tr("{sender} mentioned you: {text}").format(sender=sender, text=text)
-        plain = item.message.kind not in (MessageKind.TIP, MessageKind.NOTICE)
+        plain = not is_event(item.message.kind)
         return f"{sender}: {text}" if item.group_id and plain else text
 
     def message_text(self, message: LocalMessage, group_id: str = "") -> str:

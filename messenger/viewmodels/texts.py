@@ -4,13 +4,22 @@ placeholders. Plain text only; names come from the caller (name card → nicknam
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
 from messenger.core.models import LocalMessage
+from messenger.protocol.bodies import (
+    CustomBody,
+    FileBody,
+    LocationBody,
+    NoticeBody,
+    TextBody,
+    TipBody,
+    VideoBody,
+    VoiceBody,
+)
 from messenger.protocol.ids import ConversationType
-from messenger.protocol.models import MessageKind
+from messenger.protocol.kinds import is_event
 from messenger.viewmodels.formatting import single_line
 from messenger.viewmodels.group_texts import group_notice_text, group_tip_text
 
@@ -33,29 +42,25 @@ def _people(user_ids: list[str], me: str, name_of: NameOf) -> str:
     return QCoreApplication.translate("Messages", ", ", "between names in a list").join(names)
 
 
-def tip_text(body: dict[str, Any], me: str, name_of: NameOf) -> str:
+def tip_text(body: TipBody, me: str, name_of: NameOf) -> str:
     """A group tip: ``alice added bob``."""
-    operator = str(body.get("operator", ""))
-    who = _tr("You") if operator == me else name_of(operator)
-    targets = [str(t) for t in body.get("targets", []) if isinstance(t, str)]
-    tip = body.get("tip")
-    if tip == "group_created":
-        detail = body.get("detail")
-        name = str(detail.get("name", "")) if isinstance(detail, dict) else ""
-        return _tr("{who} created the group “{name}”").format(who=who, name=name)
-    if tip == "members_added":
-        return _tr("{who} added {people}").format(who=who, people=_people(targets, me, name_of))
-    found = group_tip_text(str(tip), who, _people(targets, me, name_of), body)
+    who = _tr("You") if body.operator == me else name_of(body.operator)
+    if body.tip == "group_created":
+        name = body.detail.get("name", "")
+        return _tr("{who} created the group “{name}”").format(who=who, name=str(name))
+    people = _people(body.targets, me, name_of)
+    if body.tip == "members_added":
+        return _tr("{who} added {people}").format(who=who, people=people)
+    found = group_tip_text(body.tip, who, people, {"detail": body.detail})
     return found if found is not None else _tr("The group was updated")
 
 
-def notice_text(body: dict[str, Any], me: str, name_of: NameOf) -> str:
+def notice_text(body: NoticeBody, me: str, name_of: NameOf) -> str:
     """A system notice: ``bob added you to Team``, ``bob wants to be your friend``."""
-    notice = body.get("notice")
-    who = name_of(str(body.get("operator", "")))
+    notice = body.notice
+    who = name_of(body.operator)
     if notice == "friend_request":
-        detail = body.get("detail")
-        note = str(detail.get("note", "")) if isinstance(detail, dict) else ""
+        note = str(body.detail.get("note", ""))
         if note:
             return _tr("{who} wants to be your friend: {note}").format(who=who, note=note)
         return _tr("{who} wants to be your friend").format(who=who)
@@ -65,36 +70,56 @@ def notice_text(body: dict[str, Any], me: str, name_of: NameOf) -> str:
         return _tr("{who} declined your friend request").format(who=who)
     if notice == "friend_added":
         return _tr("{who} added you as a friend").format(who=who)
+    group = body.group_name or body.group_id
     if notice == "added_to_group":
-        operator = str(body.get("operator", ""))
-        group = str(body.get("group_name", "")) or str(body.get("group_id", ""))
-        return _tr("{who} added you to {group}").format(who=name_of(operator), group=group)
-    group = str(body.get("group_name", "")) or str(body.get("group_id", ""))
-    found = group_notice_text(str(notice), who, group, body)
+        return _tr("{who} added you to {group}").format(who=who, group=group)
+    found = group_notice_text(notice, who, group, {"detail": body.detail})
     return found if found is not None else _tr("[Unsupported message]")
 
 
-def custom_text(body: dict[str, Any]) -> str:
-    description = body.get("description")
-    if isinstance(description, str) and description:
-        return description
-    return _tr("[Custom message]")
+def custom_text(body: CustomBody) -> str:
+    return body.description or _tr("[Custom message]")
+
+
+def duration_text(ms: int) -> str:
+    seconds = max(0, round(ms / 1000))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def _labels() -> dict[str, str]:
+    """The placeholder of each kind that has no words of its own (``kinds.KindSpec.label``)."""
+    return {
+        "image": _tr("[Image]"),
+        "file": _tr("[File]"),
+        "voice": _tr("[Voice]"),
+        "video": _tr("[Video]"),
+        "face": _tr("[Sticker]"),
+        "location": _tr("[Location]"),
+    }
 
 
 def message_text(message: LocalMessage, me: str, name_of: NameOf) -> str:
-    """The words of a message: its text, or what a tip, notice or custom message means."""
+    """The words of a message: its text, or what a tip, notice, file or other kind means."""
     if message.recalled:
         return recalled_text(message, me, name_of)
-    kind = message.kind
-    if kind == MessageKind.TEXT:
-        return message.text
-    if kind == MessageKind.TIP:
-        return tip_text(message.body, me, name_of)
-    if kind == MessageKind.NOTICE:
-        return notice_text(message.body, me, name_of)
-    if kind == MessageKind.CUSTOM:
-        return custom_text(message.body)
-    return _tr("[Unsupported message]")
+    body = message.content
+    if isinstance(body, TextBody):
+        return body.text
+    if isinstance(body, TipBody):
+        return tip_text(body, me, name_of)
+    if isinstance(body, NoticeBody):
+        return notice_text(body, me, name_of)
+    if isinstance(body, CustomBody):
+        return custom_text(body)
+    if body is None:
+        return _tr("[Unsupported message]")
+    label = _labels().get(message.kind, _tr("[Unsupported message]"))
+    if isinstance(body, FileBody | LocationBody):
+        detail = body.name if isinstance(body, FileBody) else body.description
+        return f"{label} {detail}" if detail else label
+    if isinstance(body, VoiceBody | VideoBody):
+        return f"{label} {duration_text(body.duration_ms)}"
+    return label
 
 
 def preview_text(message: LocalMessage | None, me: str, name_of: NameOf) -> str:
@@ -102,7 +127,7 @@ def preview_text(message: LocalMessage | None, me: str, name_of: NameOf) -> str:
     if message is None:
         return ""
     text = single_line(message_text(message, me, name_of))
-    plain = message.kind not in (MessageKind.TIP, MessageKind.NOTICE)
+    plain = not is_event(message.kind)
     if (
         message.conv_type == ConversationType.GROUP
         and plain

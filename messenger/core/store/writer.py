@@ -43,12 +43,12 @@ from messenger.core.store.rows import (
     update_params,
 )
 from messenger.protocol.ids import ConversationType, conversation_id_for, group_conversation_id
+from messenger.protocol.kinds import counts_unread
 from messenger.protocol.models import (
     ConversationState,
     ErrorBody,
     GroupInfo,
     Message,
-    MessageKind,
     RemindType,
     SendRequest,
 )
@@ -59,15 +59,11 @@ _SELECT_MESSAGE = f"SELECT {MESSAGE_COLUMNS} FROM messages"
 
 
 def searchable_text(m: LocalMessage) -> str:
-    """What search finds a message by: a text's text, a custom message's description."""
+    """What search finds a message by (each kind says: a text's text, a file's name ...)."""
     if m.recalled:
         return ""
-    if m.kind == MessageKind.TEXT:
-        return m.text
-    if m.kind == MessageKind.CUSTOM:
-        value = m.body.get("description", "")
-        return value if isinstance(value, str) else ""
-    return ""
+    content = m.content
+    return content.search_text() if content is not None else ""
 
 
 def kv_get(conn: sqlite3.Connection, key: str) -> bytes | None:
@@ -349,7 +345,7 @@ class Batch:
         """Whether a (not recalled) message is unread for me."""
         return (
             sender != self._me
-            and kind != MessageKind.TIP
+            and counts_unread(kind)
             and seq > row.read_seq
             and seq > row.cleared_seq
             and seq > row.joined_seq

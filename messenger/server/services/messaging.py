@@ -16,6 +16,7 @@ from messenger.protocol.errors import (
     PermissionDenied,
 )
 from messenger.protocol.ids import ConversationType, check_user_id
+from messenger.protocol.kinds import MEDIA_KINDS, body_fields
 from messenger.protocol.models import (
     Limits,
     Message,
@@ -122,7 +123,11 @@ class MessagingService:
         if conv.kind == "system":
             raise PermissionDenied("the system conversation is read-only")
         conv_type = _CONV_TYPES[conv.kind]
-        validate_send(req, self._limits, conv_type)
+        body = validate_send(req, self._limits, conv_type)
+        if req.kind in MEDIA_KINDS:
+            # Until the media service lands no upload exists that a message could refer to.
+            raise InvalidParameter("media_id is not an uploaded file's ID", field="body.media_id")
+        req.body = body_fields(body)[1]  # stored as checked: unknown fields dropped
         if conv.kind == "c2c":
             if not directory.knows_user(conv.target):
                 await directory.require_user(conv.target)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 import pytest
 
+from messenger.protocol.bodies import NoticeBody, TipBody
 from messenger.viewmodels.texts import notice_text, tip_text
 
 NAMES = {"alice": "Alice", "bob": "Bob", "carol": "Carol"}
@@ -76,7 +78,7 @@ def name_of(user_id: str) -> str:
     ],
 )
 def test_tips(body: dict[str, Any], expected: str) -> None:
-    assert tip_text(body, "me", name_of) == expected
+    assert tip_text(msgspec.convert(body, TipBody), "me", name_of) == expected
 
 
 @pytest.mark.parametrize(
@@ -124,4 +126,4 @@ def test_tips(body: dict[str, Any], expected: str) -> None:
     ],
 )
 def test_notices(body: dict[str, Any], expected: str) -> None:
-    assert notice_text(body, "me", name_of) == expected
+    assert notice_text(msgspec.convert(body, NoticeBody), "me", name_of) == expected

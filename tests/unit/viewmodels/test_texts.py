@@ -75,6 +75,27 @@ def test_friend_notices_read_as_words() -> None:
     assert message_text(added, "alice", name_of) == "Bob added you as a friend"
 
 
+def test_media_stickers_and_locations_read_as_placeholders_with_their_detail() -> None:
+    media = "ab" * 32
+    image = msg("image", {"media_id": media, "size": 5, "width": 4, "height": 3})
+    assert preview_text(image, "alice", name_of) == "Bob: [Image]"
+    file = msg("file", {"media_id": media, "name": "plan.pdf", "size": 5})
+    assert message_text(file, "alice", name_of) == "[File] plan.pdf"
+    voice = msg("voice", {"media_id": media, "size": 5, "duration_ms": 65_400})
+    assert message_text(voice, "alice", name_of) == "[Voice] 1:05"
+    video = msg(
+        "video", {"media_id": media, "size": 5, "duration_ms": 3000, "width": 1, "height": 1}
+    )
+    assert message_text(video, "alice", name_of) == "[Video] 0:03"
+    assert message_text(msg("face", {"pack": "p", "name": "wave"}), "alice", name_of) == "[Sticker]"
+    place = msg("location", {"description": "Shenzhen Bay", "latitude": 22.5, "longitude": 113.9})
+    assert message_text(place, "alice", name_of) == "[Location] Shenzhen Bay"
+    # A known kind with a body this version cannot read degrades like an unknown kind.
+    assert (
+        message_text(msg("image", {"width": "wide"}), "alice", name_of) == "[Unsupported message]"
+    )
+
+
 def ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 

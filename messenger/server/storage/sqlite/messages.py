@@ -13,6 +13,7 @@ from messenger.protocol.errors import (
     PermissionDenied,
     RecallWindowExpired,
 )
+from messenger.protocol.kinds import is_recallable
 from messenger.protocol.models import Message
 from messenger.server.storage.records import (
     NewMessage,
@@ -187,8 +188,8 @@ def recall_message(txn: WriteTxn, request: RecallRequest) -> RecallOutcome:
     message_id, window_ms = request.message_id, request.window_ms
     may_recall_others = request.may_recall_others
     message = load_message(conn, conv_id, message_id, kind, key)
-    if message.kind == "tip":
-        raise NotRecallable("group tips cannot be recalled")
+    if not is_recallable(message.kind):
+        raise NotRecallable(f"{message.kind} messages cannot be recalled")
     if message.sender != by and not may_recall_others:
         raise PermissionDenied("only the sender or a group admin may recall this message")
     if message.recalled:

@@ -6,6 +6,7 @@ import sqlite3
 from typing import Any
 
 from messenger.protocol.errors import ConversationNotFound
+from messenger.protocol.kinds import uncounted_sql
 from messenger.protocol.models import ConversationState
 from messenger.server.storage.sqlite.rows import PARTICIPANT_COLUMNS, state_from_row
 
@@ -18,7 +19,7 @@ def unread_of(
     """Messages after ``after_seq`` that count as unread for ``user_id``, and those mentioning them."""
     (count,) = conn.execute(
         "SELECT COUNT(*) FROM messages WHERE conv_id=? AND seq>? AND sender!=? "
-        "AND kind!='tip' AND recalled=0",
+        f"AND {uncounted_sql()} AND recalled=0",
         (conv_id, after_seq, user_id),
     ).fetchone()
     mentions: list[int] = []

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from messenger.protocol.errors import ConversationNotFound
+from messenger.protocol.kinds import uncounted_sql
 from messenger.protocol.models import (
     ConversationList,
     ConversationSummary,
@@ -284,7 +285,7 @@ class SqliteStorage(Storage):
                 seq: sender
                 for seq, sender in conn.execute(
                     "SELECT seq, sender FROM messages WHERE conv_id=? AND seq>? AND seq<=? "
-                    "AND kind!='tip' AND recalled=0 ORDER BY seq DESC LIMIT 500",
+                    f"AND {uncounted_sql()} AND recalled=0 ORDER BY seq DESC LIMIT 500",
                     (conv_id, after_seq, upto_seq),
                 )
             }
