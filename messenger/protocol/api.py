@@ -51,6 +51,17 @@ class DeleteFriendQuery(Base):
     both: bool = True  # also take me out of their list
 
 
+class DownloadQuery(Base):
+    """Which message the file is seen through (a bearer token), or a signed link's fields."""
+
+    conversation_id: str = ""
+    message_id: str = ""
+    variant: str = ""  # "", "small", "large"
+    expires: int = 0
+    user: str = ""
+    sig: str = ""
+
+
 _PARAM_RE = re.compile(r"{(\w+)}")
 
 
@@ -444,6 +455,32 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         tag="groups",
         summary="How many members are online",
     ),
+    _e(
+        "begin_upload",
+        "POST",
+        "/v1/uploads",
+        M.UploadStatus,
+        body=M.UploadRequest,
+        tag="media",
+        summary="Start an upload, or find it again (a file the server has is not sent again)",
+    ),
+    _e(
+        "upload_status",
+        "GET",
+        "/v1/uploads/{upload_id}",
+        M.UploadStatus,
+        tag="media",
+        summary="How far an upload has come",
+    ),
+    _e(
+        "media_link",
+        "POST",
+        "/v1/media/{media_id}/link",
+        M.MediaLink,
+        body=M.MediaLinkRequest,
+        tag="media",
+        summary="A short-lived signed link to a file of a message I can see",
+    ),
 )
 
 S = social
@@ -615,4 +652,27 @@ PEOPLE_ENDPOINTS: tuple[Endpoint, ...] = (
 
 ENDPOINTS = ENDPOINTS + PEOPLE_ENDPOINTS
 
-BY_NAME: dict[str, Endpoint] = {e.name: e for e in ENDPOINTS}
+# Streaming endpoints: served outside the JSON router (whose body cap they would break). The
+# upload takes raw bytes from ``Upload-Offset`` on; the download answers with the file's bytes,
+# honouring ``Range``.
+STREAM_ENDPOINTS: tuple[Endpoint, ...] = (
+    _e(
+        "upload_bytes",
+        "PUT",
+        "/v1/uploads/{upload_id}",
+        M.UploadStatus,
+        tag="media",
+        summary="Send an upload's bytes from the offset in the Upload-Offset header",
+    ),
+    _e(
+        "download",
+        "GET",
+        "/v1/media/{media_id}",
+        bytes,
+        query=DownloadQuery,
+        tag="media",
+        summary="A file of a message I can see (Range requests honoured), or by a signed link",
+    ),
+)
+
+BY_NAME: dict[str, Endpoint] = {e.name: e for e in (*ENDPOINTS, *STREAM_ENDPOINTS)}

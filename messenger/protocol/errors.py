@@ -9,7 +9,11 @@ error back, so a caller catches ``MessageTooLarge`` whichever side noticed the p
      ├── InvalidRequest ─┬── InvalidParameter
      │                   ├── PayloadTooLarge
      │                   ├── MessageTooLarge
-     │                   └── TooManyMentions
+     │                   ├── TooManyMentions
+     │                   ├── FileTooLarge
+     │                   ├── UnsupportedMedia
+     │                   ├── ContentMismatch
+     │                   └── UploadIncomplete
      ├── AuthError ──────┬── UserSigInvalid ── UserSigForged
      │                   ├── UserSigExpired
      │                   ├── UserSigWrongApp
@@ -32,7 +36,8 @@ error back, so a caller catches ``MessageTooLarge`` whichever side noticed the p
      │                   ├── FriendRequestNotFound
      │                   ├── NotFriend
      │                   ├── FriendGroupNotFound
-     │                   └── AvatarNotFound
+     │                   ├── AvatarNotFound
+     │                   └── MediaNotFound
      ├── Conflict ───────┬── AlreadyExists
      │                   ├── GroupFull
      │                   ├── AlreadyFriends
@@ -41,7 +46,8 @@ error back, so a caller catches ``MessageTooLarge`` whichever side noticed the p
      │                   ├── RecallWindowExpired
      │                   ├── NotRecallable
      │                   ├── ApplicationHandled
-     │                   └── TooManyPinned
+     │                   ├── TooManyPinned
+     │                   └── UploadOffsetMismatch
      ├── RateLimited
      ├── ServerError
      └── ClientError ────┬── NetworkError
@@ -106,6 +112,37 @@ class MessageTooLarge(InvalidRequest):
 class TooManyMentions(InvalidRequest):
     code = 80004
     name = "too_many_mentions"
+
+
+class FileTooLarge(InvalidRequest):
+    """An upload over its kind's limit (``details``: ``size``, ``limit``)."""
+
+    code = 80003
+    name = "file_too_large"
+    http_status = 413
+
+
+class UnsupportedMedia(InvalidRequest):
+    """The content is not what its kind needs (a "PNG" that is a program, an image too large to
+    decode safely); ``details["reason"]`` says which."""
+
+    code = 80005
+    name = "unsupported_media"
+    http_status = 415
+
+
+class ContentMismatch(InvalidRequest):
+    """The uploaded bytes do not have the SHA-256 announced for them."""
+
+    code = 80006
+    name = "content_mismatch"
+
+
+class UploadIncomplete(InvalidRequest):
+    """The upload has not received all its bytes (``details``: ``offset``, ``size``)."""
+
+    code = 80007
+    name = "upload_incomplete"
 
 
 # -- authentication ---------------------------------------------------------------------------------
@@ -271,6 +308,13 @@ class AvatarNotFound(NotFound):
     name = "avatar_not_found"
 
 
+class MediaNotFound(NotFound):
+    """No such upload or file, or none this user may see."""
+
+    code = 10033
+    name = "media_not_found"
+
+
 # -- state conflicts -----------------------------------------------------------------------------------
 class Conflict(MessengerError):
     code = 10062
@@ -327,6 +371,14 @@ class ApplicationHandled(Conflict):
 class TooManyPinned(Conflict):
     code = 10064
     name = "too_many_pinned"
+
+
+class UploadOffsetMismatch(Conflict):
+    """Bytes sent for another offset than the one the server has; ``details["offset"]`` is where
+    to continue."""
+
+    code = 10034
+    name = "upload_offset_mismatch"
 
 
 # -- load -----------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import Any
 import msgspec
 
 from messenger.protocol.bodies import CustomBody as CustomBody
+from messenger.protocol.bodies import ImageVariant as ImageVariant
 from messenger.protocol.bodies import NoticeBody as NoticeBody
 from messenger.protocol.bodies import TextBody as TextBody
 from messenger.protocol.bodies import TipBody as TipBody
@@ -481,3 +482,51 @@ class ErrorBody(Base):
 
 class Empty(Base):
     pass
+
+
+# -- media ----------------------------------------------------------------------------------------------
+class UploadRequest(Base):
+    """Start (or find again) an upload: what the file is, by its size and SHA-256.
+
+    ``kind`` is the message kind the file is for (its size limit and content rules); ``name`` is
+    only shown, never used to store the file."""
+
+    kind: str
+    size: int
+    sha256: str
+    name: str = ""
+
+
+class MediaInfo(Base):
+    """A stored file as the server sniffed it (the client's type and name are never trusted)."""
+
+    media_id: str  # hex SHA-256 of the content
+    size: int
+    mime: str
+    width: int = 0  # images: after EXIF orientation
+    height: int = 0
+    variants: list[ImageVariant] = []
+
+
+class UploadStatus(Base):
+    """Where an upload stands: continue from ``offset``; ``media`` once it is complete."""
+
+    upload_id: str
+    size: int
+    offset: int
+    complete: bool = False
+    media: MediaInfo | None = None
+
+
+class MediaLinkRequest(Base):
+    """A short-lived link to a file of a message I can see (for players that cannot send a
+    token): ``variant`` is ``""`` (the file), ``small`` or ``large`` (image thumbnails)."""
+
+    conversation_id: str
+    message_id: str
+    variant: str = ""
+
+
+class MediaLink(Base):
+    url: str  # path and query, relative to the server
+    expires_at: int

@@ -17,11 +17,23 @@ from messenger.server.config import ServerConfig
 from messenger.server.context import ServerContext
 from messenger.server.http.admin import ADMIN_ENDPOINTS, build_admin_routes
 from messenger.server.http.errors import error_response
+from messenger.server.http.media import build_media_routes
 from messenger.server.http.openapi import build_openapi
 from messenger.server.http.routes import build_routes
 from messenger.server.http.ws import websocket_endpoint
 
 log = logging.getLogger(__name__)
+
+
+async def _media_collection_loop(ctx: ServerContext) -> None:
+    """Unfinished uploads and unused files are collected after ``media_orphan_ms``."""
+    period = min(max(ctx.config.media_orphan_ms / 4000, 1.0), 3600.0)
+    while True:
+        try:
+            ctx.media.collect()
+        except Exception:
+            log.exception("media collection failed")
+        await asyncio.sleep(period)
 
 
 async def _expiry_loop(ctx: ServerContext) -> None:
@@ -65,7 +77,10 @@ def create_app(config: ServerConfig, ctx: ServerContext | None = None) -> Starle
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await ctx.storage.open()
-        expiry = asyncio.get_running_loop().create_task(_expiry_loop(ctx))
+        ctx.media.open()
+        loop = asyncio.get_running_loop()
+        expiry = loop.create_task(_expiry_loop(ctx))
+        collection = loop.create_task(_media_collection_loop(ctx))
         log.info(
             "messenger-server ready (SDKAppID %s, data %s)", config.sdk_app_id, config.data_dir
         )
@@ -73,12 +88,15 @@ def create_app(config: ServerConfig, ctx: ServerContext | None = None) -> Starle
             yield
         finally:
             expiry.cancel()
+            collection.cancel()
             await ctx.hub.shutdown()
             await ctx.storage.close()
+            ctx.media.close()
             log.info("messenger-server stopped")
 
     routes: list[BaseRoute] = [
         *build_routes(ctx),
+        *build_media_routes(ctx),
         *build_admin_routes(ctx),
         WebSocketRoute("/v1/ws", websocket_endpoint),
         Route("/openapi.json", openapi_json),

@@ -51,10 +51,17 @@ class ServerConfig:
     admin_users: tuple[str, ...] = ("administrator",)
     group_custom_keys: tuple[str, ...] = ()  # custom group fields clients may set
     member_custom_keys: tuple[str, ...] = ()  # custom member fields clients may set
+    media_max_pixels: int = 100_000_000  # images with more pixels are refused (decompression bombs)
+    media_orphan_ms: int = 24 * 3600 * 1000  # unfinished uploads and unused files kept this long
+    media_link_ms: int = 5 * 60 * 1000  # life of a signed download link
 
     @property
     def database_path(self) -> Path:
         return self.data_dir / DATABASE_FILE
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
 
     def validate(self) -> None:
         """Raise ``ConfigError`` naming the first setting that cannot be used."""
@@ -74,7 +81,14 @@ class ServerConfig:
             value = getattr(self, name)
             if not (math.isfinite(value) and value > 0):
                 raise ConfigError(f"{name} must be a positive number of messages per second")
-        for name in ("user_msg_burst", "group_msg_burst", "ws_queue_limit"):
+        for name in (
+            "user_msg_burst",
+            "group_msg_burst",
+            "ws_queue_limit",
+            "media_max_pixels",
+            "media_orphan_ms",
+            "media_link_ms",
+        ):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1")
         if self.password_usersig_expire < 60:

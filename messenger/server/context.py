@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
 
 from messenger.server.config import ServerConfig
 from messenger.server.hub import Hub
+from messenger.server.media.service import MediaService
 from messenger.server.metrics import Metrics
 from messenger.server.services.auth import AuthService
 from messenger.server.services.avatars import AvatarStore
@@ -42,6 +44,7 @@ class ServerContext:
     friends: FriendService
     presence: PresenceService
     avatars: AvatarStore
+    media: MediaService
     started: float = field(default_factory=time.monotonic)
 
     @classmethod
@@ -70,6 +73,26 @@ class ServerContext:
             group_rate=config.group_msg_rate,
             group_burst=config.group_msg_burst,
         )
+        media = MediaService(
+            config.media_dir,
+            limits,
+            secret=hashlib.sha256(b"media-links\n" + config.secret_key.encode()).digest(),
+            max_pixels=config.media_max_pixels,
+            orphan_ms=config.media_orphan_ms,
+            link_ms=config.media_link_ms,
+        )
+        messaging = MessagingService(
+            storage=storage,
+            directory=directory,
+            fanout=fanout,
+            limiter=limiter,
+            limits=limits,
+            receipts=receipts,
+            on_sent=metrics.message_stored,
+            blocks=blocks,
+            media=media,
+        )
+        media.visible = messaging.visible_message
         return cls(
             config=config,
             storage=storage,
@@ -77,16 +100,7 @@ class ServerContext:
             metrics=metrics,
             auth=AuthService(config, storage, hub),
             directory=directory,
-            messaging=MessagingService(
-                storage=storage,
-                directory=directory,
-                fanout=fanout,
-                limiter=limiter,
-                limits=limits,
-                receipts=receipts,
-                on_sent=metrics.message_stored,
-                blocks=blocks,
-            ),
+            messaging=messaging,
             conversations=ConversationService(
                 storage=storage, directory=directory, fanout=fanout, receipts=receipts
             ),
@@ -110,4 +124,5 @@ class ServerContext:
                 group_custom_keys=config.group_custom_keys,
                 member_custom_keys=config.member_custom_keys,
             ),
+            media=media,
         )

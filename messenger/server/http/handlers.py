@@ -442,3 +442,25 @@ async def create_topic(c: Call) -> m.GroupInfo:
 @handles("topics")
 async def topics(c: Call) -> m.GroupList:
     return m.GroupList(groups=await c.ctx.groups.topics(c.user_id, c.path["group_id"]))
+
+
+# -- media (the bytes themselves go through ``http/media.py``) -------------------------------------------
+@handles("begin_upload")
+async def begin_upload(c: Call) -> m.UploadStatus:
+    return await c.ctx.media.begin(c.user_id, c.body)
+
+
+@handles("upload_status")
+async def upload_status(c: Call) -> m.UploadStatus:
+    return await c.ctx.media.status(c.user_id, c.path["upload_id"])
+
+
+@handles("media_link")
+async def media_link(c: Call) -> m.MediaLink:
+    req: m.MediaLinkRequest = c.body
+    media_id = c.path["media_id"]
+    # Only a file the caller could download now gets a link.
+    await c.ctx.media.download(
+        c.user_id, media_id, req.conversation_id, req.message_id, req.variant
+    )
+    return c.ctx.media.link(c.user_id, media_id, req)

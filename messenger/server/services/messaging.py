@@ -12,6 +12,7 @@ from messenger.protocol.errors import (
     BlockedByPeer,
     ConversationNotFound,
     InvalidParameter,
+    MessageNotFound,
     Muted,
     PermissionDenied,
 )
@@ -25,6 +26,7 @@ from messenger.protocol.models import (
 )
 from messenger.protocol.validation import validate_send
 from messenger.server.hub import Connection
+from messenger.server.media.service import MediaService
 from messenger.server.services.blocks import BlockIndex
 from messenger.server.services.directory import ConvRef, Directory
 from messenger.server.services.fanout import Fanout
@@ -84,7 +86,9 @@ class MessagingService:
         receipts: ReadReceipts,
         on_sent: Callable[[StoredMessage], None] | None = None,
         blocks: BlockIndex | None = None,
+        media: MediaService | None = None,
     ) -> None:
+        self._media = media
         self._receipts = receipts
         self._blocks = blocks
         self._storage = storage
@@ -124,10 +128,6 @@ class MessagingService:
             raise PermissionDenied("the system conversation is read-only")
         conv_type = _CONV_TYPES[conv.kind]
         body = validate_send(req, self._limits, conv_type)
-        if req.kind in MEDIA_KINDS:
-            # Until the media service lands no upload exists that a message could refer to.
-            raise InvalidParameter("media_id is not an uploaded file's ID", field="body.media_id")
-        req.body = body_fields(body)[1]  # stored as checked: unknown fields dropped
         if conv.kind == "c2c":
             if not directory.knows_user(conv.target):
                 await directory.require_user(conv.target)
@@ -157,6 +157,11 @@ class MessagingService:
             check_user_id(req.reply_to.sender)
             req.reply_to.preview = req.reply_to.preview[:200]
         message_id = new_message_id()
+        if req.kind in MEDIA_KINDS:
+            if self._media is None or req.online_only:
+                raise InvalidParameter("files cannot be sent here", field="kind")
+            body = self._media.attach(sender, body, message_id)
+        req.body = body_fields(body)[1]  # stored as checked: unknown fields dropped
         # Who receives it is decided at commit (``_stored``), from the member cache; what is
         # known now is kept in case the cache has let go of the conversation by then.
         cached = directory.members_cached(conv.conv_id) if conv.conv_id is not None else None
@@ -303,6 +308,26 @@ class MessagingService:
             limit=limit,
         )
         return MessagePage(messages=messages, has_more=has_more)
+
+    async def visible_message(self, user_id: str, conversation_id: str, message_id: str) -> Message:
+        """A message of a conversation ``user_id`` may read, if it is in their history now (not
+        before they joined, not cleared by them); else ``MessageNotFound``."""
+        conv = await self._directory.readable(user_id, conversation_id)
+        if conv.conv_id is None:
+            raise MessageNotFound("no such message")
+        message = await self._storage.message_by_id(conv.conv_id, message_id, conv.kind, conv.key)
+        page, _ = await self._storage.history(
+            conv_id=conv.conv_id,
+            kind=conv.kind,
+            key=conv.key,
+            user_id=user_id,
+            before_seq=None,
+            after_seq=message.seq - 1,
+            limit=1,
+        )
+        if not page or page[0].message_id != message_id:
+            raise MessageNotFound("no such message")
+        return page[0]
 
     # -- typing ----------------------------------------------------------------------------------------
     async def typing(self, user_id: str, conversation_id: str, typing: bool) -> None:

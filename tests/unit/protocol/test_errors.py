@@ -50,8 +50,10 @@ def test_every_error_round_trips(cls: type[MessengerError]) -> None:
 
 @pytest.mark.parametrize("cls", ALL, ids=[c.name for c in ALL])
 def test_http_status_follows_the_family(cls: type[MessengerError]) -> None:
-    if cls in (errors.PayloadTooLarge, errors.MessageTooLarge):
+    if cls in (errors.PayloadTooLarge, errors.MessageTooLarge, errors.FileTooLarge):
         assert cls.http_status == 413
+    elif cls is errors.UnsupportedMedia:
+        assert cls.http_status == 415
     elif cls is errors.AccountBanned:
         assert cls.http_status == 403
     else:

@@ -1,0 +1,1 @@
+"""Uploaded files: resumable uploads, content checks, thumbnails, access-checked downloads."""

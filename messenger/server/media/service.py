@@ -1,0 +1,366 @@
+"""The media rules: who may upload what, how an upload resumes and completes, which file a
+message may refer to, and who may download it.
+
+An upload is found again by its owner, kind, size and SHA-256, so a client that lost everything
+can still continue; a file the server already has is never uploaded again (the uploader only
+becomes one of its owners). A download is allowed through a message the caller can see now: a
+recalled message has no body any more, and a cleared one is out of the caller's history, so
+either stops the file being served to them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import re
+import secrets
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from msgspec.structs import replace
+
+from messenger.protocol.bodies import Body, ImageBody, VideoBody, utf8_len
+from messenger.protocol.errors import (
+    ContentMismatch,
+    FileTooLarge,
+    InvalidParameter,
+    MediaNotFound,
+    PermissionDenied,
+    UnsupportedMedia,
+    UploadIncomplete,
+    UploadOffsetMismatch,
+)
+from messenger.protocol.kinds import MEDIA_KINDS, decode_body
+from messenger.protocol.models import (
+    Limits,
+    MediaInfo,
+    MediaLink,
+    MediaLinkRequest,
+    Message,
+    UploadRequest,
+    UploadStatus,
+)
+from messenger.server.media import links
+from messenger.server.media.images import process_image
+from messenger.server.media.names import safe_name
+from messenger.server.media.sniff import SNIFF_BYTES, Sniffed, check_kind, sniff
+from messenger.server.media.store import MediaRow, MediaStore, UploadRow, place_file
+
+log = logging.getLogger(__name__)
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_UPLOAD_ID = re.compile(r"[0-9a-f]{32}")
+WRITE_BUFFER = 1 << 20
+MAX_OPEN_UPLOADS = 50  # per user: unfinished uploads hold disk space
+VARIANTS = ("", "small", "large")
+
+VisibleMessage = Callable[[str, str, str], Awaitable[Message]]
+
+
+def _now() -> int:
+    return int(time.time() * 1000)
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """What the HTTP layer serves: a file of ours, its type and the name offered for saving."""
+
+    path: Path
+    mime: str
+    filename: str
+    inline: bool
+
+
+def kind_limit(kind: str, limits: Limits) -> int:
+    return {
+        "image": limits.image_bytes,
+        "file": limits.file_bytes,
+        "video": limits.video_bytes,
+        "voice": limits.voice_bytes,
+    }[kind]
+
+
+def media_ids_of(body: Body | None) -> tuple[str, ...]:
+    """The files a message body refers to."""
+    media_id = getattr(body, "media_id", "")
+    if not media_id:
+        return ()
+    if isinstance(body, VideoBody) and body.thumb_media_id:
+        return (media_id, body.thumb_media_id)
+    return (media_id,)
+
+
+class MediaService:
+    def __init__(
+        self,
+        root: Path,
+        limits: Limits,
+        *,
+        secret: bytes,
+        max_pixels: int,
+        orphan_ms: int,
+        link_ms: int,
+    ) -> None:
+        self.store = MediaStore(root)
+        self._limits = limits
+        self._secret = secret
+        self._max_pixels = max_pixels
+        self._orphan_ms = orphan_ms
+        self._link_ms = link_ms
+        self._busy: set[str] = set()  # uploads receiving bytes right now
+        self.visible: VisibleMessage | None = None  # set by the context: the messaging rule
+
+    def open(self) -> None:
+        self.store.open()
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- uploads -----------------------------------------------------------------------------------
+    async def begin(self, user_id: str, req: UploadRequest) -> UploadStatus:
+        if req.kind not in MEDIA_KINDS:
+            raise InvalidParameter(f"{req.kind!r} is not a kind of file", field="kind")
+        if not _SHA256.fullmatch(req.sha256):
+            raise InvalidParameter("sha256 must be 64 lowercase hex digits", field="sha256")
+        if utf8_len(req.name) > 255:
+            raise InvalidParameter("name is over 255 bytes", field="name")
+        limit = kind_limit(req.kind, self._limits)
+        if req.size <= 0:
+            raise InvalidParameter("size must be positive", field="size")
+        if req.size > limit:
+            raise FileTooLarge(
+                f"{req.kind} is {req.size} bytes; the limit is {limit}", size=req.size, limit=limit
+            )
+        store = self.store
+        known = store.get_media(req.sha256)
+        if known is not None and known.info.size == req.size:
+            check_kind(req.kind, sniff(self._head(store.file_path(req.sha256))))
+            store.add_owner(req.sha256, user_id)
+            return UploadStatus(
+                upload_id="", size=req.size, offset=req.size, complete=True, media=known.info
+            )
+        row = store.find_upload(user_id, req.sha256, req.kind, req.size)
+        if row is None:
+            if store.open_uploads_of(user_id) >= MAX_OPEN_UPLOADS:
+                raise PermissionDenied(f"at most {MAX_OPEN_UPLOADS} unfinished uploads")
+            row = UploadRow(secrets.token_hex(16), user_id, req.kind, req.size, req.sha256, _now())
+            store.add_upload(row)
+        return UploadStatus(
+            upload_id=row.upload_id, size=row.size, offset=store.received(row.upload_id)
+        )
+
+    def _own_upload(self, user_id: str, upload_id: str) -> UploadRow:
+        row = self.store.get_upload(upload_id) if _UPLOAD_ID.fullmatch(upload_id) else None
+        if row is None or row.owner != user_id:
+            raise MediaNotFound("no such upload")
+        return row
+
+    async def status(self, user_id: str, upload_id: str) -> UploadStatus:
+        row = self._own_upload(user_id, upload_id)
+        return UploadStatus(
+            upload_id=upload_id, size=row.size, offset=self.store.received(upload_id)
+        )
+
+    async def write(
+        self, user_id: str, upload_id: str, offset: int, chunks: AsyncIterator[bytes]
+    ) -> UploadStatus:
+        """Append the request's bytes at ``offset`` (which must be where the upload stands).
+        Bytes that arrived are kept even if the connection drops; the last byte completes it."""
+        row = self._own_upload(user_id, upload_id)
+        if upload_id in self._busy:
+            raise UploadOffsetMismatch(
+                "this upload is receiving bytes on another connection",
+                offset=self.store.received(upload_id),
+            )
+        self._busy.add(upload_id)
+        try:
+            received = self.store.received(upload_id)
+            if offset != received:
+                raise UploadOffsetMismatch(
+                    f"the upload stands at {received}, not {offset}", offset=received
+                )
+            path = self.store.partial_path(upload_id)
+            with path.open("ab", buffering=WRITE_BUFFER) as out:
+                async for chunk in chunks:
+                    if received + len(chunk) > row.size:
+                        raise FileTooLarge(
+                            f"more bytes than the {row.size} announced",
+                            size=row.size,
+                            limit=row.size,
+                        )
+                    out.write(chunk)
+                    received += len(chunk)
+            if received < row.size:
+                return UploadStatus(upload_id=upload_id, size=row.size, offset=received)
+            info = await self._complete(row)
+            return UploadStatus(
+                upload_id=upload_id, size=row.size, offset=row.size, complete=True, media=info
+            )
+        finally:
+            self._busy.discard(upload_id)
+
+    async def _complete(self, row: UploadRow) -> MediaInfo:
+        """Check the finished bytes (hash, content, image safety) and keep them as a file."""
+        store = self.store
+        partial = store.partial_path(row.upload_id)
+        try:
+            digest = await asyncio.to_thread(_sha256_of, partial)
+            if digest != row.sha256:
+                raise ContentMismatch("the bytes do not match the announced sha256")
+            sniffed = sniff(self._head(partial))
+            check_kind(row.kind, sniffed)
+            info = MediaInfo(media_id=row.sha256, size=row.size, mime=sniffed.mime)
+            cleaned = False
+            if row.kind == "image":
+                folder = store.thumb_dir(row.sha256)
+                folder.mkdir(parents=True, exist_ok=True)
+                facts = await asyncio.to_thread(
+                    process_image, partial, folder, row.sha256, self._max_pixels
+                )
+                info = replace(
+                    info, width=facts.width, height=facts.height, variants=facts.variants
+                )
+                cleaned = facts.cleaned
+        except Exception:
+            store.drop_upload(row.upload_id)  # a bad upload starts over, nothing half-kept
+            raise
+        place_file(partial, store.file_path(row.sha256))
+        store.add_media(info, cleaned, _now())
+        store.add_owner(row.sha256, row.owner)
+        store.drop_upload(row.upload_id)
+        known = store.get_media(row.sha256)
+        return known.info if known is not None else info
+
+    @staticmethod
+    def _head(path: Path) -> bytes:
+        with path.open("rb") as f:
+            return f.read(SNIFF_BYTES)
+
+    # -- messages --------------------------------------------------------------------------------------
+    def attach(self, user_id: str, body: Body, message_id: str) -> Body:
+        """The body of a media message about to be sent, with the server's facts about its
+        files (size, type, dimensions, thumbnails); refused unless the sender uploaded them."""
+        rows: list[MediaRow] = []
+        for media_id in media_ids_of(body):
+            row = self.store.get_media(media_id)
+            if row is None and (pending := self.store.upload_of_hash(user_id, media_id)):
+                raise UploadIncomplete(
+                    "the file's upload is not complete",
+                    offset=self.store.received(pending.upload_id),
+                    size=pending.size,
+                )
+            if row is None or not self.store.is_owner(media_id, user_id):
+                raise InvalidParameter(
+                    "media_id is not a file you uploaded", field="body.media_id", media_id=media_id
+                )
+            rows.append(row)
+        if not rows:
+            return body
+        main = rows[0].info
+        kind = body.__struct_config__.tag
+        assert isinstance(kind, str)
+        if main.size > kind_limit(kind, self._limits):
+            limit = kind_limit(kind, self._limits)
+            raise FileTooLarge(f"{kind} is over {limit} bytes", size=main.size, limit=limit)
+        check_kind(kind, Sniffed(main.mime, ""))
+        if isinstance(body, ImageBody):
+            if not main.variants:
+                raise UnsupportedMedia(
+                    "the file was not uploaded as an image", reason="not_an_image"
+                )
+            body = replace(
+                body,
+                size=main.size,
+                mime=main.mime,
+                width=main.width,
+                height=main.height,
+                variants=list(main.variants),
+            )
+        else:
+            body = replace(body, size=main.size, mime=main.mime)
+        for media_id in media_ids_of(body):
+            self.store.add_ref(media_id, message_id)
+        return body
+
+    # -- downloads -------------------------------------------------------------------------------------
+    async def download(
+        self, user_id: str, media_id: str, conversation_id: str, message_id: str, variant: str
+    ) -> Download:
+        if variant not in VARIANTS:
+            raise InvalidParameter("variant must be small, large or empty", field="variant")
+        if not _SHA256.fullmatch(media_id) or not conversation_id or not message_id:
+            raise MediaNotFound("no such file")
+        assert self.visible is not None
+        message = await self.visible(user_id, conversation_id, message_id)
+        body = None if message.recalled else decode_body(message.kind, message.body)
+        if media_id not in media_ids_of(body):
+            raise MediaNotFound("no such file in this message")
+        row = self.store.get_media(media_id)
+        if row is None:
+            raise MediaNotFound("the file is no longer kept")
+        name = safe_name(getattr(body, "name", ""), fallback=f"{media_id[:12]}")
+        if variant:
+            thumb = self.store.thumb_path(media_id, variant)
+            if thumb is None:
+                raise MediaNotFound(f"no {variant} thumbnail")
+            return Download(thumb, "image/jpeg", f"{media_id[:12]}-{variant}.jpg", inline=True)
+        path = self.store.file_path(media_id)
+        mime = row.info.mime
+        if isinstance(body, ImageBody):
+            clean = self.store.thumb_path(media_id, "clean")
+            if row.cleaned and clean is not None and not body.original:
+                path = clean  # no EXIF (GPS) for others unless the sender chose "original"
+                mime = "image/jpeg" if clean.suffix == ".jpg" else "image/png"
+        inline = mime.startswith(("image/", "audio/", "video/"))
+        return Download(path, mime, name, inline)
+
+    def link(self, user_id: str, media_id: str, req: MediaLinkRequest) -> MediaLink:
+        expires = _now() + self._link_ms
+        sig = links.sign(
+            self._secret,
+            media_id,
+            req.variant,
+            user_id,
+            expires,
+            req.conversation_id,
+            req.message_id,
+        )
+        query = (
+            f"conversation_id={req.conversation_id}&message_id={req.message_id}"
+            f"&variant={req.variant}&expires={expires}&user={user_id}&sig={sig}"
+        )
+        return MediaLink(url=f"/v1/media/{media_id}?{query}", expires_at=expires)
+
+    def check_link(
+        self, media_id: str, variant: str, user: str, expires: int, conv: str, msg: str, sig: str
+    ) -> None:
+        ok = links.verify(self._secret, sig, media_id, variant, user, expires, conv, msg)
+        if not ok or expires < _now():
+            raise PermissionDenied("the link is invalid or has expired")
+
+    # -- collection ----------------------------------------------------------------------------------
+    def collect(self, now_ms: int | None = None) -> int:
+        """Delete unfinished uploads and files no message uses, older than the orphan time."""
+        before = (now_ms if now_ms is not None else _now()) - self._orphan_ms
+        dropped = 0
+        for upload_id in self.store.stale_uploads(before):
+            if upload_id not in self._busy:
+                self.store.drop_upload(upload_id)
+                dropped += 1
+        for media_id in self.store.unused_media(before):
+            self.store.drop_media(media_id)
+            dropped += 1
+        if dropped:
+            log.info("collected %d unused uploads and files", dropped)
+        return dropped
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
