@@ -20,10 +20,14 @@ from messenger.core.people import People
 from messenger.core.profiles import ProfileDirectory
 from messenger.core.store import Store
 from messenger.core.sync import SyncEngine
+from messenger.core.transfers.cache import MediaCache
+from messenger.core.transfers.journal import TransferJournal
+from messenger.core.transfers.models import Transfer
+from messenger.core.transfers.service import TransferService
 from messenger.core.transport.realtime import RealtimeTransport, Relocate
 from messenger.core.transport.rest import RestTransport
 from messenger.protocol import errors
-from messenger.protocol.models import Limits, RefreshRequest, RefreshResponse
+from messenger.protocol.models import Limits, MediaInfo, RefreshRequest, RefreshResponse
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +50,7 @@ class Account:
         avatar_dir: Path,
         usersig_provider: UserSigProvider | None = None,
         relocate: Relocate | None = None,
+        folder: Path | None = None,
     ) -> None:
         self.user_id = user_id
         self.token = token
@@ -79,12 +84,24 @@ class Account:
         )
         self.profiles = ProfileDirectory(store, rest, bus, clock=clock)
         self.people = People(user_id, store, rest, bus, avatar_dir)
+        folder = folder or Path(store.path).parent
+        self.transfers = TransferService(
+            rest,
+            TransferJournal(folder / "transfers.sqlite3"),
+            MediaCache(folder / "media"),
+            bus,
+            backoff=backoff(),
+        )
+        self.transfers.on_uploaded = self._uploaded
+        self.transfers.on_failed = self._upload_failed
 
     def start(self) -> None:
         self.realtime.start()
         self.outbox.start()
+        self.transfers.start()
 
     async def aclose(self) -> None:
+        await self.transfers.aclose()
         await self.realtime.aclose()
         await self.outbox.aclose()
         await self.profiles.aclose()
@@ -101,6 +118,14 @@ class Account:
         if not self.ended:
             self._spawn(self.realtime.aclose())
             self._kicked(reason, message)
+
+    # -- callbacks of the transfers ------------------------------------------------------------------
+    async def _uploaded(self, transfer: Transfer, media: MediaInfo) -> None:
+        """The file is on the server: its message goes out now (after any sent meanwhile)."""
+        await self.outbox.release(transfer.client_msg_id)
+
+    async def _upload_failed(self, transfer: Transfer, error: errors.MessengerError) -> None:
+        await self.outbox.fail(transfer.client_msg_id, error)
 
     # -- callbacks of the sync engine ------------------------------------------------------------
     def _after_sync(self) -> None:

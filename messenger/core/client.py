@@ -31,11 +31,14 @@ from messenger.core.group_calls import GroupCalls
 from messenger.core.models import ConnectionState, Conversation, LocalMessage
 from messenger.core.outbox import new_client_msg_id
 from messenger.core.store import Store
+from messenger.core.transfers.cache import CacheUsage
+from messenger.core.transfers.local import file_facts, image_facts
+from messenger.core.transfers.service import TransferService
 from messenger.core.transport.realtime import websocket_url
 from messenger.core.transport.rest import RestTransport
 from messenger.protocol import errors
 from messenger.protocol.api import MembersQuery, TypingRequest
-from messenger.protocol.bodies import Body
+from messenger.protocol.bodies import Body, FileBody, ImageBody, VideoBody, VoiceBody
 from messenger.protocol.ids import check_user_id, parse_conversation_id
 from messenger.protocol.kinds import UNSUPPORTED_LABEL, body_fields, spec_of
 from messenger.protocol.models import (
@@ -54,6 +57,7 @@ from messenger.protocol.models import (
     LoginRequest,
     LoginResponse,
     MemberPage,
+    MessageKind,
     PasswordLoginRequest,
     Priority,
     Profile,
@@ -429,6 +433,108 @@ class Client(GroupCalls):
             priority=priority,
         )
         return await self._signed_in().outbox.send(conversation_id, request)
+
+    async def send_file(
+        self,
+        conversation_id: str,
+        path: Path,
+        *,
+        kind: str = MessageKind.FILE,
+        original: bool = False,
+        duration_ms: int = 0,
+        peaks: Sequence[int] = (),
+        width: int = 0,
+        height: int = 0,
+        name: str | None = None,
+        reply_to: LocalMessage | None = None,
+    ) -> LocalMessage:
+        """Queue a file as an image, file, voice or video message. The bubble shows at once with
+        its final size (hash, dimensions and a thumbnail are made here first); the file uploads
+        in the background (``transfers``) and the message is sent when it is complete, after any
+        message written meanwhile. Voice and video durations (and a video's size) come from the
+        caller, who recorded or probed them."""
+        account = self._signed_in()
+        path = Path(path)
+        facts = await asyncio.to_thread(file_facts, path)
+        cache = account.transfers.cache
+        shown = name if name is not None else path.name
+        body: Body
+        if kind == MessageKind.IMAGE:
+            thumb = cache.partial(facts.sha256, "small")
+            width, height = await asyncio.to_thread(image_facts, path, thumb)
+            if thumb.exists():
+                cache.commit(thumb, facts.sha256, "small")
+            body = ImageBody(
+                media_id=facts.sha256,
+                size=facts.size,
+                width=max(width, 1),
+                height=max(height, 1),
+                mime=facts.mime,
+                name=shown,
+                original=original,
+            )
+        elif kind == MessageKind.VOICE:
+            body = VoiceBody(
+                media_id=facts.sha256,
+                size=facts.size,
+                duration_ms=duration_ms,
+                mime=facts.mime,
+                peaks=list(peaks),
+            )
+        elif kind == MessageKind.VIDEO:
+            body = VideoBody(
+                media_id=facts.sha256,
+                size=facts.size,
+                duration_ms=duration_ms,
+                width=max(width, 1),
+                height=max(height, 1),
+                mime=facts.mime,
+                name=shown,
+            )
+        else:
+            body = FileBody(media_id=facts.sha256, name=shown, size=facts.size, mime=facts.mime)
+        kind_name, fields = body_fields(body)
+        request = SendRequest(
+            client_msg_id=new_client_msg_id(),
+            kind=kind_name,
+            body=fields,
+            reply_to=_reply_ref(reply_to),
+        )
+        echo = await account.outbox.send(conversation_id, request, held=True)
+        await asyncio.to_thread(cache.adopt, path, facts.sha256)
+        account.transfers.upload(
+            path,
+            media_id=facts.sha256,
+            size=facts.size,
+            kind=kind_name,
+            conversation_id=conversation_id,
+            client_msg_id=request.client_msg_id,
+        )
+        return echo
+
+    @property
+    def transfers(self) -> TransferService:
+        """Uploads and downloads of the signed-in account: progress, pause, resume, cancel."""
+        return self._signed_in().transfers
+
+    async def download(self, message: LocalMessage, variant: str = "") -> Path:
+        """The file (``variant`` ""), or an image's ``small`` / ``large`` thumbnail, of a message:
+        from the local cache, else downloaded into it."""
+        content = message.content
+        media_id = getattr(content, "media_id", "")
+        if not media_id or message.recalled:
+            raise errors.MediaNotFound("this message has no file")
+        size = int(getattr(content, "size", 0)) if not variant else 0
+        return await self._signed_in().transfers.download(
+            media_id, message.conversation_id, message.message_id, size, variant
+        )
+
+    async def cache_usage(self) -> CacheUsage:
+        return await asyncio.to_thread(self._signed_in().transfers.cache.usage)
+
+    async def clear_cache(self) -> int:
+        """Empty the local media cache; returns the bytes freed."""
+        return await asyncio.to_thread(self._signed_in().transfers.cache.clear)
 
     async def send_online(self, conversation_id: str, body: TextBody | CustomBody) -> None:
         """An online-only message: to the recipients' connected devices, never stored."""

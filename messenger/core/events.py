@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from messenger.core.models import ConnectionState, Conversation, LocalMessage
+from messenger.core.transfers.models import Transfer
 from messenger.protocol.models import GroupInfo, Message, Profile, ReceiptCount
 from messenger.protocol.social import UserStatus
 
@@ -136,6 +137,13 @@ class SyncCompleted:
     version: int
 
 
+@dataclass(frozen=True, slots=True)
+class TransferChanged:
+    """An upload or download started, moved on (at most every 100 ms), paused or ended."""
+
+    transfer: Transfer
+
+
 Event = (
     MessagesAdded
     | MessageUpdated
@@ -153,6 +161,7 @@ Event = (
     | ContactsChanged
     | PresenceChanged
     | SyncCompleted
+    | TransferChanged
 )
 
 Handler = Callable[[Event], None]

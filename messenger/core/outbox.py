@@ -90,8 +90,11 @@ class Outbox:
                 await task
 
     # -- queueing --------------------------------------------------------------------------------
-    async def send(self, conversation_id: str, request: SendRequest) -> LocalMessage:
-        """Validate, store and show the message now; it is delivered in the background."""
+    async def send(
+        self, conversation_id: str, request: SendRequest, *, held: bool = False
+    ) -> LocalMessage:
+        """Validate, store and show the message now; it is delivered in the background (``held``:
+        once ``release`` is called, e.g. when its file is uploaded)."""
         ref = parse_conversation_id(conversation_id)
         if ref.type is ConversationType.SYSTEM:
             raise errors.PermissionDenied("the system conversation is read-only")
@@ -113,9 +116,18 @@ class Outbox:
             state=MessageState.SENDING,
             is_self=True,
         )
-        (await self._store.add_outgoing(echo, request)).publish(self._bus)
+        (await self._store.add_outgoing(echo, request, held)).publish(self._bus)
         self._wake.set()
         return echo
+
+    async def release(self, client_msg_id: str) -> None:
+        """Send a held message now (its file is uploaded)."""
+        if await self._store.release_outgoing(client_msg_id):
+            self._wake.set()
+
+    async def fail(self, client_msg_id: str, error: errors.MessengerError) -> None:
+        """A held message cannot be sent (its upload was refused or cancelled)."""
+        (await self._store.fail_outgoing(client_msg_id, error_body(error))).publish(self._bus)
 
     async def resend(self, client_msg_id: str) -> LocalMessage:
         """Put a failed message back in the queue (same ``client_msg_id``)."""

@@ -255,8 +255,15 @@ class Store:
     async def put_state(self, state: ConversationState) -> StoreDelta:
         return await self._write_delta(lambda batch: batch.put_state(state))
 
-    async def add_outgoing(self, message: LocalMessage, request: SendRequest) -> StoreDelta:
-        return await self._write_delta(lambda batch: batch.add_outgoing(message, request))
+    async def add_outgoing(
+        self, message: LocalMessage, request: SendRequest, held: bool = False
+    ) -> StoreDelta:
+        return await self._write_delta(lambda batch: batch.add_outgoing(message, request, held))
+
+    async def release_outgoing(self, client_msg_id: str) -> bool:
+        return (await self._run(lambda: self._write(lambda b: b.release_outgoing(client_msg_id))))[
+            0
+        ]
 
     async def fail_outgoing(self, client_msg_id: str, error: ErrorBody) -> StoreDelta:
         return await self._write_delta(lambda batch: batch.fail_outgoing(client_msg_id, error))

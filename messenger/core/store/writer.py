@@ -56,6 +56,7 @@ from messenger.protocol.models import (
 log = logging.getLogger(__name__)
 
 _SELECT_MESSAGE = f"SELECT {MESSAGE_COLUMNS} FROM messages"
+OUTBOX_HELD = 2  # outbox.failed: 0 waiting, 1 refused, 2 held (its file is still uploading)
 
 
 def searchable_text(m: LocalMessage) -> str:
@@ -218,17 +219,40 @@ class Batch:
             row.peer_read_seq = m.seq
             self.delta.peer_read[row.conversation_id] = m.seq
 
-    def add_outgoing(self, message: LocalMessage, request: SendRequest) -> None:
-        """My new message: local echo plus outbox entry."""
+    def add_outgoing(self, message: LocalMessage, request: SendRequest, held: bool = False) -> None:
+        """My new message: local echo plus outbox entry (``held``: not sent until released,
+        e.g. until its file is uploaded; later messages are sent meanwhile)."""
         row = self.conversation(message.conversation_id)
         row_id = self._insert(message)
         self._conn.execute(
-            "INSERT INTO outbox (client_msg_id, conversation_id, request) VALUES (?, ?, ?)",
-            (message.client_msg_id, message.conversation_id, encode(request)),
+            "INSERT INTO outbox (client_msg_id, conversation_id, request, failed) "
+            "VALUES (?, ?, ?, ?)",
+            (
+                message.client_msg_id,
+                message.conversation_id,
+                encode(request),
+                OUTBOX_HELD if held else 0,
+            ),
         )
         row.last_id = row_id
         row.activity_time = max(row.activity_time, message.time)
         self.delta.added.setdefault(message.conversation_id, []).append(message)
+
+    def release_outgoing(self, client_msg_id: str) -> bool:
+        """A held message may go now: it joins the end of the outbox, after the messages written
+        while it was held (the server fills in its file's facts when it stores it)."""
+        held = self._conn.execute(
+            "SELECT conversation_id, request FROM outbox WHERE client_msg_id = ? AND failed = ?",
+            (client_msg_id, OUTBOX_HELD),
+        ).fetchone()
+        if held is None:
+            return False
+        self._conn.execute("DELETE FROM outbox WHERE client_msg_id = ?", (client_msg_id,))
+        self._conn.execute(
+            "INSERT INTO outbox (client_msg_id, conversation_id, request) VALUES (?, ?, ?)",
+            (client_msg_id, held[0], held[1]),
+        )
+        return True
 
     def fail_outgoing(self, client_msg_id: str, error: ErrorBody) -> LocalMessage | None:
         found = self._find_own(client_msg_id)

@@ -8,15 +8,15 @@ the typed error it names; a network failure is ``NetworkError`` and a timeout
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 import httpx
 import msgspec
 
 from messenger.protocol import errors
-from messenger.protocol.api import BY_NAME
-from messenger.protocol.models import Base
+from messenger.protocol.api import BY_NAME, DownloadQuery
+from messenger.protocol.models import Base, UploadStatus
 
 AuthFailureHook = Callable[[errors.AuthError], None]
 
@@ -48,6 +48,11 @@ class RestTransport:
         )
         self.token: str | None = None
         self.on_auth_failure: AuthFailureHook | None = None  # e.g. the session was revoked
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The connection pool (the streaming media calls share it)."""
+        return self._http
 
     @property
     def base_url(self) -> str:
@@ -139,6 +144,74 @@ class RestTransport:
                 self.on_auth_failure(error)
             raise error
         return response.content
+
+
+class RestStreams:
+    """The streaming media endpoints (``api.STREAM_ENDPOINTS``) over the same connection pool."""
+
+    def __init__(self, rest: RestTransport) -> None:
+        self._rest = rest
+
+    def _headers(self) -> dict[str, str]:
+        if not self._rest.token:
+            raise errors.NotLoggedIn("transfers need a signed-in session")
+        return {"Authorization": f"Bearer {self._rest.token}"}
+
+    async def upload(
+        self, upload_id: str, offset: int, chunks: AsyncIterator[bytes]
+    ) -> UploadStatus:
+        endpoint = BY_NAME["upload_bytes"]
+        headers = {**self._headers(), "Upload-Offset": str(offset)}
+        try:
+            response = await self._rest.http.request(
+                endpoint.method,
+                endpoint.url(upload_id=upload_id),
+                content=chunks,
+                headers=headers,
+                timeout=httpx.Timeout(60.0, connect=15.0),
+            )
+        except httpx.TimeoutException as exc:
+            raise errors.RequestTimeout("the upload timed out") from exc
+        except httpx.TransportError as exc:
+            raise errors.NetworkError(f"the upload failed: {exc}") from exc
+        if response.status_code >= 400:
+            raise _error_from_response(response)
+        return msgspec.json.decode(response.content, type=UploadStatus)
+
+    async def download(
+        self,
+        media_id: str,
+        query: DownloadQuery,
+        offset: int,
+        write: Callable[[bytes], None],
+        *,
+        restart: Callable[[], None],
+    ) -> None:
+        """Stream the file from ``offset`` into ``write``; if the server sends it whole instead
+        (no range), ``restart`` is called first."""
+        endpoint = BY_NAME["download"]
+        headers = self._headers()
+        if offset:
+            headers["Range"] = f"bytes={offset}-"
+        try:
+            async with self._rest.http.stream(
+                endpoint.method,
+                endpoint.url(media_id=media_id),
+                params=_query_params(query),
+                headers=headers,
+                timeout=httpx.Timeout(60.0, connect=15.0),
+            ) as response:
+                if response.status_code >= 400:
+                    await response.aread()
+                    raise _error_from_response(response)
+                if offset and response.status_code != 206:
+                    restart()
+                async for chunk in response.aiter_bytes(1 << 20):
+                    write(chunk)
+        except httpx.TimeoutException as exc:
+            raise errors.RequestTimeout("the download timed out") from exc
+        except httpx.TransportError as exc:
+            raise errors.NetworkError(f"the download failed: {exc}") from exc
 
 
 def _query_params(query: Base | None) -> dict[str, str]:

@@ -1,0 +1,196 @@
+"""Files through the real server with real clients: every media kind sent and received, an
+upload cut halfway that resumes after a restart without starting over, text that is not held
+back by a long upload, the same file uploaded once, downloads only for those who see them."""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import wave
+from pathlib import Path
+
+import httpx
+import pytest
+from PIL import Image
+
+from messenger.core import MessageState
+from messenger.core.events import TransferChanged
+from messenger.core.models import LocalMessage
+from messenger.core.transfers.models import TransferState
+from messenger.protocol import errors
+from messenger.protocol.bodies import FileBody, ImageBody, VideoBody, VoiceBody
+from tests.helpers.clients import Device, Devices
+from tests.helpers.ids import uid
+from tests.helpers.media import jpeg_with_gps, sha256
+
+
+def wav(seconds: float = 0.5) -> bytes:
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(struct.pack("<h", 1000) * int(8000 * seconds))
+    return out.getvalue()
+
+
+def mp4() -> bytes:
+    """The start of an MP4 file (its ftyp box), enough for content sniffing."""
+    return b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 2000
+
+
+def write(folder: Path, name: str, data: bytes) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+def sent(device: Device, client_msg_id: str) -> LocalMessage | None:
+    return next(
+        (m for m in device.updated(MessageState.SENT) if m.client_msg_id == client_msg_id), None
+    )
+
+
+async def uploads_on_server(url: str) -> float:
+    """How many upload_bytes requests the server has answered (its Prometheus counter)."""
+    async with httpx.AsyncClient(base_url=url) as http:
+        text = (await http.get("/metrics")).text
+    pattern = r'^messenger_http_requests_total\{endpoint="upload_bytes",status="\d+"\} (\S+)$'
+    return sum(float(v) for v in re.findall(pattern, text, re.M))
+
+
+async def test_every_media_kind_reaches_the_peer_and_downloads_intact(
+    devices: Devices, tmp_path: Path
+) -> None:
+    alice_id, bob_id = uid("alice"), uid("bob")
+    alice = await devices.sign_in(alice_id)
+    bob = await devices.sign_in(bob_id)
+    photo = jpeg_with_gps(800, 600, orientation=6)
+    files = {
+        "image": (write(tmp_path, "photo.jpg", photo), {}),
+        "file": (write(tmp_path, "notes.txt", b"meeting notes\n" * 500), {}),
+        "voice": (write(tmp_path, "hello.wav", wav()), {"duration_ms": 500}),
+        "video": (write(tmp_path, "clip.mp4", mp4()), {"duration_ms": 3000, "width": 640}),
+    }
+    echoes = {}
+    for kind, (path, extra) in files.items():
+        echoes[kind] = await alice.client.send_file("C2C" + bob_id, path, kind=kind, **extra)
+
+    # The sender's image bubble has its final, upright size before anything is uploaded.
+    image_echo = echoes["image"].content
+    assert isinstance(image_echo, ImageBody)
+    assert (image_echo.width, image_echo.height, image_echo.name) == (600, 800, "photo.jpg")
+    assert alice.client.transfers.cache.get(sha256(photo), "small") is not None
+
+    received = await devices.until(
+        lambda: (m := bob.added("C2C" + alice_id)) and len(m) == 4 and m, what="four files"
+    )
+    by_kind = {m.kind: m for m in received}
+    assert set(by_kind) == {"image", "file", "voice", "video"}
+    assert isinstance(by_kind["image"].content, ImageBody)
+    assert [v.variant for v in by_kind["image"].content.variants] == ["small", "large"]
+    assert isinstance(by_kind["voice"].content, VoiceBody)
+    assert by_kind["voice"].content.duration_ms == 500
+    assert isinstance(by_kind["video"].content, VideoBody)
+    file_body = by_kind["file"].content
+    assert isinstance(file_body, FileBody) and file_body.name == "notes.txt"
+
+    for kind in ("file", "voice", "video"):
+        path = await bob.client.download(by_kind[kind])
+        assert path.read_bytes() == files[kind][0].read_bytes()
+    thumb = await bob.client.download(by_kind["image"], "small")
+    assert max(Image.open(thumb).size) == 198
+    full = Image.open(await bob.client.download(by_kind["image"]))
+    assert full.size == (600, 800) and not full.getexif().get_ifd(0x8825)
+    [conv] = await bob.client.conversations()
+    assert conv.unread_count == 4
+    usage = await bob.client.cache_usage()
+    assert usage.files > 0 and usage.thumbnails > 0
+    assert await bob.client.clear_cache() > 0
+    assert (await bob.client.cache_usage()).files == 0
+
+
+async def test_an_upload_cut_halfway_resumes_after_a_restart_and_text_is_not_held_back(
+    devices: Devices, tmp_path: Path
+) -> None:
+    alice_id, bob_id = uid("alice"), uid("bob")
+    alice = await devices.sign_in(alice_id)
+    bob = await devices.sign_in(bob_id)
+    data = bytes(range(256)) * (48 * 4096)  # 48 MB
+    path = write(tmp_path, "archive.bin", data)
+
+    echo = await alice.client.send_file("C2C" + bob_id, path)
+    transfer = alice.client.transfers.for_message(echo.client_msg_id)
+    assert transfer is not None
+    await devices.until(
+        lambda: (t := alice.client.transfers.get(transfer.transfer_id)) and t.done > len(data) // 4,
+        what="a quarter uploaded",
+    )
+    alice.client.transfers.pause(transfer.transfer_id)  # the connection is dropped mid-file
+    await alice.client.send_text("C2C" + bob_id, "sent while the file uploads")
+    [text] = await devices.until(lambda: bob.added("C2C" + alice_id), what="the text first")
+    assert text.text == "sent while the file uploads"
+
+    alice = await devices.reopen(alice)  # the app restarts
+    [paused] = alice.client.transfers.transfers()
+    assert (paused.transfer_id, paused.state) == (transfer.transfer_id, TransferState.PAUSED)
+    alice.client.transfers.resume(paused.transfer_id)
+
+    progress = await devices.until(
+        lambda: [e.transfer for e in alice.of(TransferChanged) if e.transfer.done > 0],
+        what="progress after the restart",
+    )
+    assert progress[0].done > len(data) // 8  # continued from the server's offset, not from 0
+    message = await devices.until(lambda: sent(alice, echo.client_msg_id), within=30)
+    assert message.seq > text.seq  # the file takes its place when its upload is complete
+    received = await devices.until(
+        lambda: [m for m in bob.added("C2C" + alice_id) if m.kind == "file"], what="the file"
+    )
+    assert (await bob.client.download(received[0])).read_bytes() == data
+
+
+async def test_the_same_file_twice_is_uploaded_once(devices: Devices, tmp_path: Path) -> None:
+    alice_id, bob_id = uid("alice"), uid("bob")
+    alice = await devices.sign_in(alice_id)
+    await devices.sign_in(bob_id)
+    path = write(tmp_path, f"{alice_id}.bin", alice_id.encode() * 20_000)
+    before = await uploads_on_server(devices.url)
+
+    first = await alice.client.send_file("C2C" + bob_id, path)
+    await devices.until(lambda: sent(alice, first.client_msg_id), what="the first")
+    second = await alice.client.send_file("C2C" + bob_id, path, name="again.bin")
+    await devices.until(lambda: sent(alice, second.client_msg_id), what="the second")
+
+    assert await uploads_on_server(devices.url) - before == 1
+
+
+async def test_a_non_member_cannot_download_a_groups_file(devices: Devices, tmp_path: Path) -> None:
+    alice_id, bob_id, carol_id = uid("alice"), uid("bob"), uid("carol")
+    alice = await devices.sign_in(alice_id)
+    bob = await devices.sign_in(bob_id)
+    carol = await devices.sign_in(carol_id)
+    group = await alice.client.create_group("Plans", [bob_id])
+    chat = "GROUP" + group.group_id
+    await alice.client.send_file(chat, write(tmp_path, "plan.txt", b"the plan " * 100))
+    [message] = await devices.until(
+        lambda: [m for m in bob.added(chat) if m.kind == "file"], what="bob gets it"
+    )
+
+    with pytest.raises(errors.NotMember):
+        await carol.client.download(message)
+    assert (await bob.client.download(message)).read_bytes() == b"the plan " * 100
+
+
+async def test_a_refused_upload_fails_its_message(devices: Devices, tmp_path: Path) -> None:
+    alice_id, bob_id = uid("alice"), uid("bob")
+    alice = await devices.sign_in(alice_id)
+    await devices.sign_in(bob_id)
+    fake = write(tmp_path, "cute.png", b"\x7fELF\x02\x01\x01" + b"\x00" * 3000)
+
+    echo = await alice.client.send_file("C2C" + bob_id, fake, kind="image")
+
+    [failed] = await devices.until(lambda: alice.updated(MessageState.FAILED), what="refusal")
+    assert failed.client_msg_id == echo.client_msg_id
+    assert failed.error is not None and failed.error.name == "unsupported_media"
