@@ -1005,6 +1005,30 @@
         <translation>你</translation>
     </message>
     <message>
+        <source>[Image]</source>
+        <translation>[图片]</translation>
+    </message>
+    <message>
+        <source>[File]</source>
+        <translation>[文件]</translation>
+    </message>
+    <message>
+        <source>[Voice]</source>
+        <translation>[语音]</translation>
+    </message>
+    <message>
+        <source>[Video]</source>
+        <translation>[视频]</translation>
+    </message>
+    <message>
+        <source>[Sticker]</source>
+        <translation>[表情]</translation>
+    </message>
+    <message>
+        <source>[Location]</source>
+        <translation>[位置]</translation>
+    </message>
+    <message>
         <source>{name} recalled a message</source>
         <translation>{name}撤回了一条消息</translation>
     </message>
