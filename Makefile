@@ -82,6 +82,12 @@ bench: $(STAMP)
 bench-quick: $(STAMP)
 	$(BIN)/python -m benchmarks.backbone --quick
 
+# Files over loopback through the real core and server: 100 MB up and down (MB/s), the longest
+# event-loop stall meanwhile, and a 24-megapixel photo prepared for its bubble.
+.PHONY: bench-media
+bench-media: $(STAMP)
+	$(BIN)/python -m benchmarks.media
+
 # The desktop app on a synthetic profile (offscreen): launch, switch, scroll, memory, idle, burst.
 .PHONY: bench-gui bench-gui-quick bench-people bench-people-quick
 bench-gui: install

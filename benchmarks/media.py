@@ -1,0 +1,134 @@
+"""Media transfers over loopback: a file up through the real client core and server, and down
+again by the peer, in MB/s; plus the sender-side preparation of a 24-megapixel photo (hash,
+upright size, thumbnail), which is what stands between a drop and its painted bubble, and the
+longest stall of the event loop meanwhile (what a GUI thread would feel).
+
+    .venv/bin/python -m benchmarks.media [--mb 100] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from PIL import Image
+
+from benchmarks.server import KEY, SDK_APP_ID, Server
+from messenger.core import MessageState
+from messenger.core.client import Client
+from messenger.core.events import MessagesAdded, MessageUpdated
+from messenger.core.transfers.local import file_facts, image_facts
+from messenger.protocol.usersig import generate_usersig
+
+
+class StallMeter:
+    """The longest gap between ticks of a 5 ms timer on the loop."""
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    async def _tick(self) -> None:
+        last = time.perf_counter()
+        while True:
+            await asyncio.sleep(0.005)
+            now = time.perf_counter()
+            self.longest = max(self.longest, now - last - 0.005)
+            last = now
+
+    def __enter__(self) -> StallMeter:
+        self._task = asyncio.get_running_loop().create_task(self._tick())
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+
+
+async def signed_in(url: str, folder: Path, user_id: str) -> Client:
+    client = Client(url, folder / user_id)
+    await client.start()
+    await client.login(user_id, generate_usersig(SDK_APP_ID, KEY, user_id, 86400))
+    return client
+
+
+async def transfer(url: str, folder: Path, size_mb: int) -> None:
+    alice = await signed_in(url, folder, "alice")
+    bob = await signed_in(url, folder, "bob")
+    path = folder / "big.bin"
+    path.write_bytes(os.urandom(size_mb << 20))
+    arrived: asyncio.Future[object] = asyncio.get_running_loop().create_future()
+    sent: asyncio.Future[object] = asyncio.get_running_loop().create_future()
+
+    def on_bob(event: object) -> None:
+        if isinstance(event, MessagesAdded) and not arrived.done():
+            arrived.set_result(event.messages[-1])
+
+    def on_alice(event: object) -> None:
+        if (
+            isinstance(event, MessageUpdated)
+            and event.message.state is MessageState.SENT
+            and not sent.done()
+        ):
+            sent.set_result(event.message)
+
+    bob.subscribe(on_bob)
+    alice.subscribe(on_alice)
+    with StallMeter() as up_stall:
+        started = time.perf_counter()
+        await alice.send_file("C2Cbob", path)
+        await sent
+        up = time.perf_counter() - started
+    message = await arrived
+    with StallMeter() as down_stall:
+        started = time.perf_counter()
+        got = await bob.download(message)  # type: ignore[arg-type]
+        down = time.perf_counter() - started
+    assert got.stat().st_size == size_mb << 20
+    print(f"upload   {size_mb} MB: {up:6.2f} s  {size_mb / up:7.1f} MB/s  (hash, upload, send)")
+    print(f"download {size_mb} MB: {down:6.2f} s  {size_mb / down:7.1f} MB/s")
+    print(
+        f"longest event-loop stall: upload {up_stall.longest * 1000:.1f} ms, "
+        f"download {down_stall.longest * 1000:.1f} ms"
+    )
+    await alice.aclose()
+    await bob.aclose()
+
+
+async def photo(folder: Path) -> None:
+    path = folder / "photo24mp.jpg"
+    Image.radial_gradient("L").resize((6000, 4000)).convert("RGB").save(path, quality=90)
+    with StallMeter() as stall:
+        started = time.perf_counter()
+        await asyncio.to_thread(file_facts, path)
+        await asyncio.to_thread(image_facts, path, folder / "thumb.jpg")
+        took = time.perf_counter() - started
+    print(
+        f"24-MP photo ({path.stat().st_size / 1e6:.1f} MB) hashed, measured and thumbnailed "
+        f"before its bubble: {took * 1000:.0f} ms (longest loop stall {stall.longest * 1000:.1f} ms)"
+    )
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mb", type=int, default=100)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    size = 10 if args.quick else args.mb
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "server").mkdir()
+        server = Server(folder / "server", "NORMAL")
+        try:
+            await transfer(server.url, folder, size)
+        finally:
+            server.stop()
+        await photo(folder)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
