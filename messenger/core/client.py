@@ -512,6 +512,17 @@ class Client(GroupCalls):
         )
         return echo
 
+    async def send_data(
+        self, conversation_id: str, data: bytes, name: str, *, kind: str = MessageKind.IMAGE
+    ) -> LocalMessage:
+        """Send bytes that are not a file yet (a pasted screenshot): they are kept in the
+        account's folder first, so the upload can continue after a restart."""
+        folder = self._signed_in().transfers.cache.root / "outgoing"
+        digest = hashlib.sha256(data).hexdigest()
+        path = folder / digest
+        await asyncio.to_thread(_write_once, path, data)
+        return await self.send_file(conversation_id, path, kind=kind, name=name)
+
     @property
     def transfers(self) -> TransferService:
         """Uploads and downloads of the signed-in account: progress, pause, resume, cancel."""
@@ -854,3 +865,11 @@ def _reply_ref(message: LocalMessage | None) -> ReplyRef | None:
     return ReplyRef(
         message_id=message.message_id, seq=message.seq, sender=message.sender, preview=preview
     )
+
+
+def _write_once(path: Path, data: bytes) -> None:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QPalette, QTextCursor
+from PySide6.QtCore import QBuffer, QEvent, QIODevice, QMimeData, QPoint, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QKeyEvent, QPalette, QTextCursor
 from PySide6.QtWidgets import (
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -27,7 +29,7 @@ from messenger.protocol.ids import ConversationType
 from messenger.ui.async_slots import async_slot
 from messenger.ui.emoji_picker import EmojiPicker
 from messenger.ui.fonts import line_metrics
-from messenger.ui.icons import close_icon, emoji_icon, send_icon
+from messenger.ui.icons import attach_icon, close_icon, emoji_icon, send_icon
 from messenger.ui.mention_popup import MentionPopup
 from messenger.viewmodels.composer import ComposerViewModel
 
@@ -35,11 +37,35 @@ MAX_LINES = 8
 _MENTION_QUERY = re.compile(r"(?:^|\s)@([^\s@]{0,32})$")
 
 
+def local_files(mime: QMimeData) -> list[Path]:
+    """The local files a paste or drop carries (``file://`` URLs), else none."""
+    if not mime.hasUrls():
+        return []
+    paths = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+    return [p for p in paths if p.is_file()]
+
+
+def png_of(mime: QMimeData) -> bytes:
+    """A pasted picture (a screenshot) as PNG bytes, else ``b""``."""
+    if not mime.hasImage():
+        return b""
+    image = mime.imageData()
+    if not isinstance(image, QImage) or image.isNull():
+        return b""
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # (the stubs say bytes; str works)
+    return bytes(buffer.data().data())
+
+
 class MessageEdit(QPlainTextEdit):
-    """The text box: Enter / Shift+Enter, keys for the mention popup, grows with its text."""
+    """The text box: Enter / Shift+Enter, keys for the mention popup, grows with its text.
+    Pasted or dropped files and pictures are sent as files, never inserted as ``file://`` text."""
 
     submitted = Signal()
     escape_pressed = Signal()
+    files_given = Signal(list)  # [Path]: pasted or dropped files
+    image_given = Signal(bytes)  # PNG of a pasted picture
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,6 +75,22 @@ class MessageEdit(QPlainTextEdit):
         self.popup: MentionPopup | None = None
         self.document().documentLayout().documentSizeChanged.connect(self._fit)
         self._fit()
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        return (
+            bool(local_files(source)) or source.hasImage() or super().canInsertFromMimeData(source)
+        )
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        files = local_files(source)
+        if files:
+            self.files_given.emit(files)
+            return
+        png = png_of(source)
+        if png:
+            self.image_given.emit(png)
+            return
+        super().insertFromMimeData(source)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
@@ -131,6 +173,11 @@ class ComposerWidget(QWidget):
 
         row = QHBoxLayout()
         row.setSpacing(6)
+        self.attach_button = QToolButton(self)
+        self.attach_button.setObjectName("attach")
+        self.attach_button.setAutoRaise(True)
+        self.attach_button.clicked.connect(self.choose_files)
+        row.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
         self.emoji_button = QToolButton(self)
         self.emoji_button.setAutoRaise(True)
         self.emoji_button.clicked.connect(self.show_emoji)
@@ -154,6 +201,9 @@ class ComposerWidget(QWidget):
         self.edit.textChanged.connect(self._text_changed)
         self.edit.submitted.connect(self._send)
         self.edit.escape_pressed.connect(self._escape)
+        self.edit.files_given.connect(self.send_files)
+        self.edit.image_given.connect(self._send_image)
+        self.setAcceptDrops(True)
         vm.text_replaced.connect(self._replace)
         vm.reply_changed.connect(self._show_reply)
         vm.sent.connect(self._cleared)
@@ -232,6 +282,31 @@ class ComposerWidget(QWidget):
         self.edit.setTextCursor(cursor)
         self.edit.setFocus()
 
+    # -- files ---------------------------------------------------------------------------------
+    def choose_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, self.tr("Send files"))
+        if names:
+            self.send_files([Path(n) for n in names])
+
+    @async_slot(list)
+    async def send_files(self, paths: list[Path]) -> None:
+        """Pictures go as photos, other files as files."""
+        await self.vm.send_files(paths)
+
+    @async_slot(bytes)
+    async def _send_image(self, png: bytes) -> None:
+        await self.vm.send_image(png)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if local_files(event.mimeData()) and self.vm.enabled:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = local_files(event.mimeData())
+        if files:
+            event.acceptProposedAction()
+            self.send_files(files)
+
     # -- emoji -----------------------------------------------------------------------------------
     def show_emoji(self) -> None:
         if self.emoji_picker is None:
@@ -261,6 +336,7 @@ class ComposerWidget(QWidget):
     def _icons(self) -> None:
         palette = self.palette()
         self.emoji_button.setIcon(emoji_icon(palette.color(QPalette.ColorRole.PlaceholderText)))
+        self.attach_button.setIcon(attach_icon(palette.color(QPalette.ColorRole.PlaceholderText)))
         self.send_button.setIcon(send_icon(palette.color(QPalette.ColorRole.Link)))
         self.reply_close.setIcon(close_icon(palette.color(QPalette.ColorRole.PlaceholderText)))
 
@@ -274,6 +350,8 @@ class ComposerWidget(QWidget):
     def retranslate(self) -> None:
         self.edit.setPlaceholderText(self.tr("Write a message…"))
         self.edit.setAccessibleName(self.tr("Message"))
+        self.attach_button.setToolTip(self.tr("Send files or pictures"))
+        self.attach_button.setAccessibleName(self.tr("Attach"))
         self.emoji_button.setToolTip(self.tr("Emoji"))
         self.emoji_button.setAccessibleName(self.tr("Emoji"))
         self.send_button.setToolTip(self.tr("Send (Enter)"))

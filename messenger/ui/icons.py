@@ -143,6 +143,29 @@ def _close(painter: QPainter, rect: QRectF, color: QColor) -> None:
     painter.drawLine(r.topRight(), r.bottomLeft())
 
 
+def _clip(painter: QPainter, rect: QRectF, color: QColor) -> None:
+    """A paper clip, upright and slightly tilted."""
+    painter.save()
+    painter.translate(rect.center())
+    painter.rotate(35)
+    s = min(rect.width(), rect.height()) / 2
+    path = QPainterPath()
+    path.moveTo(s * 0.25, -s * 0.35)
+    path.lineTo(s * 0.25, s * 0.55)
+    path.arcTo(QRectF(-s * 0.35, s * 0.25, s * 0.6, s * 0.6), 0, -180)
+    path.lineTo(-s * 0.35, -s * 0.65)
+    path.arcTo(QRectF(-s * 0.35, -s * 0.95, s * 0.8, s * 0.6), 180, -180)
+    path.lineTo(s * 0.45, s * 0.7)
+    painter.setPen(_pen(color, 1.4))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawPath(path)
+    painter.restore()
+
+
+def attach_icon(color: QColor) -> QIcon:
+    return _icon(_clip, color)
+
+
 def emoji_icon(color: QColor) -> QIcon:
     return _icon(_smiley, color)
 

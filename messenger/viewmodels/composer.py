@@ -7,13 +7,16 @@
 - Mentions chosen from the completer are remembered (``@Name`` → user ID) and sent with the
   message if their text is still in it; "@all" only for the group's owner and admins.
 - A reply target quotes a message; ``send`` queues the text (local echo at once).
+- ``send_files`` sends attached, dropped or pasted files (pictures as photos), ``send_image`` a
+  pasted picture; they upload in the background and never hold back the text sent after them.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -34,6 +37,7 @@ DRAFT_DELAY_MS = 300  # save the draft this long after the last keystroke
 TYPING_EVERY_MS = 3000  # "typing" is sent again at most this often while typing
 TYPING_IDLE_MS = 5000  # "stopped" after this long without a keystroke
 BUSY_MS = 2000  # the user counts as typing this long after a keystroke
+PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp"})
 
 
 def _monotonic_ms() -> int:
@@ -224,6 +228,45 @@ class ComposerViewModel(QObject):
         self._tasks.spawn(self._client.set_draft(conversation_id, ""))
         self.clear_reply()
         self.sent.emit()
+        return True
+
+    # -- files ---------------------------------------------------------------------------------
+    async def send_files(self, paths: Sequence[Path], *, as_photo: bool = True) -> int:
+        """Send each file: pictures as photos (unless ``as_photo`` is off), the rest as files.
+        Returns how many were queued."""
+        conversation_id = self.conversation_id
+        if not self.enabled:
+            return 0
+        queued = 0
+        for path in paths:
+            kind = "image" if as_photo and path.suffix.lower() in PHOTO_SUFFIXES else "file"
+            try:
+                await self._client.send_file(conversation_id, path, kind=kind)
+            except (MessengerError, OSError) as exc:
+                reason = exc.message if isinstance(exc, MessengerError) else str(exc)
+                log.info("file not sent: %r", exc)
+                self.error_occurred.emit(
+                    QCoreApplication.translate("Composer", "Not sent: {reason}").format(
+                        reason=reason
+                    )
+                )
+                continue
+            queued += 1
+        return queued
+
+    async def send_image(self, png: bytes) -> bool:
+        """Send a pasted picture (PNG bytes) as a photo."""
+        if not self.enabled or not png:
+            return False
+        try:
+            await self._client.send_data(self.conversation_id, png, "screenshot.png")
+        except MessengerError as exc:
+            self.error_occurred.emit(
+                QCoreApplication.translate("Composer", "Not sent: {reason}").format(
+                    reason=exc.message
+                )
+            )
+            return False
         return True
 
     def close(self) -> None:

@@ -195,6 +195,10 @@
 <context>
     <name>ComposerWidget</name>
     <message>
+        <source>Send files</source>
+        <translation>发送文件</translation>
+    </message>
+    <message>
         <source>Reply to {name}</source>
         <translation>回复 {name}</translation>
     </message>
@@ -205,6 +209,14 @@
     <message>
         <source>Message</source>
         <translation>消息</translation>
+    </message>
+    <message>
+        <source>Send files or pictures</source>
+        <translation>发送文件或图片</translation>
+    </message>
+    <message>
+        <source>Attach</source>
+        <translation>附件</translation>
     </message>
     <message>
         <source>Emoji</source>

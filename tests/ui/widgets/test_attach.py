@@ -1,0 +1,103 @@
+"""Files from the composer: the attach button, a pasted screenshot, pasted and dropped files.
+Each reaches the peer as a media message; nothing turns into ``file://`` text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QColor, QDropEvent, QImage
+from PySide6.QtWidgets import QFileDialog
+
+from messenger.protocol.bodies import FileBody, ImageBody
+from tests.helpers.clients import Devices
+from tests.helpers.ids import uid
+from tests.helpers.media import png
+from tests.ui.helpers import chat_rows, open_chat, until
+
+
+async def chat_with_bob(devices: Devices, windows: Any) -> tuple[Any, Any, str]:
+    alice_id, bob_id = uid("alice"), uid("bob")
+    bob = await devices.sign_in(bob_id)
+    alice = await devices.sign_in(alice_id)
+    await alice.client.send_text("C2C" + bob_id, "files coming")
+    window = await windows(alice)
+    await open_chat(window, "C2C" + bob_id)
+    return window, bob, alice_id
+
+
+async def received(devices: Devices, bob: Any, alice_id: str, kind: str) -> Any:
+    [message] = await devices.until(
+        lambda: [m for m in bob.added("C2C" + alice_id) if m.kind == kind], what=f"a {kind}"
+    )
+    return message
+
+
+async def test_a_pasted_screenshot_is_sent_as_a_photo(devices: Devices, windows: Any) -> None:
+    window, bob, alice_id = await chat_with_bob(devices, windows)
+    composer = window.chat_pane.composer
+    shot = QImage(320, 200, QImage.Format.Format_RGB32)
+    shot.fill(QColor("#3366cc"))
+    mime = QMimeData()
+    mime.setImageData(shot)
+
+    assert composer.edit.canInsertFromMimeData(mime)
+    composer.edit.insertFromMimeData(mime)
+
+    message = await received(devices, bob, alice_id, "image")
+    assert isinstance(message.content, ImageBody)
+    assert (message.content.width, message.content.height) == (320, 200)
+    assert composer.edit.toPlainText() == ""
+    await until(lambda: chat_rows(window)[-1].text == "[Image]", what="the bubble")
+
+
+async def test_pasted_and_dropped_files_are_sent_as_files(
+    devices: Devices, windows: Any, tmp_path: Path
+) -> None:
+    window, bob, alice_id = await chat_with_bob(devices, windows)
+    composer = window.chat_pane.composer
+    notes = tmp_path / "notes.txt"
+    notes.write_text("agenda\n" * 50)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(notes))])
+
+    composer.edit.insertFromMimeData(mime)  # Ctrl+V of a copied file
+
+    message = await received(devices, bob, alice_id, "file")
+    assert isinstance(message.content, FileBody) and message.content.name == "notes.txt"
+    assert "file://" not in composer.edit.toPlainText()
+
+    picture = tmp_path / "drawing.png"
+    picture.write_bytes(png(64, 48))
+    dropped = QMimeData()
+    dropped.setUrls([QUrl.fromLocalFile(str(picture))])
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        dropped,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    composer.dropEvent(event)
+
+    photo = await received(devices, bob, alice_id, "image")
+    assert isinstance(photo.content, ImageBody) and photo.content.name == "drawing.png"
+
+
+async def test_the_attach_button_sends_the_chosen_files(
+    devices: Devices, windows: Any, tmp_path: Path, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window, bob, alice_id = await chat_with_bob(devices, windows)
+    composer = window.chat_pane.composer
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4\n" + b"0" * 3000)
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(report)], ""))
+
+    qtbot.mouseClick(composer.attach_button, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+
+    message = await received(devices, bob, alice_id, "file")
+    assert isinstance(message.content, FileBody)
+    assert (message.content.name, message.content.mime) == ("report.pdf", "application/pdf")
+    await until(lambda: chat_rows(window)[-1].text == "[File] report.pdf", what="the bubble")
