@@ -42,6 +42,8 @@ class ChatView(QListView):
         self.setObjectName("ChatView")
         self.delegate = MessageDelegate(self)
         self.setItemDelegate(self.delegate)
+        self.delegate.thumbnails = chat.thumbnails
+        chat.thumbnails.ready.connect(lambda _media_id: self.viewport().update())
         # "About to change" handlers are connected before the view's own (setModel): QListView
         # forgets the rows being removed at once, after which the row on screen is unknown.
         model = chat.messages

@@ -7,8 +7,10 @@ Colours come from the palette and ``chat_colors``; text is drawn as plain text.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from messenger.core import MessageState
@@ -18,8 +20,10 @@ from messenger.ui.message_layout import RADIUS, RowGeometry, RowLayouts
 from messenger.ui.theme import ChatColors, chat_colors
 from messenger.viewmodels.message_list import ROW_ROLE, MessageListModel
 from messenger.viewmodels.message_rows import MessageRow, RowStyle
+from messenger.viewmodels.thumbnails import ThumbnailSource
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+IMAGE_CACHE = 300  # decoded thumbnails kept (about 150 KB each)
 
 
 class MessageDelegate(QStyledItemDelegate):
@@ -34,6 +38,8 @@ class MessageDelegate(QStyledItemDelegate):
         self._chat_colors = chat_colors(view.palette())
         self.spinner_angle = 0
         self.painted_spinner = False  # set when a "sending" row was painted (the view animates)
+        self.thumbnails: ThumbnailSource | None = None  # set by the view
+        self._images: OrderedDict[str, QImage] = OrderedDict()  # decoded thumbnails, LRU
         self.retranslate()
 
     # -- measuring -------------------------------------------------------------------------------
@@ -181,6 +187,8 @@ class MessageDelegate(QStyledItemDelegate):
         if g.text is not None:
             painter.setPen(text_color)
             g.text.draw(painter, g.text_at)
+        if g.picture is not None:
+            self._picture(painter, row, g.picture, colors)
         self._meta(painter, row, g, colors, palette)
         if g.failed is not None:
             painter.setPen(Qt.PenStyle.NoPen)
@@ -191,6 +199,40 @@ class MessageDelegate(QStyledItemDelegate):
             bold.setWeight(QFont.Weight.Bold)
             painter.setFont(bold)
             painter.drawText(g.failed, Qt.AlignmentFlag.AlignCenter, "!")
+
+    def _picture(
+        self, painter: QPainter, row: MessageRow, rect: QRectF, colors: ChatColors
+    ) -> None:
+        """The thumbnail in its reserved place, or a grey placeholder until it is cached."""
+        image = self._image(row)
+        painter.save()
+        clip = QPainterPath()
+        clip.addRoundedRect(rect, 6, 6)
+        painter.setClipPath(clip)
+        if image is None:
+            painter.fillRect(rect, colors.separator)
+        else:
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.drawImage(rect, image)
+        painter.restore()
+
+    def _image(self, row: MessageRow) -> QImage | None:
+        source = self.thumbnails
+        media_id = str(getattr(row.message.content, "media_id", ""))
+        found = self._images.get(media_id)
+        if found is not None:
+            self._images.move_to_end(media_id)
+            return found
+        path = source.path(row.message) if source is not None else None
+        if path is None:
+            return None
+        image = QImage(str(path))
+        if image.isNull():
+            return None
+        self._images[media_id] = image
+        if len(self._images) > IMAGE_CACHE:
+            self._images.popitem(last=False)
+        return image
 
     def _quote(
         self,

@@ -67,6 +67,7 @@ class RowGeometry:
     receipt: QRectF | None = None  # "Read" / "2 read"
     failed: QRectF | None = None  # the retry mark next to a failed bubble
     link: QRectF | None = None  # "Re-edit" after a recall placeholder
+    picture: QRectF | None = None  # an image bubble's picture (its final size, from the start)
 
 
 def _wrap(text: str, font: QFont, width: float) -> tuple[QTextLayout, float, float, float]:
@@ -208,6 +209,8 @@ class RowLayouts:
             meta_w += receipt_w + (ICON + 4 if icon else 0)
 
         layout, natural, text_h, last = _wrap(row.text, fonts.body, inner)
+        if row.picture is not None:
+            natural, text_h, last = float(row.picture[0]), float(row.picture[1]) + 4, 0.0
         line = fonts.small_line.height
         name_h = fonts.bold_line.height + 2 if row.sender_name else 0.0
         name_w = bold.horizontalAdvance(row.sender_name) if row.sender_name else 0.0
@@ -221,7 +224,7 @@ class RowLayouts:
             if row.reply_name
             else 0.0
         )
-        inline = last + META_GAP + meta_w <= inner
+        inline = last + META_GAP + meta_w <= inner and row.picture is None
         content_w = max(natural, name_w, reply_w, (last + META_GAP + meta_w) if inline else meta_w)
         meta_h = 0.0 if inline else line
         bubble_w = min(limit, content_w + 2 * PAD_X)
@@ -240,6 +243,9 @@ class RowLayouts:
             top += reply_h
         g.text = layout
         g.text_at = QPointF(bubble.left() + PAD_X, top)
+        if row.picture is not None:
+            g.text = None
+            g.picture = QRectF(bubble.left() + PAD_X, top, *row.picture)
         meta_bottom = bubble.bottom() - PAD_Y + 2
         g.meta = QRectF(bubble.right() - PAD_X - meta_w, meta_bottom - line, meta_w, line)
         x = g.meta.left() + small.horizontalAdvance(row.time_text)

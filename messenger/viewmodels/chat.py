@@ -50,6 +50,7 @@ from messenger.viewmodels.message_rows import (
 )
 from messenger.viewmodels.names import NamesViewModel
 from messenger.viewmodels.tasks import TaskSet
+from messenger.viewmodels.thumbnails import ThumbnailSource
 from messenger.viewmodels.typing import TypingTracker
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,7 @@ class ChatViewModel(QObject):
         self.composer = ComposerViewModel(client, names, self)
         self.group = GroupViewModel(client, names, self)
         self.typing = TypingTracker(self._name_of, self)
+        self.thumbnails = ThumbnailSource(client, self)
         self.conversation: Conversation | None = None
         self.new_below = 0  # messages from others that arrived below the viewport
         self._cid = ""
@@ -648,6 +650,7 @@ class ChatViewModel(QObject):
         self.composer.close()
         self.group.close()
         self.typing.clear()
+        self.thumbnails.close()
         self._tasks.close()
 
 

@@ -20,6 +20,7 @@ from messenger.viewmodels.formatting import (
     starts_time_group,
 )
 from messenger.viewmodels.texts import message_text
+from messenger.viewmodels.thumbnails import picture_size
 
 
 def _tr(text: str) -> str:
@@ -75,6 +76,7 @@ class MessageRow:
     reply_name: str
     reply_text: str
     reedit: bool  # my recalled text can go back into the composer
+    picture: tuple[int, int] | None = None  # an image bubble's reserved size
 
     def layout_key(self) -> tuple[object, ...]:
         """Everything the row's size depends on."""
@@ -94,6 +96,7 @@ class MessageRow:
             self.state,
             self.receipt,
             self.receipt_clickable,
+            self.picture,
         )
 
 
@@ -127,11 +130,12 @@ def message_row(
             clickable = True
     reply = message.reply_to
     name = ctx.name_of(message.sender)
+    picture = picture_size(message)
     return MessageRow(
         key=message_key(message),
         message=message,
         style=style,
-        text=message_text(message, ctx.me, ctx.name_of),
+        text="" if picture is not None else message_text(message, ctx.me, ctx.name_of),
         mine=mine,
         sender_id=message.sender,
         sender_name=name if others and ctx.type == ConversationType.GROUP and not continues else "",
@@ -148,6 +152,7 @@ def message_row(
         reply_name=ctx.name_of(reply.sender) if reply is not None else "",
         reply_text=single_line(reply.preview, 80) if reply is not None else "",
         reedit=mine and message.recalled and bool(recalled_text(message, ctx)),
+        picture=picture,
     )
 
 

@@ -3,6 +3,7 @@ Each reaches the peer as a media message; nothing turns into ``file://`` text.""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from PySide6.QtWidgets import QFileDialog
 from messenger.protocol.bodies import FileBody, ImageBody
 from tests.helpers.clients import Devices
 from tests.helpers.ids import uid
-from tests.helpers.media import png
+from tests.helpers.media import jpeg_with_gps, png
 from tests.ui.helpers import chat_rows, open_chat, until
 
 
@@ -50,7 +51,36 @@ async def test_a_pasted_screenshot_is_sent_as_a_photo(devices: Devices, windows:
     assert isinstance(message.content, ImageBody)
     assert (message.content.width, message.content.height) == (320, 200)
     assert composer.edit.toPlainText() == ""
-    await until(lambda: chat_rows(window)[-1].text == "[Image]", what="the bubble")
+    # My bubble has its final size at once: 320 × 200 fitted into 240 px.
+    await until(lambda: chat_rows(window)[-1].picture == (240, 150), what="the picture bubble")
+
+
+async def test_a_received_picture_bubble_keeps_its_size_and_shows_the_thumbnail(
+    devices: Devices, windows: Any, tmp_path: Path
+) -> None:
+    alice_id, bob_id = uid("alice"), uid("bob")
+    alice = await devices.sign_in(alice_id)
+    bob = await devices.sign_in(bob_id)
+    photo = tmp_path / "tall.jpg"
+    photo.write_bytes(jpeg_with_gps(400, 300, orientation=6))  # upright: 300 × 400
+    await alice.client.send_file("C2C" + bob_id, photo, kind="image")
+    await devices.until(lambda: bob.added("C2C" + alice_id), what="bob gets it")
+    window = await windows(bob)
+    await open_chat(window, "C2C" + alice_id)
+
+    [row] = chat_rows(window)
+    assert row.picture == (180, 240)  # reserved before any byte of the picture is here
+    view = window.chat_pane.view
+    geometry = view.delegate.geometry(view.model().index(0, 0))
+    assert geometry is not None and geometry.picture is not None
+    assert (geometry.picture.width(), geometry.picture.height()) == (180, 240)
+    media_id = row.message.content.media_id
+    await until(lambda: media_id in view.delegate._images, what="the thumbnail painted")
+    image = view.delegate._images[media_id]
+    assert max(image.width(), image.height()) == 198
+    assert image.height() > image.width()  # upright
+    if os.environ.get("MESSENGER_SCREENSHOTS"):
+        window.grab().save(os.path.join(os.environ["MESSENGER_SCREENSHOTS"], "picture.png"))
 
 
 async def test_pasted_and_dropped_files_are_sent_as_files(
