@@ -101,7 +101,10 @@ async def transfer(url: str, folder: Path, size_mb: int) -> None:
 
 async def photo(folder: Path) -> None:
     path = folder / "photo24mp.jpg"
-    Image.radial_gradient("L").resize((6000, 4000)).convert("RGB").save(path, quality=90)
+    # Noise over a gradient: a photo-like file size (several MB), not a tiny flat JPEG.
+    noise = Image.effect_noise((6000, 4000), 40)
+    shade = Image.radial_gradient("L").resize((6000, 4000))
+    Image.merge("RGB", (noise, shade, Image.blend(noise, shade, 0.5))).save(path, quality=90)
     with StallMeter() as stall:
         started = time.perf_counter()
         await asyncio.to_thread(file_facts, path)

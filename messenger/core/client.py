@@ -28,7 +28,7 @@ from messenger.core.backoff import Backoff, BackoffFactory
 from messenger.core.clock import Clock, system_clock
 from messenger.core.events import EventBus, Handler
 from messenger.core.group_calls import GroupCalls
-from messenger.core.models import ConnectionState, Conversation, LocalMessage
+from messenger.core.models import ConnectionState, Conversation, LocalMessage, MessageState
 from messenger.core.outbox import new_client_msg_id
 from messenger.core.store import Store
 from messenger.core.transfers.cache import CacheUsage
@@ -568,7 +568,24 @@ class Client(GroupCalls):
         await self._http().call("send", path=path, body=request)
 
     async def resend(self, client_msg_id: str) -> LocalMessage:
-        return await self._signed_in().outbox.resend(client_msg_id)
+        """Send a failed message again. A file message whose upload failed or was cancelled
+        uploads again first (from my copy in the media cache)."""
+        account = self._signed_in()
+        message = await account.store.own_message(client_msg_id)
+        media_id = str(getattr(message.content, "media_id", "")) if message is not None else ""
+        source = account.transfers.cache.get(media_id) if media_id else None
+        if message is None or source is None or message.state is not MessageState.FAILED:
+            return await account.outbox.resend(client_msg_id)
+        again = await account.outbox.resend(client_msg_id, held=True)
+        account.transfers.upload(
+            source,
+            media_id=media_id,
+            size=int(getattr(message.content, "size", 0)),
+            kind=message.kind,
+            conversation_id=message.conversation_id,
+            client_msg_id=client_msg_id,
+        )
+        return again
 
     async def recall(self, conversation_id: str, message_id: str) -> LocalMessage:
         return await self._signed_in().history.recall(conversation_id, message_id)

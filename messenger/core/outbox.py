@@ -129,9 +129,10 @@ class Outbox:
         """A held message cannot be sent (its upload was refused or cancelled)."""
         (await self._store.fail_outgoing(client_msg_id, error_body(error))).publish(self._bus)
 
-    async def resend(self, client_msg_id: str) -> LocalMessage:
-        """Put a failed message back in the queue (same ``client_msg_id``)."""
-        message, delta = await self._store.requeue(client_msg_id, self._clock())
+    async def resend(self, client_msg_id: str, *, held: bool = False) -> LocalMessage:
+        """Put a failed message back in the queue (same ``client_msg_id``; ``held``: until
+        ``release``)."""
+        message, delta = await self._store.requeue(client_msg_id, self._clock(), held)
         if message is None:
             raise errors.MessageNotFound(f"no message of mine with client_msg_id {client_msg_id}")
         delta.publish(self._bus)

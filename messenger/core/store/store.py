@@ -268,8 +268,10 @@ class Store:
     async def fail_outgoing(self, client_msg_id: str, error: ErrorBody) -> StoreDelta:
         return await self._write_delta(lambda batch: batch.fail_outgoing(client_msg_id, error))
 
-    async def requeue(self, client_msg_id: str, now: int) -> tuple[LocalMessage | None, StoreDelta]:
-        return await self._run(lambda: self._write(lambda b: b.requeue(client_msg_id, now)))
+    async def requeue(
+        self, client_msg_id: str, now: int, held: bool = False
+    ) -> tuple[LocalMessage | None, StoreDelta]:
+        return await self._run(lambda: self._write(lambda b: b.requeue(client_msg_id, now, held)))
 
     async def set_local_draft(self, conversation_id: str, text: str, edit_time: int) -> StoreDelta:
         return await self._write_delta(
@@ -282,6 +284,22 @@ class Store:
         )
 
     # -- reads -----------------------------------------------------------------------------------
+    async def own_message(self, client_msg_id: str) -> LocalMessage | None:
+        """My message by its ``client_msg_id``."""
+
+        def read() -> LocalMessage | None:
+            found = (
+                self._db()
+                .execute(
+                    f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE client_msg_id = ? AND is_self = 1",
+                    (client_msg_id,),
+                )
+                .fetchone()
+            )
+            return None if found is None else message_from_row(found)
+
+        return await self._run(read)
+
     async def outbox(self) -> list[OutboxEntry]:
         """Messages waiting to be sent (not the failed ones), in creation order."""
 

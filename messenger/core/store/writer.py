@@ -264,8 +264,9 @@ class Batch:
         self._conn.execute("UPDATE outbox SET failed = 1 WHERE client_msg_id = ?", (client_msg_id,))
         return failed
 
-    def requeue(self, client_msg_id: str, now: int) -> LocalMessage | None:
-        """Put a failed message back at the end of the outbox; ``None`` if unknown."""
+    def requeue(self, client_msg_id: str, now: int, held: bool = False) -> LocalMessage | None:
+        """Put a failed message back at the end of the outbox (``held``: until its file is
+        uploaded again); ``None`` if unknown."""
         found = self._find_own(client_msg_id)
         if found is None:
             return None
@@ -279,8 +280,9 @@ class Batch:
             return None
         self._conn.execute("DELETE FROM outbox WHERE client_msg_id = ?", (client_msg_id,))
         self._conn.execute(
-            "INSERT INTO outbox (client_msg_id, conversation_id, request) VALUES (?, ?, ?)",
-            (client_msg_id, previous.conversation_id, request[0]),
+            "INSERT INTO outbox (client_msg_id, conversation_id, request, failed) "
+            "VALUES (?, ?, ?, ?)",
+            (client_msg_id, previous.conversation_id, request[0], OUTBOX_HELD if held else 0),
         )
         again = msgspec.structs.replace(
             previous, state=MessageState.SENDING, error=None, time=max(now, previous.time)

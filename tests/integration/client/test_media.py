@@ -194,3 +194,32 @@ async def test_a_refused_upload_fails_its_message(devices: Devices, tmp_path: Pa
     [failed] = await devices.until(lambda: alice.updated(MessageState.FAILED), what="refusal")
     assert failed.client_msg_id == echo.client_msg_id
     assert failed.error is not None and failed.error.name == "unsupported_media"
+
+
+async def test_a_cancelled_upload_fails_its_message_and_retry_uploads_it_again(
+    devices: Devices, tmp_path: Path
+) -> None:
+    alice_id, bob_id = uid("alice"), uid("bob")
+    alice = await devices.sign_in(alice_id)
+    bob = await devices.sign_in(bob_id)
+    data = bytes(range(256)) * (32 * 4096)  # 32 MB
+    path = write(tmp_path, "video-raw.bin", data)
+    echo = await alice.client.send_file("C2C" + bob_id, path)
+    transfer = alice.client.transfers.for_message(echo.client_msg_id)
+    assert transfer is not None
+    alice.client.transfers.pause(transfer.transfer_id)
+
+    await alice.client.transfers.cancel(transfer.transfer_id)
+
+    [failed] = await devices.until(lambda: alice.updated(MessageState.FAILED), what="failed")
+    assert failed.client_msg_id == echo.client_msg_id
+    assert alice.client.transfers.transfers() == []
+    path.unlink()  # the original is gone: the retry uploads my cached copy
+
+    await alice.client.resend(echo.client_msg_id)
+
+    await devices.until(lambda: sent(alice, echo.client_msg_id), within=30, what="sent")
+    [got] = await devices.until(
+        lambda: [m for m in bob.added("C2C" + alice_id) if m.kind == "file"], what="bob gets it"
+    )
+    assert (await bob.client.download(got)).read_bytes() == data
