@@ -69,14 +69,16 @@ async def test_every_media_kind_reaches_the_peer_and_downloads_intact(
     bob = await devices.sign_in(bob_id)
     photo = jpeg_with_gps(800, 600, orientation=6)
     files = {
-        "image": (write(tmp_path, "photo.jpg", photo), {}),
-        "file": (write(tmp_path, "notes.txt", b"meeting notes\n" * 500), {}),
-        "voice": (write(tmp_path, "hello.wav", wav()), {"duration_ms": 500}),
-        "video": (write(tmp_path, "clip.mp4", mp4()), {"duration_ms": 3000, "width": 640}),
+        "image": (write(tmp_path, "photo.jpg", photo), 0),
+        "file": (write(tmp_path, "notes.txt", b"meeting notes\n" * 500), 0),
+        "voice": (write(tmp_path, "hello.wav", wav()), 500),
+        "video": (write(tmp_path, "clip.mp4", mp4()), 3000),
     }
     echoes = {}
-    for kind, (path, extra) in files.items():
-        echoes[kind] = await alice.client.send_file("C2C" + bob_id, path, kind=kind, **extra)
+    for kind, (path, duration_ms) in files.items():
+        echoes[kind] = await alice.client.send_file(
+            "C2C" + bob_id, path, kind=kind, duration_ms=duration_ms, width=640, height=360
+        )
 
     # The sender's image bubble has its final, upright size before anything is uploaded.
     image_echo = echoes["image"].content
