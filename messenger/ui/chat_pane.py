@@ -303,8 +303,14 @@ class ChatPane(QWidget):
             message = self.vm.messages.message(key)
             if message is not None:
                 self.user_clicked.emit(message.sender)
+        elif action == "cancel":
+            self._cancel_upload(key)
         else:
             self.run_action({"retry": "retry", "reedit": "reedit"}[action], key)
+
+    @async_slot()
+    async def _cancel_upload(self, key: str) -> None:
+        await self.vm.cancel_upload(key)
 
     @async_slot()
     async def _recall(self, key: str) -> None:

@@ -44,6 +44,8 @@ class ChatView(QListView):
         self.setItemDelegate(self.delegate)
         self.delegate.thumbnails = chat.thumbnails
         chat.thumbnails.ready.connect(lambda _media_id: self.viewport().update())
+        self.delegate.uploads = chat.uploads
+        chat.uploads.changed.connect(self.viewport().update)
         # "About to change" handlers are connected before the view's own (setModel): QListView
         # forgets the rows being removed at once, after which the row on screen is unknown.
         model = chat.messages
@@ -368,6 +370,7 @@ class ChatView(QListView):
             "retry": geometry.failed if geometry else None,
             "quote": geometry.reply if geometry else None,
             "profile": geometry.avatar if geometry else None,
+            "cancel": geometry.cancel if geometry else None,
         }.get(action)
         if (
             target is None

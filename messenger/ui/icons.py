@@ -136,6 +136,17 @@ def _panel(painter: QPainter, rect: QRectF, color: QColor) -> None:
     painter.drawLine(QPointF(x, rect.top() + 2), QPointF(x, rect.bottom() - 2))
 
 
+def paint_cross(painter: QPainter, rect: QRectF, color: QColor) -> None:
+    """A small × (cancel)."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(_pen(color, 1.5))
+    r = rect.adjusted(3, 3, -3, -3)
+    painter.drawLine(r.topLeft(), r.bottomRight())
+    painter.drawLine(r.topRight(), r.bottomLeft())
+    painter.restore()
+
+
 def _close(painter: QPainter, rect: QRectF, color: QColor) -> None:
     painter.setPen(_pen(color, 1.6))
     r = rect.adjusted(4, 4, -4, -4)

@@ -15,12 +15,13 @@ from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QS
 
 from messenger.core import MessageState
 from messenger.ui.avatars import avatar_color, paint_avatar
-from messenger.ui.icons import paint_spinner, paint_ticks
+from messenger.ui.icons import paint_cross, paint_spinner, paint_ticks
 from messenger.ui.message_layout import RADIUS, RowGeometry, RowLayouts
 from messenger.ui.theme import ChatColors, chat_colors
 from messenger.viewmodels.message_list import ROW_ROLE, MessageListModel
 from messenger.viewmodels.message_rows import MessageRow, RowStyle
 from messenger.viewmodels.thumbnails import ThumbnailSource
+from messenger.viewmodels.uploads import UploadProgress
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 IMAGE_CACHE = 300  # decoded thumbnails kept (about 150 KB each)
@@ -39,6 +40,7 @@ class MessageDelegate(QStyledItemDelegate):
         self.spinner_angle = 0
         self.painted_spinner = False  # set when a "sending" row was painted (the view animates)
         self.thumbnails: ThumbnailSource | None = None  # set by the view
+        self.uploads: UploadProgress | None = None  # set by the view
         self._images: OrderedDict[str, QImage] = OrderedDict()  # decoded thumbnails, LRU
         self.retranslate()
 
@@ -61,7 +63,7 @@ class MessageDelegate(QStyledItemDelegate):
 
     def hit(self, index: AnyIndex, x: float, y: float) -> str:
         """What a click at (x, y), relative to the row, means: "receipts", "reedit", "retry",
-        "quote", "profile" (the sender's avatar or name) or ""."""
+        "quote", "profile" (the sender's avatar or name), "cancel" (an upload) or ""."""
         row = index.data(ROW_ROLE)
         geometry = self.geometry(index)
         if not isinstance(row, MessageRow) or geometry is None:
@@ -80,6 +82,8 @@ class MessageDelegate(QStyledItemDelegate):
             return "retry"
         if geometry.reply is not None and geometry.reply.contains(point):
             return "quote"
+        if geometry.cancel is not None and geometry.cancel.adjusted(-4, -4, 4, 4).contains(point):
+            return "cancel"
         if geometry.avatar is not None and geometry.avatar.contains(point):
             return "profile"
         name = geometry.name
@@ -189,6 +193,8 @@ class MessageDelegate(QStyledItemDelegate):
             g.text.draw(painter, g.text_at)
         if g.picture is not None:
             self._picture(painter, row, g.picture, colors)
+        if g.progress is not None and g.cancel is not None:
+            self._upload(painter, row, g.progress, g.cancel, colors, palette)
         self._meta(painter, row, g, colors, palette)
         if g.failed is not None:
             painter.setPen(Qt.PenStyle.NoPen)
@@ -215,6 +221,28 @@ class MessageDelegate(QStyledItemDelegate):
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             painter.drawImage(rect, image)
         painter.restore()
+
+    def _upload(
+        self,
+        painter: QPainter,
+        row: MessageRow,
+        bar: QRectF,
+        cancel: QRectF,
+        colors: ChatColors,
+        palette: QPalette,
+    ) -> None:
+        """The upload's progress bar and the × that cancels it."""
+        found = self.uploads.of(row.message.client_msg_id) if self.uploads is not None else None
+        fraction = found.fraction if found is not None else 0.0
+        track = QColor(colors.meta_text)
+        track.setAlpha(60)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(track)
+        painter.drawRoundedRect(bar, 2, 2)
+        if fraction > 0:
+            painter.setBrush(palette.color(QPalette.ColorRole.Link))
+            painter.drawRoundedRect(QRectF(bar.left(), bar.top(), bar.width() * fraction, 4), 2, 2)
+        paint_cross(painter, cancel, colors.meta_text)
 
     def _image(self, row: MessageRow) -> QImage | None:
         source = self.thumbnails

@@ -29,6 +29,7 @@ RUN_GAP = 2  # between two bubbles of one sender
 NEW_GAP = 8  # before a bubble of another sender
 META_GAP = 10  # text ↔ time when on the same line
 ICON = 14  # ticks, spinner
+PROGRESS_H = 16  # the upload bar and its cancel button
 CACHE = 3000
 
 
@@ -68,6 +69,8 @@ class RowGeometry:
     failed: QRectF | None = None  # the retry mark next to a failed bubble
     link: QRectF | None = None  # "Re-edit" after a recall placeholder
     picture: QRectF | None = None  # an image bubble's picture (its final size, from the start)
+    progress: QRectF | None = None  # my file's upload bar, while it uploads
+    cancel: QRectF | None = None  # the × that stops the upload
 
 
 def _wrap(text: str, font: QFont, width: float) -> tuple[QTextLayout, float, float, float]:
@@ -224,11 +227,14 @@ class RowLayouts:
             if row.reply_name
             else 0.0
         )
-        inline = last + META_GAP + meta_w <= inner and row.picture is None
+        inline = last + META_GAP + meta_w <= inner and row.picture is None and not row.uploading
         content_w = max(natural, name_w, reply_w, (last + META_GAP + meta_w) if inline else meta_w)
         meta_h = 0.0 if inline else line
+        progress_h = PROGRESS_H if row.uploading else 0.0
+        if row.uploading:
+            content_w = max(content_w, 160.0)
         bubble_w = min(limit, content_w + 2 * PAD_X)
-        bubble_h = PAD_Y + name_h + reply_h + text_h + meta_h + PAD_Y
+        bubble_h = PAD_Y + name_h + reply_h + text_h + progress_h + meta_h + PAD_Y
         left = width - MARGIN - bubble_w if row.mine else float(indent)
         bubble = QRectF(left, y, bubble_w, bubble_h)
         g.bubble = bubble
@@ -246,6 +252,13 @@ class RowLayouts:
         if row.picture is not None:
             g.text = None
             g.picture = QRectF(bubble.left() + PAD_X, top, *row.picture)
+        if row.uploading:
+            bar_top = top + text_h + 6
+            right = bubble.right() - PAD_X
+            g.cancel = QRectF(right - 14, bar_top - 5, 14, 14)
+            g.progress = QRectF(
+                bubble.left() + PAD_X, bar_top, right - 20 - bubble.left() - PAD_X, 4
+            )
         meta_bottom = bubble.bottom() - PAD_Y + 2
         g.meta = QRectF(bubble.right() - PAD_X - meta_w, meta_bottom - line, meta_w, line)
         x = g.meta.left() + small.horizontalAdvance(row.time_text)

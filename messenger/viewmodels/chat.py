@@ -52,6 +52,7 @@ from messenger.viewmodels.names import NamesViewModel
 from messenger.viewmodels.tasks import TaskSet
 from messenger.viewmodels.thumbnails import ThumbnailSource
 from messenger.viewmodels.typing import TypingTracker
+from messenger.viewmodels.uploads import UploadProgress
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,7 @@ class ChatViewModel(QObject):
         self.group = GroupViewModel(client, names, self)
         self.typing = TypingTracker(self._name_of, self)
         self.thumbnails = ThumbnailSource(client, self)
+        self.uploads = UploadProgress(client, self)
         self.conversation: Conversation | None = None
         self.new_below = 0  # messages from others that arrived below the viewport
         self._cid = ""
@@ -456,6 +458,7 @@ class ChatViewModel(QObject):
 
     # -- live changes ----------------------------------------------------------------------------
     def on_event(self, event: Event) -> None:
+        self.uploads.on_event(event)
         if isinstance(event, ConversationsChanged):
             for conversation in event.conversations:
                 if conversation.conversation_id == self._cid:
@@ -618,6 +621,11 @@ class ChatViewModel(QObject):
         message = self.messages.message(key)
         if message is not None and message.message_id:
             self.composer.set_reply(message)
+
+    async def cancel_upload(self, key: str) -> None:
+        message = self.messages.message(key)
+        if message is not None:
+            await self._run(self.uploads.cancel(message.client_msg_id))
 
     async def readers(self, seq: int) -> ReaderList | None:
         """Who has read my group message (and who has not); None if the server cannot say."""

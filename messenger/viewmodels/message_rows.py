@@ -12,7 +12,7 @@ from PySide6.QtCore import QCoreApplication
 from messenger.core.models import LocalMessage, MessageState
 from messenger.protocol.bodies import NoticeBody, TipBody
 from messenger.protocol.ids import ConversationType
-from messenger.protocol.kinds import counts_unread, is_event
+from messenger.protocol.kinds import MEDIA_KINDS, counts_unread, is_event
 from messenger.viewmodels.formatting import (
     clock_time,
     separator_time,
@@ -77,6 +77,7 @@ class MessageRow:
     reply_text: str
     reedit: bool  # my recalled text can go back into the composer
     picture: tuple[int, int] | None = None  # an image bubble's reserved size
+    uploading: bool = False  # my file message still sending: room for progress and cancel
 
     def layout_key(self) -> tuple[object, ...]:
         """Everything the row's size depends on."""
@@ -97,6 +98,7 @@ class MessageRow:
             self.receipt,
             self.receipt_clickable,
             self.picture,
+            self.uploading,
         )
 
 
@@ -153,6 +155,7 @@ def message_row(
         reply_text=single_line(reply.preview, 80) if reply is not None else "",
         reedit=mine and message.recalled and bool(recalled_text(message, ctx)),
         picture=picture,
+        uploading=mine and message.state is MessageState.SENDING and message.kind in MEDIA_KINDS,
     )
 
 

@@ -12,6 +12,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDropEvent, QImage
 from PySide6.QtWidgets import QFileDialog
 
+from messenger.core import MessageState
 from messenger.protocol.bodies import FileBody, ImageBody
 from tests.helpers.clients import Devices
 from tests.helpers.ids import uid
@@ -131,3 +132,34 @@ async def test_the_attach_button_sends_the_chosen_files(
     assert isinstance(message.content, FileBody)
     assert (message.content.name, message.content.mime) == ("report.pdf", "application/pdf")
     await until(lambda: chat_rows(window)[-1].text == "[File] report.pdf", what="the bubble")
+
+
+async def test_an_uploading_file_shows_progress_in_its_bubble_and_can_be_cancelled(
+    devices: Devices, windows: Any, tmp_path: Path
+) -> None:
+    window, bob, alice_id = await chat_with_bob(devices, windows)
+    pane = window.chat_pane
+    big = tmp_path / "backup.bin"
+    big.write_bytes(bytes(range(256)) * (40 * 4096))  # 40 MB
+    [alice] = [d for d in devices.devices if d.user_id == alice_id]
+    client = alice.client
+    echo = await client.send_file("C2C" + bob.user_id, big)
+    transfer = client.transfers.for_message(echo.client_msg_id)
+    assert transfer is not None
+    client.transfers.pause(transfer.transfer_id)  # hold it mid-way to look at the bubble
+
+    row = await until(lambda: chat_rows(window)[-1].uploading and chat_rows(window)[-1])
+    geometry = pane.view.delegate.geometry(pane.view.model().index(len(chat_rows(window)) - 1, 0))
+    assert geometry is not None and geometry.progress is not None and geometry.cancel is not None
+    assert window.session.chat.uploads.of(echo.client_msg_id) is not None
+    if os.environ.get("MESSENGER_SCREENSHOTS"):
+        window.grab().save(os.path.join(os.environ["MESSENGER_SCREENSHOTS"], "uploading.png"))
+
+    assert pane.view.click_action(row.key, "cancel")
+
+    failed = await until(
+        lambda: chat_rows(window)[-1].state is MessageState.FAILED and chat_rows(window)[-1]
+    )
+    assert not failed.uploading
+    assert window.session.chat.uploads.of(echo.client_msg_id) is None
+    assert client.transfers.transfers() == []
