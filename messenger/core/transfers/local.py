@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import filetype
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 THUMB_SIDE = 198  # the server's small variant
 HASH_BLOCK = 1 << 20
@@ -41,6 +40,8 @@ def file_facts(path: Path) -> LocalFacts:
 def image_facts(path: Path, thumb_to: Path | None) -> tuple[int, int]:
     """Upright width and height; writes a small JPEG thumbnail to ``thumb_to``. JPEGs are decoded
     at a reduced scale (draft mode), which keeps a 24-megapixel photo fast."""
+    from PIL import Image, ImageOps, UnidentifiedImageError  # loaded on the first picture sent
+
     try:
         with Image.open(path) as image:
             width, height = image.size
