@@ -11,6 +11,7 @@ fake) first.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from messenger.protocol.models import (
@@ -35,6 +36,7 @@ from messenger.protocol.social import Friend, UserPage
 if TYPE_CHECKING:  # the core is imported when an account is shown
     from messenger.core.events import Handler
     from messenger.core.models import Conversation, LocalMessage
+    from messenger.core.transfers.service import TransferService
 
 
 class ClientApi(Protocol):
@@ -63,6 +65,26 @@ class ClientApi(Protocol):
         priority: Priority = Priority.NORMAL,
     ) -> LocalMessage: ...
     async def resend(self, client_msg_id: str) -> LocalMessage: ...
+    async def send_file(
+        self,
+        conversation_id: str,
+        path: Path,
+        *,
+        kind: str = ...,
+        original: bool = False,
+        duration_ms: int = 0,
+        peaks: Sequence[int] = (),
+        width: int = 0,
+        height: int = 0,
+        name: str | None = None,
+        reply_to: LocalMessage | None = None,
+    ) -> LocalMessage: ...
+    async def send_data(
+        self, conversation_id: str, data: bytes, name: str, *, kind: str = ...
+    ) -> LocalMessage: ...
+    async def download(self, message: LocalMessage, variant: str = "") -> Path: ...
+    @property
+    def transfers(self) -> TransferService: ...
     async def recall(self, conversation_id: str, message_id: str) -> LocalMessage: ...
     async def messages(
         self, conversation_id: str, *, before_seq: int | None = None, limit: int = 50

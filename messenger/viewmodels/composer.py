@@ -21,7 +21,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from messenger.core import LocalMessage
-from messenger.protocol.errors import MessengerError
+from messenger.protocol.errors import ClientError, MessengerError
 from messenger.protocol.ids import ConversationType
 from messenger.viewmodels.client_api import ClientApi
 from messenger.viewmodels.formatting import single_line
@@ -242,14 +242,13 @@ class ComposerViewModel(QObject):
             kind = "image" if as_photo and path.suffix.lower() in PHOTO_SUFFIXES else "file"
             try:
                 await self._client.send_file(conversation_id, path, kind=kind)
-            except (MessengerError, OSError) as exc:
-                reason = exc.message if isinstance(exc, MessengerError) else str(exc)
+            except MessengerError as exc:
                 log.info("file not sent: %r", exc)
-                self.error_occurred.emit(
-                    QCoreApplication.translate("Composer", "Not sent: {reason}").format(
-                        reason=reason
-                    )
-                )
+                self.error_occurred.emit(not_sent_text(exc, ""))
+                continue
+            except OSError as exc:
+                log.info("file not read: %r", exc)
+                self.error_occurred.emit(not_sent_text(ClientError(str(exc)), ""))
                 continue
             queued += 1
         return queued
@@ -261,11 +260,7 @@ class ComposerViewModel(QObject):
         try:
             await self._client.send_data(self.conversation_id, png, "screenshot.png")
         except MessengerError as exc:
-            self.error_occurred.emit(
-                QCoreApplication.translate("Composer", "Not sent: {reason}").format(
-                    reason=exc.message
-                )
-            )
+            self.error_occurred.emit(not_sent_text(exc, ""))
             return False
         return True
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from messenger.core import Client, LocalMessage
+from messenger.core.models import LocalMessage
 from messenger.protocol.bodies import ImageBody
+from messenger.viewmodels.client_api import ClientApi
 from messenger.viewmodels.tasks import TaskSet
 
 PICTURE_SIDE = 240  # the longest side of a picture bubble
@@ -30,7 +31,7 @@ def picture_size(message: LocalMessage) -> tuple[int, int] | None:
 class ThumbnailSource(QObject):
     ready = Signal(str)  # media ID whose thumbnail is now cached
 
-    def __init__(self, client: Client, parent: QObject | None = None) -> None:
+    def __init__(self, client: ClientApi, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._client = client
         self._tasks = TaskSet()

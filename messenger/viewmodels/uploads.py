@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
-from messenger.core import Client
 from messenger.core.events import Event, TransferChanged
 from messenger.core.transfers.models import Direction, TransferState
+from messenger.viewmodels.client_api import ClientApi
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +23,7 @@ class UploadView:
 class UploadProgress(QObject):
     changed = Signal()
 
-    def __init__(self, client: Client, parent: QObject | None = None) -> None:
+    def __init__(self, client: ClientApi, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._client = client
         self._by_message: dict[str, UploadView] = {}

@@ -13,12 +13,14 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import msgspec
 
 from messenger.core.events import ConversationsChanged, EventBus, Handler, MessagesAdded
 from messenger.core.models import Conversation, LocalMessage, MessageState
+from messenger.core.transfers.service import TransferService
 from messenger.protocol import errors
 from messenger.protocol.ids import ConversationType, parse_conversation_id
 from messenger.protocol.models import (
@@ -153,6 +155,35 @@ class FakeClient:
 
     async def recall(self, conversation_id: str, message_id: str) -> LocalMessage:
         raise errors.MessageNotFound()
+
+    # Files go through the real client and server (tests/integration, tests/ui/widgets).
+    async def send_file(
+        self,
+        conversation_id: str,
+        path: Path,
+        *,
+        kind: str = "file",
+        original: bool = False,
+        duration_ms: int = 0,
+        peaks: Sequence[int] = (),
+        width: int = 0,
+        height: int = 0,
+        name: str | None = None,
+        reply_to: LocalMessage | None = None,
+    ) -> LocalMessage:
+        raise errors.ClientError("the fake client sends no files")
+
+    async def send_data(
+        self, conversation_id: str, data: bytes, name: str, *, kind: str = "image"
+    ) -> LocalMessage:
+        raise errors.ClientError("the fake client sends no files")
+
+    async def download(self, message: LocalMessage, variant: str = "") -> Path:
+        raise errors.MediaNotFound("the fake client keeps no files")
+
+    @property
+    def transfers(self) -> TransferService:
+        raise errors.NotLoggedIn("the fake client has no transfers")
 
     async def messages(
         self, conversation_id: str, *, before_seq: int | None = None, limit: int = 50
