@@ -206,7 +206,7 @@ class RestStreams:
                     raise _error_from_response(response)
                 if offset and response.status_code != 206:
                     restart()
-                async for chunk in response.aiter_bytes(1 << 20):
+                async for chunk in response.aiter_raw():  # no encoding on files: no copies
                     write(chunk)
         except httpx.TimeoutException as exc:
             raise errors.RequestTimeout("the download timed out") from exc
