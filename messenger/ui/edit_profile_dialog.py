@@ -4,6 +4,7 @@ whether others see when I was last online."""
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, Qt
 from PySide6.QtGui import QColor, QImage, QPixmap
 from PySide6.QtWidgets import (
@@ -135,13 +136,17 @@ class EditProfileDialog(QDialog):
 
     @async_slot()
     async def _show_current_avatar(self) -> None:
-        self._status_before = await self.people.my_status_text()
+        # The dialog may be closed (and deleted) while either answer is on its way.
+        status_text = await self.people.my_status_text()
+        if not shiboken6.isValid(self.status):
+            return
+        self._status_before = status_text
         if not self.status.text():
             self.status.setText(self._status_before)
         avatar = self.people.my_profile().avatar
         if avatar and not self._avatar_png:
             data = await self.people.avatar(avatar)
-            if data and not self._avatar_png:
+            if data and not self._avatar_png and shiboken6.isValid(self.preview):
                 self.preview.setPixmap(QPixmap.fromImage(QImage.fromData(data)))
 
     def choose_picture(self) -> None:
