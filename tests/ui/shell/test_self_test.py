@@ -33,6 +33,7 @@ def test_the_self_test_of_the_source_checkout_passes(tmp_path: Path) -> None:
     assert [line.split()[1] for line in lines[:-1]] == list(STEPS)
     assert all(line.startswith("ok ") for line in lines[:-1])
     assert "received on the second device" in lines[STEPS.index("message")]
+    assert "4096 bytes uploaded, downloaded" in lines[STEPS.index("media")]
     assert lines[-1] == "self-test passed"
     assert list(tmp_path.iterdir()) == []  # its temporary folder is gone
 
