@@ -4,6 +4,8 @@ and the join-request inbox of owners and admins. Every dialog is window-modal an
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
@@ -48,6 +50,22 @@ def _error_label(parent: QWidget) -> QLabel:
 def _show_error(label: QLabel, message: str) -> None:
     label.setText(message)
     label.show()
+
+
+def _ok_cancel(
+    dialog: QDialog, label: str, name: str, on_ok: Callable[[], object]
+) -> QDialogButtonBox:
+    """OK (relabelled ``label``, object name ``name``) and Cancel, wired to ``on_ok`` and
+    ``reject``."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
+    )
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    ok.setText(label)
+    ok.setObjectName(name)
+    buttons.accepted.connect(on_ok)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
 
 
 class PickerWidget(QWidget):
@@ -162,14 +180,7 @@ class NewGroupDialog(QDialog):
         layout.addWidget(self.picker, 1)
         self.error = _error_label(self)
         layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(self.tr("Create"))
-        ok.setObjectName("Create")
-        self.buttons.accepted.connect(self._create)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = _ok_cancel(self, self.tr("Create"), "Create", self._create)
         layout.addWidget(self.buttons)
         self.type.currentIndexChanged.connect(self._type_changed)
         vm.failed.connect(lambda message: _show_error(self.error, message))
@@ -289,14 +300,7 @@ class AddMembersDialog(QDialog):
         layout.addWidget(self.picker, 1)
         self.error = _error_label(self)
         layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(self.tr("Add"))
-        ok.setObjectName("Add")
-        self.buttons.accepted.connect(self._add)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = _ok_cancel(self, self.tr("Add"), "Add", self._add)
         layout.addWidget(self.buttons)
         vm.failed.connect(self._failed)
         QTimer.singleShot(0, self.picker._search)
