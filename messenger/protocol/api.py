@@ -13,26 +13,26 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from messenger.protocol import frames, models, social
+from messenger.protocol import bounds, frames, models, social
 from messenger.protocol.models import Base
 
 
 class HistoryQuery(Base):
     """Page of messages by ``seq``: older than ``before_seq`` or newer than ``after_seq``."""
 
-    before_seq: int | None = None
-    after_seq: int | None = None
-    limit: int = 50
+    before_seq: bounds.Count | None = None
+    after_seq: bounds.Count | None = None
+    limit: bounds.PageLimit = 50
 
 
 class SyncQuery(Base):
-    since: int = 0
-    limit: int = 500
+    since: bounds.Count = 0
+    limit: bounds.PageLimit = 500
 
 
 class MembersQuery(Base):
-    offset: int = 0
-    limit: int = 100
+    offset: bounds.Count = 0
+    limit: bounds.PageLimit = 100
 
 
 class OnlineCount(Base):
@@ -40,7 +40,7 @@ class OnlineCount(Base):
 
 
 class ReceiptsQuery(Base):
-    seqs: str  # comma-separated sequence numbers
+    seqs: bounds.SeqList  # comma-separated sequence numbers
 
 
 class TypingRequest(Base):
@@ -63,6 +63,17 @@ class DownloadQuery(Base):
 
 
 _PARAM_RE = re.compile(r"{(\w+)}")
+
+PATH_PARAMS: dict[str, Any] = {
+    "conversation_id": bounds.ConversationId,
+    "user_id": bounds.Id,
+    "group_id": bounds.Id,
+    "message_id": bounds.MessageId,
+    "seq": bounds.Count,
+}
+"""The type, with its bounds, of every path parameter (``{name}`` in a path) of every endpoint:
+the server converts each before its handler runs, and the OpenAPI document states it. A new
+parameter name goes here first (the server refuses to build a route without it)."""
 
 
 @dataclass(frozen=True, slots=True)

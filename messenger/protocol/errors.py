@@ -13,7 +13,8 @@ error back, so a caller catches ``MessageTooLarge`` whichever side noticed the p
      │                   ├── FileTooLarge
      │                   ├── UnsupportedMedia
      │                   ├── ContentMismatch
-     │                   └── UploadIncomplete
+     │                   ├── UploadIncomplete
+     │                   └── RequestTooSlow
      ├── AuthError ──────┬── UserSigInvalid ── UserSigForged
      │                   ├── UserSigExpired
      │                   ├── UserSigWrongApp
@@ -143,6 +144,14 @@ class UploadIncomplete(InvalidRequest):
 
     code = 80007
     name = "upload_incomplete"
+
+
+class RequestTooSlow(InvalidRequest):
+    """The request body did not arrive in time (``details["timeout_ms"]``)."""
+
+    code = 10024
+    name = "request_too_slow"
+    http_status = 408
 
 
 # -- authentication ---------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ from typing import Any
 
 import msgspec
 
+from messenger.protocol import bounds as b
+from messenger.protocol.decoding import decode
 from messenger.protocol.models import (
     Base,
     ConversationState,
@@ -119,29 +121,29 @@ class ClientFrame(Base, tag_field="t"):
 
 
 class Hello(ClientFrame, tag="hello"):
-    token: str
-    since: int | None = None  # None: no catch-up, live changes only
+    token: b.Token
+    since: b.Int | None = None  # None: no catch-up, live changes only
 
 
 class Send(ClientFrame, tag="send"):
-    id: int
-    conversation_id: str
+    id: b.Int
+    conversation_id: b.ConversationId
     msg: SendRequest
 
 
 class Read(ClientFrame, tag="read"):
-    id: int
-    conversation_id: str
-    seq: int | None = None
+    id: b.Int
+    conversation_id: b.ConversationId
+    seq: b.Count | None = None
 
 
 class TypingOut(ClientFrame, tag="typing"):
-    conversation_id: str
+    conversation_id: b.ConversationId
     typing: bool = True
 
 
 class Ping(ClientFrame, tag="ping"):
-    id: int
+    id: b.Int
 
 
 AnyClientFrame = Hello | Send | Read | TypingOut | Ping
@@ -239,9 +241,9 @@ CLOSE_AUTH_FAILED = 4003
 CLOSE_PROTOCOL_ERROR = 4002
 CLOSE_TOO_SLOW = 4008
 CLOSE_SERVER_SHUTDOWN = 4009
+CLOSE_RATE_LIMITED = 4029  # too many sockets from this address or of this account (retry later)
 
 _encoder = msgspec.json.Encoder()
-_client_decoder = msgspec.json.Decoder(AnyClientFrame)
 _server_decoder = msgspec.json.Decoder(AnyServerFrame)
 
 
@@ -250,7 +252,8 @@ def encode(obj: Any) -> bytes:
 
 
 def decode_client_frame(data: bytes | str) -> AnyClientFrame:
-    frame: AnyClientFrame = _client_decoder.decode(data)
+    """A frame from a device; ``InvalidParameter`` (with its ``reason``) if it cannot be read."""
+    frame: AnyClientFrame = decode(data, AnyClientFrame, what="frame")  # type: ignore[arg-type]
     return frame
 
 

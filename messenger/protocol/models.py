@@ -13,6 +13,7 @@ from typing import Any
 
 import msgspec
 
+from messenger.protocol import bounds as b
 from messenger.protocol.bodies import CustomBody as CustomBody
 from messenger.protocol.bodies import ImageVariant as ImageVariant
 from messenger.protocol.bodies import NoticeBody as NoticeBody
@@ -92,10 +93,10 @@ class KickReason(enum.StrEnum):
 
 
 class ReplyRef(Base):
-    message_id: str
-    seq: int
-    sender: str
-    preview: str = ""
+    message_id: b.MessageId
+    seq: b.Count
+    sender: b.Id
+    preview: b.Text = ""
 
 
 class Message(Base):
@@ -127,10 +128,10 @@ class Message(Base):
 class SendRequest(Base):
     """What a client sends to post a message (WS ``send`` frame or REST body)."""
 
-    client_msg_id: str
-    body: dict[str, Any]
-    kind: str = MessageKind.TEXT
-    mentions: list[str] = []
+    client_msg_id: b.ClientMsgId
+    body: b.Payload
+    kind: b.Label = MessageKind.TEXT
+    mentions: b.IdList = []
     mention_all: bool = False
     reply_to: ReplyRef | None = None
     priority: Priority = Priority.NORMAL
@@ -213,12 +214,12 @@ class StateUpdate(Base):
 
 
 class DraftUpdate(Base):
-    text: str
-    edit_time: int  # when the user last edited it; an older edit never overwrites a newer one
+    text: b.Text
+    edit_time: b.Count  # when the user last edited it; an older edit never overwrites a newer one
 
 
 class ReadRequest(Base):
-    seq: int | None = None  # None: everything so far
+    seq: b.Count | None = None  # None: everything so far
 
 
 # -- groups -------------------------------------------------------------------------------------------
@@ -257,13 +258,13 @@ class InitialMember(Base):
 
 
 class CreateGroupRequest(Base):
-    name: str
-    group_id: str | None = None
+    name: b.Text
+    group_id: b.Id | None = None
     type: GroupType = GroupType.WORK
-    members: list[str] = []
+    members: b.IdList = []
     member_list: list[InitialMember] = []  # members with roles and custom fields
-    introduction: str = ""
-    notification: str = ""
+    introduction: b.Text = ""
+    notification: b.Text = ""
     avatar: str = ""
     join_option: JoinOption | None = None  # None: the type's default
     max_members: int | None = None
@@ -271,7 +272,7 @@ class CreateGroupRequest(Base):
 
 
 class AddMembersRequest(Base):
-    user_ids: list[str]
+    user_ids: b.IdList
 
 
 class MemberPage(Base):
@@ -389,14 +390,14 @@ class Profile(Base):
 
 
 class RegisterRequest(Base):
-    user_id: str
-    password: str
-    nickname: str = ""
+    user_id: b.Id
+    password: b.Password
+    nickname: b.Label = ""
 
 
 class PasswordLoginRequest(Base):
-    user_id: str
-    password: str
+    user_id: b.Id
+    password: b.Password
 
 
 class UserSigResponse(Base):
@@ -406,11 +407,11 @@ class UserSigResponse(Base):
 
 
 class LoginRequest(Base):
-    user_id: str
-    user_sig: str
-    device_id: str
-    device_name: str = ""
-    platform: str = ""
+    user_id: b.Id
+    user_sig: b.UserSig
+    device_id: b.DeviceId
+    device_name: b.Label = ""
+    platform: b.Label = ""
 
 
 class Limits(Base):
@@ -459,7 +460,7 @@ class LoginResponse(Base):
 
 
 class RefreshRequest(Base):
-    user_sig: str
+    user_sig: b.UserSig
 
 
 class RefreshResponse(Base):

@@ -98,9 +98,9 @@ def create_app(config: ServerConfig, ctx: ServerContext | None = None) -> Starle
         *build_routes(ctx),
         *build_media_routes(ctx),
         *build_admin_routes(ctx),
-        WebSocketRoute("/v1/ws", websocket_endpoint),
-        Route("/openapi.json", openapi_json),
-        Route("/metrics", metrics),
+        WebSocketRoute("/v1/ws", websocket_endpoint, name="websocket"),
+        Route("/openapi.json", openapi_json, name="openapi"),
+        Route("/metrics", metrics, name="metrics"),
     ]
     app = Starlette(
         routes=routes,

@@ -45,6 +45,17 @@ class ServerConfig:
     ws_queue_limit: int = 20_000  # frames waiting for one slow device before it is dropped
     expiry_notice_ms: int = 5 * 60 * 1000  # warn a device this long before its UserSig ends
     session_check_ms: int = 15_000  # how often sessions are checked for expiry
+    request_timeout_ms: int = 10_000  # request headers and body, or a WebSocket's hello, within
+    # admission (services/admission.py): per-IP limits skip ip_limits_exempt, per-user ones do not
+    ip_limits_exempt: tuple[str, ...] = ("127.0.0.1", "::1")
+    ip_request_rate: float = 100.0  # REST requests per second per address (burst below)
+    ip_request_burst: int = 400
+    ip_sign_in_rate: float = 0.5  # register / password / login attempts per second per address
+    ip_sign_in_burst: int = 30
+    ip_socket_limit: int = 200  # open WebSockets per address
+    user_request_rate: float = 50.0  # REST requests and WebSocket frames per second per user
+    user_request_burst: int = 200
+    user_socket_limit: int = 50  # open WebSockets per user (all devices)
     log_level: str = "info"
     log_format: str = "text"  # or "json"
     profile_custom_keys: tuple[str, ...] = ()  # keys users may set in their profile's custom fields
@@ -77,7 +88,7 @@ class ServerConfig:
             raise ConfigError("device_limit must be at least 1")
         if self.sqlite_synchronous.upper() not in ("FULL", "NORMAL", "EXTRA"):
             raise ConfigError("sqlite_synchronous must be FULL, NORMAL or EXTRA")
-        for name in ("user_msg_rate", "group_msg_rate"):
+        for name in ("user_msg_rate", "group_msg_rate", *_ADMISSION_RATES):
             value = getattr(self, name)
             if not (math.isfinite(value) and value > 0):
                 raise ConfigError(f"{name} must be a positive number of messages per second")
@@ -88,6 +99,7 @@ class ServerConfig:
             "media_max_pixels",
             "media_orphan_ms",
             "media_link_ms",
+            *_ADMISSION_COUNTS,
         ):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1")
@@ -97,6 +109,8 @@ class ServerConfig:
             raise ConfigError("expiry_notice_ms must not be negative")
         if self.session_check_ms < 10:
             raise ConfigError("session_check_ms must be at least 10")
+        if self.request_timeout_ms < 10:
+            raise ConfigError("request_timeout_ms must be at least 10")
         if self.log_level.lower() not in LOG_LEVELS:
             raise ConfigError(f"log_level must be one of {', '.join(LOG_LEVELS)}")
         if self.log_format not in ("text", "json"):
@@ -107,6 +121,14 @@ class ServerConfig:
 
 
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+_ADMISSION_RATES = ("ip_request_rate", "ip_sign_in_rate", "user_request_rate")
+_ADMISSION_COUNTS = (
+    "ip_request_burst",
+    "ip_sign_in_burst",
+    "ip_socket_limit",
+    "user_request_burst",
+    "user_socket_limit",
+)
 _SCALAR_FIELDS = {
     f.name: f.type for f in dataclasses.fields(ServerConfig) if f.name not in ("data_dir", "limits")
 }

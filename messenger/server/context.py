@@ -10,6 +10,7 @@ from messenger.server.config import ServerConfig
 from messenger.server.hub import Hub
 from messenger.server.media.service import MediaService
 from messenger.server.metrics import Metrics
+from messenger.server.services.admission import Admission
 from messenger.server.services.auth import AuthService
 from messenger.server.services.avatars import AvatarStore
 from messenger.server.services.blocks import BlockIndex
@@ -45,6 +46,7 @@ class ServerContext:
     presence: PresenceService
     avatars: AvatarStore
     media: MediaService
+    admission: Admission
     started: float = field(default_factory=time.monotonic)
 
     @classmethod
@@ -125,4 +127,5 @@ class ServerContext:
                 member_custom_keys=config.member_custom_keys,
             ),
             media=media,
+            admission=Admission(config),
         )

@@ -13,6 +13,7 @@ import uvicorn
 from messenger.server.app import create_app
 from messenger.server.config import ServerConfig
 from messenger.server.context import ServerContext
+from messenger.server.http.httpproto import with_head_timeout
 from messenger.server.http.wsproto import MessengerWebSocketProtocol
 from messenger.server.runtime import (
     DataDirLock,
@@ -25,7 +26,7 @@ from messenger.server.runtime import (
 def uvicorn_config(app: Any, config: ServerConfig) -> uvicorn.Config:
     return uvicorn.Config(
         app,
-        http="httptools",
+        http=with_head_timeout(config.request_timeout_ms / 1000),
         ws=MessengerWebSocketProtocol,
         ws_max_size=config.limits.request_bytes,
         ws_ping_interval=20.0,

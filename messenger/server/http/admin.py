@@ -12,6 +12,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.routing import Route
 
+from messenger.protocol import bounds
 from messenger.protocol.api import Endpoint
 from messenger.protocol.ids import check_user_id
 from messenger.protocol.models import Base, Empty
@@ -24,9 +25,9 @@ SECURITY_SCHEME = "admin"
 
 
 class AdminUserRequest(Base):
-    user_id: str
-    nickname: str = ""
-    password: str | None = None  # None: the account signs in with UserSigs only
+    user_id: bounds.Id
+    nickname: bounds.Label = ""
+    password: bounds.Password | None = None  # None: the account signs in with UserSigs only
     exist_ok: bool = False  # leave an existing account as it is instead of AlreadyExists
 
 

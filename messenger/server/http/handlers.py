@@ -10,7 +10,7 @@ from typing import Any
 from starlette.responses import Response
 
 from messenger import __version__
-from messenger.protocol import api
+from messenger.protocol import api, bounds
 from messenger.protocol import models as m
 from messenger.protocol import social as s
 from messenger.protocol.errors import InvalidParameter
@@ -29,7 +29,7 @@ class Call:
 
     ctx: ServerContext
     session: Session | None
-    path: dict[str, str]
+    path: dict[str, Any]  # each as its type in api.PATH_PARAMS
     body: Any
     query: Any
     started: float
@@ -60,11 +60,19 @@ def handles(name: str) -> Callable[[Handler], Handler]:
     return register
 
 
-def _int(value: str, name: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise InvalidParameter(f"{name} must be a number", field=name) from None
+def _seqs(text: str) -> list[int]:
+    """Comma-separated sequence numbers, each within ``bounds.Count``."""
+    seqs: list[int] = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isascii() or not part.isdigit() or int(part) > bounds.MAX_INT:
+            raise InvalidParameter(
+                f"seqs: {part[:20]!r} is not a sequence number", field="seqs", reason="schema"
+            )
+        seqs.append(int(part))
+    return seqs
 
 
 @handles("health")
@@ -184,15 +192,12 @@ async def recall(c: Call) -> m.Message:
 @handles("receipts")
 async def receipts(c: Call) -> m.Receipts:
     q: api.ReceiptsQuery = c.query
-    seqs = [_int(s, "seqs") for s in q.seqs.split(",") if s.strip()]
-    return await c.ctx.receipts.receipts(c.user_id, c.path["conversation_id"], seqs)
+    return await c.ctx.receipts.receipts(c.user_id, c.path["conversation_id"], _seqs(q.seqs))
 
 
 @handles("readers")
 async def readers(c: Call) -> m.ReaderList:
-    return await c.ctx.receipts.readers(
-        c.user_id, c.path["conversation_id"], _int(c.path["seq"], "seq")
-    )
+    return await c.ctx.receipts.readers(c.user_id, c.path["conversation_id"], c.path["seq"])
 
 
 @handles("typing")

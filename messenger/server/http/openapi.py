@@ -66,7 +66,12 @@ def build_openapi(admin: Sequence[api.Endpoint] = ()) -> dict[str, Any]:
             },
         }
         params: list[dict[str, Any]] = [
-            {"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
+            {
+                "name": p,
+                "in": "path",
+                "required": True,
+                "schema": msgspec.json.schema(api.PATH_PARAMS[p]),
+            }
             for p in e.path_params
         ]
         if e.query is not None:

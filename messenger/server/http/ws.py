@@ -13,11 +13,10 @@ import time
 from collections.abc import Awaitable
 from typing import Any
 
-import msgspec
 from starlette.types import Receive, Scope, Send
 
-from messenger.protocol import frames
-from messenger.protocol.errors import InvalidParameter, MessengerError, ServerError
+from messenger.protocol import bounds, decoding, frames
+from messenger.protocol.errors import InvalidParameter, MessengerError, RateLimited, ServerError
 from messenger.protocol.models import ErrorBody
 from messenger.server.context import ServerContext
 from messenger.server.http.wsproto import EXTENSION
@@ -26,8 +25,8 @@ from messenger.server.services.auth import Session
 
 log = logging.getLogger(__name__)
 
-HELLO_TIMEOUT = 10.0
 CATCHUP_PAGE = 500
+CLOSE_INTERNAL_ERROR = 1011  # (RFC 6455) a fault of the server's own, logged with its traceback
 
 
 def _text(frame: frames.ServerFrame) -> str:
@@ -54,6 +53,10 @@ class DeviceSocket:
         self.conn: Connection | None = None
         self.session: Session | None = None
         self._tasks: set[asyncio.Future[Any]] = set()
+        client = scope.get("client")
+        self.ip: str | None = client[0] if client else None
+        self._ip_counted = False
+        self._user_counted = False
 
     async def _send(self, text: str) -> None:
         await self._asgi_send({"type": "websocket.send", "text": text})
@@ -74,6 +77,12 @@ class DeviceSocket:
             return  # gone before the handshake completed
         await self._asgi_send({"type": "websocket.accept"})
         try:
+            try:
+                self.ctx.admission.open_socket(self.ip)
+            except RateLimited as exc:
+                await self._reject(exc, frames.CLOSE_RATE_LIMITED)
+                return
+            self._ip_counted = True
             hello = await self._hello()
             if hello is None:
                 return
@@ -81,12 +90,19 @@ class DeviceSocket:
             await self._serve()
         except OSError:  # the device went away while we were sending (uvicorn: ClientDisconnected)
             pass
+        except Exception:  # a fault of ours: say so with a close code, never a silent drop
+            log.exception("WebSocket of %s failed", self.session and self.session.user_id)
+            try:
+                await self._close(CLOSE_INTERNAL_ERROR, "internal server error")
+            except Exception:  # noqa: BLE001 - the socket may already be gone
+                pass
         finally:
             await self._cleanup()
 
     async def _hello(self) -> frames.Hello | None:
+        timeout = self.ctx.config.request_timeout_ms / 1000
         try:
-            async with asyncio.timeout(HELLO_TIMEOUT):  # wait_for may swallow a cancellation
+            async with asyncio.timeout(timeout):  # wait_for may swallow a cancellation
                 raw = await self._receive()
         except TimeoutError:
             await self._reject(InvalidParameter("no hello received"), frames.CLOSE_PROTOCOL_ERROR)
@@ -95,8 +111,9 @@ class DeviceSocket:
             return None
         try:
             hello = frames.decode_client_frame(raw)
-        except msgspec.MsgspecError:
-            hello = None
+        except InvalidParameter as exc:
+            await self._reject(exc, frames.CLOSE_PROTOCOL_ERROR)
+            return None
         if not isinstance(hello, frames.Hello):
             await self._reject(
                 InvalidParameter("the first frame must be hello"), frames.CLOSE_PROTOCOL_ERROR
@@ -108,6 +125,12 @@ class DeviceSocket:
             await self._reject(exc, frames.CLOSE_AUTH_FAILED)
             return None
         s = self.session
+        try:
+            self.ctx.admission.open_user_socket(s.user_id)
+        except RateLimited as exc:
+            await self._reject(exc, frames.CLOSE_RATE_LIMITED)
+            return None
+        self._user_counted = True
         direct = (self.scope.get("extensions") or {}).get(EXTENSION)  # see http/wsproto.py
         self.conn = Connection(
             user_id=s.user_id,
@@ -166,12 +189,21 @@ class DeviceSocket:
                 return
             try:
                 frame = frames.decode_client_frame(raw)
-            except msgspec.MsgspecError as exc:
+            except InvalidParameter as exc:
                 self.ctx.metrics.count_frame("invalid")
-                error = InvalidParameter(f"bad frame: {exc}")
-                self._reply(_error_frame(error, _request_id(raw)))
+                log.debug(
+                    "unreadable frame from %s: %s", self.session and self.session.user_id, exc
+                )
+                self._reply(_error_frame(exc, _request_id(raw, exc)))
                 continue
             self.ctx.metrics.count_frame(type(frame).__name__)
+            assert self.session is not None
+            try:
+                if not isinstance(frame, frames.Send):  # (messages have limits of their own)
+                    self.ctx.admission.user_request(self.session.user_id)
+            except RateLimited as exc:
+                self._reply(_error_frame(exc, getattr(frame, "id", None)))
+                continue
             await self._dispatch(frame)
 
     async def _dispatch(self, frame: frames.AnyClientFrame) -> None:
@@ -198,8 +230,8 @@ class DeviceSocket:
         elif isinstance(frame, frames.TypingOut):
             try:
                 await self.ctx.messaging.typing(user_id, frame.conversation_id, frame.typing)
-            except MessengerError:
-                pass  # typing is best effort
+            except MessengerError as exc:
+                log.debug("typing from %s refused: %r", user_id, exc)  # best effort
         elif isinstance(frame, frames.Ping):
             self._reply(_text(frames.Pong(id=frame.id, server_time=_now_ms())))
         else:
@@ -227,6 +259,10 @@ class DeviceSocket:
         future.add_done_callback(answer)
 
     async def _cleanup(self) -> None:
+        if self._ip_counted:
+            self.ctx.admission.close_socket(self.ip)
+        if self._user_counted and self.session is not None:
+            self.ctx.admission.close_user_socket(self.session.user_id)
         if self.conn is not None:
             self.ctx.hub.unregister(self.conn)
             await self.conn.stop()
@@ -237,17 +273,23 @@ class DeviceSocket:
 _REQUESTS = frozenset(("send", "read", "ping"))
 
 
-def _request_id(raw: str | bytes) -> int | None:
+def _request_id(raw: str | bytes, error: InvalidParameter) -> int | None:
     """The ``id`` of a request frame that could not be read as a whole, so that its error still
     answers it (the device is waiting for that id)."""
+    if error.details.get("reason") != "schema":
+        return None  # not JSON at all: no id to find
     try:
-        loose = msgspec.json.decode(raw)
-    except msgspec.MsgspecError:
+        loose = decoding.decode(raw, Any, what="frame")
+    except InvalidParameter:
         return None
-    if not isinstance(loose, dict) or loose.get("t") not in _REQUESTS:
+    if not isinstance(loose, dict) or not isinstance(loose.get("t"), str):
+        return None
+    if loose["t"] not in _REQUESTS:
         return None
     rid = loose.get("id")
-    return rid if isinstance(rid, int) and not isinstance(rid, bool) else None
+    if isinstance(rid, int) and not isinstance(rid, bool) and abs(rid) <= bounds.MAX_INT:
+        return rid
+    return None
 
 
 def _now_ms() -> int:

@@ -275,9 +275,9 @@ class MessengerWebSocketProtocol(WebSocketsSansIOProtocol):
         if self.curr_msg_data_type == "text":
             try:
                 self.queue.put_nowait({"type": "websocket.receive", "text": data.decode()})
-            except UnicodeDecodeError:
-                self.logger.exception("Invalid UTF-8 sequence received from client.")
-                self.conn.send_close(1007)
+            except UnicodeDecodeError:  # a client's mistake: close 1007, no traceback in the log
+                logging.getLogger(__name__).debug("a text frame that is not UTF-8: close 1007")
+                self.conn.send_close(1007, "invalid UTF-8")
                 self.handle_parser_exception()
                 return
         else:

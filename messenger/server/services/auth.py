@@ -286,7 +286,9 @@ class AuthService:
             session.token_hash, KickReason.LOGGED_OUT, on_commit=lambda _: None
         )
         self._forget(session.token_hash, KickReason.LOGGED_OUT)
-        self._hub.close_session_quietly(session.token_hash, session.user_id)
+        self._hub.kick(
+            session.token_hash, session.user_id, KickReason.LOGGED_OUT, "this device signed out"
+        )
 
     async def set_banned(self, user_id: str, banned: bool) -> None:
         def kick_all(ended: list[SessionRecord]) -> None:

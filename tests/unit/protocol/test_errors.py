@@ -56,6 +56,8 @@ def test_http_status_follows_the_family(cls: type[MessengerError]) -> None:
         assert cls.http_status == 415
     elif cls is errors.AccountBanned:
         assert cls.http_status == 403
+    elif cls is errors.RequestTooSlow:
+        assert cls.http_status == 408
     else:
         for family, status in STATUS_OF_FAMILY.items():
             if issubclass(cls, family):

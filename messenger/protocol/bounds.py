@@ -1,0 +1,57 @@
+"""Bounded field types for everything a client sends (request bodies, queries, path parameters,
+WebSocket frames).
+
+Each is a plain ``int`` or ``str`` with its limits attached (``msgspec.Meta``): the decoder at the
+server's edge refuses a value out of range before any handler or the database sees it, and the
+OpenAPI document states the same limits (``minimum``, ``maximum``, ``maxLength``, ``maxItems``).
+``tests/meta/test_bounds.py`` fails when a request field is left unbounded.
+
+Integers stay within ±(2**53 − 1): every JSON parser reads them exactly, and SQLite's 64-bit
+integers hold them. Strings have hard caps here; the finer limits a server may configure
+(``Limits``: message bytes, group name bytes…) are checked by its services.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from msgspec import Meta
+
+MAX_INT = 2**53 - 1
+
+# -- integers ------------------------------------------------------------------------------------------
+Int = Annotated[int, Meta(ge=-MAX_INT, le=MAX_INT)]
+"""Any integer a client may send (a request ``id``, a ``since`` that may be behind zero)."""
+
+Count = Annotated[int, Meta(ge=0, le=MAX_INT)]
+"""A sequence number, version, offset or time in milliseconds."""
+
+PageLimit = Annotated[int, Meta(ge=1, le=1000)]
+"""How many items a page may hold (services may allow fewer)."""
+
+# -- strings -------------------------------------------------------------------------------------------
+Id = Annotated[str, Meta(max_length=32)]
+"""A user or group ID (the exact syntax is checked by ``ids``)."""
+
+ConversationId = Annotated[str, Meta(max_length=64)]
+MessageId = Annotated[str, Meta(max_length=64)]
+ClientMsgId = Annotated[str, Meta(max_length=64)]
+DeviceId = Annotated[str, Meta(max_length=64)]
+Token = Annotated[str, Meta(max_length=256)]
+"""A session token."""
+
+UserSig = Annotated[str, Meta(max_length=8192)]
+Password = Annotated[str, Meta(max_length=1024)]
+Label = Annotated[str, Meta(max_length=128)]
+"""A short human label: nickname, device name, platform, group name."""
+
+Text = Annotated[str, Meta(max_length=65_536)]
+"""Free text (drafts, group introductions); the request size cap is lower still."""
+
+SeqList = Annotated[str, Meta(max_length=4096)]
+"""Comma-separated sequence numbers in a query string."""
+
+# -- containers ----------------------------------------------------------------------------------------
+IdList = Annotated[list[Id], Meta(max_length=1000)]
+Payload = Annotated[dict[str, Any], Meta(max_length=64)]
+"""A message body object: its keys are bounded here, its nesting by the decoder."""
