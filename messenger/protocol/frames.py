@@ -244,7 +244,6 @@ CLOSE_SERVER_SHUTDOWN = 4009
 CLOSE_RATE_LIMITED = 4029  # too many sockets from this address or of this account (retry later)
 
 _encoder = msgspec.json.Encoder()
-_server_decoder = msgspec.json.Decoder(AnyServerFrame)
 
 
 def encode(obj: Any) -> bytes:
@@ -258,5 +257,6 @@ def decode_client_frame(data: bytes | str) -> AnyClientFrame:
 
 
 def decode_server_frame(data: bytes | str) -> AnyServerFrame:
-    frame: AnyServerFrame = _server_decoder.decode(data)
+    """A frame from the server; ``InvalidParameter`` (with its ``reason``) if it cannot be read."""
+    frame: AnyServerFrame = decode(data, AnyServerFrame, what="frame")  # type: ignore[arg-type]
     return frame

@@ -32,6 +32,7 @@ from messenger.core.store.rows import (
     message_from_row,
 )
 from messenger.core.store.writer import Batch, kv_get, kv_set, load_conversations
+from messenger.protocol.bounds import MAX_INT
 from messenger.protocol.errors import ClientClosed, InvalidParameter
 from messenger.protocol.frames import (
     AnyChange,
@@ -199,13 +200,24 @@ class Store:
         """Apply a page of the change feed and, in the same transaction, advance the version."""
 
         def apply(batch: Batch) -> None:
+            conn = batch.connection
+            versions: list[int] = []
             for change in changes:
+                if not 0 <= change.v <= MAX_INT or not _in_range(msgspec.to_builtins(change)):
+                    log.error("skipping change v%r: a number is out of range", change.v)
+                    continue
+                versions.append(change.v)
+                conn.execute("SAVEPOINT change")
                 try:
                     _apply_change(batch, change)
-                except InvalidParameter as exc:  # a server bug must not stall the sync for good
-                    log.error("skipping malformed change v%d: %s", change.v, exc)
-            if changes:
-                _advance_version(batch, max(change.v for change in changes))
+                except InvalidParameter as exc:  # a server's nonsense must not stall the sync
+                    conn.execute("ROLLBACK TO change")  # nothing of it is kept
+                    # (a failure of our own, e.g. a full disk, ends the whole page: not skipped)
+                    log.error("skipping malformed change v%d: %r", change.v, exc)
+                finally:
+                    conn.execute("RELEASE change")
+            if versions:
+                _advance_version(batch, max(versions))
 
         return await self._write_delta(apply)
 
@@ -529,6 +541,17 @@ def _apply_change(batch: Batch, change: AnyChange) -> None:
         batch.put_peer_read(change.conversation_id, change.read_seq)
     elif isinstance(change, GroupChange):
         batch.put_group(change.group, change.member)
+
+
+def _in_range(value: object) -> bool:
+    """Whether every integer in a change fits the store (±(2**53 − 1), as the protocol says)."""
+    if isinstance(value, int):
+        return -MAX_INT <= value <= MAX_INT
+    if isinstance(value, dict):
+        return all(_in_range(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_in_range(v) for v in value)
+    return True
 
 
 def _advance_version(batch: Batch, version: int) -> None:

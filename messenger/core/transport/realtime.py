@@ -27,6 +27,7 @@ from messenger.protocol.frames import (
     CLOSE_AUTH_FAILED,
     CLOSE_KICKED,
     Ack,
+    AnyServerFrame,
     Changes,
     ClientFrame,
     ErrorFrame,
@@ -290,7 +291,7 @@ class RealtimeTransport:
                 await ws.send(encode(Hello(token=self.token, since=since)).decode())
                 await self._greet(ws)
                 keepalive = asyncio.create_task(self._keepalive(ws))
-                inbox = FrameInbox(ws, decode_server_frame)  # reads ahead, merges bursts
+                inbox = FrameInbox(ws, _decode)  # reads ahead, merges bursts
                 inbox.start()
                 try:
                     while (frame := await inbox.next()) is not None:
@@ -315,7 +316,7 @@ class RealtimeTransport:
         # arrives just as the frame does, and aclose() would wait for this task forever
         async with asyncio.timeout(self._open_timeout):
             raw = await ws.recv()
-        frame = decode_server_frame(raw)
+        frame = _decode(raw)
         if isinstance(frame, Welcome):
             await self._listener.on_welcome(frame)
             return
@@ -387,6 +388,15 @@ class RealtimeTransport:
                 answer.set_exception(error)
                 answer.exception()
         self._pending.clear()
+
+
+def _decode(raw: str | bytes) -> AnyServerFrame:
+    """A server frame; one that cannot be read ends the connection with ``ServerError`` (nothing
+    of it reaches the store, and the catch-up after reconnecting starts where the store is)."""
+    try:
+        return decode_server_frame(raw)
+    except errors.InvalidParameter as exc:
+        raise errors.ServerError(f"the server sent an unreadable frame: {exc.message}") from None
 
 
 def _raise_if_session_ended(close_code: int | None) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import msgspec
 
-from messenger.protocol import errors
+from messenger.protocol import decoding, errors
 from messenger.protocol.api import BY_NAME, DownloadQuery
 from messenger.protocol.models import Base, UploadStatus
 
@@ -108,9 +108,9 @@ class RestTransport:
                 self.on_auth_failure(error)
             raise error
         try:
-            return msgspec.json.decode(response.content, type=endpoint.response)
-        except msgspec.DecodeError as exc:
-            raise errors.ServerError(f"unexpected answer to {name}: {exc}") from exc
+            return decoding.decode(response.content, endpoint.response, what=f"answer to {name}")
+        except errors.InvalidParameter as exc:
+            raise errors.ServerError(f"unexpected answer to {name}: {exc.message}") from None
 
     async def call_binary(
         self,
@@ -226,9 +226,10 @@ def _query_params(query: Base | None) -> dict[str, str]:
 
 
 def _error_from_response(response: httpx.Response) -> errors.MessengerError:
+    payload: object
     try:
-        payload = msgspec.json.decode(response.content)
-    except msgspec.DecodeError:
+        payload = decoding.decode(response.content, object, what="error")
+    except errors.InvalidParameter:
         payload = None
     if isinstance(payload, dict) and ("name" in payload or "code" in payload):
         return errors.error_from_wire(payload)
