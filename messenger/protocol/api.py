@@ -70,6 +70,9 @@ PATH_PARAMS: dict[str, Any] = {
     "group_id": bounds.Id,
     "message_id": bounds.MessageId,
     "seq": bounds.Count,
+    "application_id": bounds.Count,
+    "avatar_id": bounds.Id,
+    "name": bounds.Label,  # a friend group
 }
 """The type, with its bounds, of every path parameter (``{name}`` in a path) of every endpoint:
 the server converts each before its handler runs, and the OpenAPI document states it. A new

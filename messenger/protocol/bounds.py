@@ -51,7 +51,16 @@ Text = Annotated[str, Meta(max_length=65_536)]
 SeqList = Annotated[str, Meta(max_length=4096)]
 """Comma-separated sequence numbers in a query string."""
 
+IdCsv = Annotated[str, Meta(max_length=4096)]
+"""Comma-separated user IDs in a query string."""
+
 # -- containers ----------------------------------------------------------------------------------------
 IdList = Annotated[list[Id], Meta(max_length=1000)]
 Payload = Annotated[dict[str, Any], Meta(max_length=64)]
+CustomFields = Annotated[
+    dict[Annotated[str, Meta(max_length=64)], Annotated[str, Meta(max_length=4096)]],
+    Meta(max_length=64),
+]
+"""Custom profile, group or member fields (keys and values checked again by the services)."""
+LabelList = Annotated[list[Label], Meta(max_length=1000)]
 """A message body object: its keys are bounded here, its nesting by the decoder."""

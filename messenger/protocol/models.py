@@ -9,9 +9,10 @@ everything after the last version it has applied.
 from __future__ import annotations
 
 import enum
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
+from msgspec import Meta
 
 from messenger.protocol import bounds as b
 from messenger.protocol.bodies import CustomBody as CustomBody
@@ -252,9 +253,9 @@ class GroupMember(Base):
 
 
 class InitialMember(Base):
-    user_id: str
+    user_id: b.Id
     role: GroupRole = GroupRole.MEMBER  # member or admin
-    custom: dict[str, str] = {}
+    custom: b.CustomFields = {}
 
 
 class CreateGroupRequest(Base):
@@ -262,13 +263,15 @@ class CreateGroupRequest(Base):
     group_id: b.Id | None = None
     type: GroupType = GroupType.WORK
     members: b.IdList = []
-    member_list: list[InitialMember] = []  # members with roles and custom fields
+    member_list: Annotated[
+        list[InitialMember], Meta(max_length=1000)
+    ] = []  # members with roles and custom fields
     introduction: b.Text = ""
     notification: b.Text = ""
-    avatar: str = ""
+    avatar: b.Label = ""
     join_option: JoinOption | None = None  # None: the type's default
-    max_members: int | None = None
-    custom: dict[str, str] = {}
+    max_members: b.Count | None = None
+    custom: b.CustomFields = {}
 
 
 class AddMembersRequest(Base):
@@ -288,17 +291,17 @@ class GroupList(Base):
 class UpdateGroupRequest(Base):
     """Profile fields to change (only those present)."""
 
-    name: str | None = None
-    introduction: str | None = None
-    notification: str | None = None
-    avatar: str | None = None
+    name: b.Text | None = None
+    introduction: b.Text | None = None
+    notification: b.Text | None = None
+    avatar: b.Label | None = None
     join_option: JoinOption | None = None
     mute_all: bool | None = None
-    custom: dict[str, str] | None = None
+    custom: b.CustomFields | None = None
 
 
 class JoinGroupRequest(Base):
-    note: str = ""  # shown to the owner and admins when approval is needed
+    note: b.Text = ""  # shown to the owner and admins when approval is needed
 
 
 class JoinResult(Base):
@@ -323,12 +326,12 @@ class ApplicationList(Base):
 
 class HandleApplicationRequest(Base):
     approve: bool
-    note: str = ""  # told to the applicant
+    note: b.Text = ""  # told to the applicant
 
 
 class KickRequest(Base):
-    user_ids: list[str]
-    reason: str = ""
+    user_ids: b.IdList
+    reason: b.Text = ""
 
 
 class RoleRequest(Base):
@@ -336,16 +339,16 @@ class RoleRequest(Base):
 
 
 class MuteRequest(Base):
-    seconds: int  # 0 lifts the mute
+    seconds: b.Count  # 0 lifts the mute
 
 
 class TransferRequest(Base):
-    new_owner: str
+    new_owner: b.Id
 
 
 class MemberUpdate(Base):
-    name_card: str | None = None
-    custom: dict[str, str] | None = None
+    name_card: b.Text | None = None
+    custom: b.CustomFields | None = None
 
 
 class NewTopic(Base):
@@ -353,7 +356,7 @@ class NewTopic(Base):
 
 
 class PinRequest(Base):
-    message_id: str
+    message_id: b.MessageId
 
 
 # -- accounts ------------------------------------------------------------------------------------------

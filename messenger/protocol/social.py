@@ -12,6 +12,7 @@ import enum
 
 import msgspec
 
+from messenger.protocol import bounds as b
 from messenger.protocol.models import AllowType, Base, Gender, Profile
 
 
@@ -27,16 +28,16 @@ class Relation(enum.StrEnum):
 class ProfileUpdate(Base):
     """Fields of my profile to change; the ones left out stay as they are."""
 
-    nickname: str | None = None
-    avatar: str | None = None  # an ID from ``POST /v1/avatars``, or "" to remove it
+    nickname: b.Label | None = None
+    avatar: b.Label | None = None  # an ID from ``POST /v1/avatars``, or "" to remove it
     gender: Gender | None = None
-    birthday: int | None = None
-    location: str | None = None
-    signature: str | None = None
-    language: str | None = None
+    birthday: b.Count | None = None
+    location: b.Text | None = None
+    signature: b.Text | None = None
+    language: b.Label | None = None
     allow_type: AllowType | None = None
     hide_last_seen: bool | None = None
-    custom: dict[str, str] | None = None  # keys declared by the server; "" removes a key
+    custom: b.CustomFields | None = None  # keys declared by the server; "" removes a key
 
 
 class Friend(Base):
@@ -79,11 +80,11 @@ class Contacts(Base):
 
 
 class AddFriendRequest(Base):
-    user_id: str
-    note: str = ""
-    remark: str = ""
-    group: str = ""
-    source: str = ""
+    user_id: b.Id
+    note: b.Text = ""
+    remark: b.Label = ""
+    group: b.Label = ""
+    source: b.Label = ""
     both: bool = True  # when added at once: both ways (TIM's addType 0) or only mine
 
 
@@ -95,14 +96,14 @@ class AddFriendResult(Base):
 
 
 class AcceptRequest(Base):
-    remark: str = ""
-    group: str = ""
+    remark: b.Label = ""
+    group: b.Label = ""
     both: bool = True  # add them too (TIM's "agree and add"); else only they have me
 
 
 class FriendUpdate(Base):
-    remark: str | None = None
-    groups: list[str] | None = None
+    remark: b.Label | None = None
+    groups: b.LabelList | None = None
 
 
 class RelationAnswer(Base):
@@ -111,22 +112,22 @@ class RelationAnswer(Base):
 
 
 class NewFriendGroup(Base):
-    name: str
-    user_ids: list[str] = msgspec.field(default_factory=list)
+    name: b.Label
+    user_ids: b.IdList = msgspec.field(default_factory=list)
 
 
 class FriendGroupEdit(Base):
     """Rename a friend group and add or remove friends (in that order)."""
 
-    new_name: str | None = None
-    add: list[str] = msgspec.field(default_factory=list)
-    remove: list[str] = msgspec.field(default_factory=list)
+    new_name: b.Label | None = None
+    add: b.IdList = msgspec.field(default_factory=list)
+    remove: b.IdList = msgspec.field(default_factory=list)
 
 
 class UserSearchQuery(Base):
-    q: str
-    offset: int = 0
-    limit: int = 20
+    q: b.Label
+    offset: b.Count = 0
+    limit: b.PageLimit = 20
 
 
 class UserPage(Base):
@@ -150,7 +151,7 @@ class UserStatus(Base):
 
 
 class StatusQuery(Base):
-    user_ids: str  # comma-separated
+    user_ids: b.IdCsv  # comma-separated
 
 
 class StatusList(Base):
@@ -158,4 +159,4 @@ class StatusList(Base):
 
 
 class StatusText(Base):
-    text: str
+    text: b.Text

@@ -378,7 +378,7 @@ async def group_applications(c: Call) -> m.ApplicationList:
 @handles("handle_application")
 async def handle_application(c: Call) -> m.GroupInfo:
     req: m.HandleApplicationRequest = c.body
-    application_id = _int(c.path["application_id"], "application_id")
+    application_id: int = c.path["application_id"]
     return await c.ctx.groups.handle_application(
         c.user_id, c.path["group_id"], application_id, req.approve, req.note
     )

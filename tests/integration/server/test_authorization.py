@@ -40,6 +40,40 @@ SESSION_ROUTES = (
     "get_group",
     "add_members",
     "list_members",
+    "update_group",
+    "join_group",
+    "group_applications",
+    "handle_application",
+    "quit_group",
+    "dismiss_group",
+    "transfer_owner",
+    "kick_members",
+    "set_member_role",
+    "mute_member",
+    "update_member",
+    "pin_message",
+    "unpin_message",
+    "group_online",
+    "update_me",
+    "set_status",
+    "upload_avatar",
+    "get_avatar",
+    "search_users",
+    "contacts",
+    "add_friend",
+    "update_friend",
+    "delete_friend",
+    "relation",
+    "accept_request",
+    "refuse_request",
+    "delete_request",
+    "read_requests",
+    "create_friend_group",
+    "edit_friend_group",
+    "delete_friend_group",
+    "block",
+    "unblock",
+    "presence",
 )
 
 _ARGS: dict[str, dict[str, object]] = {
@@ -84,16 +118,22 @@ async def test_a_logged_out_token_is_refused_everywhere(make: Make, route: str) 
     gone = RawDevice(a.url, a.user_id, "old-device")
     await gone.sign_in()
     await gone.call("logout")
-    path = {"conversation_id": conv, "message_id": "x", "seq": 1, "user_id": b.user_id}
-    path["group_id"] = "g1"
+    path: dict[str, object] = {"conversation_id": conv, "message_id": "x", "seq": 1}
+    path |= {"user_id": b.user_id, "group_id": "g1", "application_id": 1, "avatar_id": "a"}
+    path["name"] = "friends"
+    endpoint = api.BY_NAME[route]
+    args = _ARGS.get(route, {})
     async with nothing_changes(a, b):
-        with pytest.raises(errors.SessionRevoked):
-            await gone.call(route, **_ARGS.get(route, {}), **_only_path(route, path))
+        response = await gone.http.request(
+            endpoint.method,
+            endpoint.url(**{p: path[p] for p in endpoint.path_params}),
+            json=args.get("body", {}),
+            params=args.get("query"),  # type: ignore[arg-type]
+            headers={"Authorization": f"Bearer {gone.token}"},
+        )
+        assert response.status_code == 401
+        assert response.json()["name"] == "session_revoked"
     await gone.aclose()
-
-
-def _only_path(route: str, values: dict[str, object]) -> dict[str, object]:
-    return {p: values[p] for p in api.BY_NAME[route].path_params}
 
 
 @refuses("me", "sync", "conversations")

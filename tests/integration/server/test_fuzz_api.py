@@ -29,7 +29,7 @@ from tests.helpers.ids import uid
 from tests.helpers.raw import usersig
 from tests.helpers.server import ServerProcess
 
-EXAMPLES = int(os.environ.get("MESSENGER_FUZZ_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("MESSENGER_FUZZ_EXAMPLES", "3"))
 HANG_SECONDS = 10.0
 
 
