@@ -76,6 +76,16 @@ unit: install
 integration: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q tests/integration
 
+# The long fuzz run (docs/reliability.md has its figures): every endpoint of /openapi.json with
+# schemathesis and the WebSocket's frames with hypothesis, FUZZ_EXAMPLES examples per endpoint and
+# mode (make test runs 3). About 25 minutes at the default on 2 cores.
+FUZZ_EXAMPLES ?= 30
+.PHONY: fuzz
+fuzz: install
+	MESSENGER_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -s \
+		-p no:cacheprovider tests/integration/server/test_fuzz_api.py \
+		tests/integration/server/test_fuzz_ws.py tests/unit/core/test_hostile_server.py
+
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.backbone
 
