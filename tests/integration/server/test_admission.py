@@ -37,7 +37,8 @@ def _login(server: ServerProcess, user: str) -> httpx.Response:
 
 
 @pytest.mark.parametrize(
-    "limited", [{"MESSENGER_IP_SIGN_IN_BURST": "3", "MESSENGER_IP_SIGN_IN_RATE": "0.01"}],
+    "limited",
+    [{"MESSENGER_IP_SIGN_IN_BURST": "3", "MESSENGER_IP_SIGN_IN_RATE": "0.01"}],
     indirect=True,
 )
 def test_sign_ins_per_address_are_limited(limited: ServerProcess) -> None:
@@ -87,7 +88,8 @@ async def test_requests_per_user_are_limited_on_rest_and_websocket(
 
 
 @pytest.mark.parametrize(
-    "limited", [{"MESSENGER_IP_SOCKET_LIMIT": "2", "MESSENGER_USER_SOCKET_LIMIT": "2"}],
+    "limited",
+    [{"MESSENGER_IP_SOCKET_LIMIT": "2", "MESSENGER_USER_SOCKET_LIMIT": "2"}],
     indirect=True,
 )
 async def test_open_sockets_per_address_and_per_user_are_limited(limited: ServerProcess) -> None:
@@ -113,7 +115,8 @@ async def test_open_sockets_per_address_and_per_user_are_limited(limited: Server
 
 
 @pytest.mark.parametrize(
-    "limited", [{"MESSENGER_USER_SOCKET_LIMIT": "1", "MESSENGER_IP_LIMITS_EXEMPT": "127.0.0.1"}],
+    "limited",
+    [{"MESSENGER_USER_SOCKET_LIMIT": "1", "MESSENGER_IP_LIMITS_EXEMPT": "127.0.0.1"}],
     indirect=True,
 )
 async def test_open_sockets_per_user_are_limited(limited: ServerProcess) -> None:

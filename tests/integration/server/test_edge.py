@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -28,7 +30,11 @@ def assert_no_tracebacks(server: ServerProcess) -> None:
 
 async def test_bodies_that_are_not_utf8_are_typed_400s(server: ServerProcess, make: Make) -> None:
     a = await make(uid("enc"))
-    for name, path in (("send", {"conversation_id": "C2C" + a.user_id}), ("register", {})):
+    paths: list[tuple[str, dict[str, Any]]] = [
+        ("send", {"conversation_id": "C2C" + a.user_id}),
+        ("register", {}),
+    ]
+    for name, path in paths:
         response = await a.request(name, content=NOT_UTF8, **path)
         assert response.status_code == 400, response.text
         assert response.json()["details"]["reason"] == "encoding"
@@ -38,7 +44,8 @@ async def test_bodies_that_are_not_utf8_are_typed_400s(server: ServerProcess, ma
 
 async def test_json_nested_too_deeply_is_a_typed_400(server: ServerProcess, make: Make) -> None:
     a = await make(uid("deep"))
-    assert len(DEEP) < a.login.limits.request_bytes  # type: ignore[union-attr]
+    assert a.login is not None
+    assert len(DEEP) < a.login.limits.request_bytes
     for name in ("send", "set_draft", "read"):
         response = await a.request(name, content=DEEP, conversation_id="C2C" + a.user_id)
         assert response.status_code == 400, response.text
@@ -100,13 +107,14 @@ async def test_path_parameters_are_bounded(server: ServerProcess, make: Make) ->
 
 async def test_a_body_over_the_cap_is_refused_before_parsing(make: Make) -> None:
     a = await make(uid("big"))
-    cap = a.login.limits.request_bytes  # type: ignore[union-attr]
+    assert a.login is not None
+    cap = a.login.limits.request_bytes
     response = await a.request("send", conversation_id="C2C" + a.user_id, content=b"[" * (cap + 1))
     assert response.status_code == 413
     assert response.json()["name"] == "payload_too_large"
 
 
-async def test_a_stalled_body_times_out_with_a_typed_408(tmp_path) -> None:
+async def test_a_stalled_body_times_out_with_a_typed_408(tmp_path: Path) -> None:
     server = ServerProcess(tmp_path / "server", env={"MESSENGER_REQUEST_TIMEOUT_MS": "500"})
     server.start()
     try:

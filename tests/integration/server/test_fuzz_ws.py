@@ -41,14 +41,20 @@ json_values = st.recursive(
     | st.integers(min_value=2**53 - 2, max_value=2**70)
     | st.floats()
     | st.text(max_size=40),
-    lambda children: st.lists(children, max_size=5)
-    | st.dictionaries(st.text(max_size=10), children, max_size=5),
+    lambda children: (
+        st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=10), children, max_size=5)
+    ),
     max_leaves=20,
 )
 
 
 def _valid(token: str) -> list[dict[str, Any]]:
-    send = {"client_msg_id": "m1", "body": {"text": "hi"}, "mentions": [], "reply_to": None}
+    send: dict[str, Any] = {
+        "client_msg_id": "m1",
+        "body": {"text": "hi"},
+        "mentions": [],
+        "reply_to": None,
+    }
     return [
         {"t": "ping", "id": 1},
         {"t": "read", "id": 2, "conversation_id": "C2Cx", "seq": 1},

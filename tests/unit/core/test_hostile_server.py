@@ -40,8 +40,9 @@ json_values = st.recursive(
     | st.integers(min_value=2**62, max_value=2**80)
     | st.floats()
     | st.text(max_size=30),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=15,
 )
 
@@ -114,7 +115,9 @@ async def test_a_rest_answer_decodes_or_raises_a_typed_error(
     path = {p: "C2Cbob" for p in endpoint.path_params}
     body_arg = None
     if endpoint.body is not None:
-        body_arg = msgspec.convert({"user_id": "a", "user_sig": "s", "device_id": "d"}, endpoint.body)
+        body_arg = msgspec.convert(
+            {"user_id": "a", "user_sig": "s", "device_id": "d"}, endpoint.body
+        )
     try:
         answer = await rest.call(name, path=path, body=body_arg)
     except errors.MessengerError:
@@ -130,7 +133,9 @@ async def test_a_rest_answer_decodes_or_raises_a_typed_error(
 ints = st.one_of(
     st.integers(min_value=-5, max_value=50), st.integers(min_value=2**62, max_value=2**80)
 )
-texts = st.one_of(st.sampled_from(["", "alice", "bob", "C2Cbob", "GROUPg", "@TIM#SYSTEM"]), st.text())
+texts = st.one_of(
+    st.sampled_from(["", "alice", "bob", "C2Cbob", "GROUPg", "@TIM#SYSTEM"]), st.text()
+)
 
 messages = st.builds(
     Message,
@@ -171,6 +176,8 @@ def store_dir(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.expected_log("messenger.core.store.store", r"^skipping")
+@pytest.mark.expected_log("messenger.core.store.writer", r"^replacing a stored message")
 @settings(FUZZ, max_examples=60)
 @given(page=st.lists(changes, min_size=1, max_size=6))
 async def test_nonsense_changes_are_skipped_and_the_store_stays_whole(
