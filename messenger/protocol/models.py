@@ -352,7 +352,7 @@ class MemberUpdate(Base):
 
 
 class NewTopic(Base):
-    name: str
+    name: b.Text
 
 
 class PinRequest(Base):

@@ -168,3 +168,27 @@ async def test_blocks_and_friend_requests_respect_the_other_side(make: Make, cas
         _refused(await _raw(a, "add_friend", {"user_id": b.user_id}), errors.PermissionDenied)
     relation = await _raw(a, "relation", user_id=b.user_id)
     assert relation.json()["relation"] == "none"
+
+
+@refuses("create_topic", "topics")
+async def test_only_managers_make_topics_and_only_members_list_them(make: Make) -> None:
+    owner = await make(uid("owner"))
+    member = await make(uid("member"))
+    outsider = await make(uid("outsider"))
+    group = await owner.call(
+        "create_group", body={"name": "town", "type": "Community", "members": [member.user_id]}
+    )
+    gid = group.group_id
+    async with nothing_changes(owner, member, outsider):
+        _refused(
+            await _raw(member, "create_topic", {"name": "mine"}, group_id=gid),
+            errors.PermissionDenied,
+        )
+        _refused(
+            await _raw(outsider, "create_topic", {"name": "x"}, group_id=gid),
+            errors.PermissionDenied,
+        )
+        _refused(await _raw(outsider, "topics", group_id=gid), errors.PermissionDenied)
+    listed = await _raw(owner, "topics", group_id=gid)
+    assert listed.status_code == 200
+    assert all(t["name"] != "mine" for t in listed.json().get("groups", []))
