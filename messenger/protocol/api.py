@@ -73,6 +73,8 @@ PATH_PARAMS: dict[str, Any] = {
     "application_id": bounds.Count,
     "avatar_id": bounds.Id,
     "name": bounds.Label,  # a friend group
+    "upload_id": bounds.MediaId,
+    "media_id": bounds.MediaId,
 }
 """The type, with its bounds, of every path parameter (``{name}`` in a path) of every endpoint:
 the server converts each before its handler runs, and the OpenAPI document states it. A new

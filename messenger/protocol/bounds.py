@@ -37,6 +37,8 @@ ConversationId = Annotated[str, Meta(max_length=64)]
 MessageId = Annotated[str, Meta(max_length=64)]
 ClientMsgId = Annotated[str, Meta(max_length=64)]
 DeviceId = Annotated[str, Meta(max_length=64)]
+MediaId = Annotated[str, Meta(max_length=128)]
+"""An upload or a stored file (the exact syntax is checked by the media service)."""
 Token = Annotated[str, Meta(max_length=256)]
 """A session token."""
 

@@ -495,10 +495,10 @@ class UploadRequest(Base):
     ``kind`` is the message kind the file is for (its size limit and content rules); ``name`` is
     only shown, never used to store the file."""
 
-    kind: str
-    size: int
-    sha256: str
-    name: str = ""
+    kind: b.Label
+    size: b.Count
+    sha256: b.MediaId
+    name: b.Text = ""
 
 
 class MediaInfo(Base):
@@ -526,9 +526,9 @@ class MediaLinkRequest(Base):
     """A short-lived link to a file of a message I can see (for players that cannot send a
     token): ``variant`` is ``""`` (the file), ``small`` or ``large`` (image thumbnails)."""
 
-    conversation_id: str
-    message_id: str
-    variant: str = ""
+    conversation_id: b.ConversationId
+    message_id: b.MessageId
+    variant: b.Label = ""
 
 
 class MediaLink(Base):

@@ -176,7 +176,10 @@ class RestStreams:
             raise errors.NetworkError(f"the upload failed: {exc}") from exc
         if response.status_code >= 400:
             raise _error_from_response(response)
-        return msgspec.json.decode(response.content, type=UploadStatus)
+        try:
+            return decoding.decode(response.content, UploadStatus, what="upload status")
+        except errors.InvalidParameter as exc:
+            raise errors.ServerError(f"unexpected answer to an upload: {exc.message}") from None
 
     async def download(
         self,

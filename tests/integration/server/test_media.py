@@ -15,6 +15,7 @@ from PIL import Image
 from messenger.protocol import errors
 from messenger.protocol.errors import error_from_wire
 from messenger.protocol.models import Message, UploadStatus
+from tests.helpers.authz import nothing_changes, refuses
 from tests.helpers.ids import uid
 from tests.helpers.media import bomb_png, elf_program, jpeg_with_gps, png, sha256
 from tests.helpers.raw import Make, RawDevice
@@ -150,6 +151,7 @@ async def test_the_same_file_twice_is_uploaded_once(make: Make) -> None:
     assert sent.body["size"] == len(data)
 
 
+@refuses("download")
 async def test_only_those_who_see_the_message_may_download(make: Make) -> None:
     alice_id, bob_id, eve_id = uid("alice"), uid("bob"), uid("eve")
     alice, bob, eve = await make(alice_id), await make(bob_id), await make(eve_id)
@@ -287,6 +289,7 @@ async def test_truncated_and_mismatched_uploads_are_typed_errors(make: Make) -> 
     )
 
 
+@refuses("begin_upload", "upload_status", "upload_bytes")
 async def test_uploads_are_refused_over_their_kind_limit_and_for_bad_requests(make: Make) -> None:
     alice = await make(uid("alice"))
     huge = {"kind": "image", "size": 28 * 1024 * 1024 + 1, "sha256": "a" * 64}
@@ -337,3 +340,22 @@ async def test_a_signed_link_works_without_a_session_until_it_expires_or_is_alte
             body={"conversation_id": "C2C" + alice_id, "message_id": sent.message_id},
             media_id=sha256(data),
         )
+
+
+@refuses("media_link")
+async def test_no_link_to_a_file_of_a_message_one_cannot_see(make: Make) -> None:
+    alice_id, bob_id, eve_id = uid("alice"), uid("bob"), uid("eve")
+    alice, bob, eve = await make(alice_id), await make(bob_id), await make(eve_id)
+    data = b"for bob only " * 50
+    await upload(alice, "file", data)
+    sent = await send(
+        alice, "C2C" + bob_id, "file", {"media_id": sha256(data), "name": "v", "size": 1}
+    )
+    async with nothing_changes(alice, bob, eve):
+        for conversation_id in ("C2C" + alice_id, "C2C" + bob_id):
+            with pytest.raises((errors.NotFound, errors.PermissionDenied)):
+                await eve.call(
+                    "media_link",
+                    body={"conversation_id": conversation_id, "message_id": sent.message_id},
+                    media_id=sha256(data),
+                )
