@@ -54,12 +54,12 @@ class DeleteFriendQuery(Base):
 class DownloadQuery(Base):
     """Which message the file is seen through (a bearer token), or a signed link's fields."""
 
-    conversation_id: str = ""
-    message_id: str = ""
-    variant: str = ""  # "", "small", "large"
-    expires: int = 0
-    user: str = ""
-    sig: str = ""
+    conversation_id: bounds.ConversationId = ""
+    message_id: bounds.MessageId = ""
+    variant: bounds.Label = ""  # "", "small", "large"
+    expires: bounds.Count = 0
+    user: bounds.Id = ""
+    sig: bounds.Label = ""
 
 
 _PARAM_RE = re.compile(r"{(\w+)}")

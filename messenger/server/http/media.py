@@ -1,9 +1,15 @@
 """The streaming media routes, outside the JSON router and its body cap: an upload's bytes
 come in as they are sent (written on arrival, so a dropped connection keeps what came), and a
-download goes out from the file with ``Range`` honoured."""
+download goes out from the file with ``Range`` honoured.
+
+Like every route they count against the per-address request rate, their path parameters are
+decoded to their bounded types, and an upload whose bytes stop coming for ``request_timeout_ms``
+is ended as if the connection had dropped (what arrived is kept; the client resumes)."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator
 
@@ -17,18 +23,28 @@ from messenger.protocol.errors import InvalidParameter
 from messenger.protocol.frames import encode
 from messenger.server.context import ServerContext
 from messenger.server.http.errors import error_response
-from messenger.server.http.routes import _bearer, _query
+from messenger.server.http.routes import _bearer, _path, _query
 
 DOWNLOAD_CHUNK = 1 << 20
+log = logging.getLogger(__name__)
 
 
 class _FileResponse(FileResponse):
     chunk_size = DOWNLOAD_CHUNK
 
 
-async def _until_disconnect(request: Request) -> AsyncIterator[bytes]:
+async def _until_disconnect(request: Request, idle: float) -> AsyncIterator[bytes]:
+    stream = request.stream().__aiter__()
     try:
-        async for chunk in request.stream():
+        while True:
+            try:
+                async with asyncio.timeout(idle):
+                    chunk = await stream.__anext__()
+            except StopAsyncIteration:
+                return
+            except TimeoutError:
+                log.debug("an upload stalled for %.0f s: ended", idle)
+                return  # as for a dropped connection: what arrived is kept
             if chunk:
                 yield chunk
     except ClientDisconnect:
@@ -42,15 +58,18 @@ def build_media_routes(ctx: ServerContext) -> list[Route]:
     async def upload_bytes(request: Request) -> Response:
         started = time.perf_counter()
         try:
+            ctx.admission.ip_request(request.client.host if request.client else None)
             session = await ctx.auth.authenticate(_bearer(request))
+            ctx.admission.user_request(session.user_id)
+            path = _path(request)
             raw = request.headers.get("upload-offset", "")
             if not raw.isdigit() or len(raw) > 15:
                 raise InvalidParameter("Upload-Offset must be a byte offset", field="offset")
             status = await ctx.media.write(
                 session.user_id,
-                request.path_params["upload_id"],
+                path["upload_id"],
                 int(raw),
-                _until_disconnect(request),
+                _until_disconnect(request, ctx.config.request_timeout_ms / 1000),
             )
             response = Response(encode(status), media_type="application/json")
         except Exception as exc:  # noqa: BLE001 - every failure becomes a typed error body
@@ -61,8 +80,9 @@ def build_media_routes(ctx: ServerContext) -> list[Route]:
 
     async def download(request: Request) -> Response:
         try:
+            ctx.admission.ip_request(request.client.host if request.client else None)
             q: DownloadQuery = _query(request, DownloadQuery)
-            media_id = request.path_params["media_id"]
+            media_id = _path(request)["media_id"]
             if q.sig:
                 ctx.media.check_link(
                     media_id, q.variant, q.user, q.expires, q.conversation_id, q.message_id, q.sig

@@ -3,8 +3,10 @@ types, thumbnails without metadata, access through visible messages only, hostil
 
 from __future__ import annotations
 
+import asyncio
 import io
 import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,6 +21,7 @@ from tests.helpers.authz import nothing_changes, refuses
 from tests.helpers.ids import uid
 from tests.helpers.media import bomb_png, elf_program, jpeg_with_gps, png, sha256
 from tests.helpers.raw import Make, RawDevice
+from tests.helpers.server import ServerProcess
 
 
 async def begin(device: RawDevice, kind: str, data: bytes, name: str = "") -> UploadStatus:
@@ -359,3 +362,28 @@ async def test_no_link_to_a_file_of_a_message_one_cannot_see(make: Make) -> None
                     body={"conversation_id": conversation_id, "message_id": sent.message_id},
                     media_id=sha256(data),
                 )
+
+
+async def test_a_stalled_upload_ends_and_keeps_what_arrived(tmp_path: Path) -> None:
+    server = ServerProcess(tmp_path / "server", env={"MESSENGER_REQUEST_TIMEOUT_MS": "500"})
+    server.start()
+    try:
+        alice = await RawDevice(server.url, uid("slow")).sign_in()
+        data = b"x" * 1000
+        status = await begin(alice, "file", data)
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        writer.write(
+            f"PUT /v1/uploads/{status.upload_id} HTTP/1.1\r\nHost: x\r\n"
+            f"Authorization: Bearer {alice.token}\r\nUpload-Offset: 0\r\n"
+            f"Content-Length: {len(data)}\r\n\r\n".encode()
+            + data[:300]  # and then nothing more
+        )
+        await writer.drain()
+        answer = await asyncio.wait_for(reader.read(4096), 10)
+        assert answer.startswith(b"HTTP/1.1 200"), answer
+        writer.close()
+        again = await alice.call("upload_status", upload_id=status.upload_id)
+        assert (again.offset, again.complete) == (300, False)
+        await alice.aclose()
+    finally:
+        server.stop()
