@@ -73,8 +73,8 @@ def test_no_request_makes_the_server_fail(fuzz_server: ServerProcess) -> None:
     def headers_for(label: str) -> dict[str, str]:
         if "/v1/admin/" in label:
             return admin
-        if "logout" in label:  # its own session, so that the others keep theirs
-            return {"Authorization": f"Bearer {_session(server, user)}"}
+        if "logout" in label:  # another user's session: this user's device limit is untouched
+            return {"Authorization": f"Bearer {_session(server, uid('bye'))}"}
         return {"Authorization": f"Bearer {token}"}
 
     def check(case: Any) -> None:
@@ -130,5 +130,6 @@ def test_no_request_makes_the_server_fail(fuzz_server: ServerProcess) -> None:
     assert tally.hangs == []
     assert tally.untyped == []
     assert len(tally.operations) == len(operations)
+    assert tally.statuses[401] < tally.requests / 4, "the session was lost: most requests were 401"
     log = server.log_path.read_text("utf-8", "replace")
     assert "Traceback" not in log, log[-3000:]
