@@ -44,9 +44,8 @@ texts = st.sampled_from(["hi", "hello there", "你好", "ok", "😀", "a longer 
 
 
 def _untouched(last_seq: int, draft: str) -> bool:
-    """A C2C chat with no message and no draft of mine. (The server lists one that only the peer
-    has touched, e.g. with a draft, in a new device's snapshot, while devices already synced never
-    hear of it: a difference no user can act on, left out of the comparison.)"""
+    """A C2C chat with no message and no draft of mine: the server no longer lists one (a peer's
+    draft does not reveal itself), while a device may still hold one whose draft it cleared."""
     return last_seq == 0 and not draft
 
 

@@ -172,6 +172,22 @@ async def test_mark_unread_until_read(make: Make) -> None:
     assert (await a1.call("conversations")).total_unread == 0
 
 
+async def test_my_draft_to_someone_is_not_listed_on_their_devices(make: Make) -> None:
+    alice, bob = uid("alice"), uid("bob")
+    a = await make(alice)
+    await make(bob)
+    await a.call("set_draft", body={"text": "hi b", "edit_time": 1000}, conversation_id="C2C" + bob)
+    b_new_device = await make(bob)
+    listed = await b_new_device.call("conversations")
+    assert [s.state.conversation_id for s in listed.conversations] == [], "bob learns nothing"
+    mine = await summary(a, "C2C" + bob)
+    assert mine.state.draft_text == "hi b", "alice's own list keeps her draft"
+    await a.send("C2C" + bob, "hello")
+    listed = await b_new_device.call("conversations")
+    assert [s.state.conversation_id for s in listed.conversations] == ["C2C" + alice]
+    assert listed.conversations[0].state.draft_text == ""
+
+
 async def test_drafts_newest_edit_wins(make: Make) -> None:
     alice, bob = uid("alice"), uid("bob")
     a1 = await make(alice)

@@ -165,9 +165,30 @@ def _summary_query(where: str) -> str:
     )
 
 
+def _untouched_c2c(row: Any) -> bool:
+    """A one-to-one chat with no message that this user has not touched either: the peer made it
+    (a draft of theirs, say). It is not this user's to see, as the change feed never told them."""
+    kind, pinned, remind, marked_unread, draft_text, last_seq = (
+        row[3],
+        row[5],
+        row[7],
+        row[10],
+        row[11],
+        row[15],
+    )
+    return (
+        kind == "c2c"
+        and last_seq == 0
+        and not pinned
+        and not marked_unread
+        and not draft_text
+        and remind == RemindType.NOTIFY.value
+    )
+
+
 def conversation_list(conn: sqlite3.Connection, user_id: str, head: int) -> ConversationList:
     rows = conn.execute(_summary_query("p.user_id=?"), (user_id,)).fetchall()
-    summaries = [summary_of_row(conn, r, head) for r in rows]
+    summaries = [summary_of_row(conn, r, head) for r in rows if not _untouched_c2c(r)]
     total = 0
     for s in summaries:
         st = s.state
