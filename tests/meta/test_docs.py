@@ -35,11 +35,11 @@ def test_feature_table_covers_every_spec_id() -> None:
             covered.update(f"{letter}{n}" for n in range(start, end + 1))
     expected = {
         *(f"A{n}" for n in range(1, 5)),
-        *(f"M{n}" for n in range(1, 13)),
+        *(f"M{n}" for n in range(1, 14)),
         *(f"C{n}" for n in range(1, 6)),
         *(f"F{n}" for n in range(1, 8)),
         *(f"G{n}" for n in range(1, 8)),
-        *(f"U{n}" for n in range(1, 9)),
+        *(f"U{n}" for n in range(1, 10)),
         *(f"S{n}" for n in range(1, 6)),
         "V1",
         "V2",

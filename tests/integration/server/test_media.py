@@ -118,6 +118,10 @@ async def test_an_original_photo_keeps_its_metadata_and_ranges_are_served(make: 
     assert part.status_code == 206
     assert part.content == photo[10:20]
     assert part.headers["content-range"] == f"bytes 10-19/{len(photo)}"
+    beyond = f"bytes={len(photo) + 10}-{len(photo) + 20}"
+    outside = await fetch(bob, media.media_id, sent, "C2C" + alice_id, headers={"Range": beyond})
+    assert outside.status_code == 416, "a range outside the file is refused, not served"
+    assert outside.content != photo
 
 
 async def test_an_upload_cut_short_resumes_from_the_stored_offset(make: Make) -> None:
