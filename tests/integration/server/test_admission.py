@@ -82,6 +82,12 @@ async def test_requests_per_user_are_limited_on_rest_and_websocket(
         error = await other.wait_for(lambda f: getattr(f, "id", None) == rid)
         assert isinstance(error, frames.ErrorFrame)
         assert error.error.name == "rate_limited"
+        admin = await RawDevice(limited.url, "administrator").sign_in()
+        try:
+            for _ in range(8):  # the operator's backend is not limited per user
+                assert (await admin.call("me")).user_id == "administrator"
+        finally:
+            await admin.aclose()
     finally:
         await a.aclose()
         await other.aclose()

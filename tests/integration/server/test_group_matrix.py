@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +65,21 @@ def has_admins(group_type: GroupType) -> bool:
 
 
 ROLES = ("own", "adm", "mem", "tgt", "out", "new", "app")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """A server of this module's own: its seven sessions make every case's calls, thousands of
+    requests per user in a few seconds, so the per-user request rate (tested in
+    test_admission.py) is raised here."""
+    env = {"MESSENGER_USER_REQUEST_RATE": "100000", "MESSENGER_USER_REQUEST_BURST": "100000"}
+    folder = tmp_path_factory.mktemp("matrix-server")
+    proc = ServerProcess(folder, "--sqlite-synchronous", "NORMAL", env=env)
+    proc.start()
+    try:
+        yield proc
+    finally:
+        proc.stop()
 
 
 @pytest.fixture(scope="module")
