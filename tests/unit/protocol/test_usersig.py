@@ -21,7 +21,7 @@ from messenger.protocol.usersig import (
     verify_usersig,
 )
 
-# /work/shared/reference/inventory/003.md section 2.2: produced by the seed's Node.js code
+# the shared reference inventory 003.md section 2.2: produced by the seed's Node.js code
 APP = 1400000000
 KEY = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e"
 USER = "user1"
