@@ -24,6 +24,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -260,3 +261,19 @@ if __name__ == "__main__":
     qt_app.setQuitOnLastWindowClosed(False)
     prefer_cjk_font(qt_app)
     qasync.run(main(options.out, options.language, options.themes, options.size, options.extras))
+
+
+def run_scene(scene: Any, doc: str | None, argv: list[str]) -> None:
+    """The command line of a screenshot script whose ``scene(out, language, themes)`` coroutine
+    takes the pictures: ``[out] [--language L] [--themes light,dark]``."""
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
+    parser.add_argument("out", nargs="?", type=Path, default=Path("screenshots"))
+    parser.add_argument("--language", choices=sorted(LANGUAGES), default="en")
+    parser.add_argument("--themes", default="light,dark")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    pin_singletons_if_needed()
+    application = QApplication(sys.argv[:1])
+    application.setQuitOnLastWindowClosed(False)
+    prefer_cjk_font(application)
+    qasync.run(scene(args.out, args.language, args.themes.split(",")))

@@ -11,7 +11,6 @@ and in the first theme the New group dialog (``group-new``).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import sys
@@ -21,18 +20,15 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import qasync
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import QApplication
-from screenshot_chat import DEMO, PASSWORD, save, say, seed  # type: ignore[import-not-found]
+from screenshot_chat import DEMO, PASSWORD, run_scene, save, say, seed  # type: ignore[import-not-found]
 
 from messenger.app.embedded import EmbeddedServer
-from messenger.app.qt_compat import pin_singletons_if_needed
 from messenger.core import Client
 from messenger.protocol.models import GroupRole, GroupType, JoinOption
-from messenger.ui.fonts import prefer_cjk_font
-from messenger.ui.i18n import LANGUAGES, install_language
+from messenger.ui.i18n import install_language
 from messenger.ui.main_window import MainWindow
 from messenger.ui.theme import apply_theme
 from messenger.viewmodels.session import SessionViewModel
@@ -118,19 +114,5 @@ async def main(out: Path, language: str, themes: list[str]) -> None:
         server.stop()
 
 
-def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("out", nargs="?", type=Path, default=Path("screenshots"))
-    parser.add_argument("--language", choices=sorted(LANGUAGES), default="en")
-    parser.add_argument("--themes", default="light,dark")
-    return parser.parse_args(argv)
-
-
 if __name__ == "__main__":
-    args = parse_args(sys.argv[1:])
-    args.out.mkdir(parents=True, exist_ok=True)
-    pin_singletons_if_needed()
-    application = QApplication(sys.argv[:1])
-    application.setQuitOnLastWindowClosed(False)
-    prefer_cjk_font(application)
-    qasync.run(main(args.out, args.language, args.themes.split(",")))
+    run_scene(main, __doc__, sys.argv[1:])
