@@ -489,16 +489,37 @@ class Empty(Base):
 
 
 # -- media ----------------------------------------------------------------------------------------------
+class PossessionChallenge(Base):
+    """The server's question to someone who announces a file it already has: the SHA-256 of
+    ``nonce`` (hex) followed by the file's bytes ``offset`` to ``offset + length``. Signed by the
+    server (``sig``) and valid until ``expires`` (ms); sent back unchanged with the answer."""
+
+    nonce: b.Label
+    offset: b.Count
+    length: b.Count
+    expires: b.Count
+    sig: b.Label
+
+
+class PossessionProof(Base):
+    """The answer to a ``PossessionChallenge``: ``digest`` is the hex SHA-256 it asked for."""
+
+    challenge: PossessionChallenge
+    digest: b.Label
+
+
 class UploadRequest(Base):
     """Start (or find again) an upload: what the file is, by its size and SHA-256.
 
     ``kind`` is the message kind the file is for (its size limit and content rules); ``name`` is
-    only shown, never used to store the file."""
+    only shown, never used to store the file. ``proof`` answers the challenge of an earlier
+    answer (a file the server has, which the caller must show they hold)."""
 
     kind: b.Label
     size: b.Count
     sha256: b.MediaId
     name: b.Text = ""
+    proof: PossessionProof | None = None
 
 
 class MediaInfo(Base):
@@ -520,6 +541,9 @@ class UploadStatus(Base):
     offset: int
     complete: bool = False
     media: MediaInfo | None = None
+    # The server has this file: answer the challenge (``UploadRequest.proof``) instead of sending
+    # it; ``upload_id`` is empty then.
+    challenge: PossessionChallenge | None = None
 
 
 class MediaLinkRequest(Base):

@@ -2,7 +2,7 @@
 progress (bytes, speed, time left), pause, resume and cancel.
 
 An upload asks the server where the file stands (``begin_upload``: a file the server has is
-done at once, an unfinished one continues from its stored offset) and streams the rest. A
+done after answering its proof-of-possession challenge, an unfinished one continues from its stored offset) and streams the rest. A
 dropped connection or a server error is retried after a backoff, from the server's offset; a
 refusal (too large, not an image ...) ends it. Uploads are kept in a journal, so after a
 restart they continue where the server says they stopped. When an upload completes, its held
@@ -33,7 +33,14 @@ from messenger.core.transfers.models import Direction, Transfer, TransferState
 from messenger.core.transport.rest import RestStreams, RestTransport
 from messenger.protocol import errors
 from messenger.protocol.api import DownloadQuery
-from messenger.protocol.models import MediaInfo, UploadRequest, UploadStatus
+from messenger.protocol.models import (
+    MediaInfo,
+    PossessionChallenge,
+    PossessionProof,
+    UploadRequest,
+    UploadStatus,
+)
+from messenger.protocol.possession import PROOF_BYTES, possession_digest
 
 log = logging.getLogger(__name__)
 
@@ -274,10 +281,14 @@ class TransferService:
 
     async def _upload_once(self, transfer_id: str) -> MediaInfo | None:
         transfer = self._transfers[transfer_id]
-        status: UploadStatus = await self._rest.call(
-            "begin_upload",
-            body=UploadRequest(kind=transfer.kind, size=transfer.size, sha256=transfer.media_id),
-        )
+        request = UploadRequest(kind=transfer.kind, size=transfer.size, sha256=transfer.media_id)
+        status: UploadStatus = await self._rest.call("begin_upload", body=request)
+        if status.challenge is not None:  # the server has the file: show that I do too
+            asked = status.challenge
+            data = await asyncio.to_thread(_read_range, Path(transfer.path), asked)
+            proof = PossessionProof(challenge=asked, digest=possession_digest(asked.nonce, data))
+            request = msgspec.structs.replace(request, proof=proof)
+            status = await self._rest.call("begin_upload", body=request)
         if status.complete:
             return status.media
         self._set(msgspec.structs.replace(transfer, done=status.offset))
@@ -378,6 +389,13 @@ class TransferService:
                 sink.close()
             break
         return self.cache.commit(partial, transfer.media_id, transfer.variant)
+
+
+def _read_range(path: Path, asked: PossessionChallenge) -> bytes:
+    """The bytes a possession challenge asks about (never more than ``PROOF_BYTES``)."""
+    with path.open("rb") as f:
+        f.seek(asked.offset)
+        return f.read(min(asked.length, PROOF_BYTES))
 
 
 def _open_at(path: Path, offset: int) -> BinaryIO:

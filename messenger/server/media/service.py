@@ -2,8 +2,8 @@
 message may refer to, and who may download it.
 
 An upload is found again by its owner, kind, size and SHA-256, so a client that lost everything
-can still continue; a file the server already has is never uploaded again (the uploader only
-becomes one of its owners). A download is allowed through a message the caller can see now: a
+can still continue; a file the server already has is never uploaded again: the uploader answers
+a challenge about its bytes (``possession``) and becomes one of its owners. A download is allowed through a message the caller can see now: a
 recalled message has no body any more, and a cleared one is out of the caller's history, so
 either stops the file being served to them.
 """
@@ -43,7 +43,7 @@ from messenger.protocol.models import (
     UploadRequest,
     UploadStatus,
 )
-from messenger.server.media import links
+from messenger.server.media import links, possession
 from messenger.server.media.images import process_image
 from messenger.server.media.names import safe_name
 from messenger.server.media.sniff import SNIFF_BYTES, Sniffed, check_kind, sniff
@@ -137,11 +137,25 @@ class MediaService:
         store = self.store
         known = store.get_media(req.sha256)
         if known is not None and known.info.size == req.size:
-            check_kind(req.kind, sniff(self._head(store.file_path(req.sha256))))
-            store.add_owner(req.sha256, user_id)
-            return UploadStatus(
-                upload_id="", size=req.size, offset=req.size, complete=True, media=known.info
-            )
+            # Knowing the hash is not having the file: others prove they hold its bytes first.
+            path = store.file_path(req.sha256)
+            if store.is_owner(req.sha256, user_id) or (
+                req.proof is not None
+                and possession.proven(
+                    self._secret, user_id, req.sha256, req.size, req.proof, path, _now()
+                )
+            ):
+                check_kind(req.kind, sniff(self._head(path)))
+                store.add_owner(req.sha256, user_id)
+                return UploadStatus(
+                    upload_id="", size=req.size, offset=req.size, complete=True, media=known.info
+                )
+            if req.proof is None:
+                challenge = possession.challenge(
+                    self._secret, user_id, req.sha256, req.size, _now()
+                )
+                return UploadStatus(upload_id="", size=req.size, offset=0, challenge=challenge)
+            # A wrong or late answer: the bytes come the usual way (and are checked at the end).
         row = store.find_upload(user_id, req.sha256, req.kind, req.size)
         if row is None:
             if store.open_uploads_of(user_id) >= MAX_OPEN_UPLOADS:

@@ -168,6 +168,28 @@ async def test_the_same_file_twice_is_uploaded_once(devices: Devices, tmp_path: 
     assert await uploads_on_server(devices.url) - before == 1
 
 
+async def test_another_user_with_the_same_file_proves_it_instead_of_uploading(
+    devices: Devices, tmp_path: Path
+) -> None:
+    alice_id, bob_id = uid("alice"), uid("bob")
+    alice = await devices.sign_in(alice_id)
+    bob = await devices.sign_in(bob_id)
+    data = bob_id.encode() * 40_000  # longer than one challenge range
+    mine, his = write(tmp_path, "mine.bin", data), write(tmp_path, "his.bin", data)
+    first = await alice.client.send_file("C2C" + bob_id, mine)
+    await devices.until(lambda: sent(alice, first.client_msg_id), what="Alice's file")
+    before = await uploads_on_server(devices.url)
+
+    again = await bob.client.send_file("C2C" + alice_id, his)
+    await devices.until(lambda: sent(bob, again.client_msg_id), what="Bob's file")
+
+    assert await uploads_on_server(devices.url) == before  # answered the challenge, sent no bytes
+    received = await devices.until(
+        lambda: [m for m in alice.added("C2C" + bob_id) if m.kind == "file"], what="Bob's file"
+    )
+    assert (await alice.client.download(received[-1])).read_bytes() == data
+
+
 async def test_a_non_member_cannot_download_a_groups_file(devices: Devices, tmp_path: Path) -> None:
     alice_id, bob_id, carol_id = uid("alice"), uid("bob"), uid("carol")
     alice = await devices.sign_in(alice_id)

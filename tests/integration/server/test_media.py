@@ -16,7 +16,8 @@ from PIL import Image
 
 from messenger.protocol import errors
 from messenger.protocol.errors import error_from_wire
-from messenger.protocol.models import Message, UploadStatus
+from messenger.protocol.models import Message, PossessionChallenge, UploadStatus
+from messenger.protocol.possession import possession_digest
 from tests.helpers.authz import nothing_changes, refuses
 from tests.helpers.ids import uid
 from tests.helpers.media import bomb_png, elf_program, jpeg_with_gps, png, sha256
@@ -24,8 +25,12 @@ from tests.helpers.raw import Make, RawDevice
 from tests.helpers.server import ServerProcess
 
 
-async def begin(device: RawDevice, kind: str, data: bytes, name: str = "") -> UploadStatus:
+async def begin(
+    device: RawDevice, kind: str, data: bytes, name: str = "", proof: Any = None
+) -> UploadStatus:
     body = {"kind": kind, "size": len(data), "sha256": sha256(data), "name": name}
+    if proof is not None:
+        body["proof"] = proof
     status: UploadStatus = await device.call("begin_upload", body=body)
     return status
 
@@ -44,8 +49,19 @@ def status_of(response: httpx.Response) -> UploadStatus:
     return msgspec.json.decode(response.content, type=UploadStatus)
 
 
+def answer(challenge: PossessionChallenge, data: bytes) -> dict[str, Any]:
+    """The proof of someone who holds ``data``."""
+    asked = data[challenge.offset : challenge.offset + challenge.length]
+    return {
+        "challenge": msgspec.to_builtins(challenge),
+        "digest": possession_digest(challenge.nonce, asked),
+    }
+
+
 async def upload(device: RawDevice, kind: str, data: bytes) -> UploadStatus:
     status = await begin(device, kind, data)
+    if status.challenge is not None:
+        status = await begin(device, kind, data, proof=answer(status.challenge, data))
     if status.complete:
         return status
     return status_of(await put(device, status.upload_id, status.offset, data[status.offset :]))
@@ -148,7 +164,11 @@ async def test_the_same_file_twice_is_uploaded_once(make: Make) -> None:
     data = b"quarterly report " * 1000
     await upload(alice, "file", data)
 
-    second = await begin(bob, "file", data)  # another user, same bytes
+    asked = await begin(bob, "file", data)  # another user, same bytes
+    assert asked.challenge is not None and not asked.complete
+    assert 0 < asked.challenge.length <= len(data)
+
+    second = await begin(bob, "file", data, proof=answer(asked.challenge, data))
 
     assert second.complete and second.upload_id == ""
     assert second.media is not None and second.media.media_id == sha256(data)
@@ -156,6 +176,37 @@ async def test_the_same_file_twice_is_uploaded_once(make: Make) -> None:
         bob, "C2C" + alice.user_id, "file", {"media_id": sha256(data), "name": "r.txt", "size": 1}
     )
     assert sent.body["size"] == len(data)
+
+
+async def test_knowing_a_files_hash_is_not_enough_to_attach_it(make: Make) -> None:
+    alice, bob, eve = await make(uid("alice")), await make(uid("bob")), await make(uid("eve"))
+    data = b"salary list " * 20_000  # longer than the range a challenge asks about
+    await upload(alice, "file", data)
+    body = {"media_id": sha256(data), "name": "salaries.txt", "size": 1}
+
+    # Eve has the hash (it travels in every message naming the file), not the bytes.
+    asked = await begin(eve, "file", data)
+    assert not asked.complete and asked.challenge is not None and asked.media is None
+    with pytest.raises(errors.InvalidParameter):
+        await send(eve, "C2C" + bob.user_id, "file", body)
+    guess = {"challenge": msgspec.to_builtins(asked.challenge), "digest": sha256(b"guess")}
+    wrong = await begin(eve, "file", data, proof=guess)
+    assert not wrong.complete and wrong.upload_id and wrong.offset == 0  # she must upload it
+    # Bob's right answer is no use to her: it answers a question asked of Bob.
+    bobs_question = (await begin(bob, "file", data)).challenge
+    assert bobs_question is not None
+    borrowed = await begin(eve, "file", data, proof=answer(bobs_question, data))
+    assert not borrowed.complete
+    # Nor is an answer with the range or the deadline changed (the server signed them).
+    moved = msgspec.structs.replace(asked.challenge, offset=0, expires=asked.challenge.expires + 1)
+    assert not (await begin(eve, "file", data, proof=answer(moved, data))).complete
+    with pytest.raises(errors.InvalidParameter):
+        await send(eve, "C2C" + bob.user_id, "file", body)
+
+    # Bob holds the bytes: his answer makes him an owner without sending them.
+    proven = await begin(bob, "file", data, proof=answer(bobs_question, data))
+    assert proven.complete and proven.upload_id == ""
+    assert (await send(bob, "C2C" + eve.user_id, "file", body)).body["size"] == len(data)
 
 
 @refuses("download")
