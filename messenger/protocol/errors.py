@@ -50,7 +50,7 @@ error back, so a caller catches ``MessageTooLarge`` whichever side noticed the p
      │                   ├── TooManyPinned
      │                   └── UploadOffsetMismatch
      ├── RateLimited
-     ├── ServerError
+     ├── ServerError ── SchemaTooNew
      └── ClientError ────┬── NetworkError
                          ├── RequestTimeout
                          ├── NotLoggedIn
@@ -407,6 +407,14 @@ class ServerError(MessengerError):
     code = 10002
     name = "server_error"
     http_status = 500
+
+
+class SchemaTooNew(ServerError):
+    """The server's database was written by a newer server version (``details["database"]``, the
+    highest schema this one knows in ``details["known"]``): the server refuses to start."""
+
+    code = 10002
+    name = "schema_too_new"
 
 
 # -- raised by the client alone ------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Match, Route, WebSocketRoute
 
-from messenger.protocol.errors import InvalidRequest, NotFound
+from messenger.protocol.errors import InvalidRequest, NotFound, SchemaTooNew
 from messenger.server.config import ServerConfig
 from messenger.server.context import ServerContext
 from messenger.server.http.admin import ADMIN_ENDPOINTS, build_admin_routes
@@ -76,7 +76,11 @@ def create_app(config: ServerConfig, ctx: ServerContext | None = None) -> Starle
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await ctx.storage.open()
+        try:
+            await ctx.storage.open()
+        except SchemaTooNew as exc:  # the runner tells the CLI (uvicorn only logs a traceback)
+            app.state.startup_error = exc
+            raise
         ctx.media.open()
         loop = asyncio.get_running_loop()
         expiry = loop.create_task(_expiry_loop(ctx))

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from messenger.protocol.errors import SchemaTooNew
 from messenger.server.admin_cli import admin_main
 from messenger.server.cli_options import add_common_options, config_from_args
 from messenger.server.config import ConfigError
@@ -76,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with asyncio.Runner(loop_factory=loop_factory) as runner:
             runner.run(serve(config, port_file=args.port_file))
-    except DataDirInUse as exc:
+    except (DataDirInUse, SchemaTooNew) as exc:
         print(f"messenger-server: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:

@@ -68,6 +68,11 @@ async def serve(
             helpers.append(loop.create_task(_stop_when_set(server, stop)))
         try:
             await server.serve(sockets=[sock])
+        except SystemExit:  # uvicorn's answer to a failed startup: say why instead
+            startup_error = getattr(app.state, "startup_error", None)
+            if startup_error is not None:
+                raise startup_error from None
+            raise
         finally:
             for helper in helpers:
                 helper.cancel()

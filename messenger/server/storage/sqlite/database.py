@@ -118,11 +118,15 @@ class SqliteDatabase:
         self.stats = WriterStats()
 
     # -- lifecycle -------------------------------------------------------------------------------------
-    def open(self, schema: Callable[[sqlite3.Connection], None]) -> None:
+    def open(self, schema: Callable[[sqlite3.Connection], object]) -> None:
         """Create or migrate the schema and start the threads (call from the event loop)."""
         self._loop = asyncio.get_running_loop()
         conn = connect(self.path, synchronous=self._synchronous)
-        schema(conn)
+        try:
+            schema(conn)
+        except BaseException:
+            conn.close()
+            raise
         row = conn.execute("SELECT value FROM meta WHERE key='version'").fetchone()
         self._version = int(row[0]) if row else 0
         self._thread = threading.Thread(

@@ -1,9 +1,15 @@
-"""The group model's columns and tables, added to the base schema (and to databases written
-before they existed: a missing column is added with its default)."""
+"""Schema 2: the group model (avatar, join option, mute, custom fields, pinned messages,
+dismissal, topics; members' mute and custom fields), join applications and departures.
+
+Databases stamped schema 1 by servers from before the runner may already hold some of it, so
+each column is added only when missing.
+"""
 
 from __future__ import annotations
 
 import sqlite3
+
+from messenger.server.storage.sqlite.script import run_script
 
 _COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "groups": (
@@ -21,7 +27,7 @@ _COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }
 
-_TABLES = """
+SQL = """
 -- join applications; the first owner or admin to handle one wins (status moves once)
 CREATE TABLE IF NOT EXISTS group_applications (
     id          INTEGER PRIMARY KEY,
@@ -48,10 +54,10 @@ CREATE INDEX IF NOT EXISTS groups_parent ON groups(parent);
 """
 
 
-def apply_group_schema(conn: sqlite3.Connection) -> None:
+def upgrade(conn: sqlite3.Connection) -> None:
     for table, columns in _COLUMNS.items():
         have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
         for name, decl in columns:
             if name not in have:
                 conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {decl}")
-    conn.executescript(_TABLES)
+    run_script(conn, SQL)

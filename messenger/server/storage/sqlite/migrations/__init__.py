@@ -1,0 +1,11 @@
+"""The SQLite schema's steps, oldest first (see ``storage/migrations.py``; to add one, write the
+next ``vNNNN_what.py`` here and in ``postgres/migrations/``, and list it below)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from messenger.server.storage.migrations import Migration, collect
+from messenger.server.storage.sqlite.migrations import v0001_baseline, v0002_group_model
+
+MIGRATIONS: tuple[Migration[sqlite3.Connection], ...] = collect(v0001_baseline, v0002_group_model)
