@@ -29,7 +29,8 @@ error back, so a caller catches ``MessageTooLarge`` whichever side noticed the p
      │                     ├── PeerBlockedByMe
      │                     ├── FriendAddForbidden
      │                     ├── GroupActionForbidden
-     │                     └── OwnerCannotQuit
+     │                     ├── OwnerCannotQuit
+     │                     └── RefusedByCallback
      ├── NotFound ───────┬── UserNotFound
      │                   ├── GroupNotFound
      │                   ├── ConversationNotFound
@@ -50,7 +51,8 @@ error back, so a caller catches ``MessageTooLarge`` whichever side noticed the p
      │                   ├── TooManyPinned
      │                   └── UploadOffsetMismatch
      ├── RateLimited
-     ├── ServerError ── SchemaTooNew
+     ├── ServerError ─┬── SchemaTooNew
+     │                └── CallbackUnavailable
      └── ClientError ────┬── NetworkError
                          ├── RequestTimeout
                          ├── NotLoggedIn
@@ -270,6 +272,14 @@ class OwnerCannotQuit(PermissionDenied):
     name = "owner_cannot_quit"
 
 
+class RefusedByCallback(PermissionDenied):
+    """The operator's callback service refused the action (a message, a join); the message is
+    its reason (also ``details["reason"]``), ``details["event"]`` which callback refused."""
+
+    code = 10016
+    name = "refused_by_callback"
+
+
 # -- missing things ------------------------------------------------------------------------------------
 class NotFound(MessengerError):
     code = 10015
@@ -415,6 +425,15 @@ class SchemaTooNew(ServerError):
 
     code = 10002
     name = "schema_too_new"
+
+
+class CallbackUnavailable(ServerError):
+    """The operator's callback service did not answer and the server is set to refuse then
+    (``callback_on_failure = "refuse"``); trying again later may succeed."""
+
+    code = 10035
+    name = "callback_unavailable"
+    http_status = 503
 
 
 # -- raised by the client alone ------------------------------------------------------------------------

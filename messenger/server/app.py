@@ -94,6 +94,7 @@ def create_app(config: ServerConfig, ctx: ServerContext | None = None) -> Starle
             expiry.cancel()
             collection.cancel()
             await ctx.hub.shutdown()
+            await ctx.callbacks.aclose()
             await ctx.storage.close()
             ctx.media.close()
             log.info("messenger-server stopped")

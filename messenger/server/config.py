@@ -65,6 +65,17 @@ class ServerConfig:
     media_max_pixels: int = 100_000_000  # images with more pixels are refused (decompression bombs)
     media_orphan_ms: int = 24 * 3600 * 1000  # unfinished uploads and unused files kept this long
     media_link_ms: int = 5 * 60 * 1000  # life of a signed download link
+    # callbacks to the operator's service (services/callbacks.py); an empty URL: none
+    callback_url: str = ""
+    callback_secret: str = ""  # HMAC key of the X-Messenger-Signature header
+    callback_timeout_ms: int = 2000
+    callback_on_failure: str = "allow"  # or "refuse": when the service fails or is too slow
+    callback_events: tuple[str, ...] = (
+        "before_send",
+        "after_send",
+        "before_join",
+        "after_friend_request",
+    )
 
     @property
     def database_path(self) -> Path:
@@ -115,11 +126,30 @@ class ServerConfig:
             raise ConfigError(f"log_level must be one of {', '.join(LOG_LEVELS)}")
         if self.log_format not in ("text", "json"):
             raise ConfigError("log_format must be text or json")
+        self._validate_callbacks()
         for name in _LIMIT_FIELDS:
             if getattr(self.limits, name) < 1:
                 raise ConfigError(f"limits.{name} must be at least 1")
 
+    def _validate_callbacks(self) -> None:
+        if self.callback_on_failure not in ("allow", "refuse"):
+            raise ConfigError("callback_on_failure must be allow or refuse")
+        if not 10 <= self.callback_timeout_ms <= 60_000:
+            raise ConfigError("callback_timeout_ms must be 10–60000")
+        unknown = sorted(set(self.callback_events) - set(CALLBACK_EVENTS))
+        if unknown:
+            raise ConfigError(
+                f"callback_events: unknown event {unknown[0]!r} (known: {', '.join(CALLBACK_EVENTS)})"
+            )
+        if not self.callback_url:
+            return
+        if not self.callback_url.startswith(("http://", "https://")):
+            raise ConfigError("callback_url must be an http:// or https:// URL")
+        if len(self.callback_secret) < 16:
+            raise ConfigError("callback_secret must be at least 16 characters")
 
+
+CALLBACK_EVENTS = ("before_send", "after_send", "before_join", "after_friend_request")
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 _ADMISSION_RATES = ("ip_request_rate", "ip_sign_in_rate", "user_request_rate")
 _ADMISSION_COUNTS = (

@@ -14,6 +14,7 @@ from messenger.server.services.admission import Admission
 from messenger.server.services.auth import AuthService
 from messenger.server.services.avatars import AvatarStore
 from messenger.server.services.blocks import BlockIndex
+from messenger.server.services.callbacks import Callbacks
 from messenger.server.services.conversations import ConversationService
 from messenger.server.services.directory import Directory
 from messenger.server.services.fanout import Fanout
@@ -47,6 +48,7 @@ class ServerContext:
     avatars: AvatarStore
     media: MediaService
     admission: Admission
+    callbacks: Callbacks
     started: float = field(default_factory=time.monotonic)
 
     @classmethod
@@ -59,6 +61,15 @@ class ServerContext:
                 on_batch=metrics.observe_batch,
             )
         hub = Hub()
+        callbacks = Callbacks(
+            url=config.callback_url,
+            secret=config.callback_secret,
+            sdk_app_id=config.sdk_app_id,
+            timeout_ms=config.callback_timeout_ms,
+            on_failure=config.callback_on_failure,
+            events=config.callback_events,
+            on_outcome=metrics.callback_outcome,
+        )
         hub.on_count_changed = metrics.connections.set
         directory = Directory(storage)
         fanout = Fanout(hub)
@@ -93,6 +104,7 @@ class ServerContext:
             on_sent=metrics.message_stored,
             blocks=blocks,
             media=media,
+            callbacks=callbacks,
         )
         media.visible = messaging.visible_message
         return cls(
@@ -114,7 +126,9 @@ class ServerContext:
                 limits=limits,
                 custom_keys=config.profile_custom_keys,
             ),
-            friends=FriendService(storage=storage.people, push=people_push, limits=limits),
+            friends=FriendService(
+                storage=storage.people, push=people_push, limits=limits, callbacks=callbacks
+            ),
             presence=presence,
             avatars=avatars,
             groups=GroupService(
@@ -125,7 +139,9 @@ class ServerContext:
                 app_admins=config.admin_users,
                 group_custom_keys=config.group_custom_keys,
                 member_custom_keys=config.member_custom_keys,
+                callbacks=callbacks,
             ),
             media=media,
             admission=Admission(config),
+            callbacks=callbacks,
         )

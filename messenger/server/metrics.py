@@ -65,6 +65,16 @@ class Metrics:
             buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25),
         )
 
+        self.callbacks = Counter(
+            "messenger_callbacks_total",
+            "Callbacks to the operator's service, by outcome",
+            ["event", "outcome"],
+            registry=r,
+        )
+
+    def callback_outcome(self, event: str, outcome: str) -> None:
+        self.callbacks.labels(event, outcome).inc()
+
     def count_frame(self, kind: str) -> None:
         """Count a received WebSocket frame (this is on the hot path)."""
         frames = self._hot.frames

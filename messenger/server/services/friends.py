@@ -25,6 +25,7 @@ from messenger.protocol.social import (
     Relation,
 )
 from messenger.protocol.validation import utf8_len
+from messenger.server.services.callbacks import AFTER_FRIEND_REQUEST, Callbacks
 from messenger.server.services.messaging import new_message_id
 from messenger.server.services.people_push import PeoplePush
 from messenger.server.storage.people import PeopleLimits, PeopleStorage
@@ -34,7 +35,15 @@ MAX_USERS_PER_GROUP_EDIT = 500
 
 
 class FriendService:
-    def __init__(self, *, storage: PeopleStorage, push: PeoplePush, limits: Limits) -> None:
+    def __init__(
+        self,
+        *,
+        storage: PeopleStorage,
+        push: PeoplePush,
+        limits: Limits,
+        callbacks: Callbacks | None = None,
+    ) -> None:
+        self._callbacks = callbacks
         self._storage = storage
         self._push = push
         self._limits = limits
@@ -81,6 +90,17 @@ class FriendService:
         outcome = await self._storage.add_friend(
             user_id, req, self._counts, new_message_id(), on_commit=self._push
         )
+        if self._callbacks is not None:
+            self._callbacks.after(
+                AFTER_FRIEND_REQUEST,
+                {
+                    "from": user_id,
+                    "to": req.user_id,
+                    "note": req.note,
+                    "source": req.source,
+                    "result": outcome.result,
+                },
+            )
         return AddFriendResult(user_id=req.user_id, result=outcome.result)
 
     async def accept(self, user_id: str, sender: str, req: AcceptRequest) -> Relation:

@@ -38,6 +38,7 @@ from messenger.protocol.models import (
 )
 from messenger.protocol.validation import utf8_len
 from messenger.server.hub import Hub
+from messenger.server.services.callbacks import BEFORE_JOIN, Callbacks
 from messenger.server.services.directory import Directory
 from messenger.server.services.fanout import Fanout
 from messenger.server.services.messaging import new_message_id
@@ -79,7 +80,9 @@ class GroupService:
         app_admins: tuple[str, ...] = (),
         group_custom_keys: tuple[str, ...] = (),
         member_custom_keys: tuple[str, ...] = (),
+        callbacks: Callbacks | None = None,
     ) -> None:
+        self._callbacks = callbacks
         self._storage = storage
         self._directory = directory
         self._fanout = fanout
@@ -310,6 +313,16 @@ class GroupService:
     async def join(self, user_id: str, group_id: str, note: str) -> JoinResult:
         self._check_text(note, NOTE_BYTES, "note")
         _, info = await self._actor_check(user_id, group_id, GroupAction.VIEW)
+        if self._callbacks is not None:
+            await self._callbacks.before(
+                BEFORE_JOIN,
+                {
+                    "user_id": user_id,
+                    "group_id": info.group_id,
+                    "group_type": info.type.value,
+                    "note": note,
+                },
+            )
         if info.type is GroupType.AVCHATROOM:  # one live room at a time: leave the others
             for other in await self._storage.live_rooms_of(user_id):
                 if other != info.group_id:

@@ -7,6 +7,9 @@ import logging
 import secrets
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
+
+import msgspec
 
 from messenger.protocol.errors import (
     BlockedByPeer,
@@ -28,6 +31,7 @@ from messenger.protocol.validation import validate_send
 from messenger.server.hub import Connection
 from messenger.server.media.service import MediaService
 from messenger.server.services.blocks import BlockIndex
+from messenger.server.services.callbacks import AFTER_SEND, BEFORE_SEND, Callbacks
 from messenger.server.services.directory import ConvRef, Directory
 from messenger.server.services.fanout import Fanout
 from messenger.server.services.ratelimit import RateLimiter
@@ -74,6 +78,27 @@ def new_message_id() -> str:
     return f"{int(time.time() * 1000):011x}{_random_hex.take(12)}"
 
 
+def _send_payload(sender: str, conv: ConvRef, req: SendRequest, body: Any) -> dict[str, Any]:
+    """What the ``before_send`` callback is asked about."""
+    return {
+        "sender": sender,
+        "conv_type": conv.kind,
+        "to": conv.target,
+        "client_msg_id": req.client_msg_id,
+        "kind": req.kind,
+        "body": body_fields(body)[1],
+        "mentions": list(req.mentions),
+        "mention_all": req.mention_all,
+        "online_only": req.online_only,
+    }
+
+
+def _sent_payload(conv: ConvRef, message: Message) -> dict[str, Any]:
+    """What the ``after_send`` callback is told: the message as stored (``seq`` 0 if sent
+    online only)."""
+    return {"conv_type": conv.kind, "to": conv.target, "message": msgspec.to_builtins(message)}
+
+
 class MessagingService:
     def __init__(
         self,
@@ -87,8 +112,10 @@ class MessagingService:
         on_sent: Callable[[StoredMessage], None] | None = None,
         blocks: BlockIndex | None = None,
         media: MediaService | None = None,
+        callbacks: Callbacks | None = None,
     ) -> None:
         self._media = media
+        self._callbacks = callbacks
         self._receipts = receipts
         self._blocks = blocks
         self._storage = storage
@@ -156,6 +183,9 @@ class MessagingService:
         if req.reply_to is not None:
             check_user_id(req.reply_to.sender)
             req.reply_to.preview = req.reply_to.preview[:200]
+        callbacks = self._callbacks
+        if callbacks is not None and callbacks.wants(BEFORE_SEND):
+            await callbacks.before(BEFORE_SEND, _send_payload(sender, conv, req, body))
         message_id = new_message_id()
         if req.kind in MEDIA_KINDS:
             if self._media is None or req.online_only:
@@ -226,6 +256,8 @@ class MessagingService:
                 assert cached is not None
                 current = Fanout.audience(cached)
         self._fanout.message(stored.message, current, origin)
+        if self._callbacks is not None and self._callbacks.wants(AFTER_SEND):
+            self._callbacks.after(AFTER_SEND, _sent_payload(conv, stored.message))
         if stored.sender_read is not None:
             self._receipts.read_done(stored.sender_read, stored.message.sender, None)
         if self._on_sent is not None:
@@ -254,6 +286,8 @@ class MessagingService:
             mention_all=req.mention_all,
         )
         self._fanout.online(message, audience, exclude=origin)
+        if self._callbacks is not None and self._callbacks.wants(AFTER_SEND):
+            self._callbacks.after(AFTER_SEND, _sent_payload(conv, message))
         return message
 
     # -- recall --------------------------------------------------------------------------------------

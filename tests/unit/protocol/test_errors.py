@@ -58,6 +58,8 @@ def test_http_status_follows_the_family(cls: type[MessengerError]) -> None:
         assert cls.http_status == 403
     elif cls is errors.RequestTooSlow:
         assert cls.http_status == 408
+    elif cls is errors.CallbackUnavailable:
+        assert cls.http_status == 503  # a dependency is down: try again later
     else:
         for family, status in STATUS_OF_FAMILY.items():
             if issubclass(cls, family):
