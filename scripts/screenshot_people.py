@@ -7,7 +7,8 @@ The demo people of ``screenshot_chat.py``, plus friends in two friend groups (on
 remark), a pending request, a blocked user and a status text. Saves, per theme: Alice's
 Contacts page with a friend's card (``contacts-<theme>``); in the first theme also Dave's
 requests inbox (``contacts-requests``), the new-chat dialog with a found user
-(``people-new-chat``) and Alice's Edit my profile (``people-edit-profile``).
+(``people-new-chat``), Alice's Edit my profile (``people-edit-profile``) and its avatar cropper
+on a drawn landscape (``people-avatar-crop``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter
 from PySide6.QtWidgets import QApplication
 from screenshot_chat import DEMO, PASSWORD, run_scene, save, seed  # type: ignore[import-not-found]
 
@@ -52,6 +55,24 @@ WORDS = {
         "find": "Car",
     },
 }
+
+
+def landscape(width: int = 900, height: int = 560) -> QImage:
+    """A picture to crop: sky, sun and hills."""
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    painter = QPainter(image)
+    sky = QLinearGradient(QPointF(0, 0), QPointF(0, height))
+    sky.setColorAt(0, QColor(70, 130, 210))
+    sky.setColorAt(1, QColor(250, 200, 150))
+    painter.fillRect(image.rect(), sky)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(255, 220, 80))
+    painter.drawEllipse(QPointF(width * 0.7, height * 0.3), 60, 60)
+    painter.setBrush(QColor(60, 140, 70))
+    painter.drawEllipse(QPointF(width * 0.25, height * 1.1), width * 0.45, height * 0.5)
+    painter.drawEllipse(QPointF(width * 0.8, height * 1.2), width * 0.4, height * 0.55)
+    painter.end()
+    return image
 
 
 async def window_of(client: Client) -> tuple[MainWindow, SessionViewModel]:
@@ -120,6 +141,16 @@ async def main(out: Path, language: str, themes: list[str]) -> None:
                 assert editor is not None
                 await asyncio.sleep(0.8)
                 save(editor, out / f"people-edit-profile{suffix}.png")
+                cropper = editor.crop_picture(landscape())
+                assert cropper is not None
+                cropper.resize(720, 460)
+                cropper.view.move_by(200, -40)
+                cropper.view.resize_by(0.7)
+                await asyncio.sleep(0.5)
+                save(cropper, out / f"people-avatar-crop{suffix}.png")
+                cropper.accept()
+                await asyncio.sleep(0.3)
+                save(editor, out / f"people-edit-profile-cropped{suffix}.png")
                 editor.close()
         for viewer, shown, view_session in views.values():
             view_session.close()

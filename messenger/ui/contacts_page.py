@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QSize, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -60,6 +62,15 @@ class RequestsPanel(QWidget):
         self.remark.setObjectName("AcceptRemark")
         self.remark.setMaxLength(96)
         row.addWidget(self.remark, 1)
+        self.group = QComboBox(self)  # the friend group they join on my side ("" for none)
+        self.group.setObjectName("AcceptGroup")
+        self.group.setEditable(True)
+        self.group.setMinimumContentsLength(16)
+        row.addWidget(self.group)
+        self.both = QCheckBox(self)  # unchecked: only they get me as a friend (one way)
+        self.both.setObjectName("AcceptBothWays")
+        self.both.setChecked(True)
+        self.both.toggled.connect(self._both_toggled)
         self.accept_button = QPushButton(self)
         self.accept_button.setObjectName("AcceptRequest")
         self.refuse_button = QPushButton(self)
@@ -72,6 +83,7 @@ class RequestsPanel(QWidget):
         layout.addWidget(self.incoming_label)
         layout.addWidget(self.incoming)
         layout.addLayout(row)
+        layout.addWidget(self.both)
         layout.addWidget(self.outgoing_label)
         layout.addWidget(self.outgoing)
         layout.addWidget(self.withdraw_button)
@@ -84,13 +96,26 @@ class RequestsPanel(QWidget):
         self.incoming_label.setText(self.tr("Requests to you"))
         self.outgoing_label.setText(self.tr("Your requests"))
         self.remark.setPlaceholderText(self.tr("Remark (optional)"))
+        group_edit = self.group.lineEdit()
+        if group_edit is not None:
+            group_edit.setPlaceholderText(self.tr("Friend group (optional)"))
+        self.both.setText(self.tr("Also add them to my friends"))
         self.accept_button.setText(self.tr("Accept"))
         self.refuse_button.setText(self.tr("Refuse"))
         self.withdraw_button.setText(self.tr("Withdraw"))
 
+    def _both_toggled(self, both: bool) -> None:
+        # A remark and a friend group only mean something when they join my list too.
+        self.remark.setEnabled(both)
+        self.group.setEnabled(both)
+
     def refresh(self) -> None:
         me = self.people.me
         name = self.people.card
+        typed = self.group.currentText()
+        self.group.clear()
+        self.group.addItems(["", *self.people.groups])
+        self.group.setCurrentText(typed)
         self.incoming.clear()
         self.outgoing.clear()
         for request in self.people.requests:
@@ -118,8 +143,14 @@ class RequestsPanel(QWidget):
     @async_slot()
     async def accept_selected(self) -> None:
         sender = self._chosen(self.incoming)
-        if sender and await self.people.accept(sender, self.remark.text().strip()):
+        if not sender:
+            return
+        both = self.both.isChecked()
+        remark = self.remark.text().strip() if both else ""
+        group = self.group.currentText().strip() if both else ""
+        if await self.people.accept(sender, remark, group=group, both=both):
             self.remark.clear()
+            self.group.setCurrentText("")
 
     @async_slot()
     async def refuse_selected(self) -> None:

@@ -1,11 +1,11 @@
-"""Edit my profile (account menu): nickname, avatar (a picture cropped to its centred square,
+"""Edit my profile (account menu): nickname, avatar (a picture of which I choose a square,
 previewed before it is uploaded), gender, birthday, location, signature, who may add me, and
 whether others see when I was last online."""
 
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from messenger.protocol.models import AllowType, Gender
 from messenger.ui.async_slots import async_slot
+from messenger.ui.avatar_cropper import AvatarCropDialog, centred_square
 from messenger.ui.avatars import avatar_pixmap
 from messenger.viewmodels.people import PeopleViewModel
 
@@ -30,11 +31,11 @@ PREVIEW = 96
 UPLOAD_SIDE = 512
 
 
-def square_png(image: QImage, side: int = UPLOAD_SIDE) -> bytes:
-    """The centred square of ``image``, at most ``side`` pixels, as PNG bytes."""
-    edge = min(image.width(), image.height())
-    cropped = image.copy((image.width() - edge) // 2, (image.height() - edge) // 2, edge, edge)
-    if edge > side:
+def square_png(image: QImage, part: QRect | None = None, side: int = UPLOAD_SIDE) -> bytes:
+    """``part`` of ``image`` (its centred square by default), at most ``side`` pixels, as PNG."""
+    part = part if part is not None else centred_square(image)
+    cropped = image.copy(part)
+    if max(cropped.width(), cropped.height()) > side:
         cropped = cropped.scaled(
             side,
             side,
@@ -157,14 +158,26 @@ class EditProfileDialog(QDialog):
             self.tr("Images (*.png *.jpg *.jpeg *.gif *.webp *.bmp)"),
         )
         if path:
-            self.use_picture(QImage(path))
+            self.crop_picture(QImage(path))
 
-    def use_picture(self, image: QImage) -> bool:
-        """Crop to the centred square and preview it (uploaded on Save)."""
+    def crop_picture(self, image: QImage) -> AvatarCropDialog | None:
+        """Let me choose the square of ``image``; it is previewed here once I accept."""
+        if image.isNull():
+            self.error.setText(self.tr("That file is not a picture."))
+            return None
+        cropper = AvatarCropDialog(image, self)
+        cropper.accepted.connect(lambda: self.use_picture(image, cropper.selection()))
+        cropper.finished.connect(cropper.deleteLater)
+        cropper.open()
+        return cropper
+
+    def use_picture(self, image: QImage, part: QRect | None = None) -> bool:
+        """Take ``part`` of ``image`` (its centred square by default) and preview it (uploaded
+        on Save)."""
         if image.isNull():
             self.error.setText(self.tr("That file is not a picture."))
             return False
-        self._avatar_png = square_png(image)
+        self._avatar_png = square_png(image, part)
         self.preview.setPixmap(QPixmap.fromImage(QImage.fromData(self._avatar_png)))
         return True
 

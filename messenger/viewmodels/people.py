@@ -372,8 +372,15 @@ class PeopleViewModel(QObject):
         self.info.emit(_tr("Added as a friend") if result == "added" else _tr("Request sent"))
         return True
 
-    async def accept(self, user_id: str, remark: str = "") -> bool:
-        return await self._act(self._client.accept_friend_request(user_id, remark=remark))
+    async def accept(
+        self, user_id: str, remark: str = "", *, group: str = "", both: bool = True
+    ) -> bool:
+        """Accept ``user_id``'s request: both ways (they join my list too, with ``remark`` and
+        in friend ``group``) or one way (only I join theirs)."""
+        accepting = self._client.accept_friend_request(
+            user_id, remark=remark, group=group, both=both
+        )
+        return await self._act(accepting)
 
     async def refuse(self, user_id: str) -> bool:
         return await self._act(self._client.refuse_friend_request(user_id))

@@ -55,6 +55,17 @@
     </message>
 </context>
 <context>
+    <name>AvatarCropDialog</name>
+    <message>
+        <source>Choose the part to show</source>
+        <translation>选择要显示的部分</translation>
+    </message>
+    <message>
+        <source>Drag the square to move it; the wheel or +/- changes its size.</source>
+        <translation>拖动方框移动它；滚轮或 +/- 改变大小。</translation>
+    </message>
+</context>
+<context>
     <name>Chat</name>
     <message>
         <source>{name} is typing…</source>
@@ -1433,6 +1444,14 @@
     <message>
         <source>Remark (optional)</source>
         <translation>备注（可选）</translation>
+    </message>
+    <message>
+        <source>Friend group (optional)</source>
+        <translation>好友分组（可选）</translation>
+    </message>
+    <message>
+        <source>Also add them to my friends</source>
+        <translation>同时加对方为我的好友</translation>
     </message>
     <message>
         <source>Accept</source>

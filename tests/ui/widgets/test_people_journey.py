@@ -10,10 +10,11 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QPushButton
+from PySide6.QtWidgets import QDialogButtonBox, QInputDialog, QMessageBox, QPushButton
 
 from messenger.core import MessageState
 from messenger.protocol.models import AllowType
+from messenger.protocol.social import Relation
 from messenger.ui.avatars import has_avatar_image
 from messenger.ui.edit_profile_dialog import EditProfileDialog
 from messenger.ui.profile_card import AddFriendDialog, ProfileCardDialog
@@ -21,6 +22,8 @@ from messenger.viewmodels.people import USER_ID_ROLE
 from tests.helpers.clients import Devices
 from tests.helpers.ids import uid
 from tests.ui.helpers import chat_rows, chat_texts, column, open_chat, until
+
+LEFT = Qt.MouseButton.LeftButton
 
 
 async def test_from_an_empty_account_find_someone_become_friends_and_chat(
@@ -125,8 +128,13 @@ async def test_editing_my_profile_changes_what_my_friends_see(
     assert isinstance(dialog, EditProfileDialog)
     picture = QImage(300, 200, QImage.Format.Format_RGB32)
     picture.fill(QColor(20, 120, 220))
-    assert dialog.use_picture(picture)
-    assert dialog.preview.pixmap().width() == 200  # cropped to the centred square
+    cropper = dialog.crop_picture(picture)
+    assert cropper is not None
+    qtbot.keyClick(cropper.view, Qt.Key.Key_Minus)  # a smaller square than the offered one
+    chosen = cropper.selection()
+    assert chosen.width() < 200
+    qtbot.mouseClick(cropper.buttons.button(QDialogButtonBox.StandardButton.Ok), LEFT)
+    await until(lambda: dialog.preview.pixmap().width() == chosen.width(), what="the preview")
     dialog.nickname.clear()
     qtbot.keyClicks(dialog.nickname, "Alice Liddell")
     qtbot.keyClicks(dialog.signature, "down the rabbit hole")
@@ -183,3 +191,46 @@ async def test_the_card_sets_a_remark_and_deletes_a_friend_without_blocking(
 
 async def _no_friends(device: Any) -> bool:
     return bool(await device.client.friends() == [])
+
+
+async def _open_inbox_with_a_request_from(
+    devices: Devices, windows: Any, qtbot: Any, sender_id: str, receiver_id: str
+) -> tuple[Any, Any]:
+    sender = await devices.sign_in(sender_id)
+    receiver = await devices.sign_in(receiver_id)
+    await sender.client.add_friend(receiver_id)
+    window = await windows(receiver)
+    qtbot.mouseClick(window.contacts_button, LEFT)
+    qtbot.mouseClick(window.contacts.requests_button, LEFT)
+    panel = window.contacts.requests
+    await until(lambda: panel.incoming.count() == 1, what="the request in the inbox")
+    return sender, panel
+
+
+async def test_accepting_one_way_adds_me_to_their_list_only(
+    devices: Devices, windows: Any, qtbot: Any
+) -> None:
+    alice_id, bob_id = uid("alice"), uid("bob")
+    alice, panel = await _open_inbox_with_a_request_from(devices, windows, qtbot, alice_id, bob_id)
+    panel.both.setChecked(False)
+    assert not panel.remark.isEnabled() and not panel.group.isEnabled()
+    qtbot.mouseClick(panel.accept_button, LEFT)
+    await until(lambda: panel.incoming.count() == 0, what="the inbox empties")
+    assert await alice.client.relation(bob_id) == Relation.MINE
+    assert [f.user_id for f in await alice.client.friends()] == [bob_id]
+    assert column(panel.window().contacts.friends.model()) == []  # not in bob's list
+
+
+async def test_accepting_both_ways_puts_them_in_the_friend_group_i_type(
+    devices: Devices, windows: Any, qtbot: Any
+) -> None:
+    alice_id, bob_id = uid("alice"), uid("bob")
+    alice, panel = await _open_inbox_with_a_request_from(devices, windows, qtbot, alice_id, bob_id)
+    assert panel.both.isChecked()  # both ways unless I say otherwise
+    qtbot.keyClicks(panel.group.lineEdit(), "Work")
+    qtbot.mouseClick(panel.accept_button, LEFT)
+    friends = panel.window().contacts.friends.model()
+    await until(lambda: column(friends) == ["Work · 1", alice_id], what="alice under Work")
+    print("COL", column(friends))
+    assert await alice.client.relation(bob_id) == Relation.BOTH
+    await until(lambda: panel.group.findText("Work") >= 0, what="the group is offered next time")
