@@ -220,3 +220,28 @@ def chats_icon(color: QColor) -> QIcon:
 
 def contacts_icon(color: QColor) -> QIcon:
     return _icon(_person, color, 24)
+
+
+def with_badge(icon: QIcon, count: int, size: int = 24) -> QIcon:
+    """``icon`` with a red count in its top-right corner ("99+" past 99), as on a phone's
+    home screen; ``icon`` itself when ``count`` is 0."""
+    if count <= 0:
+        return icon
+    pixmap = icon.pixmap(size * 2, size * 2)
+    pixmap.setDevicePixelRatio(2.0)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    text = str(count) if count < 100 else "99+"
+    font = painter.font()
+    font.setPixelSize(9)
+    font.setBold(True)
+    painter.setFont(font)
+    width = max(12.0, painter.fontMetrics().horizontalAdvance(text) + 6.0)
+    badge = QRectF(size - width, 0, width, 12)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(229, 57, 53))
+    painter.drawRoundedRect(badge, 6, 6)
+    painter.setPen(QColor(255, 255, 255))
+    painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
+    painter.end()
+    return QIcon(pixmap)

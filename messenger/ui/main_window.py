@@ -38,7 +38,7 @@ from messenger.ui.conversation_list_view import ConversationListWidget
 from messenger.ui.edit_profile_dialog import EditProfileDialog
 from messenger.ui.group_dialogs import JoinGroupDialog, NewGroupDialog
 from messenger.ui.group_panel import GroupPanel
-from messenger.ui.icons import chats_icon, contacts_icon
+from messenger.ui.icons import chats_icon, contacts_icon, with_badge
 from messenger.ui.new_chat_dialog import NewChatDialog
 from messenger.ui.profile_card import ProfileCardDialog
 from messenger.ui.quick_switcher import QuickSwitcherDialog
@@ -180,7 +180,8 @@ class MainWindow(QMainWindow):
     def _rail_icons(self) -> None:
         color = self.palette().color(QPalette.ColorRole.WindowText)
         self.chats_button.setIcon(chats_icon(color))
-        self.contacts_button.setIcon(contacts_icon(color))
+        unread = self.session.people.unread_requests if self.session is not None else 0
+        self.contacts_button.setIcon(with_badge(contacts_icon(color), unread))
 
     # -- shell slots -----------------------------------------------------------------------------------
     def set_banner(self, widget: QWidget) -> None:
@@ -336,8 +337,15 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _requests_badge(self, unread: int) -> None:
-        text = self.tr("Contacts")
-        self.contacts_button.setText(f"{text} ({unread})" if unread else text)
+        """The count of unread friend requests: a badge on the icon (the label stays short
+        enough for the rail in every language) and in the button's accessible name."""
+        self.contacts_button.setProperty("badge", unread)
+        self._rail_icons()
+        name = self.tr("Contacts")
+        if unread:
+            name = self.tr("%n new friend request(s)", "", unread) + " · " + name
+        self.contacts_button.setAccessibleName(name)
+        self.contacts_button.setToolTip(name)
 
     def _presence_changed(self, user_id: str) -> None:
         if self.session is not None:
@@ -440,8 +448,8 @@ class MainWindow(QMainWindow):
         self.chats_button.setText(self.tr("Chats"))
         self.chats_button.setAccessibleName(self.tr("Chats"))
         unread = self.session.people.unread_requests if self.session is not None else 0
+        self.contacts_button.setText(self.tr("Contacts"))
         self._requests_badge(unread)
-        self.contacts_button.setAccessibleName(self.tr("Contacts"))
         self.contacts_page.setText(self.tr("Contacts come with friends and groups."))
         self._app_menu.setTitle(self.tr("&Messenger"))
         self._settings_action.setText(self.tr("&Settings…"))

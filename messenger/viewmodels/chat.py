@@ -49,6 +49,7 @@ from messenger.viewmodels.message_rows import (
     recalled_text,
 )
 from messenger.viewmodels.names import NamesViewModel
+from messenger.viewmodels.refusals import refusal_text
 from messenger.viewmodels.tasks import TaskSet
 from messenger.viewmodels.thumbnails import ThumbnailSource
 from messenger.viewmodels.typing import TypingTracker
@@ -645,7 +646,7 @@ class ChatViewModel(QObject):
 
     def _report(self, exc: MessengerError) -> None:
         log.info("chat action failed: %r", exc)
-        self.error_occurred.emit(_tr("That did not work: {reason}").format(reason=exc.message))
+        self.error_occurred.emit(refusal_text(exc))
 
     def refresh(self) -> None:
         """The language or the day changed."""

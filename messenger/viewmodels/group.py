@@ -43,6 +43,7 @@ from messenger.viewmodels.group_actions import (
 )
 from messenger.viewmodels.message_list import AnyIndex
 from messenger.viewmodels.names import NamesViewModel
+from messenger.viewmodels.refusals import refusal_text
 from messenger.viewmodels.tasks import TaskSet
 
 PAGE = 100
@@ -288,7 +289,7 @@ class GroupViewModel(QObject):
         try:
             await call
         except MessengerError as exc:
-            self.failed.emit(exc.message)
+            self.failed.emit(refusal_text(exc))
             return False
         self._token += 1
         self._tasks.spawn(self._load(self._token))
@@ -346,7 +347,7 @@ class GroupViewModel(QObject):
         try:
             return await self._client.group_applications(self.group_id)
         except MessengerError as exc:
-            self.failed.emit(exc.message)
+            self.failed.emit(refusal_text(exc))
             return []
 
     async def handle(self, application_id: int, approve: bool) -> bool:

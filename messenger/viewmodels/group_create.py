@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from messenger.protocol.errors import MessengerError
 from messenger.protocol.models import GroupInfo, GroupType, JoinOption, JoinResult
 from messenger.viewmodels.client_api import ClientApi
+from messenger.viewmodels.refusals import refusal_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +91,7 @@ class NewGroupViewModel(QObject):
                 avatar=avatar,
             )
         except MessengerError as exc:
-            self.failed.emit(exc.message)
+            self.failed.emit(refusal_text(exc))
             return False
         self.created.emit("GROUP" + group.group_id)
         return True
@@ -112,7 +113,7 @@ class JoinGroupViewModel(QObject):
             self.group = await self._client.group(group_id.strip())
         except MessengerError as exc:
             self.group = None
-            self.failed.emit(exc.message)
+            self.failed.emit(refusal_text(exc))
             return
         self.found.emit()
 
@@ -122,7 +123,7 @@ class JoinGroupViewModel(QObject):
         try:
             result = await self._client.join_group(self.group.group_id, note)
         except MessengerError as exc:
-            self.failed.emit(exc.message)
+            self.failed.emit(refusal_text(exc))
             return None
         if result.status == "waiting_approval":
             self.waiting.emit()

@@ -8,6 +8,7 @@ from messenger.core.models import LocalMessage
 from messenger.protocol.errors import MessengerError
 from messenger.protocol.models import MessageKind
 from messenger.viewmodels.client_api import ClientApi
+from messenger.viewmodels.refusals import refusal_text
 
 
 def application_of(message: LocalMessage | None) -> tuple[str, int] | None:
@@ -36,5 +37,5 @@ async def handle_application(client: ClientApi, message: LocalMessage, approve: 
     try:
         await client.handle_application(group_id, application_id, approve=approve)
     except MessengerError as exc:
-        return exc.message
+        return refusal_text(exc)
     return ""

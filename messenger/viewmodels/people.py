@@ -30,11 +30,11 @@ from PySide6.QtCore import (
 )
 
 from messenger.core.events import ContactsChanged, Event, PresenceChanged, ProfilesChanged
-from messenger.protocol import errors
 from messenger.protocol.errors import MessengerError
 from messenger.protocol.models import AllowType, GroupInfo, Profile
 from messenger.protocol.social import Friend, FriendRequest, Relation, UserStatus
 from messenger.viewmodels.names import NamesViewModel
+from messenger.viewmodels.refusals import refusal_text
 from messenger.viewmodels.tasks import TaskSet
 
 if TYPE_CHECKING:  # the core's client is imported when an account is shown
@@ -52,21 +52,7 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("People", text)
 
 
-def error_text(exc: MessengerError) -> str:
-    """A refusal in words."""
-    if isinstance(exc, errors.BlockedByPeer):
-        return _tr("This user does not accept messages or requests from you.")
-    if isinstance(exc, errors.FriendAddForbidden):
-        return _tr("This user does not accept friend requests.")
-    if isinstance(exc, errors.DuplicateFriendRequest):
-        return _tr("Your request is still waiting for an answer.")
-    if isinstance(exc, errors.AlreadyFriends):
-        return _tr("Already in your friend list.")
-    if isinstance(exc, errors.PeerBlockedByMe):
-        return _tr("You have blocked this user. Unblock them first.")
-    if isinstance(exc, errors.UserNotFound):
-        return _tr("There is no such user.")
-    return _tr("That did not work: {reason}").format(reason=exc.message)
+error_text = refusal_text  # the people pages' name for it
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,4 +62,14 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <source>%n new friend request(s)</source>
+        <translation>
+            <numerusform>%n new friend request</numerusform>
+            <numerusform>%n new friend requests</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

@@ -98,10 +98,6 @@
         </translation>
     </message>
     <message>
-        <source>That did not work: {reason}</source>
-        <translation>操作失败：{reason}</translation>
-    </message>
-    <message>
         <source>Read</source>
         <translation>已读</translation>
     </message>
@@ -933,6 +929,12 @@
         <source>Contacts</source>
         <translation>联系人</translation>
     </message>
+    <message numerus="yes">
+        <source>%n new friend request(s)</source>
+        <translation>
+            <numerusform>%n 个新的好友申请</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Contacts come with friends and groups.</source>
         <translation>联系人功能将随好友与群组功能一同推出。</translation>
@@ -1225,40 +1227,12 @@
 <context>
     <name>People</name>
     <message>
-        <source>This user does not accept messages or requests from you.</source>
-        <translation>对方不接收你的消息或好友申请。</translation>
-    </message>
-    <message>
-        <source>This user does not accept friend requests.</source>
-        <translation>对方不允许任何人添加好友。</translation>
-    </message>
-    <message>
-        <source>Your request is still waiting for an answer.</source>
-        <translation>你的好友申请仍在等待对方验证。</translation>
-    </message>
-    <message>
-        <source>Already in your friend list.</source>
-        <translation>已经是你的好友。</translation>
-    </message>
-    <message>
-        <source>You have blocked this user. Unblock them first.</source>
-        <translation>你已将对方加入黑名单，请先移出。</translation>
-    </message>
-    <message>
-        <source>There is no such user.</source>
-        <translation>该用户不存在。</translation>
-    </message>
-    <message>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
         <source>last seen recently</source>
         <translation>最近在线</translation>
-    </message>
-    <message>
-        <source>That did not work: {reason}</source>
-        <translation>操作失败：{reason}</translation>
     </message>
     <message>
         <source>last seen {date}</source>
@@ -1414,6 +1388,113 @@
     <message>
         <source>Unread ({count})</source>
         <translation>未读（{count}）</translation>
+    </message>
+</context>
+<context>
+    <name>Refusal</name>
+    <message>
+        <source>This user does not accept messages or requests from you.</source>
+        <translation>对方不接收你的消息或好友申请。</translation>
+    </message>
+    <message>
+        <source>This user does not accept friend requests.</source>
+        <translation>对方不允许任何人添加好友。</translation>
+    </message>
+    <message>
+        <source>Your request is still waiting for an answer.</source>
+        <translation>你的好友申请仍在等待对方验证。</translation>
+    </message>
+    <message>
+        <source>Already in your friend list.</source>
+        <translation>已经是你的好友。</translation>
+    </message>
+    <message>
+        <source>You have blocked this user. Unblock them first.</source>
+        <translation>你已将对方加入黑名单，请先移出。</translation>
+    </message>
+    <message>
+        <source>There is no such user.</source>
+        <translation>该用户不存在。</translation>
+    </message>
+    <message>
+        <source>There is no such group.</source>
+        <translation>该群组不存在。</translation>
+    </message>
+    <message>
+        <source>You are not a member of this group.</source>
+        <translation>你不是该群组的成员。</translation>
+    </message>
+    <message>
+        <source>You are muted here.</source>
+        <translation>你已被禁言。</translation>
+    </message>
+    <message>
+        <source>This kind of group does not allow that.</source>
+        <translation>此类群组不允许该操作。</translation>
+    </message>
+    <message>
+        <source>Hand the group to someone else (or dismiss it) before leaving.</source>
+        <translation>退出前请先转让群主（或解散该群）。</translation>
+    </message>
+    <message>
+        <source>The group is full.</source>
+        <translation>群成员已满。</translation>
+    </message>
+    <message>
+        <source>Another admin has already answered this request.</source>
+        <translation>其他管理员已处理该申请。</translation>
+    </message>
+    <message>
+        <source>You have reached the limit for this.</source>
+        <translation>已达到上限。</translation>
+    </message>
+    <message>
+        <source>It is too late to recall this message.</source>
+        <translation>已超过可撤回的时间。</translation>
+    </message>
+    <message>
+        <source>Too many pinned messages; unpin one first.</source>
+        <translation>置顶消息过多，请先取消一条置顶。</translation>
+    </message>
+    <message>
+        <source>The file is too large.</source>
+        <translation>文件过大。</translation>
+    </message>
+    <message>
+        <source>This file cannot be sent as that kind of message.</source>
+        <translation>该文件不能以此类消息发送。</translation>
+    </message>
+    <message>
+        <source>You are not allowed to do that.</source>
+        <translation>你无权执行该操作。</translation>
+    </message>
+    <message>
+        <source>It no longer exists.</source>
+        <translation>该内容已不存在。</translation>
+    </message>
+    <message>
+        <source>Too many requests at once; try again in a moment.</source>
+        <translation>请求过于频繁，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>No connection to the server; try again when it is back.</source>
+        <translation>未连接到服务器，请在连接恢复后重试。</translation>
+    </message>
+    <message>
+        <source>The server did not answer in time; try again.</source>
+        <translation>服务器响应超时，请重试。</translation>
+    </message>
+    <message>
+        <source>Your session has ended; sign in again.</source>
+        <translation>登录已失效，请重新登录。</translation>
+    </message>
+    <message>
+        <source>The server failed to do that; try again later.</source>
+        <translation>服务器处理失败，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>That did not work: {reason}</source>
+        <translation>操作失败：{reason}</translation>
     </message>
 </context>
 <context>

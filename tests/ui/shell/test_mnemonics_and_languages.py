@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QAbstractButton,
     QDialog,
@@ -129,6 +130,11 @@ async def every_window(shell: Shell, peer: str) -> list[QWidget]:
     editor = window.edit_profile()
     assert editor is not None
     found.append(editor)
+    picture = QImage(64, 48, QImage.Format.Format_RGB32)
+    picture.fill(Qt.GlobalColor.darkCyan)
+    cropper = editor.crop_picture(picture)
+    assert cropper is not None
+    found.append(cropper)
     panel = window.group_panel
     assert panel is not None
     for open_one in (panel.add_members, panel.edit_group, panel.show_requests):

@@ -53,7 +53,10 @@ async def test_from_an_empty_account_find_someone_become_friends_and_chat(
     dialog.close()
 
     # Bob: the rail says a request waits; the inbox shows it; accept with a remark.
-    await until(lambda: bob_window.contacts_button.text().endswith("(1)"), what="the badge")
+    button = bob_window.contacts_button
+    await until(lambda: button.property("badge") == 1, what="the badge")
+    assert button.text() == "Contacts"  # the count is on the icon, the label stays whole
+    assert button.accessibleName().startswith("1 new friend request")  # read aloud too
     qtbot.mouseClick(bob_window.contacts_button, Qt.MouseButton.LeftButton)
     contacts = bob_window.contacts
     assert bob_window.pages.currentWidget() is contacts
@@ -61,7 +64,8 @@ async def test_from_an_empty_account_find_someone_become_friends_and_chat(
     panel = contacts.requests
     await until(lambda: panel.incoming.count() == 1)
     assert panel.incoming.item(0).text().startswith(alice_id)
-    await until(lambda: bob_window.contacts_button.text() == "Contacts", what="read")
+    await until(lambda: button.property("badge") == 0, what="read")
+    assert button.accessibleName() == "Contacts"
     qtbot.keyClicks(panel.remark, "Ally")
     qtbot.mouseClick(panel.accept_button, Qt.MouseButton.LeftButton)
     await until(lambda: panel.incoming.count() == 0, what="the inbox empties")
