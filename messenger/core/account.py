@@ -18,6 +18,7 @@ from messenger.core.history import MessageHistory
 from messenger.core.outbox import Outbox
 from messenger.core.people import People
 from messenger.core.profiles import ProfileDirectory
+from messenger.core.search import MessageSearch
 from messenger.core.store import Store
 from messenger.core.sync import SyncEngine
 from messenger.core.transfers.cache import MediaCache
@@ -62,6 +63,7 @@ class Account:
         self._usersig_provider = usersig_provider
         self._tasks: set[asyncio.Task[Any]] = set()
         self.history = MessageHistory(store, rest, bus, page=limits.history_page)
+        self.search = MessageSearch(store, rest, user_id)
         self.sync = SyncEngine(
             user_id,
             store,

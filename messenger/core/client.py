@@ -30,7 +30,8 @@ from messenger.core.events import EventBus, Handler
 from messenger.core.group_calls import GroupCalls
 from messenger.core.models import ConnectionState, Conversation, LocalMessage, MessageState
 from messenger.core.outbox import new_client_msg_id
-from messenger.core.store import Store
+from messenger.core.search import SearchFilters, ServerResults
+from messenger.core.store import SearchGroup, Store
 from messenger.core.transfers.cache import CacheUsage
 from messenger.core.transfers.local import file_facts, image_facts
 from messenger.core.transfers.service import TransferService
@@ -39,6 +40,7 @@ from messenger.core.transport.rest import RestTransport
 from messenger.protocol import errors
 from messenger.protocol.api import MembersQuery, TypingRequest
 from messenger.protocol.bodies import Body, FileBody, ImageBody, VideoBody, VoiceBody
+from messenger.protocol.fulltext import SearchKind
 from messenger.protocol.ids import check_user_id, parse_conversation_id
 from messenger.protocol.kinds import UNSUPPORTED_LABEL, body_fields, spec_of
 from messenger.protocol.models import (
@@ -625,13 +627,48 @@ class Client(GroupCalls):
         *,
         conversation_id: str | None = None,
         sender: str | None = None,
+        kind: SearchKind = "",
+        since: int | None = None,
+        until: int | None = None,
+        by_relevance: bool = False,
+        offset: int = 0,
         limit: int = 50,
     ) -> list[LocalMessage]:
-        """Full-text search of the cached history (Chinese included), newest first."""
-        store = self._signed_in().store
-        return await store.search(
-            query, conversation_id=conversation_id, sender=sender, limit=limit
+        """Full-text search of the cached history (Chinese included): every word of ``query``
+        (each a prefix), filtered by conversation, sender, kind (``text``, ``file`` names,
+        ``link``) and time (``since`` ≤ time < ``until``, ms); newest first, or best first."""
+        filters = SearchFilters(conversation_id, sender, kind, since, until)
+        return await self._signed_in().search.local(
+            query, filters, by_relevance=by_relevance, offset=offset, limit=limit
         )
+
+    async def search_conversations(
+        self, query: str, filters: SearchFilters | None = None, *, limit: int = 50
+    ) -> list[SearchGroup]:
+        """The cached conversations with messages found by ``query``: each with how many and
+        its newest one (global search's "messages grouped by chat")."""
+        search = self._signed_in().search
+        return await search.local_conversations(query, filters or SearchFilters(), limit=limit)
+
+    async def search_server(
+        self,
+        query: str,
+        filters: SearchFilters | None = None,
+        *,
+        by_relevance: bool = False,
+        offset: int = 0,
+        limit: int = 20,
+    ) -> ServerResults:
+        """The same search on the server, over the history this device never downloaded too
+        (only conversations I may read)."""
+        return await self._signed_in().search.server(
+            query, filters or SearchFilters(), by_relevance=by_relevance, offset=offset, limit=limit
+        )
+
+    async def first_seq_since(self, conversation_id: str, time_ms: int) -> int | None:
+        """The seq of the first message at or after ``time_ms`` (jump to a date); ``None`` when
+        there is none that new."""
+        return await self._signed_in().history.first_seq_since(conversation_id, time_ms)
 
     async def receipts(self, conversation_id: str, seqs: Sequence[int]) -> list[ReceiptCount]:
         answer = await self._signed_in().history.receipts(conversation_id, list(seqs))

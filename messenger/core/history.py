@@ -127,6 +127,19 @@ class MessageHistory:
         delta.publish(self._bus)
         return page
 
+    async def first_seq_since(self, conversation_id: str, time_ms: int) -> int | None:
+        """The seq of the first message at or after ``time_ms`` (jump to a date): from the cache
+        when it proves it, else from the server, whose page from there on is stored; offline,
+        the cache's best guess. ``None``: nothing that new."""
+        cached = await self._store.first_seq_since(conversation_id, time_ms)
+        if cached is not None and cached[1]:
+            return cached[0]
+        query = HistoryQuery(since_time=time_ms, limit=self._page)
+        page = await self._fetch(conversation_id, query)
+        if page is None:
+            return cached[0] if cached is not None else None
+        return page.messages[0].seq if page.messages else None
+
     async def recall(self, conversation_id: str, message_id: str) -> LocalMessage:
         path = {"conversation_id": conversation_id, "message_id": message_id}
         recalled = await self._rest.call("recall", path=path)

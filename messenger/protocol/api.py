@@ -10,19 +10,40 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 from messenger.protocol import bounds, frames, models, social
+from messenger.protocol.fulltext import SearchKind
 from messenger.protocol.models import Base
 
 
 class HistoryQuery(Base):
-    """Page of messages by ``seq``: older than ``before_seq`` or newer than ``after_seq``."""
+    """Page of messages by ``seq``: older than ``before_seq`` or newer than ``after_seq``, or
+    from the first message at or after ``since_time`` (ms; jump to a date) on."""
 
     before_seq: bounds.Count | None = None
     after_seq: bounds.Count | None = None
+    since_time: bounds.Count | None = None
     limit: bounds.PageLimit = 50
+
+
+class MessageSearchQuery(Base):
+    """A full-text search of the messages I may read (``fulltext`` says how words match).
+
+    Filters: one conversation, one sender, a kind (``text``, ``file`` names, ``link``), and the
+    time range ``since`` ≤ time < ``until`` (ms; 0 = open). Newest first, or best match first
+    (``order=relevance``); ``offset`` pages on."""
+
+    q: bounds.SearchText
+    conversation_id: bounds.ConversationId = ""
+    sender: bounds.Id = ""
+    kind: SearchKind = ""
+    since: bounds.Count = 0
+    until: bounds.Count = 0
+    order: Literal["time", "relevance"] = "time"
+    offset: bounds.SearchOffset = 0
+    limit: bounds.SearchLimit = 20
 
 
 class SyncQuery(Base):
@@ -201,6 +222,15 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         query=HistoryQuery,
         tag="messages",
         summary="Page through a conversation's messages by seq",
+    ),
+    _e(
+        "search_messages",
+        "GET",
+        "/v1/search/messages",
+        M.SearchPage,
+        query=MessageSearchQuery,
+        tag="messages",
+        summary="Full-text search of the messages of every conversation I may read",
     ),
     _e(
         "send",

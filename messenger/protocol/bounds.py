@@ -50,6 +50,12 @@ Label = Annotated[str, Meta(max_length=128)]
 Text = Annotated[str, Meta(max_length=65_536)]
 """Free text (drafts, group introductions); the request size cap is lower still."""
 
+SearchText = Annotated[str, Meta(min_length=1, max_length=200)]
+"""What a message search looks for (its first ``fulltext.MAX_TERMS`` words count)."""
+SearchOffset = Annotated[int, Meta(ge=0, le=1000)]
+"""How deep a search pages (one asks again, narrower, rather than read its thousandth result)."""
+SearchLimit = Annotated[int, Meta(ge=1, le=100)]
+
 SeqList = Annotated[str, Meta(max_length=4096)]
 """Comma-separated sequence numbers in a query string."""
 

@@ -189,6 +189,18 @@ class MessagePage(Base):
     has_more: bool
 
 
+class SearchHit(Base):
+    """A message found by a search, with its conversation as the searcher sees it."""
+
+    conversation_id: str
+    message: Message
+
+
+class SearchPage(Base):
+    hits: list[SearchHit]
+    has_more: bool
+
+
 class ReceiptCount(Base):
     seq: int
     read_count: int

@@ -1,6 +1,12 @@
 """The per-account local store (SQLite + FTS5)."""
 
 from messenger.core.store.delta import StoreDelta
-from messenger.core.store.store import CachedProfile, OutboxEntry, PendingDraft, Store
+from messenger.core.store.store import (
+    CachedProfile,
+    OutboxEntry,
+    PendingDraft,
+    SearchGroup,
+    Store,
+)
 
-__all__ = ["CachedProfile", "OutboxEntry", "PendingDraft", "Store", "StoreDelta"]
+__all__ = ["CachedProfile", "OutboxEntry", "PendingDraft", "SearchGroup", "Store", "StoreDelta"]

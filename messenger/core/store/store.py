@@ -22,7 +22,6 @@ import msgspec
 from messenger.core.models import Conversation, LocalMessage
 from messenger.core.store import people, schema
 from messenger.core.store.delta import StoreDelta
-from messenger.core.store.fts import match_query
 from messenger.core.store.rows import (
     CONVERSATION_SELECT,
     MESSAGE_COLUMNS,
@@ -41,6 +40,7 @@ from messenger.protocol.frames import (
     PeerReadChange,
     StateChange,
 )
+from messenger.protocol.fulltext import SearchKind, search_expression
 from messenger.protocol.models import (
     ConversationList,
     ConversationState,
@@ -81,6 +81,15 @@ class OutboxEntry:
 class CachedProfile:
     profile: Profile
     fetched_at: int  # when the server last answered for it (ms)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchGroup:
+    """One conversation's part of a search: how many messages were found and the newest."""
+
+    conversation_id: str
+    count: int
+    newest: LocalMessage
 
 
 @dataclass(frozen=True, slots=True)
@@ -503,30 +512,123 @@ class Store:
         *,
         conversation_id: str | None = None,
         sender: str | None = None,
+        kind: SearchKind = "",
+        since: int | None = None,
+        until: int | None = None,
+        by_relevance: bool = False,
+        offset: int = 0,
         limit: int = 50,
     ) -> list[LocalMessage]:
-        """Messages whose text has every term of ``query``, newest first."""
-        expression = match_query(query)
-        if expression is None:
+        """Messages whose words have every term of ``query`` (each a prefix), filtered by
+        conversation, sender, kind and time (``since`` ≤ time < ``until``, ms); newest first, or
+        best match first with ``by_relevance``; ``offset`` pages on."""
+        where = _search_where(query, kind, conversation_id, sender, since, until)
+        if where is None:
             return []
+        condition, params = where
+        order = "f.rank, m.time DESC" if by_relevance else "m.time DESC, m.id DESC"
         sql = (
             f"SELECT {_M_COLUMNS} FROM messages_fts f JOIN messages m ON m.id = f.rowid "
-            "WHERE messages_fts MATCH ?"
+            f"WHERE {condition} ORDER BY {order} LIMIT ? OFFSET ?"
         )
-        params: list[object] = [expression]
-        if conversation_id is not None:
-            sql += " AND m.conversation_id = ?"
-            params.append(conversation_id)
-        if sender is not None:
-            sql += " AND m.sender = ?"
-            params.append(sender)
-        sql += " ORDER BY m.time DESC, m.id DESC LIMIT ?"
-        params.append(limit)
+        params += [max(1, limit), max(0, offset)]
 
         def read() -> list[LocalMessage]:
             return [message_from_row(r) for r in self._db().execute(sql, params)]
 
         return await self._run(read)
+
+    async def search_conversations(
+        self,
+        query: str,
+        *,
+        sender: str | None = None,
+        kind: SearchKind = "",
+        since: int | None = None,
+        until: int | None = None,
+        limit: int = 50,
+    ) -> list[SearchGroup]:
+        """The conversations with messages found by ``query`` (same filters as ``search``):
+        each with how many and its newest one, the most recent conversation first."""
+        where = _search_where(query, kind, None, sender, since, until)
+        if where is None:
+            return []
+        condition, params = where
+        sql = (
+            "SELECT m.conversation_id, count(*), max(m.time) AS newest FROM messages_fts f "
+            f"JOIN messages m ON m.id = f.rowid WHERE {condition} "
+            "GROUP BY m.conversation_id ORDER BY newest DESC LIMIT ?"
+        )
+        params.append(max(1, limit))
+        newest_sql = (
+            f"SELECT {_M_COLUMNS} FROM messages_fts f JOIN messages m ON m.id = f.rowid "
+            f"WHERE {condition} AND m.conversation_id = ? ORDER BY m.time DESC, m.id DESC LIMIT 1"
+        )
+
+        def read() -> list[SearchGroup]:
+            conn = self._db()
+            groups = []
+            for conversation_id, count, _ in conn.execute(sql, params).fetchall():
+                row = conn.execute(newest_sql, [*params[:-1], conversation_id]).fetchone()
+                groups.append(SearchGroup(conversation_id, int(count), message_from_row(row)))
+            return groups
+
+        return await self._run(read)
+
+    async def first_seq_since(self, conversation_id: str, time_ms: int) -> tuple[int, bool] | None:
+        """The seq of the first cached message at or after ``time_ms`` in the conversation, and
+        whether the cache proves it is the first (the message before it is cached too, or it is
+        the first of the history); ``None`` when no cached message is that new."""
+
+        def read() -> tuple[int, bool] | None:
+            conn = self._db()
+            row = conn.execute(
+                "SELECT seq FROM messages WHERE conversation_id = ? AND time >= ? "
+                "AND seq IS NOT NULL ORDER BY time, seq LIMIT 1",
+                (conversation_id, time_ms),
+            ).fetchone()
+            if row is None:
+                return None
+            seq = int(row[0])
+            floor = conn.execute(
+                "SELECT max(cleared_seq, joined_seq) FROM conversations WHERE conversation_id = ?",
+                (conversation_id,),
+            ).fetchone()
+            before = conn.execute(
+                "SELECT 1 FROM messages WHERE conversation_id = ? AND seq = ?",
+                (conversation_id, seq - 1),
+            ).fetchone()
+            first = floor is not None and seq - 1 <= int(floor[0])
+            return seq, before is not None or first
+
+        return await self._run(read)
+
+
+def _search_where(
+    query: str,
+    kind: SearchKind,
+    conversation_id: str | None,
+    sender: str | None,
+    since: int | None,
+    until: int | None,
+) -> tuple[str, list[object]] | None:
+    """The WHERE clause (over ``messages_fts f`` and ``messages m``) of a search, or ``None``
+    when the query has nothing to search for."""
+    expression = search_expression(query, kind)
+    if expression is None:
+        return None
+    condition = "messages_fts MATCH ?"
+    params: list[object] = [expression]
+    for column, op, value in (
+        ("conversation_id", "=", conversation_id),
+        ("sender", "=", sender),
+        ("time", ">=", since),
+        ("time", "<", until),
+    ):
+        if value is not None:
+            condition += f" AND m.{column} {op} ?"
+            params.append(value)
+    return condition, params
 
 
 def _apply_change(batch: Batch, change: AnyChange) -> None:

@@ -25,7 +25,6 @@ import msgspec
 from messenger.core.events import DraftChanged
 from messenger.core.models import LocalMessage, MessageState
 from messenger.core.store.delta import StoreDelta
-from messenger.core.store.fts import index_text
 from messenger.core.store.rows import (
     CONVERSATION_COLUMNS,
     CONVERSATION_SELECT,
@@ -57,14 +56,6 @@ log = logging.getLogger(__name__)
 
 _SELECT_MESSAGE = f"SELECT {MESSAGE_COLUMNS} FROM messages"
 OUTBOX_HELD = 2  # outbox.failed: 0 waiting, 1 refused, 2 held (its file is still uploading)
-
-
-def searchable_text(m: LocalMessage) -> str:
-    """What search finds a message by (each kind says: a text's text, a file's name ...)."""
-    if m.recalled:
-        return ""
-    content = m.content
-    return content.search_text() if content is not None else ""
 
 
 def kv_get(conn: sqlite3.Connection, key: str) -> bytes | None:
@@ -321,12 +312,7 @@ class Batch:
             cursor = self._conn.execute(MESSAGE_INSERT, params)
         row_id = cursor.lastrowid
         assert row_id is not None
-        text = searchable_text(m)
-        if text:
-            self._conn.execute(
-                "INSERT INTO messages_fts (rowid, text) VALUES (?, ?)", (row_id, index_text(text))
-            )
-        return row_id
+        return row_id  # (the search index follows by itself: schema triggers)
 
     def _update(
         self, row: ConversationRow, row_id: int, previous: LocalMessage, new: LocalMessage
@@ -343,7 +329,6 @@ class Batch:
                 "DELETE FROM outbox WHERE client_msg_id = ?", (previous.client_msg_id,)
             )
         if new.recalled and not previous.recalled:
-            self._conn.execute("DELETE FROM messages_fts WHERE rowid = ?", (row_id,))
             self._count_recall(row, new)
 
     def _write_update(self, row_id: int, new: LocalMessage) -> None:
@@ -362,7 +347,6 @@ class Batch:
 
     def _delete_messages(self, where: str, params: tuple[Any, ...]) -> set[int]:
         ids = {r[0] for r in self._conn.execute(f"SELECT id FROM messages WHERE {where}", params)}
-        self._conn.executemany("DELETE FROM messages_fts WHERE rowid = ?", ((i,) for i in ids))
         self._conn.execute(f"DELETE FROM messages WHERE {where}", params)
         return ids
 

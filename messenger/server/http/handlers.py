@@ -176,7 +176,13 @@ async def history(c: Call) -> m.MessagePage:
         before_seq=q.before_seq,
         after_seq=q.after_seq,
         limit=q.limit,
+        since_time=q.since_time,
     )
+
+
+@handles("search_messages")
+async def search_messages(c: Call) -> m.SearchPage:
+    return await c.ctx.messaging.search(c.user_id, c.query)
 
 
 @handles("send")

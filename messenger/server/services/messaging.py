@@ -11,6 +11,7 @@ from typing import Any
 
 import msgspec
 
+from messenger.protocol.api import MessageSearchQuery
 from messenger.protocol.errors import (
     BlockedByPeer,
     ConversationNotFound,
@@ -19,12 +20,14 @@ from messenger.protocol.errors import (
     Muted,
     PermissionDenied,
 )
+from messenger.protocol.fulltext import search_expression
 from messenger.protocol.ids import ConversationType, check_user_id
 from messenger.protocol.kinds import MEDIA_KINDS, body_fields
 from messenger.protocol.models import (
     Limits,
     Message,
     MessagePage,
+    SearchPage,
     SendRequest,
 )
 from messenger.protocol.validation import validate_send
@@ -43,6 +46,7 @@ from messenger.server.storage.records import (
     NewMessage,
     RecallOutcome,
     RecallRequest,
+    SearchFilter,
     StoredMessage,
 )
 
@@ -326,12 +330,18 @@ class MessagingService:
         before_seq: int | None,
         after_seq: int | None,
         limit: int,
+        since_time: int | None = None,
     ) -> MessagePage:
         if not 1 <= limit <= self._limits.history_page:
             raise InvalidParameter(f"limit must be 1–{self._limits.history_page}", field="limit")
         conv = await self._directory.readable(user_id, conversation_id)
         if conv.conv_id is None:
             return MessagePage(messages=[], has_more=False)
+        if since_time is not None:
+            first = await self._storage.first_seq_since(conv.conv_id, user_id, since_time)
+            if first is None:
+                return MessagePage(messages=[], has_more=False)
+            before_seq, after_seq = None, first - 1
         messages, has_more = await self._storage.history(
             conv_id=conv.conv_id,
             kind=conv.kind,
@@ -342,6 +352,34 @@ class MessagingService:
             limit=limit,
         )
         return MessagePage(messages=messages, has_more=has_more)
+
+    async def search(self, user_id: str, query: MessageSearchQuery) -> SearchPage:
+        """Messages matching ``query`` in the conversations ``user_id`` may read now (one of
+        them when ``query.conversation_id`` names it: ``NotMember`` / ``ConversationNotFound``
+        otherwise, as for its history)."""
+        if search_expression(query.q) is None:
+            raise InvalidParameter("the search has no word to look for", field="q")
+        if query.until and query.until <= query.since:
+            raise InvalidParameter("until must be after since", field="until")
+        conv_id: int | None = None
+        if query.conversation_id:
+            conv = await self._directory.readable(user_id, query.conversation_id)
+            if conv.conv_id is None:
+                return SearchPage(hits=[], has_more=False)
+            conv_id = conv.conv_id
+        search_filter = SearchFilter(
+            query=query.q,
+            conv_id=conv_id,
+            sender=query.sender,
+            kind=query.kind,
+            since=query.since,
+            until=query.until,
+            by_relevance=query.order == "relevance",
+            offset=query.offset,
+            limit=query.limit,
+        )
+        hits, has_more = await self._storage.search_messages(user_id, search_filter)
+        return SearchPage(hits=hits, has_more=has_more)
 
     async def visible_message(self, user_id: str, conversation_id: str, message_id: str) -> Message:
         """A message of a conversation ``user_id`` may read, if it is in their history now (not

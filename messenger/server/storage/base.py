@@ -18,6 +18,7 @@ from messenger.protocol.models import (
     GroupInfo,
     MemberPage,
     Message,
+    SearchHit,
     StateUpdate,
 )
 from messenger.server.storage.records import (
@@ -33,6 +34,7 @@ from messenger.server.storage.records import (
     ReadOutcome,
     RecallOutcome,
     RecallRequest,
+    SearchFilter,
     SessionRecord,
     StateOutcome,
     StoredMessage,
@@ -125,6 +127,17 @@ class Storage(abc.ABC):
         after_seq: int | None,
         limit: int,
     ) -> tuple[list[Message], bool]: ...
+
+    @abc.abstractmethod
+    async def search_messages(
+        self, user_id: str, search: SearchFilter
+    ) -> tuple[list[SearchHit], bool]:
+        """A page of the messages ``user_id`` may read that match (``search.conv_id`` already
+        checked readable), and whether more follow."""
+
+    @abc.abstractmethod
+    async def first_seq_since(self, conv_id: int, user_id: str, time_ms: int) -> int | None:
+        """The seq of the first message at or after ``time_ms`` that ``user_id`` may read."""
 
     @abc.abstractmethod
     async def message_by_id(

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from messenger.protocol.frames import AnyChange
+from messenger.protocol.fulltext import SearchKind
 from messenger.protocol.models import (
     ConversationState,
     GroupInfo,
@@ -237,3 +238,18 @@ class NewMembers:
     user_ids: list[str]
     max_members: int
     tip_message_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFilter:
+    """What a search looks for, checked by the service (``conv_id`` one the user may read)."""
+
+    query: str
+    conv_id: int | None = None
+    sender: str = ""
+    kind: SearchKind = ""
+    since: int = 0
+    until: int = 0  # 0: no upper end
+    by_relevance: bool = False
+    offset: int = 0
+    limit: int = 20

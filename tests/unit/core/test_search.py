@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 import pytest
 
 from messenger.core.store import Store
-from messenger.core.store.fts import index_text, match_query
+from messenger.protocol.fulltext import index_text, match_query
 
 from .factories import group_message, message, message_change
 
@@ -66,3 +67,89 @@ async def test_search_syntax_in_the_query_is_taken_literally(history: Store) -> 
 def test_index_and_query_split_cjk_the_same_way() -> None:
     assert index_text("ab你好c").split() == ["ab", "你", "好", "c"]
     assert match_query("你好 hi") == '"你 好"* AND "hi"*'
+
+
+async def test_kind_filters_text_file_names_and_links(store: Store) -> None:
+    file_body = {"media_id": "m1", "name": "report 2026.pdf", "size": 10}
+    await store.apply_changes(
+        [
+            message_change(message(seq=1, text="the report is late"), 1),
+            message_change(message(seq=2, kind="file", body=file_body), 2),
+            message_change(message(seq=3, text="report: https://example.com/r 报告"), 3),
+            message_change(message(seq=4, text="ftp://example.com/report is not a link"), 4),
+        ]
+    )
+
+    async def seqs(kind: Any) -> list[int]:
+        return sorted(m.seq for m in await store.search("report", kind=kind))
+
+    assert await seqs("") == [1, 2, 3, 4]
+    assert await seqs("text") == [1, 3, 4]
+    assert await seqs("file") == [2]
+    assert await seqs("link") == [3]
+    assert [m.seq for m in await store.search("报告", kind="link")] == [3]
+
+
+async def test_time_range_order_and_pages(store: Store) -> None:
+    texts = ["plan a", "plan b plan", "plan c", "other", "plan plan plan d"]
+    await store.apply_changes(
+        [
+            message_change(message(seq=i + 1, text=t, time=1000 * (i + 1)), i + 1)
+            for i, t in enumerate(texts)
+        ]
+    )
+    newest = [m.seq for m in await store.search("plan")]
+    assert newest == [5, 3, 2, 1]
+    pages = [m.seq for m in await store.search("plan", limit=2)]
+    pages += [m.seq for m in await store.search("plan", limit=2, offset=2)]
+    assert pages == newest
+    assert [m.seq for m in await store.search("plan", since=2000, until=5000)] == [3, 2]
+    best = [m.seq for m in await store.search("plan", by_relevance=True)]
+    assert sorted(best) == [1, 2, 3, 5] and best[0] == 5  # the most "plan" first
+
+
+async def test_results_grouped_by_conversation(store: Store) -> None:
+    await store.apply_changes(
+        [
+            message_change(message(seq=1, text="lunch?", time=1000), 1),
+            message_change(message(seq=2, text="lunch at noon", time=3000), 2),
+            message_change(group_message("g1", sender="carol", seq=1, text="lunch", time=2000), 3),
+            message_change(group_message("g1", sender="carol", seq=2, text="no", time=4000), 4),
+        ]
+    )
+    groups = await store.search_conversations("lunch")
+    assert [(g.conversation_id, g.count, g.newest.text) for g in groups] == [
+        ("C2Cbob", 2, "lunch at noon"),
+        ("GROUPg1", 1, "lunch"),
+    ]
+    assert await store.search_conversations("lunch", sender="carol") == [groups[1]]
+
+
+async def test_text_replaced_in_the_store_is_found_by_its_new_words_only(store: Store) -> None:
+    """Any change of a message's body through the store (an edit) reindexes it."""
+    original = message(seq=1, text="see you at the station", message_id="m-edit")
+    await store.apply_changes([message_change(original, 1)])
+    assert [m.seq for m in await store.search("station")] == [1]
+    edited = msgspec.structs.replace(original, body={"text": "see you at 车站 instead"}, version=2)
+    await store.apply_changes([message_change(edited, 2)])
+
+    assert await store.search("station") == []
+    assert [m.text for m in await store.search("车站")] == ["see you at 车站 instead"]
+
+
+async def test_a_recalled_message_is_no_longer_found(store: Store) -> None:
+    original = message(seq=1, text="secret plan", message_id="m-recall")
+    await store.apply_changes([message_change(original, 1)])
+    recalled = message(seq=1, text="", message_id="m-recall", recalled=True, version=2)
+    await store.apply_changes([message_change(recalled, 2)])
+    assert await store.search("secret") == []
+
+
+async def test_first_cached_message_of_a_day(store: Store) -> None:
+    await store.apply_changes(
+        [message_change(message(seq=s, text=f"m{s}", time=s * 1000), s) for s in (1, 2, 3, 7, 8)]
+    )
+    assert await store.first_seq_since("C2Cbob", 2500) == (3, True)
+    assert await store.first_seq_since("C2Cbob", 500) == (1, True)  # the first of the history
+    assert await store.first_seq_since("C2Cbob", 5000) == (7, False)  # 4–6 are not cached
+    assert await store.first_seq_since("C2Cbob", 9000) is None

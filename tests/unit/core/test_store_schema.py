@@ -9,7 +9,7 @@ from messenger.core.store import Store
 from messenger.core.store.schema import SCHEMA_VERSION, connect
 from messenger.protocol.models import Profile
 
-from .factories import state, state_change
+from .factories import message, message_change, state, state_change
 
 _PEOPLE_TABLES = "".join(
     f"DROP TABLE {t};" for t in ("friends", "friend_requests", "friend_groups", "blocked_users")
@@ -88,3 +88,29 @@ async def test_a_store_of_schema_3_gains_the_people_tables(tmp_path: Path) -> No
     assert (await store.profiles(["bob"]))["bob"].profile.nickname == "Bob"  # kept
     assert await store.friends() == [] and await store.blocked_users() == []
     await store.aclose()
+
+
+async def test_a_store_of_schema_4_indexes_its_messages_again(tmp_path: Path) -> None:
+    path = tmp_path / "alice" / "messages.sqlite3"
+    store = Store(path, "alice")
+    await store.open()
+    await store.apply_changes([message_change(message(seq=1, text="旧的消息 old words"), 1)])
+    await store.aclose()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executescript(
+        "DROP TRIGGER messages_fts_insert; DROP TRIGGER messages_fts_update;"
+        "DROP TRIGGER messages_fts_delete; DROP TABLE messages_fts; DROP INDEX messages_by_time;"
+        "CREATE VIRTUAL TABLE messages_fts USING fts5(text, tokenize = 'unicode61');"
+        "PRAGMA user_version = 4;"
+    )
+    conn.close()
+
+    store = Store(path, "alice")
+    await store.open()
+    found = [m.text for m in await store.search("消息 old")]
+    await store.apply_changes([message_change(message(seq=2, text="new words"), 2)])
+    later = [m.seq for m in await store.search("words")]
+    await store.aclose()
+
+    assert found == ["旧的消息 old words"]
+    assert later == [2, 1]  # new messages are indexed by the triggers

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from messenger.protocol.errors import MessengerError, ServerError
+from messenger.server.storage.sqlite.search import register_functions
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,7 @@ def connect(path: Path, *, synchronous: str = "FULL", readonly: bool = False) ->
     conn.execute("PRAGMA mmap_size=268435456")
     if readonly:
         conn.execute("PRAGMA query_only=1")
+    register_functions(conn)  # the search index's triggers call them
     return conn
 
 

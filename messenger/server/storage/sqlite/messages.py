@@ -260,3 +260,30 @@ def message_at(
         f"SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.conv_id=? AND m.seq=?", (conv_id, seq)
     ).fetchone()
     return message_from_row(row, kind, target_of(kind, key, row[2])) if row else None
+
+
+def first_seq_since(
+    conn: sqlite3.Connection, conv_id: int, user_id: str, time_ms: int
+) -> int | None:
+    """The first seq at or after ``time_ms`` that ``user_id`` may read (above their cleared and
+    joined cursors). A conversation's times never go down as seqs go up (each message takes at
+    least its predecessor's time), so a binary search over seqs finds it in a few lookups."""
+    row = conn.execute(
+        "SELECT max(p.cleared_seq, p.joined_seq), c.last_seq FROM participants p "
+        "JOIN conversations c ON c.id = p.conv_id WHERE p.conv_id = ? AND p.user_id = ?",
+        (conv_id, user_id),
+    ).fetchone()
+    if row is None:
+        return None
+    low, high = int(row[0]) + 1, int(row[1]) + 1  # the answer is in [low, high); high: none
+    while low < high:
+        middle = (low + high) // 2
+        at = conn.execute(
+            "SELECT seq, time FROM messages WHERE conv_id = ? AND seq >= ? ORDER BY seq LIMIT 1",
+            (conv_id, middle),
+        ).fetchone()
+        if at is None or at[1] >= time_ms:
+            high = middle
+        else:
+            low = int(at[0]) + 1
+    return low if low <= int(row[1]) else None

@@ -18,6 +18,7 @@ from messenger.protocol.models import (
     GroupInfo,
     MemberPage,
     Message,
+    SearchHit,
     StateUpdate,
 )
 from messenger.server.storage import records as r
@@ -31,6 +32,7 @@ from messenger.server.storage.sqlite import (
     groups,
     messages,
     notices,
+    search,
 )
 from messenger.server.storage.sqlite.database import SqliteDatabase, WriteTxn
 from messenger.server.storage.sqlite.people import SqlitePeopleStorage
@@ -172,6 +174,14 @@ class SqliteStorage(Storage):
             )
 
         return await self.db.read(run)
+
+    async def search_messages(
+        self, user_id: str, search_filter: r.SearchFilter
+    ) -> tuple[list[SearchHit], bool]:
+        return await self._read(search.search, user_id, search_filter)
+
+    async def first_seq_since(self, conv_id: int, user_id: str, time_ms: int) -> int | None:
+        return await self._read(messages.first_seq_since, conv_id, user_id, time_ms)
 
     async def message_by_id(self, conv_id: int, message_id: str, kind: str, key: str) -> Message:
         return await self._read(messages.load_message, conv_id, message_id, kind, key)

@@ -6,6 +6,12 @@ from __future__ import annotations
 import sqlite3
 
 from messenger.server.storage.migrations import Migration, collect
-from messenger.server.storage.sqlite.migrations import v0001_baseline, v0002_group_model
+from messenger.server.storage.sqlite.migrations import (
+    v0001_baseline,
+    v0002_group_model,
+    v0003_search_index,
+)
 
-MIGRATIONS: tuple[Migration[sqlite3.Connection], ...] = collect(v0001_baseline, v0002_group_model)
+MIGRATIONS: tuple[Migration[sqlite3.Connection], ...] = collect(
+    v0001_baseline, v0002_group_model, v0003_search_index
+)

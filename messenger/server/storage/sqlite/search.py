@@ -1,0 +1,63 @@
+"""Full-text search of stored messages, limited to what one user may read.
+
+The index (``message_index``, FTS5; created by ``migrations/v0003_search_index.py``) follows the
+messages table by itself through triggers. Its rowid packs the message's key:
+``conv_id << 32 | seq``, so the messages of one conversation are one rowid range. What is indexed (``words``, ``tags``) and how a
+query matches are ``protocol.fulltext``'s, shared with the client's cache.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from messenger.protocol.fulltext import indexed_tags, indexed_words, search_expression
+from messenger.protocol.models import SearchHit
+from messenger.server.storage.records import SearchFilter
+from messenger.server.storage.sqlite.rows import MESSAGE_COLUMNS, message_from_row, target_of
+
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """The SQL functions the index triggers call (every connection that writes messages)."""
+    conn.create_function("indexed_words", 2, indexed_words, deterministic=True)
+    conn.create_function("indexed_tags", 2, indexed_tags, deterministic=True)
+
+
+def search(conn: sqlite3.Connection, user_id: str, f: SearchFilter) -> tuple[list[SearchHit], bool]:
+    """A page of the messages ``user_id`` may read now (member of the conversation, above what
+    they cleared and what came before they joined) that match; newest or best first."""
+    expression = search_expression(f.query, f.kind)
+    if expression is None:
+        return [], False
+    sql = (
+        f"SELECT {MESSAGE_COLUMNS}, p.conversation_id, c.kind, c.key FROM message_index i "
+        "JOIN participants p ON p.user_id = ? AND p.conv_id = (i.rowid >> 32) "
+        "JOIN conversations c ON c.id = p.conv_id "
+        "JOIN messages m ON m.conv_id = p.conv_id AND m.seq = (i.rowid & 4294967295) "
+        "WHERE message_index MATCH ? AND m.seq > max(p.cleared_seq, p.joined_seq)"
+    )
+    params: list[object] = [user_id, expression]
+    if f.conv_id is not None:
+        sql += " AND i.rowid >= ? AND i.rowid < ?"
+        params += [f.conv_id << 32, (f.conv_id + 1) << 32]
+    if f.sender:
+        sql += " AND m.sender = ?"
+        params.append(f.sender)
+    if f.since:
+        sql += " AND m.time >= ?"
+        params.append(f.since)
+    if f.until:
+        sql += " AND m.time < ?"
+        params.append(f.until)
+    order = "i.rank, m.time DESC" if f.by_relevance else "m.time DESC, m.conv_id, m.seq DESC"
+    sql += f" ORDER BY {order} LIMIT ? OFFSET ?"
+    params += [f.limit + 1, f.offset]
+    rows = conn.execute(sql, params).fetchall()
+    hits = [
+        SearchHit(
+            conversation_id=row[14],
+            message=message_from_row(row, row[15], target_of(row[15], row[16], row[2])),
+        )
+        for row in rows[: f.limit]
+    ]
+    return hits, len(rows) > f.limit
