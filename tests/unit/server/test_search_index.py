@@ -33,7 +33,7 @@ def test_an_older_database_is_indexed_when_opened(tmp_path: Path) -> None:
     conn.executescript(
         "DROP TRIGGER message_index_insert; DROP TRIGGER message_index_update;"
         "DROP TRIGGER message_index_delete; DROP TABLE message_index;"
-        "UPDATE meta SET value = 1 WHERE key = 'schema';"
+        "UPDATE meta SET value = 2 WHERE key = 'schema';"
     )
     _insert(conn, 1, "旧消息 before the index")
     apply_schema(conn)

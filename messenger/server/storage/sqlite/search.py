@@ -16,7 +16,6 @@ from messenger.server.storage.records import SearchFilter
 from messenger.server.storage.sqlite.rows import MESSAGE_COLUMNS, message_from_row, target_of
 
 
-
 def register_functions(conn: sqlite3.Connection) -> None:
     """The SQL functions the index triggers call (every connection that writes messages)."""
     conn.create_function("indexed_words", 2, indexed_words, deterministic=True)
