@@ -1,4 +1,5 @@
-"""``messenger-server admin``: users, UserSigs and bans, through the running server or offline.
+"""``messenger-server admin``: users, UserSigs, bans, groups and system notices, through the
+running server or offline.
 
 While a server runs on the data folder, admin commands go through its admin API (signed with an
 administrator UserSig), so that they take effect at once; otherwise they write the data folder
@@ -24,10 +25,17 @@ import msgspec
 from messenger.protocol import frames
 from messenger.protocol.errors import MessengerError, ServerError, error_from_wire
 from messenger.protocol.ids import check_user_id
+from messenger.protocol.models import AddMembersRequest, CreateGroupRequest, GroupInfo, GroupType
 from messenger.server.cli_options import add_common_options, config_from_args
 from messenger.server.config import ConfigError, ServerConfig
 from messenger.server.context import ServerContext
-from messenger.server.http.admin import AdminUserRequest, AdminUserResult
+from messenger.server.http.admin import (
+    AdminCreateGroupRequest,
+    AdminNoticeRequest,
+    AdminNoticeResult,
+    AdminUserRequest,
+    AdminUserResult,
+)
 from messenger.server.runtime import (
     DataDirInUse,
     DataDirLock,
@@ -64,6 +72,18 @@ def _admin_parser() -> argparse.ArgumentParser:
     for name in ("ban", "unban"):
         b = sub.add_parser(name, help=f"{name} a user")
         b.add_argument("user_id")
+    grp = sub.add_parser("create-group", help="create a group owned by an existing user")
+    grp.add_argument("owner")
+    grp.add_argument("name")
+    grp.add_argument("members", nargs="*", help="users to add at once")
+    grp.add_argument("--type", choices=[t.value for t in GroupType], default=GroupType.WORK.value)
+    grp.add_argument("--group-id", default=None, help="the group's ID (default: a new one)")
+    mem = sub.add_parser("add-members", help="add users to a group, as the app administrator")
+    mem.add_argument("group_id")
+    mem.add_argument("members", nargs="+")
+    note = sub.add_parser("notice", help="send a system notice to users")
+    note.add_argument("text")
+    note.add_argument("users", nargs="+", help="who receives it (their @TIM#SYSTEM)")
     return p
 
 
@@ -89,12 +109,19 @@ class _Admin(Protocol):
 
     async def set_banned(self, user_id: str, banned: bool) -> None: ...
 
+    async def create_group(self, owner: str, group: CreateGroupRequest) -> GroupInfo: ...
+
+    async def add_members(self, group_id: str, user_ids: list[str]) -> GroupInfo: ...
+
+    async def notice(self, user_ids: list[str], text: str) -> int: ...
+
 
 class _Direct:
     """No server is running: write the data folder (holding its lock)."""
 
     def __init__(self, ctx: ServerContext) -> None:
         self.ctx = ctx
+        self.identifier = ctx.config.admin_users[0] if ctx.config.admin_users else ""
 
     async def add_user(
         self, user_id: str, nickname: str, password: str | None, exist_ok: bool
@@ -104,6 +131,21 @@ class _Direct:
 
     async def set_banned(self, user_id: str, banned: bool) -> None:
         await self.ctx.auth.set_banned(check_user_id(user_id), banned)
+
+    def _admin(self) -> str:
+        if not self.identifier:
+            raise ConfigError("admin_users is empty: there is no administrator to act as")
+        return self.identifier
+
+    async def create_group(self, owner: str, group: CreateGroupRequest) -> GroupInfo:
+        await self.ctx.directory.require_user(check_user_id(owner))
+        return await self.ctx.groups.create(owner, group)
+
+    async def add_members(self, group_id: str, user_ids: list[str]) -> GroupInfo:
+        return await self.ctx.groups.add_members(self._admin(), group_id, user_ids)
+
+    async def notice(self, user_ids: list[str], text: str) -> int:
+        return await self.ctx.notices.send(self._admin(), user_ids, text)
 
 
 class _Remote:
@@ -135,6 +177,23 @@ class _Remote:
         action = "ban" if banned else "unban"
         await self._post(f"/v1/admin/users/{quote(check_user_id(user_id), safe='')}/{action}")
 
+    async def create_group(self, owner: str, group: CreateGroupRequest) -> GroupInfo:
+        raw = await self._post(
+            "/v1/admin/groups", AdminCreateGroupRequest(owner=owner, group=group)
+        )
+        return msgspec.json.decode(raw, type=GroupInfo)
+
+    async def add_members(self, group_id: str, user_ids: list[str]) -> GroupInfo:
+        path = f"/v1/admin/groups/{quote(group_id, safe='')}/members"
+        raw = await self._post(path, AddMembersRequest(user_ids=user_ids))
+        return msgspec.json.decode(raw, type=GroupInfo)
+
+    async def notice(self, user_ids: list[str], text: str) -> int:
+        raw = await self._post(
+            "/v1/admin/notices", AdminNoticeRequest(user_ids=user_ids, text=text)
+        )
+        return msgspec.json.decode(raw, type=AdminNoticeResult).sent
+
 
 async def _run_admin(args: argparse.Namespace, target: _Admin) -> None:
     if args.command == "add-user":
@@ -154,6 +213,18 @@ async def _run_admin(args: argparse.Namespace, target: _Admin) -> None:
     elif args.command in ("ban", "unban"):
         await target.set_banned(args.user_id, args.command == "ban")
         print(f"{args.command}ned {args.user_id}")
+    elif args.command == "create-group":
+        request = CreateGroupRequest(
+            name=args.name, group_id=args.group_id, type=GroupType(args.type), members=args.members
+        )
+        group = await target.create_group(args.owner, request)
+        print(f"created group {group.group_id} ({group.member_count} members)")
+    elif args.command == "add-members":
+        group = await target.add_members(args.group_id, args.members)
+        print(f"{group.group_id} has {group.member_count} members")
+    elif args.command == "notice":
+        sent = await target.notice(args.users, args.text)
+        print(f"sent {sent} notices")
 
 
 async def _remote(args: argparse.Namespace, config: ServerConfig, url: str) -> None:

@@ -5,6 +5,8 @@ messenger-server admin --data-dir DIR add-user USER [--password P] [--nickname N
 messenger-server admin --data-dir DIR import-users FILE        (JSON list or CSV user_id,nickname,password)
 messenger-server admin --data-dir DIR usersig USER [--expire SECONDS]
 messenger-server admin --data-dir DIR ban USER | unban USER
+messenger-server admin --data-dir DIR create-group OWNER NAME [MEMBER...] | add-members GROUP USER...
+messenger-server admin --data-dir DIR notice TEXT USER...
 
 While a server runs on the data folder, admin commands go through its admin API (signed with an
 administrator UserSig), so that they take effect at once; otherwise they write the data folder.

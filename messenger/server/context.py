@@ -21,6 +21,7 @@ from messenger.server.services.fanout import Fanout
 from messenger.server.services.friends import FriendService
 from messenger.server.services.groups import GroupService
 from messenger.server.services.messaging import MessagingService
+from messenger.server.services.notices import SystemNotices
 from messenger.server.services.people_push import PeoplePush
 from messenger.server.services.presence import PresenceService
 from messenger.server.services.profiles import ProfileService
@@ -49,6 +50,7 @@ class ServerContext:
     media: MediaService
     admission: Admission
     callbacks: Callbacks
+    notices: SystemNotices
     started: float = field(default_factory=time.monotonic)
 
     @classmethod
@@ -144,4 +146,7 @@ class ServerContext:
             media=media,
             admission=Admission(config),
             callbacks=callbacks,
+            notices=SystemNotices(
+                storage=storage, directory=directory, fanout=fanout, limits=limits
+            ),
         )

@@ -70,6 +70,8 @@ def notice_text(body: NoticeBody, me: str, name_of: NameOf) -> str:
         return _tr("{who} declined your friend request").format(who=who)
     if notice == "friend_added":
         return _tr("{who} added you as a friend").format(who=who)
+    if notice == "admin_notice":  # the operator's own words
+        return str(body.detail.get("text", "")) or _tr("[Unsupported message]")
     group = body.group_name or body.group_id
     if notice == "added_to_group":
         return _tr("{who} added you to {group}").format(who=who, group=group)

@@ -15,7 +15,13 @@ from starlette.routing import Route
 from messenger.protocol import bounds
 from messenger.protocol.api import Endpoint
 from messenger.protocol.ids import check_user_id
-from messenger.protocol.models import Base, Empty
+from messenger.protocol.models import (
+    AddMembersRequest,
+    Base,
+    CreateGroupRequest,
+    Empty,
+    GroupInfo,
+)
 from messenger.server.context import ServerContext
 from messenger.server.http.handlers import Call, Handler
 from messenger.server.http.routes import build_route
@@ -35,6 +41,20 @@ class AdminUserResult(Base):
     user_id: str
     nickname: str
     created: bool
+
+
+class AdminCreateGroupRequest(Base):
+    owner: bounds.Id  # an existing user; the group is theirs as if they had created it
+    group: CreateGroupRequest
+
+
+class AdminNoticeRequest(Base):
+    user_ids: bounds.IdList  # 1–500 addressees
+    text: bounds.Text
+
+
+class AdminNoticeResult(Base):
+    sent: int  # notices stored (one per addressee)
 
 
 ADMIN_ENDPOINTS: tuple[Endpoint, ...] = (
@@ -66,6 +86,36 @@ ADMIN_ENDPOINTS: tuple[Endpoint, ...] = (
         tag="admin",
         summary="Lift a ban (administrators only)",
     ),
+    Endpoint(
+        "admin_create_group",
+        "POST",
+        "/v1/admin/groups",
+        GroupInfo,
+        body=AdminCreateGroupRequest,
+        auth=False,
+        tag="admin",
+        summary="Create a group owned by an existing user (administrators only)",
+    ),
+    Endpoint(
+        "admin_add_members",
+        "POST",
+        "/v1/admin/groups/{group_id}/members",
+        GroupInfo,
+        body=AddMembersRequest,
+        auth=False,
+        tag="admin",
+        summary="Add members to any group, as the app administrator (administrators only)",
+    ),
+    Endpoint(
+        "admin_notice",
+        "POST",
+        "/v1/admin/notices",
+        AdminNoticeResult,
+        body=AdminNoticeRequest,
+        auth=False,
+        tag="admin",
+        summary="Send a system notice to users' system conversations (administrators only)",
+    ),
 )
 
 
@@ -87,16 +137,37 @@ async def _unban(c: Call) -> Empty:
     return Empty()
 
 
+async def _create_group(c: Call) -> GroupInfo:
+    req: AdminCreateGroupRequest = c.body
+    owner = check_user_id(req.owner)
+    await c.ctx.directory.require_user(owner)
+    return await c.ctx.groups.create(owner, req.group)
+
+
+async def _add_members(c: Call) -> GroupInfo:
+    req: AddMembersRequest = c.body
+    return await c.ctx.groups.add_members(c.user_id, c.path["group_id"], list(req.user_ids))
+
+
+async def _notice(c: Call) -> AdminNoticeResult:
+    req: AdminNoticeRequest = c.body
+    return AdminNoticeResult(sent=await c.ctx.notices.send(c.user_id, req.user_ids, req.text))
+
+
 _HANDLERS: dict[str, Handler] = {
     "admin_add_user": _add_user,
     "admin_ban": _ban,
     "admin_unban": _unban,
+    "admin_create_group": _create_group,
+    "admin_add_members": _add_members,
+    "admin_notice": _notice,
 }
 
 
 def build_admin_routes(ctx: ServerContext) -> list[Route]:
     async def administrator(request: Request) -> Session | None:
-        ctx.auth.authenticate_admin(request.headers.get("authorization"))
-        return None
+        """The administrator as the caller (app admins are exempt from per-user limits)."""
+        identifier = ctx.auth.authenticate_admin(request.headers.get("authorization"))
+        return Session(token_hash="", user_id=identifier, device_id="", expires_at=0)
 
     return [build_route(e, ctx, _HANDLERS[e.name], administrator) for e in ADMIN_ENDPOINTS]

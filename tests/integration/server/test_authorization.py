@@ -359,13 +359,24 @@ async def test_lists_show_only_ones_own(make: Make) -> None:
 
 
 # -- the admin API ---------------------------------------------------------------------------------------------
-@refuses("admin_add_user", "admin_ban", "admin_unban")
+@refuses(
+    "admin_add_user",
+    "admin_ban",
+    "admin_unban",
+    "admin_create_group",
+    "admin_add_members",
+    "admin_notice",
+)
 async def test_the_admin_api_refuses_user_sessions_and_user_usersigs(make: Make) -> None:
     a, b, _ = await _pair(make)
+    group = await b.call("create_group", body={"name": "b's own"})
     attempts = [
         ("POST", "/v1/admin/users", {"user_id": uid("new"), "nickname": "x"}),
         ("POST", f"/v1/admin/users/{b.user_id}/ban", None),
         ("POST", f"/v1/admin/users/{b.user_id}/unban", None),
+        ("POST", "/v1/admin/groups", {"owner": a.user_id, "group": {"name": "a's by proxy"}}),
+        ("POST", f"/v1/admin/groups/{group.group_id}/members", {"user_ids": [a.user_id]}),
+        ("POST", "/v1/admin/notices", {"user_ids": [b.user_id], "text": "fake notice"}),
     ]
     headers = [
         ({"Authorization": f"Bearer {a.token}"}, 401),
@@ -379,6 +390,7 @@ async def test_the_admin_api_refuses_user_sessions_and_user_usersigs(make: Make)
                 response = await a.http.request(method, path, json=body, headers=header)
                 assert response.status_code == status, (path, header)
     assert (await b.call("me")).user_id == b.user_id  # not banned
+    assert (await a.call("my_groups")).groups == []  # no group made or joined for a
     with pytest.raises(errors.UserNotFound):
         await a.call("get_user", user_id=attempts[0][2]["user_id"])  # type: ignore[index]
 

@@ -73,6 +73,8 @@ def test_friend_notices_read_as_words() -> None:
     assert message_text(refused, "alice", name_of) == "Bob declined your friend request"
     added = notice("friend_added", both=True)
     assert message_text(added, "alice", name_of) == "Bob added you as a friend"
+    maintenance = notice("admin_notice", text="Maintenance at 22:00 UTC")
+    assert message_text(maintenance, "alice", name_of) == "Maintenance at 22:00 UTC"
 
 
 def test_media_stickers_and_locations_read_as_placeholders_with_their_detail() -> None:
