@@ -141,6 +141,7 @@ class GroupPanel(QWidget):
         self.group_id.setObjectName("GroupId")
         self.group_id.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.count = _plain_label(self)
+        self.count.setObjectName("GroupCount")
         self.count.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.notification_title = QLabel(self)
         self.notification = _plain_label(self)
@@ -216,6 +217,7 @@ class GroupPanel(QWidget):
         vm.info_changed.connect(self.refresh)
         vm.members.modelReset.connect(self.refresh)
         vm.members_loaded.connect(self.refresh)
+        vm.online_changed.connect(self._show_count)
         vm.failed.connect(self._failed)
         self.retranslate()
 
@@ -224,12 +226,21 @@ class GroupPanel(QWidget):
         if row is not None:
             self.user_clicked.emit(row.user_id)
 
+    def _show_count(self) -> None:
+        """ "12 members · 3 online" (the online part once the server has counted)."""
+        info = self.vm.info
+        count = info.member_count if info else 0
+        text = self.tr("%n member(s)", "", count) if count else ""
+        online = self.vm.online
+        if text and online is not None:
+            text += " · " + self.tr("%n online", "", online)
+        self.count.setText(text)
+
     def refresh(self) -> None:
         info = self.vm.info
         self.name.setText(info.name if info else "")
         self.group_id.setText(self.tr("ID: %1").replace("%1", info.group_id) if info else "")
-        count = info.member_count if info else 0
-        self.count.setText(self.tr("%n member(s)", "", count) if count else "")
+        self._show_count()
         notification = info.notification if info else ""
         self.notification.setText(notification)
         self.notification.setVisible(bool(notification))

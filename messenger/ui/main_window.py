@@ -352,6 +352,8 @@ class MainWindow(QMainWindow):
             mark_online(user_id, self.session.people.is_online(user_id))
             if self.conversation_list is not None:
                 self.conversation_list.list.viewport().update()
+            if self.group_panel is not None:
+                self.group_panel.members.viewport().update()
 
     def _load_avatars(self) -> None:
         if self.session is None:

@@ -22,6 +22,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     Qt,
+    QTimer,
     Signal,
 )
 
@@ -66,6 +67,9 @@ class MemberRow:
     role: GroupRole
     role_text: str
     muted: bool = False
+
+
+ONLINE_RECOUNT_MS = 1000
 
 
 def now_ms() -> int:
@@ -163,6 +167,7 @@ class GroupMembersModel(QAbstractListModel):
 class GroupViewModel(QObject):
     info_changed = Signal()
     members_loaded = Signal()
+    online_changed = Signal()  # ``online``: how many members have a device connected
     failed = Signal(str)  # an action the server refused, in words
     left = Signal(str)  # I left (quit, kicked, dismissed) the group with this ID
 
@@ -176,6 +181,12 @@ class GroupViewModel(QObject):
         self.info: GroupInfo | None = None
         self.group_id = ""
         self._token = 0
+        self.online: int | None = None  # None until the server has said
+        # Presence changes of members come one by one: one recount per second at most.
+        self._recount = QTimer(self)
+        self._recount.setSingleShot(True)
+        self._recount.setInterval(ONLINE_RECOUNT_MS)
+        self._recount.timeout.connect(lambda: self._tasks.spawn(self._count_online(self._token)))
 
     @property
     def client(self) -> ClientApi:
@@ -200,7 +211,9 @@ class GroupViewModel(QObject):
         self.group_id = group_id
         self.info = GroupInfo(group_id=group_id, name=name) if group_id else None
         self.members.reset(group_id, [], 0)
+        self.online = None
         self.info_changed.emit()
+        self.online_changed.emit()
         if group_id:
             self._tasks.spawn(self._load(self._token))
 
@@ -226,6 +239,23 @@ class GroupViewModel(QObject):
         self.members.reset(self.group_id, page.members, page.total)
         self.info_changed.emit()
         self.members_loaded.emit()
+        await self._count_online(token)
+
+    async def _count_online(self, token: int) -> None:
+        try:
+            online = await self._client.group_online_count(self.group_id)
+        except MessengerError:
+            return  # offline: the count shown is dropped below, not left stale
+        if token == self._token and online != self.online:
+            self.online = online
+            self.online_changed.emit()
+
+    def presence_changed(self, user_id: str) -> None:
+        """Someone went online or offline: count again if it is one of the members shown (a
+        member further down the list moves the count at the next change or opening)."""
+        shown = any(m.user_id == user_id for m in self.members.members())
+        if self.group_id and shown and not self._recount.isActive():
+            self._recount.start()
 
     def _load_next_page(self) -> None:
         self.members.loading = True

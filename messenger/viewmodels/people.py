@@ -14,7 +14,7 @@ the core's events like changes made on another device.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Coroutine
+from collections.abc import Awaitable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +29,14 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from messenger.core.events import ContactsChanged, Event, PresenceChanged, ProfilesChanged
+from messenger.core.events import (
+    ConnectionStateChanged,
+    ContactsChanged,
+    Event,
+    PresenceChanged,
+    ProfilesChanged,
+)
+from messenger.core.models import ConnectionState
 from messenger.protocol.errors import MessengerError
 from messenger.protocol.models import AllowType, GroupInfo, Profile
 from messenger.protocol.social import Friend, FriendRequest, Relation, UserStatus
@@ -42,6 +49,7 @@ if TYPE_CHECKING:  # the core's client is imported when an account is shown
 
 log = logging.getLogger(__name__)
 
+PRESENCE_BATCH = 100  # the server's limit of users per presence query
 ALL_PARTS = frozenset({"friends", "requests", "groups", "blocks"})
 USER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 IS_HEADER_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -155,6 +163,7 @@ class PeopleViewModel(QObject):
         self.my_groups: list[GroupInfo] = []
         self.profiles: dict[str, Profile] = {}
         self.presence: dict[str, UserStatus] = {}
+        self._watched: set[str] = set()  # asked by watch_many (the answers stay live)
         self._filter = ""
         self._by_id: dict[str, Friend] = {}
         self._index: list[tuple[int, str, ContactRow, str]] = []
@@ -213,6 +222,14 @@ class PeopleViewModel(QObject):
         """Ask for one user's presence now (the chat header of a stranger, say)."""
         if user_id and user_id != self.me:
             self._tasks.spawn(self._query_presence([user_id]))
+
+    def watch_many(self, user_ids: Sequence[str]) -> None:
+        """Ask for the presence of those not asked yet (a group's members as they are shown),
+        a hundred per request; answers and later changes come as ``presence_changed``."""
+        new = [u for u in dict.fromkeys(user_ids) if u != self.me and u not in self._watched]
+        self._watched.update(new)
+        for start in range(0, len(new), PRESENCE_BATCH):
+            self._tasks.spawn(self._query_presence(new[start : start + PRESENCE_BATCH]))
 
     def _set_status(self, status: UserStatus) -> None:
         self.presence[status.user_id] = status
@@ -450,6 +467,11 @@ class PeopleViewModel(QObject):
         elif isinstance(event, PresenceChanged):
             for status in event.statuses:
                 self._set_status(status)
+        elif isinstance(event, ConnectionStateChanged):
+            if event.state is ConnectionState.CONNECTED and self._watched:
+                # A subscription ends with the connection: ask again (and subscribe again).
+                asked, self._watched = list(self._watched), set()
+                self.watch_many(asked)
         elif isinstance(event, ProfilesChanged):
             for profile in event.profiles:
                 self.profiles[profile.user_id] = profile

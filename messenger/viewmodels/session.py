@@ -59,6 +59,7 @@ class SessionViewModel(QObject):
         self.chat.status_of = self.people.status_text
         self.chat.current_conversation_changed.connect(self._watch_peer)
         self.people.presence_changed.connect(self._presence_changed)
+        self.chat.group.members_loaded.connect(self._watch_members)
         self._started: asyncio.Task[None] | None = None
         self._unsubscribe = client.subscribe(self._on_event)
         app = QCoreApplication.instance()
@@ -93,9 +94,14 @@ class SessionViewModel(QObject):
         if conversation_id.startswith("C2C"):
             self.people.watch(conversation_id[3:])
 
+    def _watch_members(self) -> None:
+        """The open group's members shown so far: their presence dots, kept live."""
+        self.people.watch_many([m.user_id for m in self.chat.group.members.members()])
+
     def _presence_changed(self, user_id: str) -> None:
         if user_id == self._peer():
             self.chat.header_changed.emit()
+        self.chat.group.presence_changed(user_id)
 
     async def start(self) -> None:
         """Load the conversation list (from the store: instant, offline too)."""

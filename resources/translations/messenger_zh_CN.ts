@@ -577,6 +577,12 @@
             <numerusform>%n 位成员</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n online</source>
+        <translation>
+            <numerusform>%n 人在线</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Unmute everyone</source>
         <translation>解除全员禁言</translation>

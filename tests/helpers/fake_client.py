@@ -237,6 +237,9 @@ class FakeClient:
     async def members(self, group_id: str, offset: int = 0, limit: int = 100) -> MemberPage:
         raise errors.GroupNotFound()
 
+    async def group_online_count(self, group_id: str) -> int:
+        raise errors.GroupNotFound()
+
     async def add_members(self, group_id: str, user_ids: Sequence[str]) -> GroupInfo:
         raise errors.GroupNotFound()
 

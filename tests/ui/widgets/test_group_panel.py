@@ -170,3 +170,25 @@ async def test_approve_a_join_request_from_its_notice(devices: Devices, windows:
     )
     page = await eve.client.members(group.group_id)
     assert eve_id in [m.user_id for m in page.members]
+
+
+async def test_the_panel_counts_who_is_online_and_dots_follow_members_coming_online(
+    devices: Devices, windows: Any
+) -> None:
+    alice_id, bob_id, carol_id = uid("alice"), uid("bob"), uid("carol")
+    await devices.sign_in(bob_id)
+    carol = await devices.sign_in(carol_id)
+    await devices.close(carol)  # carol has an account but no device connected
+    alice = await devices.sign_in(alice_id)
+    group = await alice.client.create_group("Night shift", [bob_id, carol_id])
+    window = await windows(alice)
+    await open_chat(window, "GROUP" + group.group_id)
+    count = window.group_panel.count
+    await until(lambda: count.text() == "3 member(s) · 2 online", what="two of three online")
+    people = window.session.people
+    await until(lambda: people.is_online(bob_id), what="bob's dot (not a friend of alice)")
+    assert not people.is_online(carol_id)
+
+    await devices.sign_in(carol_id)  # carol opens the app: her dot and the count follow
+    await until(lambda: people.is_online(carol_id), what="carol's dot")
+    await until(lambda: count.text() == "3 member(s) · 3 online", what="the count follows")
