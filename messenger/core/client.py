@@ -32,6 +32,7 @@ from messenger.core.models import ConnectionState, Conversation, LocalMessage, M
 from messenger.core.outbox import new_client_msg_id
 from messenger.core.search import SearchFilters, ServerResults
 from messenger.core.store import SearchGroup, Store
+from messenger.core.transfers import saving
 from messenger.core.transfers.cache import CacheUsage
 from messenger.core.transfers.local import file_facts, image_facts
 from messenger.core.transfers.service import TransferService
@@ -541,6 +542,27 @@ class Client(GroupCalls):
         return await self._signed_in().transfers.download(
             media_id, message.conversation_id, message.message_id, size, variant
         )
+
+    async def save_file(self, message: LocalMessage, target: Path) -> Path:
+        """Download the message's file (if not cached) and copy it to ``target``, the place the
+        user chose."""
+        source = await self.download(message)
+        try:
+            return await asyncio.to_thread(saving.copy_to, source, Path(target))
+        except OSError as exc:
+            raise errors.ClientError(f"cannot save the file: {exc.strerror or exc}") from exc
+
+    async def export_file(self, message: LocalMessage, folder: Path) -> Path:
+        """Download the message's file (if not cached) and put a copy in ``folder`` under the
+        sender's name made safe (never a path from the message), for opening or showing."""
+        source = await self.download(message)
+        content = message.content
+        name = str(getattr(content, "name", "") or "")
+        fallback = str(getattr(content, "media_id", ""))[:12] or "file"
+        try:
+            return await asyncio.to_thread(saving.export, source, Path(folder), name, fallback)
+        except OSError as exc:
+            raise errors.ClientError(f"cannot save the file: {exc.strerror or exc}") from exc
 
     async def cache_usage(self) -> CacheUsage:
         return await asyncio.to_thread(self._signed_in().transfers.cache.usage)

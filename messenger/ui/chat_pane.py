@@ -35,6 +35,7 @@ from messenger.ui.chat_view import ChatView
 from messenger.ui.composer import ComposerWidget
 from messenger.ui.icons import panel_icon
 from messenger.ui.jump_buttons import JumpButton
+from messenger.ui.media_actions import MediaActions
 from messenger.ui.readers_dialog import ReadersDialog
 from messenger.viewmodels.chat import ChatViewModel
 from messenger.viewmodels.group_notices import application_of, handle_application
@@ -145,6 +146,8 @@ class ChatPane(QWidget):
 
         self.menu: QMenu | None = None
         self.readers: ReadersDialog | None = None
+        self.media = MediaActions(vm, self)
+        vm.downloads.error_occurred.connect(self._error)
         self.view.action_clicked.connect(self._action)
         self.view.context_menu_requested.connect(self._show_menu)
         self.composer.escape_pressed.connect(self.view.clear_selection)
@@ -255,6 +258,7 @@ class ChatPane(QWidget):
                 action.setObjectName(name)
                 action.triggered.connect(lambda _=False, a=approve: self._handle(key, a))
                 menu.addAction(action)
+        self.media.add_menu_actions(menu, key)
         return menu
 
     @async_slot()
@@ -305,6 +309,8 @@ class ChatPane(QWidget):
                 self.user_clicked.emit(message.sender)
         elif action == "cancel":
             self._cancel_upload(key)
+        elif self.media.click(action, key):
+            pass
         else:
             self.run_action({"retry": "retry", "reedit": "reedit"}[action], key)
 

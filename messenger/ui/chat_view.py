@@ -46,6 +46,8 @@ class ChatView(QListView):
         chat.thumbnails.ready.connect(lambda _media_id: self.viewport().update())
         self.delegate.uploads = chat.uploads
         chat.uploads.changed.connect(self.viewport().update)
+        self.delegate.downloads = chat.downloads
+        chat.downloads.changed.connect(self.viewport().update)
         # "About to change" handlers are connected before the view's own (setModel): QListView
         # forgets the rows being removed at once, after which the row on screen is unknown.
         model = chat.messages
@@ -371,6 +373,7 @@ class ChatView(QListView):
             "quote": geometry.reply if geometry else None,
             "profile": geometry.avatar if geometry else None,
             "cancel": geometry.cancel if geometry else None,
+            "file": geometry.card if geometry else None,
         }.get(action)
         if (
             target is None

@@ -15,9 +15,11 @@ from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QS
 
 from messenger.core import MessageState
 from messenger.ui.avatars import avatar_color, paint_avatar
+from messenger.ui.bubbles import CardContext, hit_card, paint_card
 from messenger.ui.icons import paint_cross, paint_spinner, paint_ticks
 from messenger.ui.message_layout import RADIUS, RowGeometry, RowLayouts
 from messenger.ui.theme import ChatColors, chat_colors
+from messenger.viewmodels.downloads import FileDownloads
 from messenger.viewmodels.message_list import ROW_ROLE, MessageListModel
 from messenger.viewmodels.message_rows import MessageRow, RowStyle
 from messenger.viewmodels.thumbnails import ThumbnailSource
@@ -41,6 +43,7 @@ class MessageDelegate(QStyledItemDelegate):
         self.painted_spinner = False  # set when a "sending" row was painted (the view animates)
         self.thumbnails: ThumbnailSource | None = None  # set by the view
         self.uploads: UploadProgress | None = None  # set by the view
+        self.downloads: FileDownloads | None = None  # set by the view
         self._images: OrderedDict[str, QImage] = OrderedDict()  # decoded thumbnails, LRU
         self.retranslate()
 
@@ -63,7 +66,8 @@ class MessageDelegate(QStyledItemDelegate):
 
     def hit(self, index: AnyIndex, x: float, y: float) -> str:
         """What a click at (x, y), relative to the row, means: "receipts", "reedit", "retry",
-        "quote", "profile" (the sender's avatar or name), "cancel" (an upload) or ""."""
+        "quote", "profile" (the sender's avatar or name), "cancel" (an upload), a card's
+        action ("file", "file_cancel": ``ui.bubbles``) or ""."""
         row = index.data(ROW_ROLE)
         geometry = self.geometry(index)
         if not isinstance(row, MessageRow) or geometry is None:
@@ -84,6 +88,10 @@ class MessageDelegate(QStyledItemDelegate):
             return "quote"
         if geometry.cancel is not None and geometry.cancel.adjusted(-4, -4, 4, 4).contains(point):
             return "cancel"
+        if geometry.card is not None:
+            action = hit_card(row, geometry.card, point, self._card_context(self._view.palette()))
+            if action:
+                return action
         if geometry.avatar is not None and geometry.avatar.contains(point):
             return "profile"
         name = geometry.name
@@ -193,6 +201,8 @@ class MessageDelegate(QStyledItemDelegate):
             g.text.draw(painter, g.text_at)
         if g.picture is not None:
             self._picture(painter, row, g.picture, colors)
+        if g.card is not None:
+            paint_card(painter, row, g.card, self._card_context(palette))
         if g.progress is not None and g.cancel is not None:
             self._upload(painter, row, g.progress, g.cancel, colors, palette)
         self._meta(painter, row, g, colors, palette)
@@ -334,6 +344,10 @@ class MessageDelegate(QStyledItemDelegate):
                 read = bool(row.receipt)
                 color = palette.color(QPalette.ColorRole.Link) if read else colors.meta_text
                 paint_ticks(painter, g.icon.adjusted(0, 2, 0, -2), color, read)
+
+    def _card_context(self, palette: QPalette) -> CardContext:
+        fonts = self.layouts.fonts
+        return CardContext(self._colors(palette), palette, fonts.body, fonts.small, self.downloads)
 
     def _colors(self, palette: QPalette) -> ChatColors:
         key = palette.cacheKey()

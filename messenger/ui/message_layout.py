@@ -15,6 +15,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize
 from PySide6.QtGui import QFont, QFontMetricsF, QTextLayout, QTextOption
 
 from messenger.core import MessageState
+from messenger.ui.bubbles import card_size
 from messenger.ui.fonts import LineMetrics, line_metrics
 from messenger.viewmodels.message_rows import MessageRow, RowStyle
 
@@ -71,6 +72,7 @@ class RowGeometry:
     picture: QRectF | None = None  # an image bubble's picture (its final size, from the start)
     progress: QRectF | None = None  # my file's upload bar, while it uploads
     cancel: QRectF | None = None  # the × that stops the upload
+    card: QRectF | None = None  # a file / voice / video card (``ui.bubbles``), of a fixed size
 
 
 def _wrap(text: str, font: QFont, width: float) -> tuple[QTextLayout, float, float, float]:
@@ -214,6 +216,9 @@ class RowLayouts:
         layout, natural, text_h, last = _wrap(row.text, fonts.body, inner)
         if row.picture is not None:
             natural, text_h, last = float(row.picture[0]), float(row.picture[1]) + 4, 0.0
+        card = card_size(row.card, fonts.small_line.height) if row.card else None
+        if card is not None:
+            natural, text_h, last = card[0], card[1] + 4, 0.0
         line = fonts.small_line.height
         name_h = fonts.bold_line.height + 2 if row.sender_name else 0.0
         name_w = bold.horizontalAdvance(row.sender_name) if row.sender_name else 0.0
@@ -227,7 +232,12 @@ class RowLayouts:
             if row.reply_name
             else 0.0
         )
-        inline = last + META_GAP + meta_w <= inner and row.picture is None and not row.uploading
+        inline = (
+            last + META_GAP + meta_w <= inner
+            and row.picture is None
+            and card is None
+            and not row.uploading
+        )
         content_w = max(natural, name_w, reply_w, (last + META_GAP + meta_w) if inline else meta_w)
         meta_h = 0.0 if inline else line
         progress_h = PROGRESS_H if row.uploading else 0.0
@@ -252,6 +262,9 @@ class RowLayouts:
         if row.picture is not None:
             g.text = None
             g.picture = QRectF(bubble.left() + PAD_X, top, *row.picture)
+        if card is not None:
+            g.text = None
+            g.card = QRectF(bubble.left() + PAD_X, top, min(card[0], inner), card[1])
         if row.uploading:
             bar_top = top + text_h + 6
             right = bubble.right() - PAD_X

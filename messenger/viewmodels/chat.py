@@ -38,6 +38,7 @@ from messenger.protocol.models import ReaderList
 from messenger.viewmodels.client_api import ClientApi
 from messenger.viewmodels.composer import ComposerViewModel
 from messenger.viewmodels.conversation_rows import conversation_name
+from messenger.viewmodels.downloads import FileDownloads
 from messenger.viewmodels.group import GroupViewModel
 from messenger.viewmodels.message_list import SEQ_ROLE, MessageListModel
 from messenger.viewmodels.message_rows import (
@@ -106,6 +107,7 @@ class ChatViewModel(QObject):
         self.typing = TypingTracker(self._name_of, self)
         self.thumbnails = ThumbnailSource(client, self)
         self.uploads = UploadProgress(client, self)
+        self.downloads = FileDownloads(client, self)
         self.conversation: Conversation | None = None
         self.new_below = 0  # messages from others that arrived below the viewport
         self._cid = ""
@@ -460,6 +462,7 @@ class ChatViewModel(QObject):
     # -- live changes ----------------------------------------------------------------------------
     def on_event(self, event: Event) -> None:
         self.uploads.on_event(event)
+        self.downloads.on_event(event)
         if isinstance(event, ConversationsChanged):
             for conversation in event.conversations:
                 if conversation.conversation_id == self._cid:
@@ -660,6 +663,7 @@ class ChatViewModel(QObject):
         self.group.close()
         self.typing.clear()
         self.thumbnails.close()
+        self.downloads.close()
         self._tasks.close()
 
 

@@ -13,6 +13,7 @@ from messenger.core.models import LocalMessage, MessageState
 from messenger.protocol.bodies import NoticeBody, TipBody
 from messenger.protocol.ids import ConversationType
 from messenger.protocol.kinds import MEDIA_KINDS, counts_unread, is_event
+from messenger.viewmodels.cards import card_of
 from messenger.viewmodels.formatting import (
     clock_time,
     separator_time,
@@ -78,6 +79,7 @@ class MessageRow:
     reedit: bool  # my recalled text can go back into the composer
     picture: tuple[int, int] | None = None  # an image bubble's reserved size
     uploading: bool = False  # my file message still sending: room for progress and cancel
+    card: str = ""  # drawn as a card of a fixed size ("file"; ``cards.card_of``), not as text
 
     def layout_key(self) -> tuple[object, ...]:
         """Everything the row's size depends on."""
@@ -99,6 +101,7 @@ class MessageRow:
             self.receipt_clickable,
             self.picture,
             self.uploading,
+            self.card,
         )
 
 
@@ -133,11 +136,12 @@ def message_row(
     reply = message.reply_to
     name = ctx.name_of(message.sender)
     picture = picture_size(message)
+    card = card_of(message)
     return MessageRow(
         key=message_key(message),
         message=message,
         style=style,
-        text="" if picture is not None else message_text(message, ctx.me, ctx.name_of),
+        text="" if picture is not None or card else message_text(message, ctx.me, ctx.name_of),
         mine=mine,
         sender_id=message.sender,
         sender_name=name if others and ctx.type == ConversationType.GROUP and not continues else "",
@@ -156,6 +160,7 @@ def message_row(
         reedit=mine and message.recalled and bool(recalled_text(message, ctx)),
         picture=picture,
         uploading=mine and message.state is MessageState.SENDING and message.kind in MEDIA_KINDS,
+        card=card,
     )
 
 

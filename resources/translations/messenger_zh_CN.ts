@@ -80,6 +80,14 @@
         <translation>{count} 人正在输入…</translation>
     </message>
     <message>
+        <source>{seconds} s left</source>
+        <translation>剩余 {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>{minutes} min left</source>
+        <translation>剩余 {minutes} 分钟</translation>
+    </message>
+    <message>
         <source>Saved messages</source>
         <translation>收藏消息</translation>
     </message>
@@ -96,6 +104,10 @@
         <translation>
             <numerusform>%n 位成员</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>The file could not be downloaded: {reason}</source>
+        <translation>文件无法下载：{reason}</translation>
     </message>
     <message>
         <source>Read</source>
@@ -996,6 +1008,25 @@
     <message>
         <source>Next chat</source>
         <translation>下一个聊天</translation>
+    </message>
+</context>
+<context>
+    <name>MediaActions</name>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <source>Save file</source>
+        <translation>保存文件</translation>
     </message>
 </context>
 <context>

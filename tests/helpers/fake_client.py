@@ -181,6 +181,12 @@ class FakeClient:
     async def download(self, message: LocalMessage, variant: str = "") -> Path:
         raise errors.MediaNotFound("the fake client keeps no files")
 
+    async def save_file(self, message: LocalMessage, target: Path) -> Path:
+        raise errors.MediaNotFound("the fake client keeps no files")
+
+    async def export_file(self, message: LocalMessage, folder: Path) -> Path:
+        raise errors.MediaNotFound("the fake client keeps no files")
+
     @property
     def transfers(self) -> TransferService:
         raise errors.NotLoggedIn("the fake client has no transfers")

@@ -247,3 +247,32 @@ async def test_a_cancelled_upload_fails_its_message_and_retry_uploads_it_again(
         lambda: [m for m in bob.added("C2C" + alice_id) if m.kind == "file"], what="bob gets it"
     )
     assert (await bob.client.download(got)).read_bytes() == data
+
+
+async def test_a_received_file_is_saved_where_chosen_and_exported_under_a_safe_name(
+    devices: Devices, tmp_path: Path
+) -> None:
+    alice_id, bob_id = uid("alice"), uid("bob")
+    alice = await devices.sign_in(alice_id)
+    bob = await devices.sign_in(bob_id)
+    data = b"minutes of the meeting\n" * 30_000
+    path = write(tmp_path / "alice", "minutes.txt", data)
+    await alice.client.send_file("C2C" + bob_id, path, name="../../.ssh/authorized_keys\u202e.txt")
+    [received] = await devices.until(
+        lambda: [m for m in bob.added("C2C" + alice_id) if m.kind == "file"], what="the file"
+    )
+
+    target = tmp_path / "bob" / "chosen name.txt"
+    target.parent.mkdir()
+    assert await bob.client.save_file(received, target) == target
+    assert target.read_bytes() == data
+    downloads = [e.transfer for e in bob.of(TransferChanged) if e.transfer.variant == ""]
+    assert downloads and downloads[-1].state is TransferState.DONE
+
+    folder = tmp_path / "bob" / "Downloads"
+    exported = await bob.client.export_file(received, folder)
+    assert exported == folder / "authorized_keys.txt"
+    assert exported.read_bytes() == data
+    assert not (tmp_path / ".ssh").exists() and not (tmp_path / "bob" / ".ssh").exists()
+    again = await bob.client.export_file(received, folder)  # the same file: not copied again
+    assert again == exported and sorted(p.name for p in folder.iterdir()) == [exported.name]

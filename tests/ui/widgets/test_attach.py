@@ -131,7 +131,7 @@ async def test_the_attach_button_sends_the_chosen_files(
     message = await received(devices, bob, alice_id, "file")
     assert isinstance(message.content, FileBody)
     assert (message.content.name, message.content.mime) == ("report.pdf", "application/pdf")
-    await until(lambda: chat_rows(window)[-1].text == "[File] report.pdf", what="the bubble")
+    await until(lambda: chat_rows(window)[-1].card == "file", what="the file bubble")
 
 
 async def test_an_uploading_file_shows_progress_in_its_bubble_and_can_be_cancelled(

@@ -1,0 +1,45 @@
+"""Bubbles drawn as cards of a fixed size, one module per kind (``file_bubble`` …). The chat's
+layout reserves ``card_size``; the message delegate paints with ``paint_card`` and asks
+``hit_card`` what a click on the card means."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QFont, QPainter, QPalette
+
+from messenger.ui.bubbles import file_bubble
+from messenger.ui.theme import ChatColors
+from messenger.viewmodels.downloads import FileDownloads
+from messenger.viewmodels.message_rows import MessageRow
+
+
+@dataclass(slots=True)
+class CardContext:
+    """What painting a card needs besides its row."""
+
+    colors: ChatColors
+    palette: QPalette
+    body_font: QFont
+    small_font: QFont
+    downloads: FileDownloads | None
+
+
+def card_size(card: str, line: float) -> tuple[float, float] | None:
+    """The (width, height) a card takes in its bubble; ``line`` is a small text line's height."""
+    if card == "file":
+        return file_bubble.size(line)
+    return None
+
+
+def paint_card(painter: QPainter, row: MessageRow, rect: QRectF, ctx: CardContext) -> None:
+    if row.card == "file":
+        file_bubble.paint(painter, row, rect, ctx)
+
+
+def hit_card(row: MessageRow, rect: QRectF, point: QPointF, ctx: CardContext) -> str:
+    """The action of a click at ``point`` (row coordinates) on the card, or ""."""
+    if row.card == "file":
+        return file_bubble.hit(row, rect, point, ctx)
+    return ""

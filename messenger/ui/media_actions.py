@@ -1,0 +1,128 @@
+"""What the chat does with files in messages: a click on a file bubble downloads it (or opens it
+once it is here), its × stops the download; the message menu's Open, Save as… and Show in folder.
+
+Opened and shown files are copies in the downloads folder (``<Downloads>/Messenger``) under the
+sender's name made safe; Save as… writes where the user chose. The desktop opens and shows them
+(``ui.reveal``); tests replace ``open_file`` / ``show_in_folder`` to see what would be opened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QStandardPaths
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
+
+from messenger.core.models import LocalMessage
+from messenger.protocol.bodies import FileBody, ImageBody
+from messenger.protocol.filenames import safe_name
+from messenger.ui import reveal
+from messenger.ui.async_slots import async_slot
+from messenger.viewmodels.chat import ChatViewModel
+from messenger.viewmodels.downloads import media_id_of
+
+CARD_ACTIONS = frozenset({"file", "file_cancel"})
+
+
+def default_downloads() -> Path:
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DownloadLocation)
+    return Path(found or Path.home() / "Downloads") / "Messenger"
+
+
+class MediaActions(QObject):
+    def __init__(self, chat: ChatViewModel, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.chat = chat
+        self._parent = parent
+        self.downloads_dir = default_downloads()
+        self.open_file: Callable[[Path], bool] = reveal.open_file
+        self.show_in_folder: Callable[[Path], bool] = reveal.show_in_folder
+        self._save_dir: Path | None = None
+
+    def _message(self, key: str) -> LocalMessage | None:
+        message = self.chat.messages.message(key)
+        if message is None or message.recalled or not media_id_of(message):
+            return None
+        return message
+
+    # -- clicks on a card -------------------------------------------------------------------------
+    def click(self, action: str, key: str) -> bool:
+        """Handle a card's action; False if ``action`` is not one of ours."""
+        if action not in CARD_ACTIONS:
+            return False
+        message = self._message(key)
+        if message is None:
+            return True
+        if action == "file_cancel":
+            self._cancel(media_id_of(message))
+        elif self.chat.downloads.is_here(message) or message.is_self:
+            self.open(key)
+        else:
+            self.chat.downloads.start(message)
+        return True
+
+    @async_slot(str)
+    async def _cancel(self, media_id: str) -> None:
+        await self.chat.downloads.cancel(media_id)
+
+    # -- the message menu ---------------------------------------------------------------------------
+    def add_menu_actions(self, menu: QMenu, key: str) -> None:
+        message = self._message(key)
+        if message is None or not isinstance(message.content, FileBody | ImageBody):
+            return
+        if not menu.isEmpty():
+            menu.addSeparator()
+        for name, label, run in (
+            ("open", self.tr("Open"), self.open),
+            ("save_as", self.tr("Save as…"), self.save_as),
+            ("show_in_folder", self.tr("Show in folder"), self.show),
+        ):
+            action = QAction(label, menu)
+            action.setObjectName(name)
+            action.triggered.connect(lambda _=False, r=run: r(key))
+            menu.addAction(action)
+
+    # -- doing it -------------------------------------------------------------------------------------
+    @async_slot(str)
+    async def open(self, key: str) -> None:
+        path = await self.local_copy(key)
+        if path is not None:
+            self.open_file(path)
+
+    @async_slot(str)
+    async def show(self, key: str) -> None:
+        path = await self.local_copy(key)
+        if path is not None:
+            self.show_in_folder(path)
+
+    async def local_copy(self, key: str) -> Path | None:
+        """The file in the downloads folder under its sender's name made safe."""
+        message = self._message(key)
+        if message is None:
+            return None
+        return await self.chat.downloads.export(message, self.downloads_dir)
+
+    def suggested_name(self, key: str) -> str:
+        message = self._message(key)
+        if message is None:
+            return ""
+        name = str(getattr(message.content, "name", "") or "")
+        return safe_name(name, media_id_of(message)[:12])
+
+    def save_as(self, key: str) -> None:
+        """Ask where (the sender's name made safe, in the last folder used), then save."""
+        folder = self._save_dir or self.downloads_dir.parent
+        chosen, _ = QFileDialog.getSaveFileName(
+            self._parent, self.tr("Save file"), str(folder / self.suggested_name(key))
+        )
+        if chosen:
+            self._save_dir = Path(chosen).parent
+            self.save_to(key, Path(chosen))
+
+    @async_slot(str, object)
+    async def save_to(self, key: str, target: Path) -> None:
+        message = self._message(key)
+        if message is not None:
+            await self.chat.downloads.save_as(message, target)
