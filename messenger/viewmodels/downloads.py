@@ -18,6 +18,7 @@ from messenger.core.models import LocalMessage
 from messenger.core.transfers.models import Direction
 from messenger.protocol.errors import MessengerError
 from messenger.viewmodels.client_api import ClientApi
+from messenger.viewmodels.refusals import refusal_text
 from messenger.viewmodels.tasks import TaskSet
 
 log = logging.getLogger(__name__)
@@ -141,9 +142,7 @@ class FileDownloads(QObject):
             self._cancelled.discard(media_id)
             return
         log.info("file download failed: %r", exc)
-        self.error_occurred.emit(
-            _tr("The file could not be downloaded: {reason}").format(reason=exc.message)
-        )
+        self.error_occurred.emit(_tr("The file could not be downloaded.") + " " + refusal_text(exc))
 
     def close(self) -> None:
         self._tasks.close()

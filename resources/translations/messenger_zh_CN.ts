@@ -106,8 +106,8 @@
         </translation>
     </message>
     <message>
-        <source>The file could not be downloaded: {reason}</source>
-        <translation>文件无法下载：{reason}</translation>
+        <source>The file could not be downloaded.</source>
+        <translation>文件无法下载。</translation>
     </message>
     <message>
         <source>Read</source>
