@@ -42,6 +42,9 @@ class ServerConfig:
     group_msg_burst: int = 80
     password_usersig_expire: int = 180 * 86400  # seconds
     sqlite_synchronous: str = "FULL"  # FULL survives power loss; NORMAL only process crashes
+    # "" (messenger.sqlite3 in the data folder), an SQLite file's path, or postgresql://...
+    database: str = ""
+    database_pool: int = 8  # PostgreSQL: pooled connections for reads (plus one writer)
     ws_queue_limit: int = 20_000  # frames waiting for one slow device before it is dropped
     expiry_notice_ms: int = 5 * 60 * 1000  # warn a device this long before its UserSig ends
     session_check_ms: int = 15_000  # how often sessions are checked for expiry
@@ -79,7 +82,12 @@ class ServerConfig:
 
     @property
     def database_path(self) -> Path:
-        return self.data_dir / DATABASE_FILE
+        """The SQLite file (when ``database`` is not a PostgreSQL address)."""
+        return Path(self.database) if self.database else self.data_dir / DATABASE_FILE
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.database.startswith(("postgresql://", "postgres://"))
 
     @property
     def media_dir(self) -> Path:
@@ -107,6 +115,7 @@ class ServerConfig:
             "user_msg_burst",
             "group_msg_burst",
             "ws_queue_limit",
+            "database_pool",
             "media_max_pixels",
             "media_orphan_ms",
             "media_link_ms",

@@ -28,6 +28,7 @@ from messenger.server.services.profiles import ProfileService
 from messenger.server.services.ratelimit import RateLimiter
 from messenger.server.services.receipts import ReadReceipts
 from messenger.server.storage.base import Storage
+from messenger.server.storage.postgres.storage import PostgresStorage
 from messenger.server.storage.sqlite.storage import SqliteStorage
 
 
@@ -56,7 +57,11 @@ class ServerContext:
     @classmethod
     def build(cls, config: ServerConfig, storage: Storage | None = None) -> ServerContext:
         metrics = Metrics()
-        if storage is None:
+        if storage is None and config.uses_postgres:
+            storage = PostgresStorage(
+                config.database, readers=config.database_pool, on_batch=metrics.observe_batch
+            )
+        elif storage is None:
             storage = SqliteStorage(
                 config.database_path,
                 synchronous=config.sqlite_synchronous.upper(),

@@ -46,7 +46,7 @@ def mark_read(txn: WriteTxn, conv_id: int, key: str, user_id: str, seq: int | No
     moved = new_read != old_read
     conn.execute(
         "UPDATE participants SET read_seq=?, marked_unread=0, version=?, "
-        "read_version=CASE WHEN ? THEN ? ELSE read_version END WHERE conv_id=? AND user_id=?",
+        "read_version=CASE WHEN ?=1 THEN ? ELSE read_version END WHERE conv_id=? AND user_id=?",
         (new_read, version, moved, version, conv_id, user_id),
     )
     state = state_of_row(conn, participant_row(conn, conv_id, user_id), last, txn.version)

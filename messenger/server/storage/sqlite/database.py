@@ -188,35 +188,49 @@ class SqliteDatabase:
                 break
         conn.close()
 
+    # -- what another engine changes (postgres/database.py) ------------------------------------------
+    _errors: tuple[type[Exception], ...] = (sqlite3.Error,)
+
+    def _begin(self, conn: sqlite3.Connection, version: int) -> tuple[sqlite3.Connection, int]:
+        """Open the batch's transaction; the connection the jobs use and the version to go on
+        from."""
+        conn.execute("BEGIN IMMEDIATE")
+        return conn, version
+
+    def _before_commit(self) -> None:
+        """Called in the writer thread right before each commit (tests delay a commit here)."""
+
     def _run_batch(self, conn: sqlite3.Connection, jobs: list[_Job[Any]], version: int) -> int:
         started = time.perf_counter()
         txn = WriteTxn(conn, version)
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            job_conn, version = self._begin(conn, version)
+            txn = WriteTxn(job_conn, version)
             for job in jobs:
                 before = txn.version
-                conn.execute("SAVEPOINT job")
+                job_conn.execute("SAVEPOINT job")
                 try:
                     job.result = job.fn(txn)
-                    conn.execute("RELEASE job")
+                    job_conn.execute("RELEASE job")
                 except Rollback as undo:
-                    conn.execute("ROLLBACK TO job")
-                    conn.execute("RELEASE job")
+                    job_conn.execute("ROLLBACK TO job")
+                    job_conn.execute("RELEASE job")
                     txn._version = before
                     job.result = undo.result
                 except BaseException as exc:  # noqa: BLE001 - handed to the awaiting caller
-                    conn.execute("ROLLBACK TO job")
-                    conn.execute("RELEASE job")
+                    job_conn.execute("ROLLBACK TO job")
+                    job_conn.execute("RELEASE job")
                     txn._version = before
                     job.error = exc
             if txn.version != version:
-                conn.execute("UPDATE meta SET value=? WHERE key='version'", (txn.version,))
+                job_conn.execute("UPDATE meta SET value=? WHERE key='version'", (txn.version,))
+            self._before_commit()
             conn.execute("COMMIT")
-        except sqlite3.Error as exc:
+        except self._errors as exc:
             log.exception("write batch of %d jobs failed", len(jobs))
             try:
                 conn.execute("ROLLBACK")
-            except sqlite3.Error:
+            except self._errors:
                 pass
             failure = ServerError(f"storage failure: {exc}")
             for job in jobs:
@@ -249,7 +263,7 @@ class SqliteDatabase:
                 continue
             if job.error is not None:
                 err = job.error
-                if not isinstance(err, (MessengerError, sqlite3.Error)):
+                if not isinstance(err, (MessengerError, *self._errors)):
                     log.error("write job failed", exc_info=err)
                 job.future.set_exception(err)
             else:

@@ -183,7 +183,7 @@ def feed_sources(
         for r in conn.execute(
             f"SELECT * FROM (SELECT {_REQUEST_COLUMNS} FROM friend_requests "
             "WHERE sender=? AND version>? UNION ALL "
-            f"SELECT {_REQUEST_COLUMNS} FROM friend_requests WHERE receiver=? AND version>?) "
+            f"SELECT {_REQUEST_COLUMNS} FROM friend_requests WHERE receiver=? AND version>?) AS r "
             "ORDER BY version LIMIT ?",
             (user_id, since, user_id, since, limit),
         )
@@ -208,7 +208,7 @@ def feed_sources(
     for r in conn.execute(
         f"SELECT * FROM ({PROFILE_SELECT} WHERE u.user_id=? AND u.version>? UNION ALL "
         f"{PROFILE_SELECT} JOIN friends f ON f.friend = u.user_id "
-        "WHERE f.owner=? AND f.deleted=0 AND u.version>? AND u.user_id!=?) "
+        "WHERE f.owner=? AND f.deleted=0 AND u.version>? AND u.user_id!=?) AS p "
         "ORDER BY 3 LIMIT ?",
         (user_id, since, user_id, since, user_id, limit),
     ):

@@ -131,7 +131,8 @@ class _Ctx:
         )
         group = bump_group(self.txn, conv_id)
         self.conn.executemany(
-            "INSERT OR REPLACE INTO group_departures(conv_id, user_id, version) VALUES (?, ?, ?)",
+            "INSERT INTO group_departures(conv_id, user_id, version) VALUES (?, ?, ?) "
+            "ON CONFLICT(user_id, conv_id) DO UPDATE SET version=excluded.version",
             [(conv_id, u, group.version) for u in users],
         )
         return group
@@ -236,10 +237,11 @@ def _join(ctx: _Ctx) -> GroupEdit:
     if pending is not None:
         return ctx.edit(ctx.group, status=JoinStatus.WAITING, application_id=int(pending[0]))
     cur = ctx.conn.execute(
-        "INSERT INTO group_applications(conv_id, applicant, note, time) VALUES (?, ?, ?, ?)",
+        "INSERT INTO group_applications(conv_id, applicant, note, time) VALUES (?, ?, ?, ?) "
+        "RETURNING id",
         (ctx.conv_id, user, note, int(time.time() * 1000)),
     )
-    app_id = int(cur.lastrowid or 0)
+    app_id = int(cur.fetchone()[0])
     notices = [
         ctx.notice(m, "join_application", application_id=app_id, applicant=user, note=note)
         for m in _managers(ctx.conn, ctx.conv_id)
@@ -456,8 +458,10 @@ def _create_topic(ctx: _Ctx) -> GroupEdit:
     conn, community = ctx.conn, ctx.group
     if conn.execute("SELECT 1 FROM conversations WHERE key=?", (topic_id,)).fetchone():
         raise InvalidParameter("that topic ID is taken", field="topic_id")
-    cur = conn.execute("INSERT INTO conversations(kind, key) VALUES ('group', ?)", (topic_id,))
-    topic_conv = int(cur.lastrowid or 0)
+    cur = conn.execute(
+        "INSERT INTO conversations(kind, key) VALUES ('group', ?) RETURNING id", (topic_id,)
+    )
+    topic_conv = int(cur.fetchone()[0])
     conn.execute(
         "INSERT INTO groups(conv_id, group_id, name, type, owner, create_time, max_members, "
         "join_option, parent) VALUES (?,?,?,?,?,?,?,?,?)",

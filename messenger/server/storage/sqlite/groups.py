@@ -286,8 +286,10 @@ def create_group(txn: WriteTxn, group: NewGroup) -> GroupOutcome:
     if len(others) + 1 > max_members:
         raise GroupFull(f"a group holds at most {max_members} members", limit=max_members)
     now = int(time.time() * 1000)
-    cur = conn.execute("INSERT INTO conversations(kind, key) VALUES ('group', ?)", (group_id,))
-    conv_id = int(cur.lastrowid or 0)
+    cur = conn.execute(
+        "INSERT INTO conversations(kind, key) VALUES ('group', ?) RETURNING id", (group_id,)
+    )
+    conv_id = int(cur.fetchone()[0])
     conn.execute(
         "INSERT INTO groups(conv_id, group_id, name, type, owner, create_time, introduction, "
         "notification, max_members, avatar, join_option, custom) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",

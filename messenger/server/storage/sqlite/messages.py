@@ -39,8 +39,10 @@ def get_or_create_c2c(txn: WriteTxn, key: str) -> int:
     row = conn.execute("SELECT id FROM conversations WHERE key=? AND kind='c2c'", (key,)).fetchone()
     if row is not None:
         return int(row[0])
-    cur = conn.execute("INSERT INTO conversations(kind, key) VALUES ('c2c', ?)", (key,))
-    conv_id = int(cur.lastrowid or 0)
+    cur = conn.execute(
+        "INSERT INTO conversations(kind, key) VALUES ('c2c', ?) RETURNING id", (key,)
+    )
+    conv_id = int(cur.fetchone()[0])
     a, _, b = key.partition("|")
     now = int(time.time() * 1000)
     pairs = [(a, b)] if a == b else [(a, b), (b, a)]
@@ -87,10 +89,12 @@ def insert_message(txn: WriteTxn, new: NewMessage) -> StoredMessage:
     if conv_id is None:
         conv_id = get_or_create_c2c(txn, new.key)
     version = txn.next_version()
+    now_ms = int(time.time() * 1000)
     seq, now = conn.execute(
-        "UPDATE conversations SET last_seq=last_seq+1, last_time=MAX(last_time, ?), version=? "
+        "UPDATE conversations SET last_seq=last_seq+1, "
+        "last_time=CASE WHEN last_time > ? THEN last_time ELSE ? END, version=? "
         "WHERE id=? RETURNING last_seq, last_time",
-        (int(time.time() * 1000), version, conv_id),
+        (now_ms, now_ms, version, conv_id),
     ).fetchone()
     reply = encode_json(new.reply_to) if new.reply_to is not None else None
     inserted = conn.execute(

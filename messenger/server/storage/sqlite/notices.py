@@ -24,9 +24,10 @@ def get_or_create_system(txn: WriteTxn, user_id: str) -> int:
     if conv_id is not None:
         return conv_id
     cur = txn.conn.execute(
-        "INSERT INTO conversations(kind, key) VALUES ('system', ?)", (system_key(user_id),)
+        "INSERT INTO conversations(kind, key) VALUES ('system', ?) RETURNING id",
+        (system_key(user_id),),
     )
-    conv_id = int(cur.lastrowid or 0)
+    conv_id = int(cur.fetchone()[0])
     txn.conn.execute(
         "INSERT INTO participants(conv_id, user_id, conversation_id, kind, join_time, version) "
         "VALUES (?, ?, ?, 'system', ?, ?)",

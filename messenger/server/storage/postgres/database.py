@@ -1,0 +1,113 @@
+"""PostgreSQL engine: the SQLite engine's writer thread and group commit over one psycopg
+connection, and a pool of connections for reads.
+
+**Versions across writers.** Several servers may write to one database. Each write batch's
+transaction starts by locking the version counter's row (``SELECT ... FOR UPDATE``) and ends by
+storing the counter, so batches that draw versions commit one after another, in version order,
+whichever server runs them: a change can never commit after another one with a larger version.
+A reader's snapshot (``REPEATABLE READ``) therefore holds every version up to the counter it
+sees and none above it, and "everything after V" never skips a change that commits later. The
+cost is one batch at a time across all servers; a batch carries every job waiting on its
+server, so under load each lock is shared by hundreds of writes (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar, cast
+
+import psycopg
+from psycopg_pool import ConnectionPool
+
+from messenger.protocol.errors import ServerError
+from messenger.server.storage.postgres.connection import (
+    PgConnection,
+    PgReadConnection,
+    configure,
+)
+from messenger.server.storage.sqlite.database import SqliteDatabase
+
+T = TypeVar("T")
+
+
+class PostgresDatabase(SqliteDatabase):
+    """Owns the writer thread, the reader pool and this server's view of the version counter."""
+
+    _errors: tuple[type[Exception], ...] = (psycopg.Error,)
+
+    def __init__(
+        self,
+        dsn: str,
+        *,
+        readers: int = 4,
+        on_batch: Callable[[int, float], None] | None = None,
+    ) -> None:
+        super().__init__(cast(Any, dsn), readers=readers, on_batch=on_batch)
+        self.dsn = dsn
+        self._pool: ConnectionPool[psycopg.Connection[Any]] | None = None
+        self.commit_gate: Callable[[], None] | None = None  # tests: hold a commit back
+
+    def open(self, schema: Callable[[Any], object]) -> None:
+        self._loop = asyncio.get_running_loop()
+        writer = PgConnection(self.dsn)
+        try:
+            schema(writer.raw)
+            row = writer.raw.execute("SELECT value FROM meta WHERE key='version'").fetchone()
+        except BaseException:
+            writer.close()
+            raise
+        self._version = int(row[0]) if row else 0
+        self._pool = ConnectionPool(
+            self.dsn,
+            min_size=1,
+            max_size=self._readers,
+            configure=configure,
+            check=ConnectionPool.check_connection,
+            open=True,
+            name="messenger-readers",
+        )
+        self._thread = threading.Thread(
+            target=self._writer_main,
+            args=(cast(sqlite3.Connection, writer),),
+            name="postgres-writer",
+            daemon=True,
+        )
+        self._thread.start()
+        self._read_pool = ThreadPoolExecutor(self._readers, thread_name_prefix="postgres-reader")
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        await super().close()
+        if self._pool is not None:
+            await asyncio.to_thread(self._pool.close)
+
+    # -- writes ----------------------------------------------------------------------------------
+    def _begin(self, conn: sqlite3.Connection, version: int) -> tuple[sqlite3.Connection, int]:
+        writer = cast(PgConnection, conn)
+        if writer.broken:  # the database restarted: this batch goes on a new connection
+            writer.reconnect()
+        writer.execute("BEGIN")
+        row = writer.execute("SELECT value FROM meta WHERE key='version' FOR UPDATE").fetchone()
+        if row is None:
+            raise ServerError("the database has no version counter")
+        return conn, int(row[0])
+
+    def _before_commit(self) -> None:
+        if self.commit_gate is not None:
+            self.commit_gate()
+
+    # -- reads -----------------------------------------------------------------------------------
+    def _run_read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        if self._pool is None:
+            raise ServerError("storage is closed")
+        with self._pool.connection() as raw:
+            raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try:
+                return fn(cast(sqlite3.Connection, PgReadConnection(raw)))
+            finally:
+                raw.execute("ROLLBACK")

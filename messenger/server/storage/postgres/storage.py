@@ -1,0 +1,27 @@
+"""``Storage`` on PostgreSQL: the SQLite implementation's operations on the PostgreSQL engine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from messenger.server.storage.postgres.database import PostgresDatabase
+from messenger.server.storage.postgres.schema import apply_schema
+from messenger.server.storage.sqlite.people import SqlitePeopleStorage
+from messenger.server.storage.sqlite.storage import SqliteStorage
+
+
+class PostgresStorage(SqliteStorage):
+    db: PostgresDatabase
+
+    def __init__(
+        self,
+        dsn: str,
+        *,
+        readers: int = 4,
+        on_batch: Callable[[int, float], None] | None = None,
+    ) -> None:
+        self.db = PostgresDatabase(dsn, readers=readers, on_batch=on_batch)
+        self._people = SqlitePeopleStorage(self.db)
+
+    async def open(self) -> None:
+        self.db.open(apply_schema)
