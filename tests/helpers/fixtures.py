@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from tests.helpers.clients import Devices
-from tests.helpers.postgres import PostgresCluster
+from tests.helpers.postgres import PostgresCluster, shared_cluster
 from tests.helpers.raw import Make, RawDevice
 from tests.helpers.server import ServerProcess, shared_server
 
@@ -99,5 +99,4 @@ def postgres() -> Iterator[PostgresCluster]:
     """A throw-away PostgreSQL cluster on loopback, one per run, started on first use
     (``tests/helpers/postgres.py``; ``postgres.fresh_schema()`` is a DSN as good as a new
     database)."""
-    with PostgresCluster.start() as cluster:
-        yield cluster
+    yield shared_cluster()

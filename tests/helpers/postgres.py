@@ -13,6 +13,7 @@ PostgreSQL refuses to run as root: as root the cluster runs as the ``postgres`` 
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
 import pwd
@@ -141,3 +142,25 @@ class PostgresCluster:
         with psycopg.connect(self.dsn(), autocommit=True) as conn:
             conn.execute(f"CREATE SCHEMA {name}")
         return self.dsn(schema=name)
+
+
+_shared: list[tuple[PostgresCluster, object]] = []
+
+
+def shared_cluster() -> PostgresCluster:
+    """One cluster for this process (the tests' ``postgres`` fixture and the servers the tests
+    start when ``MESSENGER_TEST_DATABASE=postgresql``), started on first use, removed at exit."""
+    if not _shared:
+        manager = PostgresCluster.start()
+        cluster = manager.__enter__()
+        atexit.register(manager.__exit__, None, None, None)
+        _shared.append((cluster, manager))
+    return _shared[0][0]
+
+
+def test_database() -> str:
+    """``MESSENGER_TEST_DATABASE``: "sqlite" (the default) or "postgresql"."""
+    chosen = os.environ.get("MESSENGER_TEST_DATABASE", "sqlite").strip().lower() or "sqlite"
+    if chosen not in ("sqlite", "postgresql"):
+        raise ValueError(f"MESSENGER_TEST_DATABASE must be sqlite or postgresql, not {chosen!r}")
+    return chosen

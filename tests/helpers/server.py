@@ -1,4 +1,8 @@
-"""Run the real ``messenger-server`` as a child process on a loopback port."""
+"""Run the real ``messenger-server`` as a child process on a loopback port.
+
+With ``MESSENGER_TEST_DATABASE=postgresql`` every server the tests start keeps its data in
+PostgreSQL (a fresh schema of the run's throw-away cluster, kept across its restarts) instead of
+SQLite in its data folder."""
 
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+
+from tests.helpers.postgres import shared_cluster, test_database
 
 SDK_APP_ID = 1400000001
 SECRET_KEY = "test-secret-key-0123456789abcdef0123456789abcdef"
@@ -35,6 +41,7 @@ class ServerProcess:
         self.port = 0
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path = data_dir / "server.log"
+        self.database: str | None = None  # PostgreSQL: the DSN, made on first start
 
     @property
     def url(self) -> str:
@@ -63,6 +70,10 @@ class ServerProcess:
             "warning",
             *self.extra_args,
         ]
+        if test_database() == "postgresql" and "--database" not in self.extra_args:
+            if self.database is None:
+                self.database = shared_cluster().fresh_schema()
+            args += ["--database", self.database]
         log = self.log_path.open("ab")
         env = {**os.environ, **self.env}
         self.proc = subprocess.Popen(args, stdout=log, stderr=log, env=env)

@@ -21,6 +21,7 @@ from messenger.server.storage.records import (
     NewGroup,
     NewMembers,
     RecallRequest,
+    SearchFilter,
     SessionRecord,
     c2c_key,
 )
@@ -370,3 +371,54 @@ async def test_profiles_friends_and_blocks(storage: Storage) -> None:
     assert await people.relation("alice", "bob") == Relation.NONE
     await people.set_last_seen_many({"alice": 1234})
     assert (await people.last_seen(["alice"]))["alice"][0] == 1234
+
+
+# -- search and dates ----------------------------------------------------------------------------
+async def test_search_finds_what_the_user_may_read(storage: Storage) -> None:
+    await users(storage, "alice", "bob", "carol")
+    texts = ["meet at the station", "你好世界", "Hello world", "see https://example.com/a", "x"]
+    conv: int | None = None
+    stored = []
+    for text in texts:
+        sent = await storage.insert_message(new_message("bob", "c2c", AB, conv, text))
+        conv = sent.conv_id
+        stored.append(sent.message)
+    assert conv is not None
+    other = await storage.insert_message(
+        new_message("carol", "c2c", c2c_key("bob", "carol"), None, "hello carol")
+    )
+
+    async def found(user: str, query: str, **kw: Any) -> list[str]:
+        hits, _ = await storage.search_messages(user, SearchFilter(query, **kw))
+        return [h.message.body["text"] for h in hits]
+
+    assert await found("alice", "hel") == ["Hello world"]  # prefix, any case
+    assert await found("bob", "hello") == ["hello carol", "Hello world"]  # newest first
+    assert await found("alice", "你好") == ["你好世界"] == await found("alice", "世界")
+    assert await found("alice", "station meet") == ["meet at the station"]  # every term
+    assert await found("alice", "world", kind="link") == []
+    assert await found("alice", "example", kind="link") == ["see https://example.com/a"]
+    assert await found("bob", "hello", conv_id=other.conv_id) == ["hello carol"]
+    assert await found("bob", "hello", sender="carol") == ["hello carol"]
+    assert await found("alice", "nothing-like-this") == []
+    page, more = await storage.search_messages("bob", SearchFilter("hello", limit=1))
+    assert len(page) == 1 and more
+    assert page[0].conversation_id == "C2Ccarol"
+    recall = RecallRequest(conv, "c2c", AB, stored[2].message_id, "bob", 60_000, False)
+    await storage.recall_message(recall)
+    assert await found("alice", "hello") == []  # a recalled message is not found
+    await storage.clear(conv, "alice")
+    assert await found("alice", "station") == []  # nor what the user cleared
+    assert await found("bob", "station") == ["meet at the station"]
+
+
+async def test_the_first_message_since_a_time(storage: Storage) -> None:
+    conv, stored = await talk(storage, 4)
+    times = [s.message.time for s in stored]
+    assert await storage.first_seq_since(conv, "alice", 0) == 1
+    for at in times:
+        first = await storage.first_seq_since(conv, "alice", at)
+        assert first is not None and times[first - 1] >= at  # the first at or after it
+        assert first == 1 or times[first - 2] < at
+    assert await storage.first_seq_since(conv, "alice", times[-1] + 1) is None
+    assert await storage.first_seq_since(conv, "carol", 0) is None

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from messenger.protocol.models import SearchHit
+from messenger.server.storage.postgres import search
 from messenger.server.storage.postgres.database import PostgresDatabase
 from messenger.server.storage.postgres.schema import apply_schema
+from messenger.server.storage.records import SearchFilter
 from messenger.server.storage.sqlite.people import SqlitePeopleStorage
 from messenger.server.storage.sqlite.storage import SqliteStorage
 
@@ -25,3 +28,8 @@ class PostgresStorage(SqliteStorage):
 
     async def open(self) -> None:
         self.db.open(apply_schema)
+
+    async def search_messages(
+        self, user_id: str, search_filter: SearchFilter
+    ) -> tuple[list[SearchHit], bool]:
+        return await self._read(search.search, user_id, search_filter)

@@ -6,6 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from messenger.server.storage.migrations import Migration, collect
-from messenger.server.storage.postgres.migrations import v0001_baseline, v0002_group_model
+from messenger.server.storage.postgres.migrations import (
+    v0001_baseline,
+    v0002_group_model,
+    v0003_search_index,
+)
 
-MIGRATIONS: tuple[Migration[Any], ...] = collect(v0001_baseline, v0002_group_model)
+MIGRATIONS: tuple[Migration[Any], ...] = collect(
+    v0001_baseline, v0002_group_model, v0003_search_index
+)
