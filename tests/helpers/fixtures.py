@@ -95,8 +95,8 @@ async def raw_devices(server: ServerProcess) -> AsyncIterator[list[RawDevice]]:
 
 
 @pytest.fixture(scope="session")
-def postgres() -> Iterator[PostgresCluster]:
+def postgres() -> PostgresCluster:
     """A throw-away PostgreSQL cluster on loopback, one per run, started on first use
     (``tests/helpers/postgres.py``; ``postgres.fresh_schema()`` is a DSN as good as a new
     database)."""
-    yield shared_cluster()
+    return shared_cluster()
