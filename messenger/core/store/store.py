@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
@@ -206,29 +207,20 @@ class Store:
         return await self._write_delta(apply)
 
     async def apply_changes(self, changes: Sequence[AnyChange]) -> StoreDelta:
-        """Apply a page of the change feed and, in the same transaction, advance the version."""
+        """Apply a page of the change feed and, in the same transaction, advance the version.
 
-        def apply(batch: Batch) -> None:
-            conn = batch.connection
-            versions: list[int] = []
-            for change in changes:
-                if not 0 <= change.v <= MAX_INT or not _in_range(msgspec.to_builtins(change)):
-                    log.error("skipping change v%r: a number is out of range", change.v)
-                    continue
-                versions.append(change.v)
-                conn.execute("SAVEPOINT change")
-                try:
-                    _apply_change(batch, change)
-                except InvalidParameter as exc:  # a server's nonsense must not stall the sync
-                    conn.execute("ROLLBACK TO change")  # nothing of it is kept
-                    # (a failure of our own, e.g. a full disk, ends the whole page: not skipped)
-                    log.error("skipping malformed change v%d: %r", change.v, exc)
-                finally:
-                    conn.execute("RELEASE change")
-            if versions:
-                _advance_version(batch, max(versions))
+        A change the store cannot take (a number out of range, a malformed value) is skipped
+        with a log line and the rest applied. The page is first applied whole, as one
+        transaction; only if a change refuses is it rolled back and applied again change by
+        change, each in a savepoint (a savepoint per change costs more than the changes)."""
 
-        return await self._write_delta(apply)
+        def whole() -> StoreDelta:
+            try:
+                return self._write(lambda batch: _apply_page(batch, changes, careful=False))[1]
+            except _Refused:
+                return self._write(lambda batch: _apply_page(batch, changes, careful=True))[1]
+
+        return await self._run(whole)
 
     async def apply_contacts(self, snapshot: Contacts) -> StoreDelta:
         """A new device's people side (taken after the conversation snapshot: the feed from that
@@ -629,6 +621,49 @@ def _search_where(
             condition += f" AND m.{column} {op} ?"
             params.append(value)
     return condition, params
+
+
+class _Refused(Exception):
+    """A change of the page cannot be taken: apply the page again, change by change."""
+
+
+# A JSON number of 16 digits or more (2**53 − 1 has 16: shorter ones fit). A string may match
+# too ("at:" and digits): then the page is checked value by value, which is only slower.
+_LONG_NUMBER = re.compile(rb"[:,\[]-?\d{16}")
+
+
+def _apply_page(batch: Batch, changes: Sequence[AnyChange], *, careful: bool) -> None:
+    """Each change of a page, then the version. Not ``careful``: raise ``_Refused`` at the first
+    change that cannot be taken (the caller rolls back). ``careful``: skip it, keep the rest."""
+    conn = batch.connection
+    long_numbers = careful or _LONG_NUMBER.search(msgspec.json.encode(changes)) is not None
+    versions: list[int] = []
+    for change in changes:
+        if not 0 <= change.v <= MAX_INT or (
+            long_numbers and not _in_range(msgspec.to_builtins(change))
+        ):
+            if not careful:
+                raise _Refused
+            log.error("skipping change v%r: a number is out of range", change.v)
+            continue
+        versions.append(change.v)
+        if not careful:
+            try:
+                _apply_change(batch, change)
+            except InvalidParameter:
+                raise _Refused from None
+            continue
+        conn.execute("SAVEPOINT change")
+        try:
+            _apply_change(batch, change)
+        except InvalidParameter as exc:  # a server's nonsense must not stall the sync
+            conn.execute("ROLLBACK TO change")  # nothing of it is kept
+            # (a failure of our own, e.g. a full disk, ends the whole page: not skipped)
+            log.error("skipping malformed change v%d: %r", change.v, exc)
+        finally:
+            conn.execute("RELEASE change")
+    if versions:
+        _advance_version(batch, max(versions))
 
 
 def _apply_change(batch: Batch, change: AnyChange) -> None:

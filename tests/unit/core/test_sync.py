@@ -195,6 +195,29 @@ async def test_a_malformed_change_is_skipped_and_the_rest_applied(
     assert await store.sync_version() == 7
 
 
+@pytest.mark.expected_log("messenger.core.store", r"skipping change v8: a number is out of range")
+async def test_a_change_with_a_number_out_of_range_is_skipped_and_the_rest_applied(
+    store: Store, bus: EventBus
+) -> None:
+    engine = SyncEngine("alice", store, RestTransport("http://unused"), bus)
+    too_big = message(seq=2, time=2**60)
+    # 16 digits inside a text are no number: that message is kept
+    digits = message(seq=1, text=":12345678901234567890")
+    frame = Changes(
+        changes=[
+            message_change(digits, v=7),
+            message_change(too_big, v=8),
+            state_change(state("C2Cbob", version=9, read_seq=1)),
+        ]
+    )
+
+    await engine.on_changes(frame)
+
+    stored = await store.messages_between("C2Cbob", 0, 9)
+    assert [m.text for m in stored] == [":12345678901234567890"]
+    assert await store.sync_version() == 9
+
+
 async def test_pushes_become_events(store: Store, bus: EventBus, recorder: Recorder) -> None:
     expiring: list[int] = []
     engine = SyncEngine(
