@@ -1,5 +1,6 @@
-"""What the chat does with files in messages: a click on a file bubble downloads it (or opens it
-once it is here), its × stops the download; the message menu's Open, Save as… and Show in folder.
+"""What the chat does with files in messages: a click on a picture opens the image viewer; a
+click on a file bubble downloads it (or opens it once it is here), its × stops the download; the
+message menu's Open, Save as… and Show in folder.
 
 Opened and shown files are copies in the downloads folder (``<Downloads>/Messenger``) under the
 sender's name made safe; Save as… writes where the user chose. The desktop opens and shows them
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QObject, QStandardPaths
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
@@ -20,10 +22,11 @@ from messenger.protocol.bodies import FileBody, ImageBody
 from messenger.protocol.filenames import safe_name
 from messenger.ui import reveal
 from messenger.ui.async_slots import async_slot
+from messenger.ui.image_viewer import ImageViewer
 from messenger.viewmodels.chat import ChatViewModel
 from messenger.viewmodels.downloads import media_id_of
 
-CARD_ACTIONS = frozenset({"file", "file_cancel"})
+CARD_ACTIONS = frozenset({"file", "file_cancel", "picture"})
 
 
 def default_downloads() -> Path:
@@ -40,6 +43,7 @@ class MediaActions(QObject):
         self.open_file: Callable[[Path], bool] = reveal.open_file
         self.show_in_folder: Callable[[Path], bool] = reveal.show_in_folder
         self._save_dir: Path | None = None
+        self.viewer: ImageViewer | None = None
 
     def _message(self, key: str) -> LocalMessage | None:
         message = self.chat.messages.message(key)
@@ -55,13 +59,26 @@ class MediaActions(QObject):
         message = self._message(key)
         if message is None:
             return True
-        if action == "file_cancel":
+        if action == "picture":
+            self.view_picture(key)
+        elif action == "file_cancel":
             self._cancel(media_id_of(message))
         elif self.chat.downloads.is_here(message) or message.is_self:
             self.open(key)
         else:
             self.chat.downloads.start(message)
         return True
+
+    def view_picture(self, key: str) -> ImageViewer:
+        """The image viewer on this picture (one viewer: a second click reuses it)."""
+        if self.viewer is not None and shiboken6.isValid(self.viewer):
+            self.viewer.show_key(key)
+        else:
+            self.viewer = ImageViewer(self.chat, key, self, self._parent)
+        self.viewer.show()
+        self.viewer.raise_()
+        self.viewer.activateWindow()
+        return self.viewer
 
     @async_slot(str)
     async def _cancel(self, media_id: str) -> None:

@@ -66,8 +66,8 @@ class MessageDelegate(QStyledItemDelegate):
 
     def hit(self, index: AnyIndex, x: float, y: float) -> str:
         """What a click at (x, y), relative to the row, means: "receipts", "reedit", "retry",
-        "quote", "profile" (the sender's avatar or name), "cancel" (an upload), a card's
-        action ("file", "file_cancel": ``ui.bubbles``) or ""."""
+        "quote", "profile" (the sender's avatar or name), "cancel" (an upload), "picture"
+        (the image viewer), a card's action ("file", "file_cancel": ``ui.bubbles``) or ""."""
         row = index.data(ROW_ROLE)
         geometry = self.geometry(index)
         if not isinstance(row, MessageRow) or geometry is None:
@@ -88,6 +88,8 @@ class MessageDelegate(QStyledItemDelegate):
             return "quote"
         if geometry.cancel is not None and geometry.cancel.adjusted(-4, -4, 4, 4).contains(point):
             return "cancel"
+        if geometry.picture is not None and geometry.picture.contains(point):
+            return "picture"
         if geometry.card is not None:
             action = hit_card(row, geometry.card, point, self._card_context(self._view.palette()))
             if action:

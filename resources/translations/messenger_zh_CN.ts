@@ -842,6 +842,49 @@
     </message>
 </context>
 <context>
+    <name>ImageViewer</name>
+    <message>
+        <source>Previous picture (←)</source>
+        <translation>上一张（←）</translation>
+    </message>
+    <message>
+        <source>Next picture (→)</source>
+        <translation>下一张（→）</translation>
+    </message>
+    <message>
+        <source>Zoom out (−)</source>
+        <translation>缩小（−）</translation>
+    </message>
+    <message>
+        <source>Zoom in (+)</source>
+        <translation>放大（+）</translation>
+    </message>
+    <message>
+        <source>Fit to window (0)</source>
+        <translation>适应窗口（0）</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Open with the system viewer</source>
+        <translation>用系统查看器打开</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Picture</source>
+        <translation>图片</translation>
+    </message>
+</context>
+<context>
     <name>JoinGroupDialog</name>
     <message>
         <source>Join a group</source>
