@@ -141,7 +141,7 @@ async def main(out: Path, language: str, themes: list[str]) -> None:
                 assert editor is not None
                 await asyncio.sleep(0.8)
                 save(editor, out / f"people-edit-profile{suffix}.png")
-                cropper = editor.crop_picture(landscape())
+                cropper = editor.avatar.crop_picture(landscape())
                 assert cropper is not None
                 cropper.resize(720, 460)
                 cropper.view.move_by(200, -40)

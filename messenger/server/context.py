@@ -147,6 +147,7 @@ class ServerContext:
                 group_custom_keys=config.group_custom_keys,
                 member_custom_keys=config.member_custom_keys,
                 callbacks=callbacks,
+                avatar_exists=avatars.exists,
             ),
             media=media,
             admission=Admission(config),

@@ -1,18 +1,16 @@
-"""Edit my profile (account menu): nickname, avatar (a picture of which I choose a square,
-previewed before it is uploaded), gender, birthday, location, signature, who may add me, and
-whether others see when I was last online."""
+"""Edit my profile (account menu): nickname, avatar (``AvatarChooser``: a square I choose of a
+picture, previewed before it is uploaded), gender, birthday, location, signature, who may add
+me, and whether others see when I was last online."""
 
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QRect, Qt
-from PySide6.QtGui import QColor, QImage, QPixmap
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -23,30 +21,8 @@ from PySide6.QtWidgets import (
 
 from messenger.protocol.models import AllowType, Gender
 from messenger.ui.async_slots import async_slot
-from messenger.ui.avatar_cropper import AvatarCropDialog, centred_square
-from messenger.ui.avatars import avatar_pixmap
+from messenger.ui.avatar_chooser import AvatarChooser
 from messenger.viewmodels.people import PeopleViewModel
-
-PREVIEW = 96
-UPLOAD_SIDE = 512
-
-
-def square_png(image: QImage, part: QRect | None = None, side: int = UPLOAD_SIDE) -> bytes:
-    """``part`` of ``image`` (its centred square by default), at most ``side`` pixels, as PNG."""
-    part = part if part is not None else centred_square(image)
-    cropped = image.copy(part)
-    if max(cropped.width(), cropped.height()) > side:
-        cropped = cropped.scaled(
-            side,
-            side,
-            Qt.AspectRatioMode.IgnoreAspectRatio,
-            Qt.TransformationMode.SmoothTransformation,
-        )
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    cropped.save(buffer, "PNG")  # type: ignore[call-overload]  # (the stubs say bytes; it wants str)
-    return bytes(data.data())
 
 
 class EditProfileDialog(QDialog):
@@ -56,16 +32,8 @@ class EditProfileDialog(QDialog):
         self.people = people
         self.setWindowTitle(self.tr("Edit my profile"))
         profile = people.my_profile()
-        self._avatar_png = b""
         form = QFormLayout(self)
-        self.preview = QLabel(self)
-        self.preview.setFixedSize(PREVIEW, PREVIEW)
-        self.preview.setScaledContents(True)
-        self.pick = QPushButton(self.tr("Choose picture…"), self)
-        avatar_row = QHBoxLayout()
-        avatar_row.addWidget(self.preview)
-        avatar_row.addWidget(self.pick)
-        avatar_row.addStretch(1)
+        self.avatar = AvatarChooser(profile.user_id, profile.nickname or profile.user_id, self)
         self.nickname = QLineEdit(profile.nickname, self)
         self.gender = QComboBox(self)
         for label, value in (
@@ -107,7 +75,7 @@ class EditProfileDialog(QDialog):
         self.hide_last_seen.setChecked(profile.hide_last_seen)
         self.error = QLabel(self)
         self.error.setWordWrap(True)
-        form.addRow(self.tr("Avatar"), avatar_row)
+        form.addRow(self.tr("Avatar"), self.avatar)
         form.addRow(self.tr("Nickname"), self.nickname)
         form.addRow(self.tr("Gender"), self.gender)
         form.addRow(self.tr("Birthday"), birthday_row)
@@ -127,12 +95,8 @@ class EditProfileDialog(QDialog):
         form.addRow(buttons)
         cancel.clicked.connect(self.reject)
         self.save.clicked.connect(self.submit)
-        self.pick.clicked.connect(self.choose_picture)
+        self.avatar.refused.connect(self.error.setText)
         people.error_occurred.connect(self.error.setText)
-        white = QColor(255, 255, 255)
-        ratio = self.devicePixelRatioF()
-        name = profile.nickname or profile.user_id
-        self.preview.setPixmap(avatar_pixmap(profile.user_id, name, PREVIEW, ratio, white))
         self._show_current_avatar()
 
     @async_slot()
@@ -145,49 +109,18 @@ class EditProfileDialog(QDialog):
         if not self.status.text():
             self.status.setText(self._status_before)
         avatar = self.people.my_profile().avatar
-        if avatar and not self._avatar_png:
+        if avatar and not self.avatar.png:
             data = await self.people.avatar(avatar)
-            if data and not self._avatar_png and shiboken6.isValid(self.preview):
-                self.preview.setPixmap(QPixmap.fromImage(QImage.fromData(data)))
-
-    def choose_picture(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self,
-            self.tr("Choose a picture"),
-            "",
-            self.tr("Images (*.png *.jpg *.jpeg *.gif *.webp *.bmp)"),
-        )
-        if path:
-            self.crop_picture(QImage(path))
-
-    def crop_picture(self, image: QImage) -> AvatarCropDialog | None:
-        """Let me choose the square of ``image``; it is previewed here once I accept."""
-        if image.isNull():
-            self.error.setText(self.tr("That file is not a picture."))
-            return None
-        cropper = AvatarCropDialog(image, self)
-        cropper.accepted.connect(lambda: self.use_picture(image, cropper.selection()))
-        cropper.finished.connect(cropper.deleteLater)
-        cropper.open()
-        return cropper
-
-    def use_picture(self, image: QImage, part: QRect | None = None) -> bool:
-        """Take ``part`` of ``image`` (its centred square by default) and preview it (uploaded
-        on Save)."""
-        if image.isNull():
-            self.error.setText(self.tr("That file is not a picture."))
-            return False
-        self._avatar_png = square_png(image, part)
-        self.preview.setPixmap(QPixmap.fromImage(QImage.fromData(self._avatar_png)))
-        return True
+            if shiboken6.isValid(self.avatar):
+                self.avatar.show_current(data)
 
     @async_slot()
     async def submit(self) -> None:
         self.save.setEnabled(False)
         try:
             avatar: str | None = None
-            if self._avatar_png:
-                avatar = await self.people.upload_avatar(self._avatar_png)
+            if self.avatar.png:
+                avatar = await self.people.upload_avatar(self.avatar.png)
                 if not avatar:
                     return
             date = self.birthday.date()

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer
+import shiboken6
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 from messenger.protocol.group_rules import DEFAULT_JOIN_OPTION, FIXED_JOIN_OPTION
 from messenger.protocol.models import GroupApplication, GroupType, JoinOption
 from messenger.ui.async_slots import async_slot
+from messenger.ui.avatar_chooser import AvatarChooser
 from messenger.viewmodels.group import GroupViewModel
 from messenger.viewmodels.group_create import (
     JoinGroupViewModel,
@@ -66,6 +68,19 @@ def _ok_cancel(
     buttons.accepted.connect(on_ok)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+def join_option_box(parent: QWidget) -> QComboBox:
+    """Who may join a group, as its owner chooses it."""
+    box = QComboBox(parent)
+    box.setObjectName("JoinOption")
+    for option, text in (
+        (JoinOption.APPROVAL, QCoreApplication.translate("Groups", "Owner or admin approves")),
+        (JoinOption.FREE, QCoreApplication.translate("Groups", "Anyone may join")),
+        (JoinOption.FORBIDDEN, QCoreApplication.translate("Groups", "Nobody may ask to join")),
+    ):
+        box.addItem(text, option)
+    return box
 
 
 class PickerWidget(QWidget):
@@ -158,17 +173,9 @@ class NewGroupDialog(QDialog):
         }
         for group_type, text in names.items():
             self.type.addItem(text, group_type)
-        self.join_option = QComboBox(self)
-        self.join_option.setObjectName("JoinOption")
-        for option, text in (
-            (JoinOption.APPROVAL, self.tr("Owner or admin approves")),
-            (JoinOption.FREE, self.tr("Anyone may join")),
-            (JoinOption.FORBIDDEN, self.tr("Nobody may ask to join")),
-        ):
-            self.join_option.addItem(text, option)
-        self.avatar = QLineEdit(self)
+        self.join_option = join_option_box(self)
+        self.avatar = AvatarChooser("new-group", "#", self)
         self.avatar.setObjectName("GroupAvatar")
-        self.avatar.setPlaceholderText(self.tr("Image address (optional)"))
         form.addRow(self.tr("Name"), self.name)
         form.addRow(self.tr("Type"), self.type)
         form.addRow(self.tr("Who may join"), self.join_option)
@@ -184,6 +191,7 @@ class NewGroupDialog(QDialog):
         layout.addWidget(self.buttons)
         self.type.currentIndexChanged.connect(self._type_changed)
         vm.failed.connect(lambda message: _show_error(self.error, message))
+        self.avatar.refused.connect(lambda message: _show_error(self.error, message))
         vm.created.connect(lambda _: self.accept())
         self._type_changed()
         QTimer.singleShot(0, self.picker._search)
@@ -206,7 +214,7 @@ class NewGroupDialog(QDialog):
     async def _create(self) -> None:
         group_type = self.type.currentData()
         option = self.join_option.currentData() if self.join_option.isEnabled() else None
-        await self.vm.create(self.name.text().strip(), group_type, option, self.avatar.text())
+        await self.vm.create(self.name.text().strip(), group_type, option, self.avatar.png)
 
 
 class JoinGroupDialog(QDialog):
@@ -323,13 +331,22 @@ class EditGroupDialog(QDialog):
         self.setWindowTitle(self.tr("Edit group"))
         info = vm.info
         layout = QFormLayout(self)
+        self.avatar = AvatarChooser("GROUP" + vm.group_id, info.name if info else vm.group_id, self)
+        self.avatar.setObjectName("EditAvatar")
         self.name = QLineEdit(info.name if info else "", self)
         self.name.setObjectName("EditName")
+        self.join_option = join_option_box(self)
+        fixed = FIXED_JOIN_OPTION.get(info.type) if info else None
+        self.join_option.setEnabled(fixed is None)  # a type that fixes it: shown, not offered
+        current = fixed or (info.join_option if info else None)
+        self.join_option.setCurrentIndex(max(0, self.join_option.findData(current)))
         self.notification = QPlainTextEdit(info.notification if info else "", self)
         self.notification.setObjectName("EditNotification")
         self.introduction = QPlainTextEdit(info.introduction if info else "", self)
         self.introduction.setObjectName("EditIntroduction")
+        layout.addRow(self.tr("Avatar"), self.avatar)
         layout.addRow(self.tr("Name"), self.name)
+        layout.addRow(self.tr("Who may join"), self.join_option)
         layout.addRow(self.tr("Notification"), self.notification)
         layout.addRow(self.tr("Introduction"), self.introduction)
         self.error = _error_label(self)
@@ -341,13 +358,24 @@ class EditGroupDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addRow(self.buttons)
         vm.failed.connect(lambda message: _show_error(self.error, message))
+        self.avatar.refused.connect(lambda message: _show_error(self.error, message))
+        self._show_current_avatar()
+
+    @async_slot()
+    async def _show_current_avatar(self) -> None:
+        data = await self.vm.avatar_image()
+        if shiboken6.isValid(self.avatar):  # (the dialog may be gone by the answer)
+            self.avatar.show_current(data)
 
     @async_slot()
     async def _save(self) -> None:
+        option = self.join_option.currentData() if self.join_option.isEnabled() else None
         saved = await self.vm.edit(
             self.name.text().strip(),
             self.notification.toPlainText(),
             self.introduction.toPlainText(),
+            avatar_png=self.avatar.png,
+            join_option=option,
         )
         if saved:
             self.accept()

@@ -236,6 +236,7 @@ class MainWindow(QMainWindow):
         session.people.requests_unread_changed.connect(self._requests_badge)
         session.people.presence_changed.connect(self._presence_changed)
         session.names.names_changed.connect(self._load_avatars)
+        session.group_avatars_changed.connect(self._load_avatars)
         self._requests_badge(session.people.unread_requests)
 
     def unbind(self) -> None:
@@ -246,6 +247,7 @@ class MainWindow(QMainWindow):
             session.people.requests_unread_changed.disconnect(self._requests_badge)
             session.people.presence_changed.disconnect(self._presence_changed)
             session.names.names_changed.disconnect(self._load_avatars)
+            session.group_avatars_changed.disconnect(self._load_avatars)
         if self.contacts is not None:
             self.pages.removeWidget(self.contacts)
             self.contacts.deleteLater()
@@ -358,18 +360,19 @@ class MainWindow(QMainWindow):
     def _load_avatars(self) -> None:
         if self.session is None:
             return
-        names = self.session.names
-        for user_id, avatar in names.avatars().items():
-            if avatar and self._avatar_ids.get(user_id) != avatar:
-                self._avatar_ids[user_id] = avatar
-                self._fetch_avatar(user_id, avatar)
+        session = self.session
+        known = {**session.names.avatars(), **session.group_avatars}  # users', groups'
+        for key, avatar in known.items():
+            if avatar and self._avatar_ids.get(key) != avatar:
+                self._avatar_ids[key] = avatar
+                self._fetch_avatar(key, avatar)
 
     @async_slot()
-    async def _fetch_avatar(self, user_id: str, avatar: str) -> None:
+    async def _fetch_avatar(self, key: str, avatar: str) -> None:
         if self.session is None:
             return
         data = await self.session.people.avatar(avatar)
-        if data and set_avatar_image(user_id, data):
+        if data and set_avatar_image(key, data):
             for view in (self.conversation_list, self.chat_pane, self.group_panel):
                 if view is not None:
                     view.update()

@@ -23,7 +23,7 @@ def _tr(text: str) -> str:
 class ConversationRow:
     conversation_id: str
     type: ConversationType
-    avatar_key: str  # what the generated avatar's colour is derived from
+    avatar_key: str  # the user ID or GROUP… conversation ID: the avatar image and colour
     name: str
     flag: str  # "[@me]" or "[Draft]" (painted in the alert colour before the preview), or ""
     preview: str
@@ -79,7 +79,8 @@ def conversation_row(
     return ConversationRow(
         conversation_id=conversation.conversation_id,
         type=conversation.type,
-        avatar_key=conversation.target or conversation.conversation_id,
+        # A group's key is its conversation ID: a user and a group may share an ID.
+        avatar_key=conversation.conversation_id if group else conversation.target,
         name=conversation_name(conversation, names),
         flag=flag,
         preview=preview,

@@ -32,6 +32,7 @@ from messenger.protocol.models import (
     GroupInfo,
     GroupMember,
     GroupRole,
+    JoinOption,
     MemberUpdate,
     UpdateGroupRequest,
 )
@@ -360,9 +361,27 @@ class GroupViewModel(QObject):
         update = UpdateGroupRequest(mute_all=on)
         return await self._run(self._client.update_group(self.group_id, update))
 
-    async def edit(self, name: str, notification: str, introduction: str) -> bool:
+    async def edit(
+        self,
+        name: str,
+        notification: str,
+        introduction: str,
+        *,
+        avatar_png: bytes = b"",
+        join_option: JoinOption | None = None,
+    ) -> bool:
+        """Change what differs from the group's profile; a chosen avatar is uploaded first."""
         info = self.info
+        try:
+            avatar = await self._client.upload_avatar(avatar_png) if avatar_png else None
+        except MessengerError as exc:
+            self.failed.emit(refusal_text(exc))
+            return False
+        if info is not None and join_option == info.join_option:
+            join_option = None
         update = UpdateGroupRequest(
+            avatar=avatar,
+            join_option=join_option,
             name=name if info is None or name != info.name else None,
             notification=notification
             if info is None or notification != info.notification
@@ -372,6 +391,16 @@ class GroupViewModel(QObject):
             else None,
         )
         return await self._run(self._client.update_group(self.group_id, update))
+
+    async def avatar_image(self) -> bytes:
+        """The group's current avatar picture (b"" when it has none or it cannot be had)."""
+        avatar = self.info.avatar if self.info is not None else ""
+        if not avatar:
+            return b""
+        try:
+            return await self._client.avatar(avatar)
+        except MessengerError:
+            return b""
 
     async def applications(self) -> list[GroupApplication]:
         try:

@@ -80,9 +80,15 @@ class NewGroupViewModel(QObject):
         self.picker = PeoplePicker(client, parent=self)
 
     async def create(
-        self, name: str, group_type: GroupType, join_option: JoinOption | None, avatar: str = ""
+        self,
+        name: str,
+        group_type: GroupType,
+        join_option: JoinOption | None,
+        avatar_png: bytes = b"",
     ) -> bool:
+        """Create the group (its avatar uploaded first when one was chosen) and open it."""
         try:
+            avatar = await self._client.upload_avatar(avatar_png) if avatar_png else ""
             group = await self._client.create_group(
                 name,
                 [] if group_type is GroupType.AVCHATROOM else self.picker.chosen_ids,

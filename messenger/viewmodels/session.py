@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
@@ -29,10 +31,13 @@ from messenger.core import LocalMessage
 from messenger.core.events import (
     ConnectionStateChanged,
     Event,
+    GroupChanged,
     KickedOut,
     MessagesAdded,
     TotalUnreadChanged,
 )
+from messenger.protocol.errors import MessengerError
+from messenger.protocol.models import GroupInfo
 from messenger.viewmodels.chat import ChatViewModel
 from messenger.viewmodels.conversations import ConversationListViewModel
 from messenger.viewmodels.names import NamesViewModel
@@ -41,11 +46,14 @@ from messenger.viewmodels.people import PeopleViewModel
 if TYPE_CHECKING:  # the core's client is imported when an account is shown
     from messenger.core.client import Client
 
+log = logging.getLogger(__name__)
+
 
 class SessionViewModel(QObject):
     connection_state_changed = Signal(str)  # "connected" | "connecting" | "offline"
     kicked_out = Signal(str, str)  # reason ("other_device", "usersig_expired", …), message
     total_unread_changed = Signal(int)
+    group_avatars_changed = Signal()  # ``group_avatars`` learnt of a new or changed avatar
     # new messages from others, for notifications: conversation_id, list[LocalMessage]
     messages_arrived = Signal(str, list)
 
@@ -60,6 +68,8 @@ class SessionViewModel(QObject):
         self.chat.current_conversation_changed.connect(self._watch_peer)
         self.people.presence_changed.connect(self._presence_changed)
         self.chat.group.members_loaded.connect(self._watch_members)
+        self.chat.group.info_changed.connect(self._open_group_changed)
+        self.group_avatars: dict[str, str] = {}  # GROUP… conversation ID → avatar ID
         self._started: asyncio.Task[None] | None = None
         self._unsubscribe = client.subscribe(self._on_event)
         app = QCoreApplication.instance()
@@ -85,6 +95,28 @@ class SessionViewModel(QObject):
     async def _load(self) -> None:
         await self.conversations.load()
         await self.people.load()
+        self.people.spawn(self._load_group_avatars())
+
+    async def _load_group_avatars(self) -> None:
+        try:
+            self._learn_group_avatars(await self.client.groups())
+        except MessengerError as exc:  # offline: the groups' changes and openings tell later
+            log.info("group avatars not loaded: %r", exc)
+
+    def _learn_group_avatars(self, groups: Iterable[GroupInfo]) -> None:
+        changed = False
+        for group in groups:
+            key = "GROUP" + group.group_id
+            if self.group_avatars.get(key, "") != group.avatar:
+                self.group_avatars[key] = group.avatar
+                changed = True
+        if changed:
+            self.group_avatars_changed.emit()
+
+    def _open_group_changed(self) -> None:
+        info = self.chat.group.info
+        if info is not None and info.version:  # (not the name-only stand-in)
+            self._learn_group_avatars([info])
 
     def _peer(self) -> str:
         cid = self.chat.current_conversation_id
@@ -116,6 +148,8 @@ class SessionViewModel(QObject):
             self.connection_state_changed.emit(event.state.value)
         elif isinstance(event, KickedOut):
             self.kicked_out.emit(event.reason, event.message)
+        elif isinstance(event, GroupChanged):
+            self._learn_group_avatars([event.group])
         elif isinstance(event, TotalUnreadChanged):
             self.total_unread_changed.emit(event.total)
         elif isinstance(event, MessagesAdded):

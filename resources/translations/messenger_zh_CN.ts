@@ -55,6 +55,25 @@
     </message>
 </context>
 <context>
+    <name>AvatarChooser</name>
+    <message>
+        <source>Choose picture…</source>
+        <translation>选择图片…</translation>
+    </message>
+    <message>
+        <source>Choose a picture</source>
+        <translation>选择图片</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.gif *.webp *.bmp)</source>
+        <translation>图片 (*.png *.jpg *.jpeg *.gif *.webp *.bmp)</translation>
+    </message>
+    <message>
+        <source>That file is not a picture.</source>
+        <translation>该文件不是图片。</translation>
+    </message>
+</context>
+<context>
     <name>AvatarCropDialog</name>
     <message>
         <source>Choose the part to show</source>
@@ -425,8 +444,16 @@
         <translation>编辑群资料</translation>
     </message>
     <message>
+        <source>Avatar</source>
+        <translation>头像</translation>
+    </message>
+    <message>
         <source>Name</source>
         <translation>名称</translation>
+    </message>
+    <message>
+        <source>Who may join</source>
+        <translation>加群方式</translation>
     </message>
     <message>
         <source>Notification</source>
@@ -442,10 +469,6 @@
     <message>
         <source>Edit my profile</source>
         <translation>编辑个人资料</translation>
-    </message>
-    <message>
-        <source>Choose picture…</source>
-        <translation>选择图片…</translation>
     </message>
     <message>
         <source>Not given</source>
@@ -522,18 +545,6 @@
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
-    </message>
-    <message>
-        <source>Choose a picture</source>
-        <translation>选择图片</translation>
-    </message>
-    <message>
-        <source>Images (*.png *.jpg *.jpeg *.gif *.webp *.bmp)</source>
-        <translation>图片 (*.png *.jpg *.jpeg *.gif *.webp *.bmp)</translation>
-    </message>
-    <message>
-        <source>That file is not a picture.</source>
-        <translation>该文件不是图片。</translation>
     </message>
 </context>
 <context>
@@ -839,6 +850,21 @@
     <message>
         <source>{who} muted {people}</source>
         <translation>{who} 禁言了 {people}</translation>
+    </message>
+</context>
+<context>
+    <name>Groups</name>
+    <message>
+        <source>Owner or admin approves</source>
+        <translation>需群主或管理员审批</translation>
+    </message>
+    <message>
+        <source>Anyone may join</source>
+        <translation>任何人可加入</translation>
+    </message>
+    <message>
+        <source>Nobody may ask to join</source>
+        <translation>禁止申请加入</translation>
     </message>
 </context>
 <context>
@@ -1231,22 +1257,6 @@
     <message>
         <source>Live room</source>
         <translation>直播群</translation>
-    </message>
-    <message>
-        <source>Owner or admin approves</source>
-        <translation>需群主或管理员审批</translation>
-    </message>
-    <message>
-        <source>Anyone may join</source>
-        <translation>任何人可加入</translation>
-    </message>
-    <message>
-        <source>Nobody may ask to join</source>
-        <translation>禁止申请加入</translation>
-    </message>
-    <message>
-        <source>Image address (optional)</source>
-        <translation>图片地址(可选)</translation>
     </message>
     <message>
         <source>Name</source>

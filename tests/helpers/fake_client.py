@@ -246,6 +246,15 @@ class FakeClient:
     async def group_online_count(self, group_id: str) -> int:
         raise errors.GroupNotFound()
 
+    async def groups(self) -> list[GroupInfo]:
+        return []
+
+    async def upload_avatar(self, image: bytes) -> str:
+        raise errors.NetworkError()
+
+    async def avatar(self, avatar_id: str) -> bytes:
+        raise errors.AvatarNotFound()
+
     async def add_members(self, group_id: str, user_ids: Sequence[str]) -> GroupInfo:
         raise errors.GroupNotFound()
 

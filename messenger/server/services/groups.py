@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from messenger.protocol.errors import InvalidParameter
+from messenger.protocol.errors import AvatarNotFound, InvalidParameter
 from messenger.protocol.group_rules import (
     DEFAULT_JOIN_OPTION,
     FIXED_JOIN_OPTION,
@@ -81,8 +81,10 @@ class GroupService:
         group_custom_keys: tuple[str, ...] = (),
         member_custom_keys: tuple[str, ...] = (),
         callbacks: Callbacks | None = None,
+        avatar_exists: Callable[[str], bool] = lambda _: True,
     ) -> None:
         self._callbacks = callbacks
+        self._avatar_exists = avatar_exists  # a group's avatar is one the server made
         self._storage = storage
         self._directory = directory
         self._fanout = fanout
@@ -132,6 +134,8 @@ class GroupService:
         self._check_text(introduction, limits.group_introduction_bytes, "introduction")
         self._check_text(notification, limits.group_notification_bytes, "notification")
         self._check_text(avatar, limits.group_avatar_bytes, "avatar")
+        if avatar and not self._avatar_exists(avatar):
+            raise AvatarNotFound("upload the picture with POST /v1/avatars first", field="avatar")
         self._check_custom(custom, self._group_keys, "custom")
 
     def _check_profile(self, req: CreateGroupRequest) -> None:

@@ -8,9 +8,10 @@ import pytest
 from messenger.core import MessageState
 from messenger.core.events import GroupChanged, MessagesAdded
 from messenger.protocol import errors
-from messenger.protocol.models import GroupRole
+from messenger.protocol.models import GroupRole, UpdateGroupRequest
 from tests.helpers.clients import Device, Devices, refusal
 from tests.helpers.ids import uid
+from tests.helpers.media import png
 
 
 class RecordingTransport(httpx.AsyncBaseTransport):
@@ -125,3 +126,28 @@ async def test_a_member_added_late_sees_only_what_came_after_and_never_asks_for_
 async def member_count(device: Device, chat: str) -> int | None:
     found = await device.client.conversation(chat)
     return None if found is None else found.member_count
+
+
+async def test_a_groups_avatar_is_a_picture_uploaded_to_the_server_never_an_address(
+    devices: Devices,
+) -> None:
+    alice_id, bob_id = uid("alice"), uid("bob")
+    alice = await devices.sign_in(alice_id)
+    bob = await devices.sign_in(bob_id)
+    for chosen in ("https://example.com/face.png", "a" * 32):  # an address; an unknown ID
+        with pytest.raises(errors.AvatarNotFound):
+            await alice.client.create_group("Faces", [bob_id], avatar=chosen)
+    assert await alice.client.groups() == []  # nothing half made
+
+    avatar = await alice.client.upload_avatar(png(300, 200))
+    group = await alice.client.create_group("Faces", [bob_id], avatar=avatar)
+    assert group.avatar == avatar
+    with pytest.raises(errors.AvatarNotFound):
+        await alice.client.update_group(group.group_id, UpdateGroupRequest(avatar="../../etc"))
+    newer = await bob.client.upload_avatar(png(64, 64))
+    await alice.client.update_group(group.group_id, UpdateGroupRequest(avatar=newer))
+    await devices.until(
+        lambda: any(e.group.avatar == newer for e in bob.of(GroupChanged)),
+        what="bob learns of the new avatar",
+    )
+    assert len(await bob.client.avatar(newer)) > 0  # what his app then shows

@@ -132,7 +132,7 @@ async def every_window(shell: Shell, peer: str) -> list[QWidget]:
     found.append(editor)
     picture = QImage(64, 48, QImage.Format.Format_RGB32)
     picture.fill(Qt.GlobalColor.darkCyan)
-    cropper = editor.crop_picture(picture)
+    cropper = editor.avatar.crop_picture(picture)
     assert cropper is not None
     found.append(cropper)
     panel = window.group_panel

@@ -9,8 +9,8 @@ from PySide6.QtCore import QPoint, QPointF, QRect, Qt
 from PySide6.QtGui import QColor, QImage, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
+from messenger.ui.avatar_chooser import square_png
 from messenger.ui.avatar_cropper import MIN_SIDE, AvatarCropDialog
-from messenger.ui.edit_profile_dialog import square_png
 
 RED, BLUE = QColor(220, 30, 30), QColor(30, 30, 220)
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QMessageBox, QPushButton
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QPushButton
 
 from messenger.protocol.models import GroupRole, GroupType, JoinOption
-from messenger.ui.group_dialogs import NewGroupDialog
+from messenger.ui.avatars import has_avatar_image
+from messenger.ui.group_dialogs import EditGroupDialog, NewGroupDialog
 from messenger.viewmodels.group_actions import MemberAction, PanelAction
 from tests.helpers.clients import Devices
 from tests.helpers.ids import uid
@@ -192,3 +194,59 @@ async def test_the_panel_counts_who_is_online_and_dots_follow_members_coming_onl
     await devices.sign_in(carol_id)  # carol opens the app: her dot and the count follow
     await until(lambda: people.is_online(carol_id), what="carol's dot")
     await until(lambda: count.text() == "3 member(s) · 3 online", what="the count follows")
+
+
+def accept_cropper(dialog: Any, picture: QImage) -> None:
+    cropper = dialog.avatar.crop_picture(picture)
+    assert cropper is not None
+    cropper.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+
+def coloured(colour: QColor, width: int = 240, height: int = 160) -> QImage:
+    picture = QImage(width, height, QImage.Format.Format_RGB32)
+    picture.fill(colour)
+    return picture
+
+
+async def test_a_group_gets_a_picture_at_creation_and_a_new_one_and_join_rule_from_edit(
+    devices: Devices, windows: Any
+) -> None:
+    alice_id, bob_id = uid("alice"), uid("bob")
+    bob = await devices.sign_in(bob_id)
+    alice = await devices.sign_in(alice_id)
+    window = await windows(alice)
+    bob_window = await windows(bob)
+    window.new_group()
+    dialog = window.group_dialog
+    assert isinstance(dialog, NewGroupDialog)
+    dialog.name.setText("Painters")
+    dialog.type.setCurrentIndex(dialog.type.findData(GroupType.PUBLIC))
+    accept_cropper(dialog, coloured(QColor(200, 40, 40)))
+    assert dialog.avatar.png  # previewed, uploaded on Create
+    dialog.picker.search.setText(bob_id)
+    await until(lambda: dialog.picker.list.count() == 1, what="bob is found")
+    dialog.picker.choose(bob_id)
+    dialog.buttons.accepted.emit()
+    chat = window.session.chat
+    await until(lambda: chat.group.info and chat.group.info.avatar, what="the group's avatar")
+    key = chat.current_conversation_id
+    assert key.startswith("GROUP")
+    await until(lambda: has_avatar_image(key), what="the list shows the picture")
+    info = chat.group.info
+    assert info is not None and info.join_option is JoinOption.APPROVAL
+
+    panel = window.group_panel
+    panel.edit_group()
+    edit = panel.dialog
+    assert isinstance(edit, EditGroupDialog) and edit.join_option.isEnabled()
+    edit.join_option.setCurrentIndex(edit.join_option.findData(JoinOption.FREE))
+    accept_cropper(edit, coloured(QColor(40, 40, 200)))
+    first = info.avatar
+    edit.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    await until(lambda: chat.group.info.join_option is JoinOption.FREE, what="anyone may join")
+    assert chat.group.info.avatar not in ("", first)
+    group_id = chat.group.info.group_id
+    found = await bob.client.group(group_id)
+    assert found.avatar == chat.group.info.avatar
+    bob_names = bob_window.session.group_avatars
+    await until(lambda: bob_names.get(key) == found.avatar, what="bob's app learns it")

@@ -132,13 +132,15 @@ async def test_editing_my_profile_changes_what_my_friends_see(
     assert isinstance(dialog, EditProfileDialog)
     picture = QImage(300, 200, QImage.Format.Format_RGB32)
     picture.fill(QColor(20, 120, 220))
-    cropper = dialog.crop_picture(picture)
+    cropper = dialog.avatar.crop_picture(picture)
     assert cropper is not None
     qtbot.keyClick(cropper.view, Qt.Key.Key_Minus)  # a smaller square than the offered one
     chosen = cropper.selection()
     assert chosen.width() < 200
     qtbot.mouseClick(cropper.buttons.button(QDialogButtonBox.StandardButton.Ok), LEFT)
-    await until(lambda: dialog.preview.pixmap().width() == chosen.width(), what="the preview")
+    await until(
+        lambda: dialog.avatar.preview.pixmap().width() == chosen.width(), what="the preview"
+    )
     dialog.nickname.clear()
     qtbot.keyClicks(dialog.nickname, "Alice Liddell")
     qtbot.keyClicks(dialog.signature, "down the rabbit hole")
