@@ -35,13 +35,17 @@ def square_png(image: QImage, part: QRect | None = None, side: int = UPLOAD_SIDE
 class AvatarChooser(QWidget):
     refused = Signal(str)  # the chosen file is no picture, in words
 
-    def __init__(self, key: str, name: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, key: str, name: str, parent: QWidget | None = None, *, side: int = PREVIEW
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("AvatarChooser")
         self.png = b""  # the chosen square, not uploaded yet ("" while nothing is chosen)
+        self._key = key
+        self._side = side
         self.preview = QLabel(self)
         self.preview.setObjectName("AvatarPreview")
-        self.preview.setFixedSize(PREVIEW, PREVIEW)
+        self.preview.setFixedSize(side, side)
         self.preview.setScaledContents(True)
         self.pick = QPushButton(self.tr("Choose picture…"), self)
         self.pick.setObjectName("ChoosePicture")
@@ -51,8 +55,14 @@ class AvatarChooser(QWidget):
         row.addWidget(self.pick)
         row.addStretch(1)
         self.pick.clicked.connect(self.choose_picture)
-        ratio = self.devicePixelRatioF()
-        self.preview.setPixmap(avatar_pixmap(key, name, PREVIEW, ratio, QColor(255, 255, 255)))
+        self.set_name(name)
+
+    def set_name(self, name: str) -> None:
+        """The generated avatar (initials) for ``name``, while no picture is chosen."""
+        if not self.png:
+            ratio = self.devicePixelRatioF()
+            white = QColor(255, 255, 255)
+            self.preview.setPixmap(avatar_pixmap(self._key, name, self._side, ratio, white))
 
     def show_current(self, data: bytes) -> None:
         """The picture in use now (downloaded), unless one was chosen meanwhile."""

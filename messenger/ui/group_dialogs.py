@@ -70,6 +70,9 @@ def _ok_cancel(
     return buttons
 
 
+GROUP_AVATAR_PREVIEW = 56
+
+
 def join_option_box(parent: QWidget) -> QComboBox:
     """Who may join a group, as its owner chooses it."""
     box = QComboBox(parent)
@@ -174,7 +177,7 @@ class NewGroupDialog(QDialog):
         for group_type, text in names.items():
             self.type.addItem(text, group_type)
         self.join_option = join_option_box(self)
-        self.avatar = AvatarChooser("new-group", "#", self)
+        self.avatar = AvatarChooser("new-group", "", self, side=GROUP_AVATAR_PREVIEW)
         self.avatar.setObjectName("GroupAvatar")
         form.addRow(self.tr("Name"), self.name)
         form.addRow(self.tr("Type"), self.type)
@@ -189,6 +192,7 @@ class NewGroupDialog(QDialog):
         layout.addWidget(self.error)
         self.buttons = _ok_cancel(self, self.tr("Create"), "Create", self._create)
         layout.addWidget(self.buttons)
+        self.name.textChanged.connect(self.avatar.set_name)
         self.type.currentIndexChanged.connect(self._type_changed)
         vm.failed.connect(lambda message: _show_error(self.error, message))
         self.avatar.refused.connect(lambda message: _show_error(self.error, message))
@@ -331,7 +335,8 @@ class EditGroupDialog(QDialog):
         self.setWindowTitle(self.tr("Edit group"))
         info = vm.info
         layout = QFormLayout(self)
-        self.avatar = AvatarChooser("GROUP" + vm.group_id, info.name if info else vm.group_id, self)
+        name = info.name if info else vm.group_id
+        self.avatar = AvatarChooser("GROUP" + vm.group_id, name, self, side=GROUP_AVATAR_PREVIEW)
         self.avatar.setObjectName("EditAvatar")
         self.name = QLineEdit(info.name if info else "", self)
         self.name.setObjectName("EditName")
