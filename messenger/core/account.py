@@ -24,6 +24,7 @@ from messenger.core.sync import SyncEngine
 from messenger.core.transfers.cache import MediaCache
 from messenger.core.transfers.journal import TransferJournal
 from messenger.core.transfers.models import Transfer
+from messenger.core.transfers.order import InOrder
 from messenger.core.transfers.service import TransferService
 from messenger.core.transport.realtime import RealtimeTransport, Relocate
 from messenger.core.transport.rest import RestTransport
@@ -95,6 +96,7 @@ class Account:
             backoff=backoff(),
         )
         self.transfers.on_uploaded = self._uploaded
+        self.in_order = InOrder(self.outbox.release)
         self.transfers.on_failed = self._upload_failed
 
     def start(self) -> None:
@@ -123,11 +125,13 @@ class Account:
 
     # -- callbacks of the transfers ------------------------------------------------------------------
     async def _uploaded(self, transfer: Transfer, media: MediaInfo) -> None:
-        """The file is on the server: its message goes out now (after any sent meanwhile)."""
-        await self.outbox.release(transfer.client_msg_id)
+        """The file is on the server: its message goes out now (after any text sent meanwhile),
+        or once the file messages written before it have gone (``InOrder``)."""
+        await self.in_order.done(transfer.conversation_id, transfer.client_msg_id)
 
     async def _upload_failed(self, transfer: Transfer, error: errors.MessengerError) -> None:
         await self.outbox.fail(transfer.client_msg_id, error)
+        await self.in_order.dropped(transfer.conversation_id, transfer.client_msg_id)
 
     # -- callbacks of the sync engine ------------------------------------------------------------
     def _after_sync(self) -> None:

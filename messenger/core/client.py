@@ -504,6 +504,7 @@ class Client(GroupCalls):
             reply_to=_reply_ref(reply_to),
         )
         echo = await account.outbox.send(conversation_id, request, held=True)
+        account.in_order.add(conversation_id, request.client_msg_id)
         await asyncio.to_thread(cache.adopt, path, facts.sha256)
         account.transfers.upload(
             path,

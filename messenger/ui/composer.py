@@ -31,6 +31,7 @@ from messenger.ui.emoji_picker import EmojiPicker
 from messenger.ui.fonts import line_metrics
 from messenger.ui.icons import attach_icon, close_icon, emoji_icon, send_icon
 from messenger.ui.mention_popup import MentionPopup
+from messenger.ui.send_files_dialog import SendFilesDialog
 from messenger.viewmodels.composer import ComposerViewModel
 
 MAX_LINES = 8
@@ -191,6 +192,7 @@ class ComposerWidget(QWidget):
         outer.addLayout(row)
 
         self.emoji_picker: EmojiPicker | None = None
+        self.send_dialog: SendFilesDialog | None = None
         # Over the chat above the composer, in the pane that holds both (not the window: the
         # popup goes with the pane when an account is unbound).
         self.mentions = MentionPopup(vm.mentions, parent or self)
@@ -290,8 +292,24 @@ class ComposerWidget(QWidget):
 
     @async_slot(list)
     async def send_files(self, paths: list[Path]) -> None:
-        """Pictures go as photos, other files as files."""
-        await self.vm.send_files(paths)
+        """One file goes at once (a picture as a photo); several open the send dialog (caption,
+        "send pictures as files")."""
+        if len(paths) == 1:
+            await self.vm.send_files(paths)
+            return
+        if self.send_dialog is not None:
+            self.send_dialog.deleteLater()
+        dialog = self.send_dialog = SendFilesDialog(paths, self)
+        dialog.accepted.connect(lambda: self._send_chosen(dialog))
+        dialog.open()
+
+    @async_slot(object)
+    async def _send_chosen(self, dialog: SendFilesDialog) -> None:
+        await self.vm.send_files(
+            dialog.paths,
+            as_photo=not dialog.as_files.isChecked(),
+            caption=dialog.caption.text(),
+        )
 
     @async_slot(bytes)
     async def _send_image(self, png: bytes) -> None:

@@ -7,8 +7,9 @@
 - Mentions chosen from the completer are remembered (``@Name`` → user ID) and sent with the
   message if their text is still in it; "@all" only for the group's owner and admins.
 - A reply target quotes a message; ``send`` queues the text (local echo at once).
-- ``send_files`` sends attached, dropped or pasted files (pictures as photos), ``send_image`` a
-  pasted picture; they upload in the background and never hold back the text sent after them.
+- ``send_files`` sends attached, dropped or pasted files in order (pictures as photos unless
+  sent as files; an optional caption first), ``send_image`` a pasted picture; they upload in the
+  background and never hold back the text sent after them.
 """
 
 from __future__ import annotations
@@ -231,12 +232,22 @@ class ComposerViewModel(QObject):
         return True
 
     # -- files ---------------------------------------------------------------------------------
-    async def send_files(self, paths: Sequence[Path], *, as_photo: bool = True) -> int:
-        """Send each file: pictures as photos (unless ``as_photo`` is off), the rest as files.
-        Returns how many were queued."""
+    async def send_files(
+        self, paths: Sequence[Path], *, as_photo: bool = True, caption: str = ""
+    ) -> int:
+        """Send each file in order: pictures as photos (unless ``as_photo`` is off: sent as
+        files, uncompressed, metadata kept), the rest as files. A ``caption`` goes first, as a
+        text message (files are sent when their upload completes; text is never held back).
+        Returns how many files were queued."""
         conversation_id = self.conversation_id
         if not self.enabled:
             return 0
+        if caption.strip():
+            try:
+                await self._client.send_text(conversation_id, caption.strip())
+            except MessengerError as exc:
+                self.error_occurred.emit(not_sent_text(exc, caption))
+                return 0
         queued = 0
         for path in paths:
             kind = "image" if as_photo and path.suffix.lower() in PHOTO_SUFFIXES else "file"

@@ -79,4 +79,14 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>SendFilesDialog</name>
+    <message numerus="yes">
+        <source>Send %n file(s)</source>
+        <translation>
+            <numerusform>Send %n file</numerusform>
+            <numerusform>Send %n files</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

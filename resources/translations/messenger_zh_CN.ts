@@ -1642,6 +1642,31 @@
     </message>
 </context>
 <context>
+    <name>SendFilesDialog</name>
+    <message numerus="yes">
+        <source>Send %n file(s)</source>
+        <translation>
+            <numerusform>发送 %n 个文件</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Add a caption (optional)</source>
+        <translation>添加说明（可选）</translation>
+    </message>
+    <message>
+        <source>Send pictures as files (uncompressed)</source>
+        <translation>以文件发送图片（不压缩）</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>Clear cache</source>

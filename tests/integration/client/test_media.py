@@ -276,3 +276,29 @@ async def test_a_received_file_is_saved_where_chosen_and_exported_under_a_safe_n
     assert not (tmp_path / ".ssh").exists() and not (tmp_path / "bob" / ".ssh").exists()
     again = await bob.client.export_file(received, folder)  # the same file: not copied again
     assert again == exported and sorted(p.name for p in folder.iterdir()) == [exported.name]
+
+
+async def test_files_go_out_in_the_order_written_even_when_a_later_upload_finishes_first(
+    devices: Devices, tmp_path: Path
+) -> None:
+    alice_id, bob_id = uid("alice"), uid("bob")
+    alice = await devices.sign_in(alice_id)
+    bob = await devices.sign_in(bob_id)
+    big = write(tmp_path, "big.bin", bytes(range(256)) * (24 * 4096))  # 24 MB, slower
+    small = write(tmp_path, "small.jpg", jpeg_with_gps(64, 48, orientation=1))
+    chat = "C2C" + bob_id
+
+    first = await alice.client.send_file(chat, big)
+    second = await alice.client.send_file(chat, small, kind="image")
+    note = await alice.client.send_text(chat, "both on their way")
+
+    got = await devices.until(
+        lambda: (m := bob.added("C2C" + alice_id)) and len(m) == 3 and m, within=60, what="all"
+    )
+    assert [m.kind for m in got] == ["text", "file", "image"]  # text is never held back
+    assert got[1].seq < got[2].seq
+    assert [m.client_msg_id for m in got] == [
+        note.client_msg_id,
+        first.client_msg_id,
+        second.client_msg_id,
+    ]
