@@ -1,9 +1,12 @@
 """Other users' public profiles (nicknames), cached in the store so names show at once.
 
-``cached`` answers from the store only (instant, offline). ``fetch`` asks the server
-(``GET /v1/users/{id}``) for the profiles it lacks or that are older than ``max_age_ms``, a few at
-a time (chunk by chunk), stores them and publishes ``ProfilesChanged`` for the nicknames that are new or changed.
-Two callers asking for the same user at once share one request.
+``cached`` answers from the store only (instant, offline). ``fetch`` asks the server for the
+profiles it lacks or that are older than ``max_age_ms``: every user wanted within one turn of the
+event loop, by any caller, goes into one ``POST /v1/users/profiles`` request of up to 100 users
+(a few such requests at a time), so a launch with 500 contacts costs 5 requests, not 500, and
+stays far below the per-user request rate. A user already being fetched is not asked for again:
+callers share the answer. Fresh profiles are stored and ``ProfilesChanged`` names the nicknames
+that are new or changed.
 """
 
 from __future__ import annotations
@@ -17,12 +20,14 @@ from messenger.core.events import EventBus, ProfilesChanged
 from messenger.core.store import Store
 from messenger.core.transport.rest import RestTransport
 from messenger.protocol import errors
+from messenger.protocol.bounds import MAX_PROFILES_PER_REQUEST
+from messenger.protocol.ids import is_valid_id
 from messenger.protocol.models import Profile
+from messenger.protocol.social import ProfileList, ProfilesRequest
 
 log = logging.getLogger(__name__)
 
-_CONCURRENCY = 4
-_CHUNK = 16
+_CONCURRENCY = 4  # batch requests in flight at once
 
 
 class ProfileDirectory:
@@ -33,6 +38,9 @@ class ProfileDirectory:
         self._clock = clock
         self._gate = asyncio.Semaphore(_CONCURRENCY)
         self._inflight: dict[str, asyncio.Future[Profile | None]] = {}
+        self._queued: list[str] = []  # wanted this turn of the loop; sent together
+        self._requests: set[asyncio.Task[None]] = set()
+        self.requests_sent = 0  # batch requests made (for benchmarks and tests)
 
     async def cached(self, user_ids: Sequence[str]) -> dict[str, Profile]:
         found = await self._store.profiles(user_ids)
@@ -55,12 +63,12 @@ class ProfileDirectory:
             or max_age_ms is None
             or now - known[user_id].fetched_at > max_age_ms
         ]
-        # A chunk at a time: a thousand unknown users are a thousand requests, not a thousand
-        # tasks at once; each chunk is stored and announced as it comes.
-        for start in range(0, len(wanted), _CHUNK):
-            chunk = wanted[start : start + _CHUNK]
+        futures = [self._one(user_id) for user_id in wanted]
+        # A batch at a time: each is stored and announced as it comes.
+        for start in range(0, len(futures), MAX_PROFILES_PER_REQUEST):
+            batch = futures[start : start + MAX_PROFILES_PER_REQUEST]
             # Shielded: a caller that gives up does not cancel a request another one shares.
-            answers = await asyncio.gather(*(asyncio.shield(self._one(u)) for u in chunk))
+            answers = await asyncio.gather(*(asyncio.shield(f) for f in batch))
             fresh = [profile for profile in answers if profile is not None]
             if fresh:
                 changed = await self._store.put_profiles(fresh, self._clock())
@@ -72,24 +80,46 @@ class ProfileDirectory:
     def _one(self, user_id: str) -> asyncio.Future[Profile | None]:
         future = self._inflight.get(user_id)
         if future is None:
-            future = asyncio.ensure_future(self._get(user_id))
+            future = asyncio.get_running_loop().create_future()
+            if not is_valid_id(user_id):  # no such user; it would spoil the whole batch
+                future.set_result(None)
+                return future
             self._inflight[user_id] = future
-            future.add_done_callback(lambda _: self._inflight.pop(user_id, None))
+            if not self._queued:
+                asyncio.get_running_loop().call_soon(self._send_queued)
+            self._queued.append(user_id)
         return future
 
-    async def _get(self, user_id: str) -> Profile | None:
-        async with self._gate:
-            try:
-                profile: Profile = await self._rest.call("get_user", path={"user_id": user_id})
-            except (errors.NotFound, errors.InvalidParameter):
-                return None
-            except errors.MessengerError as exc:  # offline, signed out, server trouble
-                log.info("profile of %s not fetched: %r", user_id, exc)
-                return None
-            return profile
+    def _send_queued(self) -> None:
+        queued, self._queued = self._queued, []
+        for start in range(0, len(queued), MAX_PROFILES_PER_REQUEST):
+            task = asyncio.create_task(self._get(queued[start : start + MAX_PROFILES_PER_REQUEST]))
+            self._requests.add(task)
+            task.add_done_callback(self._requests.discard)
+
+    async def _get(self, user_ids: list[str]) -> None:
+        found: dict[str, Profile] = {}
+        try:
+            async with self._gate:
+                self.requests_sent += 1
+                answer: ProfileList = await self._rest.call(
+                    "get_users", body=ProfilesRequest(user_ids=user_ids)
+                )
+            asked = set(user_ids)
+            found = {p.user_id: p for p in answer.profiles if p.user_id in asked}
+        except errors.MessengerError as exc:  # offline, signed out, server trouble
+            log.info("profiles of %d users not fetched: %r", len(user_ids), exc)
+        finally:
+            for user_id in user_ids:
+                future = self._inflight.pop(user_id, None)
+                if future is not None and not future.done():
+                    future.set_result(found.get(user_id))
 
     async def aclose(self) -> None:
-        inflight, self._inflight = list(self._inflight.values()), {}
+        requests, self._requests = list(self._requests), set()
+        for task in requests:
+            task.cancel()
+        await asyncio.gather(*requests, return_exceptions=True)
+        inflight, self._inflight, self._queued = list(self._inflight.values()), {}, []
         for future in inflight:
             future.cancel()
-        await asyncio.gather(*inflight, return_exceptions=True)

@@ -571,6 +571,15 @@ PEOPLE_ENDPOINTS: tuple[Endpoint, ...] = (
         summary="An avatar image (PNG) by ID",
     ),
     _e(
+        "get_users",
+        "POST",
+        "/v1/users/profiles",
+        S.ProfileList,
+        body=S.ProfilesRequest,
+        tag="people",
+        summary="Public profiles of up to 100 users at once (unknown users left out)",
+    ),
+    _e(
         "search_users",
         "GET",
         "/v1/users",

@@ -64,6 +64,9 @@ IdCsv = Annotated[str, Meta(max_length=4096)]
 
 # -- containers ----------------------------------------------------------------------------------------
 IdList = Annotated[list[Id], Meta(max_length=1000)]
+MAX_PROFILES_PER_REQUEST = 100
+ProfileIds = Annotated[list[Id], Meta(min_length=1, max_length=MAX_PROFILES_PER_REQUEST)]
+"""The users of one profile request (``POST /v1/users/profiles``)."""
 Payload = Annotated[dict[str, Any], Meta(max_length=64)]
 CustomFields = Annotated[
     dict[Annotated[str, Meta(max_length=64)], Annotated[str, Meta(max_length=4096)]],

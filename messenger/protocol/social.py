@@ -130,6 +130,18 @@ class UserSearchQuery(Base):
     limit: b.PageLimit = 20
 
 
+class ProfilesRequest(Base):
+    """Profiles of several users at once (TIM's getUsersInfo: at most 100 per call)."""
+
+    user_ids: b.ProfileIds
+
+
+class ProfileList(Base):
+    """The profiles asked for, of the users that exist (unknown IDs are left out)."""
+
+    profiles: list[Profile]
+
+
 class UserPage(Base):
     users: list[Profile]
     has_more: bool

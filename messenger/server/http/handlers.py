@@ -272,6 +272,12 @@ async def get_avatar(c: Call) -> Response:
     return Response(data, media_type="image/png", headers=headers)
 
 
+@handles("get_users")
+async def get_users(c: Call) -> s.ProfileList:
+    request: s.ProfilesRequest = c.body
+    return s.ProfileList(profiles=await c.ctx.profiles.get_many(request.user_ids))
+
+
 @handles("search_users")
 async def search_users(c: Call) -> s.UserPage:
     q: s.UserSearchQuery = c.query

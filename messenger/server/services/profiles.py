@@ -4,8 +4,11 @@ in their friend list, live and through the feed, and the online members of my gr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from messenger.protocol import frames
 from messenger.protocol.errors import AvatarNotFound, InvalidParameter, UserNotFound
+from messenger.protocol.ids import check_user_id
 from messenger.protocol.models import Limits, Profile
 from messenger.protocol.social import ProfileUpdate, UserPage
 from messenger.protocol.validation import utf8_len
@@ -57,6 +60,13 @@ class ProfileService:
         if profile is None:
             raise UserNotFound(f"no user {user_id!r}", user_id=user_id)
         return profile
+
+    async def get_many(self, user_ids: Sequence[str]) -> list[Profile]:
+        """Profiles of the users that exist, in the order asked (each ID checked first)."""
+        for user_id in user_ids:
+            check_user_id(user_id)
+        found = {p.user_id: p for p in await self._storage.profiles(user_ids)}
+        return [found[u] for u in dict.fromkeys(user_ids) if u in found]
 
     def check(self, update: ProfileUpdate) -> None:
         limits = self._limits

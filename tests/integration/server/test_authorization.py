@@ -21,6 +21,7 @@ SESSION_ROUTES = (
     "logout",
     "me",
     "get_user",
+    "get_users",
     "conversations",
     "conversation",
     "history",
@@ -88,6 +89,7 @@ _ARGS: dict[str, dict[str, object]] = {
     "typing": {"body": {}},
     "create_group": {"body": {"name": "g"}},
     "add_members": {"body": {"user_ids": ["x"]}},
+    "get_users": {"body": {"user_ids": ["x"]}},
 }
 
 
