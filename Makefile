@@ -123,6 +123,16 @@ bench-groups: install
 bench-groups-quick: install
 	$(BIN)/python -m benchmarks.groups --quick
 
+# Message search over 1,000,000 messages (a third Chinese), written in bulk: local search p50 / p95
+# per query (newest first, by relevance, one chat, grouped by chat), the server's search for one
+# member; --quick: 50,000 messages
+.PHONY: bench-search bench-search-quick
+bench-search: install
+	$(BIN)/python -m benchmarks.search
+
+bench-search-quick: install
+	$(BIN)/python -m benchmarks.search --quick
+
 # Our server side by side with Matrix Synapse (installed into .bench/ on first use):
 #   make bench-peers         the full run (an hour or more), the desktop client included; writes
 #                            docs/benchmarks.md and its plots

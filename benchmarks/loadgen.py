@@ -47,8 +47,16 @@ async def _open(url: str, token: str):
             raise RuntimeError(frame.error.message)
 
 
-async def _run_pairs(url: str, pairs: list[PairSpec], per_pair: int, rate_per_pair: float,
-                     window: int, start_at: float, phase: float, stride: float) -> WorkerResult:
+async def _run_pairs(
+    url: str,
+    pairs: list[PairSpec],
+    per_pair: int,
+    rate_per_pair: float,
+    window: int,
+    start_at: float,
+    phase: float,
+    stride: float,
+) -> WorkerResult:
     result = WorkerResult()
     senders = [await _open(url, p.sender_token) for p in pairs]
     receivers = [await _open(url, p.receiver_token) for p in pairs]
@@ -103,31 +111,48 @@ async def _run_pairs(url: str, pairs: list[PairSpec], per_pair: int, rate_per_pa
             if not result.first_send_ns:
                 result.first_send_ns = now_ns
             msg = SendRequest(client_msg_id=uuid.uuid4().hex, body={"text": f"{now_ns} hello"})
-            await ws.send(frames.encode(frames.Send(id=i + 1, conversation_id=conv, msg=msg)).decode())
+            await ws.send(
+                frames.encode(frames.Send(id=i + 1, conversation_id=conv, msg=msg)).decode()
+            )
             result.sent += 1
         await reader
 
-    await asyncio.gather(*(receive(ws) for ws in receivers),
-                         *(send(ws, spec, i) for i, (ws, spec) in enumerate(zip(senders, pairs, strict=True))))
+    await asyncio.gather(
+        *(receive(ws) for ws in receivers),
+        *(send(ws, spec, i) for i, (ws, spec) in enumerate(zip(senders, pairs, strict=True))),
+    )
     for ws in senders + receivers:
         await ws.close()
     return result
 
 
-def _worker(url: str, pairs: list[PairSpec], per_pair: int, rate_per_pair: float, window: int,
-            start_at: float, phase: float, stride: float, out: mp.Queue) -> None:
+def _worker(
+    url: str,
+    pairs: list[PairSpec],
+    per_pair: int,
+    rate_per_pair: float,
+    window: int,
+    start_at: float,
+    phase: float,
+    stride: float,
+    out: mp.Queue,
+) -> None:
     try:
         import uvloop
 
         uvloop.install()
     except ImportError:
         pass
-    out.put(asyncio.run(_run_pairs(url, pairs, per_pair, rate_per_pair, window, start_at, phase,
-                                   stride)))
+    out.put(
+        asyncio.run(
+            _run_pairs(url, pairs, per_pair, rate_per_pair, window, start_at, phase, stride)
+        )
+    )
 
 
-def run_load(ws_url: str, pairs: list[PairSpec], *, per_pair: int, rate: float, window: int,
-             processes: int) -> WorkerResult:
+def run_load(
+    ws_url: str, pairs: list[PairSpec], *, per_pair: int, rate: float, window: int, processes: int
+) -> WorkerResult:
     """Drive ``pairs`` from ``processes`` workers; ``rate`` is the total offered msg/s (0 = max)."""
     ctx = mp.get_context("spawn")
     out: mp.Queue = ctx.Queue()
@@ -137,9 +162,23 @@ def run_load(ws_url: str, pairs: list[PairSpec], *, per_pair: int, rate: float, 
     start_at = time.time() + 1.5 + 0.3 * len(chunks)
     # worker k takes pairs k, k+n, k+2n…: pair j's phase is j/len(pairs) of an interval
     n = len(chunks)
-    procs = [ctx.Process(target=_worker, args=(ws_url, c, per_pair, rate_per_pair, window,
-                                               start_at, k / len(pairs), n / len(pairs), out))
-             for k, c in enumerate(chunks)]
+    procs = [
+        ctx.Process(
+            target=_worker,
+            args=(
+                ws_url,
+                c,
+                per_pair,
+                rate_per_pair,
+                window,
+                start_at,
+                k / len(pairs),
+                n / len(pairs),
+                out,
+            ),
+        )
+        for k, c in enumerate(chunks)
+    ]
     for p in procs:
         p.start()
     results = [out.get() for _ in procs]

@@ -167,9 +167,7 @@ async def _app(server: Server, data: Path, keystrokes: str) -> dict[str, Any]:
     figures["friend search: per keystroke, filter + paint (ms, median / max)"] = (
         f"{statistics.median(strokes):.1f} / {max(strokes):.1f}"
     )
-    figures["friend search: of which filtering the rows (ms, median)"] = statistics.median(
-        filters
-    )
+    figures["friend search: of which filtering the rows (ms, median)"] = statistics.median(filters)
     window.unbind()
     window.close()
     session.close()

@@ -176,13 +176,21 @@ def ceiling(plan: Plan, processes: int) -> dict[str, Any]:
                     pairs.append(Pair(Cred(f"@s{i}", f"s{i}", room), Cred(f"@r{i}", room)))
             window = OUR_WINDOW if kind == "ws" else SYNAPSE_WINDOW
             point = workloads.c2c(
-                f"stub-{label}", target, [stub.pid], pairs, processes=processes, offered=0,
-                seconds=plan.ceiling_seconds, window=window,
+                f"stub-{label}",
+                target,
+                [stub.pid],
+                pairs,
+                processes=processes,
+                offered=0,
+                seconds=plan.ceiling_seconds,
+                window=window,
             )
         finally:
             stub.stop()
-        log(f"  generator ceiling ({label} protocol, stub server): {point.throughput:,.0f} msg/s "
-            f"(generator {point.generator_cpu:.2f} cores, stub {point.server_cpu:.2f} cores)")
+        log(
+            f"  generator ceiling ({label} protocol, stub server): {point.throughput:,.0f} msg/s "
+            f"(generator {point.generator_cpu:.2f} cores, stub {point.server_cpu:.2f} cores)"
+        )
         out[label] = point.as_dict()
     return out
 
@@ -192,12 +200,23 @@ def c2c_sweep(
 ) -> list[dict[str, Any]]:
     points = []
     for rate in plan.sweep:
-        point = workloads.c2c(peer, target, pids, pairs, processes=processes, offered=rate,
-                              seconds=plan.step_seconds, window=SWEEP_WINDOW, drain_s=90)
+        point = workloads.c2c(
+            peer,
+            target,
+            pids,
+            pairs,
+            processes=processes,
+            offered=rate,
+            seconds=plan.step_seconds,
+            window=SWEEP_WINDOW,
+            drain_s=90,
+        )
         points.append(point.as_dict())
-        log(f"  {peer} C2C at {rate:,.0f} msg/s offered: delivered {point.delivery_rate:,.0f} msg/s, "
+        log(
+            f"  {peer} C2C at {rate:,.0f} msg/s offered: delivered {point.delivery_rate:,.0f} msg/s, "
             f"p50 {point.p50_ms:.1f} ms, p99 {point.p99_ms:.1f} ms "
-            f"({point.received}/{point.sent} received, server {point.server_cpu:.2f} cores)")
+            f"({point.received}/{point.sent} received, server {point.server_cpu:.2f} cores)"
+        )
         if point.saturated():
             log(f"  {peer} saturated at {rate:,.0f} msg/s: the sweep stops here")
             break
@@ -205,22 +224,40 @@ def c2c_sweep(
 
 
 def c2c_max(
-    peer: str, target: Target, pids: list[int], pairs: list[Pair], plan: Plan, processes: int,
+    peer: str,
+    target: Target,
+    pids: list[int],
+    pairs: list[Pair],
+    plan: Plan,
+    processes: int,
     window: int,
 ) -> dict[str, Any]:
-    point = workloads.c2c(peer, target, pids, pairs, processes=processes, offered=0,
-                          seconds=plan.max_seconds, window=window, drain_s=120)
-    log(f"  {peer} C2C throughput: {point.received:,} messages in {point.seconds:.1f} s = "
+    point = workloads.c2c(
+        peer,
+        target,
+        pids,
+        pairs,
+        processes=processes,
+        offered=0,
+        seconds=plan.max_seconds,
+        window=window,
+        drain_s=120,
+    )
+    log(
+        f"  {peer} C2C throughput: {point.received:,} messages in {point.seconds:.1f} s = "
         f"{point.throughput:,.0f} msg/s (window {window}/sender, p50 {point.p50_ms:.0f} ms, "
         f"server {point.server_cpu:.2f} cores, generator {point.generator_cpu:.2f} cores, "
-        f"errors {point.errors})")
+        f"errors {point.errors})"
+    )
     return point.as_dict()
 
 
 def fanout_line(r: FanoutResult, setup_s: float) -> str:
-    return (f"  {r.peer} fan-out to {r.members:,} members ({r.online:,} online receivers): "
-            f"all had it after p50 {r.p50_all_ms:.0f} ms, max {r.max_all_ms:.0f} ms; "
-            f"half after {r.p50_half_ms:.0f} ms (setup {setup_s:.0f} s){' ' + r.note if r.note else ''}")
+    return (
+        f"  {r.peer} fan-out to {r.members:,} members ({r.online:,} online receivers): "
+        f"all had it after p50 {r.p50_all_ms:.0f} ms, max {r.max_all_ms:.0f} ms; "
+        f"half after {r.p50_half_ms:.0f} ms (setup {setup_s:.0f} s){' ' + r.note if r.note else ''}"
+    )
 
 
 # -- ours -----------------------------------------------------------------------------------------------
@@ -232,8 +269,7 @@ def run_ours(plan: Plan, processes: int, tmp: Path, results: dict[str, Any]) -> 
         pairs = asyncio.run(server.pairs(plan.pairs, "c"))
         results["c2c"]["ours"] = {
             "sweep": c2c_sweep("ours", server.target, [server.pid], pairs, plan, processes),
-            "max": c2c_max("ours", server.target, [server.pid], pairs, plan, processes,
-                           OUR_WINDOW),
+            "max": c2c_max("ours", server.target, [server.pid], pairs, plan, processes, OUR_WINDOW),
         }
     finally:
         server.stop()
@@ -246,9 +282,16 @@ def run_ours(plan: Plan, processes: int, tmp: Path, results: dict[str, Any]) -> 
     try:
         for size in [s for s in plan.fanout_sizes if s != plan.idle]:  # (that one: below)
             sender, members, setup_s = asyncio.run(server.group(size, f"f{size}"))
-            r = workloads.fanout("ours", server.target, sender, members, size,
-                                 processes=processes, messages=plan.fanout_messages,
-                                 server_pid=server.pid)
+            r = workloads.fanout(
+                "ours",
+                server.target,
+                sender,
+                members,
+                size,
+                processes=processes,
+                messages=plan.fanout_messages,
+                server_pid=server.pid,
+            )
             log(fanout_line(r, setup_s))
             fan.append(r.as_dict() | {"setup_s": setup_s})
     finally:
@@ -283,16 +326,28 @@ def run_ours(plan: Plan, processes: int, tmp: Path, results: dict[str, Any]) -> 
             "probe_max_ms": max(latencies),
         }
         results["idle"] = idle
-        log(f"  {count:,} connections open in {open_s:.1f} s ({held.failed} failed); server RSS "
+        log(
+            f"  {count:,} connections open in {open_s:.1f} s ({held.failed} failed); server RSS "
             f"{before / 2**20:.0f} MiB → {after / 2**20:.0f} MiB = "
             f"{per_conn / 1024:.1f} KiB per connection "
-            f"({(after - before) / 2**30:.2f} GiB for all)")
-        log(f"  with them connected, a C2C message still arrives: p50 "
-            f"{idle['probe_p50_ms']:.1f} ms, max {idle['probe_max_ms']:.1f} ms")
+            f"({(after - before) / 2**30:.2f} GiB for all)"
+        )
+        log(
+            f"  with them connected, a C2C message still arrives: p50 "
+            f"{idle['probe_p50_ms']:.1f} ms, max {idle['probe_max_ms']:.1f} ms"
+        )
         if plan.idle in plan.fanout_sizes:
-            r = workloads.fanout("ours", server.target, sender, members, plan.idle,
-                                 processes=processes, messages=plan.fanout_messages, held=held,
-                                 server_pid=server.pid)
+            r = workloads.fanout(
+                "ours",
+                server.target,
+                sender,
+                members,
+                plan.idle,
+                processes=processes,
+                messages=plan.fanout_messages,
+                held=held,
+                server_pid=server.pid,
+            )
             log(fanout_line(r, setup_s))
             fan.append(r.as_dict() | {"setup_s": setup_s})
         else:
@@ -308,13 +363,17 @@ def run_ours(plan: Plan, processes: int, tmp: Path, results: dict[str, Any]) -> 
             ours_mod.catch_up(server, plan.sync_conversations, plan.sync_per_conversation)
         )
         s = results["sync"]
-        log(f"  {s['messages']:,} missed messages in {s['conversations']} conversations: "
-            f"server catch-up over the WebSocket {s['raw_seconds']:.2f} s")
+        log(
+            f"  {s['messages']:,} missed messages in {s['conversations']} conversations: "
+            f"server catch-up over the WebSocket {s['raw_seconds']:.2f} s"
+        )
         from benchmarks import client_sync
 
         core = client_sync.measure(
-            f"http://{server.host}:{server.port}", sdk_app_id=ours_mod.SDK_APP_ID,
-            secret_key=ours_mod.KEY, conversations=plan.sync_conversations,
+            f"http://{server.host}:{server.port}",
+            sdk_app_id=ours_mod.SDK_APP_ID,
+            secret_key=ours_mod.KEY,
+            conversations=plan.sync_conversations,
             per_conversation=plan.sync_per_conversation,
         )
         s["client_core_seconds"] = core.catch_up_seconds
@@ -342,8 +401,9 @@ def run_synapse(plan: Plan, processes: int, tmp: Path, results: dict[str, Any]) 
         log(f"  {plan.pairs} DM rooms set up in {time.monotonic() - started:.0f} s")
         results["c2c"]["synapse"] = {
             "sweep": c2c_sweep("synapse", server.target, [server.pid], pairs, plan, processes),
-            "max": c2c_max("synapse", server.target, [server.pid], pairs, plan, processes,
-                           SYNAPSE_WINDOW),
+            "max": c2c_max(
+                "synapse", server.target, [server.pid], pairs, plan, processes, SYNAPSE_WINDOW
+            ),
         }
         log("Synapse: group fan-out")
         fan: list[dict[str, Any]] = []
@@ -352,16 +412,25 @@ def run_synapse(plan: Plan, processes: int, tmp: Path, results: dict[str, Any]) 
             sender, members, setup_s, reached = asyncio.run(
                 server.group(size, f"f{size}_", plan.synapse_join_budget_s)
             )
-            log(f"  room of {reached:,} members set up in {setup_s:.0f} s "
-                f"({reached - 1:,} joins)")
+            log(f"  room of {reached:,} members set up in {setup_s:.0f} s ({reached - 1:,} joins)")
             # a budget per message, so a peer that cannot keep up ends the step in bounded time
             # (its late messages count as "not all")
-            r = workloads.fanout("synapse", server.target, sender, members, reached,
-                                 processes=processes, messages=plan.synapse_fanout_messages,
-                                 timeout=SYNAPSE_MESSAGE_BUDGET_S, server_pid=server.pid)
+            r = workloads.fanout(
+                "synapse",
+                server.target,
+                sender,
+                members,
+                reached,
+                processes=processes,
+                messages=plan.synapse_fanout_messages,
+                timeout=SYNAPSE_MESSAGE_BUDGET_S,
+                server_pid=server.pid,
+            )
             if reached < size:
-                r.note = (f"the room reached {reached:,} of {size:,} members within the "
-                          f"{plan.synapse_join_budget_s:.0f} s join budget")
+                r.note = (
+                    f"the room reached {reached:,} of {size:,} members within the "
+                    f"{plan.synapse_join_budget_s:.0f} s join budget"
+                )
             log(fanout_line(r, setup_s))
             fan.append(r.as_dict() | {"setup_s": setup_s, "asked": size})
     finally:
@@ -378,16 +447,22 @@ def _free_port() -> int:
 
 # -- main -------------------------------------------------------------------------------------------------
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="small, CI-sized run")
     parser.add_argument("--processes", type=int, default=2, help="load generator processes")
-    parser.add_argument("--peers", default="ours,synapse,client",
-                        help="comma-separated: ours, synapse, client (the desktop app; "
-                             "default all three)")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="where the report goes (default: docs/ for a full run, "
-                             "benchmarks/out/ for --quick)")
+    parser.add_argument(
+        "--peers",
+        default="ours,synapse,client",
+        help="comma-separated: ours, synapse, client (the desktop app; default all three)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="where the report goes (default: docs/ for a full run, benchmarks/out/ for --quick)",
+    )
     args = parser.parse_args()
     plan = QUICK if args.quick else FULL
     peers = {p.strip() for p in args.peers.split(",") if p.strip()}
@@ -405,8 +480,10 @@ def main() -> None:
         "errors": [],
     }
     started = time.monotonic()
-    log(f"benchmarks.peers ({mode}): {results['machine']['cpus']} CPUs, "
-        f"Python {results['machine']['python']}, {args.processes} generator processes")
+    log(
+        f"benchmarks.peers ({mode}): {results['machine']['cpus']} CPUs, "
+        f"Python {results['machine']['python']}, {args.processes} generator processes"
+    )
     with tempfile.TemporaryDirectory(prefix="bench-peers-") as tmp_name:
         tmp = Path(tmp_name)
         log("load generator ceiling")
@@ -436,7 +513,9 @@ def main() -> None:
     raw.write_text(json.dumps(results, indent=1))
     log(f"raw figures: {raw.relative_to(ROOT)}")
     written = report.write(results, out)
-    log(f"report: {', '.join(str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p) for p in written)}")
+    log(
+        f"report: {', '.join(str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p) for p in written)}"
+    )
     report.print_summary(results)
     log(f"total {results['seconds']:.0f} s")
     if results["errors"]:

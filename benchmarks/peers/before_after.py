@@ -48,8 +48,17 @@ def measure(code_root: Path | None, folder: Path, tag: str) -> dict[str, Any]:
     server.start()
     try:
         pairs = asyncio.run(server.pairs(PAIRS, f"{tag}c"))
-        point = workloads.c2c(tag, server.target, [server.pid], pairs, processes=PROCESSES,
-                              offered=0, seconds=SECONDS, window=WINDOW, drain_s=120)
+        point = workloads.c2c(
+            tag,
+            server.target,
+            [server.pid],
+            pairs,
+            processes=PROCESSES,
+            offered=0,
+            seconds=SECONDS,
+            window=WINDOW,
+            drain_s=120,
+        )
         out["c2c_msg_s"] = point.throughput
         out["c2c_p50_ms"] = point.p50_ms
     finally:
@@ -65,9 +74,17 @@ def measure(code_root: Path | None, folder: Path, tag: str) -> dict[str, Any]:
             held.wait_open()
             time.sleep(2)
             after = rss(server.pid)
-            result = workloads.fanout(tag, server.target, sender, members, size,
-                                      processes=PROCESSES, messages=MESSAGES, held=held,
-                                      server_pid=server.pid)
+            result = workloads.fanout(
+                tag,
+                server.target,
+                sender,
+                members,
+                size,
+                processes=PROCESSES,
+                messages=MESSAGES,
+                held=held,
+                server_pid=server.pid,
+            )
             out[f"fanout_{size}_p50_ms"] = result.p50_all_ms
             out[f"fanout_{size}_max_ms"] = result.max_all_ms
             out[f"bytes_per_connection_{size}"] = bytes_per_connection(before, after, held.opened)
@@ -85,8 +102,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="before-after-") as tmp_name:
         tmp = Path(tmp_name)
         before_root = tmp / "before"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(before_root),
-                        args.rev], check=True, capture_output=True)
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(before_root), args.rev],
+            check=True,
+            capture_output=True,
+        )
         runs: dict[str, list[dict[str, Any]]] = {"before": [], "after": []}
         try:
             for k in range(args.rounds):
@@ -98,8 +118,11 @@ def main() -> None:
                     runs[side].append(measure(root, tmp / f"{side}{k}", f"{side[0]}{k}"))
                     print("  " + json.dumps(runs[side][-1]), flush=True)
         finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force",
-                            str(before_root)], check=False, capture_output=True)
+            subprocess.run(
+                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(before_root)],
+                check=False,
+                capture_output=True,
+            )
     keys = list(runs["after"][0])
     print(f"\n| median of {args.rounds} rounds | before ({args.rev}) | after |")
     print("|---|---|---|")

@@ -186,9 +186,7 @@ async def matrix_since(conn: HttpConn, token: str) -> str:
 class MatrixReceiver:
     """A device long-polling ``/sync`` (30 s timeout), as a Matrix client does."""
 
-    def __init__(
-        self, conn: HttpConn, cred: Cred, since: str, on_message: OnMessage
-    ) -> None:
+    def __init__(self, conn: HttpConn, cred: Cred, since: str, on_message: OnMessage) -> None:
         self.conn = conn
         self.cred = cred
         self.since = since
@@ -209,8 +207,9 @@ class MatrixReceiver:
             except (TimeoutError, ConnectionError, OSError):
                 self.failures += 1
                 if self.conn.transport is None:
-                    self.conn = await HttpConn.connect(self.conn.host.split(":")[0],
-                                                       int(self.conn.host.split(":")[1]))
+                    self.conn = await HttpConn.connect(
+                        self.conn.host.split(":")[0], int(self.conn.host.split(":")[1])
+                    )
                 continue
             if status != 200:
                 self.failures += 1
@@ -221,7 +220,10 @@ class MatrixReceiver:
             joined = answer.get("rooms", {}).get("join", {})
             for room in joined.values():
                 for event in room.get("timeline", {}).get("events", ()):
-                    if event.get("type") == "m.room.message" and event["sender"] != self.cred.user_id:
+                    if (
+                        event.get("type") == "m.room.message"
+                        and event["sender"] != self.cred.user_id
+                    ):
                         self._on_message(event.get("content", {}).get("body", ""), arrived)
 
     def close(self) -> None:
@@ -271,7 +273,9 @@ class MatrixSender:
 
     async def send_stamped(self, suffix: str) -> int:
         conn = await self._idle.get()
-        self._idle.put_nowait(conn)  # (the queue is FIFO: ``send`` takes this one or another idle one)
+        self._idle.put_nowait(
+            conn
+        )  # (the queue is FIFO: ``send`` takes this one or another idle one)
         now = time.monotonic_ns()
         await self.send(f"{now} {suffix}")
         return now

@@ -75,10 +75,23 @@ class OurServer:
         err = (self.data_dir / "stderr.log").open("ab")
         self.proc = subprocess.Popen(
             [
-                sys.executable, "-m", "messenger.server.cli", "--data-dir", str(self.data_dir),
-                "--port", "0", "--port-file", str(port_file), "--sdk-app-id", str(SDK_APP_ID),
-                "--secret-key", KEY, "--log-level", "warning",
-                "--sqlite-synchronous", self.synchronous,
+                sys.executable,
+                "-m",
+                "messenger.server.cli",
+                "--data-dir",
+                str(self.data_dir),
+                "--port",
+                "0",
+                "--port-file",
+                str(port_file),
+                "--sdk-app-id",
+                str(SDK_APP_ID),
+                "--secret-key",
+                KEY,
+                "--log-level",
+                "warning",
+                "--sqlite-synchronous",
+                self.synchronous,
             ],
             env=env,
             stdout=err,
@@ -149,8 +162,12 @@ class OurServer:
             await http.ok(
                 "POST",
                 "/v1/groups",
-                {"name": "bench", "group_id": group_id, "type": "Public",
-                 "members": others[: MAX_PER_REQUEST - 1]},
+                {
+                    "name": "bench",
+                    "group_id": group_id,
+                    "type": "Public",
+                    "members": others[: MAX_PER_REQUEST - 1],
+                },
                 token=tokens[0],
             )
             for i in range(MAX_PER_REQUEST - 1, len(others), MAX_PER_REQUEST):

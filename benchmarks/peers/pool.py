@@ -108,9 +108,7 @@ class Pool:
         ]
 
     async def aexpect(self, i: int, kind: str, wait_s: float) -> Any:
-        return await asyncio.get_running_loop().run_in_executor(
-            None, self.expect, i, kind, wait_s
-        )
+        return await asyncio.get_running_loop().run_in_executor(None, self.expect, i, kind, wait_s)
 
     def tell(self, message: Any) -> None:
         for conn in self._conns:

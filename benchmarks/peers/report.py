@@ -67,40 +67,48 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
     ours, theirs = _max(results, "ours"), _max(results, "synapse")
     if ours and theirs:
         x = ratio(ours["throughput"], theirs["throughput"])
-        rows.append((
-            "C2C throughput ≥ 100× Synapse's",
-            f"{_num(ours['throughput'])} vs {_num(theirs['throughput'])} msg/s",
-            f"{x:,.0f}×",
-            x >= 100,
-        ))
+        rows.append(
+            (
+                "C2C throughput ≥ 100× Synapse's",
+                f"{_num(ours['throughput'])} vs {_num(theirs['throughput'])} msg/s",
+                f"{x:,.0f}×",
+                x >= 100,
+            )
+        )
     at1000 = _at(results, "ours", 1000)
     if at1000:
-        rows.append((
-            "p99 ≤ 20 ms at 1,000 msg/s",
-            f"p50 {_ms(at1000['p50_ms'])}, p99 {_ms(at1000['p99_ms'])}",
-            _ms(at1000["p99_ms"]),
-            at1000["p99_ms"] <= 20,
-        ))
+        rows.append(
+            (
+                "p99 ≤ 20 ms at 1,000 msg/s",
+                f"p50 {_ms(at1000['p50_ms'])}, p99 {_ms(at1000['p99_ms'])}",
+                _ms(at1000["p99_ms"]),
+                at1000["p99_ms"] <= 20,
+            )
+        )
     f1000 = _fan(results, "ours", 1000)
     if f1000:
-        rows.append((
-            "1,000-member group: all online members have it within 100 ms",
-            f"p50 {_ms(f1000['p50_all_ms'])}, max {_ms(f1000['max_all_ms'])}",
-            _ms(f1000["max_all_ms"]),
-            f1000["complete"] and f1000["max_all_ms"] <= 100,
-        ))
+        rows.append(
+            (
+                "1,000-member group: all online members have it within 100 ms",
+                f"p50 {_ms(f1000['p50_all_ms'])}, max {_ms(f1000['max_all_ms'])}",
+                _ms(f1000["max_all_ms"]),
+                f1000["complete"] and f1000["max_all_ms"] <= 100,
+            )
+        )
     idle = results.get("idle")
     if idle:
         total = idle["rss_after"] - idle["rss_before"]
         per10k = idle["bytes_per_connection"] * 10_000
-        rows.append((
-            "10,000 idle connections in ≤ 1 GB",
-            f"{_num(idle['connections'])} held, {_num(idle['bytes_per_connection'] / 1024, 1)} "
-            f"KiB each ({total / 2**20:,.0f} MiB)",
-            f"{per10k / 2**20:,.0f} MiB per 10,000",
-            # the group's owner is the sender, so a 10,000 run holds 9,999 member sockets
-            per10k <= 1e9 if idle["connections"] >= 9_999 else None,  # (quick: too few held)
-        ))
+        rows.append(
+            (
+                "10,000 idle connections in ≤ 1 GB",
+                f"{_num(idle['connections'])} held, {_num(idle['bytes_per_connection'] / 1024, 1)} "
+                f"KiB each ({total / 2**20:,.0f} MiB)",
+                f"{per10k / 2**20:,.0f} MiB per 10,000",
+                # the group's owner is the sender, so a 10,000 run holds 9,999 member sockets
+                per10k <= 1e9 if idle["connections"] >= 9_999 else None,  # (quick: too few held)
+            )
+        )
     return rows
 
 
@@ -112,71 +120,93 @@ def markdown(results: dict[str, Any], plots: list[str]) -> str:
     w = lines.append
     w("## Against peers (`make bench-peers`, i.e. `python -m benchmarks.peers`)")
     w("")
-    w("One command runs everything below in one go (so the ratios hold on a noisy machine) and "
-      "writes this section and its plots; `make bench-peers-quick` (`--quick`) is a small run "
-      "that writes to `benchmarks/out/` instead. Raw figures: `benchmarks/out/peers-full.json`.")
+    w(
+        "One command runs everything below in one go (so the ratios hold on a noisy machine) and "
+        "writes this section and its plots; `make bench-peers-quick` (`--quick`) is a small run "
+        "that writes to `benchmarks/out/` instead. Raw figures: `benchmarks/out/peers-full.json`."
+    )
     w("")
-    w(f"Machine: {m['cpus']} cores ({m['cpu'] or 'unknown CPU'}), {m['memory_gib']} GiB, "
-      f"{m['distro'] or m['os']} ({m['os']}), Python {m['python']}, SQLite {m['sqlite']}. "
-      f"Measured {m['date']}, {results['mode']} run, {results['seconds'] / 60:.0f} minutes.")
+    w(
+        f"Machine: {m['cpus']} cores ({m['cpu'] or 'unknown CPU'}), {m['memory_gib']} GiB, "
+        f"{m['distro'] or m['os']} ({m['os']}), Python {m['python']}, SQLite {m['sqlite']}. "
+        f"Measured {m['date']}, {results['mode']} run, {results['seconds'] / 60:.0f} minutes."
+    )
     w("")
-    w(f"Versions: messenger-server {v.get('ours', '?')}; Matrix Synapse "
-      f"{v.get('synapse', 'not run')} (from PyPI, pinned in "
-      "`benchmarks/peers/synapse-requirements.txt`).")
+    w(
+        f"Versions: messenger-server {v.get('ours', '?')}; Matrix Synapse "
+        f"{v.get('synapse', 'not run')} (from PyPI, pinned in "
+        "`benchmarks/peers/synapse-requirements.txt`)."
+    )
     w("")
-    w("How: every server runs as a subprocess on loopback, on a fresh data folder, with SQLite "
-      "and its default durability (our `synchronous=FULL`; Synapse sets no `synchronous`, so "
-      "SQLite's default, FULL, applies), rate limits raised. Synapse also has presence, the user "
-      "directory, room statistics and URL previews turned off (costs our server does not have). "
-      f"The load generator (`benchmarks/peers/`) is the same for both: {results['processes']} "
-      "worker processes on uvloop, with lean clients on asyncio protocols (a WebSocket client for "
-      "ours; an HTTP/1.1 keep-alive client for Matrix's client-server API: `PUT …/send` to send, "
-      "`/sync` long-polls with a 30 s timeout to receive, as Matrix clients do). Senders put a "
-      "monotonic stamp in each message; receivers stamp the bytes as they arrive "
-      "(CLOCK_MONOTONIC is system-wide, so stamps agree across processes).")
+    w(
+        "How: every server runs as a subprocess on loopback, on a fresh data folder, with SQLite "
+        "and its default durability (our `synchronous=FULL`; Synapse sets no `synchronous`, so "
+        "SQLite's default, FULL, applies), rate limits raised. Synapse also has presence, the user "
+        "directory, room statistics and URL previews turned off (costs our server does not have). "
+        f"The load generator (`benchmarks/peers/`) is the same for both: {results['processes']} "
+        "worker processes on uvloop, with lean clients on asyncio protocols (a WebSocket client for "
+        "ours; an HTTP/1.1 keep-alive client for Matrix's client-server API: `PUT …/send` to send, "
+        "`/sync` long-polls with a 30 s timeout to receive, as Matrix clients do). Senders put a "
+        "monotonic stamp in each message; receivers stamp the bytes as they arrive "
+        "(CLOCK_MONOTONIC is system-wide, so stamps agree across processes)."
+    )
     w("")
     w("### Against the targets")
     w("")
     w("| target | measured | | met |")
     w("|---|---|---|---|")
     for name, measured, figure, met in targets(results):
-        w(f"| {name} | {measured} | {figure} | {'yes' if met else 'no' if met is not None else '–'} |")
+        w(
+            f"| {name} | {measured} | {figure} | {'yes' if met else 'no' if met is not None else '–'} |"
+        )
     w("")
 
     # C2C
     w("### C2C: throughput and latency under load")
     w("")
-    w(f"{plan['pairs']} sender/receiver pairs (a DM room each on Synapse). Throughput: each "
-      f"sender keeps a window of messages in flight for {plan['max_seconds']:.0f} s (ours: "
-      f"{results['windows']['ours']} frames pipelined on its socket; Synapse: "
-      f"{results['windows']['synapse']} requests on as many connections: of 1, 4, 16 and 64 "
-      "we tried, 16 and 64 were best, within noise of each other); delivered = received ÷ "
-      "(last receive − first send). The sweep offers a uniform load (the pairs' schedules "
-      f"spread evenly) for {plan['step_seconds']:.0f} s per step; *delivered* there is the rate "
-      "at which messages arrived, and a step is *saturated* when a server lost messages, held "
-      "the senders back, or delivered under 90 % of the offered rate. The sweep of a server "
-      "stops at its first saturated step.")
+    w(
+        f"{plan['pairs']} sender/receiver pairs (a DM room each on Synapse). Throughput: each "
+        f"sender keeps a window of messages in flight for {plan['max_seconds']:.0f} s (ours: "
+        f"{results['windows']['ours']} frames pipelined on its socket; Synapse: "
+        f"{results['windows']['synapse']} requests on as many connections: of 1, 4, 16 and 64 "
+        "we tried, 16 and 64 were best, within noise of each other); delivered = received ÷ "
+        "(last receive − first send). The sweep offers a uniform load (the pairs' schedules "
+        f"spread evenly) for {plan['step_seconds']:.0f} s per step; *delivered* there is the rate "
+        "at which messages arrived, and a step is *saturated* when a server lost messages, held "
+        "the senders back, or delivered under 90 % of the offered rate. The sweep of a server "
+        "stops at its first saturated step."
+    )
     w("")
     ours, theirs = _max(results, "ours"), _max(results, "synapse")
     w("| C2C | messenger-server | Synapse | ratio |")
     w("|---|---|---|---|")
     if ours or theirs:
+
         def g(p: dict[str, Any] | None, k: str) -> float:
             return float(p[k]) if p else math.nan
 
-        w(f"| messages/s delivered end to end | {_num(g(ours, 'throughput'))} | "
-          f"{_num(g(theirs, 'throughput'))} | "
-          f"{_x(ratio(g(ours, 'throughput'), g(theirs, 'throughput')))} |")
-        w(f"| server CPU at that rate (cores) | {_num(g(ours, 'server_cpu'), 2)} | "
-          f"{_num(g(theirs, 'server_cpu'), 2)} | |")
-        w(f"| messages/s per server core | "
-          f"{_num(g(ours, 'throughput') / g(ours, 'server_cpu') if ours else math.nan)} | "
-          f"{_num(g(theirs, 'throughput') / g(theirs, 'server_cpu') if theirs else math.nan)} | |")
-        w(f"| p50 / p99 latency at saturation | {_ms(g(ours, 'p50_ms'))} / "
-          f"{_ms(g(ours, 'p99_ms'))} | {_ms(g(theirs, 'p50_ms'))} / {_ms(g(theirs, 'p99_ms'))} | |")
+        w(
+            f"| messages/s delivered end to end | {_num(g(ours, 'throughput'))} | "
+            f"{_num(g(theirs, 'throughput'))} | "
+            f"{_x(ratio(g(ours, 'throughput'), g(theirs, 'throughput')))} |"
+        )
+        w(
+            f"| server CPU at that rate (cores) | {_num(g(ours, 'server_cpu'), 2)} | "
+            f"{_num(g(theirs, 'server_cpu'), 2)} | |"
+        )
+        w(
+            f"| messages/s per server core | "
+            f"{_num(g(ours, 'throughput') / g(ours, 'server_cpu') if ours else math.nan)} | "
+            f"{_num(g(theirs, 'throughput') / g(theirs, 'server_cpu') if theirs else math.nan)} | |"
+        )
+        w(
+            f"| p50 / p99 latency at saturation | {_ms(g(ours, 'p50_ms'))} / "
+            f"{_ms(g(ours, 'p99_ms'))} | {_ms(g(theirs, 'p50_ms'))} / {_ms(g(theirs, 'p99_ms'))} | |"
+        )
     for rate in (100, 1000):
         a, b = _at(results, "ours", rate), _at(results, "synapse", rate)
         if a or b:
+
             def lat(p: dict[str, Any] | None, rate: float = rate) -> str:
                 if not p:
                     return "saturated below" if rate > 25 else "–"
@@ -184,11 +214,15 @@ def markdown(results: dict[str, Any], plots: list[str]) -> str:
                 return f"{_ms(p['p50_ms'])} / {_ms(p['p99_ms'])}{flag}"
 
             x = ratio(b["p99_ms"], a["p99_ms"]) if a and b else math.nan
-            w(f"| p50 / p99 at {rate:,} msg/s offered | {lat(a)} | {lat(b)} | "
-              f"{'' if math.isnan(x) else f'p99 {x:,.0f}× lower'} |")
+            w(
+                f"| p50 / p99 at {rate:,} msg/s offered | {lat(a)} | {lat(b)} | "
+                f"{'' if math.isnan(x) else f'p99 {x:,.0f}× lower'} |"
+            )
     w("")
-    w("| offered msg/s | ours: delivered | ours: p50 | ours: p99 | ours: server cores "
-      "| Synapse: delivered | Synapse: p50 | Synapse: p99 | Synapse: server cores |")
+    w(
+        "| offered msg/s | ours: delivered | ours: p50 | ours: p99 | ours: server cores "
+        "| Synapse: delivered | Synapse: p50 | Synapse: p99 | Synapse: server cores |"
+    )
     w("|---|---|---|---|---|---|---|---|---|")
     rates = sorted({p["offered"] for peer in ("ours", "synapse") for p in _sweep(results, peer)})
     for rate in rates:
@@ -199,8 +233,12 @@ def markdown(results: dict[str, Any], plots: list[str]) -> str:
                 cells += ["–"] * 4
             else:
                 sat = " (saturated)" if _saturated(p) else ""
-                cells += [f"{_num(p['delivery_rate'])}{sat}", _ms(p["p50_ms"]), _ms(p["p99_ms"]),
-                          _num(p["server_cpu"], 2)]
+                cells += [
+                    f"{_num(p['delivery_rate'])}{sat}",
+                    _ms(p["p50_ms"]),
+                    _ms(p["p99_ms"]),
+                    _num(p["server_cpu"], 2),
+                ]
         w(f"| {_num(rate)} | " + " | ".join(cells) + " |")
     w("")
     if "latency-vs-load.png" in plots:
@@ -210,18 +248,27 @@ def markdown(results: dict[str, Any], plots: list[str]) -> str:
     # fan-out
     w("### Group fan-out")
     w("")
-    w("A group (ours: a Public group; Synapse: a public room) of N members, the sender included; "
-      "every other member is online (ours: a WebSocket each; Synapse: a `/sync` long-poll each), "
-      "spread over the generator's processes. The sender posts one message at a time; the time "
-      "counts from just before the send until the last member has it (the median member in "
-      "brackets). p50 and max over "
-      f"{plan['fanout_messages']} messages (Synapse: {plan['synapse_fanout_messages']}).")
+    w(
+        "A group (ours: a Public group; Synapse: a public room) of N members, the sender included; "
+        "every other member is online (ours: a WebSocket each; Synapse: a `/sync` long-poll each), "
+        "spread over the generator's processes. The sender posts one message at a time; the time "
+        "counts from just before the send until the last member has it (the median member in "
+        "brackets). p50 and max over "
+        f"{plan['fanout_messages']} messages (Synapse: {plan['synapse_fanout_messages']})."
+    )
     w("")
-    w("| members | ours: all have it, p50 / max (median member) | ours: server RSS "
-      "| Synapse: all have it, p50 / max (median member) | Synapse: server RSS | ratio (p50) |")
+    w(
+        "| members | ours: all have it, p50 / max (median member) | ours: server RSS "
+        "| Synapse: all have it, p50 / max (median member) | Synapse: server RSS | ratio (p50) |"
+    )
     w("|---|---|---|---|---|---|")
-    sizes = sorted({r.get("asked", r["members"]) for peer in ("ours", "synapse")
-                    for r in results.get("fanout", {}).get(peer, [])})
+    sizes = sorted(
+        {
+            r.get("asked", r["members"])
+            for peer in ("ours", "synapse")
+            for r in results.get("fanout", {}).get(peer, [])
+        }
+    )
     notes = []
     for size in sizes:
         a, b = _fan(results, "ours", size), _fan(results, "synapse", size)
@@ -229,8 +276,7 @@ def markdown(results: dict[str, Any], plots: list[str]) -> str:
         def cell(r: dict[str, Any] | None, size: int = size) -> str:
             if r is None:
                 return "–"
-            text = (f"{_ms(r['p50_all_ms'])} / {_ms(r['max_all_ms'])} "
-                    f"({_ms(r['p50_half_ms'])})")
+            text = f"{_ms(r['p50_all_ms'])} / {_ms(r['max_all_ms'])} ({_ms(r['p50_half_ms'])})"
             if r.get("note"):
                 notes.append(f"{NAMES[r['peer']]}, {size:,}: {r['note']}.")
                 text += f" [{len(notes)}]"
@@ -240,18 +286,26 @@ def markdown(results: dict[str, Any], plots: list[str]) -> str:
             return f"{r['server_rss'] / 2**20:,.0f} MiB" if r and r.get("server_rss") else "–"
 
         x = ratio(b["p50_all_ms"], a["p50_all_ms"]) if a and b else math.nan
-        w(f"| {size:,} | {cell(a)} | {mem(a)} | {cell(b)} | {mem(b)} | "
-          f"{_x(x) if not math.isnan(x) else '–'} |")
+        w(
+            f"| {size:,} | {cell(a)} | {mem(a)} | {cell(b)} | {mem(b)} | "
+            f"{_x(x) if not math.isnan(x) else '–'} |"
+        )
     w("")
     for i, note in enumerate(notes, 1):
         w(f"[{i}] {note}")
         w("")
-    setup = [f"{NAMES[r['peer']]} {r.get('asked', r['members']):,}: {r['setup_s']:.0f} s"
-             for peer in ("ours", "synapse") for r in results.get("fanout", {}).get(peer, [])
-             if "setup_s" in r]
+    setup = [
+        f"{NAMES[r['peer']]} {r.get('asked', r['members']):,}: {r['setup_s']:.0f} s"
+        for peer in ("ours", "synapse")
+        for r in results.get("fanout", {}).get(peer, [])
+        if "setup_s" in r
+    ]
     if setup:
-        w("Setting the groups up (accounts, sign-ins, group or room, joins): " + "; ".join(setup)
-          + ". Synapse joins members one event at a time; ours adds 500 per request.")
+        w(
+            "Setting the groups up (accounts, sign-ins, group or room, joins): "
+            + "; ".join(setup)
+            + ". Synapse joins members one event at a time; ours adds 500 per request."
+        )
         w("")
     if "fanout.png" in plots:
         w(f"![time until every member has the message, against group size]({PLOTS}/fanout.png)")
@@ -261,44 +315,58 @@ def markdown(results: dict[str, Any], plots: list[str]) -> str:
     if idle:
         w("### Idle connections (ours)")
         w("")
-        w(f"{idle['connections']:,} authenticated WebSockets (`hello` → `synced`, then idle; "
-          f"{idle['failed']} failed) held by the one server process, opened by the generator's "
-          f"processes in {idle['open_seconds']:.1f} s. The server's resident memory "
-          "(`VmRSS` of `/proc/<pid>/status`) after the accounts were signed in and before the "
-          f"sockets: {idle['rss_before'] / 2**20:,.0f} MiB; with them: "
-          f"{idle['rss_after'] / 2**20:,.0f} MiB; so "
-          f"**{idle['bytes_per_connection'] / 1024:,.1f} KiB per connection**. With all of them "
-          f"connected a C2C message still arrives in {_ms(idle['probe_p50_ms'])} "
-          f"(p50 of 20; max {_ms(idle['probe_max_ms'])}), and the "
-          f"{idle['connections']:,}-member fan-out above ran on these very sockets.")
+        w(
+            f"{idle['connections']:,} authenticated WebSockets (`hello` → `synced`, then idle; "
+            f"{idle['failed']} failed) held by the one server process, opened by the generator's "
+            f"processes in {idle['open_seconds']:.1f} s. The server's resident memory "
+            "(`VmRSS` of `/proc/<pid>/status`) after the accounts were signed in and before the "
+            f"sockets: {idle['rss_before'] / 2**20:,.0f} MiB; with them: "
+            f"{idle['rss_after'] / 2**20:,.0f} MiB; so "
+            f"**{idle['bytes_per_connection'] / 1024:,.1f} KiB per connection**. With all of them "
+            f"connected a C2C message still arrives in {_ms(idle['probe_p50_ms'])} "
+            f"(p50 of 20; max {_ms(idle['probe_max_ms'])}), and the "
+            f"{idle['connections']:,}-member fan-out above ran on these very sockets."
+        )
         w("")
     sync = results.get("sync")
     if sync:
         w("### An offline device catches up (ours)")
         w("")
-        w(f"{sync['conversations']} peers each send {sync['messages'] // sync['conversations']:,} "
-          f"messages to a device that is offline ({sync['messages']:,} in all). It connects with "
-          "`hello {since}`:")
+        w(
+            f"{sync['conversations']} peers each send {sync['messages'] // sync['conversations']:,} "
+            f"messages to a device that is offline ({sync['messages']:,} in all). It connects with "
+            "`hello {since}`:"
+        )
         w("")
         w("| | seconds |")
         w("|---|---|")
-        w(f"| server catch-up over the WebSocket, every frame decoded (raw client) | "
-          f"{sync['raw_seconds']:.2f} |")
+        w(
+            f"| server catch-up over the WebSocket, every frame decoded (raw client) | "
+            f"{sync['raw_seconds']:.2f} |"
+        )
         if "client_core_seconds" in sync:
-            w(f"| the real client core: login → all {sync['messages']:,} in its SQLite store | "
-              f"{sync['client_core_seconds']:.2f} |")
-            w(f"| a new device: snapshot of the conversations, login → synced | "
-              f"{sync['snapshot_seconds']:.2f} |")
+            w(
+                f"| the real client core: login → all {sync['messages']:,} in its SQLite store | "
+                f"{sync['client_core_seconds']:.2f} |"
+            )
+            w(
+                f"| a new device: snapshot of the conversations, login → synced | "
+                f"{sync['snapshot_seconds']:.2f} |"
+            )
         w("")
-        w("Synapse was not given this workload (the issue asks for it of our server); filling "
-          "10,000 messages into it alone takes minutes at the rates above.")
+        w(
+            "Synapse was not given this workload (the issue asks for it of our server); filling "
+            "10,000 messages into it alone takes minutes at the rates above."
+        )
         w("")
     ceiling = results.get("ceiling")
     if ceiling:
         w("### The load generator's own ceiling")
         w("")
-        w("The same C2C throughput run against stub servers that only answer (an ack and a push "
-          "for each message, nothing stored), with the same processes and windows:")
+        w(
+            "The same C2C throughput run against stub servers that only answer (an ack and a push "
+            "for each message, nothing stored), with the same processes and windows:"
+        )
         w("")
         w("| protocol | generator ceiling (msg/s) | generator cores | stub cores | measured peer |")
         w("|---|---|---|---|---|")
@@ -306,27 +374,33 @@ def markdown(results: dict[str, Any], plots: list[str]) -> str:
             c = ceiling.get(label)
             if c:
                 peer_max = _max(results, peer)
-                w(f"| {'our WebSocket' if label == 'ours' else 'Matrix HTTP'} | "
-                  f"≥ {_num(c['throughput'])} | {_num(c['generator_cpu'], 2)} | "
-                  f"{_num(c['server_cpu'], 2)} | {NAMES[peer]}: "
-                  f"{_num(peer_max['throughput']) if peer_max else '–'} |")
+                w(
+                    f"| {'our WebSocket' if label == 'ours' else 'Matrix HTTP'} | "
+                    f"≥ {_num(c['throughput'])} | {_num(c['generator_cpu'], 2)} | "
+                    f"{_num(c['server_cpu'], 2)} | {NAMES[peer]}: "
+                    f"{_num(peer_max['throughput']) if peer_max else '–'} |"
+                )
         w("")
-        w("The stubs are single Python processes themselves, so these are lower bounds. In the "
-          "peers' throughput runs the generator used "
-          f"{_num(_max(results, 'ours')['generator_cpu'] if _max(results, 'ours') else math.nan, 2)}"
-          " (ours) and "
-          f"{_num(_max(results, 'synapse')['generator_cpu'] if _max(results, 'synapse') else math.nan, 2)}"
-          " (Synapse) cores: the servers are the bottleneck, not the generator.")
+        w(
+            "The stubs are single Python processes themselves, so these are lower bounds. In the "
+            "peers' throughput runs the generator used "
+            f"{_num(_max(results, 'ours')['generator_cpu'] if _max(results, 'ours') else math.nan, 2)}"
+            " (ours) and "
+            f"{_num(_max(results, 'synapse')['generator_cpu'] if _max(results, 'synapse') else math.nan, 2)}"
+            " (Synapse) cores: the servers are the bottleneck, not the generator."
+        )
         w("")
     w("### Third peer: Prosody / ejabberd")
     w("")
-    w("Not measured. Both are in Debian, but neither is comparable on the same terms: they "
-      "deliver a chat message to an online user without storing it (ours and Synapse commit "
-      "every message to SQLite with an fsync before acknowledging it), so a throughput ratio "
-      "would compare a router with two databases; and driving them needs an XMPP client in the "
-      "generator (stream negotiation, SASL, resource binding, MUC joins for groups). Left for "
-      "later; the harness takes a third peer as a `Target` kind plus a receiver and a sender in "
-      "`benchmarks/peers/clients.py`.")
+    w(
+        "Not measured. Both are in Debian, but neither is comparable on the same terms: they "
+        "deliver a chat message to an online user without storing it (ours and Synapse commit "
+        "every message to SQLite with an fsync before acknowledging it), so a throughput ratio "
+        "would compare a router with two databases; and driving them needs an XMPP client in the "
+        "generator (stream negotiation, SASL, resource binding, MUC joins for groups). Left for "
+        "later; the harness takes a third peer as a `Target` kind plus a receiver and a sender in "
+        "`benchmarks/peers/clients.py`."
+    )
     w("")
     client = results.get("client")
     w("### The desktop client")
@@ -335,20 +409,22 @@ def markdown(results: dict[str, Any], plots: list[str]) -> str:
         from benchmarks.gui.__main__ import report as client_table
 
         plan = client["plan"]
-        w(f"`python -m benchmarks.gui` (part of this run): a profile of "
-          f"{plan['shape']['conversations']:,} conversations and {client['cached_messages']:,} "
-          f"cached messages ({plan['shape']['big_chat']:,} of them in one chat) is built through "
-          "a real `messenger-server` and the app's own sign-in (the peers send over WebSockets; "
-          "the app's client catches up into its SQLite store), then the real app is started in "
-          "fresh processes (offscreen Qt) and measured. Launch: from just before the process is "
-          "spawned to the first paint of the conversation list with rows, median of "
-          f"{len(client['launch_s'])} launches. Switch: `open` of a conversation until the whole "
-          "window has repainted. Scroll: the long chat scrolled up a wheel notch (120 px) per "
-          "frame, each frame timed from the scroll to the end of its paint plus the event-loop "
-          "turn after it (pages of history come from the store meanwhile). Burst: a peer sends "
-          f"{plan['burst']:,} messages as fast as the server takes them into the open chat; "
-          "timed from the first send until the last one is painted, while a 5 ms timer "
-          "records how long the event loop was ever busy.")
+        w(
+            f"`python -m benchmarks.gui` (part of this run): a profile of "
+            f"{plan['shape']['conversations']:,} conversations and {client['cached_messages']:,} "
+            f"cached messages ({plan['shape']['big_chat']:,} of them in one chat) is built through "
+            "a real `messenger-server` and the app's own sign-in (the peers send over WebSockets; "
+            "the app's client catches up into its SQLite store), then the real app is started in "
+            "fresh processes (offscreen Qt) and measured. Launch: from just before the process is "
+            "spawned to the first paint of the conversation list with rows, median of "
+            f"{len(client['launch_s'])} launches. Switch: `open` of a conversation until the whole "
+            "window has repainted. Scroll: the long chat scrolled up a wheel notch (120 px) per "
+            "frame, each frame timed from the scroll to the end of its paint plus the event-loop "
+            "turn after it (pages of history come from the store meanwhile). Burst: a peer sends "
+            f"{plan['burst']:,} messages as fast as the server takes them into the open chat; "
+            "timed from the first send until the last one is painted, while a 5 ms timer "
+            "records how long the event loop was ever busy."
+        )
         w("")
         w(client_table(client))
         w("")
@@ -373,8 +449,15 @@ def _saturated(p: dict[str, Any]) -> bool:
 def _finish(fig: Any, ax: Any, *, target_ms: float, x_label: str, y_label: str, title: str) -> None:
     """Log-log axes, the target as a dotted line, labels, grid and legend."""
     ax.axhline(target_ms, color="grey", linewidth=0.8, linestyle=":")
-    ax.text(0.01, target_ms, f"{target_ms:g} ms ", color="grey", fontsize=8, va="bottom",
-            transform=ax.get_yaxis_transform())
+    ax.text(
+        0.01,
+        target_ms,
+        f"{target_ms:g} ms ",
+        color="grey",
+        fontsize=8,
+        va="bottom",
+        transform=ax.get_yaxis_transform(),
+    )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(x_label)
@@ -410,17 +493,31 @@ def plot(results: dict[str, Any], folder: Path) -> list[str]:
         if not pts:
             continue
         xs = [p["offered"] for p in pts]
-        ax.plot(xs, [p["p50_ms"] for p in pts], "o-", color=colours[peer],
-                label=f"{NAMES[peer]} p50")
-        ax.plot(xs, [p["p99_ms"] for p in pts], "s--", color=colours[peer],
-                label=f"{NAMES[peer]} p99")
+        ax.plot(
+            xs, [p["p50_ms"] for p in pts], "o-", color=colours[peer], label=f"{NAMES[peer]} p50"
+        )
+        ax.plot(
+            xs, [p["p99_ms"] for p in pts], "s--", color=colours[peer], label=f"{NAMES[peer]} p99"
+        )
         sat = [p for p in pts if _saturated(p)]
         if sat:
             labelled = any(line.get_label() == "saturated" for line in ax.lines)
-            ax.plot([p["offered"] for p in sat], [p["p99_ms"] for p in sat], "x", color="black",
-                    markersize=10, label=None if labelled else "saturated")
-    _finish(fig, ax, target_ms=20, x_label="offered load (C2C messages/s)",
-            y_label="send → receive latency (ms)", title="C2C latency against offered load")
+            ax.plot(
+                [p["offered"] for p in sat],
+                [p["p99_ms"] for p in sat],
+                "x",
+                color="black",
+                markersize=10,
+                label=None if labelled else "saturated",
+            )
+    _finish(
+        fig,
+        ax,
+        target_ms=20,
+        x_label="offered load (C2C messages/s)",
+        y_label="send → receive latency (ms)",
+        title="C2C latency against offered load",
+    )
     made.append(_save(plt, fig, folder / "latency-vs-load.png"))
 
     fig, ax = plt.subplots(figsize=(7.5, 4.5), dpi=110)
@@ -433,8 +530,14 @@ def plot(results: dict[str, Any], folder: Path) -> list[str]:
         mx = [r["max_all_ms"] for r in rs]
         ax.plot(xs, p50, "o-", color=colours[peer], label=f"{NAMES[peer]}: all have it (p50)")
         ax.plot(xs, mx, "^:", color=colours[peer], label=f"{NAMES[peer]}: all have it (max)")
-    _finish(fig, ax, target_ms=100, x_label="group members (all online)",
-            y_label="time until every member has the message (ms)", title="Group fan-out")
+    _finish(
+        fig,
+        ax,
+        target_ms=100,
+        x_label="group members (all online)",
+        y_label="time until every member has the message (ms)",
+        title="Group fan-out",
+    )
     made.append(_save(plt, fig, folder / "fanout.png"))
     return made
 

@@ -65,7 +65,9 @@ class Tally:
             total.errors += t.errors
             total.latencies_us.extend(t.latencies_us)
             total.cpu_seconds += t.cpu_seconds
-            if t.first_send_ns and (not total.first_send_ns or t.first_send_ns < total.first_send_ns):
+            if t.first_send_ns and (
+                not total.first_send_ns or t.first_send_ns < total.first_send_ns
+            ):
                 total.first_send_ns = t.first_send_ns
             total.last_send_ns = max(total.last_send_ns, t.last_send_ns)
             if t.first_receive_ns and (
@@ -118,8 +120,7 @@ class LoadPoint:
     def saturated(self) -> bool:
         """The peer did not keep up with the offered load: it lost messages, held the senders
         back (their window filled up), or delivered them slower than they were sent."""
-        return saturated(self.offered, self.sent, self.received, self.send_rate,
-                         self.delivery_rate)
+        return saturated(self.offered, self.sent, self.received, self.send_rate, self.delivery_rate)
 
     @staticmethod
     def of(

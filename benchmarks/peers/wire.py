@@ -92,9 +92,7 @@ class WsClient(asyncio.Protocol):
         cls, host: str, port: int, path: str, wait_s: float = 60, deflate: bool = False
     ) -> WsClient:
         loop = asyncio.get_running_loop()
-        transport, proto = await asyncio.wait_for(
-            loop.create_connection(cls, host, port), wait_s
-        )
+        transport, proto = await asyncio.wait_for(loop.create_connection(cls, host, port), wait_s)
         proto.transport = transport
         key = base64.b64encode(os.urandom(16)).decode()
         transport.write(
@@ -102,8 +100,11 @@ class WsClient(asyncio.Protocol):
                 f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
                 f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
                 "Sec-WebSocket-Version: 13\r\n"
-                + ("Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
-                   if deflate else "")
+                + (
+                    "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
+                    if deflate
+                    else ""
+                )
                 + "\r\n"
             ).encode()
         )
@@ -213,9 +214,7 @@ class HttpConn(asyncio.Protocol):
     @classmethod
     async def connect(cls, host: str, port: int, wait_s: float = 60) -> HttpConn:
         loop = asyncio.get_running_loop()
-        transport, proto = await asyncio.wait_for(
-            loop.create_connection(cls, host, port), wait_s
-        )
+        transport, proto = await asyncio.wait_for(loop.create_connection(cls, host, port), wait_s)
         proto.transport = transport
         proto.host = f"{host}:{port}"
         return proto

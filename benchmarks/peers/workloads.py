@@ -303,9 +303,7 @@ def fanout(
             result.server_rss = rss_bytes(Path(f"/proc/{server_pid}/status").read_text())
         if online.failed:
             result.note = f"{online.failed} members could not connect"
-        stamps = asyncio.run(
-            send_group_messages(target, sender, online, messages, timeout)
-        )
+        stamps = asyncio.run(send_group_messages(target, sender, online, messages, timeout))
         online.finish()
     finally:
         online.pool.kill()

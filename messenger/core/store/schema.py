@@ -5,44 +5,10 @@ from __future__ import annotations
 import sqlite3
 
 from messenger.core.store.people import PEOPLE_DDL, PEOPLE_MIGRATION
+from messenger.core.store.search_index import REBUILD, SEARCH_INDEX
 from messenger.protocol.fulltext import indexed_tags, indexed_words
 
-SCHEMA_VERSION = 5
-
-# The search index follows the messages table by itself: triggers index a message when it is
-# stored, index it again when its kind, body or recall changes (an edit, a recall) and drop it
-# when it is deleted, whichever code path does it. ``indexed_words`` / ``indexed_tags`` are
-# Python functions given to every connection (``connect``). rowid = messages.id.
-_SEARCH_INDEX = """
-CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(words, tags, tokenize = 'unicode61');
-CREATE TRIGGER IF NOT EXISTS messages_fts_insert AFTER INSERT ON messages
-WHEN new.recalled = 0 AND indexed_words(new.kind, new.body) <> '' BEGIN
-    INSERT INTO messages_fts (rowid, words, tags)
-    VALUES (new.id, indexed_words(new.kind, new.body), indexed_tags(new.kind, new.body));
-END;
-CREATE TRIGGER IF NOT EXISTS messages_fts_update AFTER UPDATE OF kind, body, recalled ON messages
-WHEN old.kind IS NOT new.kind OR old.body IS NOT new.body OR old.recalled IS NOT new.recalled
-BEGIN
-    DELETE FROM messages_fts WHERE rowid = old.id;
-    INSERT INTO messages_fts (rowid, words, tags)
-    SELECT new.id, indexed_words(new.kind, new.body), indexed_tags(new.kind, new.body)
-    WHERE new.recalled = 0 AND indexed_words(new.kind, new.body) <> '';
-END;
-CREATE TRIGGER IF NOT EXISTS messages_fts_delete AFTER DELETE ON messages BEGIN
-    DELETE FROM messages_fts WHERE rowid = old.id;
-END;
-"""
-
-# 4 → 5: the index of one column (kept by hand) becomes words + tags kept by triggers; the
-# stored messages are indexed again; an index on time serves jump-to-date and time filters.
-_SEARCH_MIGRATION = f"""
-DROP TABLE IF EXISTS messages_fts;
-{_SEARCH_INDEX}
-INSERT INTO messages_fts (rowid, words, tags)
-SELECT id, indexed_words(kind, body), indexed_tags(kind, body) FROM messages
-WHERE recalled = 0 AND indexed_words(kind, body) <> '';
-CREATE INDEX IF NOT EXISTS messages_by_time ON messages(conversation_id, time);
-"""
+SCHEMA_VERSION = 6
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS kv (
@@ -141,7 +107,9 @@ CREATE INDEX IF NOT EXISTS messages_by_time ON messages(conversation_id, time);
 
 # Upgrades from each older schema version to the next.
 _MIGRATIONS = {
-    4: _SEARCH_MIGRATION,
+    # 4 → 5 → 6: one index kept by hand became one kept by triggers, keyed by time
+    4: "",
+    5: REBUILD,
     3: PEOPLE_MIGRATION,
     1: """
         ALTER TABLE conversations RENAME COLUMN count_version TO unread_version;
@@ -172,7 +140,7 @@ def connect(path: str) -> sqlite3.Connection:
         raise RuntimeError(f"store {path} was written by a newer version (schema {version})")
     if version == 0:
         conn.executescript(
-            f"BEGIN; {_DDL} {PEOPLE_DDL} {_SEARCH_INDEX} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+            f"BEGIN; {_DDL} {PEOPLE_DDL} {SEARCH_INDEX} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
         )
         version = SCHEMA_VERSION
     for old in range(version, SCHEMA_VERSION):

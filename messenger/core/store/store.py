@@ -31,6 +31,7 @@ from messenger.core.store.rows import (
     conversation_from_row,
     message_from_row,
 )
+from messenger.core.store.search_index import conversation_phrase, time_key
 from messenger.core.store.writer import Batch, kv_get, kv_set, load_conversations
 from messenger.protocol.bounds import MAX_INT
 from messenger.protocol.errors import ClientClosed, InvalidParameter
@@ -512,15 +513,16 @@ class Store:
         limit: int = 50,
     ) -> list[LocalMessage]:
         """Messages whose words have every term of ``query`` (each a prefix), filtered by
-        conversation, sender, kind and time (``since`` ≤ time < ``until``, ms); newest first, or
-        best match first with ``by_relevance``; ``offset`` pages on."""
+        conversation, sender, kind and time (``since`` ≤ time < ``until``, ms); newest first
+        (read from the index in that order: a page costs its own rows), or best match first
+        with ``by_relevance`` (every match is ranked); ``offset`` pages on."""
         where = _search_where(query, kind, conversation_id, sender, since, until)
         if where is None:
             return []
         condition, params = where
-        order = "f.rank, m.time DESC" if by_relevance else "m.time DESC, m.id DESC"
+        order = "f.rank, f.rowid DESC" if by_relevance else "f.rowid DESC"
         sql = (
-            f"SELECT {_M_COLUMNS} FROM messages_fts f JOIN messages m ON m.id = f.rowid "
+            f"SELECT {_M_COLUMNS} FROM messages_fts f CROSS JOIN messages m ON m.id = f.msg "
             f"WHERE {condition} ORDER BY {order} LIMIT ? OFFSET ?"
         )
         params += [max(1, limit), max(0, offset)]
@@ -539,30 +541,33 @@ class Store:
         since: int | None = None,
         until: int | None = None,
         limit: int = 50,
+        scan: int = 1000,
     ) -> list[SearchGroup]:
-        """The conversations with messages found by ``query`` (same filters as ``search``):
-        each with how many and its newest one, the most recent conversation first."""
+        """The conversations among the newest ``scan`` messages found by ``query`` (same
+        filters as ``search``): each with how many of those and its newest one, the most recent
+        conversation first (``SearchGroup.count`` is a lower bound when ``scan`` were found)."""
         where = _search_where(query, kind, None, sender, since, until)
         if where is None:
             return []
         condition, params = where
         sql = (
-            "SELECT m.conversation_id, count(*), max(m.time) AS newest FROM messages_fts f "
-            f"JOIN messages m ON m.id = f.rowid WHERE {condition} "
-            "GROUP BY m.conversation_id ORDER BY newest DESC LIMIT ?"
+            "SELECT conversation_id, count(*), max(key) FROM ("
+            "SELECT m.conversation_id, f.rowid AS key FROM messages_fts f "
+            f"CROSS JOIN messages m ON m.id = f.msg WHERE {condition} "
+            "ORDER BY f.rowid DESC LIMIT ?) GROUP BY conversation_id ORDER BY max(key) DESC LIMIT ?"
         )
-        params.append(max(1, limit))
         newest_sql = (
-            f"SELECT {_M_COLUMNS} FROM messages_fts f JOIN messages m ON m.id = f.rowid "
-            f"WHERE {condition} AND m.conversation_id = ? ORDER BY m.time DESC, m.id DESC LIMIT 1"
+            f"SELECT {_M_COLUMNS} FROM messages_fts f CROSS JOIN messages m ON m.id = f.msg "
+            "WHERE f.rowid = ?"
         )
 
         def read() -> list[SearchGroup]:
             conn = self._db()
             groups = []
-            for conversation_id, count, _ in conn.execute(sql, params).fetchall():
-                row = conn.execute(newest_sql, [*params[:-1], conversation_id]).fetchone()
-                groups.append(SearchGroup(conversation_id, int(count), message_from_row(row)))
+            for conversation_id, count, key in conn.execute(sql, [*params, scan, limit]):
+                row = conn.execute(newest_sql, (key,)).fetchone()
+                if row is not None:
+                    groups.append(SearchGroup(conversation_id, int(count), message_from_row(row)))
             return groups
 
         return await self._run(read)
@@ -609,16 +614,19 @@ def _search_where(
     expression = search_expression(query, kind)
     if expression is None:
         return None
+    if conversation_id is not None:
+        expression += " AND " + conversation_phrase(conversation_id)
     condition = "messages_fts MATCH ?"
     params: list[object] = [expression]
-    for column, op, value in (
-        ("conversation_id", "=", conversation_id),
-        ("sender", "=", sender),
-        ("time", ">=", since),
-        ("time", "<", until),
-    ):
+    if since is not None:
+        condition += " AND f.rowid >= ?"
+        params.append(time_key(since))
+    if until is not None:
+        condition += " AND f.rowid < ?"
+        params.append(time_key(until))
+    for column, value in (("conversation_id", conversation_id), ("sender", sender)):
         if value is not None:
-            condition += f" AND m.{column} {op} ?"
+            condition += f" AND m.{column} = ?"
             params.append(value)
     return condition, params
 
