@@ -1,8 +1,9 @@
 #!/bin/sh
 # The system packages the app needs beside Python (Debian and Ubuntu): Qt's xcb platform plugin
 # and its libraries for `make run`; for `make test` also an X server (Xvfb), a window manager,
-# xdotool and a D-Bus daemon for the end-to-end tests, and PostgreSQL (the storage tests start
-# throw-away clusters of their own on loopback: tests/helpers/postgres.py).
+# xdotool and a D-Bus daemon for the end-to-end tests, PostgreSQL (the storage tests start
+# throw-away clusters of their own on loopback: tests/helpers/postgres.py) and Redis (the
+# multi-node tests start a throw-away redis-server of their own: tests/helpers/redis_server.py).
 #
 #   scripts/system_deps.sh run|test
 #
@@ -19,7 +20,7 @@ RUN_PACKAGES="libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-
 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0 libx11-xcb1
 libxkbcommon0 libxkbcommon-x11-0 libegl1 libgl1 libopengl0 libfontconfig1 libfreetype6
 libdbus-1-3 libglib2.0-0|libglib2.0-0t64 fonts-dejavu-core"
-TEST_PACKAGES="xvfb openbox xdotool x11-utils dbus-daemon|dbus postgresql"
+TEST_PACKAGES="xvfb openbox xdotool x11-utils dbus-daemon|dbus postgresql redis-server"
 
 case "$what" in
     run) wanted=$RUN_PACKAGES ;;

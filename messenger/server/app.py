@@ -82,6 +82,7 @@ def create_app(config: ServerConfig, ctx: ServerContext | None = None) -> Starle
             app.state.startup_error = exc
             raise
         ctx.media.open()
+        await ctx.hub.bus.start()
         loop = asyncio.get_running_loop()
         expiry = loop.create_task(_expiry_loop(ctx))
         collection = loop.create_task(_media_collection_loop(ctx))
@@ -94,6 +95,7 @@ def create_app(config: ServerConfig, ctx: ServerContext | None = None) -> Starle
             expiry.cancel()
             collection.cancel()
             await ctx.hub.shutdown()
+            await ctx.hub.bus.close()
             await ctx.callbacks.aclose()
             await ctx.storage.close()
             ctx.media.close()

@@ -1,6 +1,7 @@
 """``messenger-server``: run the server, or administer its data folder.
 
 messenger-server --data-dir DIR [--host H] [--port P] [--sdk-app-id N] [--secret-key K]
+                 [--redis redis://…] [--media-path DIR]
 messenger-server admin --data-dir DIR add-user USER [--password P] [--nickname N]
 messenger-server admin --data-dir DIR import-users FILE        (JSON list or CSV user_id,nickname,password)
 messenger-server admin --data-dir DIR usersig USER [--expire SECONDS]
@@ -39,6 +40,18 @@ def _serve_parser() -> argparse.ArgumentParser:
     p.add_argument("--device-limit", type=int, default=None)
     p.add_argument("--device-policy", choices=["kick_oldest", "reject_new"], default=None)
     p.add_argument("--sqlite-synchronous", choices=["FULL", "NORMAL"], default=None)
+    p.add_argument(
+        "--redis",
+        default=None,
+        metavar="URL",
+        help="join the other nodes of a deployment through this Redis (redis://host:port/db)",
+    )
+    p.add_argument(
+        "--media-path",
+        default=None,
+        metavar="DIR",
+        help="uploaded files and avatars (a folder every node reaches; default: the data folder)",
+    )
     p.add_argument("--log-level", default=None)
     p.add_argument("--log-format", choices=["text", "json"], default=None)
     p.add_argument(
@@ -65,6 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             sqlite_synchronous=args.sqlite_synchronous,
             log_level=args.log_level,
             log_format=args.log_format,
+            redis_url=args.redis,
+            media_path=args.media_path,
         )
     except ConfigError as exc:
         print(f"messenger-server: {exc}", file=sys.stderr)

@@ -68,6 +68,11 @@ class ServerConfig:
     media_max_pixels: int = 100_000_000  # images with more pixels are refused (decompression bombs)
     media_orphan_ms: int = 24 * 3600 * 1000  # unfinished uploads and unused files kept this long
     media_link_ms: int = 5 * 60 * 1000  # life of a signed download link
+    # several nodes: the node bus (bus/redis_bus.py); an empty URL: this node alone
+    redis_url: str = ""
+    # where uploaded files and avatars live; empty: <data_dir>/media and <data_dir>/avatars.
+    # Several nodes need one folder they all reach (the same path on each).
+    media_path: str = ""
     # callbacks to the operator's service (services/callbacks.py); an empty URL: none
     callback_url: str = ""
     callback_secret: str = ""  # HMAC key of the X-Messenger-Signature header
@@ -91,7 +96,11 @@ class ServerConfig:
 
     @property
     def media_dir(self) -> Path:
-        return self.data_dir / "media"
+        return Path(self.media_path) / "media" if self.media_path else self.data_dir / "media"
+
+    @property
+    def avatars_dir(self) -> Path:
+        return Path(self.media_path) / "avatars" if self.media_path else self.data_dir / "avatars"
 
     def validate(self) -> None:
         """Raise ``ConfigError`` naming the first setting that cannot be used."""
@@ -136,6 +145,8 @@ class ServerConfig:
         if self.log_format not in ("text", "json"):
             raise ConfigError("log_format must be text or json")
         self._validate_callbacks()
+        if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
+            raise ConfigError("redis_url must be a redis://, rediss:// or unix:// URL")
         for name in _LIMIT_FIELDS:
             if getattr(self.limits, name) < 1:
                 raise ConfigError(f"limits.{name} must be at least 1")

@@ -6,6 +6,9 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 
+from messenger.server.bus.base import LocalBus, NodeBus
+from messenger.server.bus.listener import NodeListener
+from messenger.server.bus.redis_bus import RedisBus
 from messenger.server.config import ServerConfig
 from messenger.server.hub import Hub
 from messenger.server.media.service import MediaService
@@ -67,7 +70,8 @@ class ServerContext:
                 synchronous=config.sqlite_synchronous.upper(),
                 on_batch=metrics.observe_batch,
             )
-        hub = Hub()
+        bus: NodeBus = RedisBus(config.redis_url) if config.redis_url else LocalBus()
+        hub = Hub(bus)
         callbacks = Callbacks(
             url=config.callback_url,
             secret=config.callback_secret,
@@ -83,7 +87,7 @@ class ServerContext:
         limits = config.limits
         blocks = BlockIndex(storage.people)
         people_push = PeoplePush(fanout, blocks)
-        avatars = AvatarStore(config.data_dir / "avatars", limits.avatar_bytes)
+        avatars = AvatarStore(config.avatars_dir, limits.avatar_bytes)
         presence = PresenceService(storage=storage.people, hub=hub, blocks=blocks)
         presence.attach()
         receipts = ReadReceipts(storage=storage, directory=directory, fanout=fanout, limits=limits)
@@ -92,6 +96,7 @@ class ServerContext:
             user_burst=config.user_msg_burst,
             group_rate=config.group_msg_rate,
             group_burst=config.group_msg_burst,
+            shared=bus if bus.shared else None,
         )
         media = MediaService(
             config.media_dir,
@@ -114,12 +119,16 @@ class ServerContext:
             callbacks=callbacks,
         )
         media.visible = messaging.visible_message
+        auth = AuthService(config, storage, hub)
+        directory.on_invalidate = bus.invalidate
+        blocks.on_invalidate = bus.invalidate
+        bus.attach(NodeListener(hub=hub, auth=auth, directory=directory, blocks=blocks))
         return cls(
             config=config,
             storage=storage,
             hub=hub,
             metrics=metrics,
-            auth=AuthService(config, storage, hub),
+            auth=auth,
             directory=directory,
             messaging=messaging,
             conversations=ConversationService(

@@ -8,6 +8,12 @@ by a task that exists only while there is something to drain, so one slow reader
 the others. Changes carry their version: while a device catches up from the database, live
 changes wait in its queue, and those the catch-up already covered are skipped. A queue that grows
 past its limit closes the socket (the device reconnects and resyncs; nothing is lost).
+
+With several nodes, the hub also publishes what it pushes, kicks and who is connected on the
+node bus (``bus/base.py``), and delivers what other nodes publish to its own devices
+(``deliver``). Changes from another node may arrive out of version order: a live change is
+skipped only when the device's catch-up from the database already covered it (its version is
+at most the catch-up's), never because a higher version went out first.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
 from messenger.protocol import frames
+from messenger.server.bus.base import LocalBus, NodeBus
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +55,7 @@ class Connection:
         "_sending",
         "_task",
         "_write",
+        "caught_up",
         "close_code",
         "closed",
         "device_id",
@@ -82,7 +90,8 @@ class Connection:
         self._queue: deque[_Item] = deque()
         self._live = False
         self._sending = False  # the drain task has taken a frame and is sending it
-        self.sent_version = 0
+        self.sent_version = 0  # the highest version sent
+        self.caught_up = 0  # the catch-up from the database covered every version up to this
         self.closed = False
         self.close_code: int | None = None
         self._task: asyncio.Task[None] | None = None
@@ -93,10 +102,10 @@ class Connection:
             return
         if self._live and not self._queue and not self._sending:
             if version:
-                if version <= self.sent_version:
+                if version <= self.caught_up:
                     return  # already covered by the catch-up
                 if self._write is not None and self._write(text):
-                    self.sent_version = version
+                    self.sent_version = max(self.sent_version, version)
                     return
             elif self._write is not None and self._write(text):
                 return
@@ -136,6 +145,7 @@ class Connection:
         """Catch-up is done up to ``caught_up_to``: what waits in the queue goes out, and from
         now on frames are written directly."""
         self.sent_version = max(self.sent_version, caught_up_to)
+        self.caught_up = max(self.caught_up, caught_up_to)
         self._live = True
         if self._queue and self._task is None and not self.closed:
             self._task = asyncio.get_running_loop().create_task(self._drain())
@@ -147,9 +157,9 @@ class Connection:
             while queue and not self.closed:
                 item = queue.popleft()
                 if item.version:
-                    if item.version <= self.sent_version:
+                    if item.version <= self.caught_up:
                         continue  # already covered by the catch-up
-                    self.sent_version = item.version
+                    self.sent_version = max(self.sent_version, item.version)
                 self._sending = True
                 try:
                     await self._send_text(item.text)
@@ -173,10 +183,13 @@ class Connection:
 
 
 class Hub:
-    def __init__(self) -> None:
+    def __init__(self, bus: NodeBus | None = None) -> None:
         self._by_user: dict[str, dict[int, Connection]] = {}
+        self.bus: NodeBus = bus or LocalBus()
+        self._elsewhere: dict[str, set[str]] = {}  # user → other nodes with a device of theirs
+        self._nodes: dict[str, set[str]] = {}  # other node → its users
         self.on_count_changed: Callable[[int], None] | None = None
-        # (user, online): the user's first device connected, or the last one left
+        # (user, online): the user's first device connected, or the last one left (anywhere)
         self.on_presence: Callable[[str, bool], None] | None = None
         self._count = 0
 
@@ -188,8 +201,10 @@ class Hub:
         devices = self._by_user.setdefault(conn.user_id, {})
         devices[id(conn)] = conn
         self._count += 1
-        if len(devices) == 1 and self.on_presence is not None:
-            self.on_presence(conn.user_id, True)
+        if len(devices) == 1:
+            self.bus.presence(conn.user_id, True)
+            if conn.user_id not in self._elsewhere and self.on_presence is not None:
+                self.on_presence(conn.user_id, True)
         if self.on_count_changed:
             self.on_count_changed(self._count)
 
@@ -199,26 +214,32 @@ class Hub:
             self._count -= 1
             if not devices:
                 del self._by_user[conn.user_id]
-                if self.on_presence is not None:
+                self.bus.presence(conn.user_id, False)
+                if conn.user_id not in self._elsewhere and self.on_presence is not None:
                     self.on_presence(conn.user_id, False)
             if self.on_count_changed:
                 self.on_count_changed(self._count)
 
     def connections_of(self, user_id: str) -> list[Connection]:
+        """This node's sockets of ``user_id``."""
         return list(self._by_user.get(user_id, {}).values())
 
     def session_connection(self, user_id: str, token_hash: str) -> Connection | None:
-        """The socket of one session (a device), if it is connected."""
+        """The socket of one session (a device), if it is connected to this node."""
         for conn in self._by_user.get(user_id, {}).values():
             if conn.token_hash == token_hash and not conn.closed:
                 return conn
         return None
 
     def is_online(self, user_id: str) -> bool:
-        return user_id in self._by_user
+        """A device of ``user_id`` is connected to this node or another one."""
+        return user_id in self._by_user or user_id in self._elsewhere
 
     def all_connections(self) -> list[Connection]:
         return [c for devices in self._by_user.values() for c in devices.values()]
+
+    def local_users(self) -> list[str]:
+        return list(self._by_user)
 
     def push(
         self,
@@ -228,7 +249,23 @@ class Hub:
         version: int = 0,
         exclude: Connection | None = None,
     ) -> int:
-        """Queue one encoded frame for every device of ``user_ids``; returns how many got it."""
+        """Queue one encoded frame for every device of ``user_ids``, on every node; returns how
+        many devices of this node got it."""
+        if self.bus.shared:
+            if not isinstance(user_ids, list | tuple):
+                user_ids = list(user_ids)
+            self.bus.push(list(user_ids), text, version)
+        return self.deliver(user_ids, text, version=version, exclude=exclude)
+
+    def deliver(
+        self,
+        user_ids: Iterable[str],
+        text: str,
+        *,
+        version: int = 0,
+        exclude: Connection | None = None,
+    ) -> int:
+        """``push`` to this node's devices only (what another node published)."""
         delivered = 0
         by_user = self._by_user
         for user_id in user_ids:
@@ -241,17 +278,52 @@ class Hub:
                     delivered += 1
         return delivered
 
-    def kick(self, token_hash: str, user_id: str, reason: str, message: str = "") -> None:
+    def kick(
+        self, token_hash: str, user_id: str, reason: str, message: str = "", *, publish: bool = True
+    ) -> None:
+        """End a session's socket, on whichever node holds it."""
+        if publish:
+            self.bus.kick(token_hash, user_id, reason, message, False)
         for conn in self.connections_of(user_id):
             if conn.token_hash == token_hash:
                 text = frames.encode(frames.Kicked(reason=reason, message=message)).decode()
                 conn.close_soon(frames.CLOSE_KICKED, reason, final_text=text)
 
-    def close_session_quietly(self, token_hash: str, user_id: str) -> None:
+    def close_session_quietly(self, token_hash: str, user_id: str, *, publish: bool = True) -> None:
         """End the socket of a session replaced by the same device signing in again."""
+        if publish:
+            self.bus.kick(token_hash, user_id, "replaced", "", True)
         for conn in self.connections_of(user_id):
             if conn.token_hash == token_hash:
                 conn.close_soon(1000, "replaced")
+
+    # -- what the other nodes tell -----------------------------------------------------------------
+    def remote_presence(self, node: str, user_id: str, online: bool) -> None:
+        users = self._nodes.setdefault(node, set())
+        if online:
+            users.add(user_id)
+            self._elsewhere.setdefault(user_id, set()).add(node)
+        else:
+            users.discard(user_id)
+            nodes = self._elsewhere.get(user_id)
+            if nodes is not None:
+                nodes.discard(node)
+                if not nodes:
+                    del self._elsewhere[user_id]
+
+    def remote_snapshot(self, node: str, users: list[str]) -> None:
+        """``node`` has exactly ``users`` connected (none: it is gone)."""
+        for user_id in self._nodes.pop(node, set()) - set(users):
+            self.remote_presence(node, user_id, False)
+        for user_id in users:
+            self.remote_presence(node, user_id, True)
+        if not users:
+            self._nodes.pop(node, None)
+
+    def resync_all(self) -> None:
+        """Wake-ups may have been lost: every device reconnects and catches up."""
+        for conn in self.all_connections():
+            conn.close_soon(frames.CLOSE_SERVER_SHUTDOWN, "resync")
 
     async def shutdown(self) -> None:
         for conn in self.all_connections():

@@ -12,6 +12,11 @@ Devices on a server:
 - ``devices``: real core ``Client``s (``await devices.sign_in(uid("alice"))``), closed at the end;
 - ``make``: raw protocol devices (``await make(user_id, connect=True)``), closed at the end;
 - ``raw_devices``: a list the test appends its own ``RawDevice``s to, closed at the end.
+
+Other services:
+
+- ``redis``: a throw-away ``redis-server`` of the test's own on a free loopback port
+  (``tests/helpers/redis_server.py``), killed at the end.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import pytest
 from tests.helpers.clients import Devices
 from tests.helpers.postgres import PostgresCluster, shared_cluster
 from tests.helpers.raw import Make, RawDevice
+from tests.helpers.redis_server import RedisProcess, redis_server
 from tests.helpers.server import ServerProcess, shared_server
 
 OwnServer = Callable[..., ServerProcess]
@@ -100,3 +106,10 @@ def postgres() -> PostgresCluster:
     (``tests/helpers/postgres.py``; ``postgres.fresh_schema()`` is a DSN as good as a new
     database)."""
     return shared_cluster()
+
+
+@pytest.fixture
+def redis(tmp_path: Path) -> Iterator[RedisProcess]:
+    """A throw-away Redis of the test's own (``.url``; ``.kill()`` and ``.start()`` again)."""
+    with redis_server(tmp_path / "redis") as proc:
+        yield proc

@@ -239,6 +239,10 @@ class AuthService:
                 "this account signed in on another device",
             )
 
+    def forget(self, token_hash: str, reason: str) -> None:
+        """The session ended on another node: refuse it here too."""
+        self._forget(token_hash, reason)
+
     def _forget(self, token_hash: str, reason: str) -> None:
         self._sessions.pop(token_hash, None)
         if len(self._revoked) >= _REVOKED_MEMORY:

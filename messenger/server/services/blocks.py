@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from messenger.server.services.lru import Lru
 from messenger.server.storage.people import PeopleStorage
 
@@ -11,6 +13,8 @@ class BlockIndex:
         self._storage = storage
         self._by_owner: Lru[str, frozenset[str]] = Lru(capacity)
         self._generation = 0
+        # a block list changed here: other nodes must forget theirs (node bus)
+        self.on_invalidate: Callable[[str, str], None] | None = None
 
     def cached(self, owner: str) -> frozenset[str] | None:
         return self._by_owner.get(owner)
@@ -37,6 +41,13 @@ class BlockIndex:
     def changed(self, owner: str, target: str, blocked: bool) -> None:
         """On commit of a block or an unblock."""
         self._generation += 1
+        if self.on_invalidate is not None:
+            self.on_invalidate("blocks", owner)
         cached = self._by_owner.get(owner)
         if cached is not None:
             self._by_owner[owner] = cached | {target} if blocked else cached - {target}
+
+    def forget(self, owner: str) -> None:
+        """Another node changed ``owner``'s block list: read it again when needed."""
+        self._generation += 1
+        self._by_owner.pop(owner, None)

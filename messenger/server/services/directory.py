@@ -7,6 +7,7 @@ retried, so the cache never goes back in time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from messenger.protocol.errors import GroupNotFound, NotMember, UserNotFound
@@ -41,6 +42,8 @@ class Directory:
         self._systems: Lru[str, int] = Lru(capacity * 4)
         # (user, "C2C<peer>") → its ConvRef, once the pair has a conversation (that never changes)
         self._c2c_refs: Lru[tuple[str, str], ConvRef] = Lru(capacity * 4)
+        # (kind, key): a cached thing changed here; other nodes must forget theirs (node bus)
+        self.on_invalidate: Callable[[str, str], None] | None = None
 
     # -- users ---------------------------------------------------------------------------------------
     async def require_user(self, user_id: str) -> None:
@@ -152,8 +155,12 @@ class Directory:
             raise NotMember("you are not a member of this group")
         return info
 
-    def _touch(self, conv_id: int) -> ConversationMembers | None:
+    def _touch(self, conv_id: int, publish: bool = True) -> ConversationMembers | None:
+        """A change of the members is committed: loads racing with it are thrown away, and
+        other nodes forget theirs (``on_invalidate``)."""
         self._generation[conv_id] = (self._generation.get(conv_id) or 0) + 1
+        if publish and self.on_invalidate is not None:
+            self.on_invalidate("members", str(conv_id))
         return self._members.get(conv_id)
 
     def members_added(self, conv_id: int, users: dict[str, MemberInfo]) -> None:
@@ -167,6 +174,6 @@ class Directory:
             old = cached.members[user_id]
             cached.members[user_id] = MemberInfo(old.role, remind)
 
-    def forget_members(self, conv_id: int) -> None:
-        self._touch(conv_id)
+    def forget_members(self, conv_id: int, *, publish: bool = True) -> None:
+        self._touch(conv_id, publish)
         self._members.pop(conv_id, None)

@@ -181,9 +181,14 @@ class MessagingService:
                     raise InvalidParameter(
                         f"not members of this group: {', '.join(strangers[:5])}", field="mentions"
                     )
-        self._limiter.check_sender(sender)
-        if conv.kind == "group":
-            self._limiter.check_group(conv.key, req.priority)
+        limiter = self._limiter
+        if limiter.shared is not None:  # several nodes: one budget for all of them
+            group = conv.key if conv.kind == "group" else None
+            await limiter.check_shared(sender, group, req.priority)
+        else:
+            limiter.check_sender(sender)
+            if conv.kind == "group":
+                limiter.check_group(conv.key, req.priority)
         if req.reply_to is not None:
             check_user_id(req.reply_to.sender)
             req.reply_to.preview = req.reply_to.preview[:200]

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from messenger.protocol.errors import RateLimited
 from messenger.protocol.models import Priority
+from messenger.server.bus.base import NodeBus
 
 _RESERVE = {Priority.NORMAL: 0.0, Priority.LOW: 0.5, Priority.LOWEST: 0.75}
 _MAX_BUCKETS = 100_000
@@ -47,7 +48,9 @@ class RateLimiter:
         group_rate: float,
         group_burst: int,
         clock: Callable[[], float] = time.monotonic,
+        shared: NodeBus | None = None,
     ) -> None:
+        self.shared = shared  # several nodes: the buckets live on the bus (Redis)
         self._user = (user_rate, float(user_burst))
         self._group = (group_rate, float(group_burst))
         self._clock = clock
@@ -79,6 +82,35 @@ class RateLimiter:
         else:
             wait = self._bucket(("g", group_id), rate, capacity, now).take(now, _RESERVE[priority])
         if wait:
+            raise RateLimited(
+                "this group is receiving too many messages",
+                retry_after_ms=max(1, int(wait * 1000)),
+                scope="group",
+            )
+
+    async def check_shared(self, sender: str, group_id: str | None, priority: Priority) -> None:
+        """The same limits, counted by every node together (``shared``); where the bus cannot
+        answer, this node's own buckets decide."""
+        assert self.shared is not None
+        rate, burst = self._user
+        wait = await self.shared.take("u:" + sender, rate, burst)
+        if wait is None:
+            self.check_sender(sender)
+        elif wait:
+            raise RateLimited(
+                "you are sending too fast", retry_after_ms=max(1, int(wait * 1000)), scope="sender"
+            )
+        if group_id is None:
+            return
+        rate, burst = self._group
+        if priority is Priority.HIGH:
+            key, rate, burst = "gh:" + group_id, rate * 2, burst * 2
+        else:
+            key, burst = "g:" + group_id, max(1.0, burst * (1 - _RESERVE[priority]))
+        wait = await self.shared.take(key, rate, burst)
+        if wait is None:
+            self.check_group(group_id, priority)
+        elif wait:
             raise RateLimited(
                 "this group is receiving too many messages",
                 retry_after_ms=max(1, int(wait * 1000)),

@@ -76,9 +76,24 @@ async def test_changes_wait_while_catching_up_and_the_covered_ones_are_skipped()
     conn.go_live(5)  # the catch-up covered up to 5
     await settle()
     assert sock.out == ["ack", "v7"]
-    conn.push(6, "old")  # not newer than what was sent
+    conn.push(4, "covered")  # the catch-up sent it already
     conn.push(8, "v8")
     assert sock.out == ["ack", "v7", "v8"]
+
+
+async def test_a_change_from_another_node_is_delivered_even_after_a_newer_one() -> None:
+    """Several writers commit out of version order: 6 arrives after 7 and must still go out
+    (only what the catch-up covered is skipped)."""
+    sock = FakeSocket()
+    conn = connection(sock)
+    conn.push(3, "v3")  # queued during the catch-up
+    conn.go_live(2)
+    await settle()
+    conn.push(7, "v7")
+    conn.push(6, "v6")
+    conn.push(2, "covered")
+    assert sock.out == ["v3", "v7", "v6"]
+    assert conn.sent_version == 7
 
 
 async def test_frames_keep_their_order_when_the_socket_pushes_back() -> None:

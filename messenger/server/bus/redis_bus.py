@@ -1,0 +1,259 @@
+"""The node bus over Redis: publish/subscribe on one channel, and shared token buckets.
+
+Every node publishes on ``messenger:bus`` (one message per event, in order, through one
+connection) and listens to it, ignoring its own messages. Messages are JSON arrays whose first
+item says what they are: ``p`` push, ``k`` kick, ``i`` invalidate, ``o`` presence, ``s`` a
+node's online users (its answer to ``h``, hello), ``b`` heartbeat, ``r`` "resynchronise", ``g``
+goodbye.
+
+Redis publish/subscribe delivers at most once, so an outage may lose messages. What a node does
+about it:
+
+- when its subscription breaks, it may have missed wake-ups: once subscribed again it closes its
+  devices' sockets (``bus_resync``); they reconnect and catch up from the database;
+- when publishing fails, others may have missed its wake-ups: once it can publish again it asks
+  every node to do the same (``r``);
+- nodes send a heartbeat every ``heartbeat`` seconds; a node not heard for ``node_timeout`` is
+  gone, and its users are no longer online (unless seen elsewhere).
+
+Rate limits shared by all nodes are GCRA buckets kept in Redis by one Lua script (Redis's own
+clock, so nodes' clocks do not matter). If Redis cannot answer, the node's own limiter decides.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import time
+from typing import Any
+
+import msgspec
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+from messenger.server.bus.base import BusListener, NodeBus
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "messenger:bus"
+RATE_PREFIX = "messenger:rate:"
+QUEUE_LIMIT = 200_000  # messages waiting to be published; past it they are lost (and resynced)
+
+# GCRA: the bucket is a "theoretical arrival time" in ms; ARGV: interval ms, burst
+_TAKE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local interval = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or now)
+if tat < now then tat = now end
+local allow_at = tat - (burst - 1) * interval
+if now < allow_at then return tostring(allow_at - now) end
+redis.call('SET', KEYS[1], tostring(tat + interval), 'PX', math.ceil(burst * interval) + 1000)
+return '0'
+"""
+
+
+class RedisBus(NodeBus):
+    shared = True
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        node_id: str | None = None,
+        heartbeat: float = 1.0,
+        node_timeout: float = 5.0,
+        retry: float = 0.5,
+    ) -> None:
+        self.url = url
+        self.node_id = node_id or secrets.token_hex(6)
+        self._heartbeat = heartbeat
+        self._node_timeout = node_timeout
+        self._retry = retry
+        self._listener: BusListener | None = None
+        self._queue: asyncio.Queue[bytes] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._redis: aioredis.Redis | None = None
+        self._seen: dict[str, float] = {}  # node → when last heard (monotonic)
+        self._publish_failed = False
+        self._overflowed = False
+        self._take_script: Any = None
+        self.resyncs = 0  # how often this node resynchronised its devices (tests, metrics)
+
+    def attach(self, listener: BusListener) -> None:
+        self._listener = listener
+
+    # -- life ------------------------------------------------------------------------------------------
+    async def start(self) -> None:
+        self._queue = asyncio.Queue()
+        self._redis = aioredis.from_url(
+            self.url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=10
+        )
+        self._take_script = self._redis.register_script(_TAKE)
+        loop = asyncio.get_running_loop()
+        self._tasks = [
+            loop.create_task(self._publisher(), name="bus-publisher"),
+            loop.create_task(self._subscriber(), name="bus-subscriber"),
+            loop.create_task(self._beat(), name="bus-heartbeat"),
+        ]
+
+    async def close(self) -> None:
+        if self._redis is not None:
+            with contextlib.suppress(RedisError, OSError):
+                async with asyncio.timeout(1):
+                    await self._redis.publish(CHANNEL, self._encode("g"))
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks = []
+        if self._redis is not None:
+            await self._redis.aclose()
+            self._redis = None
+
+    # -- publishing ------------------------------------------------------------------------------------
+    def _encode(self, kind: str, *items: Any) -> bytes:
+        return msgspec.json.encode([kind, self.node_id, *items])
+
+    def _send(self, kind: str, *items: Any) -> None:
+        queue = self._queue
+        if queue is None:
+            return
+        if queue.qsize() >= QUEUE_LIMIT:
+            self._overflowed = True  # (the others are told to resync once it drains)
+            return
+        queue.put_nowait(self._encode(kind, *items))
+
+    def push(self, users: list[str], text: str, version: int) -> None:
+        if users:
+            self._send("p", users, text, version)
+
+    def kick(self, token_hash: str, user_id: str, reason: str, message: str, quiet: bool) -> None:
+        self._send("k", token_hash, user_id, reason, message, quiet)
+
+    def invalidate(self, kind: str, key: str) -> None:
+        self._send("i", kind, key)
+
+    def presence(self, user_id: str, online: bool) -> None:
+        self._send("o", user_id, online)
+
+    async def _publisher(self) -> None:
+        assert self._queue is not None and self._redis is not None
+        queue, redis = self._queue, self._redis
+        batch: list[bytes] = []
+        while True:
+            if not batch:
+                batch.append(await queue.get())
+                while not queue.empty() and len(batch) < 500:
+                    batch.append(queue.get_nowait())
+            try:
+                if self._publish_failed or self._overflowed:
+                    await redis.publish(CHANNEL, self._encode("r"))
+                    self._publish_failed = self._overflowed = False
+                    log.info("node bus: publishing again; other nodes resynchronise")
+                async with redis.pipeline(transaction=False) as pipe:
+                    for message in batch:
+                        pipe.publish(CHANNEL, message)
+                    await pipe.execute()
+                batch = []
+            except (RedisError, OSError) as exc:
+                if not self._publish_failed:
+                    log.warning("node bus: cannot publish (%s); retrying", exc)
+                self._publish_failed = True
+                batch = []  # lost: the others resynchronise once publishing works again
+                await asyncio.sleep(self._retry)
+
+    # -- listening -------------------------------------------------------------------------------------
+    async def _subscriber(self) -> None:
+        assert self._redis is not None
+        first = True
+        while True:
+            pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+            try:
+                await pubsub.subscribe(CHANNEL)
+                if not first:
+                    self._resync("the subscription was interrupted")
+                first = False
+                self._send("h")  # who is there? (every node answers with its users)
+                self._send("s", self._local_users())
+                while True:
+                    message = await pubsub.get_message(timeout=self._heartbeat)
+                    if message is not None and message.get("type") == "message":
+                        self._receive(message["data"])
+            except (RedisError, OSError) as exc:
+                log.warning("node bus: subscription lost (%s); reconnecting", exc)
+                await asyncio.sleep(self._retry)
+            finally:
+                with contextlib.suppress(RedisError, OSError, RuntimeError):
+                    await pubsub.aclose()  # type: ignore[no-untyped-call]
+
+    def _local_users(self) -> list[str]:
+        return self._listener.bus_local_users() if self._listener is not None else []
+
+    def _resync(self, why: str) -> None:
+        self.resyncs += 1
+        log.info("node bus: %s; devices reconnect and catch up from the database", why)
+        if self._listener is not None:
+            self._listener.bus_resync()
+
+    def _receive(self, raw: bytes) -> None:
+        try:
+            kind, node, *items = msgspec.json.decode(raw)
+        except (msgspec.DecodeError, ValueError, TypeError):
+            log.warning("node bus: unreadable message ignored")
+            return
+        if node == self.node_id:
+            return
+        self._seen[node] = time.monotonic()
+        listener = self._listener
+        if listener is None:
+            return
+        try:
+            if kind == "p":
+                listener.bus_push(items[0], items[1], items[2])
+            elif kind == "k":
+                listener.bus_kick(*items)
+            elif kind == "i":
+                listener.bus_invalidate(items[0], items[1])
+            elif kind == "o":
+                listener.bus_presence(node, items[0], items[1])
+            elif kind == "s":
+                listener.bus_snapshot(node, items[0])
+            elif kind == "h":
+                self._send("s", self._local_users())
+            elif kind == "r":
+                self._resync(f"node {node} may have lost wake-ups")
+            elif kind == "g":
+                self._seen.pop(node, None)
+                listener.bus_node_gone(node)
+        except Exception:  # a bad message must not stop the bus
+            log.exception("node bus: message %r from %s failed", kind, node)
+
+    async def _beat(self) -> None:
+        while True:
+            await asyncio.sleep(self._heartbeat)
+            self._send("b")
+            now = time.monotonic()
+            for node, seen in list(self._seen.items()):
+                if now - seen > self._node_timeout:
+                    del self._seen[node]
+                    log.info("node bus: node %s is gone", node)
+                    if self._listener is not None:
+                        self._listener.bus_node_gone(node)
+
+    # -- shared rate limits ----------------------------------------------------------------------------
+    async def take(self, key: str, rate: float, burst: float) -> float | None:
+        if self._take_script is None:
+            return None
+        try:
+            async with asyncio.timeout(1):
+                wait_ms = await self._take_script(
+                    keys=[RATE_PREFIX + key], args=[1000.0 / rate, max(1.0, burst)]
+                )
+        except (RedisError, OSError, TimeoutError):
+            return None  # Redis cannot answer: the node's own bucket decides
+        return float(wait_ms) / 1000
