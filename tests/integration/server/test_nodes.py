@@ -117,9 +117,11 @@ async def test_after_a_redis_restart_devices_reconnect_and_wake_ups_flow_again(
     redis.start()
 
     assert await asyncio.wait_for(receiver.closed, 20) == frames.CLOSE_SERVER_SHUTDOWN
+    # Each node publishes again within a heartbeat and asks the others to resynchronise once
+    # more (what they published meanwhile was lost): reconnect after that.
+    await asyncio.sleep(2.5)
     again = await _on(two.url, gina, raw_devices)
     await again.connect(since=None)
-    await asyncio.sleep(1.0)  # node one's subscription comes back too
     await sender.send("C2C" + gina, "after the outage")
     change = await again.wait_for(lambda f: isinstance(f, frames.Changes), within=10)
     assert isinstance(change, frames.Changes)
