@@ -15,6 +15,7 @@ previous / next conversation, Esc cancels a reply or clears the selected message
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
@@ -372,12 +373,13 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         data = await self.session.people.avatar(avatar)
-        if data and set_avatar_image(key, data):
-            for view in (self.conversation_list, self.chat_pane, self.group_panel):
-                if view is not None:
-                    view.update()
-            if self.conversation_list is not None:
-                self.conversation_list.list.viewport().update()
+        if not (data and set_avatar_image(key, data)) or not shiboken6.isValid(self):
+            return  # (the window may have closed, or signed out, while the picture came)
+        for view in (self.conversation_list, self.chat_pane, self.group_panel):
+            if view is not None and shiboken6.isValid(view):
+                view.update()
+        if self.conversation_list is not None and shiboken6.isValid(self.conversation_list):
+            self.conversation_list.list.viewport().update()
 
     def _conversation_changed(self, conversation_id: str) -> None:
         if self.conversation_list is not None:
