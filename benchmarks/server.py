@@ -14,7 +14,7 @@ KEY = "benchmark-secret-key-0123456789abcdef"
 
 
 class Server:
-    def __init__(self, data_dir: Path, synchronous: str) -> None:
+    def __init__(self, data_dir: Path, synchronous: str, *extra_args: str) -> None:
         self.data_dir = data_dir
         port_file = data_dir / "port"
         env = {
@@ -46,6 +46,7 @@ class Server:
                 "warning",
                 "--sqlite-synchronous",
                 synchronous,
+                *extra_args,
             ],
             env=env,
         )

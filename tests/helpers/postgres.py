@@ -8,7 +8,9 @@ temporary folder, ``pg_ctl start`` on a free port, removed at the end. The real 
 PostgreSQL refuses to run as root: as root the cluster runs as the ``postgres`` system user
 (created by Debian's package), else as a user made for it. The binaries are found on PATH or in
 ``/usr/lib/postgresql/<version>/bin`` (``scripts/system_deps.sh test`` installs them).
-``durable=False`` (the tests) turns fsync off; benchmarks keep PostgreSQL's defaults.
+``durable=False`` (the tests) turns fsync and synchronous commits off: a stop with ``-m
+immediate`` (``restart()``) then loses the last commits, so tests that restart or kill
+PostgreSQL and benchmarks use ``durable=True`` (PostgreSQL's defaults).
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ class PostgresCluster:
         self.port = port
         self.user = user
         self._names = itertools.count(1)
+        self._options = ""
 
     def dsn(self, database: str = "postgres", schema: str | None = None) -> str:
         tail = f"?options=-csearch_path%3D{schema}" if schema else ""
@@ -109,7 +112,12 @@ class PostgresCluster:
         options += " -c max_connections=200"
         if not durable:
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        self.pg_ctl("start", "-w", "-t", "60", "-o", options, "-l", str(self.root / "log"))
+        self._options = options
+        self._start()
+
+    def _start(self) -> None:
+        # -l: the server's output goes to a file, not to pg_ctl's pipes (which would stay open)
+        self.pg_ctl("start", "-w", "-t", "60", "-o", self._options, "-l", str(self.root / "log"))
 
     def pg_ctl(self, *args: str) -> None:
         subprocess.run(
@@ -119,7 +127,8 @@ class PostgresCluster:
 
     def restart(self) -> None:
         """Stop it at once (open connections are cut) and start it again on the same port."""
-        self.pg_ctl("restart", "-w", "-m", "immediate", "-t", "60")
+        self.pg_ctl("stop", "-w", "-m", "immediate", "-t", "60")
+        self._start()
 
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():

@@ -20,7 +20,11 @@ from tests.helpers.raw import RawDevice, usersig
 from tests.helpers.server import SDK_APP_ID, SECRET_KEY, ServerProcess, shared_server
 
 
-def admin(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def admin(
+    data_dir: Path, *args: str, database: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``messenger-server admin`` on ``data_dir`` (and on ``database`` when the server keeps its
+    data in PostgreSQL)."""
     return subprocess.run(
         [
             sys.executable,
@@ -33,6 +37,7 @@ def admin(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
             str(SDK_APP_ID),
             "--secret-key",
             SECRET_KEY,
+            *(["--database", database] if database else []),
             *args,
         ],
         capture_output=True,
@@ -216,9 +221,11 @@ async def test_without_a_running_server_admin_writes_the_data_folder(tmp_path: P
     proc.start()
     proc.stop()
     user, banned = uid("offline"), uid("banned")
-    assert admin(proc.data_dir, "add-user", user, "--password", "offline pass").returncode == 0
-    assert admin(proc.data_dir, "add-user", banned).returncode == 0
-    done = admin(proc.data_dir, "ban", banned)
+    db = proc.database
+    added = admin(proc.data_dir, "add-user", user, "--password", "offline pass", database=db)
+    assert added.returncode == 0
+    assert admin(proc.data_dir, "add-user", banned, database=db).returncode == 0
+    done = admin(proc.data_dir, "ban", banned, database=db)
     assert done.returncode == 0, done.stderr
     proc.start()
     try:

@@ -8,7 +8,9 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from messenger.protocol import frames
+import pytest
+
+from messenger.protocol import errors, frames
 from messenger.server.storage.postgres.storage import PostgresStorage
 from messenger.server.storage.records import c2c_key
 from tests.helpers.postgres import PostgresCluster
@@ -95,3 +97,55 @@ async def test_writers_on_several_nodes_share_one_counter(postgres: PostgresClus
     finally:
         for node in nodes:
             await node.close()
+
+
+async def test_text_with_a_nul_character_is_refused_and_nothing_is_stored(
+    postgres: PostgresCluster,
+) -> None:
+    """PostgreSQL's text cannot hold U+0000 (SQLite's can): a typed refusal, not a failure."""
+    storage = PostgresStorage(postgres.fresh_schema())
+    await storage.open()
+    try:
+        await storage.create_user("alice", "Alice", None)
+        await storage.create_user("bob", "Bob", None)
+        sent = await storage.insert_message(new_message("alice", "c2c", AB, None, "hi"))
+        head = storage.head
+        with pytest.raises(errors.InvalidParameter) as refused:
+            await storage.set_draft(sent.conv_id, "alice", "bad\x00draft", 10)
+        assert refused.value.details == {"reason": "nul"}
+        assert storage.head == head
+        state = await storage.conversation_summary(sent.conv_id, "alice")
+        assert state.state.draft_text == ""
+        saved, _ = await storage.set_draft(sent.conv_id, "alice", "good draft", 11)
+        assert saved.state.draft_text == "good draft"  # the writer goes on
+    finally:
+        await storage.close()
+
+
+@pytest.mark.expected_log("messenger.server.storage.sqlite.database", "write (batch|job)")
+async def test_a_restarted_database_costs_only_the_writes_in_flight() -> None:
+    with PostgresCluster.start(durable=True) as cluster:  # (fsync off would lose commits)
+        storage = PostgresStorage(cluster.fresh_schema())
+        await storage.open()
+        try:
+            await storage.create_user("alice", "Alice", None)
+            await storage.create_user("bob", "Bob", None)
+            first = await storage.insert_message(new_message("alice", "c2c", AB, None, "1"))
+            await asyncio.to_thread(cluster.restart)
+            for attempt in range(50):  # the first write after the restart may fail; not more
+                try:
+                    again = await storage.insert_message(
+                        new_message("alice", "c2c", AB, first.conv_id, "2")
+                    )
+                    break
+                except errors.ServerError:
+                    assert attempt < 2
+                    await asyncio.sleep(0.1)
+            assert again.message.seq == 2 and again.message.version > first.message.version
+            page = await storage.feed("bob", 0, 100)  # the readers reconnect too
+            texts = [
+                c.message.body["text"] for c in page.changes if isinstance(c, frames.MessageChange)
+            ]
+            assert texts == ["1", "2"]
+        finally:
+            await storage.close()

@@ -12,7 +12,22 @@ import psycopg
 from psycopg.adapt import Dumper
 from psycopg.pq import Format
 
+from messenger.protocol.errors import InvalidParameter
 from messenger.server.storage.postgres.dialect import to_postgres
+
+
+def _refused(exc: psycopg.DataError) -> Exception:
+    """PostgreSQL's text cannot hold NUL (SQLite's can): a typed refusal, nothing stored."""
+    if "NUL" in str(exc):
+        return InvalidParameter("text may not contain the NUL character (U+0000)", reason="nul")
+    return exc
+
+
+def _execute(raw: psycopg.Connection[Any], sql: str, params: Sequence[Any]) -> psycopg.Cursor[Any]:
+    try:
+        return raw.execute(to_postgres(sql), params)
+    except psycopg.DataError as exc:
+        raise _refused(exc) from None
 
 
 class _BoolAsInt(Dumper):
@@ -54,11 +69,14 @@ class PgConnection:
             self.raw = connect(self._dsn)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
-        return self.raw.execute(to_postgres(sql), params)
+        return _execute(self.raw, sql, params)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> psycopg.Cursor[Any]:
         cur = self.raw.cursor()
-        cur.executemany(to_postgres(sql), rows)
+        try:
+            cur.executemany(to_postgres(sql), rows)
+        except psycopg.DataError as exc:
+            raise _refused(exc) from None
         return cur
 
     def close(self) -> None:
@@ -72,4 +90,4 @@ class PgReadConnection:
         self.raw = raw
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
-        return self.raw.execute(to_postgres(sql), params)
+        return _execute(self.raw, sql, params)
