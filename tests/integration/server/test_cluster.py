@@ -1,0 +1,177 @@
+"""Several nodes of one deployment: real server processes over one PostgreSQL database and one
+Redis, with the clients of a conversation connected to different nodes. Messages reach every
+member exactly once and in order whichever node they were sent to; kicks, bans, block lists and
+membership changes made on one node hold on the others; a node killed and restarted loses
+nothing."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+
+from messenger.protocol import errors, frames
+from tests.helpers.clients import Device, Devices
+from tests.helpers.ids import uid
+from tests.helpers.postgres import PostgresCluster
+from tests.helpers.raw import RawDevice, usersig
+from tests.helpers.redis_server import RedisProcess
+from tests.helpers.server import ServerProcess
+
+OwnServer = Callable[..., ServerProcess]
+Nodes = Callable[..., list[ServerProcess]]
+
+
+@pytest.fixture
+def nodes(own_server: OwnServer, postgres: PostgresCluster, redis: RedisProcess) -> Nodes:
+    """``nodes(n, *args)``: n nodes of one deployment (one database, one Redis)."""
+
+    def start(count: int = 2, *args: str, **kw: object) -> list[ServerProcess]:
+        dsn = postgres.fresh_schema()
+        return [
+            own_server("--database", dsn, "--redis", redis.url, *args, **kw) for _ in range(count)
+        ]
+
+    return start
+
+
+@pytest.fixture
+async def clients(tmp_path: Path) -> AsyncIterator[Devices]:
+    made = Devices("", tmp_path / "clients")
+    yield made
+    await made.aclose()
+
+
+async def _holds(device: Device, conversation_id: str, count: int) -> bool:
+    return len(await device.texts(conversation_id)) == count
+
+
+async def _on(url: str, user_id: str, devices: list[RawDevice], **kw: object) -> RawDevice:
+    device = await RawDevice(url, user_id, **kw).sign_in()  # type: ignore[arg-type]
+    devices.append(device)
+    return device
+
+
+async def test_a_conversation_across_nodes_arrives_once_and_in_order(
+    nodes: Nodes, clients: Devices
+) -> None:
+    one, two = nodes(2)
+    alice_id, bob_id, carol_id = uid("alice"), uid("bob"), uid("carol")
+    alice = await clients.sign_in(alice_id, url=one.url)
+    bob = await clients.sign_in(bob_id, url=two.url)
+    carol = await clients.sign_in(carol_id, url=two.url)
+    group = await alice.client.create_group("Across", [bob_id, carol_id])
+    gconv = "GROUP" + group.group_id
+
+    for i in range(10):
+        await alice.client.send_text("C2C" + bob_id, f"a{i}")
+        await bob.client.send_text("C2C" + alice_id, f"b{i}")
+        await (alice if i % 2 else carol).client.send_text(gconv, f"g{i}")
+
+    async def c2c_done() -> bool:
+        mine = await alice.texts("C2C" + bob_id)
+        return len(mine) == 20 and mine == await bob.texts("C2C" + alice_id)
+
+    await clients.until(c2c_done, within=20)
+    # Alice and carol send at once: the server's seq order decides, the same for everyone,
+    # each sender's own order kept.
+    await clients.until(lambda: _holds(alice, gconv, 10), within=20)
+    seen = await alice.texts(gconv)
+    assert sorted(seen) == [f"g{i}" for i in range(10)]
+    assert [t for t in seen if int(t[1]) % 2] == [f"g{i}" for i in range(1, 10, 2)]
+    assert [t for t in seen if not int(t[1]) % 2] == [f"g{i}" for i in range(0, 10, 2)]
+    for device in (bob, carol):
+        await clients.until_equal(lambda d=device: d.texts(gconv), seen)
+    mine = await alice.texts("C2C" + bob_id)
+    assert [t for t in mine if t.startswith("a")] == [f"a{i}" for i in range(10)]
+    assert [t for t in mine if t.startswith("b")] == [f"b{i}" for i in range(10)]
+    for device in (alice, bob, carol):  # exactly once: as many rows as the server's seqs
+        seqs = [m.seq for m in await device.history(gconv)]
+        assert seqs == sorted(set(seqs))
+    state = await bob.client.conversation(gconv)
+    assert state is not None and state.unread_count == 10  # none of them his own
+
+
+async def test_a_kick_or_a_ban_on_one_node_ends_the_session_on_another(
+    nodes: Nodes, raw_devices: list[RawDevice]
+) -> None:
+    one, two = nodes(2, "--device-limit", "1")
+    dave = uid("dave")
+    first = await _on(one.url, dave, raw_devices)
+    await first.connect()
+
+    await _on(two.url, dave, raw_devices)  # one device allowed: the oldest is signed out
+
+    kicked = await first.next_of(frames.Kicked, within=10)
+    assert kicked.reason == "other_device"
+    assert await asyncio.wait_for(first.closed, 10) == frames.CLOSE_KICKED
+    with pytest.raises(errors.SessionRevoked):
+        await first.call("me")  # node one forgot the session too
+
+    latest = await _on(one.url, dave, raw_devices)
+    await latest.connect()
+    admin = RawDevice(two.url, "administrator")
+    raw_devices.append(admin)
+    response = await admin.http.post(
+        f"/v1/admin/users/{dave}/ban",
+        headers={"Authorization": f"UserSig administrator:{usersig('administrator')}"},
+    )
+    assert response.status_code == 200, response.text
+    assert (await latest.next_of(frames.Kicked, within=10)).reason == "banned"
+
+
+async def test_membership_and_block_changes_on_one_node_hold_on_the_other(
+    nodes: Nodes, raw_devices: list[RawDevice]
+) -> None:
+    one, two = nodes(2)
+    owner, talker, newcomer = uid("owner"), uid("talker"), uid("newcomer")
+    o = await _on(one.url, owner, raw_devices)
+    t = await _on(two.url, talker, raw_devices)
+    n = await _on(one.url, newcomer, raw_devices)
+    await n.connect()
+    group = await o.call("create_group", body={"name": "Cache", "members": [talker]})
+    gconv = "GROUP" + group.group_id
+    await t.send(gconv, "before")  # node two now has the members cached
+
+    await o.call("add_members", group_id=group.group_id, body={"user_ids": [newcomer]})
+    await asyncio.sleep(0.3)  # (the invalidation travels like any wake-up)
+    sent = await t.send(gconv, "after")  # node two must know the newcomer is a member now
+    change = await n.wait_for(
+        lambda f: (
+            isinstance(f, frames.Changes)
+            and any(
+                isinstance(c, frames.MessageChange) and c.message.message_id == sent.message_id
+                for c in f.changes
+            )
+        ),
+        within=10,
+    )
+    assert change is not None
+
+    await t.send("C2C" + owner, "hello")  # node two caches who the owner blocked (nobody)
+    await o.call("block", user_id=talker)
+    await asyncio.sleep(0.3)
+    with pytest.raises(errors.BlockedByPeer):
+        await t.send("C2C" + owner, "are you there?")
+
+
+@pytest.mark.timeout(120)
+async def test_a_node_killed_and_restarted_loses_nothing(nodes: Nodes, clients: Devices) -> None:
+    one, two = nodes(2)
+    erin_id, fay_id = uid("erin"), uid("fay")
+    erin = await clients.sign_in(erin_id, url=one.url)
+    fay = await clients.sign_in(fay_id, url=two.url)
+    await erin.client.send_text("C2C" + fay_id, "before")
+    await clients.until_equal(lambda: fay.texts("C2C" + erin_id), ["before"])
+
+    two.kill()  # SIGKILL: fay's node is gone
+    for i in range(5):
+        await erin.client.send_text("C2C" + fay_id, f"while down {i}")
+    two.start()  # same port: fay's client reconnects and catches up from the database
+
+    expected = ["before", *(f"while down {i}" for i in range(5))]
+    await clients.until_equal(lambda: fay.texts("C2C" + erin_id), expected, within=60)
+    await fay.client.send_text("C2C" + erin_id, "back")
+    await clients.until_equal(lambda: erin.texts("C2C" + fay_id), [*expected, "back"])
