@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from messenger.app.local_server import LocalServer
+from messenger.app.single_instance import show_if_open
 from messenger.protocol import errors
 from messenger.system.credentials import CredentialVault, Secret
 from messenger.system.profiles import LOCAL_SERVER, Profile, ProfileList, profile_key
@@ -144,6 +145,12 @@ class AccountManager:
         self.vault.forget(key)
         self._has_secret.pop(key, None)
         self.profiles.remove(key)
+
+    async def show_if_open(self, form: SignInForm) -> bool:
+        """If another window of this data folder shows this account, bring it to the front
+        (True): signing in here would sign it out."""
+        key = profile_key(_server(form.server_url), form.user_id)
+        return await show_if_open(self.data_dir, key)
 
     async def sign_in(self, form: SignInForm) -> ActiveAccount:
         server = _server(form.server_url)

@@ -4,11 +4,13 @@ While an instance shows an account it holds ``instances/<digest>.lock`` in the d
 operating system drops the lock however the process ends) and listens on a local socket of the
 same name (``QLocalServer``: a Unix socket, a named pipe on Windows). A launch that would open
 the same account finds the lock taken, asks the holder through the socket to show its window,
-and ends; signing in a second time would have signed the first window out.
+and ends; signing in a second time would have signed the first window out. The sign-in window of
+another instance does the same when it is asked to open that account (``show_if_open``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from pathlib import Path
@@ -35,10 +37,7 @@ def ask_to_show(data_dir: Path, key: str, timeout_ms: int = 2000) -> bool:
     """If an instance shows ``key`` already, ask it to bring its window to the front; True if
     one does (then this launch should end)."""
     name = socket_name(data_dir, key)
-    probe = DataDirLock(data_dir / INSTANCES_DIR, name + ".lock")
-    (data_dir / INSTANCES_DIR).mkdir(parents=True, exist_ok=True)
-    if probe.try_acquire():
-        probe.release()
+    if not _held_elsewhere(data_dir, name):
         return False
     socket = QLocalSocket()
     socket.connectToServer(name)
@@ -50,6 +49,44 @@ def ask_to_show(data_dir: Path, key: str, timeout_ms: int = 2000) -> bool:
     socket.waitForReadyRead(timeout_ms)
     socket.disconnectFromServer()
     return True
+
+
+def _held_elsewhere(data_dir: Path, name: str) -> bool:
+    (data_dir / INSTANCES_DIR).mkdir(parents=True, exist_ok=True)
+    probe = DataDirLock(data_dir / INSTANCES_DIR, name + ".lock")
+    if probe.try_acquire():
+        probe.release()
+        return False
+    return True
+
+
+async def show_if_open(data_dir: Path, key: str, timeout_s: float = 2.0) -> bool:
+    """``ask_to_show`` for a running window (the sign-in window choosing an account): the
+    event loop keeps turning while the other instance answers (it may be in this process)."""
+    name = socket_name(data_dir, key)
+    if not _held_elsewhere(data_dir, name):
+        return False
+    socket = QLocalSocket()
+    answered = asyncio.get_running_loop().create_future()
+
+    def done() -> None:
+        if not answered.done():
+            answered.set_result(None)
+
+    socket.readyRead.connect(done)
+    socket.disconnected.connect(done)
+    socket.errorOccurred.connect(lambda _error: done())
+    socket.connected.connect(lambda: socket.write(_SHOW))
+    socket.connectToServer(name)
+    try:
+        async with asyncio.timeout(timeout_s):
+            await answered
+    except TimeoutError:
+        log.warning("another instance holds %s but does not answer", key)
+    finally:
+        socket.abort()
+        socket.deleteLater()
+    return True  # it runs (the lock says so): a second sign-in would sign it out
 
 
 class InstanceGuard(QObject):

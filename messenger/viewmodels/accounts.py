@@ -47,6 +47,7 @@ class Authenticator(Protocol):
     def keyring_problem(self) -> str: ...  # why there is no keyring ("" if there is one)
     def use_file_store(self, enabled: bool) -> None: ...
     def forget(self, key: str) -> None: ...
+    async def show_if_open(self, form: SignInForm) -> bool: ...  # open in another window?
     async def sign_in(self, form: SignInForm) -> object: ...
     async def sign_up(self, form: SignInForm) -> object: ...
 
@@ -140,6 +141,14 @@ class SignInViewModel(QObject):
         self._set_error("")
         self._set_busy(True)
         try:
+            if not create and await self._auth.show_if_open(form):
+                # signing in here would sign that window out: it came to the front instead
+                self._set_error(
+                    self.tr("{user} is open in another window, shown now.").format(
+                        user=form.user_id
+                    )
+                )
+                return False
             result = await (self._auth.sign_up(form) if create else self._auth.sign_in(form))
         except errors.MessengerError as exc:
             self._set_error(self.describe(exc, form))

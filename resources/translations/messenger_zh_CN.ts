@@ -2015,6 +2015,10 @@
         <translation>正在以 {user} 的身份登录…</translation>
     </message>
     <message>
+        <source>{user} is open in another window, shown now.</source>
+        <translation>{user} 已在另一个窗口中打开，已将其显示在前面。</translation>
+    </message>
+    <message>
         <source>the local server</source>
         <translation>本地服务器</translation>
     </message>

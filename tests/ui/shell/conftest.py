@@ -22,6 +22,7 @@ from messenger.app.appearance import wire_appearance
 from messenger.app.flow import AppFlow
 from messenger.app.local_server import LocalServer
 from messenger.app.settings_file import load_settings, save_settings
+from messenger.app.single_instance import InstanceGuard
 from messenger.core.backoff import Backoff, BackoffFactory
 from messenger.core.client import Client
 from messenger.system.secret_stores import KeyringStatus
@@ -87,7 +88,8 @@ MakeShell = Callable[..., Awaitable[Shell]]
 @pytest.fixture
 async def make_shell(server: ServerProcess, tmp_path: Path) -> AsyncIterator[MakeShell]:
     """``await make_shell()``: an app on the shared ``server`` (or ``server=URL``); ``data=`` reuses a
-    data folder (an app restart). Not started: call ``flow.start(...)`` or sign in."""
+    data folder (an app restart, or a second window of the same folder); ``instances=True``: one
+    window per account, as the app runs. Not started: call ``flow.start(...)`` or sign in."""
     made: list[Shell] = []
     shared = server
 
@@ -98,6 +100,7 @@ async def make_shell(server: ServerProcess, tmp_path: Path) -> AsyncIterator[Mak
         backoff: BackoffFactory = fast_backoff,
         status: KeyringStatus | None = None,
         coalesce_ms: int = 50,
+        instances: bool = False,
     ) -> Shell:
         folder = data or tmp_path / f"app-{len(made)}"
         folder.mkdir(parents=True, exist_ok=True)
@@ -110,7 +113,11 @@ async def make_shell(server: ServerProcess, tmp_path: Path) -> AsyncIterator[Mak
 
         accounts = AccountManager(folder, settings, local, status=status, client_factory=client)
         flow = AppFlow(
-            settings, accounts, default_server=server or shared.url, coalesce_ms=coalesce_ms
+            settings,
+            accounts,
+            default_server=server or shared.url,
+            coalesce_ms=coalesce_ms,
+            instances=InstanceGuard(folder) if instances else None,
         )
         shell = Shell(folder, settings, accounts, flow, local)
         made.append(shell)

@@ -152,6 +152,30 @@ async def test_switching_accounts_keeps_each_session_for_later(
     assert [a.user_id for a in flow.sign_in_vm.accounts()] == [first, second]
 
 
+async def test_choosing_an_account_open_in_another_window_shows_that_window_instead(
+    make_shell: MakeShell, server: ServerProcess
+) -> None:
+    first = await make_shell(instances=True)
+    user = uid("ivy")
+    await signed_up(first, user)
+    shown: list[bool] = []
+    assert first.flow.instances is not None
+    first.flow.instances.show_requested.connect(lambda: shown.append(True))
+    kicked: list[str] = []
+    assert first.flow.session is not None
+    first.flow.session.kicked_out.connect(lambda reason, _message: kicked.append(reason))
+    # A second window of the same data folder, on its sign-in window (as after "Switch account")
+    second = await make_shell(data=first.data, instances=True)
+    second.flow.show_sign_in(f"{server.url}|{user}")
+    second.flow.sign_in.sign_in_button.click()  # the saved password would be used
+
+    await until(lambda: bool(shown), what="the first window brought to the front")
+    await until(lambda: "another window" in second.flow.sign_in_vm.error, what="told")
+    assert second.flow.account is None and second.flow.sign_in.isVisible()
+    assert first.flow.account is not None and first.flow.account.user_id == user
+    assert kicked == []
+
+
 async def test_a_usersig_signs_in_and_is_kept_in_the_keyring(
     make_shell: MakeShell, server: ServerProcess, keyring_backend: MemoryKeyring
 ) -> None:
