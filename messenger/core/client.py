@@ -28,10 +28,11 @@ from messenger.core.backoff import Backoff, BackoffFactory
 from messenger.core.clock import Clock, system_clock
 from messenger.core.events import EventBus, Handler
 from messenger.core.group_calls import GroupCalls
+from messenger.core.message_ops import MessageOps
 from messenger.core.models import ConnectionState, Conversation, LocalMessage, MessageState
 from messenger.core.outbox import new_client_msg_id
 from messenger.core.search import SearchFilters, ServerResults
-from messenger.core.store import SearchGroup, Store
+from messenger.core.store import SearchGroup, Store, StoreDelta
 from messenger.core.transfers import saving
 from messenger.core.transfers.cache import CacheUsage
 from messenger.core.transfers.local import file_facts, image_facts
@@ -96,7 +97,7 @@ ServerResolver = Callable[[], Awaitable[str]]
 to another port, or was started again). Returns the base URL."""
 
 
-class Client(GroupCalls):
+class Client(GroupCalls, MessageOps):
     def __init__(
         self,
         server_url: str,
@@ -914,6 +915,20 @@ class Client(GroupCalls):
         self._signed_in()
         group: GroupInfo = await self._http().call("get_group", path={"group_id": group_id})
         return group
+
+    # -- what the message operations (``MessageOps``) use ---------------------------------------------
+    async def _op_call(self, name: str, body: Any = None, query: Any = None, **path: str) -> Any:
+        self._signed_in()
+        return await self._http().call(name, path=path or None, body=body, query=query)
+
+    def _op_store(self) -> Store:
+        return self._signed_in().store
+
+    async def _op_send(self, conversation_id: str, request: SendRequest) -> LocalMessage:
+        return await self._signed_in().outbox.send(conversation_id, request)
+
+    def _op_publish(self, delta: StoreDelta) -> None:
+        delta.publish(self._bus)
 
     async def _group_call(self, name: str, group_id: str, body: Any = None, **path: str) -> Any:
         self._signed_in()

@@ -35,6 +35,22 @@ class MessageUpdated:
 
 
 @dataclass(frozen=True, slots=True)
+class MentionedByEdit:
+    """An edit of a message added me to its mentions (those mentioned before are not told)."""
+
+    conversation_id: str
+    message: LocalMessage
+
+
+@dataclass(frozen=True, slots=True)
+class PinsChanged:
+    """The pinned messages of a conversation, oldest pin first."""
+
+    conversation_id: str
+    pinned: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ConversationsChanged:
     """These conversations changed (including ones now hidden or cleared)."""
 
@@ -147,6 +163,8 @@ class TransferChanged:
 Event = (
     MessagesAdded
     | MessageUpdated
+    | MentionedByEdit
+    | PinsChanged
     | ConversationsChanged
     | TotalUnreadChanged
     | ConnectionStateChanged

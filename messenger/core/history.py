@@ -75,7 +75,7 @@ class MessageHistory:
             return []
         found = await self._store.messages_between(conversation_id, low, high)
         if len(found) == high - low + 1:
-            return found
+            return _shown(found)
         # A hole: fetch the whole range, one server page at a time.
         if before:
             cursor = high + 1
@@ -93,7 +93,7 @@ class MessageHistory:
                 if not seqs or max(seqs) <= cursor:
                     break
                 cursor = max(seqs)
-        return await self._store.messages_between(conversation_id, low, high)
+        return _shown(await self._store.messages_between(conversation_id, low, high))
 
     async def _fetch_seqs(self, conversation_id: str, query: HistoryQuery) -> list[int]:
         page = await self._fetch(conversation_id, query)
@@ -155,6 +155,12 @@ class MessageHistory:
             "receipts", path={"conversation_id": conversation_id}, query=query
         )
         return answer
+
+
+def _shown(messages: list[LocalMessage]) -> list[LocalMessage]:
+    """Without the placeholders of messages I deleted for myself (they keep their seq in the
+    store, so the range does not look like a hole)."""
+    return [m for m in messages if not m.deleted]
 
 
 def _last_seq(conversation: Conversation | None) -> int:

@@ -11,7 +11,7 @@ import msgspec
 from messenger.protocol.bodies import Body, TextBody
 from messenger.protocol.ids import ConversationType
 from messenger.protocol.kinds import decode_body
-from messenger.protocol.models import ErrorBody, RemindType, ReplyRef
+from messenger.protocol.models import ErrorBody, Reaction, RemindType, ReplyRef
 
 
 class MessageState(enum.StrEnum):
@@ -52,6 +52,10 @@ class LocalMessage(msgspec.Struct, frozen=True, kw_only=True):
     state: MessageState = MessageState.SENT
     error: ErrorBody | None = None
     is_self: bool = False
+    edit_time: int = 0  # when the text was last edited (0: never)
+    reactions: tuple[Reaction, ...] = ()
+    forwarded: bool = False
+    deleted: bool = False  # deleted for me: kept as a placeholder, never shown
 
     @property
     def content(self) -> Body | None:

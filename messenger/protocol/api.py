@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import quote
 
-from messenger.protocol import bounds, frames, models, social
+from messenger.protocol import bounds, frames, models, operations, social
 from messenger.protocol.fulltext import SearchKind
 from messenger.protocol.models import Base
 
@@ -705,7 +705,82 @@ PEOPLE_ENDPOINTS: tuple[Endpoint, ...] = (
     ),
 )
 
-ENDPOINTS = ENDPOINTS + PEOPLE_ENDPOINTS
+OPS = operations
+
+OPERATION_ENDPOINTS: tuple[Endpoint, ...] = (
+    _e(
+        "edit_message",
+        "PATCH",
+        CONV + "/messages/{message_id}",
+        M.Message,
+        body=OPS.EditRequest,
+        tag="messages",
+        summary="Edit one of my text messages within the edit window",
+    ),
+    _e(
+        "delete_for_me",
+        "POST",
+        CONV + "/deleted",
+        OPS.DeleteResult,
+        body=OPS.DeleteRequest,
+        tag="messages",
+        summary="Delete messages for me only (my devices follow; others keep them)",
+    ),
+    _e(
+        "react",
+        "POST",
+        CONV + "/messages/{message_id}/reactions",
+        M.Message,
+        body=OPS.ReactionRequest,
+        tag="messages",
+        summary="Add or take back my reaction (an emoji) on a message",
+    ),
+    _e(
+        "create_bundle",
+        "POST",
+        "/v1/bundles",
+        OPS.BundleInfo,
+        body=OPS.BundleRequest,
+        tag="messages",
+        summary="Store messages I can see as the content of a merged forward",
+    ),
+    _e(
+        "get_bundle",
+        "GET",
+        CONV + "/messages/{message_id}/bundle",
+        OPS.Bundle,
+        query=OPS.BundleQuery,
+        tag="messages",
+        summary="The messages of a merged forward (or of one nested in it)",
+    ),
+    _e(
+        "conversation_pins",
+        "GET",
+        CONV + "/pins",
+        OPS.PinList,
+        tag="messages",
+        summary="The pinned messages of a conversation",
+    ),
+    _e(
+        "pin_in_conversation",
+        "POST",
+        CONV + "/pins",
+        OPS.PinList,
+        body=M.PinRequest,
+        tag="messages",
+        summary="Pin a message (C2C: for both sides; groups: owner and admins)",
+    ),
+    _e(
+        "unpin_in_conversation",
+        "DELETE",
+        CONV + "/pins/{message_id}",
+        OPS.PinList,
+        tag="messages",
+        summary="Unpin a message",
+    ),
+)
+
+ENDPOINTS = ENDPOINTS + PEOPLE_ENDPOINTS + OPERATION_ENDPOINTS
 
 # Streaming endpoints: served outside the JSON router (whose body cap they would break). The
 # upload takes raw bytes from ``Upload-Offset`` on; the download answers with the file's bytes,

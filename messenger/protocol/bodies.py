@@ -231,6 +231,43 @@ class LocationBody(Body, tag="location"):
         return self.description
 
 
+MAX_TITLE_BYTES = 200
+MAX_PREVIEW_LINES = 4
+MAX_PREVIEW_BYTES = 400
+BUNDLE_ID_LENGTH = 32  # hex digits
+
+
+class MergedBody(Body, tag="merged"):
+    """A merged forward ("chat history" card): a title, a few preview lines and the number of
+    messages; the messages themselves are stored once on the server (``bundle_id``) and fetched
+    when the card is opened. The server fills ``preview`` and ``count`` from the bundle."""
+
+    title: str
+    bundle_id: str
+    count: int = 0
+    preview: list[str] = []
+
+    def check(self, limits: Any) -> None:
+        if not self.title.strip() or utf8_len(self.title) > MAX_TITLE_BYTES:
+            raise InvalidParameter(
+                f"a merged forward needs a title of 1–{MAX_TITLE_BYTES} bytes", field="body.title"
+            )
+        if len(self.bundle_id) != BUNDLE_ID_LENGTH or any(
+            c not in "0123456789abcdef" for c in self.bundle_id
+        ):
+            raise InvalidParameter("bundle_id is not a bundle's ID", field="body.bundle_id")
+        if len(self.preview) > MAX_PREVIEW_LINES or any(
+            utf8_len(line) > MAX_PREVIEW_BYTES for line in self.preview
+        ):
+            raise InvalidParameter(
+                f"at most {MAX_PREVIEW_LINES} preview lines", field="body.preview"
+            )
+        _check_range("count", self.count, 0, 100_000)
+
+    def search_text(self) -> str:
+        return self.title
+
+
 MessageBody = (
     TextBody
     | CustomBody
@@ -242,4 +279,5 @@ MessageBody = (
     | VideoBody
     | FaceBody
     | LocationBody
+    | MergedBody
 )

@@ -39,7 +39,8 @@ error back, so a caller catches ``MessageTooLarge`` whichever side noticed the p
      │                   ├── NotFriend
      │                   ├── FriendGroupNotFound
      │                   ├── AvatarNotFound
-     │                   └── MediaNotFound
+     │                   ├── MediaNotFound
+     │                   └── BundleNotFound
      ├── Conflict ───────┬── AlreadyExists
      │                   ├── GroupFull
      │                   ├── AlreadyFriends
@@ -49,7 +50,10 @@ error back, so a caller catches ``MessageTooLarge`` whichever side noticed the p
      │                   ├── NotRecallable
      │                   ├── ApplicationHandled
      │                   ├── TooManyPinned
-     │                   └── UploadOffsetMismatch
+     │                   ├── UploadOffsetMismatch
+     │                   ├── NotEditable
+     │                   ├── EditWindowExpired
+     │                   └── TooManyReactions
      ├── RateLimited
      ├── ServerError ─┬── SchemaTooNew
      │                └── CallbackUnavailable
@@ -334,6 +338,13 @@ class MediaNotFound(NotFound):
     name = "media_not_found"
 
 
+class BundleNotFound(NotFound):
+    """No such merged-forward content, or none this user may open."""
+
+    code = 10035
+    name = "bundle_not_found"
+
+
 # -- state conflicts -----------------------------------------------------------------------------------
 class Conflict(MessengerError):
     code = 10062
@@ -390,6 +401,27 @@ class ApplicationHandled(Conflict):
 class TooManyPinned(Conflict):
     code = 10064
     name = "too_many_pinned"
+
+
+class NotEditable(Conflict):
+    """Only the sender's own text messages can be edited, and not once recalled."""
+
+    code = 10065
+    name = "not_editable"
+
+
+class EditWindowExpired(Conflict):
+    """Too long after sending to edit (``details``: ``window_ms``)."""
+
+    code = 10066
+    name = "edit_window_expired"
+
+
+class TooManyReactions(Conflict):
+    """A message has the most distinct emoji it may carry (``details``: ``limit``)."""
+
+    code = 10067
+    name = "too_many_reactions"
 
 
 class UploadOffsetMismatch(Conflict):

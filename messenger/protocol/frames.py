@@ -94,6 +94,13 @@ class BlockChange(Change, tag="block"):
     blocked: bool = True
 
 
+class PinsChange(Change, tag="pins"):
+    """The pinned messages of a C2C conversation changed (a group's are in its profile)."""
+
+    conversation_id: str
+    pinned: list[str] = msgspec.field(default_factory=list)
+
+
 AnyChange = (
     MessageChange
     | StateChange
@@ -104,6 +111,7 @@ AnyChange = (
     | FriendRequestChange
     | FriendGroupChange
     | BlockChange
+    | PinsChange
 )
 
 

@@ -51,6 +51,7 @@ _SPECS = (
     KindSpec("video", B.VideoBody, "[Video]", media=True),
     KindSpec("face", B.FaceBody, "[Sticker]"),
     KindSpec("location", B.LocationBody, "[Location]"),
+    KindSpec("merged", B.MergedBody, "[Chat history]"),
 )
 
 KINDS: dict[str, KindSpec] = {s.kind: s for s in _SPECS}

@@ -37,6 +37,7 @@ class MessageKind(enum.StrEnum):
     VIDEO = "video"
     FACE = "face"  # a sticker
     LOCATION = "location"
+    MERGED = "merged"  # a merged forward ("chat history" card)
 
 
 class RemindType(enum.StrEnum):
@@ -100,6 +101,20 @@ class ReplyRef(Base):
     preview: b.Text = ""
 
 
+class ForwardRef(Base):
+    """The message a forwarded one copies (the sender must be able to see it)."""
+
+    conversation_id: b.ConversationId
+    message_id: b.MessageId
+
+
+class Reaction(Base):
+    """One emoji on a message and who put it there, in the order they reacted."""
+
+    emoji: str
+    users: list[str] = []
+
+
 class Message(Base):
     """A stored message as every recipient sees it.
 
@@ -124,6 +139,10 @@ class Message(Base):
     recalled_by: str | None = None
     recall_time: int | None = None
     version: int = 0
+    edit_time: int = 0  # when the text was last edited (0: never)
+    reactions: list[Reaction] = []
+    forwarded: bool = False  # a copy of another message (``SendRequest.forward``)
+    deleted: bool = False  # the viewer deleted it for themselves: a placeholder with no body
 
 
 class SendRequest(Base):
@@ -137,6 +156,7 @@ class SendRequest(Base):
     reply_to: ReplyRef | None = None
     priority: Priority = Priority.NORMAL
     online_only: bool = False
+    forward: ForwardRef | None = None  # copy this message (its kind and body are the server's)
 
 
 # -- conversations ---------------------------------------------------------------------------------
@@ -447,6 +467,10 @@ class Limits(Base):
     live_room_history: int = 20  # messages a live room shows on joining
     history_page: int = 100
     recall_window_ms: int = 120_000
+    edit_window_ms: int = 24 * 3600 * 1000  # own text messages may be edited for this long
+    reactions_per_message: int = 20  # distinct emoji on one message
+    bundle_messages: int = 100  # messages in one merged forward
+    pinned_messages: int = 10  # per conversation
     request_bytes: int = 64 * 1024
     receipts_max_members: int = 1000
     nickname_bytes: int = 64

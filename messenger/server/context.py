@@ -18,6 +18,7 @@ from messenger.server.services.auth import AuthService
 from messenger.server.services.avatars import AvatarStore
 from messenger.server.services.blocks import BlockIndex
 from messenger.server.services.callbacks import Callbacks
+from messenger.server.services.bundles import Bundles
 from messenger.server.services.conversations import ConversationService
 from messenger.server.services.directory import Directory
 from messenger.server.services.fanout import Fanout
@@ -25,6 +26,7 @@ from messenger.server.services.friends import FriendService
 from messenger.server.services.groups import GroupService
 from messenger.server.services.messaging import MessagingService
 from messenger.server.services.notices import SystemNotices
+from messenger.server.services.operations import MessageOperations
 from messenger.server.services.people_push import PeoplePush
 from messenger.server.services.presence import PresenceService
 from messenger.server.services.profiles import ProfileService
@@ -55,6 +57,8 @@ class ServerContext:
     admission: Admission
     callbacks: Callbacks
     notices: SystemNotices
+    operations: MessageOperations
+    bundles: Bundles
     started: float = field(default_factory=time.monotonic)
 
     @classmethod
@@ -106,6 +110,7 @@ class ServerContext:
             orphan_ms=config.media_orphan_ms,
             link_ms=config.media_link_ms,
         )
+        bundles = Bundles(storage=storage, limits=limits)
         messaging = MessagingService(
             storage=storage,
             directory=directory,
@@ -117,8 +122,32 @@ class ServerContext:
             blocks=blocks,
             media=media,
             callbacks=callbacks,
+            bundles=bundles,
         )
         media.visible = messaging.visible_message
+        bundles.visible = messaging.visible_message
+        groups = GroupService(
+            storage=storage,
+            directory=directory,
+            fanout=fanout,
+            limits=limits,
+            app_admins=config.admin_users,
+            group_custom_keys=config.group_custom_keys,
+            member_custom_keys=config.member_custom_keys,
+            callbacks=callbacks,
+            avatar_exists=avatars.exists,
+        )
+
+        async def group_pin(user_id: str, group_id: str, message_id: str, pin: bool) -> list[str]:
+            return list((await groups.pin(user_id, group_id, message_id, pin)).pinned)
+
+        operations = MessageOperations(
+            storage=storage,
+            directory=directory,
+            fanout=fanout,
+            limits=limits,
+            group_pin=group_pin,
+        )
         auth = AuthService(config, storage, hub)
         directory.on_invalidate = bus.invalidate
         blocks.on_invalidate = bus.invalidate
@@ -147,21 +176,13 @@ class ServerContext:
             ),
             presence=presence,
             avatars=avatars,
-            groups=GroupService(
-                storage=storage,
-                directory=directory,
-                fanout=fanout,
-                limits=limits,
-                app_admins=config.admin_users,
-                group_custom_keys=config.group_custom_keys,
-                member_custom_keys=config.member_custom_keys,
-                callbacks=callbacks,
-                avatar_exists=avatars.exists,
-            ),
+            groups=groups,
             media=media,
             admission=Admission(config),
             callbacks=callbacks,
             notices=SystemNotices(
                 storage=storage, directory=directory, fanout=fanout, limits=limits
             ),
+            operations=operations,
+            bundles=bundles,
         )

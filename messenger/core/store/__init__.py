@@ -5,8 +5,17 @@ from messenger.core.store.store import (
     CachedProfile,
     OutboxEntry,
     PendingDraft,
+    RecalledDraft,
     SearchGroup,
     Store,
 )
 
-__all__ = ["CachedProfile", "OutboxEntry", "PendingDraft", "SearchGroup", "Store", "StoreDelta"]
+__all__ = [
+    "CachedProfile",
+    "OutboxEntry",
+    "PendingDraft",
+    "RecalledDraft",
+    "SearchGroup",
+    "Store",
+    "StoreDelta",
+]

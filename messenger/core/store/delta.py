@@ -11,9 +11,11 @@ from messenger.core.events import (
     Event,
     EventBus,
     GroupChanged,
+    MentionedByEdit,
     MessagesAdded,
     MessageUpdated,
     PeerReadChanged,
+    PinsChanged,
     ProfilesChanged,
     TotalUnreadChanged,
 )
@@ -36,6 +38,8 @@ class StoreDelta:
     unblocked: list[str] = field(default_factory=list)
     profiles: list[Profile] = field(default_factory=list)  # stored profiles that changed
     people: set[str] = field(default_factory=set)  # "friends", "requests", "groups", "blocks"
+    pins: dict[str, tuple[str, ...]] = field(default_factory=dict)  # conversation → pinned IDs
+    mentioned: list[LocalMessage] = field(default_factory=list)  # @me added by an edit
 
     def events(self) -> list[Event]:
         """Per batch: one ``MessagesAdded`` per conversation, one ``ConversationsChanged``."""
@@ -44,6 +48,8 @@ class StoreDelta:
             messages.sort(key=lambda m: (m.seq == 0, m.seq, m.time))
             events.append(MessagesAdded(conversation_id, tuple(messages)))
         events.extend(MessageUpdated(m.conversation_id, m) for m in self.updated)
+        events.extend(MentionedByEdit(m.conversation_id, m) for m in self.mentioned)
+        events.extend(PinsChanged(cid, pinned) for cid, pinned in self.pins.items())
         events.extend(PeerReadChanged(cid, seq) for cid, seq in self.peer_read.items())
         events.extend(self.drafts)
         events.extend(GroupChanged(group, member) for group, member in self.groups)

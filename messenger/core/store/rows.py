@@ -10,24 +10,25 @@ import msgspec
 
 from messenger.core.models import Conversation, LocalMessage, MessageState
 from messenger.protocol.ids import ConversationType, parse_conversation_id
-from messenger.protocol.models import ErrorBody, Message, RemindType, ReplyRef
+from messenger.protocol.models import ErrorBody, Message, Reaction, RemindType, ReplyRef
 
 MESSAGE_COLUMNS = (
     "id, conversation_id, message_id, seq, client_msg_id, conv_type, target, sender, time, kind, "
     "body, mentions, mention_all, reply_to, recalled, recalled_by, recall_time, version, state, "
-    "error, is_self"
+    "error, is_self, edit_time, reactions, forwarded, deleted"
 )
 MESSAGE_INSERT = (
     f"INSERT INTO messages ({MESSAGE_COLUMNS.removeprefix('id, ')}) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    f"VALUES ({', '.join('?' for _ in range(MESSAGE_COLUMNS.count(',')))})"
 )
 MESSAGE_UPDATE = (
     "UPDATE messages SET message_id = ?, seq = ?, time = ?, body = ?, mentions = ?, "
     "mention_all = ?, reply_to = ?, recalled = ?, recalled_by = ?, recall_time = ?, version = ?, "
-    "state = ?, error = ? WHERE id = ?"
+    "state = ?, error = ?, edit_time = ?, reactions = ?, forwarded = ?, deleted = ? WHERE id = ?"
 )
 
 _decode_reply = msgspec.json.Decoder(ReplyRef | None).decode
+_decode_reactions = msgspec.json.Decoder(tuple[Reaction, ...]).decode
 _decode_error = msgspec.json.Decoder(ErrorBody | None).decode
 _decode_mentions = msgspec.json.Decoder(tuple[str, ...]).decode
 _decode_seqs = msgspec.json.Decoder(list[int]).decode
@@ -57,6 +58,10 @@ def local_message(msg: Message, conversation_id: str, me: str) -> LocalMessage:
         version=msg.version,
         state=MessageState.SENT,
         is_self=msg.sender == me,
+        edit_time=msg.edit_time,
+        reactions=tuple(msg.reactions),
+        forwarded=msg.forwarded,
+        deleted=msg.deleted,
     )
 
 
@@ -83,6 +88,10 @@ def message_from_row(row: Sequence[Any]) -> LocalMessage:
         state=MessageState(row[18]),
         error=_decode_error(row[19]) if row[19] else None,
         is_self=bool(row[20]),
+        edit_time=row[21] or 0,
+        reactions=_decode_reactions(row[22]) if row[22] else (),
+        forwarded=bool(row[23]),
+        deleted=bool(row[24]),
     )
 
 
@@ -109,6 +118,16 @@ def insert_params(m: LocalMessage) -> tuple[Any, ...]:
         m.state.value,
         encode(m.error) if m.error else None,
         int(m.is_self),
+        *_op_params(m),
+    )
+
+
+def _op_params(m: LocalMessage) -> tuple[Any, ...]:
+    return (
+        m.edit_time,
+        encode(m.reactions) if m.reactions else None,
+        int(m.forwarded),
+        int(m.deleted),
     )
 
 
@@ -128,6 +147,7 @@ def update_params(m: LocalMessage, row_id: int) -> tuple[Any, ...]:
         m.version,
         m.state.value,
         encode(m.error) if m.error else None,
+        *_op_params(m),
         row_id,
     )
 

@@ -8,7 +8,7 @@ from messenger.core.store.people import PEOPLE_DDL, PEOPLE_MIGRATION
 from messenger.core.store.search_index import REBUILD, SEARCH_INDEX
 from messenger.protocol.fulltext import indexed_tags, indexed_words
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS kv (
@@ -40,7 +40,11 @@ CREATE TABLE IF NOT EXISTS messages (
     version         INTEGER NOT NULL DEFAULT 0,
     state           TEXT NOT NULL,
     error           BLOB,
-    is_self         INTEGER NOT NULL
+    is_self         INTEGER NOT NULL,
+    edit_time       INTEGER NOT NULL DEFAULT 0,
+    reactions       BLOB,
+    forwarded       INTEGER NOT NULL DEFAULT 0,
+    deleted         INTEGER NOT NULL DEFAULT 0  -- deleted for me: a placeholder keeps its seq
 );
 CREATE UNIQUE INDEX IF NOT EXISTS messages_by_message_id ON messages(message_id);
 CREATE UNIQUE INDEX IF NOT EXISTS messages_by_seq ON messages(conversation_id, seq);
@@ -105,11 +109,41 @@ CREATE INDEX IF NOT EXISTS messages_by_time ON messages(conversation_id, time);
 """
 
 
+# The message operations' own tables (schema 7).
+_OPS_DDL = """
+-- Texts I sent from this device, so that a recall keeps them here for "Re-edit".
+CREATE TABLE IF NOT EXISTS sent_here (
+    client_msg_id TEXT PRIMARY KEY
+);
+-- Recalled texts of mine, kept privately on the device that sent them.
+CREATE TABLE IF NOT EXISTS recalled_drafts (
+    message_id      TEXT PRIMARY KEY,
+    conversation_id TEXT NOT NULL,
+    text            TEXT NOT NULL,
+    mentions        BLOB,
+    mention_all     INTEGER NOT NULL DEFAULT 0,
+    reply_to        BLOB,
+    time            INTEGER NOT NULL
+);
+-- Pinned messages per conversation (C2C from the feed, groups from their profile).
+CREATE TABLE IF NOT EXISTS conversation_pins (
+    conversation_id TEXT PRIMARY KEY,
+    pinned          BLOB NOT NULL
+);
+"""
+
 # Upgrades from each older schema version to the next.
 _MIGRATIONS = {
     # 4 → 5 → 6: one index kept by hand became one kept by triggers, keyed by time
     4: "",
     5: REBUILD,
+    6: """
+        ALTER TABLE messages ADD COLUMN edit_time INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE messages ADD COLUMN reactions BLOB;
+        ALTER TABLE messages ADD COLUMN forwarded INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+    """
+    + _OPS_DDL,
     3: PEOPLE_MIGRATION,
     1: """
         ALTER TABLE conversations RENAME COLUMN count_version TO unread_version;
@@ -140,7 +174,8 @@ def connect(path: str) -> sqlite3.Connection:
         raise RuntimeError(f"store {path} was written by a newer version (schema {version})")
     if version == 0:
         conn.executescript(
-            f"BEGIN; {_DDL} {PEOPLE_DDL} {SEARCH_INDEX} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+            f"BEGIN; {_DDL} {PEOPLE_DDL} {SEARCH_INDEX} {_OPS_DDL} "
+            f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
         )
         version = SCHEMA_VERSION
     for old in range(version, SCHEMA_VERSION):

@@ -40,6 +40,7 @@ from messenger.protocol.frames import (
     GroupChange,
     MessageChange,
     PeerReadChange,
+    PinsChange,
     StateChange,
 )
 from messenger.protocol.fulltext import SearchKind, search_expression
@@ -50,6 +51,7 @@ from messenger.protocol.models import (
     Limits,
     Message,
     Profile,
+    ReplyRef,
     SendRequest,
 )
 from messenger.protocol.social import Contacts, Friend, FriendRequest
@@ -92,6 +94,17 @@ class SearchGroup:
     conversation_id: str
     count: int
     newest: LocalMessage
+
+
+@dataclass(frozen=True, slots=True)
+class RecalledDraft:
+    """What "Re-edit" puts back in the composer."""
+
+    conversation_id: str
+    text: str
+    mentions: tuple[str, ...]
+    mention_all: bool
+    reply_to: ReplyRef | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -432,6 +445,51 @@ class Store:
 
         return await self._run(read)
 
+    async def put_pins(self, conversation_id: str, pinned: Sequence[str]) -> StoreDelta:
+        return await self._write_delta(lambda batch: batch.put_pins(conversation_id, list(pinned)))
+
+    async def pins(self, conversation_id: str) -> list[str] | None:
+        """The pinned message IDs of a conversation as last synced (None: never learnt)."""
+
+        def read() -> list[str] | None:
+            found = (
+                self._db()
+                .execute(
+                    "SELECT pinned FROM conversation_pins WHERE conversation_id = ?",
+                    (conversation_id,),
+                )
+                .fetchone()
+            )
+            return None if found is None else msgspec.json.decode(found[0], type=list[str])
+
+        return await self._run(read)
+
+    async def recalled_draft(self, message_id: str) -> RecalledDraft | None:
+        """My recalled text as this device sent it (kept here only, for "Re-edit")."""
+
+        def read() -> RecalledDraft | None:
+            found = (
+                self._db()
+                .execute(
+                    "SELECT conversation_id, text, mentions, mention_all, reply_to FROM "
+                    "recalled_drafts WHERE message_id = ?",
+                    (message_id,),
+                )
+                .fetchone()
+            )
+            if found is None:
+                return None
+            conversation_id, text, mentions, mention_all, reply_to = found
+            return RecalledDraft(
+                conversation_id=conversation_id,
+                text=text,
+                mentions=msgspec.json.decode(mentions, type=tuple[str, ...]) if mentions else (),
+                mention_all=bool(mention_all),
+                reply_to=msgspec.json.decode(reply_to, type=ReplyRef) if reply_to else None,
+            )
+
+        return await self._run(read)
+
     async def message(self, message_id: str) -> LocalMessage | None:
         return await self._one("message_id = ?", message_id)
 
@@ -686,6 +744,8 @@ def _apply_change(batch: Batch, change: AnyChange) -> None:
         batch.put_peer_read(change.conversation_id, change.read_seq)
     elif isinstance(change, GroupChange):
         batch.put_group(change.group, change.member)
+    elif isinstance(change, PinsChange):
+        batch.put_pins(change.conversation_id, list(change.pinned))
 
 
 def _in_range(value: object) -> bool:

@@ -147,6 +147,7 @@ class Batch:
             (group.group_id, info, int(member), group.version),
         )
         self.delta.groups.append((group, member))
+        self.put_pins(row.conversation_id, list(group.pinned))
         row.group_name = group.name
         row.member_count = group.member_count
         row.activity_time = row.activity_time or group.create_time
@@ -196,8 +197,9 @@ class Batch:
             self._update(row, row_id, previous, local)
         if msg.seq >= row.last_seq:
             row.last_seq = msg.seq
-            row.last_id = row_id
-            row.activity_time = max(row.activity_time, msg.time)
+            if not msg.deleted:
+                row.last_id = row_id
+                row.activity_time = max(row.activity_time, msg.time)
         self._sender_has_read(row, local)
 
     def _sender_has_read(self, row: ConversationRow, m: LocalMessage) -> None:
@@ -228,6 +230,11 @@ class Batch:
         row.last_id = row_id
         row.activity_time = max(row.activity_time, message.time)
         self.delta.added.setdefault(message.conversation_id, []).append(message)
+        if message.kind == "text":
+            self._conn.execute(
+                "INSERT OR IGNORE INTO sent_here (client_msg_id) VALUES (?)",
+                (message.client_msg_id,),
+            )
 
     def release_outgoing(self, client_msg_id: str) -> bool:
         """A held message may go now: it joins the end of the outbox, after the messages written
@@ -319,8 +326,12 @@ class Batch:
     ) -> None:
         if previous.recalled and not new.recalled:
             return  # a recall is final; an older copy does not undo it
+        if previous.deleted and not new.deleted:
+            return  # so is a delete for me
         if new.version < previous.version:
             new = msgspec.structs.replace(new, version=previous.version)
+        if new.edit_time < previous.edit_time:
+            return  # an older copy of an edited message
         if new == previous:
             return
         self._write_update(row_id, new)
@@ -329,7 +340,70 @@ class Batch:
                 "DELETE FROM outbox WHERE client_msg_id = ?", (previous.client_msg_id,)
             )
         if new.recalled and not previous.recalled:
+            self._keep_recalled_draft(previous, new)
             self._count_recall(row, new)
+        elif new.deleted and not previous.deleted:  # (its body is gone: out of the index too)
+            if row.last_id == row_id:
+                row.last_id = self._newest_shown(row.conversation_id)
+                self._preview_changed.add(row.conversation_id)
+        if (
+            new.edit_time > previous.edit_time
+            and self._mentions_me(new.mentions, new.mention_all)
+            and not self._mentions_me(previous.mentions, previous.mention_all)
+        ):
+            self._mentioned_by_edit(row, new)
+
+    def _mentioned_by_edit(self, row: ConversationRow, m: LocalMessage) -> None:
+        """An edit added me to the mentions: an unread message now counts as @me, and I am told
+        (those mentioned before are not told again)."""
+        if self._counts(row, m.seq, m.sender, m.kind) and m.seq not in row.mention_seqs:
+            row.mention_seqs.append(m.seq)
+        self.delta.mentioned.append(m)
+
+    def _newest_shown(self, conversation_id: str) -> int | None:
+        found = self._conn.execute(
+            "SELECT id FROM messages WHERE conversation_id = ? AND deleted = 0 "
+            "AND seq IS NOT NULL ORDER BY seq DESC LIMIT 1",
+            (conversation_id,),
+        ).fetchone()
+        return None if found is None else int(found[0])
+
+    def _keep_recalled_draft(self, previous: LocalMessage, new: LocalMessage) -> None:
+        """My text sent from this device and now recalled: kept here (only) for "Re-edit"."""
+        if not previous.is_self or previous.kind != "text" or not previous.text:
+            return
+        sent_here = self._conn.execute(
+            "DELETE FROM sent_here WHERE client_msg_id = ?", (previous.client_msg_id,)
+        ).rowcount
+        if not sent_here:
+            return
+        self._conn.execute(
+            "INSERT OR REPLACE INTO recalled_drafts (message_id, conversation_id, text, "
+            "mentions, mention_all, reply_to, time) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                new.message_id,
+                new.conversation_id,
+                previous.text,
+                encode(previous.mentions) if previous.mentions else None,
+                int(previous.mention_all),
+                encode(previous.reply_to) if previous.reply_to else None,
+                new.recall_time or previous.time,
+            ),
+        )
+
+    def put_pins(self, conversation_id: str, pinned: list[str]) -> None:
+        """The pinned messages of a conversation (oldest pin first)."""
+        data = encode(pinned)
+        found = self._conn.execute(
+            "SELECT pinned FROM conversation_pins WHERE conversation_id = ?", (conversation_id,)
+        ).fetchone()
+        if found is not None and bytes(found[0]) == data:
+            return
+        self._conn.execute(
+            "INSERT OR REPLACE INTO conversation_pins (conversation_id, pinned) VALUES (?, ?)",
+            (conversation_id, data),
+        )
+        self.delta.pins[conversation_id] = tuple(pinned)
 
     def _write_update(self, row_id: int, new: LocalMessage) -> None:
         self._conn.execute(MESSAGE_UPDATE, update_params(new, row_id))
@@ -366,7 +440,7 @@ class Batch:
         return mention_all or self._me in mentions
 
     def _count_new(self, row: ConversationRow, m: LocalMessage) -> None:
-        if not self._counts(row, m.seq, m.sender, m.kind):
+        if m.deleted or not self._counts(row, m.seq, m.sender, m.kind):
             return
         if m.recalled:
             # Recalled before I saw it: the server counted it if it recalled it after counting.
@@ -394,7 +468,7 @@ class Batch:
         """Add the stored messages the server's count does not cover yet."""
         stored = self._conn.execute(
             "SELECT seq, sender, kind, mentions, mention_all FROM messages "
-            "WHERE conversation_id = ? AND seq > ? AND recalled = 0",
+            "WHERE conversation_id = ? AND seq > ? AND recalled = 0 AND deleted = 0",
             (row.conversation_id, after_seq),
         )
         for seq, sender, kind, mentions, mention_all in stored:

@@ -21,6 +21,7 @@ from messenger.protocol import api, decoding
 from messenger.protocol.errors import InvalidParameter, PayloadTooLarge, RequestTooSlow
 from messenger.protocol.frames import encode
 from messenger.server.context import ServerContext
+from messenger.server.http import operation_handlers as _operation_handlers  # noqa: F401
 from messenger.server.http.errors import error_response
 from messenger.server.http.handlers import HANDLERS, Call, Handler
 from messenger.server.services.auth import Session

@@ -259,9 +259,10 @@ class MediaService:
             return f.read(SNIFF_BYTES)
 
     # -- messages --------------------------------------------------------------------------------------
-    def attach(self, user_id: str, body: Body, message_id: str) -> Body:
+    def attach(self, user_id: str, body: Body, message_id: str, *, seen: bool = False) -> Body:
         """The body of a media message about to be sent, with the server's facts about its
-        files (size, type, dimensions, thumbnails); refused unless the sender uploaded them."""
+        files (size, type, dimensions, thumbnails); refused unless the sender uploaded them or
+        (``seen``: a forward) received them in a message they can see."""
         rows: list[MediaRow] = []
         for media_id in media_ids_of(body):
             row = self.store.get_media(media_id)
@@ -271,7 +272,7 @@ class MediaService:
                     offset=self.store.received(pending.upload_id),
                     size=pending.size,
                 )
-            if row is None or not self.store.is_owner(media_id, user_id):
+            if row is None or not (seen or self.store.is_owner(media_id, user_id)):
                 raise InvalidParameter(
                     "media_id is not a file you uploaded", field="body.media_id", media_id=media_id
                 )

@@ -35,6 +35,16 @@ class Fanout:
         )
         return self.hub.push(recipients, text, version=message.version, exclude=exclude)
 
+    def messages(self, messages: list[Message], recipients: Iterable[str]) -> None:
+        """Several changed messages of one version (one frame: a device takes each version once)."""
+        if not messages:
+            return
+        version = max(m.version for m in messages)
+        changes: list[frames.AnyChange] = [
+            frames.MessageChange(v=m.version, message=m) for m in messages
+        ]
+        self.hub.push(recipients, _text(frames.Changes(changes=changes)), version=version)
+
     def state(
         self, user_id: str, state: ConversationState, exclude: Connection | None = None
     ) -> None:
@@ -67,6 +77,11 @@ class Fanout:
             frames.TypingIn(conversation_id=conversation_id, user_id=user_id, typing=typing)
         )
         self.hub.push(recipients, text)
+
+    def pins(self, user_id: str, conversation_id: str, pinned: list[str], version: int) -> None:
+        """A C2C conversation's pins changed (``conversation_id`` as ``user_id`` sees it)."""
+        change = frames.PinsChange(v=version, conversation_id=conversation_id, pinned=pinned)
+        self.hub.push((user_id,), _text(frames.Changes(changes=[change])), version=version)
 
     def receipts(self, user_id: str, receipts: Receipts) -> None:
         self.hub.push((user_id,), _text(frames.ReceiptsFrame(receipts=receipts)))

@@ -12,6 +12,7 @@ from typing import Any
 import msgspec
 
 from messenger.protocol.api import MessageSearchQuery
+from messenger.protocol.bodies import MergedBody
 from messenger.protocol.errors import (
     BlockedByPeer,
     ConversationNotFound,
@@ -22,7 +23,7 @@ from messenger.protocol.errors import (
 )
 from messenger.protocol.fulltext import search_expression
 from messenger.protocol.ids import ConversationType, check_user_id
-from messenger.protocol.kinds import MEDIA_KINDS, body_fields
+from messenger.protocol.kinds import MEDIA_KINDS, SENDABLE_KINDS, body_fields
 from messenger.protocol.models import (
     Limits,
     Message,
@@ -35,6 +36,7 @@ from messenger.server.hub import Connection
 from messenger.server.media.service import MediaService
 from messenger.server.services.blocks import BlockIndex
 from messenger.server.services.callbacks import AFTER_SEND, BEFORE_SEND, Callbacks
+from messenger.server.services.bundles import Bundles
 from messenger.server.services.directory import ConvRef, Directory
 from messenger.server.services.fanout import Fanout
 from messenger.server.services.ratelimit import RateLimiter
@@ -117,9 +119,11 @@ class MessagingService:
         blocks: BlockIndex | None = None,
         media: MediaService | None = None,
         callbacks: Callbacks | None = None,
+        bundles: Bundles | None = None,
     ) -> None:
         self._media = media
         self._callbacks = callbacks
+        self._bundles = bundles
         self._receipts = receipts
         self._blocks = blocks
         self._storage = storage
@@ -158,7 +162,14 @@ class MessagingService:
         if conv.kind == "system":
             raise PermissionDenied("the system conversation is read-only")
         conv_type = _CONV_TYPES[conv.kind]
+        forwarded = req.forward is not None
+        if forwarded:
+            await self._copy_forwarded(sender, req)
         body = validate_send(req, self._limits, conv_type)
+        if isinstance(body, MergedBody) and not forwarded:
+            if self._bundles is None:
+                raise InvalidParameter("merged forwards cannot be sent here", field="kind")
+            body = await self._bundles.card(sender, body)
         if conv.kind == "c2c":
             if not directory.knows_user(conv.target):
                 await directory.require_user(conv.target)
@@ -199,7 +210,7 @@ class MessagingService:
         if req.kind in MEDIA_KINDS:
             if self._media is None or req.online_only:
                 raise InvalidParameter("files cannot be sent here", field="kind")
-            body = self._media.attach(sender, body, message_id)
+            body = self._media.attach(sender, body, message_id, seen=forwarded)
         req.body = body_fields(body)[1]  # stored as checked: unknown fields dropped
         # Who receives it is decided at commit (``_stored``), from the member cache; what is
         # known now is kept in case the cache has let go of the conversation by then.
@@ -226,10 +237,29 @@ class MessagingService:
             mention_all=req.mention_all,
             reply_to=req.reply_to,
             message_id=message_id,
+            forwarded=forwarded,
         )
         return self._storage.insert_message(
             new, on_commit=lambda s: self._stored(s, conv, audience, cached, origin)
         )
+
+    async def _copy_forwarded(self, sender: str, req: SendRequest) -> None:
+        """A forward takes the original's kind and body (its files are not uploaded again: the
+        sender may pass on what they can see); mentions and the quote stay behind."""
+        assert req.forward is not None
+        original = await self.visible_message(
+            sender, req.forward.conversation_id, req.forward.message_id
+        )
+        if original.recalled or original.deleted or original.kind not in SENDABLE_KINDS:
+            raise MessageNotFound(
+                "a recalled, deleted or event message cannot be forwarded",
+                message_id=req.forward.message_id,
+            )
+        req.kind = original.kind
+        req.body = dict(original.body)
+        req.mentions = []
+        req.mention_all = False
+        req.reply_to = None
 
     async def _check_not_muted(self, conv: ConvRef, info: MemberInfo) -> None:
         """A muted member, or a plain member while the whole group is muted, may not send."""

@@ -42,6 +42,13 @@ from messenger.server.storage.records import (
 )
 
 if TYPE_CHECKING:
+    from messenger.server.storage.op_records import (
+        EditOp,
+        HideOutcome,
+        OpOutcome,
+        PinsOutcome,
+        ReactOp,
+    )
     from messenger.server.storage.people import PeopleStorage
 
 T = TypeVar("T")
@@ -255,3 +262,46 @@ class Storage(abc.ABC):
 
     @abc.abstractmethod
     async def pending_applications(self, conv_id: int, group_id: str) -> list[GroupApplication]: ...
+
+    # -- message operations (edit, reactions, delete for me, bundles, C2C pins) ---------------------
+    @abc.abstractmethod
+    async def edit_message(self, op: EditOp, on_commit: OnCommit[OpOutcome] = None) -> OpOutcome:
+        """Replace the text (and mentions) of the sender's own text message within the window."""
+
+    @abc.abstractmethod
+    async def react(self, op: ReactOp, on_commit: OnCommit[OpOutcome] = None) -> OpOutcome: ...
+
+    @abc.abstractmethod
+    async def hide_messages(
+        self,
+        conv_id: int,
+        kind: str,
+        key: str,
+        user_id: str,
+        message_ids: list[str],
+        on_commit: OnCommit[HideOutcome] = None,
+    ) -> HideOutcome:
+        """Delete messages for ``user_id`` only (``history`` shows them to that user as
+        placeholders with ``deleted`` set)."""
+
+    @abc.abstractmethod
+    async def put_bundle(self, bundle_id: str, owner: str, content: bytes) -> None: ...
+
+    @abc.abstractmethod
+    async def get_bundle(self, bundle_id: str) -> tuple[str, bytes] | None:
+        """(owner, content) of a merged forward's bundle."""
+
+    @abc.abstractmethod
+    async def c2c_pins(self, conv_id: int) -> list[str]: ...
+
+    @abc.abstractmethod
+    async def set_c2c_pin(
+        self,
+        conv_id: int,
+        kind: str,
+        key: str,
+        message_id: str,
+        pin: bool,
+        limit: int,
+        on_commit: OnCommit[PinsOutcome] = None,
+    ) -> PinsOutcome: ...

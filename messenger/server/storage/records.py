@@ -163,6 +163,7 @@ class NewMessage:
     mention_all: bool
     reply_to: ReplyRef | None
     message_id: str
+    forwarded: bool = False
 
 
 @dataclass(frozen=True, slots=True)

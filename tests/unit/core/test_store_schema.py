@@ -14,6 +14,11 @@ from .factories import message, message_change, state, state_change
 _PEOPLE_TABLES = "".join(
     f"DROP TABLE {t};" for t in ("friends", "friend_requests", "friend_groups", "blocked_users")
 )
+# What schema 5 added: the message operations' columns and tables.
+_OPS = "".join(
+    f"ALTER TABLE messages DROP COLUMN {c};"
+    for c in ("edit_time", "reactions", "forwarded", "deleted")
+) + "".join(f"DROP TABLE {t};" for t in ("sent_here", "recalled_drafts", "conversation_pins"))
 
 
 def _downgrade_to_v1(path: Path) -> None:
@@ -23,7 +28,7 @@ def _downgrade_to_v1(path: Path) -> None:
         "ALTER TABLE conversations RENAME COLUMN unread_version TO count_version;"
         "ALTER TABLE conversations DROP COLUMN joined_seq;"
         "DROP TABLE users;"
-        f"{_PEOPLE_TABLES}"
+        f"{_PEOPLE_TABLES}{_OPS}"
         "PRAGMA user_version = 1;"
     )
     conn.close()
@@ -56,7 +61,7 @@ async def test_a_store_of_schema_2_gains_the_profile_cache(tmp_path: Path) -> No
     await store.open()
     await store.aclose()
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.executescript(f"DROP TABLE users; {_PEOPLE_TABLES} PRAGMA user_version = 2;")
+    conn.executescript(f"DROP TABLE users; {_PEOPLE_TABLES}{_OPS} PRAGMA user_version = 2;")
     conn.close()
 
     store = Store(path, "alice")
@@ -79,7 +84,7 @@ async def test_a_store_of_schema_3_gains_the_people_tables(tmp_path: Path) -> No
     await store.aclose()
     conn = sqlite3.connect(path, isolation_level=None)
     conn.executescript(
-        f"ALTER TABLE users DROP COLUMN profile; {_PEOPLE_TABLES} PRAGMA user_version = 3;"
+        f"ALTER TABLE users DROP COLUMN profile; {_PEOPLE_TABLES}{_OPS} PRAGMA user_version = 3;"
     )
     conn.close()
 
@@ -101,7 +106,7 @@ async def test_a_store_of_schema_4_indexes_its_messages_again(tmp_path: Path) ->
         "DROP TRIGGER messages_fts_insert; DROP TRIGGER messages_fts_update;"
         "DROP TRIGGER messages_fts_delete; DROP TABLE messages_fts; DROP INDEX messages_by_time;"
         "CREATE VIRTUAL TABLE messages_fts USING fts5(text, tokenize = 'unicode61');"
-        "PRAGMA user_version = 4;"
+        f"{_OPS} PRAGMA user_version = 4;"
     )
     conn.close()
 
@@ -114,3 +119,23 @@ async def test_a_store_of_schema_4_indexes_its_messages_again(tmp_path: Path) ->
 
     assert found == ["旧的消息 old words"]
     assert later == [2, 1]  # new messages are indexed by the triggers
+
+
+async def test_a_store_of_schema_5_gains_the_message_operations(tmp_path: Path) -> None:
+    path = tmp_path / "alice" / "messages.sqlite3"
+    store = Store(path, "alice")
+    await store.open()
+    await store.apply_changes([state_change(state("GROUPg0", version=7, pinned=True))])
+    await store.aclose()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executescript(f"{_OPS} PRAGMA user_version = 5;")
+    conn.close()
+
+    store = Store(path, "alice")
+    await store.open()
+    assert (await store.conversation("GROUPg0")) is not None  # kept
+    assert await store.pins("GROUPg0") is None
+    await store.put_pins("GROUPg0", ["m1"])
+    assert await store.pins("GROUPg0") == ["m1"]
+    assert await store.recalled_draft("m1") is None
+    await store.aclose()

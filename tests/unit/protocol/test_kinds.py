@@ -55,6 +55,7 @@ def test_the_registry_decides_rows_unread_recall_and_sending() -> None:
         "video",
         "face",
         "location",
+        "merged",
     } == SENDABLE_KINDS
     assert {"image", "file", "voice", "video"} == MEDIA_KINDS
     assert is_event("tip") and is_event("notice") and not is_event("image")
@@ -143,3 +144,19 @@ def test_tips_are_not_sendable() -> None:
     kind, fields = body_fields(TipBody(tip="group_created"))
     with pytest.raises(errors.InvalidParameter):
         validate_send(send(kind, fields), LIMITS, ConversationType.GROUP)
+
+
+def test_a_merged_forward_card_is_checked() -> None:
+    good = {"title": "Chat history", "bundle_id": "ab" * 16, "preview": ["a: hi"], "count": 1}
+    assert validate_send(send("merged", good), LIMITS, ConversationType.C2C).search_text() == (
+        "Chat history"
+    )
+    for bad in (
+        {**good, "title": " "},
+        {**good, "title": "x" * 201},
+        {**good, "bundle_id": "../etc"},
+        {**good, "preview": ["a"] * 5},
+        {**good, "preview": ["x" * 401]},
+    ):
+        with pytest.raises(errors.InvalidParameter):
+            validate_send(send("merged", bad), LIMITS, ConversationType.C2C)

@@ -22,7 +22,9 @@ from messenger.protocol.frames import (
 from messenger.server.storage.records import FeedPage
 from messenger.server.storage.sqlite.friends import feed_sources as people_feed
 from messenger.server.storage.sqlite.groups import _GROUP_COLUMNS, _info
+from messenger.server.storage.sqlite.operations import deleted_copy, hidden_feed, pins_feed
 from messenger.server.storage.sqlite.rows import (
+    MESSAGE_COLUMN_COUNT,
     MESSAGE_COLUMNS,
     PARTICIPANT_COLUMNS,
     message_from_row,
@@ -33,18 +35,23 @@ from messenger.server.storage.sqlite.states import head_version, state_of_row
 
 def _messages(conn: sqlite3.Connection, user_id: str, since: int, limit: int) -> list[AnyChange]:
     rows = conn.execute(
-        f"SELECT {MESSAGE_COLUMNS}, c.kind, c.key FROM participants p "
+        f"SELECT {MESSAGE_COLUMNS}, c.kind, c.key, h.seq IS NOT NULL FROM participants p "
         "JOIN conversations c ON c.id = p.conv_id "
         "JOIN messages m ON m.conv_id = p.conv_id AND m.version > ? "
+        "LEFT JOIN hidden_messages h ON h.user_id = p.user_id AND h.conv_id = m.conv_id "
+        "AND h.seq = m.seq "
         "WHERE p.user_id=? AND p.remind!='block' AND c.version>? "
         "AND m.seq>p.cleared_seq AND m.seq>p.joined_seq "
         "ORDER BY m.version LIMIT ?",
         (since, user_id, since, limit),
     ).fetchall()
     changes: list[AnyChange] = []
+    n = MESSAGE_COLUMN_COUNT
     for r in rows:
-        kind, key = r[14], r[15]
+        kind, key = r[n], r[n + 1]
         message = message_from_row(r, kind, target_of(kind, key, r[2]))
+        if r[n + 2]:
+            message = deleted_copy(message)
         changes.append(MessageChange(v=message.version, message=message))
     return changes
 
@@ -102,6 +109,8 @@ def feed_page(conn: sqlite3.Connection, user_id: str, since: int, limit: int) ->
         _groups(conn, user_id, since, limit),
         *people_feed(conn, user_id, since, limit),
         _departures(conn, user_id, since, limit),
+        hidden_feed(conn, user_id, since, limit),
+        pins_feed(conn, user_id, since, limit),
     ]
     truncated = any(len(s) >= limit for s in sources)
     merged: list[Any] = sorted((c for s in sources for c in s), key=lambda c: c.v)

@@ -25,6 +25,7 @@ from messenger.server.storage.records import (
 )
 from messenger.server.storage.sqlite.database import Rollback, WriteTxn
 from messenger.server.storage.sqlite.rows import (
+    MESSAGE_COLUMN_COUNT,
     MESSAGE_COLUMNS,
     encode_json,
     encode_mentions,
@@ -65,7 +66,8 @@ def load_by_client_id(conn: sqlite3.Connection, sender: str, client_msg_id: str)
 def _original(conn: sqlite3.Connection, new: NewMessage) -> StoredMessage:
     """The message already stored under ``new``'s (sender, client_msg_id)."""
     existing = load_by_client_id(conn, new.sender, new.client_msg_id)
-    if (existing[15], existing[16]) != (new.kind_of_conv, new.key):
+    n = MESSAGE_COLUMN_COUNT
+    if (existing[n + 1], existing[n + 2]) != (new.kind_of_conv, new.key):
         raise AlreadyExists(
             "this client_msg_id was already used for a message to another conversation",
             field="client_msg_id",
@@ -74,7 +76,8 @@ def _original(conn: sqlite3.Connection, new: NewMessage) -> StoredMessage:
 
 
 def _row_to_stored(row: Any, duplicate: bool) -> StoredMessage:
-    conv_id, kind, key = row[14], row[15], row[16]
+    n = MESSAGE_COLUMN_COUNT
+    conv_id, kind, key = row[n], row[n + 1], row[n + 2]
     message = message_from_row(row, kind, target_of(kind, key, row[2]))
     return StoredMessage(conv_id, kind, message, duplicate)
 
@@ -99,7 +102,7 @@ def insert_message(txn: WriteTxn, new: NewMessage) -> StoredMessage:
     reply = encode_json(new.reply_to) if new.reply_to is not None else None
     inserted = conn.execute(
         "INSERT INTO messages(conv_id, seq, message_id, sender, client_msg_id, time, kind, body, "
-        "mentions, mention_all, reply_to, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
+        "mentions, mention_all, reply_to, version, forwarded) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
         "ON CONFLICT(sender, client_msg_id) DO NOTHING",
         (
             conv_id,
@@ -114,6 +117,7 @@ def insert_message(txn: WriteTxn, new: NewMessage) -> StoredMessage:
             int(new.mention_all),
             reply,
             version,
+            int(new.forwarded),
         ),
     ).rowcount
     if not inserted:
@@ -132,6 +136,7 @@ def insert_message(txn: WriteTxn, new: NewMessage) -> StoredMessage:
         mention_all=new.mention_all,
         reply_to=new.reply_to,
         version=version,
+        forwarded=new.forwarded,
     )
     sender_read = _advance_sender_cursor(txn, conv_id, new, seq)
     return StoredMessage(conv_id, new.kind_of_conv, message, False, sender_read)
@@ -209,7 +214,7 @@ def recall_message(txn: WriteTxn, request: RecallRequest) -> RecallOutcome:
     version = txn.next_version()
     conn.execute(
         "UPDATE messages SET recalled=1, recalled_by=?, recall_time=?, body='{}', mentions='', "
-        "mention_all=0, reply_to=NULL, version=? WHERE conv_id=? AND seq=?",
+        "mention_all=0, reply_to=NULL, reactions='', version=? WHERE conv_id=? AND seq=?",
         (by, now, version, conv_id, message.seq),
     )
     conn.execute("UPDATE conversations SET version=? WHERE id=?", (version, conv_id))

@@ -7,17 +7,20 @@ from typing import Any
 
 import msgspec
 
-from messenger.protocol.models import ConversationState, Message, RemindType, ReplyRef
+from messenger.protocol.models import ConversationState, Message, Reaction, RemindType, ReplyRef
 
 _json_encode = msgspec.json.Encoder().encode
 _dict_decoder = msgspec.json.Decoder(dict[str, Any])
 _list_decoder = msgspec.json.Decoder(list[str])
 _reply_decoder = msgspec.json.Decoder(ReplyRef)
+_reactions_decoder = msgspec.json.Decoder(list[Reaction])
 
 MESSAGE_COLUMNS = (
     "m.seq, m.message_id, m.sender, m.client_msg_id, m.time, m.kind, m.body, m.mentions, "
-    "m.mention_all, m.reply_to, m.recalled, m.recalled_by, m.recall_time, m.version"
+    "m.mention_all, m.reply_to, m.recalled, m.recalled_by, m.recall_time, m.version, "
+    "m.edit_time, m.reactions, m.forwarded"
 )
+MESSAGE_COLUMN_COUNT = 17  # columns after these (in a query's own select list) start here
 
 
 def encode_json(value: Any) -> str:
@@ -45,7 +48,10 @@ def message_from_row(row: sqlite3.Row | tuple[Any, ...], conv_type: str, target:
         recalled_by,
         recall_time,
         version,
-    ) = row[:14]
+        edit_time,
+        reactions,
+        forwarded,
+    ) = row[:MESSAGE_COLUMN_COUNT]
     return Message(
         message_id=message_id,
         conv_type=conv_type,
@@ -63,6 +69,9 @@ def message_from_row(row: sqlite3.Row | tuple[Any, ...], conv_type: str, target:
         recalled_by=recalled_by,
         recall_time=recall_time,
         version=version,
+        edit_time=edit_time,
+        reactions=_reactions_decoder.decode(reactions) if reactions else [],
+        forwarded=bool(forwarded),
     )
 
 

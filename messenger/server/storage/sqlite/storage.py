@@ -23,6 +23,13 @@ from messenger.protocol.models import (
 )
 from messenger.server.storage import records as r
 from messenger.server.storage.base import OnCommit, Storage
+from messenger.server.storage.op_records import (
+    EditOp,
+    HideOutcome,
+    OpOutcome,
+    PinsOutcome,
+    ReactOp,
+)
 from messenger.server.storage.records import c2c_key
 from messenger.server.storage.sqlite import (
     accounts,
@@ -34,6 +41,7 @@ from messenger.server.storage.sqlite import (
     notices,
     search,
 )
+from messenger.server.storage.sqlite import operations as ops
 from messenger.server.storage.sqlite.database import SqliteDatabase, WriteTxn
 from messenger.server.storage.sqlite.people import SqlitePeopleStorage
 from messenger.server.storage.sqlite.schema import apply_schema
@@ -162,7 +170,7 @@ class SqliteStorage(Storage):
             ).fetchone()
             if row is None:
                 raise ConversationNotFound("you are not in this conversation")
-            return messages.history(
+            page, more = messages.history(
                 conn,
                 conv_id=conv_id,
                 kind=kind,
@@ -172,6 +180,7 @@ class SqliteStorage(Storage):
                 after_seq=after_seq,
                 limit=limit,
             )
+            return ops.mark_hidden(conn, user_id, conv_id, page), more
 
         return await self.db.read(run)
 
@@ -348,3 +357,65 @@ class SqliteStorage(Storage):
             )
             for i, a, n, t, s, h in rows
         ]
+
+    # -- message operations ------------------------------------------------------------------------
+    async def edit_message(self, op: EditOp, on_commit: OnCommit[OpOutcome] = None) -> OpOutcome:
+        return await self._write(partial(ops.edit_message, op=op), on_commit)
+
+    async def react(self, op: ReactOp, on_commit: OnCommit[OpOutcome] = None) -> OpOutcome:
+        return await self._write(partial(ops.react, op=op), on_commit)
+
+    async def hide_messages(
+        self,
+        conv_id: int,
+        kind: str,
+        key: str,
+        user_id: str,
+        message_ids: list[str],
+        on_commit: OnCommit[HideOutcome] = None,
+    ) -> HideOutcome:
+        return await self._write(
+            partial(
+                ops.hide_messages,
+                conv_id=conv_id,
+                kind=kind,
+                key=key,
+                user_id=user_id,
+                message_ids=message_ids,
+            ),
+            on_commit,
+        )
+
+    async def put_bundle(self, bundle_id: str, owner: str, content: bytes) -> None:
+        await self._write(
+            partial(ops.put_bundle, bundle_id=bundle_id, owner=owner, content=content)
+        )
+
+    async def get_bundle(self, bundle_id: str) -> tuple[str, bytes] | None:
+        return await self._read(ops.get_bundle, bundle_id)
+
+    async def c2c_pins(self, conv_id: int) -> list[str]:
+        return await self._read(ops.c2c_pins, conv_id)
+
+    async def set_c2c_pin(
+        self,
+        conv_id: int,
+        kind: str,
+        key: str,
+        message_id: str,
+        pin: bool,
+        limit: int,
+        on_commit: OnCommit[PinsOutcome] = None,
+    ) -> PinsOutcome:
+        return await self._write(
+            partial(
+                ops.set_c2c_pin,
+                conv_id=conv_id,
+                kind=kind,
+                key=key,
+                message_id=message_id,
+                pin=pin,
+                limit=limit,
+            ),
+            on_commit,
+        )
