@@ -17,8 +17,8 @@ from messenger.server.services.admission import Admission
 from messenger.server.services.auth import AuthService
 from messenger.server.services.avatars import AvatarStore
 from messenger.server.services.blocks import BlockIndex
-from messenger.server.services.callbacks import Callbacks
 from messenger.server.services.bundles import Bundles
+from messenger.server.services.callbacks import Callbacks
 from messenger.server.services.conversations import ConversationService
 from messenger.server.services.directory import Directory
 from messenger.server.services.fanout import Fanout

@@ -342,10 +342,10 @@ class Batch:
         if new.recalled and not previous.recalled:
             self._keep_recalled_draft(previous, new)
             self._count_recall(row, new)
-        elif new.deleted and not previous.deleted:  # (its body is gone: out of the index too)
-            if row.last_id == row_id:
-                row.last_id = self._newest_shown(row.conversation_id)
-                self._preview_changed.add(row.conversation_id)
+        elif new.deleted and not previous.deleted and row.last_id == row_id:
+            # (its body is gone: out of the search index too, by the schema's triggers)
+            row.last_id = self._newest_shown(row.conversation_id)
+            self._preview_changed.add(row.conversation_id)
         if (
             new.edit_time > previous.edit_time
             and self._mentions_me(new.mentions, new.mention_all)

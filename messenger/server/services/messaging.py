@@ -35,8 +35,8 @@ from messenger.protocol.validation import validate_send
 from messenger.server.hub import Connection
 from messenger.server.media.service import MediaService
 from messenger.server.services.blocks import BlockIndex
-from messenger.server.services.callbacks import AFTER_SEND, BEFORE_SEND, Callbacks
 from messenger.server.services.bundles import Bundles
+from messenger.server.services.callbacks import AFTER_SEND, BEFORE_SEND, Callbacks
 from messenger.server.services.directory import ConvRef, Directory
 from messenger.server.services.fanout import Fanout
 from messenger.server.services.ratelimit import RateLimiter

@@ -13,7 +13,12 @@ import sqlite3
 from messenger.protocol.fulltext import indexed_tags, indexed_words, search_expression
 from messenger.protocol.models import SearchHit
 from messenger.server.storage.records import SearchFilter
-from messenger.server.storage.sqlite.rows import MESSAGE_COLUMNS, message_from_row, target_of
+from messenger.server.storage.sqlite.rows import (
+    MESSAGE_COLUMN_COUNT,
+    MESSAGE_COLUMNS,
+    message_from_row,
+    target_of,
+)
 
 
 def register_functions(conn: sqlite3.Connection) -> None:
@@ -33,7 +38,9 @@ def search(conn: sqlite3.Connection, user_id: str, f: SearchFilter) -> tuple[lis
         "JOIN participants p ON p.user_id = ? AND p.conv_id = (i.rowid >> 32) "
         "JOIN conversations c ON c.id = p.conv_id "
         "JOIN messages m ON m.conv_id = p.conv_id AND m.seq = (i.rowid & 4294967295) "
-        "WHERE message_index MATCH ? AND m.seq > max(p.cleared_seq, p.joined_seq)"
+        "WHERE message_index MATCH ? AND m.seq > max(p.cleared_seq, p.joined_seq) "
+        "AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = p.user_id "
+        "AND h.conv_id = m.conv_id AND h.seq = m.seq)"  # (deleted for me)
     )
     params: list[object] = [user_id, expression]
     if f.conv_id is not None:
@@ -52,10 +59,11 @@ def search(conn: sqlite3.Connection, user_id: str, f: SearchFilter) -> tuple[lis
     sql += f" ORDER BY {order} LIMIT ? OFFSET ?"
     params += [f.limit + 1, f.offset]
     rows = conn.execute(sql, params).fetchall()
+    n = MESSAGE_COLUMN_COUNT
     hits = [
         SearchHit(
-            conversation_id=row[14],
-            message=message_from_row(row, row[15], target_of(row[15], row[16], row[2])),
+            conversation_id=row[n],
+            message=message_from_row(row, row[n + 1], target_of(row[n + 1], row[n + 2], row[2])),
         )
         for row in rows[: f.limit]
     ]
