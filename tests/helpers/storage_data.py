@@ -9,6 +9,7 @@ import itertools
 from messenger.protocol.models import AllowType, GroupType, StateUpdate
 from messenger.protocol.social import AddFriendRequest, FriendGroupEdit, ProfileUpdate
 from messenger.server.storage.base import Storage
+from messenger.server.storage.op_records import EditOp, MessageOp, ReactOp
 from messenger.server.storage.people import PeopleLimits
 from messenger.server.storage.records import (
     NewGroup,
@@ -68,9 +69,23 @@ async def populate(s: Storage) -> None:
                 RecallRequest(conv, "c2c", ab, message_id, "bob", 60_000, may_recall_others=False)
             )
             await s.set_draft(conv, "alice", "draft", 5)
+        if i == 10:
+            await operations(s, conv, ab, [m.message.message_id for m in sent[3:7]])
     await s.mark_read(group.conv_id, "team", "alice", None)
     for i in range(5):  # a tail of one source only: a full page of it must not end the feed
         await s.insert_message(new_message("carol", "group", "team", group.conv_id, f"t{i}"))
+
+
+async def operations(s: Storage, conv: int, key: str, ids: list[str]) -> None:
+    """An edit, reactions, a C2C pin and a delete for me of two messages at once, for alice."""
+    own = await s.insert_message(new_message("alice", "c2c", key, conv, "typo"))
+    mine = MessageOp(conv, "c2c", key, own.message.message_id, "alice")
+    await s.edit_message(EditOp(mine, {"text": "fixed"}, [], False, 60_000))
+    for who, emoji in (("bob", "👍"), ("alice", "👍"), ("alice", "🎉")):
+        target = MessageOp(conv, "c2c", key, ids[0], who)
+        await s.react(ReactOp(target, emoji, True, 20))
+    await s.set_c2c_pin(conv, "c2c", key, ids[1], True, 10)
+    await s.hide_messages(conv, "c2c", key, "alice", ids[2:4])
 
 
 LIMITS = PeopleLimits(friends=100, pending_requests=100, friend_groups=10, blocks=10)

@@ -15,7 +15,12 @@ from typing import Any
 from messenger.protocol.fulltext import MAX_TERMS, index_fields, index_text
 from messenger.protocol.models import SearchHit
 from messenger.server.storage.records import SearchFilter
-from messenger.server.storage.sqlite.rows import MESSAGE_COLUMNS, message_from_row, target_of
+from messenger.server.storage.sqlite.rows import (
+    MESSAGE_COLUMN_COUNT,
+    MESSAGE_COLUMNS,
+    message_from_row,
+    target_of,
+)
 
 SCANNED = 10_000
 _TOKEN = re.compile(r"[^\W_]+")
@@ -73,7 +78,9 @@ def search(conn: Any, user_id: str, f: SearchFilter) -> tuple[list[SearchHit], b
         f"SELECT {MESSAGE_COLUMNS}, p.conversation_id, c.kind, c.key FROM participants p "
         "JOIN conversations c ON c.id = p.conv_id "
         "JOIN messages m ON m.conv_id = p.conv_id "
-        "WHERE p.user_id = ? AND m.seq > max(p.cleared_seq, p.joined_seq) AND m.recalled = 0"
+        "WHERE p.user_id = ? AND m.seq > max(p.cleared_seq, p.joined_seq) AND m.recalled = 0 "
+        "AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = p.user_id "
+        "AND h.conv_id = m.conv_id AND h.seq = m.seq)"  # (deleted for me)
     )
     params: list[object] = [user_id]
     for word in {w for phrase in phrases for w in phrase}:
@@ -96,9 +103,10 @@ def search(conn: Any, user_id: str, f: SearchFilter) -> tuple[list[SearchHit], b
     found: list[SearchHit] = []
     wanted = f.offset + f.limit + 1
     for row in conn.execute(sql, params):
-        message = message_from_row(row, row[15], target_of(row[15], row[16], row[2]))
+        n = MESSAGE_COLUMN_COUNT
+        message = message_from_row(row, row[n + 1], target_of(row[n + 1], row[n + 2], row[2]))
         if matches(message.kind, message.body, phrases, f.kind):
-            found.append(SearchHit(conversation_id=row[14], message=message))
+            found.append(SearchHit(conversation_id=row[n], message=message))
             if len(found) >= wanted:
                 break
     page = found[f.offset : f.offset + f.limit]

@@ -162,7 +162,6 @@ def hide_messages(
     conn = txn.conn
     targets = [load_message(conn, conv_id, mid, kind, key) for mid in dict.fromkeys(message_ids)]
     done: list[Message] = []
-    version = 0
     for message in targets:
         exists = conn.execute(
             "SELECT 1 FROM hidden_messages WHERE user_id=? AND conv_id=? AND seq=?",
@@ -170,7 +169,7 @@ def hide_messages(
         ).fetchone()
         if exists:
             continue
-        version = version or txn.next_version()
+        version = txn.next_version()  # one each: a feed page may end between any two
         conn.execute(
             "INSERT INTO hidden_messages(user_id, conv_id, seq, version) VALUES (?, ?, ?, ?)",
             (user_id, conv_id, message.seq, version),

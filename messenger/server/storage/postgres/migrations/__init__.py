@@ -10,8 +10,9 @@ from messenger.server.storage.postgres.migrations import (
     v0001_baseline,
     v0002_group_model,
     v0003_search_index,
+    v0004_message_operations,
 )
 
 MIGRATIONS: tuple[Migration[Any], ...] = collect(
-    v0001_baseline, v0002_group_model, v0003_search_index
+    v0001_baseline, v0002_group_model, v0003_search_index, v0004_message_operations
 )
