@@ -44,6 +44,7 @@ async def test_pages_of_every_size_cut_the_feed_exactly(storage: SqliteStorage) 
         frames.FriendRequestChange,
         frames.FriendGroupChange,
         frames.BlockChange,
+        frames.PinsChange,
     }
     profiles = [c.profile.nickname for c in full.changes if isinstance(c, frames.ProfileChange)]
     assert "Bobby" in profiles and "not alice's friend" not in profiles
