@@ -36,7 +36,7 @@ class Fanout:
         return self.hub.push(recipients, text, version=message.version, exclude=exclude)
 
     def messages(self, messages: list[Message], recipients: Iterable[str]) -> None:
-        """Several changed messages of one version (one frame: a device takes each version once)."""
+        """Several changed messages in one frame (in version order, as the feed would)."""
         if not messages:
             return
         version = max(m.version for m in messages)
