@@ -15,11 +15,12 @@ set -eu
 
 what=${1:-run}
 
-# Qt 6's xcb plugin, OpenGL/EGL, fonts and D-Bus. "a|b": either name (b on newer releases).
+# Qt 6's xcb plugin, OpenGL/EGL, fonts, D-Bus, and PulseAudio's client library (Qt Multimedia:
+# voice messages and videos). "a|b": either name (b on newer releases).
 RUN_PACKAGES="libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0 libx11-xcb1
 libxkbcommon0 libxkbcommon-x11-0 libegl1 libgl1 libopengl0 libfontconfig1 libfreetype6
-libdbus-1-3 libglib2.0-0|libglib2.0-0t64 fonts-dejavu-core"
+libdbus-1-3 libglib2.0-0|libglib2.0-0t64 fonts-dejavu-core libpulse0"
 TEST_PACKAGES="xvfb openbox xdotool x11-utils dbus-daemon|dbus postgresql redis-server"
 
 case "$what" in

@@ -148,6 +148,9 @@ class ChatPane(QWidget):
         self.readers: ReadersDialog | None = None
         self.media = MediaActions(vm, self)
         vm.downloads.error_occurred.connect(self._error)
+        self.view.delegate.voice = self.media.voice
+        self.media.voice.changed.connect(self.view.viewport().update)
+        self.media.voice.error_occurred.connect(self._error)
         self.view.action_clicked.connect(self._action)
         self.view.context_menu_requested.connect(self._show_menu)
         self.composer.escape_pressed.connect(self.view.clear_selection)

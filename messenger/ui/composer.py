@@ -29,9 +29,10 @@ from messenger.protocol.ids import ConversationType
 from messenger.ui.async_slots import async_slot
 from messenger.ui.emoji_picker import EmojiPicker
 from messenger.ui.fonts import line_metrics
-from messenger.ui.icons import attach_icon, close_icon, emoji_icon, send_icon
+from messenger.ui.icons import attach_icon, close_icon, emoji_icon, mic_icon, send_icon
 from messenger.ui.mention_popup import MentionPopup
 from messenger.ui.send_files_dialog import SendFilesDialog
+from messenger.ui.voice_recorder import VoiceButton
 from messenger.viewmodels.composer import ComposerViewModel
 
 MAX_LINES = 8
@@ -183,6 +184,10 @@ class ComposerWidget(QWidget):
         self.emoji_button.setAutoRaise(True)
         self.emoji_button.clicked.connect(self.show_emoji)
         row.addWidget(self.emoji_button, 0, Qt.AlignmentFlag.AlignBottom)
+        self.voice_button = VoiceButton(self)
+        self.voice_button.recorded.connect(self._send_voice)
+        self.voice_button.problem.connect(self.vm.error_occurred)
+        row.addWidget(self.voice_button, 0, Qt.AlignmentFlag.AlignBottom)
         self.edit = MessageEdit(self)
         row.addWidget(self.edit, 1)
         self.send_button = QToolButton(self)
@@ -311,6 +316,10 @@ class ComposerWidget(QWidget):
             caption=dialog.caption.text(),
         )
 
+    @async_slot(object, int)
+    async def _send_voice(self, path: Path, duration_ms: int) -> None:
+        await self.vm.send_voice(path, duration_ms)
+
     @async_slot(bytes)
     async def _send_image(self, png: bytes) -> None:
         await self.vm.send_image(png)
@@ -355,6 +364,7 @@ class ComposerWidget(QWidget):
         palette = self.palette()
         self.emoji_button.setIcon(emoji_icon(palette.color(QPalette.ColorRole.PlaceholderText)))
         self.attach_button.setIcon(attach_icon(palette.color(QPalette.ColorRole.PlaceholderText)))
+        self.voice_button.setIcon(mic_icon(palette.color(QPalette.ColorRole.PlaceholderText)))
         self.send_button.setIcon(send_icon(palette.color(QPalette.ColorRole.Link)))
         self.reply_close.setIcon(close_icon(palette.color(QPalette.ColorRole.PlaceholderText)))
 
@@ -372,6 +382,8 @@ class ComposerWidget(QWidget):
         self.attach_button.setAccessibleName(self.tr("Attach"))
         self.emoji_button.setToolTip(self.tr("Emoji"))
         self.emoji_button.setAccessibleName(self.tr("Emoji"))
+        self.voice_button.setToolTip(self.tr("Hold to record a voice message"))
+        self.voice_button.setAccessibleName(self.tr("Record a voice message"))
         self.send_button.setToolTip(self.tr("Send (Enter)"))
         self.send_button.setAccessibleName(self.tr("Send"))
         self.reply_close.setToolTip(self.tr("Cancel reply (Esc)"))

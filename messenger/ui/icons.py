@@ -173,6 +173,25 @@ def _clip(painter: QPainter, rect: QRectF, color: QColor) -> None:
     painter.restore()
 
 
+def _mic(painter: QPainter, rect: QRectF, color: QColor) -> None:
+    """A microphone: a rounded capsule on a stand."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(_pen(color, 1.6))
+    c = rect.center()
+    w, h = rect.width(), rect.height()
+    capsule = QRectF(c.x() - w * 0.14, rect.top() + h * 0.12, w * 0.28, h * 0.48)
+    painter.drawRoundedRect(capsule, w * 0.14, w * 0.14)
+    cup = QRectF(c.x() - w * 0.26, rect.top() + h * 0.3, w * 0.52, h * 0.45)
+    painter.drawArc(cup, 200 * 16, 140 * 16)
+    painter.drawLine(QPointF(c.x(), cup.bottom()), QPointF(c.x(), rect.bottom() - h * 0.08))
+    painter.restore()
+
+
+def mic_icon(color: QColor) -> QIcon:
+    return _icon(_mic, color)
+
+
 def attach_icon(color: QColor) -> QIcon:
     return _icon(_clip, color)
 

@@ -1,5 +1,5 @@
-"""What the chat does with files in messages: a click on a picture opens the image viewer; a
-click on a file bubble downloads it (or opens it once it is here), its × stops the download; the
+"""What the chat does with files in messages: a click on a picture opens the image viewer, on a
+voice message plays or pauses it (``VoicePlayer``); a click on a file bubble downloads it (or opens it once it is here), its × stops the download; the
 message menu's Open, Save as… and Show in folder.
 
 Opened and shown files are copies in the downloads folder (``<Downloads>/Messenger``) under the
@@ -23,10 +23,11 @@ from messenger.protocol.filenames import safe_name
 from messenger.ui import reveal
 from messenger.ui.async_slots import async_slot
 from messenger.ui.image_viewer import ImageViewer
+from messenger.ui.voice_player import VoicePlayer
 from messenger.viewmodels.chat import ChatViewModel
 from messenger.viewmodels.downloads import media_id_of
 
-CARD_ACTIONS = frozenset({"file", "file_cancel", "picture"})
+CARD_ACTIONS = frozenset({"file", "file_cancel", "picture", "voice_play"})
 
 
 def default_downloads() -> Path:
@@ -44,6 +45,7 @@ class MediaActions(QObject):
         self.show_in_folder: Callable[[Path], bool] = reveal.show_in_folder
         self._save_dir: Path | None = None
         self.viewer: ImageViewer | None = None
+        self.voice = VoicePlayer(chat.downloads, self)
 
     def _message(self, key: str) -> LocalMessage | None:
         message = self.chat.messages.message(key)
@@ -61,6 +63,8 @@ class MediaActions(QObject):
             return True
         if action == "picture":
             self.view_picture(key)
+        elif action == "voice_play":
+            self.voice.toggle(message)
         elif action == "file_cancel":
             self._cancel(media_id_of(message))
         elif self.chat.downloads.is_here(message) or message.is_self:

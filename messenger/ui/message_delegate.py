@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QS
 
 from messenger.core import MessageState
 from messenger.ui.avatars import avatar_color, paint_avatar
-from messenger.ui.bubbles import CardContext, hit_card, paint_card
+from messenger.ui.bubbles import CardContext, VoiceState, hit_card, paint_card
 from messenger.ui.icons import paint_cross, paint_spinner, paint_ticks
 from messenger.ui.message_layout import RADIUS, RowGeometry, RowLayouts
 from messenger.ui.theme import ChatColors, chat_colors
@@ -44,6 +44,7 @@ class MessageDelegate(QStyledItemDelegate):
         self.thumbnails: ThumbnailSource | None = None  # set by the view
         self.uploads: UploadProgress | None = None  # set by the view
         self.downloads: FileDownloads | None = None  # set by the view
+        self.voice: VoiceState | None = None  # set by the chat pane
         self._images: OrderedDict[str, QImage] = OrderedDict()  # decoded thumbnails, LRU
         self.retranslate()
 

@@ -1,4 +1,4 @@
-"""Bubbles drawn as a card of a fixed size instead of text (a file, later voice and video): which
+"""Bubbles drawn as a card of a fixed size instead of text (a file, a voice message): which
 card a message gets, and the words on it (type label, size) that do not depend on painting."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from messenger.core.models import LocalMessage
-from messenger.protocol.bodies import FileBody
+from messenger.protocol.bodies import FileBody, VoiceBody
 
 
 def _tr(text: str) -> str:
@@ -14,11 +14,13 @@ def _tr(text: str) -> str:
 
 
 def card_of(message: LocalMessage) -> str:
-    """ "file" for a file message, "" for a message drawn otherwise."""
+    """ "file" or "voice" for those messages, "" for a message drawn otherwise."""
     if message.recalled:
         return ""
     if isinstance(message.content, FileBody):
         return "file"
+    if isinstance(message.content, VoiceBody):
+        return "voice"
     return ""
 
 

@@ -264,6 +264,19 @@ class ComposerViewModel(QObject):
             queued += 1
         return queued
 
+    async def send_voice(self, path: Path, duration_ms: int) -> bool:
+        """Send a recorded voice message (its length measured by the recorder)."""
+        if not self.enabled:
+            return False
+        try:
+            await self._client.send_file(
+                self.conversation_id, path, kind="voice", duration_ms=max(0, duration_ms)
+            )
+        except MessengerError as exc:
+            self.error_occurred.emit(not_sent_text(exc, ""))
+            return False
+        return True
+
     async def send_image(self, png: bytes) -> bool:
         """Send a pasted picture (PNG bytes) as a photo."""
         if not self.enabled or not png:

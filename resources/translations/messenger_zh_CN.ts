@@ -261,6 +261,14 @@
         <translation>表情</translation>
     </message>
     <message>
+        <source>Hold to record a voice message</source>
+        <translation>按住录制语音消息</translation>
+    </message>
+    <message>
+        <source>Record a voice message</source>
+        <translation>录制语音消息</translation>
+    </message>
+    <message>
         <source>Send (Enter)</source>
         <translation>发送（Enter）</translation>
     </message>
@@ -2096,6 +2104,48 @@
     <message>
         <source>{count} unread</source>
         <translation>{count} 条未读</translation>
+    </message>
+</context>
+<context>
+    <name>VoiceButton</name>
+    <message>
+        <source>Release to cancel</source>
+        <translation>松开取消</translation>
+    </message>
+    <message>
+        <source>Release to send</source>
+        <translation>松开发送</translation>
+    </message>
+    <message>
+        <source>Hold to record a voice message</source>
+        <translation>按住录制语音消息</translation>
+    </message>
+    <message>
+        <source>The voice message could not be recorded: {reason}</source>
+        <translation>语音消息录制失败：{reason}</translation>
+    </message>
+    <message>
+        <source>No microphone was found. Connect one (or allow this app to use it) to record voice messages.</source>
+        <translation>未找到麦克风。请连接麦克风（或允许本应用使用麦克风）后再录制语音消息。</translation>
+    </message>
+    <message>
+        <source>Voice messages cannot be recorded here: Qt Multimedia is not available.</source>
+        <translation>无法在此录制语音消息：Qt Multimedia 不可用。</translation>
+    </message>
+</context>
+<context>
+    <name>VoicePlayer</name>
+    <message>
+        <source>No speakers or headphones were found to play the voice message on.</source>
+        <translation>未找到可播放语音消息的扬声器或耳机。</translation>
+    </message>
+    <message>
+        <source>Voice messages cannot be played here: Qt Multimedia is not available.</source>
+        <translation>无法在此播放语音消息：Qt Multimedia 不可用。</translation>
+    </message>
+    <message>
+        <source>The voice message cannot be played: {reason}</source>
+        <translation>语音消息无法播放：{reason}</translation>
     </message>
 </context>
 </TS>

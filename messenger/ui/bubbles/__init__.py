@@ -5,14 +5,20 @@ layout reserves ``card_size``; the message delegate paints with ``paint_card`` a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QFont, QPainter, QPalette
 
-from messenger.ui.bubbles import file_bubble
+from messenger.ui.bubbles import file_bubble, voice_bubble
 from messenger.ui.theme import ChatColors
 from messenger.viewmodels.downloads import FileDownloads
 from messenger.viewmodels.message_rows import MessageRow
+
+
+class VoiceState(Protocol):
+    def playing(self, media_id: str) -> bool: ...
+    def position_ms(self, media_id: str) -> int: ...
 
 
 @dataclass(slots=True)
@@ -24,22 +30,29 @@ class CardContext:
     body_font: QFont
     small_font: QFont
     downloads: FileDownloads | None
+    voice: VoiceState | None = None  # which voice message plays, and where
 
 
 def card_size(card: str, line: float) -> tuple[float, float] | None:
     """The (width, height) a card takes in its bubble; ``line`` is a small text line's height."""
     if card == "file":
         return file_bubble.size(line)
+    if card == "voice":
+        return voice_bubble.size(line)
     return None
 
 
 def paint_card(painter: QPainter, row: MessageRow, rect: QRectF, ctx: CardContext) -> None:
     if row.card == "file":
         file_bubble.paint(painter, row, rect, ctx)
+    elif row.card == "voice":
+        voice_bubble.paint(painter, row, rect, ctx)
 
 
 def hit_card(row: MessageRow, rect: QRectF, point: QPointF, ctx: CardContext) -> str:
     """The action of a click at ``point`` (row coordinates) on the card, or ""."""
     if row.card == "file":
         return file_bubble.hit(row, rect, point, ctx)
+    if row.card == "voice":
+        return voice_bubble.hit(row, rect, point, ctx)
     return ""
