@@ -31,14 +31,17 @@ from PySide6.QtWidgets import (
 )
 
 from messenger.ui.async_slots import async_slot
+from messenger.ui.chat_search_bar import ChatSearchBar
 from messenger.ui.chat_view import ChatView
 from messenger.ui.composer import ComposerWidget
+from messenger.ui.date_jump import DateJumpButton
 from messenger.ui.icons import panel_icon
 from messenger.ui.jump_buttons import JumpButton
 from messenger.ui.media_actions import MediaActions
 from messenger.ui.readers_dialog import ReadersDialog
 from messenger.viewmodels.chat import ChatViewModel
 from messenger.viewmodels.group_notices import application_of, handle_application
+from messenger.viewmodels.search import ChatSearchViewModel
 
 
 class ChatHeader(QFrame):
@@ -66,6 +69,8 @@ class ChatHeader(QFrame):
         texts.addWidget(self.subtitle)
         self.title.installEventFilter(self)
         layout.addLayout(texts, 1)
+        self.date_button = DateJumpButton(self)
+        layout.addWidget(self.date_button)
         self.panel_button = QToolButton(self)
         self.panel_button.setCheckable(True)
         self.panel_button.setChecked(True)
@@ -93,7 +98,12 @@ class ChatPane(QWidget):
     group_panel_toggled = Signal(bool)
     user_clicked = Signal(str)  # a sender's avatar or name: show their profile card
 
-    def __init__(self, vm: ChatViewModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        vm: ChatViewModel,
+        parent: QWidget | None = None,
+        search: ChatSearchViewModel | None = None,
+    ) -> None:
         super().__init__(parent)
         self.vm = vm
         self.setObjectName("ChatPane")
@@ -115,8 +125,17 @@ class ChatPane(QWidget):
         self.header.panel_button.toggled.connect(self.group_panel_toggled)
         self.header.title_clicked.connect(self._title_clicked)
         layout.addWidget(self.header)
+        self.search_bar: ChatSearchBar | None = None
+        if search is not None:
+            self.search_bar = ChatSearchBar(search, self.page)
+            self.search_bar.hide()
+            layout.addWidget(self.search_bar)
         self.view = ChatView(vm, self.page)
         layout.addWidget(self.view, 1)
+        if self.search_bar is not None:
+            self.search_bar.terms_changed.connect(self._mark_terms)
+            self.search_bar.closed.connect(lambda: self._mark_terms([]))
+        self.header.date_button.day_chosen.connect(self._jump_to_day)
         self.mute_notice = QLabel(self.page)
         self.mute_notice.setObjectName("MuteNotice")
         self.mute_notice.setTextFormat(Qt.TextFormat.PlainText)
@@ -169,6 +188,23 @@ class ChatPane(QWidget):
         vm.composer.error_occurred.connect(self._error)
         self.retranslate()
         self._conversation_changed(vm.current_conversation_id)
+
+    # -- search and dates ------------------------------------------------------------------------
+    def open_search(self) -> bool:
+        """Ctrl+F: the search bar of the open chat (False when no chat is open)."""
+        if self.search_bar is None or not self.vm.current_conversation_id:
+            return False
+        self.search_bar.open_bar()
+        return True
+
+    def _mark_terms(self, terms: list[str]) -> None:
+        self.view.delegate.search_terms = terms
+        self.view.viewport().update()
+
+    @async_slot(object)
+    async def _jump_to_day(self, time_ms: int) -> None:
+        if not await self.vm.jump_to_time(time_ms):
+            self._error(self.tr("No messages on or after that day."))
 
     # -- state -----------------------------------------------------------------------------------
     def _conversation_changed(self, conversation_id: str) -> None:

@@ -16,8 +16,25 @@ A ``QListView`` over the chat's sliding window (``MessageListModel``) painted by
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QContextMenuEvent, QMouseEvent, QPalette, QResizeEvent, QShowEvent
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPoint,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QDesktopServices,
+    QMouseEvent,
+    QPalette,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
 from messenger.ui.async_slots import async_slot
@@ -86,6 +103,7 @@ class ChatView(QListView):
         model.dataChanged.connect(self._data_changed)
         model.modelReset.connect(self._after_reset)
         chat.scroll_requested.connect(self.scroll_to)
+        chat.message_found.connect(self.mark_found)
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
 
         self._spinner = QTimer(self, interval=SPIN_MS)
@@ -238,6 +256,14 @@ class ChatView(QListView):
         self._check_edges()
         self._report_soon()
 
+    def mark_found(self, key: str) -> None:
+        """Select the row of a message opened from a search or a date (the selection marks it)."""
+        row = self.chat.messages.position(key)
+        if row >= 0:
+            self.selectionModel().select(
+                self.model().index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+
     def _scrolled(self, value: int) -> None:
         if not self._restoring:
             if value != self._last_value:
@@ -352,7 +378,12 @@ class ChatView(QListView):
         index = self.indexAt(point)
         if index.isValid() and event.button() == Qt.MouseButton.LeftButton:
             rect = self.visualRect(index)
-            action = self.delegate.hit(index, point.x() - rect.left(), point.y() - rect.top())
+            x, y = point.x() - rect.left(), point.y() - rect.top()
+            action = self.delegate.hit(index, x, y)
+            if action == "link":
+                QDesktopServices.openUrl(QUrl(self.delegate.link_at(index, x, y)))
+                event.accept()
+                return
             if action:
                 self.action_clicked.emit(action, str(index.data(KEY_ROLE)))
                 event.accept()

@@ -125,8 +125,18 @@ class ConversationListWidget(QWidget):
         self.list.chosen.connect(self._chosen)
         self.list.context_menu_requested.connect(self._show_menu)
         layout.addWidget(self.list, 1)
+        self._layout = layout
+        self.search_panel: QWidget | None = None
         self.menu: QMenu | None = None
         self.retranslate()
+
+    def add_search_panel(self, panel: QWidget) -> None:
+        """Everything else the box finds (people, messages: ``ui.global_search``), below the
+        chats it filters, shown while the box has text."""
+        self.search_panel = panel
+        panel.hide()
+        self._layout.addWidget(panel, 2)
+        self.filter.textChanged.connect(panel.set_query)  # type: ignore[attr-defined]
 
     # -- selection -------------------------------------------------------------------------------
     def select(self, conversation_id: str) -> None:

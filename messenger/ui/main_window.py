@@ -9,7 +9,8 @@ The Contacts page is the friend sidebar (``ContactsPage``) of the bound account;
 conversation list and Ctrl+N open the new-chat dialog; the account menu has "Edit my profile";
 clicking an avatar or a name in the chat opens a profile card.
 
-Keys: Ctrl+K quick switcher, Ctrl+N new chat, Ctrl+F the list's filter, Alt+Up / Alt+Down
+Keys: Ctrl+K quick switcher, Ctrl+N new chat, Ctrl+F search in the open chat (the top box when
+none is open), Ctrl+Shift+F the top box (chats, people, messages), Alt+Up / Alt+Down
 previous / next conversation, Esc cancels a reply or clears the selected message.
 """
 
@@ -37,12 +38,14 @@ from messenger.ui.chat_pane import ChatPane
 from messenger.ui.contacts_page import ContactsPage
 from messenger.ui.conversation_list_view import ConversationListWidget
 from messenger.ui.edit_profile_dialog import EditProfileDialog
+from messenger.ui.global_search import GlobalSearchPanel
 from messenger.ui.group_dialogs import JoinGroupDialog, NewGroupDialog
 from messenger.ui.group_panel import GroupPanel
 from messenger.ui.icons import chats_icon, contacts_icon, with_badge
 from messenger.ui.new_chat_dialog import NewChatDialog
 from messenger.ui.profile_card import ProfileCardDialog
 from messenger.ui.quick_switcher import QuickSwitcherDialog
+from messenger.viewmodels.conversation_rows import conversation_name
 from messenger.viewmodels.group_create import JoinGroupViewModel, NewGroupViewModel
 from messenger.viewmodels.quick_switcher import QuickSwitcherModel
 from messenger.viewmodels.session import SessionViewModel
@@ -100,6 +103,7 @@ class MainWindow(QMainWindow):
         chats_layout = QVBoxLayout(self.chats_page)
         chats_layout.setContentsMargins(0, 0, 0, 0)
         self.conversation_list: ConversationListWidget | None = None
+        self.global_search: GlobalSearchPanel | None = None
         self.chat_pane: ChatPane | None = None
         self.group_panel: GroupPanel | None = None
         self.switcher: QuickSwitcherDialog | None = None
@@ -155,7 +159,10 @@ class MainWindow(QMainWindow):
         self._switcher_action.triggered.connect(self.open_switcher)
         self._find_action = QAction(self)
         self._find_action.setShortcut(QKeySequence.StandardKey.Find)
-        self._find_action.triggered.connect(self.focus_filter)
+        self._find_action.triggered.connect(self.find_in_chat)
+        self._find_all_action = QAction(self)
+        self._find_all_action.setShortcut(QKeySequence("Ctrl+Shift+F"))
+        self._find_all_action.triggered.connect(self.focus_filter)
         self._previous_action = QAction(self)
         self._previous_action.setShortcut(QKeySequence("Alt+Up"))
         self._previous_action.triggered.connect(lambda: self.step_conversation(-1))
@@ -170,6 +177,7 @@ class MainWindow(QMainWindow):
             self._new_group_action,
             self._switcher_action,
             self._find_action,
+            self._find_all_action,
             self._previous_action,
             self._next_action,
         ):
@@ -199,7 +207,13 @@ class MainWindow(QMainWindow):
         splitter = QSplitter(Qt.Orientation.Horizontal, self.chats_page)
         splitter.setChildrenCollapsible(False)
         self.conversation_list = ConversationListWidget(session.conversations, splitter)
-        self.chat_pane = ChatPane(session.chat, splitter)
+        self.chat_pane = ChatPane(session.chat, splitter, session.chat_search)
+        self.global_search = GlobalSearchPanel(
+            session.search, self._chat_name, session.names.display, self.conversation_list
+        )
+        self.conversation_list.add_search_panel(self.global_search)
+        self.global_search.chat_chosen.connect(self.open_conversation)
+        self.global_search.message_chosen.connect(self.open_message)
         self.group_panel = GroupPanel(session.chat.group, splitter)
         for pane in (self.conversation_list, self.chat_pane, self.group_panel):
             splitter.addWidget(pane)
@@ -264,6 +278,7 @@ class MainWindow(QMainWindow):
             self.switcher.deleteLater()
         self._splitter = self.switcher = None
         self.conversation_list = self.chat_pane = self.group_panel = None
+        self.global_search = None
         self.setWindowTitle(self.tr("Messenger"))
 
     # -- groups ------------------------------------------------------------------------------------------
@@ -296,6 +311,22 @@ class MainWindow(QMainWindow):
             self.chats_button.setChecked(True)
             await self.session.chat.open(conversation_id)
             self._focus_composer()
+
+    @async_slot(str, int)
+    async def open_message(self, conversation_id: str, seq: int) -> None:
+        """A search result: its chat, opened at that message with the ones around it."""
+        if self.session is not None:
+            self.pages.setCurrentWidget(self.chats_page)
+            self.chats_button.setChecked(True)
+            await self.session.chat.open(conversation_id, at_seq=seq)
+
+    def _chat_name(self, conversation_id: str) -> str:
+        if self.session is None:
+            return conversation_id
+        conversation = self.session.conversations.model.conversation(conversation_id)
+        if conversation is None:
+            return conversation_id
+        return conversation_name(conversation, self.session.names)
 
     def focus_composer(self, conversation_id: str) -> None:
         """A click on a chat: its composer takes the keys once the chat is open (its draft
@@ -426,6 +457,15 @@ class MainWindow(QMainWindow):
         if self.switcher is not None:
             self.switcher.open_switcher()
 
+    def find_in_chat(self) -> None:
+        """Ctrl+F: search in the open chat; with none open, the top search box."""
+        if (
+            self.chat_pane is None
+            or self.pages.currentWidget() is not self.chats_page
+            or not self.chat_pane.open_search()
+        ):
+            self.focus_filter()
+
     def focus_filter(self) -> None:
         if self.conversation_list is not None:
             self.pages.setCurrentWidget(self.chats_page)
@@ -468,7 +508,8 @@ class MainWindow(QMainWindow):
         self._new_group_action.setText(self.tr("&New group…"))
         self._join_group_action.setText(self.tr("&Join a group…"))
         self._switcher_action.setText(self.tr("Go to chat…"))
-        self._find_action.setText(self.tr("Search chats"))
+        self._find_action.setText(self.tr("Search in this chat"))
+        self._find_all_action.setText(self.tr("Search everything"))
         self._previous_action.setText(self.tr("Previous chat"))
         self._next_action.setText(self.tr("Next chat"))
         if self.session is None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QS
 
 from messenger.core import MessageState
 from messenger.ui.avatars import avatar_color, paint_avatar
+from messenger.ui.bubble_text import highlight_format, link_at, link_format, overlays
 from messenger.ui.bubbles import CardContext, VoiceState, hit_card, paint_card
 from messenger.ui.icons import paint_cross, paint_spinner, paint_ticks
 from messenger.ui.message_layout import RADIUS, RowGeometry, RowLayouts
@@ -45,6 +46,7 @@ class MessageDelegate(QStyledItemDelegate):
         self.uploads: UploadProgress | None = None  # set by the view
         self.downloads: FileDownloads | None = None  # set by the view
         self.voice: VoiceState | None = None  # set by the chat pane
+        self.search_terms: list[str] = []  # the chat's search: marked in the texts
         self._images: OrderedDict[str, QImage] = OrderedDict()  # decoded thumbnails, LRU
         self.retranslate()
 
@@ -74,6 +76,8 @@ class MessageDelegate(QStyledItemDelegate):
         if not isinstance(row, MessageRow) or geometry is None:
             return ""
         point = QPointF(x, y)
+        if self.link_at(index, x, y):
+            return "link"
         receipt = geometry.receipt
         if (
             receipt is not None
@@ -103,6 +107,14 @@ class MessageDelegate(QStyledItemDelegate):
             if x <= name.x() + width + 2:
                 return "profile"
         return ""
+
+    def link_at(self, index: AnyIndex, x: float, y: float) -> str:
+        """The link of the bubble's text at (x, y), relative to the row, or ""."""
+        row = index.data(ROW_ROLE)
+        geometry = self.geometry(index)
+        if not isinstance(row, MessageRow) or geometry is None or geometry.text is None:
+            return ""
+        return link_at(geometry.text, geometry.text_at, QPointF(x, y), row.text)
 
     # -- painting --------------------------------------------------------------------------------
     def set_model(self, model: MessageListModel) -> None:
@@ -201,7 +213,11 @@ class MessageDelegate(QStyledItemDelegate):
             self._quote(painter, row, g.reply, colors, palette, text_color)
         if g.text is not None:
             painter.setPen(text_color)
-            g.text.draw(painter, g.text_at)
+            link = link_format(palette.color(QPalette.ColorRole.Link))
+            if row.mine:
+                link = link_format(text_color)  # (underlined: readable on my bubble's colour)
+            marks = overlays(row.text, self.search_terms, link, highlight_format(colors.mention))
+            g.text.draw(painter, g.text_at, marks)
         if g.picture is not None:
             self._picture(painter, row, g.picture, colors)
         if g.card is not None:

@@ -81,6 +81,7 @@ class ChatViewModel(QObject):
     # Where the view should scroll after a (re)load: key ("" for the bottom) and
     # "bottom" | "top" | "center".
     scroll_requested = Signal(str, str)
+    message_found = Signal(str)  # a message opened from a search or a date: the view marks it
     jumps_changed = Signal()  # new_below, first unread or @me availability changed
     opened = Signal(str)  # the conversation's first window is loaded
     error_occurred = Signal(str)
@@ -188,9 +189,12 @@ class ChatViewModel(QObject):
         return self.status_of(peer) if peer and self.status_of is not None else ""
 
     # -- opening ---------------------------------------------------------------------------------
-    async def open(self, conversation_id: str) -> None:
-        """Show a conversation ("" for none): first unread under a bar, else the latest."""
+    async def open(self, conversation_id: str, at_seq: int = 0) -> None:
+        """Show a conversation ("" for none): first unread under a bar, else the latest; or the
+        message ``at_seq`` (a search result) in the middle of the window around it."""
         if conversation_id == self._cid:
+            if at_seq:
+                await self.jump_to_seq(at_seq, "center")
             return
         self._token += 1
         token = self._token
@@ -234,8 +238,13 @@ class ChatViewModel(QObject):
             and conversation.read_seq < conversation.last_seq
         ):
             anchor = conversation.read_seq + 1
+        if at_seq:
+            anchor = 0
         try:
-            window = await (self._around(anchor, CONTEXT_ABOVE) if anchor else self._latest())
+            if at_seq:
+                window = await self._around(at_seq, PAGE // 2)
+            else:
+                window = await (self._around(anchor, CONTEXT_ABOVE) if anchor else self._latest())
         except MessengerError as exc:
             log.info("history of %s not loaded: %r", conversation_id, exc)
             window = ([], False, True)
@@ -257,7 +266,12 @@ class ChatViewModel(QObject):
         for event in held:
             self.on_event(event)
         self._request_receipts()
-        self.scroll_requested.emit(marker, "top" if marker else "bottom")
+        found = next((m for m in messages if at_seq and m.seq == at_seq), None)
+        if found is not None:
+            self.scroll_requested.emit(message_key(found), "center")
+            self.message_found.emit(message_key(found))
+        else:
+            self.scroll_requested.emit(marker, "top" if marker else "bottom")
         self._jumps_maybe_changed()
         self.opened.emit(conversation_id)
 
@@ -384,7 +398,9 @@ class ChatViewModel(QObject):
     async def jump_to_seq(self, seq: int, where: str = "center") -> None:
         position = self.messages.position_of_seq(seq)
         if position >= 0:
-            self.scroll_requested.emit(self.messages.row(position).key, where)
+            key = self.messages.row(position).key
+            self.scroll_requested.emit(key, where)
+            self.message_found.emit(key)
             return
         above = CONTEXT_ABOVE if where == "top" else PAGE // 2
         token = self._token
@@ -394,6 +410,22 @@ class ChatViewModel(QObject):
         target = next((m for m in window[0] if m.seq == seq), None)
         key = message_key(target) if target is not None else ""
         await self._reload(_ready(window), key, where if key else "bottom")
+        if key:
+            self.message_found.emit(key)
+
+    async def jump_to_time(self, time_ms: int) -> bool:
+        """Open the chat at its first message at or after ``time_ms`` (jump to a date), at the
+        top of the view; False when no message is that new."""
+        cid = self._cid
+        try:
+            seq = await self._client.first_seq_since(cid, time_ms)
+        except MessengerError as exc:
+            log.info("no message found after %d in %s: %r", time_ms, cid, exc)
+            return False
+        if seq is None or cid != self._cid:
+            return False
+        await self.jump_to_seq(seq, "top")
+        return True
 
     async def jump_to_first_unread(self) -> None:
         if self._first_unread_seq:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from messenger.protocol.fulltext import SearchKind
 from messenger.protocol.models import (
     GroupApplication,
     GroupInfo,
@@ -36,6 +37,8 @@ from messenger.protocol.social import Friend, UserPage
 if TYPE_CHECKING:  # the core is imported when an account is shown
     from messenger.core.events import Handler
     from messenger.core.models import Conversation, LocalMessage
+    from messenger.core.search import SearchFilters, ServerResults
+    from messenger.core.store import SearchGroup
     from messenger.core.transfers.service import TransferService
 
 
@@ -103,6 +106,32 @@ class ClientApi(Protocol):
         self, user_ids: Sequence[str], *, max_age_ms: int | None = None
     ) -> dict[str, Profile]: ...
     async def search_users(self, query: str, offset: int = 0, limit: int = 20) -> UserPage: ...
+    async def search(
+        self,
+        query: str,
+        *,
+        conversation_id: str | None = None,
+        sender: str | None = None,
+        kind: SearchKind = "",
+        since: int | None = None,
+        until: int | None = None,
+        by_relevance: bool = False,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> list[LocalMessage]: ...
+    async def search_conversations(
+        self, query: str, filters: SearchFilters | None = None, *, limit: int = 50
+    ) -> list[SearchGroup]: ...
+    async def search_server(
+        self,
+        query: str,
+        filters: SearchFilters | None = None,
+        *,
+        by_relevance: bool = False,
+        offset: int = 0,
+        limit: int = 20,
+    ) -> ServerResults: ...
+    async def first_seq_since(self, conversation_id: str, time_ms: int) -> int | None: ...
     async def friends(self) -> list[Friend]: ...
     async def remarks(self) -> dict[str, str]: ...
     async def create_group(

@@ -42,6 +42,7 @@ from messenger.viewmodels.chat import ChatViewModel
 from messenger.viewmodels.conversations import ConversationListViewModel
 from messenger.viewmodels.names import NamesViewModel
 from messenger.viewmodels.people import PeopleViewModel
+from messenger.viewmodels.search import ChatSearchViewModel, GlobalSearchViewModel
 
 if TYPE_CHECKING:  # the core's client is imported when an account is shown
     from messenger.core.client import Client
@@ -64,6 +65,9 @@ class SessionViewModel(QObject):
         self.conversations = ConversationListViewModel(client, self.names, self)
         self.chat = ChatViewModel(client, self.names, self)
         self.people = PeopleViewModel(client, self.names, self)
+        self.chat_search = ChatSearchViewModel(client, self.chat, self)
+        self.search = GlobalSearchViewModel(client, self.names, self)
+        self.search.friends_of = lambda: [f.user_id for f in self.people.friend_list]
         self.chat.status_of = self.people.status_text
         self.chat.current_conversation_changed.connect(self._watch_peer)
         self.people.presence_changed.connect(self._presence_changed)

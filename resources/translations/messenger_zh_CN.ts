@@ -140,6 +140,10 @@
 <context>
     <name>ChatPane</name>
     <message>
+        <source>No messages on or after that day.</source>
+        <translation>那天及之后没有消息。</translation>
+    </message>
+    <message>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
@@ -198,6 +202,36 @@
     <message>
         <source>Go to the message that mentions you</source>
         <translation>跳到 @ 我的消息</translation>
+    </message>
+</context>
+<context>
+    <name>ChatSearchBar</name>
+    <message>
+        <source>Search in this chat</source>
+        <translation>在此聊天中搜索</translation>
+    </message>
+    <message>
+        <source>Newer match (Shift+Enter)</source>
+        <translation>较新的结果（Shift+Enter）</translation>
+    </message>
+    <message>
+        <source>Older match (Enter)</source>
+        <translation>较早的结果（Enter）</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>关闭（Esc）</translation>
+    </message>
+</context>
+<context>
+    <name>ChatSearchViewModel</name>
+    <message>
+        <source>No results</source>
+        <translation>无结果</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>第 %1 / %2 条</translation>
     </message>
 </context>
 <context>
@@ -446,6 +480,13 @@
     </message>
 </context>
 <context>
+    <name>DateJumpButton</name>
+    <message>
+        <source>Jump to a date</source>
+        <translation>跳转到日期</translation>
+    </message>
+</context>
+<context>
     <name>EditGroupDialog</name>
     <message>
         <source>Edit group</source>
@@ -571,6 +612,65 @@
     <message>
         <source>Yesterday {time}</source>
         <translation>昨天 {time}</translation>
+    </message>
+</context>
+<context>
+    <name>GlobalSearchPanel</name>
+    <message>
+        <source>People</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>1 message</source>
+        <translation>1 条消息</translation>
+    </message>
+    <message>
+        <source>{count} messages</source>
+        <translation>{count} 条消息</translation>
+    </message>
+    <message>
+        <source>On the server</source>
+        <translation>服务器上的结果</translation>
+    </message>
+    <message>
+        <source>Nothing more on the server</source>
+        <translation>服务器上没有更多结果</translation>
+    </message>
+    <message>
+        <source>No messages here; search the server?</source>
+        <translation>本机没有找到消息，要在服务器上搜索吗？</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>文字</translation>
+    </message>
+    <message>
+        <source>File names</source>
+        <translation>文件名</translation>
+    </message>
+    <message>
+        <source>Links</source>
+        <translation>链接</translation>
+    </message>
+    <message>
+        <source>Kind of message</source>
+        <translation>消息类型</translation>
+    </message>
+    <message>
+        <source>Search the server</source>
+        <translation>搜索服务器</translation>
+    </message>
+    <message>
+        <source>Also search history this device never downloaded</source>
+        <translation>也搜索本设备从未下载过的聊天记录</translation>
     </message>
 </context>
 <context>
@@ -1075,8 +1175,12 @@
         <translation>转到聊天…</translation>
     </message>
     <message>
-        <source>Search chats</source>
-        <translation>搜索聊天</translation>
+        <source>Search in this chat</source>
+        <translation>在此聊天中搜索</translation>
+    </message>
+    <message>
+        <source>Search everything</source>
+        <translation>全局搜索</translation>
     </message>
     <message>
         <source>Previous chat</source>

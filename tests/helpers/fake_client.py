@@ -20,6 +20,8 @@ import msgspec
 
 from messenger.core.events import ConversationsChanged, EventBus, Handler, MessagesAdded
 from messenger.core.models import Conversation, LocalMessage, MessageState
+from messenger.core.search import SearchFilters, ServerResults
+from messenger.core.store import SearchGroup
 from messenger.core.transfers.service import TransferService
 from messenger.protocol import errors
 from messenger.protocol.ids import ConversationType, parse_conversation_id
@@ -235,6 +237,23 @@ class FakeClient:
 
     async def search_users(self, query: str, offset: int = 0, limit: int = 20) -> UserPage:
         return UserPage(users=[], has_more=False)
+
+    # -- message search: not faked (tests/ui runs it on the real core) --------------------------
+    async def search(self, query: str, **filters: Any) -> list[LocalMessage]:
+        return []
+
+    async def search_conversations(
+        self, query: str, filters: SearchFilters | None = None, *, limit: int = 50
+    ) -> list[SearchGroup]:
+        return []
+
+    async def search_server(
+        self, query: str, filters: SearchFilters | None = None, **options: Any
+    ) -> ServerResults:
+        return ServerResults([], False)
+
+    async def first_seq_since(self, conversation_id: str, time_ms: int) -> int | None:
+        return None
 
     # -- groups: not faked ----------------------------------------------------------------------
     async def group(self, group_id: str) -> GroupInfo:

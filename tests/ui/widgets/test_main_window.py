@@ -90,7 +90,8 @@ async def test_keys_filter_switch_and_step_through_conversations(
     qtbot.keyClick(window, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
     await until(lambda: chat.current_conversation_id == "C2C" + bob_id)
 
-    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    everything = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window, Qt.Key.Key_F, everything)  # (Ctrl+F alone searches the open chat)
     search = window.conversation_list.filter
     await until(lambda: QApplication.focusWidget() is search, what="the filter has focus")
     qtbot.keyClicks(search, carol_id)

@@ -1,0 +1,203 @@
+"""Search in the app: Ctrl+F in the open chat, the top box over everything (Ctrl+Shift+F),
+opening a chat at a result with the messages around it, jump to a date, clickable links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QDate, QDateTime, QPoint, Qt, QTime
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QApplication
+
+from messenger.viewmodels import chat as chat_module
+from messenger.viewmodels.message_list import ROW_ROLE
+from tests.helpers.clients import Device, Devices
+from tests.helpers.ids import uid
+from tests.ui.helpers import chat_rows, open_chat, sent, until
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+@pytest.fixture
+def small_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(chat_module, "PAGE", 20)
+    monkeypatch.setattr(chat_module, "CONTEXT_ABOVE", 3)
+    monkeypatch.setattr(chat_module, "MAX_ROWS", 50)
+
+
+async def history(bob: Device, alice: Device, special: dict[int, str], count: int = 60) -> None:
+    """Bob's ``count`` messages to Alice ("m0" … unless ``special``), all read by her."""
+    for n in range(count):
+        await bob.client.send_text("C2C" + alice.user_id, special.get(n, f"m{n}"))
+    await until(lambda: len(bob.updated()) >= count, within=60, what="bob's messages are sent")
+    if alice.client.user_id is not None:
+        await alice.client.mark_read("C2C" + bob.user_id)
+
+
+def selected_text(window: Any) -> str:
+    view = window.chat_pane.view
+    chosen = view.selectionModel().selectedIndexes()
+    return chosen[0].data(ROW_ROLE).text if chosen else ""
+
+
+def on_screen(window: Any, text: str) -> bool:
+    view = window.chat_pane.view
+    model = window.session.chat.messages
+    for row in range(model.rowCount()):
+        if model.index(row, 0).data(ROW_ROLE).text == text:
+            rect = view.visualRect(model.index(row, 0))
+            return bool(rect.bottom() > 0 and rect.top() < view.viewport().height())
+    return False
+
+
+async def test_ctrl_f_finds_steps_and_opens_the_chat_around_each_match(
+    devices: Devices, windows: Any, qtbot: Any, small_pages: None
+) -> None:
+    alice_id, bob_id = uid("alice"), uid("bob")
+    bob = await devices.sign_in(bob_id)
+    alice = await devices.sign_in(alice_id)
+    await history(bob, alice, {5: "apple pie", 30: "an Apple a day", 50: "APPLE!"})
+    window = await windows(alice)
+    await open_chat(window, "C2C" + bob_id)
+    assert "apple pie" not in [r.text for r in chat_rows(window)]  # far above the window
+
+    qtbot.keyClick(window, Qt.Key.Key_F, CTRL)
+    bar = window.chat_pane.search_bar
+    await until(lambda: bar.isVisible() and QApplication.focusWidget() is bar.edit, what="bar")
+    qtbot.keyClicks(bar.edit, "apple")
+    await until(lambda: bar.position.text() == "1 of 3", what="three matches, the newest first")
+    await until(lambda: selected_text(window) == "APPLE!" and on_screen(window, "APPLE!"))
+    assert window.chat_pane.view.delegate.search_terms == ["apple"]  # marked in the bubbles
+
+    qtbot.keyClick(bar.edit, Qt.Key.Key_Return)
+    await until(lambda: selected_text(window) == "an Apple a day", what="the older match")
+    assert bar.position.text() == "2 of 3" and on_screen(window, "an Apple a day")
+    qtbot.keyClick(bar.edit, Qt.Key.Key_Return)
+    await until(lambda: selected_text(window) == "apple pie", what="the oldest, far back")
+    texts = [r.text for r in chat_rows(window)]
+    assert {"m4", "m6"} <= set(texts)  # opened with its context around it
+    qtbot.keyClick(bar.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    await until(lambda: selected_text(window) == "an Apple a day", what="back to the newer one")
+
+    qtbot.keyClick(bar.edit, Qt.Key.Key_Escape)
+    await until(lambda: not bar.isVisible())
+    assert window.chat_pane.view.delegate.search_terms == []
+
+
+async def test_the_top_box_finds_messages_grouped_by_chat_and_opens_one(
+    devices: Devices, windows: Any, qtbot: Any, small_pages: None
+) -> None:
+    alice_id, bob_id, carol_id = uid("alice"), uid("bob"), uid("carol")
+    bob = await devices.sign_in(bob_id)
+    carol = await devices.sign_in(carol_id)
+    alice = await devices.sign_in(alice_id)
+    await history(bob, alice, {3: "预算 budget draft", 40: "budget: https://example.com/b"})
+    await sent(carol, "C2C" + alice_id, "the budget is fine")
+    window = await windows(alice)
+
+    qtbot.keyClick(window, Qt.Key.Key_F, CTRL_SHIFT)
+    box = window.conversation_list.filter
+    await until(lambda: QApplication.focusWidget() is box, what="the top box has focus")
+    qtbot.keyClicks(box, "budget")
+    panel = window.global_search
+    await until(lambda: len(panel.vm.chats) == 2, what="two chats with matches")
+    lines = [panel.results.item(i).text() for i in range(panel.results.count())]
+    assert lines[0] == "Messages"
+    assert lines[1].endswith("1 message") and "the budget is fine" in lines[2]  # the newest
+    assert lines[3].endswith("2 messages")
+    assert "budget: https://example.com/b" in lines[4] and "预算 budget draft" in lines[5]
+
+    panel.kind.setCurrentIndex(3)  # links
+    await until(lambda: [c.count for c in panel.vm.chats] == [1], what="the link only")
+
+    panel.kind.setCurrentIndex(0)
+    await until(lambda: len(panel.vm.chats) == 2)
+    old = next(i for i in range(panel.results.count()) if "预算" in panel.results.item(i).text())
+    panel.results.itemClicked.emit(panel.results.item(old))
+    chat = window.session.chat
+    await until(lambda: chat.current_conversation_id == "C2C" + bob_id, what="Bob's chat opens")
+    await until(lambda: selected_text(window) == "预算 budget draft", what="at that message")
+    assert on_screen(window, "预算 budget draft")
+    assert {"m2", "m4"} <= {r.text for r in chat_rows(window)}
+
+
+async def test_the_server_finds_what_this_device_never_downloaded(
+    devices: Devices, windows: Any, small_pages: None
+) -> None:
+    alice_id, bob_id = uid("alice"), uid("bob")
+    bob = await devices.sign_in(bob_id)
+    old_device = await devices.sign_in(alice_id)
+    await devices.close(old_device)
+    await history(bob, old_device, {2: "the old invoice"})
+    alice = await devices.sign_in(alice_id)  # a new device: the history is on the server only
+    window = await windows(alice)
+    panel = window.global_search
+    window.conversation_list.filter.setText("invoice")
+    await until(lambda: panel.vm.query == "invoice" and panel.server_button.isEnabled())
+    assert panel.vm.chats == []
+    panel.server_button.click()
+    await until(lambda: [m.text for m in panel.vm.server] == ["the old invoice"], what="server")
+    item = next(
+        panel.results.item(i)
+        for i in range(panel.results.count())
+        if "the old invoice" in panel.results.item(i).text()
+    )
+    panel.results.itemClicked.emit(item)
+    await until(lambda: selected_text(window) == "the old invoice", what="opened at it")
+
+
+async def test_jump_to_a_date_opens_the_chat_at_that_days_first_message(
+    devices: Devices, windows: Any, small_pages: None
+) -> None:
+    alice_id, bob_id = uid("alice"), uid("bob")
+    bob = await devices.sign_in(bob_id)
+    alice = await devices.sign_in(alice_id)
+    await history(bob, alice, {})
+    window = await windows(alice)
+    await open_chat(window, "C2C" + bob_id)
+    assert chat_rows(window)[0].text != "m0"
+    button = window.chat_pane.header.date_button
+    assert button.isVisible() and button.calendar.maximumDate() == QDate.currentDate()
+    button.calendar.activated.emit(QDate.currentDate())  # today: everything was sent today
+    await until(lambda: selected_text(window) == "m0", what="the day's first message")
+    assert chat_rows(window)[0].text == "m0" and on_screen(window, "m0")
+
+    tomorrow = QDateTime(QDate.currentDate().addDays(1), QTime(0, 0)).toMSecsSinceEpoch()
+    assert not await window.session.chat.jump_to_time(tomorrow)  # nothing that new
+
+
+async def test_links_in_bubbles_open_in_the_browser_other_schemes_stay_text(
+    devices: Devices, windows: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
+    alice_id, bob_id = uid("alice"), uid("bob")
+    bob = await devices.sign_in(bob_id)
+    alice = await devices.sign_in(alice_id)
+    await sent(bob, "C2C" + alice_id, "see https://example.com/docs?a=1 and ftp://example.com/x")
+    window = await windows(alice)
+    await open_chat(window, "C2C" + bob_id)
+    view = window.chat_pane.view
+    index = view.model().index(view.model().rowCount() - 1, 0)
+    text = index.data(ROW_ROLE).text
+    geometry = view.delegate.geometry(index)
+    assert geometry is not None and geometry.text is not None
+    line = geometry.text.lineAt(0)
+    rect = view.visualRect(index)
+
+    def point_at(position: int) -> QPoint:
+        x = geometry.text_at.x() + line.cursorToX(position)[0] + 2
+        y = geometry.text_at.y() + line.y() + line.height() / 2
+        return QPoint(int(rect.left() + x), int(rect.top() + y))
+
+    qtbot.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, pos=point_at(text.index("example"))
+    )
+    assert opened == ["https://example.com/docs?a=1"]
+    qtbot.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, pos=point_at(text.index("ftp") + 3)
+    )
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point_at(1))  # "see"
+    assert opened == ["https://example.com/docs?a=1"]
