@@ -1,8 +1,9 @@
 """Presence (TIM's user status): online when at least one device is connected, last seen when
 the last one left, and a custom status text. Pushed live to those who have me in their friend
 list and to those who asked for my status while they are online (TIM's subscription), never to
-users I blocked; anyone may ask for the current status of users by ID. Nothing here is synced:
-a device that reconnects asks again (and so subscribes again)."""
+users I blocked; anyone may ask for the current status of users by ID. The status text is kept
+with the profile (the same on every node, after a restart too); nothing here is synced: a device
+that reconnects asks again (and so subscribes again)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,6 @@ class PresenceService:
         self._storage = storage
         self._hub = hub
         self._blocks = blocks
-        self._text: dict[str, str] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._subscribers: dict[str, set[str]] = {}  # user → who asked for their status
         self._subscribed: dict[str, set[str]] = {}  # subscriber → whose status they asked for
@@ -66,6 +66,7 @@ class PresenceService:
             if gone:
                 await self._storage.set_last_seen_many(gone)
             hidden = await self._storage.last_seen(list(gone)) if gone else {}
+            texts = await self._storage.status_texts(list(pending))
             watchers = await self._storage.watchers_of(list(pending))
             for user_id, (online, when) in pending.items():
                 if online != self._hub.is_online(user_id):
@@ -78,7 +79,7 @@ class PresenceService:
                     user_id=user_id,
                     online=online,
                     last_seen=last_seen,
-                    text=self._text.get(user_id, ""),
+                    text=texts.get(user_id, ""),
                 )
                 await self._send(user_id, audience, status)
         except MessengerError as exc:  # e.g. shutting down: the query tells the truth later
@@ -117,10 +118,7 @@ class PresenceService:
     async def set_text(self, user_id: str, text: str) -> None:
         if utf8_len(text) > STATUS_TEXT_BYTES:
             raise InvalidParameter(f"a status has at most {STATUS_TEXT_BYTES} bytes", field="text")
-        if text:
-            self._text[user_id] = text
-        else:
-            self._text.pop(user_id, None)
+        await self._storage.set_status_text(user_id, text)
         online = self._hub.is_online(user_id)
         status = UserStatus(user_id=user_id, online=online, text=text)
         await self._push(user_id, status)
@@ -132,6 +130,7 @@ class PresenceService:
             check_user_id(user_id)
         self._subscribe(viewer, user_ids)
         seen = await self._storage.last_seen(user_ids)
+        texts = await self._storage.status_texts(user_ids)
         answer: list[UserStatus] = []
         for user_id in dict.fromkeys(user_ids):
             if user_id != viewer and await self._blocks.blocks(user_id, viewer):
@@ -144,7 +143,7 @@ class PresenceService:
                     user_id=user_id,
                     online=online,
                     last_seen=0 if online or (hidden and user_id != viewer) else last,
-                    text=self._text.get(user_id, ""),
+                    text=texts.get(user_id, ""),
                 )
             )
         return answer

@@ -88,7 +88,7 @@ class ProfileService:
         def announce(outcome: PeopleOutcome) -> None:
             profile, watchers, peers = outcome.result
             change = frames.ProfileChange(v=profile.version, profile=profile)
-            # friends (and my devices) also through the feed; group members live only
+            # live to all; the feed has it too for devices offline now (friends, group members)
             self._push.changes(list(dict.fromkeys([user_id, *watchers, *peers])), change)
 
         outcome = await self._storage.update_profile(user_id, update, on_commit=announce)

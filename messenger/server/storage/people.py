@@ -76,6 +76,14 @@ class PeopleStorage(abc.ABC):
     @abc.abstractmethod
     async def last_seen(self, user_ids: Sequence[str]) -> dict[str, tuple[int, bool]]: ...
 
+    @abc.abstractmethod
+    async def set_status_text(self, user_id: str, text: str) -> None:
+        """My custom status text ("" removes it), kept with my profile."""
+
+    @abc.abstractmethod
+    async def status_texts(self, user_ids: Sequence[str]) -> dict[str, str]:
+        """``user_id → status text`` of those of ``user_ids`` who set one."""
+
     # -- friends -----------------------------------------------------------------------------------
     @abc.abstractmethod
     async def contacts(self, user_id: str) -> Contacts: ...

@@ -51,8 +51,11 @@ async def test_a_profile_change_reaches_my_devices_and_my_friends_live_and_after
     await _befriend(devices, bob, alice)  # bob has alice in his list
     await devices.until(lambda: _is_friend(bob_offline, alice_id))
     await devices.close(bob_offline)
-    carol = await devices.sign_in(uid("carol"), url=server.url)  # in a group with alice only
+    carol_id = uid("carol")
+    carol = await devices.sign_in(carol_id, url=server.url)  # in a group with alice only
+    carol_offline = await devices.sign_in(carol_id, url=server.url)
     await carol.client.create_group("Team", [alice_id])
+    await devices.close(carol_offline)
 
     avatar = await alice.client.upload_avatar(_png(600, 400, (200, 30, 30)))
     profile = await alice.client.update_profile(
@@ -70,7 +73,7 @@ async def test_a_profile_change_reaches_my_devices_and_my_friends_live_and_after
 
     await devices.until_equal(lambda: _nickname(alice_laptop, alice_id), "Alice 爱丽丝")
     await devices.until_equal(lambda: _nickname(bob, alice_id), "Alice 爱丽丝")
-    await devices.until_equal(lambda: _nickname(carol, alice_id), "Alice 爱丽丝")  # live only
+    await devices.until_equal(lambda: _nickname(carol, alice_id), "Alice 爱丽丝")
     assert any(
         p.user_id == alice_id and p.avatar == avatar
         for e in bob.of(ProfilesChanged)
@@ -89,6 +92,8 @@ async def test_a_profile_change_reaches_my_devices_and_my_friends_live_and_after
 
     bob_offline = await devices.reopen(bob_offline)
     assert await _nickname(bob_offline, alice_id) == "Alice 爱丽丝"
+    carol_offline = await devices.reopen(carol_offline)  # a group member, not a friend: synced
+    assert await _nickname(carol_offline, alice_id) == "Alice 爱丽丝"
 
     # Refused, and the profile stays as it was.
     for bad in (
@@ -223,6 +228,25 @@ async def test_friends_see_me_come_online_and_go_offline(devices: Devices) -> No
 
     with pytest.raises(errors.InvalidParameter):
         await alice.client.set_status_text("x" * 101)
+
+
+async def test_a_status_text_outlives_a_server_restart(
+    devices: Devices, own_server: Callable[..., ServerProcess]
+) -> None:
+    server = own_server()
+    alice_id, bob_id = uid("alice"), uid("bob")
+    alice = await devices.sign_in(alice_id, url=server.url)
+    bob = await devices.sign_in(bob_id, url=server.url)
+    await bob.client.set_status_text("on holiday 🏖")
+    server.restart()
+    await devices.until(lambda: alice.client.connection_state.value == "connected")
+    [status] = await alice.client.presence([bob_id])
+    assert status.text == "on holiday 🏖"
+    await bob.client.set_status_text("")  # cleared, and stays cleared
+    server.restart()
+    await devices.until(lambda: alice.client.connection_state.value == "connected")
+    [status] = await alice.client.presence([bob_id])
+    assert status.text == ""
 
 
 async def test_asking_for_a_strangers_status_subscribes_to_it_while_online(

@@ -204,13 +204,21 @@ def feed_sources(
             (user_id, since, limit),
         )
     ]
+    # Mine, my friends', and those of the members of my groups (live rooms aside: thousands of
+    # viewers who see each other's names in passing). Users are read by version (an index), each
+    # checked for a group shared with me through its memberships.
     profiles: list[AnyChange] = []
     for r in conn.execute(
-        f"SELECT * FROM ({PROFILE_SELECT} WHERE u.user_id=? AND u.version>? UNION ALL "
+        f"SELECT * FROM ({PROFILE_SELECT} WHERE u.user_id=? AND u.version>? UNION "
         f"{PROFILE_SELECT} JOIN friends f ON f.friend = u.user_id "
-        "WHERE f.owner=? AND f.deleted=0 AND u.version>? AND u.user_id!=?) AS p "
-        "ORDER BY 3 LIMIT ?",
-        (user_id, since, user_id, since, user_id, limit),
+        "WHERE f.owner=? AND f.deleted=0 AND u.version>? AND u.user_id!=? UNION "
+        f"{PROFILE_SELECT} WHERE u.version>? AND u.user_id!=? AND EXISTS ("
+        "SELECT 1 FROM participants peer "
+        "JOIN participants me ON me.conv_id = peer.conv_id AND me.user_id=? "
+        "JOIN groups g ON g.conv_id = peer.conv_id "
+        "WHERE peer.user_id = u.user_id AND peer.kind='group' AND g.type != 'AVChatRoom')"
+        ") AS p ORDER BY 3 LIMIT ?",
+        (user_id, since, user_id, since, user_id, since, user_id, user_id, limit),
     ):
         profile = profile_from_row(r)
         profiles.append(ProfileChange(v=profile.version, profile=profile))

@@ -65,6 +65,12 @@ class SqlitePeopleStorage(PeopleStorage):
     async def set_last_seen_many(self, when: dict[str, int]) -> None:
         await self._write(partial(profiles.set_last_seen_many, when=dict(when)))
 
+    async def set_status_text(self, user_id: str, text: str) -> None:
+        await self._write(partial(profiles.set_status_text, user_id=user_id, text=text))
+
+    async def status_texts(self, user_ids: Sequence[str]) -> dict[str, str]:
+        return await self._read(profiles.status_texts, list(user_ids))
+
     async def last_seen(self, user_ids: Sequence[str]) -> dict[str, tuple[int, bool]]:
         return await self._read(profiles.last_seen, list(user_ids))
 

@@ -136,7 +136,8 @@ def set_last_seen_many(txn: WriteTxn, when: dict[str, int]) -> None:
 
 
 def group_peers(conn: sqlite3.Connection, user_id: str) -> list[str]:
-    """Members of the groups ``user_id`` is in (pushed a profile change live, not synced)."""
+    """Members of the groups ``user_id`` is in (pushed a profile change live; the feed has it
+    for those offline, ``friends.feed_sources``)."""
     rows = conn.execute(
         "SELECT DISTINCT peer.user_id FROM participants me "
         "JOIN participants peer ON peer.conv_id = me.conv_id "
@@ -161,6 +162,30 @@ def search_users(
     ).fetchall()
     found = [profile_from_row(r) for r in rows]
     return found[:limit], len(found) > limit
+
+
+def set_status_text(txn: WriteTxn, user_id: str, text: str) -> None:
+    txn.conn.execute(
+        "INSERT INTO profiles(user_id, status_text) VALUES (?, ?) "
+        "ON CONFLICT(user_id) DO UPDATE SET status_text=excluded.status_text",
+        (user_id, text),
+    )
+
+
+def status_texts(conn: sqlite3.Connection, user_ids: Sequence[str]) -> dict[str, str]:
+    """``user_id → status text`` of those who set one."""
+    ids = list(dict.fromkeys(user_ids))
+    found: dict[str, str] = {}
+    for start in range(0, len(ids), _IN_CHUNK):
+        chunk = ids[start : start + _IN_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for user_id, text in conn.execute(
+            f"SELECT user_id, status_text FROM profiles "
+            f"WHERE user_id IN ({marks}) AND status_text != ''",
+            chunk,
+        ):
+            found[user_id] = str(text)
+    return found
 
 
 def last_seen(conn: sqlite3.Connection, user_ids: Sequence[str]) -> dict[str, tuple[int, bool]]:

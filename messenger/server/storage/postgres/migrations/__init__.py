@@ -11,8 +11,13 @@ from messenger.server.storage.postgres.migrations import (
     v0002_group_model,
     v0003_search_index,
     v0004_message_operations,
+    v0005_people_sync,
 )
 
 MIGRATIONS: tuple[Migration[Any], ...] = collect(
-    v0001_baseline, v0002_group_model, v0003_search_index, v0004_message_operations
+    v0001_baseline,
+    v0002_group_model,
+    v0003_search_index,
+    v0004_message_operations,
+    v0005_people_sync,
 )
