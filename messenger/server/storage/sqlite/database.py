@@ -200,6 +200,12 @@ class SqliteDatabase:
     def _before_commit(self) -> None:
         """Called in the writer thread right before each commit (tests delay a commit here)."""
 
+    def _savepoint(self, conn: sqlite3.Connection) -> None:
+        conn.execute("SAVEPOINT job")
+
+    def _release(self, conn: sqlite3.Connection) -> None:
+        conn.execute("RELEASE job")
+
     def _run_batch(self, conn: sqlite3.Connection, jobs: list[_Job[Any]], version: int) -> int:
         started = time.perf_counter()
         txn = WriteTxn(conn, version)
@@ -208,18 +214,18 @@ class SqliteDatabase:
             txn = WriteTxn(job_conn, version)
             for job in jobs:
                 before = txn.version
-                job_conn.execute("SAVEPOINT job")
+                self._savepoint(job_conn)
                 try:
                     job.result = job.fn(txn)
-                    job_conn.execute("RELEASE job")
+                    self._release(job_conn)
                 except Rollback as undo:
                     job_conn.execute("ROLLBACK TO job")
-                    job_conn.execute("RELEASE job")
+                    self._release(job_conn)
                     txn._version = before
                     job.result = undo.result
                 except BaseException as exc:  # noqa: BLE001 - handed to the awaiting caller
                     job_conn.execute("ROLLBACK TO job")
-                    job_conn.execute("RELEASE job")
+                    self._release(job_conn)
                     txn._version = before
                     job.error = exc
             if txn.version != version:
