@@ -61,6 +61,7 @@ log = logging.getLogger(__name__)
 PAGE = 50  # messages per load
 CONTEXT_ABOVE = 10  # messages shown above the first unread one when opening
 MAX_ROWS = 300  # the window's size; beyond it the far end is released
+LIVE_TAIL = PAGE  # more arriving at once at the bottom: the window becomes the newest rows
 RECEIPTS_BATCH = 100
 
 Window = tuple[list[LocalMessage], bool, bool]  # messages, has_older, at_latest
@@ -545,7 +546,10 @@ class ChatViewModel(QObject):
     def _messages_added(self, messages: Sequence[LocalMessage]) -> None:
         self._names.request(people_in(messages))
         model = self.messages
-        if model.at_latest:
+        if model.at_latest and self._at_bottom and len(messages) > LIVE_TAIL:
+            model.context.now_ms = self._clock()
+            model.show_latest(messages, LIVE_TAIL)  # not thousands of rows laid out at once
+        elif model.at_latest:
             model.context.now_ms = self._clock()
             with model.batch():
                 model.append(messages)
@@ -568,7 +572,7 @@ class ChatViewModel(QObject):
                 self.messages.context.recalled_texts[key] = old.text
 
     def _names_changed(self) -> None:
-        self.messages.refresh()
+        self.messages.refresh_names(self._names.changed)
         self.header_changed.emit()
 
     def _members_loaded(self) -> None:

@@ -50,6 +50,7 @@ class MessageListModel(QAbstractListModel):
         self._messages: list[LocalMessage] = []
         self._keys: list[str] = []
         self._rows: dict[str, MessageRow] = {}
+        self._names_in: dict[str, frozenset[str]] = {}  # row key → whose names the row shows
 
     # -- Qt model --------------------------------------------------------------------------------
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
@@ -78,8 +79,21 @@ class MessageListModel(QAbstractListModel):
         cached = self._rows.get(key)
         if cached is None:
             previous = self._messages[position - 1] if position > 0 else None
-            cached = message_row(self._messages[position], previous, self.context)
+            context = self.context
+            name_of = context.name_of
+            asked: set[str] = set()
+
+            def recorded(user_id: str) -> str:
+                asked.add(user_id)
+                return name_of(user_id)
+
+            context.name_of = recorded  # which names the row shows: it is made again if
+            try:  # one of them changes, and only then
+                cached = message_row(self._messages[position], previous, context)
+            finally:
+                context.name_of = name_of
             self._rows[key] = cached
+            self._names_in[key] = frozenset(asked)
         return cached
 
     def messages(self) -> list[LocalMessage]:
@@ -125,6 +139,7 @@ class MessageListModel(QAbstractListModel):
         self._messages = _ordered(messages)
         self._keys = [message_key(m) for m in self._messages]
         self._rows.clear()
+        self._names_in.clear()
         self.has_older = has_older
         self.at_latest = at_latest
         self.endResetModel()
@@ -148,14 +163,45 @@ class MessageListModel(QAbstractListModel):
 
     def append(self, messages: Iterable[LocalMessage], *, at_latest: bool | None = None) -> int:
         """Newer messages (a page, a live arrival, my local echo); known ones are updated."""
-        added = 0
-        for message in messages:
-            if not self.upsert(message):
-                self._insert(message)
-                added += 1
+        fresh = [m for m in messages if not self.upsert(m)]
+        added = len(fresh)
+        if fresh and self._all_after_the_end(fresh):
+            self._insert_at_end(_ordered(fresh))  # a run of newer ones: one insertion
+        else:
+            added = 0
+            for message in fresh:
+                if not self.upsert(message):  # (a message twice in one batch)
+                    self._insert(message)
+                    added += 1
         if at_latest is not None:
             self.at_latest = at_latest
         return added
+
+    def show_latest(self, messages: Sequence[LocalMessage], count: int) -> None:
+        """A burst seen from the bottom: the window becomes the newest ``count`` of its rows and
+        ``messages`` (the others stay in the store, a scroll up away), so only rows that can be
+        seen are laid out."""
+        merged = _ordered([*self._messages, *messages])
+        has_older = self.has_older or len(merged) > count
+        self.reset(merged[-count:], has_older=has_older, at_latest=True)
+
+    def _all_after_the_end(self, messages: Sequence[LocalMessage]) -> bool:
+        """Whether ``messages`` all go below the last row (sent ones after the newest sent,
+        nothing unsent in the window, or only unsent ones)."""
+        if all(not m.seq for m in messages):
+            return True
+        if self._messages and not self._messages[-1].seq:
+            return False
+        newest = self.newest_seq
+        keys = [message_key(m) for m in messages]
+        return len(set(keys)) == len(keys) and all(m.seq > newest for m in messages)
+
+    def _insert_at_end(self, messages: Sequence[LocalMessage]) -> None:
+        first = len(self._messages)
+        self.beginInsertRows(QModelIndex(), first, first + len(messages) - 1)
+        self._messages.extend(messages)
+        self._keys.extend(message_key(m) for m in messages)
+        self.endInsertRows()
 
     def _insert(self, message: LocalMessage) -> None:
         position = self._slot(message)
@@ -213,6 +259,7 @@ class MessageListModel(QAbstractListModel):
         self.beginRemoveRows(QModelIndex(), 0, count - 1)
         for key in self._keys[:count]:
             self._rows.pop(key, None)
+            self._names_in.pop(key, None)
         del self._messages[:count], self._keys[:count]
         self.has_older = True
         self.endRemoveRows()
@@ -227,6 +274,7 @@ class MessageListModel(QAbstractListModel):
         self.beginRemoveRows(QModelIndex(), first, len(self._messages) - 1)
         for key in self._keys[first:]:
             self._rows.pop(key, None)
+            self._names_in.pop(key, None)
         del self._messages[first:], self._keys[first:]
         self.at_latest = False
         self.endRemoveRows()
@@ -249,10 +297,21 @@ class MessageListModel(QAbstractListModel):
             self._rebuild_where(lambda m: message_key(m) in (old, key))
 
     def refresh(self) -> None:
-        """Names, the language or the day changed: every row is made again."""
+        """The language or the day changed: every row is made again."""
         self._rows.clear()
         if self._messages:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._messages) - 1, 0))
+
+    def refresh_names(self, user_ids: frozenset[str]) -> None:
+        """These users' names changed: the rows that show one of them are made again."""
+        self._rebuild(
+            *(
+                position
+                for position, key in enumerate(self._keys)
+                if key in self._rows
+                and not self._names_in.get(key, frozenset()).isdisjoint(user_ids)
+            )
+        )
 
     def _rebuild(self, *positions: int) -> None:
         """Forget these rows' cached rows; one ``dataChanged`` over the range (one re-layout)."""

@@ -34,6 +34,9 @@ class NamesViewModel(QObject):
         self._requested: set[str] = set()  # fetched (or being fetched) this session
         self._remarks: dict[str, str] = {}
         self._avatars: dict[str, str] = {}  # user ID → avatar ID
+        # Whose name or avatar changed, as of the last ``names_changed``: a list redraws only
+        # the rows that show one of them.
+        self.changed: frozenset[str] = frozenset()
 
     # -- lookups ---------------------------------------------------------------------------------
     @property
@@ -74,10 +77,7 @@ class NamesViewModel(QObject):
         wanted = [u for u in dict.fromkeys(user_ids) if u and u not in self._nicknames]
         if wanted:
             found = await self._client.cached_profiles(wanted)
-            changed = self._learn({u: p.nickname for u, p in found.items()})
-            changed = self._learn_avatars({u: p.avatar for u, p in found.items()}) or changed
-            if changed:
-                self.names_changed.emit()
+            self._learn_profiles(found.values())
         self.request(user_ids)
 
     def request(self, user_ids: Iterable[str]) -> None:
@@ -90,58 +90,52 @@ class NamesViewModel(QObject):
 
     async def _fetch(self, user_ids: list[str]) -> None:
         found = await self._client.fetch_profiles(user_ids, max_age_ms=STALE_AFTER_MS)
-        changed = self._learn({u: p.nickname for u, p in found.items()})
-        if self._learn_avatars({u: p.avatar for u, p in found.items()}) or changed:
-            self.names_changed.emit()
+        self._learn_profiles(found.values())
 
     def learn(self, profiles: Iterable[Profile]) -> None:
         """Profiles obtained elsewhere (a user search)."""
-        profiles = list(profiles)
-        changed = self._learn({p.user_id: p.nickname for p in profiles})
-        if self._learn_avatars({p.user_id: p.avatar for p in profiles}) or changed:
-            self.names_changed.emit()
+        self._learn_profiles(profiles)
 
     async def load_remarks(self) -> None:
         remarks = await self._client.remarks()
         if remarks != self._remarks:
-            self._remarks = remarks
+            old, self._remarks = self._remarks, remarks
+            self._announce({u for u in old.keys() | remarks.keys() if old.get(u) != remarks.get(u)})
+
+    def _learn_profiles(self, profiles: Iterable[Profile]) -> None:
+        changed: set[str] = set()
+        for profile in profiles:
+            user_id = profile.user_id
+            if self._nicknames.get(user_id) != profile.nickname:
+                self._nicknames[user_id] = profile.nickname
+                changed.add(user_id)
+            if self._avatars.get(user_id, "") != profile.avatar:
+                self._avatars[user_id] = profile.avatar
+                changed.add(user_id)
+        self._announce(changed)
+
+    def _announce(self, user_ids: set[str]) -> None:
+        """``names_changed``, with ``changed`` naming whose names or avatars changed."""
+        if user_ids:
+            self.changed = frozenset(user_ids)
             self.names_changed.emit()
-
-    def _learn_avatars(self, avatars: dict[str, str]) -> bool:
-        changed = False
-        for user_id, avatar in avatars.items():
-            if self._avatars.get(user_id, "") != avatar:
-                self._avatars[user_id] = avatar
-                changed = True
-        return changed
-
-    def _learn(self, nicknames: dict[str, str]) -> bool:
-        changed = False
-        for user_id, nickname in nicknames.items():
-            if self._nicknames.get(user_id) != nickname:
-                self._nicknames[user_id] = nickname
-                changed = True
-        return changed
 
     def set_cards(self, group_id: str, cards: dict[str, str]) -> None:
         """Name cards of (some) members of a group; empty cards are left out."""
         known = self._cards.setdefault(group_id, {})
-        changed = False
+        changed: set[str] = set()
         for user_id, card in cards.items():
             if known.get(user_id, "") != card:
-                changed = True
+                changed.add(user_id)
                 if card:
                     known[user_id] = card
                 else:
                     known.pop(user_id, None)
-        if changed:
-            self.names_changed.emit()
+        self._announce(changed)
 
     def on_event(self, event: Event) -> None:
         if isinstance(event, ProfilesChanged):
-            changed = self._learn({p.user_id: p.nickname for p in event.profiles})
-            if self._learn_avatars({p.user_id: p.avatar for p in event.profiles}) or changed:
-                self.names_changed.emit()
+            self._learn_profiles(event.profiles)
         elif isinstance(event, ContactsChanged) and "friends" in event.parts:
             self._tasks.spawn(self.load_remarks())
 

@@ -73,6 +73,14 @@ class FakeClient:
         """A message from someone else arrives (as the sync engine would store it)."""
         return self._append(conversation_id, sender, text, MessageState.SENT, unread=True)
 
+    def receive_many(self, conversation_id: str, sender: str, texts: Sequence[str]) -> None:
+        """Many messages arrive in one page of the feed: one ``MessagesAdded`` for them all."""
+        added = [
+            self._append(conversation_id, sender, text, MessageState.SENT, True, announce=False)
+            for text in texts
+        ]
+        self.bus.publish(MessagesAdded(conversation_id, tuple(added)))
+
     # -- ClientApi: identity and events ---------------------------------------------------------
     @property
     def user_id(self) -> str | None:
@@ -331,6 +339,8 @@ class FakeClient:
         text: str,
         state: MessageState,
         unread: bool = False,
+        *,
+        announce: bool = True,
     ) -> LocalMessage:
         chat = self.chats.get(conversation_id) or self.add_conversation(conversation_id)
         seq = chat.last_seq + 1
@@ -350,7 +360,8 @@ class FakeClient:
             is_self=sender == self.me,
         )
         self.history.setdefault(conversation_id, []).append(message)
-        self.bus.publish(MessagesAdded(conversation_id, (message,)))
+        if announce:
+            self.bus.publish(MessagesAdded(conversation_id, (message,)))
         self._store(
             msgspec.structs.replace(
                 chat,

@@ -11,10 +11,13 @@ import pytest
 from PySide6.QtCore import QModelIndex
 
 from messenger.protocol.ids import ConversationType
+from messenger.protocol.models import Profile
 from messenger.ui.i18n import install_language
+from messenger.viewmodels.chat import LIVE_TAIL, ChatViewModel
 from messenger.viewmodels.composer import ComposerViewModel
 from messenger.viewmodels.conversation_list import ROW_ROLE
 from messenger.viewmodels.conversations import ConversationListViewModel
+from messenger.viewmodels.message_list import ROW_ROLE as MESSAGE_ROW_ROLE
 from messenger.viewmodels.names import NamesViewModel
 from tests.helpers.fake_client import FakeClient
 
@@ -85,3 +88,54 @@ async def test_the_list_orders_pins_marks_read_and_follows_events(client: FakeCl
     assert [r.badge for r in rows(vm)] == [1, 0]
     client.receive("C2Cdave", "dave", "new here")  # a new chat appears, below the pinned one
     assert [r.conversation_id for r in rows(vm)] == ["C2Cbob", "C2Cdave", "C2Ccarol"]
+
+
+async def open_chat(client: FakeClient, conversation_id: str) -> ChatViewModel:
+    names = NamesViewModel(client)
+    client.subscribe(names.on_event)
+    chat = ChatViewModel(client, names)
+    client.subscribe(chat.on_event)
+    await chat.open(conversation_id)
+    return chat
+
+
+def texts(chat: ChatViewModel) -> list[str]:
+    return [m.text for m in chat.messages.messages()]
+
+
+async def test_a_burst_seen_from_the_bottom_shows_its_newest_rows_and_the_rest_on_scrolling(
+    client: FakeClient,
+) -> None:
+    for n in range(10):
+        client.receive("C2Cbob", "bob", f"before {n}")
+    chat = await open_chat(client, "C2Cbob")
+    assert texts(chat) == [f"before {n}" for n in range(10)]
+
+    client.receive_many("C2Cbob", "bob", [f"burst {n}" for n in range(500)])
+
+    # Only the rows that can be seen are laid out: the newest, up to the last one.
+    assert texts(chat) == [f"burst {n}" for n in range(500 - LIVE_TAIL, 500)]
+    assert chat.messages.has_older and chat.messages.at_latest
+    await chat.load_older()  # scrolling up: the ones before come from the store
+    assert texts(chat)[-LIVE_TAIL - 1] == f"burst {500 - LIVE_TAIL - 1}"
+
+    client.receive_many("C2Cbob", "bob", ["after 1", "after 2"])  # a few: added below
+    assert texts(chat)[-3:] == ["burst 499", "after 1", "after 2"]
+
+
+async def test_a_changed_name_remakes_only_the_rows_that_show_it(client: FakeClient) -> None:
+    for n in range(6):
+        client.receive("GROUPteam", "bob" if n % 2 else "carol", f"line {n}")
+    names = NamesViewModel(client)
+    chat = ChatViewModel(client, names)
+    await chat.open("GROUPteam")
+    model = chat.messages
+    before = [model.index(r, 0).data(MESSAGE_ROW_ROLE) for r in range(model.rowCount())]
+
+    client.profiles["bob"] = Profile(user_id="bob", nickname="Bob Builder")
+    await names.load_cached(["bob"])  # as the chat does for senders it has no name for
+
+    after = [model.index(r, 0).data(MESSAGE_ROW_ROLE) for r in range(model.rowCount())]
+    assert {r.sender_name for r in after if r.sender_id == "bob"} == {"Bob Builder"}
+    kept = [a is b for a, b in zip(before, after, strict=True)]
+    assert kept == [r.sender_id != "bob" for r in after]  # carol's rows were not made again
