@@ -94,6 +94,10 @@ async def test_writers_on_several_nodes_share_one_counter(postgres: PostgresClus
         page = await nodes[0].feed("bob", 0, 1000)
         got = [c for c in page.changes if isinstance(c, frames.MessageChange)]
         assert len(got) == 151 and [c.v for c in got] == sorted(c.v for c in got)
+        later = await nodes[1].insert_message(new_message("bob", "c2c", AB, first.conv_id, "x"))
+        assert nodes[2].head < later.message.version  # node 2 has not heard of it yet
+        await nodes[2].feed("alice", 0, 1000)
+        assert nodes[2].head >= later.message.version  # its reads tell it the horizon
     finally:
         for node in nodes:
             await node.close()

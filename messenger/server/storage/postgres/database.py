@@ -87,6 +87,10 @@ class PostgresDatabase(SqliteDatabase):
         if self._pool is not None:
             await asyncio.to_thread(self._pool.close)
 
+    def observe(self, version: int) -> None:
+        """A version committed somewhere (a read's snapshot saw it): ``version`` never goes back."""
+        self._version = max(self._version, version)
+
     # -- writes ----------------------------------------------------------------------------------
     def _begin(self, conn: sqlite3.Connection, version: int) -> tuple[sqlite3.Connection, int]:
         writer = cast(PgConnection, conn)

@@ -8,7 +8,7 @@ from messenger.protocol.models import SearchHit
 from messenger.server.storage.postgres import search
 from messenger.server.storage.postgres.database import PostgresDatabase
 from messenger.server.storage.postgres.schema import apply_schema
-from messenger.server.storage.records import SearchFilter
+from messenger.server.storage.records import FeedPage, SearchFilter
 from messenger.server.storage.sqlite.people import SqlitePeopleStorage
 from messenger.server.storage.sqlite.storage import SqliteStorage
 
@@ -28,6 +28,17 @@ class PostgresStorage(SqliteStorage):
 
     async def open(self) -> None:
         self.db.open(apply_schema)
+
+    @property
+    def head(self) -> int:
+        """The last version committed by this node, or by any node as of the newest feed page
+        this node read (other nodes' writes move the counter too)."""
+        return self.db.version
+
+    async def feed(self, user_id: str, since: int, limit: int) -> FeedPage:
+        page = await super().feed(user_id, since, limit)
+        self.db.observe(page.next_version)
+        return page
 
     async def search_messages(
         self, user_id: str, search_filter: SearchFilter

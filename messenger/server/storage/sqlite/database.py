@@ -255,7 +255,7 @@ class SqliteDatabase:
         return txn.version
 
     def _finish_batch(self, jobs: list[_Job[Any]], version: int, elapsed: float) -> None:
-        self._version = version
+        self._version = max(self._version, version)  # (another engine may have seen a later one)
         if self._on_batch is not None:
             self._on_batch(len(jobs), elapsed)
         for job in jobs:
