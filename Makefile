@@ -118,9 +118,13 @@ bench-pg-drivers: system-deps-test $(STAMP)
 
 # Files over loopback through the real core and server: 100 MB up and down (MB/s), the longest
 # event-loop stall meanwhile, and a 24-megapixel photo prepared for its bubble.
-.PHONY: bench-media
+.PHONY: bench-media bench-media-scroll
 bench-media: $(STAMP)
 	$(BIN)/python -m benchmarks.media
+
+# Scrolling a chat of 2,000 pictures against the same chat of text: frame times and memory.
+bench-media-scroll: install
+	$(BIN)/python -m benchmarks.media_scroll
 
 # The desktop app on a synthetic profile (offscreen): launch, switch, scroll, memory, idle, burst.
 .PHONY: bench-gui bench-gui-quick bench-people bench-people-quick

@@ -7,10 +7,20 @@ Colours come from the palette and ``chat_colors``; text is drawn as plain text.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 from collections import OrderedDict
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPalette
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPalette,
+)
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from messenger.core import MessageState
@@ -48,6 +58,7 @@ class MessageDelegate(QStyledItemDelegate):
         self.voice: VoiceState | None = None  # set by the chat pane
         self.search_terms: list[str] = []  # the chat's search: marked in the texts
         self._images: OrderedDict[str, QImage] = OrderedDict()  # decoded thumbnails, LRU
+        self._decoding: set[str] = set()  # thumbnails being decoded in a worker thread
         self.retranslate()
 
     # -- measuring -------------------------------------------------------------------------------
@@ -274,22 +285,43 @@ class MessageDelegate(QStyledItemDelegate):
         paint_cross(painter, cancel, colors.meta_text)
 
     def _image(self, row: MessageRow) -> QImage | None:
+        """The decoded thumbnail, or None (grey for now) while it downloads or is decoded in a
+        worker thread: scrolling never waits for a JPEG decoder."""
         source = self.thumbnails
         media_id = str(getattr(row.message.content, "media_id", ""))
         found = self._images.get(media_id)
         if found is not None:
             self._images.move_to_end(media_id)
             return found
+        if media_id in self._decoding:
+            return None
         path = source.path(row.message) if source is not None else None
         if path is None:
             return None
-        image = QImage(str(path))
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # painted outside the event loop: decode here
+            self._keep(media_id, QImage(str(path)))
+            return self._images.get(media_id)
+        self._decoding.add(media_id)
+        future: asyncio.Future[QImage] = loop.run_in_executor(None, QImage, str(path))
+        future.add_done_callback(functools.partial(self._decoded, media_id))
+        return None
+
+    def _decoded(self, media_id: str, done: asyncio.Future[QImage]) -> None:
+        self._decoding.discard(media_id)
+        if done.cancelled() or done.exception() is not None:
+            return
+        if self._keep(media_id, done.result()):
+            self._view.viewport().update()
+
+    def _keep(self, media_id: str, image: QImage) -> bool:
         if image.isNull():
-            return None
+            return False
         self._images[media_id] = image
         if len(self._images) > IMAGE_CACHE:
             self._images.popitem(last=False)
-        return image
+        return True
 
     def _quote(
         self,
