@@ -552,10 +552,11 @@ class ChatViewModel(QObject):
         elif model.at_latest:
             model.context.now_ms = self._clock()
             with model.batch():
-                model.append(messages)
-                excess = model.rowCount() - MAX_ROWS
-                if excess > 0 and self._at_bottom:
-                    model.trim_front(excess)
+                if self._at_bottom:
+                    model.append(messages)
+                    model.trim_front(model.rowCount() - MAX_ROWS)
+                else:  # reading above: what does not fit waits in the store, a scroll away
+                    model.append_within(messages, MAX_ROWS)
         from_others = [m for m in messages if not m.is_self]
         if from_others and not (self._at_bottom and model.at_latest):
             self.new_below += len(from_others)

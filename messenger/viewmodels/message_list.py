@@ -177,6 +177,18 @@ class MessageListModel(QAbstractListModel):
             self.at_latest = at_latest
         return added
 
+    def append_within(self, messages: Sequence[LocalMessage], limit: int) -> None:
+        """``append``, but new rows only while the window has fewer than ``limit``: the newer
+        ones beyond stay in the store (``at_latest`` becomes False; scrolling down loads them)."""
+        known = set(self._keys)
+        fresh = _ordered([m for m in messages if message_key(m) not in known])
+        room = max(0, limit - len(self._messages))
+        if len(fresh) <= room:
+            self.append(messages)
+            return
+        taken = known | {message_key(m) for m in fresh[:room]}
+        self.append([m for m in messages if message_key(m) in taken], at_latest=False)
+
     def show_latest(self, messages: Sequence[LocalMessage], count: int) -> None:
         """A burst seen from the bottom: the window becomes the newest ``count`` of its rows and
         ``messages`` (the others stay in the store, a scroll up away), so only rows that can be

@@ -13,7 +13,7 @@ from PySide6.QtCore import QModelIndex
 from messenger.protocol.ids import ConversationType
 from messenger.protocol.models import Profile
 from messenger.ui.i18n import install_language
-from messenger.viewmodels.chat import LIVE_TAIL, ChatViewModel
+from messenger.viewmodels.chat import LIVE_TAIL, MAX_ROWS, ChatViewModel
 from messenger.viewmodels.composer import ComposerViewModel
 from messenger.viewmodels.conversation_list import ROW_ROLE
 from messenger.viewmodels.conversations import ConversationListViewModel
@@ -121,6 +121,26 @@ async def test_a_burst_seen_from_the_bottom_shows_its_newest_rows_and_the_rest_o
 
     client.receive_many("C2Cbob", "bob", ["after 1", "after 2"])  # a few: added below
     assert texts(chat)[-3:] == ["burst 499", "after 1", "after 2"]
+
+
+async def test_a_burst_while_reading_above_fills_the_window_and_leaves_the_rest_below(
+    client: FakeClient,
+) -> None:
+    for n in range(10):
+        client.receive("C2Cbob", "bob", f"before {n}")
+    chat = await open_chat(client, "C2Cbob")
+    chat.note_viewport(0, 3, at_bottom=False, active=False)  # scrolled up, reading
+
+    client.receive_many("C2Cbob", "bob", [f"burst {n}" for n in range(500)])
+
+    assert len(texts(chat)) == MAX_ROWS  # not 510 rows laid out at once
+    assert texts(chat)[:10] == [f"before {n}" for n in range(10)]  # the place is kept
+    assert texts(chat)[-1] == f"burst {MAX_ROWS - 11}"
+    assert not chat.messages.at_latest and chat.new_below == 500
+    client.receive("C2Cbob", "bob", "later")  # waits below too
+    assert texts(chat)[-1] == f"burst {MAX_ROWS - 11}"
+    await chat.load_newer()  # scrolling down brings the next ones
+    assert texts(chat)[-1] != f"burst {MAX_ROWS - 11}"
 
 
 async def test_a_changed_name_remakes_only_the_rows_that_show_it(client: FakeClient) -> None:
