@@ -119,11 +119,16 @@ async def test_without_a_server_admin_groups_and_notices_write_the_data_folder(
     await owner.aclose()
     await member.aclose()
     proc.stop()
-    done = admin(proc.data_dir, "create-group", owner.user_id, "Offline", "--type", "Public")
+    db = proc.database  # (when the servers keep their data in PostgreSQL)
+    done = admin(
+        proc.data_dir, "create-group", owner.user_id, "Offline", "--type", "Public", database=db
+    )
     assert done.returncode == 0, done.stderr
     group_id = _group_id(done.stdout)
-    assert admin(proc.data_dir, "add-members", group_id, member.user_id).returncode == 0
-    assert admin(proc.data_dir, "notice", "Welcome", member.user_id).returncode == 0
+    assert (
+        admin(proc.data_dir, "add-members", group_id, member.user_id, database=db).returncode == 0
+    )
+    assert admin(proc.data_dir, "notice", "Welcome", member.user_id, database=db).returncode == 0
     proc.start()
     again = await RawDevice(proc.url, member.user_id).sign_in()
     try:

@@ -46,6 +46,7 @@ class PostgresDatabase(SqliteDatabase):
         readers: int = 4,
         on_batch: Callable[[int, float], None] | None = None,
     ) -> None:
+        # (the SQLite engine's file path is not used by this engine: the DSN stands in for it)
         super().__init__(cast(Any, dsn), readers=readers, on_batch=on_batch)
         self.dsn = dsn
         self._pool: ConnectionPool[psycopg.Connection[Any]] | None = None

@@ -1,7 +1,9 @@
 """The queries are written once, with SQLite's ``?`` placeholders, in SQL that both engines
 mostly accept. What still differs is translated here, once per distinct query (cached):
 placeholders, ``INSERT OR IGNORE``, ``instr`` and the scalar ``max(a, b)`` / ``min(a, b)``
-(PostgreSQL's ``GREATEST`` / ``LEAST``; with one argument they stay aggregates)."""
+(PostgreSQL's ``GREATEST`` / ``LEAST``; with one argument they stay aggregates). A ``?`` is
+always a placeholder (the queries hold none in string literals), and a ``%`` is doubled for
+psycopg."""
 
 from __future__ import annotations
 
