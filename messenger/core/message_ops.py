@@ -51,6 +51,10 @@ class MessageOps:
     async def _op_store_messages(self, messages: Sequence[Message]) -> None:
         self._op_publish(await self._op_store().put_messages(messages))
 
+    async def stored_message(self, message_id: str) -> LocalMessage | None:
+        """A message this device has stored, by its server ID (None if not here)."""
+        return await self._op_store().message(message_id)
+
     # -- forward --------------------------------------------------------------------------------------
     async def forward(
         self,

@@ -30,18 +30,41 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from messenger.core import LocalMessage
+from messenger.protocol.bodies import MergedBody
 from messenger.ui.async_slots import async_slot
 from messenger.ui.chat_search_bar import ChatSearchBar
 from messenger.ui.chat_view import ChatView
 from messenger.ui.composer import ComposerWidget
 from messenger.ui.date_jump import DateJumpButton
+from messenger.ui.emoji_picker import EmojiPicker
+from messenger.ui.forward_dialog import ForwardDialog
 from messenger.ui.icons import panel_icon
 from messenger.ui.jump_buttons import JumpButton
 from messenger.ui.media_actions import MediaActions
+from messenger.ui.merged_viewer import MergedViewer
+from messenger.ui.pinned_bar import PinnedBar
 from messenger.ui.readers_dialog import ReadersDialog
+from messenger.ui.selection_bar import SelectionBar
 from messenger.viewmodels.chat import ChatViewModel
 from messenger.viewmodels.group_notices import application_of, handle_application
 from messenger.viewmodels.search import ChatSearchViewModel
+
+MENU_ORDER = (
+    "reply",
+    "forward",
+    "copy",
+    "copy_link",
+    "edit",
+    "pin",
+    "unpin",
+    "react",
+    "select",
+    "delete_for_me",
+    "recall",
+    "reedit",
+    "retry",
+)
 
 
 class ChatHeader(QFrame):
@@ -130,6 +153,9 @@ class ChatPane(QWidget):
             self.search_bar = ChatSearchBar(search, self.page)
             self.search_bar.hide()
             layout.addWidget(self.search_bar)
+        self.pinned_bar = PinnedBar(self.page)
+        self.pinned_bar.clicked.connect(self._jump_pin)
+        layout.addWidget(self.pinned_bar)
         self.view = ChatView(vm, self.page)
         layout.addWidget(self.view, 1)
         if self.search_bar is not None:
@@ -146,6 +172,14 @@ class ChatPane(QWidget):
         layout.addWidget(self.mute_notice)
         self.composer = ComposerWidget(vm.composer, self.page)
         layout.addWidget(self.composer)
+        self.selection_bar = SelectionBar(self.page)
+        self.selection_bar.hide()
+        self.selection_bar.forward_clicked.connect(lambda: self.forward(vm.ops.selected, False))
+        self.selection_bar.merged_clicked.connect(lambda: self.forward(vm.ops.selected, True))
+        self.selection_bar.copy_clicked.connect(self._copy_selection)
+        self.selection_bar.delete_clicked.connect(lambda: self._delete(vm.ops.selected))
+        self.selection_bar.cancel_clicked.connect(vm.ops.stop_selecting)
+        layout.addWidget(self.selection_bar)
         self._mute_timer = QTimer(self)
         self._mute_timer.setInterval(5000)  # a mute ends by itself: look again now and then
         self._mute_timer.timeout.connect(self._muted)
@@ -165,6 +199,11 @@ class ChatPane(QWidget):
 
         self.menu: QMenu | None = None
         self.readers: ReadersDialog | None = None
+        self.forward_dialog: ForwardDialog | None = None
+        self.merged_viewer: MergedViewer | None = None
+        self.reaction_picker: EmojiPicker | None = None
+        vm.ops.pins_changed.connect(self._pins)
+        vm.ops.selection_changed.connect(self._selection)
         self.media = MediaActions(vm, self)
         vm.downloads.error_occurred.connect(self._error)
         self.view.delegate.voice = self.media.voice
@@ -218,7 +257,7 @@ class ChatPane(QWidget):
         self.header.subtitle.setText(subtitle)
         self.header.subtitle.setVisible(bool(subtitle))
         self.header.panel_button.setVisible(bool(self.vm.group_id))
-        self.composer.setVisible(self.vm.can_write)
+        self.composer.setVisible(self.vm.can_write and not self.vm.ops.selecting)
         self._muted()
 
     def _muted(self) -> None:
@@ -226,7 +265,7 @@ class ChatPane(QWidget):
         notice = self.vm.group.mute_notice() if self.vm.group_id else ""
         self.mute_notice.setText(notice)
         self.mute_notice.setVisible(bool(notice))
-        self.composer.setVisible(self.vm.can_write and not notice)
+        self.composer.setVisible(self.vm.can_write and not notice and not self.vm.ops.selecting)
         if notice:
             self._mute_timer.start()
         else:
@@ -282,8 +321,21 @@ class ChatPane(QWidget):
             "recall": self.tr("Recall"),
             "reedit": self.tr("Re-edit"),
             "retry": self.tr("Retry sending"),
+            "forward": self.tr("Forward"),
+            "copy_link": self.tr("Copy link"),
+            "edit": self.tr("Edit"),
+            "pin": self.tr("Pin"),
+            "unpin": self.tr("Unpin"),
+            "select": self.tr("Select"),
+            "delete_for_me": self.tr("Delete for me"),
         }
-        for name in self.vm.actions_for(key):
+        offered = set(self.vm.actions_for(key)) | set(self.vm.ops.actions_for(key))
+        for name in MENU_ORDER:
+            if name not in offered:
+                continue
+            if name == "react":
+                menu.addMenu(self._react_menu(menu, key)).setObjectName("react")
+                continue
             action = QAction(labels[name], menu)
             action.setObjectName(name)
             action.triggered.connect(lambda _=False, n=name: self.run_action(n, key))
@@ -299,6 +351,112 @@ class ChatPane(QWidget):
                 menu.addAction(action)
         self.media.add_menu_actions(menu, key)
         return menu
+
+    def _react_menu(self, parent: QMenu, key: str) -> QMenu:
+        """Recent emoji, then "More…" (the emoji picker)."""
+        menu = QMenu(self.tr("React"), parent)
+        menu.setObjectName("react")
+        for emoji in self.vm.ops.recent:
+            action = QAction(emoji, menu)
+            action.setObjectName("react:" + emoji)
+            action.triggered.connect(lambda _=False, e=emoji: self._react(key, e))
+            menu.addAction(action)
+        more = QAction(self.tr("More…"), menu)
+        more.setObjectName("react_more")
+        more.triggered.connect(lambda: self._pick_reaction(key))
+        menu.addAction(more)
+        return menu
+
+    def _pick_reaction(self, key: str) -> None:
+        if self.reaction_picker is not None:
+            self.reaction_picker.deleteLater()
+        picker = self.reaction_picker = EmojiPicker(self)
+        picker.emoji_chosen.connect(lambda emoji: self._react(key, emoji))
+        picker.emoji_chosen.connect(lambda _emoji: picker.hide())
+        corner = self.view.mapToGlobal(QPoint(self.view.width() // 2 - 150, 40))
+        picker.move(corner)
+        picker.show()
+        picker.search.setFocus()
+
+    @async_slot()
+    async def _react(self, key: str, emoji: str) -> None:
+        await self.vm.ops.react(key, emoji)
+
+    # -- pins, selection, forwarding -------------------------------------------------------------
+    def _pins(self) -> None:
+        ops = self.vm.ops
+        pin = ops.current_pin
+        if pin is None:
+            self.pinned_bar.hide()
+            return
+        self.pinned_bar.show_pin(ops.pin_text(pin), ops.pin_index, len(ops.pinned))
+
+    @async_slot()
+    async def _jump_pin(self) -> None:
+        await self.vm.ops.jump_to_pin()
+
+    def _selection(self) -> None:
+        ops = self.vm.ops
+        self.selection_bar.setVisible(ops.selecting)
+        self.selection_bar.set_count(len(ops.selected))
+        self._header()
+
+    def _copy_selection(self) -> None:
+        text = self.vm.ops.copy_text(self.vm.ops.selected)
+        if text:
+            QGuiApplication.clipboard().setText(text)
+        self.vm.ops.stop_selecting()
+
+    @async_slot()
+    async def _delete(self, keys: list[str]) -> None:
+        await self.vm.ops.delete_for_me(keys)
+
+    @async_slot()
+    async def forward(self, keys: list[str], merged: bool) -> None:
+        """Ask where to (and a comment), then forward one by one or as one chat history."""
+        ops = self.vm.ops
+        count = len(ops.forwardable(keys))
+        if not count:
+            return
+        targets = await ops.targets()
+        if self.forward_dialog is not None:
+            self.forward_dialog.deleteLater()
+        dialog = self.forward_dialog = ForwardDialog(targets, count, merged=merged, parent=self)
+        dialog.accepted.connect(lambda: self._forward_chosen(dialog, list(keys), merged))
+        dialog.open()
+
+    @async_slot()
+    async def _forward_chosen(self, dialog: ForwardDialog, keys: list[str], merged: bool) -> None:
+        await self.vm.ops.forward(
+            keys, dialog.chosen(), comment=dialog.comment.text(), merged=merged
+        )
+
+    @async_slot()
+    async def open_merged(self, key: str) -> None:
+        ops = self.vm.ops
+        card = self.vm.messages.message(key)
+        found = await ops.open_merged(key)
+        if card is None or found is None or not isinstance(card.content, MergedBody):
+            return
+        if self.merged_viewer is not None:
+            self.merged_viewer.deleteLater()
+
+        async def nested(inner: LocalMessage) -> list[LocalMessage] | None:
+            return await ops.open_nested(card, inner)
+
+        self.merged_viewer = MergedViewer(
+            card.content.title,
+            found,
+            me=self.vm.me,
+            name_of=self.vm.display_name,
+            open_nested=nested,
+            parent=self,
+        )
+        self.merged_viewer.show()
+
+    @async_slot()
+    async def _pin(self, key: str, pinned: bool) -> None:
+        await self.vm.ops.pin(key, pinned)
 
     @async_slot()
     async def _handle(self, key: str, approve: bool) -> None:
@@ -327,6 +485,21 @@ class ChatPane(QWidget):
             self.composer.edit.setFocus()
         elif name == "retry":
             self._resend(key)
+        elif name == "forward":
+            self.forward([key], False)
+        elif name == "copy_link":
+            link = self.vm.ops.link_of(key)
+            if link:
+                QGuiApplication.clipboard().setText(link)
+        elif name == "edit":
+            if self.vm.ops.edit(key):
+                self.composer.edit.setFocus()
+        elif name in ("pin", "unpin"):
+            self._pin(key, name == "pin")
+        elif name == "select":
+            self.vm.ops.start_selecting(key)
+        elif name == "delete_for_me":
+            self._delete([key])
 
     def _title_clicked(self) -> None:
         """The name of a C2C chat opens the peer's profile card (not my saved messages)."""
@@ -348,6 +521,10 @@ class ChatPane(QWidget):
                 self.user_clicked.emit(message.sender)
         elif action == "cancel":
             self._cancel_upload(key)
+        elif action.startswith("react:"):
+            self._react(key, action[len("react:") :])
+        elif action == "merged":
+            self.open_merged(key)
         elif self.media.click(action, key):
             pass
         else:
@@ -396,7 +573,9 @@ class ChatPane(QWidget):
             self.copy(key)
 
     def escape(self) -> None:
-        if self.vm.composer.reply_to is not None:
+        if self.vm.ops.selecting:
+            self.vm.ops.stop_selecting()
+        elif self.vm.composer.reply_to is not None:
             self.vm.composer.clear_reply()
         else:
             self.view.clear_selection()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import (
     QEvent,
+    QItemSelection,
     QItemSelectionModel,
     QModelIndex,
     QObject,
@@ -30,12 +31,14 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QContextMenuEvent,
     QDesktopServices,
+    QHelpEvent,
     QMouseEvent,
     QPalette,
     QResizeEvent,
     QShowEvent,
 )
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QListView, QToolTip, QWidget
 
 from messenger.ui.async_slots import async_slot
 from messenger.ui.message_delegate import MessageDelegate
@@ -376,6 +379,12 @@ class ChatView(QListView):
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         point = event.position().toPoint()
         index = self.indexAt(point)
+        ops = self.chat.ops
+        if ops.selecting and event.button() == Qt.MouseButton.LeftButton:
+            if index.isValid():
+                ops.toggle(str(index.data(KEY_ROLE)))
+            event.accept()
+            return
         if index.isValid() and event.button() == Qt.MouseButton.LeftButton:
             rect = self.visualRect(index)
             x, y = point.x() - rect.left(), point.y() - rect.top()
@@ -384,8 +393,11 @@ class ChatView(QListView):
                 QDesktopServices.openUrl(QUrl(self.delegate.link_at(index, x, y)))
                 event.accept()
                 return
+            key = str(index.data(KEY_ROLE))
+            if not action and self._merged_card(key, y, rect.height()):
+                action = "merged"
             if action:
-                self.action_clicked.emit(action, str(index.data(KEY_ROLE)))
+                self.action_clicked.emit(action, key)
                 event.accept()
                 return
         super().mouseReleaseEvent(event)
@@ -426,6 +438,51 @@ class ChatView(QListView):
             Qt.CursorShape.PointingHandCursor if action else Qt.CursorShape.ArrowCursor
         )
         super().mouseMoveEvent(event)
+
+    def _merged_card(self, key: str, y: float, height: int) -> bool:
+        """A click on the bubble of a merged forward opens it."""
+        message = self.chat.messages.message(key)
+        if message is None or message.kind != "merged" or message.recalled:
+            return False
+        geometry = self.delegate.geometry(self.model().index(self.chat.messages.position(key), 0))
+        return geometry is not None and geometry.bubble.top() <= y <= geometry.bubble.bottom()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if self.chat.ops.selecting:  # clicks toggle rows (on release), never select one alone
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def show_selection(self) -> None:
+        """Select exactly the rows the view-model has selected (multi-select mode)."""
+        ops = self.chat.ops
+        self.setSelectionMode(
+            QAbstractItemView.SelectionMode.MultiSelection
+            if ops.selecting
+            else QAbstractItemView.SelectionMode.SingleSelection
+        )
+        selection = QItemSelection()
+        for key in ops.selected:
+            row = self.chat.messages.position(key)
+            if row >= 0:
+                index = self.model().index(row, 0)
+                selection.select(index, index)
+        self.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            index = self.indexAt(event.pos())
+            action = ""
+            if index.isValid():
+                rect = self.visualRect(index)
+                action = self.delegate.hit(
+                    index, event.pos().x() - rect.left(), event.pos().y() - rect.top()
+                )
+            if action.startswith("react:"):
+                names = self.chat.ops.reacted_by(str(index.data(KEY_ROLE)), action[6:])
+                QToolTip.showText(event.globalPos(), action[6:] + " " + ", ".join(names), self)
+                return True
+        return super().viewportEvent(event)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         index = self.indexAt(event.pos())

@@ -34,6 +34,7 @@ from messenger.ui.mention_popup import MentionPopup
 from messenger.ui.send_files_dialog import SendFilesDialog
 from messenger.ui.voice_recorder import VoiceButton
 from messenger.viewmodels.composer import ComposerViewModel
+from messenger.viewmodels.formatting import single_line
 
 MAX_LINES = 8
 _MENTION_QUERY = re.compile(r"(?:^|\s)@([^\s@]{0,32})$")
@@ -66,6 +67,7 @@ class MessageEdit(QPlainTextEdit):
 
     submitted = Signal()
     escape_pressed = Signal()
+    up_in_empty = Signal()  # Up with nothing written: edit my last message
     files_given = Signal(list)  # [Path]: pasted or dropped files
     image_given = Signal(bytes)  # PNG of a pasted picture
 
@@ -115,6 +117,9 @@ class MessageEdit(QPlainTextEdit):
             return
         if key == Qt.Key.Key_Escape:
             self.escape_pressed.emit()
+            return
+        if key == Qt.Key.Key_Up and not self.toPlainText() and not event.modifiers():
+            self.up_in_empty.emit()
             return
         super().keyPressEvent(event)
 
@@ -168,7 +173,7 @@ class ComposerWidget(QWidget):
         bar.addLayout(texts, 1)
         self.reply_close = QToolButton(self.reply_bar)
         self.reply_close.setAutoRaise(True)
-        self.reply_close.clicked.connect(vm.clear_reply)
+        self.reply_close.clicked.connect(self._close_bar)
         bar.addWidget(self.reply_close)
         self.reply_bar.hide()
         outer.addWidget(self.reply_bar)
@@ -208,6 +213,7 @@ class ComposerWidget(QWidget):
         self.edit.textChanged.connect(self._text_changed)
         self.edit.submitted.connect(self._send)
         self.edit.escape_pressed.connect(self._escape)
+        self.edit.up_in_empty.connect(self._edit_last)
         self.edit.files_given.connect(self.send_files)
         self.edit.image_given.connect(self._send_image)
         self.setAcceptDrops(True)
@@ -249,10 +255,20 @@ class ComposerWidget(QWidget):
         await self.vm.send(self.edit.toPlainText())
 
     def _escape(self) -> None:
+        if self.vm.cancel_edit():
+            return
         if self.vm.reply_to is not None:
             self.vm.clear_reply()
         else:
             self.escape_pressed.emit()
+
+    def _close_bar(self) -> None:
+        if not self.vm.cancel_edit():
+            self.vm.clear_reply()
+
+    def _edit_last(self) -> None:
+        if self.vm.edit_last():
+            self.edit.setFocus()
 
     # -- mentions --------------------------------------------------------------------------------
     def _mention_query(self) -> str | None:
@@ -351,11 +367,21 @@ class ComposerWidget(QWidget):
 
     # -- reply -----------------------------------------------------------------------------------
     def _show_reply(self) -> None:
-        if self.vm.reply_to is None:
+        """The bar above the box: the message being replied to, or the one being edited."""
+        editing = self.vm.editing
+        if self.vm.reply_to is None and editing is None:
             self.reply_bar.hide()
             return
-        self.reply_title.setText(self.tr("Reply to {name}").format(name=self.vm.reply_name))
-        self.reply_preview.setText(self.vm.reply_text)
+        if editing is not None:
+            self.reply_title.setText(self.tr("Edit message"))
+            self.reply_preview.setText(single_line(editing.text, 100))
+            self.reply_close.setToolTip(self.tr("Cancel editing (Esc)"))
+            self.reply_close.setAccessibleName(self.tr("Cancel editing"))
+        else:
+            self.reply_title.setText(self.tr("Reply to {name}").format(name=self.vm.reply_name))
+            self.reply_preview.setText(self.vm.reply_text)
+            self.reply_close.setToolTip(self.tr("Cancel reply (Esc)"))
+            self.reply_close.setAccessibleName(self.tr("Cancel reply"))
         self.reply_bar.show()
         self.edit.setFocus()
 

@@ -24,6 +24,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from messenger.core import MessageState
+from messenger.ui import reaction_chips
 from messenger.ui.avatars import avatar_color, paint_avatar
 from messenger.ui.bubble_text import highlight_format, link_at, link_format, overlays
 from messenger.ui.bubbles import CardContext, VoiceState, hit_card, paint_card
@@ -110,6 +111,9 @@ class MessageDelegate(QStyledItemDelegate):
             action = hit_card(row, geometry.card, point, self._card_context(self._view.palette()))
             if action:
                 return action
+        chip = reaction_chips.chip_at(geometry.chips, point)
+        if chip is not None:
+            return "react:" + chip.emoji
         if geometry.avatar is not None and geometry.avatar.contains(point):
             return "profile"
         name = geometry.name
@@ -236,6 +240,8 @@ class MessageDelegate(QStyledItemDelegate):
         if g.progress is not None and g.cancel is not None:
             self._upload(painter, row, g.progress, g.cancel, colors, palette)
         self._meta(painter, row, g, colors, palette)
+        if g.chips:
+            reaction_chips.paint(painter, g.chips, colors, fonts.small)
         if g.failed is not None:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(colors.badge)

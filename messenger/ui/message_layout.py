@@ -15,6 +15,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize
 from PySide6.QtGui import QFont, QFontMetricsF, QTextLayout, QTextOption
 
 from messenger.core import MessageState
+from messenger.ui import reaction_chips
 from messenger.ui.bubbles import card_size
 from messenger.ui.fonts import LineMetrics, line_metrics
 from messenger.viewmodels.message_rows import MessageRow, RowStyle
@@ -73,6 +74,7 @@ class RowGeometry:
     progress: QRectF | None = None  # my file's upload bar, while it uploads
     cancel: QRectF | None = None  # the × that stops the upload
     card: QRectF | None = None  # a file / voice / video card (``ui.bubbles``), of a fixed size
+    chips: reaction_chips.Chips = field(default_factory=list)  # reactions under the bubble
 
 
 def _wrap(text: str, font: QFont, width: float) -> tuple[QTextLayout, float, float, float]:
@@ -284,5 +286,8 @@ class RowLayouts:
             size = 20.0
             g.failed = QRectF(bubble.left() - size - 6, bubble.center().y() - size / 2, size, size)
         bottom = max(bubble.bottom(), g.avatar.bottom() if g.avatar is not None else 0.0)
+        g.chips = reaction_chips.place(row, bubble, fonts.small, indent, width - MARGIN)
+        if g.chips:
+            bottom = max(bottom, g.chips[-1][0].bottom())
         g.height = int(bottom) + 2
         return g

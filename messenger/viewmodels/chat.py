@@ -41,6 +41,7 @@ from messenger.viewmodels.conversation_rows import conversation_name
 from messenger.viewmodels.downloads import FileDownloads
 from messenger.viewmodels.group import GroupViewModel
 from messenger.viewmodels.message_list import SEQ_ROLE, MessageListModel
+from messenger.viewmodels.message_ops import MessageOpsViewModel
 from messenger.viewmodels.message_rows import (
     RowContext,
     RowStyle,
@@ -110,6 +111,9 @@ class ChatViewModel(QObject):
         self.thumbnails = ThumbnailSource(client, self)
         self.uploads = UploadProgress(client, self)
         self.downloads = FileDownloads(client, self)
+        self.ops = MessageOpsViewModel(client, self)
+        self.ops.error_occurred.connect(self.error_occurred)
+        self.composer.edit_last = self.ops.edit_last
         self.conversation: Conversation | None = None
         self.new_below = 0  # messages from others that arrived below the viewport
         self._cid = ""
@@ -145,6 +149,13 @@ class ChatViewModel(QObject):
     @property
     def group_id(self) -> str:
         return self._group_id
+
+    def clock(self) -> int:
+        return self._clock()
+
+    @property
+    def names(self) -> NamesViewModel:
+        return self._names
 
     def _name_of(self, user_id: str) -> str:
         return self._names.display(user_id, self.group_id)
@@ -212,6 +223,7 @@ class ChatViewModel(QObject):
         self._type = ref.type if ref is not None else ConversationType.C2C
         self._group_id = ref.target if ref and ref.type == ConversationType.GROUP else ""
         self.current_conversation_changed.emit(conversation_id)
+        self.ops.opened(conversation_id)
         if ref is None:
             self.conversation = None
             self._new_context(None, "")
@@ -262,6 +274,7 @@ class ChatViewModel(QObject):
                 marker, self._first_unread_seq = message_key(first), first.seq
         self._new_context(self.conversation, marker)
         self.messages.reset(messages, has_older=has_older, at_latest=at_latest)
+        self._tasks.spawn(self.ops.remember_recalled(messages))
         self._loading = False
         held, self._held = self._held, []
         for event in held:
@@ -357,6 +370,7 @@ class ChatViewModel(QObject):
             if excess > 0:  # release the newest rows first: the window never outgrows its size
                 model.trim_back(excess)
             model.prepend(page, has_older=self._has_older(page))
+        self._tasks.spawn(self.ops.remember_recalled(page))
         self._request_receipts()
         self._jumps_maybe_changed()
 
@@ -496,6 +510,7 @@ class ChatViewModel(QObject):
     def on_event(self, event: Event) -> None:
         self.uploads.on_event(event)
         self.downloads.on_event(event)
+        self.ops.on_event(event)
         if isinstance(event, ConversationsChanged):
             for conversation in event.conversations:
                 if conversation.conversation_id == self._cid:
@@ -513,6 +528,9 @@ class ChatViewModel(QObject):
         elif isinstance(event, MessagesAdded):
             self._messages_added(event.messages)
         elif isinstance(event, MessageUpdated):
+            if event.message.deleted:  # deleted for me (here or on another of my devices)
+                self.messages.remove(message_key(event.message))
+                return
             self._remember_recalled(event.message)
             self.messages.upsert(event.message)
             if event.message.is_self and event.message.state is MessageState.SENT:
@@ -544,6 +562,9 @@ class ChatViewModel(QObject):
         self._jumps_maybe_changed()
 
     def _messages_added(self, messages: Sequence[LocalMessage]) -> None:
+        messages = [m for m in messages if not m.deleted]
+        if not messages:
+            return
         self._names.request(people_in(messages))
         model = self.messages
         if model.at_latest and self._at_bottom and len(messages) > LIVE_TAIL:
@@ -656,6 +677,8 @@ class ChatViewModel(QObject):
         if message is not None and message.is_self:
             text = recalled_text(message, self.messages.context)
             if text:
+                for user_id in self.messages.context.recalled_mentions.get(key, ()):
+                    self.composer.choose_mention(user_id, self.display_name(user_id))
                 self.composer.replace_text(text)
 
     def reply(self, key: str) -> None:
@@ -701,6 +724,7 @@ class ChatViewModel(QObject):
         self.typing.clear()
         self.thumbnails.close()
         self.downloads.close()
+        self.ops.close()
         self._tasks.close()
 
 

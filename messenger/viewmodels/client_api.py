@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # the core is imported when an account is shown
     from messenger.core.events import Handler
     from messenger.core.models import Conversation, LocalMessage
     from messenger.core.search import SearchFilters, ServerResults
-    from messenger.core.store import SearchGroup
+    from messenger.core.store import RecalledDraft, SearchGroup
     from messenger.core.transfers.service import TransferService
 
 
@@ -171,3 +171,38 @@ class ClientApi(Protocol):
     async def update_member(
         self, group_id: str, user_id: str, update: MemberUpdate
     ) -> GroupInfo: ...
+    # -- message operations (core: ``message_ops.MessageOps``) ----------------------------------
+    async def stored_message(self, message_id: str) -> LocalMessage | None: ...
+    async def forward(
+        self, messages: Sequence[LocalMessage], targets: Sequence[str], *, comment: str = ""
+    ) -> list[LocalMessage]: ...
+    async def forward_merged(
+        self,
+        messages: Sequence[LocalMessage],
+        targets: Sequence[str],
+        *,
+        title: str,
+        comment: str = "",
+    ) -> list[LocalMessage]: ...
+    async def open_merged(
+        self, message: LocalMessage, bundle_id: str = ""
+    ) -> list[LocalMessage]: ...
+    async def edit_message(
+        self,
+        message: LocalMessage,
+        text: str,
+        *,
+        mentions: Sequence[str] = (),
+        mention_all: bool = False,
+    ) -> LocalMessage: ...
+    async def delete_for_me(self, conversation_id: str, message_ids: Sequence[str]) -> int: ...
+    async def react(
+        self, message: LocalMessage, emoji: str, *, add: bool = True
+    ) -> LocalMessage: ...
+    async def pinned_messages(
+        self, conversation_id: str, *, refresh: bool = False
+    ) -> list[str]: ...
+    async def pin_message_in(
+        self, conversation_id: str, message_id: str, pinned: bool = True
+    ) -> list[str]: ...
+    async def recalled_draft(self, message_id: str) -> RecalledDraft | None: ...

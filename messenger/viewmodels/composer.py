@@ -28,6 +28,7 @@ from messenger.viewmodels.client_api import ClientApi
 from messenger.viewmodels.formatting import single_line
 from messenger.viewmodels.mentions import MENTION_ALL, MentionCandidatesModel
 from messenger.viewmodels.names import NamesViewModel
+from messenger.viewmodels.refusals import refusal_text
 from messenger.viewmodels.send_errors import not_sent_text
 from messenger.viewmodels.tasks import TaskSet
 from messenger.viewmodels.texts import message_text
@@ -75,6 +76,9 @@ class ComposerViewModel(QObject):
         self._typing_sent_at: int | None = None
         self._chosen: dict[str, str] = {}  # "@Name" → user ID (MENTION_ALL for everyone)
         self.reply_to: LocalMessage | None = None
+        self.editing: LocalMessage | None = None  # my message whose text the box holds
+        self._before_edit = ""  # the box's text when the edit began (back on cancel)
+        self.edit_last: Callable[[], bool] = lambda: False  # Up in an empty box (the chat's)
         self._draft_timer = QTimer(self, singleShot=True, interval=DRAFT_DELAY_MS)
         self._draft_timer.timeout.connect(self._save_draft)
         self._idle_timer = QTimer(self, singleShot=True, interval=TYPING_IDLE_MS)
@@ -111,8 +115,8 @@ class ComposerViewModel(QObject):
         self.text = self._saved = ""
         self._chosen.clear()
         self.mentions.set_members("", [], allow_all=False)
-        if self.reply_to is not None:
-            self.reply_to = None
+        if self.reply_to is not None or self.editing is not None:
+            self.reply_to = self.editing = None
             self.reply_changed.emit()
 
     # -- typing ----------------------------------------------------------------------------------
@@ -121,6 +125,8 @@ class ComposerViewModel(QObject):
         if text == self.text:
             return
         self.text = text
+        if self.editing is not None:
+            return  # an edit is no draft and no typing
         if text == self._saved:
             self._draft_timer.stop()
             return
@@ -180,8 +186,55 @@ class ComposerViewModel(QObject):
         return token + " "
 
     def set_reply(self, message: LocalMessage) -> None:
+        if self.editing is not None:
+            self.cancel_edit()
         self.reply_to = message
         self.reply_changed.emit()
+
+    # -- editing one of my messages --------------------------------------------------------------
+    def start_edit(self, message: LocalMessage) -> None:
+        """Put my message's text in the box; sending saves it as the message's new text."""
+        if self.editing is None:
+            self._draft_timer.stop()
+            if self.text != self._saved:
+                self._save_draft()
+            self._before_edit = self.text
+        self.reply_to = None
+        self.editing = message
+        self._chosen.clear()
+        for user_id in message.mentions:
+            self.choose_mention(user_id, self._names.display(user_id, self.group_id))
+        self.text = message.text
+        self.text_replaced.emit(message.text)
+        self.reply_changed.emit()
+
+    def cancel_edit(self) -> bool:
+        if self.editing is None:
+            return False
+        self.editing = None
+        self._chosen.clear()
+        self.text = self._before_edit
+        self.text_replaced.emit(self._before_edit)
+        self.reply_changed.emit()
+        return True
+
+    async def _save_edit(self, body: str, mentions: list[str], mention_all: bool) -> bool:
+        message = self.editing
+        assert message is not None
+        if body == message.text and mentions == list(message.mentions):
+            self.cancel_edit()
+            return True
+        try:
+            await self._client.edit_message(
+                message, body, mentions=mentions, mention_all=mention_all
+            )
+        except MessengerError as exc:
+            log.info("edit not saved: %r", exc)
+            self.error_occurred.emit(refusal_text(exc))
+            return False
+        if self.editing is message:
+            self.cancel_edit()
+        return True
 
     def clear_reply(self) -> None:
         if self.reply_to is not None:
@@ -207,6 +260,8 @@ class ComposerViewModel(QObject):
             return False
         mentions = [u for t, u in self._chosen.items() if t in body and u != MENTION_ALL]
         mention_all = any(u == MENTION_ALL and t in body for t, u in self._chosen.items())
+        if self.editing is not None:
+            return await self._save_edit(body, list(dict.fromkeys(mentions)), mention_all)
         conversation_id, reply_to = self.conversation_id, self.reply_to
         try:
             await self._client.send_text(

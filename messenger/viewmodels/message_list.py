@@ -263,6 +263,18 @@ class MessageListModel(QAbstractListModel):
         self._rebuild(position, position + 1)
         return True
 
+    def remove(self, key: str) -> bool:
+        """Take a message out of the window (deleted for me); False if it is not here."""
+        position = self.position(key)
+        if position < 0:
+            return False
+        self.beginRemoveRows(QModelIndex(), position, position)
+        self._rows.pop(key, None)
+        del self._messages[position], self._keys[position]
+        self.endRemoveRows()
+        self._rebuild(position)  # the next row may now start a run or need a time separator
+        return True
+
     def trim_front(self, count: int) -> None:
         """Release the ``count`` oldest rows (the user is far below them)."""
         count = min(count, len(self._messages))

@@ -53,6 +53,17 @@ class RowContext:
     # Texts of my messages recalled while this session watched (the server and the store drop
     # a recalled body; these make "Re-edit" possible).
     recalled_texts: dict[str, str] = field(default_factory=dict)
+    recalled_mentions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Chip:
+    """One emoji under a bubble: how many reacted with it, whether I did, and who."""
+
+    emoji: str
+    count: int
+    mine: bool
+    users: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # compared and hashed by identity (caches)
@@ -80,6 +91,7 @@ class MessageRow:
     picture: tuple[int, int] | None = None  # an image bubble's reserved size
     uploading: bool = False  # my file message still sending: room for progress and cancel
     card: str = ""  # drawn as a card of a fixed size ("file"; ``cards.card_of``), not as text
+    reactions: tuple[Chip, ...] = ()  # chips under the bubble, in the order first used
 
     def layout_key(self) -> tuple[object, ...]:
         """Everything the row's size depends on."""
@@ -102,6 +114,7 @@ class MessageRow:
             self.picture,
             self.uploading,
             self.card,
+            tuple((c.emoji, c.count, c.mine) for c in self.reactions),
         )
 
 
@@ -148,7 +161,7 @@ def message_row(
         avatar_name=name,
         show_avatar=others and not continues,
         first_in_run=not continues,
-        time_text=clock_time(message.time),
+        time_text=_meta_time(message),
         separator=separator,
         unread_marker=bool(ctx.unread_marker_key) and ctx.unread_marker_key == message_key(message),
         state=message.state,
@@ -161,11 +174,27 @@ def message_row(
         picture=picture,
         uploading=mine and message.state is MessageState.SENDING and message.kind in MEDIA_KINDS,
         card=card,
+        reactions=tuple(
+            Chip(r.emoji, len(r.users), ctx.me in r.users, tuple(r.users))
+            for r in message.reactions
+            if r.users
+        ),
     )
 
 
+def _meta_time(message: LocalMessage) -> str:
+    """The time in the bubble, after "forwarded" and "edited" marks when they apply."""
+    marks = []
+    if message.forwarded and not message.recalled:
+        marks.append(_tr("forwarded"))
+    if message.edit_time and not message.recalled:
+        marks.append(_tr("edited"))
+    return " · ".join([*marks, clock_time(message.time)])
+
+
 def recalled_text(message: LocalMessage, ctx: RowContext) -> str:
-    """The text of my recalled message, if this device still knows it."""
+    """The text of my recalled message, if this device still knows it (this session saw it
+    go, or the store kept it: ``RowContext.recalled_texts``)."""
     return message.text or ctx.recalled_texts.get(message_key(message), "")
 
 

@@ -12,6 +12,7 @@ from messenger.protocol.bodies import (
     CustomBody,
     FileBody,
     LocationBody,
+    MergedBody,
     NoticeBody,
     TextBody,
     TipBody,
@@ -97,6 +98,7 @@ def _labels() -> dict[str, str]:
         "video": _tr("[Video]"),
         "face": _tr("[Sticker]"),
         "location": _tr("[Location]"),
+        "merged": _tr("[Chat history]"),
     }
 
 
@@ -121,6 +123,8 @@ def message_text(message: LocalMessage, me: str, name_of: NameOf) -> str:
         return f"{label} {detail}" if detail else label
     if isinstance(body, VoiceBody | VideoBody):
         return f"{label} {duration_text(body.duration_ms)}"
+    if isinstance(body, MergedBody):
+        return "\n".join([f"{label} {body.title}", *body.preview])
     return label
 
 

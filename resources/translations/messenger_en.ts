@@ -22,6 +22,23 @@
     </message>
 </context>
 <context>
+    <name>ForwardDialog</name>
+    <message numerus="yes">
+        <source>%n message(s) as one chat history</source>
+        <translation>
+            <numerusform>%n message as one chat history</numerusform>
+            <numerusform>%n messages as one chat history</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s)</source>
+        <translation>
+            <numerusform>%n message</numerusform>
+            <numerusform>%n messages</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>GroupPanel</name>
     <message numerus="yes">
         <source>%n member(s)</source>
@@ -76,6 +93,16 @@
         <translation>
             <numerusform>%n new friend request</numerusform>
             <numerusform>%n new friend requests</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SelectionBar</name>
+    <message numerus="yes">
+        <source>%n selected</source>
+        <translation>
+            <numerusform>%n selected</numerusform>
+            <numerusform>%n selected</numerusform>
         </translation>
     </message>
 </context>

@@ -18,10 +18,17 @@ from typing import Any
 
 import msgspec
 
-from messenger.core.events import ConversationsChanged, EventBus, Handler, MessagesAdded
+from messenger.core.events import (
+    ConversationsChanged,
+    EventBus,
+    Handler,
+    MessagesAdded,
+    MessageUpdated,
+    PinsChanged,
+)
 from messenger.core.models import Conversation, LocalMessage, MessageState
 from messenger.core.search import SearchFilters, ServerResults
-from messenger.core.store import SearchGroup
+from messenger.core.store import RecalledDraft, SearchGroup
 from messenger.core.transfers.service import TransferService
 from messenger.protocol import errors
 from messenger.protocol.ids import ConversationType, parse_conversation_id
@@ -37,6 +44,7 @@ from messenger.protocol.models import (
     MemberUpdate,
     Priority,
     Profile,
+    Reaction,
     ReaderList,
     ReceiptCount,
     RemindType,
@@ -58,6 +66,10 @@ class FakeClient:
     drafts: dict[str, str] = field(default_factory=dict)
     typing_sent: list[tuple[str, bool]] = field(default_factory=list)
     profiles: dict[str, Profile] = field(default_factory=dict)
+    forwarded: list[tuple[list[LocalMessage], list[str], str, str]] = field(default_factory=list)
+    bundles: dict[str, list[LocalMessage]] = field(default_factory=dict)
+    pins: dict[str, list[str]] = field(default_factory=dict)
+    recalled_drafts: dict[str, RecalledDraft] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     # -- arranging ------------------------------------------------------------------------------
@@ -320,6 +332,92 @@ class FakeClient:
 
     async def handle_application(self, *args: Any, **kwargs: Any) -> GroupInfo:
         raise errors.GroupNotFound()
+
+    # -- message operations: kept in memory, events as the core sends them --------------------
+    async def stored_message(self, message_id: str) -> LocalMessage | None:
+        return next(
+            (m for ms in self.history.values() for m in ms if m.message_id == message_id), None
+        )
+
+    async def forward(
+        self, messages: Sequence[LocalMessage], targets: Sequence[str], *, comment: str = ""
+    ) -> list[LocalMessage]:
+        self.forwarded.append((list(messages), list(targets), comment, ""))
+        return []
+
+    async def forward_merged(
+        self,
+        messages: Sequence[LocalMessage],
+        targets: Sequence[str],
+        *,
+        title: str,
+        comment: str = "",
+    ) -> list[LocalMessage]:
+        self.forwarded.append((list(messages), list(targets), comment, title))
+        return []
+
+    async def open_merged(self, message: LocalMessage, bundle_id: str = "") -> list[LocalMessage]:
+        return list(self.bundles.get(bundle_id or message.message_id, []))
+
+    async def edit_message(
+        self,
+        message: LocalMessage,
+        text: str,
+        *,
+        mentions: Sequence[str] = (),
+        mention_all: bool = False,
+    ) -> LocalMessage:
+        edited = msgspec.structs.replace(
+            message, body={"text": text}, mentions=tuple(mentions), edit_time=next(self._ids)
+        )
+        self._replace(edited)
+        return edited
+
+    async def delete_for_me(self, conversation_id: str, message_ids: Sequence[str]) -> int:
+        done = 0
+        for message in list(self.history.get(conversation_id, [])):
+            if message.message_id in message_ids and not message.deleted:
+                self._replace(msgspec.structs.replace(message, body={}, deleted=True))
+                done += 1
+        return done
+
+    async def react(self, message: LocalMessage, emoji: str, *, add: bool = True) -> LocalMessage:
+        reactions = {r.emoji: list(r.users) for r in message.reactions}
+        users = reactions.setdefault(emoji, [])
+        if add and self.me not in users:
+            users.append(self.me)
+        elif not add and self.me in users:
+            users.remove(self.me)
+        changed = msgspec.structs.replace(
+            message,
+            reactions=tuple(Reaction(emoji=e, users=u) for e, u in reactions.items() if u),
+        )
+        self._replace(changed)
+        return changed
+
+    async def pinned_messages(self, conversation_id: str, *, refresh: bool = False) -> list[str]:
+        return list(self.pins.get(conversation_id, []))
+
+    async def pin_message_in(
+        self, conversation_id: str, message_id: str, pinned: bool = True
+    ) -> list[str]:
+        pins = self.pins.setdefault(conversation_id, [])
+        if pinned and message_id not in pins:
+            pins.append(message_id)
+        elif not pinned and message_id in pins:
+            pins.remove(message_id)
+        self.bus.publish(PinsChanged(conversation_id, tuple(pins)))
+        return list(pins)
+
+    async def recalled_draft(self, message_id: str) -> RecalledDraft | None:
+        return self.recalled_drafts.get(message_id)
+
+    def _replace(self, message: LocalMessage) -> None:
+        history = self.history.get(message.conversation_id, [])
+        for i, old in enumerate(history):
+            if old.message_id == message.message_id:
+                history[i] = message
+        self.bus.publish(MessageUpdated(message.conversation_id, message))
 
     # -- inside ---------------------------------------------------------------------------------
     def _chat(self, conversation_id: str) -> Conversation:

@@ -1,0 +1,101 @@
+"""``MergedViewer``: the messages of a merged forward ("chat history") in a window of their own,
+painted with the chat's own bubbles. A card inside opens the forward nested in it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QMouseEvent, QResizeEvent
+from PySide6.QtWidgets import QAbstractItemView, QDialog, QListView, QVBoxLayout, QWidget
+
+from messenger.core import LocalMessage
+from messenger.protocol.bodies import MergedBody
+from messenger.protocol.ids import ConversationType
+from messenger.ui.async_slots import async_slot
+from messenger.ui.message_delegate import MessageDelegate
+from messenger.viewmodels.message_list import MessageListModel
+from messenger.viewmodels.message_rows import RowContext
+
+OpenNested = Callable[[LocalMessage], Awaitable[list[LocalMessage] | None]]
+
+
+class MergedViewer(QDialog):
+    def __init__(
+        self,
+        title: str,
+        messages: list[LocalMessage],
+        *,
+        me: str,
+        name_of: Callable[[str], str],
+        open_nested: OpenNested,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("MergedViewer")
+        self.setWindowTitle(title)
+        self._open_nested = open_nested
+        self._name_of = name_of
+        self._me = me
+        self.nested: MergedViewer | None = None
+        context = RowContext("", type=ConversationType.GROUP, name_of=name_of)  # everyone's name
+        self.model = MessageListModel(context, self)
+        self.view = QListView(self)
+        self.view.setObjectName("MergedMessages")
+        self.view.setAccessibleName(self.tr("Forwarded messages"))
+        self.delegate = MessageDelegate(self.view)
+        self.view.setItemDelegate(self.delegate)
+        self.view.setModel(self.model)
+        self.delegate.set_model(self.model)
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.view.setUniformItemSizes(False)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.view.setFrameShape(QListView.Shape.NoFrame)
+        self.view.viewport().installEventFilter(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        self.resize(520, 600)
+        self.model.reset(messages, has_older=False, at_latest=True)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.delegate.viewport_width = self.view.viewport().width()
+        self.delegate.layouts.clear()
+        self.view.scheduleDelayedItemsLayout()
+
+    def eventFilter(self, watched: object, event: object) -> bool:
+        if (
+            watched is self.view.viewport()
+            and isinstance(event, QMouseEvent)
+            and event.type() == QMouseEvent.Type.MouseButtonRelease
+        ):
+            self.open_at(event.position().toPoint())
+        return False
+
+    def open_at(self, point: QPoint) -> None:
+        index = self.view.indexAt(point)
+        if index.isValid():
+            message = self.model.messages()[index.row()]
+            if isinstance(message.content, MergedBody):
+                self._open(message)
+
+    @async_slot()
+    async def _open(self, inner: LocalMessage) -> None:
+        found = await self._open_nested(inner)
+        body = inner.content
+        if found is None or not isinstance(body, MergedBody):
+            return
+        if self.nested is not None:
+            self.nested.deleteLater()
+        self.nested = MergedViewer(
+            body.title,
+            found,
+            me=self._me,
+            name_of=self._name_of,
+            open_nested=self._open_nested,
+            parent=self,
+        )
+        self.nested.show()
