@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QMouseEvent, QResizeEvent
+from PySide6.QtGui import QMouseEvent, QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QAbstractItemView, QDialog, QListView, QVBoxLayout, QWidget
 
 from messenger.core import LocalMessage
@@ -53,6 +53,8 @@ class MergedViewer(QDialog):
         self.view.setUniformItemSizes(False)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.view.setFrameShape(QListView.Shape.NoFrame)
+        self.view.viewport().setBackgroundRole(QPalette.ColorRole.Window)  # as the chat's
+        self.view.viewport().setAutoFillBackground(True)
         self.view.viewport().installEventFilter(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -62,9 +64,20 @@ class MergedViewer(QDialog):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self.delegate.viewport_width = self.view.viewport().width()
-        self.delegate.layouts.clear()
-        self.view.scheduleDelayedItemsLayout()
+        self._remeasure()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._remeasure()
+
+    def _remeasure(self) -> None:
+        """The rows' sizes follow the viewport's width."""
+        width = self.view.viewport().width()
+        if width != self.delegate.viewport_width:
+            self.delegate.viewport_width = width
+            self.delegate.layouts.clear()
+            self.view.scheduleDelayedItemsLayout()
+            self.view.executeDelayedItemsLayout()
 
     def eventFilter(self, watched: object, event: object) -> bool:
         if (

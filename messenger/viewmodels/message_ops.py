@@ -213,8 +213,13 @@ class MessageOpsViewModel(QObject):
             self.selection_changed.emit()
 
     def _selectable(self, key: str) -> bool:
-        message = self._chat.messages.message(key)
-        return message is not None and bool(message.message_id) and not message.recalled
+        """Messages someone wrote (bubbles), not tips, notices or recall placeholders."""
+        model = self._chat.messages
+        position = model.position(key)
+        if position < 0:
+            return False
+        row = model.row(position)
+        return row.style is RowStyle.BUBBLE and bool(row.message.message_id)
 
     def _messages(self, keys: Sequence[str]) -> list[LocalMessage]:
         found = [self._chat.messages.message(k) for k in keys]
