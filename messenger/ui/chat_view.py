@@ -37,7 +37,6 @@ from PySide6.QtGui import (
     QResizeEvent,
     QShowEvent,
 )
-from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 from PySide6.QtWidgets import QAbstractItemView, QListView, QToolTip, QWidget
 
 from messenger.ui.async_slots import async_slot

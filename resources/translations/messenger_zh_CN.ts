@@ -129,8 +129,28 @@
         <translation>文件无法下载。</translation>
     </message>
     <message>
+        <source>Forwarded</source>
+        <translation>已转发</translation>
+    </message>
+    <message>
+        <source>Chat history with {name}</source>
+        <translation>与{name}的聊天记录</translation>
+    </message>
+    <message>
+        <source>Chat history of {name}</source>
+        <translation>{name}的聊天记录</translation>
+    </message>
+    <message>
         <source>Read</source>
         <translation>已读</translation>
+    </message>
+    <message>
+        <source>forwarded</source>
+        <translation>转发</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>已编辑</translation>
     </message>
     <message>
         <source>{count} read</source>
@@ -164,12 +184,48 @@
         <translation>重新发送</translation>
     </message>
     <message>
+        <source>Forward</source>
+        <translation>转发</translation>
+    </message>
+    <message>
+        <source>Copy link</source>
+        <translation>复制链接</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Pin</source>
+        <translation>置顶</translation>
+    </message>
+    <message>
+        <source>Unpin</source>
+        <translation>取消置顶</translation>
+    </message>
+    <message>
+        <source>Select</source>
+        <translation>多选</translation>
+    </message>
+    <message>
+        <source>Delete for me</source>
+        <translation>删除（仅自己）</translation>
+    </message>
+    <message>
         <source>Approve</source>
         <translation>同意</translation>
     </message>
     <message>
         <source>Refuse</source>
         <translation>拒绝</translation>
+    </message>
+    <message>
+        <source>React</source>
+        <translation>表情回应</translation>
+    </message>
+    <message>
+        <source>More…</source>
+        <translation>更多…</translation>
     </message>
     <message>
         <source>Messenger</source>
@@ -269,6 +325,18 @@
     <message>
         <source>Send files</source>
         <translation>发送文件</translation>
+    </message>
+    <message>
+        <source>Edit message</source>
+        <translation>编辑消息</translation>
+    </message>
+    <message>
+        <source>Cancel editing (Esc)</source>
+        <translation>取消编辑（Esc）</translation>
+    </message>
+    <message>
+        <source>Cancel editing</source>
+        <translation>取消编辑</translation>
     </message>
     <message>
         <source>Reply to {name}</source>
@@ -612,6 +680,45 @@
     <message>
         <source>Yesterday {time}</source>
         <translation>昨天 {time}</translation>
+    </message>
+</context>
+<context>
+    <name>ForwardDialog</name>
+    <message>
+        <source>Forward as chat history</source>
+        <translation>合并转发</translation>
+    </message>
+    <message>
+        <source>Forward</source>
+        <translation>转发</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) as one chat history</source>
+        <translation>
+            <numerusform>%n 条消息合并为一条聊天记录</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s)</source>
+        <translation>
+            <numerusform>%n 条消息</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Search chats</source>
+        <translation>搜索聊天</translation>
+    </message>
+    <message>
+        <source>Chats</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <source>Add a comment (optional)</source>
+        <translation>添加留言（可选）</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>留言</translation>
     </message>
 </context>
 <context>
@@ -1211,6 +1318,13 @@
     </message>
 </context>
 <context>
+    <name>MergedViewer</name>
+    <message>
+        <source>Forwarded messages</source>
+        <translation>转发的消息</translation>
+    </message>
+</context>
+<context>
     <name>MessageDelegate</name>
     <message>
         <source>Failed</source>
@@ -1270,6 +1384,10 @@
     <message>
         <source>[Location]</source>
         <translation>[位置]</translation>
+    </message>
+    <message>
+        <source>[Chat history]</source>
+        <translation>[聊天记录]</translation>
     </message>
     <message>
         <source>{name} recalled a message</source>
@@ -1462,6 +1580,21 @@
     <message>
         <source>Search by user ID or nickname</source>
         <translation>按用户 ID 或昵称搜索</translation>
+    </message>
+</context>
+<context>
+    <name>PinnedBar</name>
+    <message>
+        <source>Pinned message</source>
+        <translation>置顶消息</translation>
+    </message>
+    <message>
+        <source>Pinned message {index} of {count}</source>
+        <translation>置顶消息 {index}/{count}</translation>
+    </message>
+    <message>
+        <source>Show the pinned message</source>
+        <translation>查看置顶消息</translation>
     </message>
 </context>
 <context>
@@ -1751,6 +1884,35 @@
     <message>
         <source>{name} (waiting)</source>
         <translation>{name}（等待验证）</translation>
+    </message>
+</context>
+<context>
+    <name>SelectionBar</name>
+    <message numerus="yes">
+        <source>%n selected</source>
+        <translation>
+            <numerusform>已选择 %n 条</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Forward</source>
+        <translation>转发</translation>
+    </message>
+    <message>
+        <source>Forward as chat history</source>
+        <translation>合并转发</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Delete for me</source>
+        <translation>删除（仅自己）</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>
