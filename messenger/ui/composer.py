@@ -32,6 +32,7 @@ from messenger.ui.fonts import line_metrics
 from messenger.ui.icons import attach_icon, close_icon, emoji_icon, mic_icon, send_icon
 from messenger.ui.mention_popup import MentionPopup
 from messenger.ui.send_files_dialog import SendFilesDialog
+from messenger.ui.video_probe import VIDEO_SUFFIXES, probe_video
 from messenger.ui.voice_recorder import VoiceButton
 from messenger.viewmodels.composer import ComposerViewModel
 from messenger.viewmodels.formatting import single_line
@@ -316,7 +317,7 @@ class ComposerWidget(QWidget):
         """One file goes at once (a picture as a photo); several open the send dialog (caption,
         "send pictures as files")."""
         if len(paths) == 1:
-            await self.vm.send_files(paths)
+            await self._send_in_order(paths, as_photo=True, caption="")
             return
         if self.send_dialog is not None:
             self.send_dialog.deleteLater()
@@ -326,11 +327,25 @@ class ComposerWidget(QWidget):
 
     @async_slot(object)
     async def _send_chosen(self, dialog: SendFilesDialog) -> None:
-        await self.vm.send_files(
-            dialog.paths,
-            as_photo=not dialog.as_files.isChecked(),
-            caption=dialog.caption.text(),
+        await self._send_in_order(
+            dialog.paths, as_photo=not dialog.as_files.isChecked(), caption=dialog.caption.text()
         )
+
+    async def _send_in_order(self, paths: list[Path], *, as_photo: bool, caption: str) -> None:
+        """The caption, then each file in order; videos (unless sent as files) as video
+        messages with the length and size read here, other files by the view-model's rules."""
+        if caption.strip():
+            await self.vm.send_files([], caption=caption)
+        for path in paths:
+            facts = (
+                await probe_video(path)
+                if as_photo and path.suffix.lower() in VIDEO_SUFFIXES
+                else None
+            )
+            if facts is not None:
+                await self.vm.send_video(path, *facts)
+            else:
+                await self.vm.send_files([path], as_photo=as_photo)
 
     @async_slot(object, int)
     async def _send_voice(self, path: Path, duration_ms: int) -> None:

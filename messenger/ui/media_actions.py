@@ -1,5 +1,5 @@
 """What the chat does with files in messages: a click on a picture opens the image viewer, on a
-voice message plays or pauses it (``VoicePlayer``); a click on a file bubble downloads it (or opens it once it is here), its × stops the download; the
+voice message plays or pauses it (``VoicePlayer``), on a video opens the video player; a click on a file bubble downloads it (or opens it once it is here), its × stops the download; the
 message menu's Open, Save as… and Show in folder.
 
 Opened and shown files are copies in the downloads folder (``<Downloads>/Messenger``) under the
@@ -18,11 +18,12 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
 from messenger.core.models import LocalMessage
-from messenger.protocol.bodies import FileBody, ImageBody
+from messenger.protocol.bodies import FileBody, ImageBody, VideoBody
 from messenger.protocol.filenames import safe_name
 from messenger.ui import reveal
 from messenger.ui.async_slots import async_slot
 from messenger.ui.image_viewer import ImageViewer
+from messenger.ui.video_player import VideoPlayer, multimedia_problem
 from messenger.ui.voice_player import VoicePlayer
 from messenger.viewmodels.chat import ChatViewModel
 from messenger.viewmodels.downloads import media_id_of
@@ -46,6 +47,7 @@ class MediaActions(QObject):
         self._save_dir: Path | None = None
         self.viewer: ImageViewer | None = None
         self.voice = VoicePlayer(chat.downloads, self)
+        self.player: VideoPlayer | None = None
 
     def _message(self, key: str) -> LocalMessage | None:
         message = self.chat.messages.message(key)
@@ -61,7 +63,9 @@ class MediaActions(QObject):
         message = self._message(key)
         if message is None:
             return True
-        if action == "picture":
+        if action == "picture" and isinstance(message.content, VideoBody):
+            self.play_video(key)
+        elif action == "picture":
             self.view_picture(key)
         elif action == "voice_play":
             self.voice.toggle(message)
@@ -85,13 +89,31 @@ class MediaActions(QObject):
         return self.viewer
 
     @async_slot(str)
+    async def play_video(self, key: str) -> None:
+        """The video player on this video (downloaded into the cache first)."""
+        message = self._message(key)
+        problem = multimedia_problem()
+        if problem:
+            self.chat.downloads.error_occurred.emit(problem)
+            return
+        path = await self.chat.downloads.fetch(message) if message is not None else None
+        if path is None or message is None:
+            return
+        if self.player is not None and shiboken6.isValid(self.player):
+            self.player.close()
+        self.player = VideoPlayer(path, str(getattr(message.content, "name", "")), self._parent)
+        self.player.show()
+        self.player.raise_()
+        self.player.activateWindow()
+
+    @async_slot(str)
     async def _cancel(self, media_id: str) -> None:
         await self.chat.downloads.cancel(media_id)
 
     # -- the message menu ---------------------------------------------------------------------------
     def add_menu_actions(self, menu: QMenu, key: str) -> None:
         message = self._message(key)
-        if message is None or not isinstance(message.content, FileBody | ImageBody):
+        if message is None or not isinstance(message.content, FileBody | ImageBody | VideoBody):
             return
         if not menu.isEmpty():
             menu.addSeparator()

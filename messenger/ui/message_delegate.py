@@ -27,7 +27,7 @@ from messenger.core import MessageState
 from messenger.ui import reaction_chips
 from messenger.ui.avatars import avatar_color, paint_avatar
 from messenger.ui.bubble_text import highlight_format, link_at, link_format, overlays
-from messenger.ui.bubbles import CardContext, VoiceState, hit_card, paint_card
+from messenger.ui.bubbles import CardContext, VoiceState, hit_card, paint_card, video_bubble
 from messenger.ui.icons import paint_cross, paint_spinner, paint_ticks
 from messenger.ui.message_layout import RADIUS, RowGeometry, RowLayouts
 from messenger.ui.theme import ChatColors, chat_colors
@@ -235,6 +235,7 @@ class MessageDelegate(QStyledItemDelegate):
             g.text.draw(painter, g.text_at, marks)
         if g.picture is not None:
             self._picture(painter, row, g.picture, colors)
+            video_bubble.paint_overlay(painter, row, g.picture, fonts.small)
         if g.card is not None:
             paint_card(painter, row, g.card, self._card_context(palette))
         if g.progress is not None and g.cancel is not None:

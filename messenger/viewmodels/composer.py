@@ -332,6 +332,24 @@ class ComposerViewModel(QObject):
             return False
         return True
 
+    async def send_video(self, path: Path, duration_ms: int, width: int, height: int) -> bool:
+        """Send a video message (its length and size read by the caller)."""
+        if not self.enabled:
+            return False
+        try:
+            await self._client.send_file(
+                self.conversation_id,
+                path,
+                kind="video",
+                duration_ms=max(0, duration_ms),
+                width=max(1, width),
+                height=max(1, height),
+            )
+        except MessengerError as exc:
+            self.error_occurred.emit(not_sent_text(exc, ""))
+            return False
+        return True
+
     async def send_image(self, png: bytes) -> bool:
         """Send a pasted picture (PNG bytes) as a photo."""
         if not self.enabled or not png:

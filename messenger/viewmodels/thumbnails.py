@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from messenger.core.models import LocalMessage
-from messenger.protocol.bodies import ImageBody
+from messenger.protocol.bodies import ImageBody, VideoBody
 from messenger.viewmodels.client_api import ClientApi
 from messenger.viewmodels.tasks import TaskSet
 
@@ -18,11 +18,13 @@ PICTURE_MIN = 48
 
 
 def picture_size(message: LocalMessage) -> tuple[int, int] | None:
-    """The size an image bubble reserves (from the message's dimensions), or None."""
+    """The size an image or video bubble reserves (from the message's dimensions), or None."""
     body = message.content
-    if message.recalled or not isinstance(body, ImageBody):
+    if message.recalled or not isinstance(body, ImageBody | VideoBody):
         return None
     scale = min(1.0, PICTURE_SIDE / max(body.width, body.height, 1))
+    if isinstance(body, VideoBody):  # a frame for the play button and the length, even if tiny
+        scale = PICTURE_SIDE / max(body.width, body.height, 1)
     width = max(PICTURE_MIN, round(body.width * scale))
     height = max(PICTURE_MIN, round(body.height * scale))
     return width, height

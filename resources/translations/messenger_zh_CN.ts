@@ -2373,6 +2373,25 @@
     </message>
 </context>
 <context>
+    <name>VideoPlayer</name>
+    <message>
+        <source>Video</source>
+        <translation>视频</translation>
+    </message>
+    <message>
+        <source>Pause (Space)</source>
+        <translation>暂停（空格）</translation>
+    </message>
+    <message>
+        <source>Play (Space)</source>
+        <translation>播放（空格）</translation>
+    </message>
+    <message>
+        <source>Videos cannot be played here: Qt Multimedia is not available.</source>
+        <translation>无法在此播放视频：Qt Multimedia 不可用。</translation>
+    </message>
+</context>
+<context>
     <name>VoiceButton</name>
     <message>
         <source>Release to cancel</source>
