@@ -40,7 +40,6 @@ class ProfileDirectory:
         self._inflight: dict[str, asyncio.Future[Profile | None]] = {}
         self._queued: list[str] = []  # wanted this turn of the loop; sent together
         self._requests: set[asyncio.Task[None]] = set()
-        self.requests_sent = 0  # batch requests made (for benchmarks and tests)
 
     async def cached(self, user_ids: Sequence[str]) -> dict[str, Profile]:
         found = await self._store.profiles(user_ids)
@@ -101,7 +100,6 @@ class ProfileDirectory:
         found: dict[str, Profile] = {}
         try:
             async with self._gate:
-                self.requests_sent += 1
                 answer: ProfileList = await self._rest.call(
                     "get_users", body=ProfilesRequest(user_ids=user_ids)
                 )
