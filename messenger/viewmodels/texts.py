@@ -19,6 +19,7 @@ from messenger.protocol.bodies import (
     VideoBody,
     VoiceBody,
 )
+from messenger.protocol.filenames import safe_name
 from messenger.protocol.ids import ConversationType
 from messenger.protocol.kinds import is_event
 from messenger.viewmodels.formatting import single_line
@@ -119,7 +120,8 @@ def message_text(message: LocalMessage, me: str, name_of: NameOf) -> str:
         return _tr("[Unsupported message]")
     label = _labels().get(message.kind, _tr("[Unsupported message]"))
     if isinstance(body, FileBody | LocationBody):
-        detail = body.name if isinstance(body, FileBody) else body.description
+        # A file's name as it would be saved: no folders, no direction overrides.
+        detail = safe_name(body.name, "") if isinstance(body, FileBody) else body.description
         return f"{label} {detail}" if detail else label
     if isinstance(body, VoiceBody | VideoBody):
         return f"{label} {duration_text(body.duration_ms)}"

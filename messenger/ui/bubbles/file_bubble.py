@@ -12,6 +12,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 
 from messenger.protocol.bodies import FileBody
+from messenger.protocol.filenames import safe_name
 from messenger.ui.icons import paint_arrow, paint_cross
 from messenger.viewmodels.cards import file_type, progress_text, size_text
 from messenger.viewmodels.message_rows import MessageRow
@@ -35,6 +36,12 @@ GROUP_COLORS = {
     "program": "#6d4c41",
     "other": "#7f8c8d",
 }
+
+
+def shown_name(body: FileBody) -> str:
+    """The name as it will be saved: no folders, no direction overrides (a right-to-left mark
+    would show "invoice‮fdp.exe" as "invoiceexe.pdf")."""
+    return safe_name(body.name, size_text(body.size))
 
 
 def size(line: float) -> tuple[float, float]:
@@ -61,7 +68,7 @@ def paint(painter: QPainter, row: MessageRow, rect: QRectF, ctx: CardContext) ->
         return
     colors = ctx.colors
     text_color = colors.own_text if row.mine else colors.other_text
-    label, group = file_type(body.name)
+    label, group = file_type(shown_name(body))
     icon = icon_rect(rect)
     _paper(painter, icon, QColor(GROUP_COLORS[group]), label, ctx.small_font)
 
@@ -78,9 +85,7 @@ def paint(painter: QPainter, row: MessageRow, rect: QRectF, ctx: CardContext) ->
     body_font = QFont(ctx.body_font)
     body_font.setWeight(QFont.Weight.DemiBold)
     name_metrics = QFontMetricsF(body_font)
-    name = name_metrics.elidedText(
-        body.name or size_text(body.size), Qt.TextElideMode.ElideMiddle, width
-    )
+    name = name_metrics.elidedText(shown_name(body), Qt.TextElideMode.ElideMiddle, width)
     painter.setFont(body_font)
     painter.setPen(text_color)
     name_h = name_metrics.height()

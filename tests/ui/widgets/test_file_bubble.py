@@ -69,6 +69,8 @@ async def test_a_file_downloads_with_progress_then_opens_saves_and_shows_under_a
     geometry = view.delegate.geometry(view.model().index(0, 0))
     assert geometry is not None and geometry.card is not None
     assert geometry.card.width() == file_bubble.WIDTH
+    assert file_bubble.shown_name(row.message.content) == SAFE  # no spoofed extension shown
+    assert file_bubble.file_type(SAFE) == ("EXE", "program")
     assert not downloads.is_here(row.message)
 
     assert view.click_action(row.key, "file")  # not here: the click downloads it

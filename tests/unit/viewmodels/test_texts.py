@@ -83,6 +83,8 @@ def test_media_stickers_and_locations_read_as_placeholders_with_their_detail() -
     assert preview_text(image, "alice", name_of) == "Bob: [Image]"
     file = msg("file", {"media_id": media, "name": "plan.pdf", "size": 5})
     assert message_text(file, "alice", name_of) == "[File] plan.pdf"
+    spoof = msg("file", {"media_id": media, "name": "../inv\u202efdp.exe", "size": 5})
+    assert message_text(spoof, "alice", name_of) == "[File] invfdp.exe"  # never "invexe.pdf"
     voice = msg("voice", {"media_id": media, "size": 5, "duration_ms": 65_400})
     assert message_text(voice, "alice", name_of) == "[Voice] 1:05"
     video = msg(
