@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from messenger.ui.bubbles import file_bubble
+from messenger.viewmodels.cards import file_type
 from tests.helpers.clients import Devices
 from tests.helpers.ids import uid
 from tests.helpers.slow_link import SlowDownloads
@@ -70,7 +71,7 @@ async def test_a_file_downloads_with_progress_then_opens_saves_and_shows_under_a
     assert geometry is not None and geometry.card is not None
     assert geometry.card.width() == file_bubble.WIDTH
     assert file_bubble.shown_name(row.message.content) == SAFE  # no spoofed extension shown
-    assert file_bubble.file_type(SAFE) == ("EXE", "program")
+    assert file_type(SAFE) == ("EXE", "program")
     assert not downloads.is_here(row.message)
 
     assert view.click_action(row.key, "file")  # not here: the click downloads it
