@@ -83,6 +83,7 @@ def create_app(config: ServerConfig, ctx: ServerContext | None = None) -> Starle
             raise
         ctx.media.open()
         await ctx.hub.bus.start()
+        await ctx.listener.catch_up_horizon()
         loop = asyncio.get_running_loop()
         expiry = loop.create_task(_expiry_loop(ctx))
         collection = loop.create_task(_media_collection_loop(ctx))

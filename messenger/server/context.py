@@ -37,6 +37,11 @@ from messenger.server.storage.postgres.storage import PostgresStorage
 from messenger.server.storage.sqlite.storage import SqliteStorage
 
 
+async def _database_head(storage: Storage) -> int:
+    """The version counter as the database has it now (not this node's view of it)."""
+    return (await storage.feed("", 2**62, 1)).next_version
+
+
 @dataclass(slots=True)
 class ServerContext:
     config: ServerConfig
@@ -57,6 +62,7 @@ class ServerContext:
     admission: Admission
     callbacks: Callbacks
     notices: SystemNotices
+    listener: NodeListener
     operations: MessageOperations
     bundles: Bundles
     started: float = field(default_factory=time.monotonic)
@@ -151,7 +157,17 @@ class ServerContext:
         auth = AuthService(config, storage, hub)
         directory.on_invalidate = bus.invalidate
         blocks.on_invalidate = bus.invalidate
-        bus.attach(NodeListener(hub=hub, auth=auth, directory=directory, blocks=blocks))
+        listener = NodeListener(
+            hub=hub,
+            auth=auth,
+            directory=directory,
+            blocks=blocks,
+            head=lambda: _database_head(storage),
+        )
+        bus.attach(listener)
+        database = getattr(storage, "db", None)
+        if bus.shared and database is not None:
+            database.on_versions = hub.committed  # (announced to the other nodes)
         return cls(
             config=config,
             storage=storage,
@@ -180,6 +196,7 @@ class ServerContext:
             media=media,
             admission=Admission(config),
             callbacks=callbacks,
+            listener=listener,
             notices=SystemNotices(
                 storage=storage, directory=directory, fanout=fanout, limits=limits
             ),

@@ -11,9 +11,10 @@ past its limit closes the socket (the device reconnects and resyncs; nothing is 
 
 With several nodes, the hub also publishes what it pushes, kicks and who is connected on the
 node bus (``bus/base.py``), and delivers what other nodes publish to its own devices
-(``deliver``). Changes from another node may arrive out of version order: a live change is
-skipped only when the device's catch-up from the database already covered it (its version is
-at most the catch-up's), never because a higher version went out first.
+(``deliver``). Changes of every node reach a device in version order: a change waits until
+every version below it is known to be committed and pushed (``bus/horizon.py``), so a device's
+sync cursor never passes a change it has not received. A live change is skipped only when the
+device's catch-up from the database already covered it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 
 from messenger.protocol import frames
 from messenger.server.bus.base import LocalBus, NodeBus
+from messenger.server.bus.horizon import VersionHorizon
 
 log = logging.getLogger(__name__)
 
@@ -188,6 +190,10 @@ class Hub:
         self.bus: NodeBus = bus or LocalBus()
         self._elsewhere: dict[str, set[str]] = {}  # user → other nodes with a device of theirs
         self._nodes: dict[str, set[str]] = {}  # other node → its users
+        # several nodes: changes wait for every lower version (None: one node, in order anyway)
+        self.horizon: VersionHorizon | None = VersionHorizon() if self.bus.shared else None
+        if self.horizon is not None:
+            self.horizon.on_stall = self.resync_all
         self.on_count_changed: Callable[[int], None] | None = None
         # (user, online): the user's first device connected, or the last one left (anywhere)
         self.on_presence: Callable[[str, bool], None] | None = None
@@ -252,10 +258,28 @@ class Hub:
         """Queue one encoded frame for every device of ``user_ids``, on every node; returns how
         many devices of this node got it."""
         if self.bus.shared:
-            if not isinstance(user_ids, list | tuple):
-                user_ids = list(user_ids)
-            self.bus.push(list(user_ids), text, version)
+            users = list(user_ids)
+            self.bus.push(users, text, version)
+            return self.deliver_in_order(users, text, version, exclude)
         return self.deliver(user_ids, text, version=version, exclude=exclude)
+
+    def deliver_in_order(
+        self, users: list[str], text: str, version: int, exclude: Connection | None = None
+    ) -> int:
+        """``deliver`` once every lower version is known (several nodes); 0 if it waits."""
+        horizon = self.horizon
+        if horizon is None or not version or version <= horizon.covered:
+            return self.deliver(users, text, version=version, exclude=exclude)
+        horizon.hold_or_run(
+            version, lambda: self.deliver(users, text, version=version, exclude=exclude)
+        )
+        return 0
+
+    def committed(self, first: int, last: int) -> None:
+        """This node committed a batch with these versions (after its pushes)."""
+        if self.horizon is not None:
+            self.bus.versions(first, last)
+            self.horizon.committed(first, last)
 
     def deliver(
         self,

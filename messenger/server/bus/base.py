@@ -10,6 +10,8 @@ publish:
 - cache invalidation: a conversation's members, a user's block list;
 - presence: which users have a device connected to which node (so ``is_online`` and online
   counts are the deployment's);
+- committed version ranges, so that every node delivers changes in version order
+  (``bus/horizon.py``);
 - shared rate limits (``take``).
 
 The database stays the truth. A wake-up that is lost (a bus outage) costs latency, never a
@@ -45,6 +47,10 @@ class BusListener(Protocol):
 
     def bus_resync(self) -> None: ...
 
+    def bus_versions(self, first: int, last: int) -> None: ...
+
+    def bus_tick(self) -> None: ...
+
     def bus_local_users(self) -> list[str]: ...
 
 
@@ -76,6 +82,9 @@ class NodeBus(abc.ABC):
 
     @abc.abstractmethod
     def presence(self, user_id: str, online: bool) -> None: ...
+
+    def versions(self, first: int, last: int) -> None:  # noqa: B027 - a lone node needs none
+        """A batch of this node with these versions committed, its pushes published."""
 
     async def take(self, key: str, rate: float, burst: float) -> float | None:
         """Take one token of the deployment-wide bucket ``key``: 0 if allowed, else the seconds

@@ -2,7 +2,7 @@
 
 Every node publishes on ``messenger:bus`` (one message per event, in order, through one
 connection) and listens to it, ignoring its own messages. Messages are JSON arrays whose first
-item says what they are: ``p`` push, ``k`` kick, ``i`` invalidate, ``o`` presence, ``s`` a
+item says what they are: ``p`` push, ``v`` versions committed, ``k`` kick, ``i`` invalidate, ``o`` presence, ``s`` a
 node's online users (its answer to ``h``, hello), ``b`` heartbeat, ``r`` "resynchronise", ``g``
 goodbye.
 
@@ -81,6 +81,7 @@ class RedisBus(NodeBus):
         self._publish_failed = False
         self._overflowed = False
         self._take_script: Any = None
+        self._subscribed = asyncio.Event()
         self.resyncs = 0  # how often this node resynchronised its devices (tests, metrics)
 
     def attach(self, listener: BusListener) -> None:
@@ -93,12 +94,18 @@ class RedisBus(NodeBus):
             self.url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=10
         )
         self._take_script = self._redis.register_script(_TAKE)
+        self._subscribed = asyncio.Event()
         loop = asyncio.get_running_loop()
         self._tasks = [
             loop.create_task(self._publisher(), name="bus-publisher"),
             loop.create_task(self._subscriber(), name="bus-subscriber"),
             loop.create_task(self._beat(), name="bus-heartbeat"),
         ]
+        try:  # (what is committed from now on is announced to this node)
+            async with asyncio.timeout(5):
+                await self._subscribed.wait()
+        except TimeoutError:
+            log.warning("node bus: Redis at %s does not answer yet; retrying", self.url)
 
     async def close(self) -> None:
         if self._redis is not None:
@@ -141,6 +148,9 @@ class RedisBus(NodeBus):
     def presence(self, user_id: str, online: bool) -> None:
         self._send("o", user_id, online)
 
+    def versions(self, first: int, last: int) -> None:
+        self._send("v", first, last)
+
     async def _publisher(self) -> None:
         assert self._queue is not None and self._redis is not None
         queue, redis = self._queue, self._redis
@@ -175,6 +185,7 @@ class RedisBus(NodeBus):
             pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.subscribe(CHANNEL)
+                self._subscribed.set()
                 if not first:
                     self._resync("the subscription was interrupted")
                 first = False
@@ -215,6 +226,8 @@ class RedisBus(NodeBus):
         try:
             if kind == "p":
                 listener.bus_push(items[0], items[1], items[2])
+            elif kind == "v":
+                listener.bus_versions(items[0], items[1])
             elif kind == "k":
                 listener.bus_kick(*items)
             elif kind == "i":
@@ -237,6 +250,8 @@ class RedisBus(NodeBus):
         while True:
             await asyncio.sleep(self._heartbeat)
             self._send("b")
+            if self._listener is not None:
+                self._listener.bus_tick()
             now = time.monotonic()
             for node, seen in list(self._seen.items()):
                 if now - seen > self._node_timeout:

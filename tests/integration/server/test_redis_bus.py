@@ -59,6 +59,12 @@ class Recorder:
     def bus_local_users(self) -> list[str]:
         return list(self.users)
 
+    def bus_versions(self, first: int, last: int) -> None:
+        self._note("versions", first, last)
+
+    def bus_tick(self) -> None:
+        pass
+
     def of(self, kind: str) -> list[tuple[Any, ...]]:
         return [e for e in self.told if e[0] == kind]
 

@@ -108,6 +108,9 @@ class SqliteDatabase:
         self._synchronous = synchronous
         self._readers = readers
         self._on_batch = on_batch
+        # (first, last): a committed batch drew these versions; called after its on_commit
+        # callbacks (the node bus announces it to the other nodes: the hub's version horizon)
+        self.on_versions: Callable[[int, int], None] | None = None
         self._queue: queue.SimpleQueue[_Job[Any] | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -209,8 +212,10 @@ class SqliteDatabase:
     def _run_batch(self, conn: sqlite3.Connection, jobs: list[_Job[Any]], version: int) -> int:
         started = time.perf_counter()
         txn = WriteTxn(conn, version)
+        first = version + 1
         try:
             job_conn, version = self._begin(conn, version)
+            first = version + 1
             txn = WriteTxn(job_conn, version)
             for job in jobs:
                 before = txn.version
@@ -249,12 +254,14 @@ class SqliteDatabase:
         self.stats.commit_seconds += elapsed
         assert self._loop is not None
         try:
-            self._loop.call_soon_threadsafe(self._finish_batch, jobs, txn.version, elapsed)
+            self._loop.call_soon_threadsafe(self._finish_batch, jobs, txn.version, elapsed, first)
         except RuntimeError:  # the loop is gone (shutdown): nobody is waiting any more
             pass
         return txn.version
 
-    def _finish_batch(self, jobs: list[_Job[Any]], version: int, elapsed: float) -> None:
+    def _finish_batch(
+        self, jobs: list[_Job[Any]], version: int, elapsed: float, first: int = 0
+    ) -> None:
         self._version = max(self._version, version)  # (another engine may have seen a later one)
         if self._on_batch is not None:
             self._on_batch(len(jobs), elapsed)
@@ -264,6 +271,8 @@ class SqliteDatabase:
                     job.on_commit(job.result)
                 except Exception:
                     log.exception("on_commit callback failed")
+        if self.on_versions is not None and first and version >= first:
+            self.on_versions(first, version)
         for job in jobs:
             if job.future.cancelled():
                 continue
