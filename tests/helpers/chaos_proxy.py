@@ -15,6 +15,7 @@ class ChaosProxy:
         self._turn = itertools.count()
         self._server: asyncio.Server | None = None
         self._open: set[asyncio.StreamWriter] = set()
+        self._handlers: set[asyncio.Task[None]] = set()
         self.port = 0
         self.cuts = 0
 
@@ -35,6 +36,15 @@ class ChaosProxy:
         return None
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._handlers.add(task)
+        try:
+            await self._serve(reader, writer)
+        finally:
+            self._handlers.discard(task)
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         backend = await self._connect_backend()
         if backend is None:  # every node is down: the client retries
             writer.close()
@@ -59,9 +69,12 @@ class ChaosProxy:
         return len(broken) // 2
 
     async def close(self) -> None:
-        self.cut()
         if self._server is not None:
             self._server.close()
+        self.cut()
+        if self._handlers:  # (cut: their pipes end; a cancelled one would be logged by asyncio)
+            await asyncio.wait(list(self._handlers), timeout=5)
+        if self._server is not None:
             await self._server.wait_closed()
 
 
