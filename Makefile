@@ -116,6 +116,15 @@ bench-storage-quick: system-deps-test $(STAMP)
 bench-pg-drivers: system-deps-test $(STAMP)
 	$(BIN)/python -m benchmarks.pg_drivers
 
+# Three nodes over one PostgreSQL and one Redis: same-node against cross-node latency, and C2C
+# msg/s with every pair across two nodes (throw-away PostgreSQL and Redis).
+.PHONY: bench-cluster bench-cluster-quick
+bench-cluster: system-deps-test $(STAMP)
+	$(BIN)/python -m benchmarks.cluster
+
+bench-cluster-quick: system-deps-test $(STAMP)
+	$(BIN)/python -m benchmarks.cluster --quick
+
 # Files over loopback through the real core and server: 100 MB up and down (MB/s), the longest
 # event-loop stall meanwhile, and a 24-megapixel photo prepared for its bubble.
 .PHONY: bench-media bench-media-scroll

@@ -24,6 +24,9 @@ class PairSpec:
     sender_token: str
     receiver_token: str
     receiver_id: str
+    # the nodes' WebSocket URLs when sender and receiver are on different nodes ("": the run's)
+    sender_url: str = ""
+    receiver_url: str = ""
 
 
 @dataclass
@@ -58,8 +61,8 @@ async def _run_pairs(
     stride: float,
 ) -> WorkerResult:
     result = WorkerResult()
-    senders = [await _open(url, p.sender_token) for p in pairs]
-    receivers = [await _open(url, p.receiver_token) for p in pairs]
+    senders = [await _open(p.sender_url or url, p.sender_token) for p in pairs]
+    receivers = [await _open(p.receiver_url or url, p.receiver_token) for p in pairs]
 
     async def receive(ws) -> None:
         got = 0
