@@ -1,7 +1,7 @@
 """The schema migration runner on SQLite: a database written by the schema of before the runner
 (``data/schema_v1.sql``, a dump of ``tests/helpers/storage_data.populate``) is upgraded with
 nothing lost; a database from a newer server is refused untouched; a failing step leaves the
-database at the step before."""
+database at the step before. The same runner over PostgreSQL's steps, numbered alike."""
 
 from __future__ import annotations
 
@@ -11,15 +11,20 @@ import sys
 import types
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
 
 from messenger.protocol.errors import SchemaTooNew
 from messenger.server.storage.migrations import Migration, collect, upgrade
+from messenger.server.storage.postgres.migrations import MIGRATIONS as PG_MIGRATIONS
+from messenger.server.storage.postgres.schema import PostgresSchemaTarget
 from messenger.server.storage.records import c2c_key
 from messenger.server.storage.sqlite.migrations import MIGRATIONS
 from messenger.server.storage.sqlite.schema import SCHEMA_VERSION, SqliteSchemaTarget
 from messenger.server.storage.sqlite.storage import SqliteStorage
+from tests.helpers.postgres import PostgresCluster
 from tests.helpers.storage_data import new_message
 
 V1_DUMP = Path(__file__).parent / "data" / "schema_v1.sql"
@@ -162,3 +167,36 @@ def test_the_server_refuses_to_start_on_a_newer_schema(tmp_path: Path) -> None:
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("messenger-server: the database has schema"), done.stderr
     assert f"knows schema {SCHEMA_VERSION} at most" in last
+
+
+# -- PostgreSQL: the same runner over its own steps ------------------------------------------------
+def test_postgres_steps_run_one_after_another_and_a_newer_schema_is_refused(
+    postgres: PostgresCluster,
+) -> None:
+    with psycopg.connect(postgres.fresh_schema(), autocommit=True) as conn:
+        target = PostgresSchemaTarget(conn)
+        assert upgrade(target, PG_MIGRATIONS[:1]).after == 1
+        conn.execute("INSERT INTO users(user_id, created) VALUES ('alice', 1)")
+        report = upgrade(target, PG_MIGRATIONS)
+        assert (report.before, report.after) == (1, len(PG_MIGRATIONS))
+        assert len(PG_MIGRATIONS) == SCHEMA_VERSION  # the backends number their steps alike
+        assert conn.execute("SELECT user_id FROM users").fetchall() == [("alice",)]
+        assert conn.execute("SELECT to_regclass('group_applications')").fetchone() != (None,)
+        assert upgrade(target, PG_MIGRATIONS).applied == 0
+        conn.execute("UPDATE meta SET value=%s WHERE key='schema'", (len(PG_MIGRATIONS) + 1,))
+        with pytest.raises(SchemaTooNew):
+            upgrade(target, PG_MIGRATIONS)
+
+
+def test_a_failing_postgres_step_changes_nothing(postgres: PostgresCluster) -> None:
+    def broken(conn: Any) -> None:
+        conn.execute("CREATE TABLE half_done (x INTEGER)")
+        raise RuntimeError("step failed")
+
+    with psycopg.connect(postgres.fresh_schema(), autocommit=True) as conn:
+        target = PostgresSchemaTarget(conn)
+        steps = [*PG_MIGRATIONS, Migration(len(PG_MIGRATIONS) + 1, "broken", broken)]
+        with pytest.raises(RuntimeError, match="step failed"):
+            upgrade(target, steps)
+        assert target.current() == len(PG_MIGRATIONS)
+        assert conn.execute("SELECT to_regclass('half_done')").fetchone() == (None,)
