@@ -14,7 +14,13 @@ import pytest
 
 from messenger.protocol import errors, frames
 from messenger.protocol.models import AllowType, GroupType, JoinOption, StateUpdate
-from messenger.protocol.social import AddFriendRequest, ProfileUpdate, Relation
+from messenger.protocol.social import (
+    AcceptRequest,
+    AddFriendRequest,
+    FriendUpdate,
+    ProfileUpdate,
+    Relation,
+)
 from messenger.server.storage.base import Storage
 from messenger.server.storage.records import (
     GroupOp,
@@ -422,3 +428,93 @@ async def test_the_first_message_since_a_time(storage: Storage) -> None:
         assert first == 1 or times[first - 2] < at
     assert await storage.first_seq_since(conv, "alice", times[-1] + 1) is None
     assert await storage.first_seq_since(conv, "carol", 0) is None
+
+
+# -- the rest of the people side and of groups -------------------------------------------------
+async def test_friend_requests_are_accepted_refused_read_and_deleted(storage: Storage) -> None:
+    await users(storage, "alice", "bob", "carol", "dave")
+    people = storage.people
+    await people.add_friend("alice", AddFriendRequest(user_id="bob"), LIMITS, "n1")
+    await people.add_friend("carol", AddFriendRequest(user_id="bob"), LIMITS, "n2")
+    await people.add_friend("dave", AddFriendRequest(user_id="bob"), LIMITS, "n3")
+    pending = (await people.contacts("bob")).requests
+    assert {r.sender for r in pending} == {"alice", "carol", "dave"}
+    read = await people.read_requests("bob")
+    assert read.pushes  # bob's devices hear that the requests were read
+    await people.accept_request("bob", "alice", AcceptRequest(remark="Al"), LIMITS, "n4")
+    assert await people.relation("bob", "alice") == Relation.BOTH
+    with pytest.raises(errors.FriendRequestNotFound):
+        await people.accept_request("bob", "alice", AcceptRequest(), LIMITS, "n5")
+    await people.refuse_request("bob", "carol", "n6")
+    assert await people.relation("bob", "carol") == Relation.NONE
+    await people.delete_request("bob", "dave")
+    assert (await people.contacts("bob")).requests == []
+    await people.update_friend("bob", "alice", FriendUpdate(remark="Alice A."))
+    friends = (await people.contacts("bob")).friends
+    assert [(f.user_id, f.remark) for f in friends] == [("alice", "Alice A.")]
+
+
+async def test_friend_groups_and_watchers(storage: Storage) -> None:
+    await users(storage, "alice", "bob", "carol")
+    people = storage.people
+    await people.update_profile("bob", ProfileUpdate(allow_type=AllowType.ANYONE))
+    await people.update_profile("carol", ProfileUpdate(allow_type=AllowType.ANYONE))
+    await people.add_friend("alice", AddFriendRequest(user_id="bob"), LIMITS, "n1")
+    await people.add_friend("alice", AddFriendRequest(user_id="carol"), LIMITS, "n2")
+    await people.create_friend_group("alice", "Work", ["bob"], LIMITS)
+    groups = (await people.contacts("alice")).groups
+    assert [g.name for g in groups] == ["Work"]
+    await people.delete_friend_group("alice", "Work")
+    assert (await people.contacts("alice")).groups == []
+    with pytest.raises(errors.FriendGroupNotFound):
+        await people.delete_friend_group("alice", "Work")
+    assert set(await people.watchers("bob")) >= {"alice"}  # who hears of bob's changes
+    both = await people.watchers_of(["bob", "carol"])
+    assert "alice" in both["bob"] and "alice" in both["carol"]
+
+
+async def test_status_texts(storage: Storage) -> None:
+    await users(storage, "alice", "bob")
+    await storage.people.set_status_text("alice", "in a meeting")
+    assert await storage.people.status_texts(["alice", "bob"]) == {"alice": "in a meeting"}
+    await storage.people.set_status_text("alice", "")
+    assert await storage.people.status_texts(["alice"]) == {}
+
+
+async def test_topics_and_live_rooms(storage: Storage) -> None:
+    await users(storage, "alice", "bob")
+    community = replace(team(members=["bob"]), group_id="club", type=GroupType.COMMUNITY)
+    await storage.create_group(community)
+    made = await storage.group_op(
+        GroupOp(
+            "create_topic", "club", "alice", "t1", args={"topic_id": "club-news", "name": "News"}
+        )
+    )
+    assert made.group.group_id == "club-news" and made.group.parent == "club"
+    assert [t.group_id for t in await storage.topics("club")] == ["club-news"]
+    live = replace(
+        team(), group_id="live", type=GroupType.AVCHATROOM, tip_message_id="tip-9",
+        join_option=JoinOption.FREE,
+    )  # fmt: skip
+    await storage.create_group(live)
+    await storage.group_op(GroupOp("join", "live", "bob", "t2"))
+    assert await storage.live_rooms_of("bob") == ["live"]
+    assert await storage.live_rooms_of("alice") == []  # the owner is not a plain member
+
+
+def test_every_storage_method_is_pinned_here() -> None:
+    """A method added to the interface needs a test here, run on every backend."""
+    from pathlib import Path
+
+    from messenger.server.storage.people import PeopleStorage
+
+    here = Path(__file__).parent
+    text = "".join(p.read_text("utf-8") for p in here.glob("*.py"))
+    text += (here.parents[1] / "helpers" / "storage_data.py").read_text("utf-8")
+    for interface in (Storage, PeopleStorage):
+        untested = [
+            m
+            for m in sorted(interface.__abstractmethods__)
+            if (f".{m}" if isinstance(getattr(interface, m), property) else f".{m}(") not in text
+        ]
+        assert untested == [], f"{interface.__name__}: no contract test calls {untested}"
