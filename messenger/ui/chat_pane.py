@@ -36,6 +36,7 @@ from messenger.ui.async_slots import async_slot
 from messenger.ui.chat_search_bar import ChatSearchBar
 from messenger.ui.chat_view import ChatView
 from messenger.ui.composer import ComposerWidget
+from messenger.ui.confirm import confirm
 from messenger.ui.date_jump import DateJumpButton
 from messenger.ui.emoji_picker import EmojiPicker
 from messenger.ui.forward_dialog import ForwardDialog
@@ -202,6 +203,7 @@ class ChatPane(QWidget):
         self.forward_dialog: ForwardDialog | None = None
         self.merged_viewer: MergedViewer | None = None
         self.reaction_picker: EmojiPicker | None = None
+        self.delete_box: QMessageBox | None = None
         vm.ops.pins_changed.connect(self._pins)
         vm.ops.selection_changed.connect(self._selection)
         self.media = MediaActions(vm, self)
@@ -407,8 +409,25 @@ class ChatPane(QWidget):
             QGuiApplication.clipboard().setText(text)
         self.vm.ops.stop_selecting()
 
+    def _delete(self, keys: list[str]) -> None:
+        """Ask first: the messages leave all my devices (the others keep theirs)."""
+        count = len(keys)
+        if not count:
+            return
+        self.delete_box = confirm(
+            self,
+            self.tr("Delete for me"),
+            self.tr(
+                "Delete %n message(s) from all your devices? The others in the chat keep them.",
+                "",
+                count,
+            ),
+            self.tr("Delete"),
+            lambda: self._delete_now(list(keys)),
+        )
+
     @async_slot()
-    async def _delete(self, keys: list[str]) -> None:
+    async def _delete_now(self, keys: list[str]) -> None:
         await self.vm.ops.delete_for_me(keys)
 
     @async_slot()

@@ -33,6 +33,7 @@ from messenger.core.events import (
     Event,
     GroupChanged,
     KickedOut,
+    MentionedByEdit,
     MessagesAdded,
     TotalUnreadChanged,
 )
@@ -160,6 +161,8 @@ class SessionViewModel(QObject):
             incoming: list[LocalMessage] = [m for m in event.messages if not m.is_self]
             if incoming:
                 self.messages_arrived.emit(event.conversation_id, incoming)
+        elif isinstance(event, MentionedByEdit):  # an edit @mentions me now: told like news
+            self.messages_arrived.emit(event.conversation_id, [event.message])
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is QCoreApplication.instance() and event.type() == QEvent.Type.LanguageChange:

@@ -12,6 +12,16 @@
     </message>
 </context>
 <context>
+    <name>ChatPane</name>
+    <message numerus="yes">
+        <source>Delete %n message(s) from all your devices? The others in the chat keep them.</source>
+        <translation>
+            <numerusform>Delete %n message from all your devices? The others in the chat keep it.</numerusform>
+            <numerusform>Delete %n messages from all your devices? The others in the chat keep them.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Composer</name>
     <message numerus="yes">
         <source>Not sent: the message is %n character(s) too long. Shorten it and send again.</source>

@@ -227,6 +227,16 @@
         <source>More…</source>
         <translation>更多…</translation>
     </message>
+    <message numerus="yes">
+        <source>Delete %n message(s) from all your devices? The others in the chat keep them.</source>
+        <translation>
+            <numerusform>从你的所有设备上删除 %n 条消息？聊天中的其他人仍会保留。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
     <message>
         <source>Messenger</source>
         <translation>Messenger</translation>

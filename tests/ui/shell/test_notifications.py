@@ -242,3 +242,25 @@ async def test_notifications_off_or_not_live_show_nothing() -> None:
     session2.messages_arrived.emit("C2Cbob", [message("C2Cbob", "bob", "new", 2)])
     await until(lambda: shown)
     assert [n.body for n in shown] == ["new"]
+
+
+async def test_an_edit_that_mentions_me_notifies_once(
+    make_shell: MakeShell, devices: Devices
+) -> None:
+    me, peer = uid("ivy"), uid("jon")
+    jon = await devices.sign_in(peer)
+    shell, shown = await app_as(make_shell, me)
+    account = shell.flow.account
+    assert account is not None
+    group = await jon.client.create_group("Edits", [me])
+    cid = f"GROUP{group.group_id}"
+    await until(lambda: shown and shown[0], what="the 'added to a group' notice")
+    await until(lambda: account.client.conversation(cid), what="the group")
+    await account.client.set_remind(cid, RemindType.SILENT)  # only a mention gets through
+    echo = await jon.client.send_text(cid, "who takes the notes?")
+    sent = await devices.until(
+        lambda: [m for m in jon.updated() if m.client_msg_id == echo.client_msg_id and m.seq]
+    )
+    await jon.client.edit_message(sent[-1], f"@{me} takes the notes", mentions=[me])
+    second = await until(lambda: len(shown) > 1 and shown[1], what="the mention by edit")
+    assert second.body == f"{peer} mentioned you: @{me} takes the notes"

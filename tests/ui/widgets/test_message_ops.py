@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from messenger.protocol.bodies import MergedBody
 from tests.helpers.clients import Devices
@@ -280,6 +280,14 @@ async def test_delete_for_me_takes_the_row_away_here_only(devices: Devices, wind
     window = await windows(alice)
     await open_chat(window, "C2C" + bob_id)
     drop = chat_rows(window)[1]
-    action(window.chat_pane, drop.key, "delete_for_me").trigger()
+    pane = window.chat_pane
+    action(pane, drop.key, "delete_for_me").trigger()
+    box = await until(lambda: pane.delete_box, what="the question")
+    box.reject()  # Cancel: nothing goes
+    await settle()
+    assert chat_texts(window) == ["keep", "drop"]
+    action(pane, drop.key, "delete_for_me").trigger()
+    await until(lambda: pane.delete_box is not box and pane.delete_box, what="asked again")
+    pane.delete_box.findChild(QPushButton, "ConfirmButton").click()
     await until(lambda: chat_texts(window) == ["keep"], what="the row gone")
     assert await bob.texts("C2C" + alice_id) == ["keep", "drop"]
