@@ -3,7 +3,7 @@ and add an optional comment; the pane forwards when it is accepted."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -29,26 +29,18 @@ class ForwardDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("ForwardDialog")
-        self.setWindowTitle(self.tr("Forward as chat history") if merged else self.tr("Forward"))
+        self._merged, self._count = merged, count
         layout = QVBoxLayout(self)
         self.what = QLabel(self)
         self.what.setTextFormat(Qt.TextFormat.PlainText)
-        self.what.setText(
-            self.tr("%n message(s) as one chat history", "", count)
-            if merged
-            else self.tr("%n message(s)", "", count)
-        )
         layout.addWidget(self.what)
         self.search = QLineEdit(self)
         self.search.setObjectName("ForwardSearch")
-        self.search.setPlaceholderText(self.tr("Search chats"))
-        self.search.setAccessibleName(self.tr("Search chats"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter)
         layout.addWidget(self.search)
         self.chats = QListWidget(self)
         self.chats.setObjectName("ForwardTargets")
-        self.chats.setAccessibleName(self.tr("Chats"))
         for conversation_id, name in targets:
             item = QListWidgetItem(name or conversation_id, self.chats)
             item.setData(ID_ROLE, conversation_id)
@@ -59,20 +51,40 @@ class ForwardDialog(QDialog):
         layout.addWidget(self.chats, 1)
         self.comment = QLineEdit(self)
         self.comment.setObjectName("ForwardComment")
-        self.comment.setPlaceholderText(self.tr("Add a comment (optional)"))
-        self.comment.setAccessibleName(self.tr("Comment"))
         layout.addWidget(self.comment)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
         self.send_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.send_button.setText(self.tr("Forward"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.resize(380, 460)
+        self.retranslate()
         self._changed()
         self.search.setFocus()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "send_button"):
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        merged, count = self._merged, self._count
+        self.setWindowTitle(self.tr("Forward as chat history") if merged else self.tr("Forward"))
+        self.what.setText(
+            self.tr("%n message(s) as one chat history", "", count)
+            if merged
+            else self.tr("%n message(s)", "", count)
+        )
+        self.search.setPlaceholderText(self.tr("Search chats"))
+        self.search.setAccessibleName(self.tr("Search chats"))
+        self.chats.setAccessibleName(self.tr("Chats"))
+        self.comment.setPlaceholderText(self.tr("Add a comment (optional)"))
+        self.comment.setAccessibleName(self.tr("Comment"))
+        self.send_button.setText(self.tr("Forward"))
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setText(self.tr("Cancel"))
 
     def _filter(self, text: str) -> None:
         needle = text.strip().casefold()

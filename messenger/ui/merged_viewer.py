@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QMouseEvent, QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QAbstractItemView, QDialog, QListView, QVBoxLayout, QWidget
 
@@ -42,7 +42,7 @@ class MergedViewer(QDialog):
         self.model = MessageListModel(context, self)
         self.view = QListView(self)
         self.view.setObjectName("MergedMessages")
-        self.view.setAccessibleName(self.tr("Forwarded messages"))
+
         self.delegate = MessageDelegate(self.view)
         self.view.setItemDelegate(self.delegate)
         self.view.setModel(self.model)
@@ -60,7 +60,16 @@ class MergedViewer(QDialog):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
         self.resize(520, 600)
+        self.retranslate()
         self.model.reset(messages, has_older=False, at_latest=True)
+
+    def retranslate(self) -> None:
+        self.view.setAccessibleName(self.tr("Forwarded messages"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "view"):
+            self.retranslate()
+        super().changeEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QMouseEvent, QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
@@ -31,9 +31,11 @@ class PinnedBar(QFrame):
         self.text.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.title)
         layout.addWidget(self.text)
+        self._shown = ("", 0, 0)
         self.hide()
 
     def show_pin(self, text: str, index: int, count: int) -> None:
+        self._shown = (text, index, count)
         if count <= 0:
             self.hide()
             return
@@ -47,6 +49,12 @@ class PinnedBar(QFrame):
         self.setAccessibleName(self.title.text())
         self.setToolTip(self.tr("Show the pinned message"))
         self.show()
+
+    def changeEvent(self, event: QEvent) -> None:
+        shown = getattr(self, "_shown", None)
+        if event.type() == QEvent.Type.LanguageChange and shown is not None and shown[2]:
+            self.show_pin(*shown)
+        super().changeEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:

@@ -3,7 +3,7 @@ can be done with them (forward one by one or as a chat history, copy, delete for
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtCore import QEvent, Qt, Signal, SignalInstance
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 
@@ -29,8 +29,8 @@ class SelectionBar(QFrame):
         self.cancel = self._button("CancelSelection", self.cancel_clicked)
         for button in (self.forward, self.merged, self.copy, self.delete, self.cancel):
             layout.addWidget(button)
+        self._count = 0
         self.retranslate()
-        self.set_count(0)
 
     def _button(self, name: str, signal: SignalInstance) -> QPushButton:
         button = QPushButton(self)
@@ -39,6 +39,7 @@ class SelectionBar(QFrame):
         return button
 
     def set_count(self, count: int) -> None:
+        self._count = count
         self.count.setText(self.tr("%n selected", "", count))
         for button in (self.forward, self.merged, self.copy, self.delete):
             button.setEnabled(count > 0)
@@ -49,3 +50,9 @@ class SelectionBar(QFrame):
         self.copy.setText(self.tr("Copy"))
         self.delete.setText(self.tr("Delete for me"))
         self.cancel.setText(self.tr("Cancel"))
+        self.set_count(self._count)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "_count"):
+            self.retranslate()
+        super().changeEvent(event)

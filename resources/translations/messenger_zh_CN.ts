@@ -730,6 +730,10 @@
         <source>Comment</source>
         <translation>留言</translation>
     </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
 </context>
 <context>
     <name>GlobalSearchPanel</name>

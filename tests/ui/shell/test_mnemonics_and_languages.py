@@ -27,9 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 import messenger.ui
+from messenger.core.models import LocalMessage
 from messenger.ui.confirm import confirm
+from messenger.ui.forward_dialog import ForwardDialog
 from messenger.ui.i18n import install_language
 from messenger.ui.kick_dialog import KickDialog
+from messenger.ui.merged_viewer import MergedViewer
 from messenger.ui.readers_dialog import ReadersDialog
 from tests.helpers.clients import Devices
 from tests.helpers.ids import uid
@@ -147,8 +150,17 @@ async def every_window(shell: Shell, peer: str) -> list[QWidget]:
         dialog.show()
     found += [kick, readers]
     found.append(confirm(window, "Clear history", "Delete it?", "Clear", lambda: None))
+    forward = ForwardDialog([("C2C" + peer, peer)], 2, merged=True, parent=window)
+    viewer = MergedViewer("团队", [], me="", name_of=str, open_nested=no_nested, parent=window)
+    for dialog in (forward, viewer):
+        dialog.show()
+    found += [forward, viewer]
     await settle(10)
     return found
+
+
+async def no_nested(inner: LocalMessage) -> list[LocalMessage] | None:
+    return None
 
 
 def kinds_in_the_app() -> set[type]:
