@@ -152,8 +152,8 @@ async def every_window(shell: Shell, peer: str) -> list[QWidget]:
     found.append(confirm(window, "Clear history", "Delete it?", "Clear", lambda: None))
     forward = ForwardDialog([("C2C" + peer, peer)], 2, merged=True, parent=window)
     viewer = MergedViewer("团队", [], me="", name_of=str, open_nested=no_nested, parent=window)
-    for dialog in (forward, viewer):
-        dialog.show()
+    forward.show()
+    viewer.show()
     found += [forward, viewer]
     await settle(10)
     return found
