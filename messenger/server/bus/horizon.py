@@ -34,7 +34,7 @@ class _Held:
 
 
 class VersionHorizon:
-    def __init__(self, *, stall_seconds: float = 2.0, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, *, stall_seconds: float = 5.0, clock: Callable[[], float] = time.monotonic):
         self.covered = 0  # every version up to this one is committed and announced
         self.known = 0  # the highest version of any announced range
         self._ranges: dict[int, int] = {}  # first → last, announced but not yet contiguous
