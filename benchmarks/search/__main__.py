@@ -9,7 +9,9 @@ then each query of ``corpus.queries`` runs several times:
 - local: ``Store.search`` newest first and by relevance, within one conversation, and the
   global "messages grouped by chat" (``search_conversations``);
 - server: the storage's search for a member of 10 of the 500 groups (only what they may read),
-  newest first and by relevance.
+  newest first and by relevance;
+- the app (``app.py``): a keystroke in the top search box → results painted, and a click on a
+  hit 50,000 messages back in the busy chat → the chat painted around it.
 
 Figures are printed (p50 / p95 per query in ms); nothing is asserted.
 """
@@ -25,6 +27,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from benchmarks.search.app import app_figures
 from benchmarks.search.corpus import Corpus, fill_client_cache, fill_server, queries
 from messenger.core.store import Store
 from messenger.core.store import schema as client_schema
@@ -116,7 +119,7 @@ async def server(data: Path, corpus: Corpus) -> dict[str, list[float]]:
     return samples
 
 
-async def run(messages: int) -> None:
+async def run(messages: int) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
         data = Path(tmp)
         corpus = Corpus(conversations=500, messages=messages)
@@ -124,12 +127,16 @@ async def run(messages: int) -> None:
         figures = await local(data, corpus)
         print(f"== server search, {messages:,} stored messages in 500 groups of 20 of 1,000 users")
         server_figures = await server(data, corpus)
-        print("== summary (ms, every query and run)")
-        for mode, runs in figures.items():
-            if not mode.startswith(" "):
-                print(f"local  {mode:16} {_ms(runs)}")
-        for mode, runs in server_figures.items():
-            print(f"server {mode:16} {_ms(runs)}")
+    return figures, server_figures
+
+
+def summary(figures: dict[str, list[float]], server_figures: dict[str, list[float]]) -> None:
+    print("== summary (ms, every query and run)")
+    for mode, runs in figures.items():
+        if not mode.startswith(" "):
+            print(f"local  {mode:16} {_ms(runs)}")
+    for mode, runs in server_figures.items():
+        print(f"server {mode:16} {_ms(runs)}")
 
 
 def main() -> None:
@@ -138,7 +145,13 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=0, help="how many messages")
     args = parser.parse_args()
     messages = args.messages or (50_000 if args.quick else 1_000_000)
-    asyncio.run(run(messages))
+    figures, server_figures = asyncio.run(run(messages))
+    with tempfile.TemporaryDirectory(prefix="bench-search-app-") as tmp:
+        print(f"== the app, {messages:,} cached messages (the busy chat: a tenth of them)")
+        app = app_figures(Path(tmp), Corpus(conversations=500, messages=messages))
+    summary(figures, server_figures)
+    for what, runs in app.items():
+        print(f"app    {what:28} {_ms(runs)}  ({len(runs)} samples)")
 
 
 if __name__ == "__main__":

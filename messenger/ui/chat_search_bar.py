@@ -13,7 +13,7 @@ from messenger.ui.async_slots import async_slot
 from messenger.ui.bubble_text import search_terms
 from messenger.viewmodels.search import ChatSearchViewModel
 
-TYPING_PAUSE_MS = 120  # a search runs once typing pauses this long
+TYPING_PAUSE_MS = 150  # a search runs once typing pauses (each one moves the chat)
 
 
 class ChatSearchBar(QFrame):

@@ -272,7 +272,7 @@ class ConversationListWidget(QWidget):
         super().changeEvent(event)
 
     def retranslate(self) -> None:
-        self.filter.setPlaceholderText(self.tr("Search chats"))
+        self.filter.setPlaceholderText(self.tr("Search chats, people, messages"))
         self.filter.setAccessibleName(self.tr("Filter conversations"))
         self.list.setAccessibleName(self.tr("Conversations"))
         self.new_chat.setToolTip(self.tr("New chat (Ctrl+N)"))

@@ -26,7 +26,7 @@ from messenger.viewmodels.formatting import single_line
 from messenger.viewmodels.search import GlobalSearchViewModel
 
 KINDS: tuple[SearchKind, ...] = ("", "text", "file", "link")
-TYPING_PAUSE_MS = 120
+TYPING_PAUSE_MS = 0  # each keystroke searches (a newer one drops an older answer)
 _TARGET = Qt.ItemDataRole.UserRole  # ("chat", cid) / ("message", cid, seq)
 
 

@@ -27,7 +27,6 @@ from messenger.viewmodels.names import NamesViewModel
 log = logging.getLogger(__name__)
 
 CHAT_RESULTS = 500  # matches of one chat stepped through
-GROUP_HITS = 3  # messages shown under each chat in the global search
 
 
 class ChatSearchViewModel(QObject):
@@ -151,16 +150,9 @@ class GlobalSearchViewModel(QObject):
         groups = await self._client.search_conversations(
             self.query, SearchFilters(kind=self.kind), limit=30
         )
-        chats = []
-        for group in groups:
-            newest = await self._client.search(
-                self.query, conversation_id=group.conversation_id, kind=self.kind, limit=GROUP_HITS
-            )
-            chats.append(ChatHits(group.conversation_id, group.count, newest or [group.newest]))
-            if token != self._token:
-                return
         if token != self._token:
             return
+        chats = [ChatHits(g.conversation_id, g.count, list(g.messages)) for g in groups]
         self.chats = chats
         self.changed.emit()
 

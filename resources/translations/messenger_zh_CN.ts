@@ -514,8 +514,8 @@
         <translation>要在你的所有设备上删除“{name}”中的全部消息吗？其他人的记录不受影响。</translation>
     </message>
     <message>
-        <source>Search chats</source>
-        <translation>搜索聊天</translation>
+        <source>Search chats, people, messages</source>
+        <translation>搜索聊天、联系人和消息</translation>
     </message>
     <message>
         <source>Filter conversations</source>

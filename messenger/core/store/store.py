@@ -89,11 +89,15 @@ class CachedProfile:
 
 @dataclass(frozen=True, slots=True)
 class SearchGroup:
-    """One conversation's part of a search: how many messages were found and the newest."""
+    """One conversation's part of a search: how many messages were found and the newest few."""
 
     conversation_id: str
     count: int
-    newest: LocalMessage
+    messages: tuple[LocalMessage, ...]  # newest first
+
+    @property
+    def newest(self) -> LocalMessage:
+        return self.messages[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -599,34 +603,47 @@ class Store:
         since: int | None = None,
         until: int | None = None,
         limit: int = 50,
+        per_conversation: int = 3,
         scan: int = 1000,
     ) -> list[SearchGroup]:
         """The conversations among the newest ``scan`` messages found by ``query`` (same
-        filters as ``search``): each with how many of those and its newest one, the most recent
+        filters as ``search``): each with how many of those and its newest few, the most recent
         conversation first (``SearchGroup.count`` is a lower bound when ``scan`` were found)."""
         where = _search_where(query, kind, None, sender, since, until)
         if where is None:
             return []
         condition, params = where
-        sql = (
-            "SELECT conversation_id, count(*), max(key) FROM ("
-            "SELECT m.conversation_id, f.rowid AS key FROM messages_fts f "
+        scan_sql = (
+            "SELECT m.conversation_id, f.rowid FROM messages_fts f "
             f"CROSS JOIN messages m ON m.id = f.msg WHERE {condition} "
-            "ORDER BY f.rowid DESC LIMIT ?) GROUP BY conversation_id ORDER BY max(key) DESC LIMIT ?"
-        )
-        newest_sql = (
-            f"SELECT {_M_COLUMNS} FROM messages_fts f CROSS JOIN messages m ON m.id = f.msg "
-            "WHERE f.rowid = ?"
+            "ORDER BY f.rowid DESC LIMIT ?"
         )
 
         def read() -> list[SearchGroup]:
             conn = self._db()
-            groups = []
-            for conversation_id, count, key in conn.execute(sql, [*params, scan, limit]):
-                row = conn.execute(newest_sql, (key,)).fetchone()
-                if row is not None:
-                    groups.append(SearchGroup(conversation_id, int(count), message_from_row(row)))
-            return groups
+            counts: dict[str, int] = {}
+            keys: dict[str, list[int]] = {}
+            for conversation_id, key in conn.execute(scan_sql, [*params, scan]):
+                counts[conversation_id] = counts.get(conversation_id, 0) + 1
+                newest = keys.setdefault(conversation_id, [])
+                if len(newest) < per_conversation:
+                    newest.append(key)
+            chosen = dict(list(keys.items())[:limit])  # (first seen: the most recent first)
+            wanted = [k for group in chosen.values() for k in group]
+            rows: dict[int, LocalMessage] = {}
+            for start in range(0, len(wanted), _IN_CHUNK):
+                chunk = wanted[start : start + _IN_CHUNK]
+                marks = ", ".join("?" * len(chunk))
+                for row in conn.execute(
+                    f"SELECT f.rowid, {_M_COLUMNS} FROM messages_fts f CROSS JOIN messages m "
+                    f"ON m.id = f.msg WHERE f.rowid IN ({marks})",
+                    chunk,
+                ):
+                    rows[row[0]] = message_from_row(row[1:])
+            return [
+                SearchGroup(cid, counts[cid], tuple(rows[k] for k in group if k in rows))
+                for cid, group in chosen.items()
+            ]
 
         return await self._run(read)
 
