@@ -451,6 +451,7 @@ class Client(GroupCalls, MessageOps):
         height: int = 0,
         name: str | None = None,
         reply_to: LocalMessage | None = None,
+        thumbnail: Path | None = None,
     ) -> LocalMessage:
         """Queue a file as an image, file, voice or video message. The bubble shows at once with
         its final size (hash, dimensions and a thumbnail are made here first); the file uploads
@@ -486,6 +487,7 @@ class Client(GroupCalls, MessageOps):
                 peaks=list(peaks),
             )
         elif kind == MessageKind.VIDEO:
+            thumb_id = await self._video_frame(account, facts.sha256, thumbnail)
             body = VideoBody(
                 media_id=facts.sha256,
                 size=facts.size,
@@ -494,6 +496,7 @@ class Client(GroupCalls, MessageOps):
                 height=max(height, 1),
                 mime=facts.mime,
                 name=shown,
+                thumb_media_id=thumb_id,
             )
         else:
             body = FileBody(media_id=facts.sha256, name=shown, size=facts.size, mime=facts.mime)
@@ -516,6 +519,27 @@ class Client(GroupCalls, MessageOps):
             client_msg_id=request.client_msg_id,
         )
         return echo
+
+    async def _video_frame(self, account: Account, video_id: str, frame: Path | None) -> str:
+        """A video's preview frame (a picture the caller took from it): shown in my bubble at
+        once (cached as the video's small thumbnail) and uploaded now, so the message can name
+        it; "" (no frame, the message still goes) if there is none or it cannot be uploaded."""
+        if frame is None:
+            return ""
+        cache = account.transfers.cache
+        try:
+            frame_facts = await asyncio.to_thread(file_facts, frame)
+            small = cache.partial(video_id, "small")
+            await asyncio.to_thread(image_facts, frame, small)
+            if small.exists():
+                cache.commit(small, video_id, "small")
+            await account.transfers.upload_now(
+                frame, media_id=frame_facts.sha256, size=frame_facts.size, kind=MessageKind.IMAGE
+            )
+        except (errors.MessengerError, OSError) as exc:
+            log.info("video sent without its preview frame: %r", exc)
+            return ""
+        return frame_facts.sha256
 
     async def send_data(
         self, conversation_id: str, data: bytes, name: str, *, kind: str = MessageKind.IMAGE
@@ -541,6 +565,13 @@ class Client(GroupCalls, MessageOps):
         if not media_id or message.recalled:
             raise errors.MediaNotFound("this message has no file")
         size = int(getattr(content, "size", 0)) if not variant else 0
+        if isinstance(content, VideoBody) and variant:  # a video's pictures are its frame's
+            cached = self._signed_in().transfers.cache.get(media_id, variant)
+            if cached is not None or not content.thumb_media_id:
+                if cached is None:
+                    raise errors.MediaNotFound("this video has no preview frame")
+                return cached
+            media_id = content.thumb_media_id
         return await self._signed_in().transfers.download(
             media_id, message.conversation_id, message.message_id, size, variant
         )

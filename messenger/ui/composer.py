@@ -32,7 +32,7 @@ from messenger.ui.fonts import line_metrics
 from messenger.ui.icons import attach_icon, close_icon, emoji_icon, mic_icon, send_icon
 from messenger.ui.mention_popup import MentionPopup
 from messenger.ui.send_files_dialog import SendFilesDialog
-from messenger.ui.video_probe import VIDEO_SUFFIXES, probe_video
+from messenger.ui.video_probe import VIDEO_SUFFIXES, probe_video, video_frame
 from messenger.ui.voice_recorder import VoiceButton
 from messenger.viewmodels.composer import ComposerViewModel
 from messenger.viewmodels.formatting import single_line
@@ -343,7 +343,7 @@ class ComposerWidget(QWidget):
                 else None
             )
             if facts is not None:
-                await self.vm.send_video(path, *facts)
+                await self.vm.send_video(path, *facts, frame=await video_frame(path))
             else:
                 await self.vm.send_files([path], as_photo=as_photo)
 

@@ -81,6 +81,7 @@ class ClientApi(Protocol):
         height: int = 0,
         name: str | None = None,
         reply_to: LocalMessage | None = None,
+        thumbnail: Path | None = None,
     ) -> LocalMessage: ...
     async def send_data(
         self, conversation_id: str, data: bytes, name: str, *, kind: str = ...

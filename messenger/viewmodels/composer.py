@@ -332,8 +332,10 @@ class ComposerViewModel(QObject):
             return False
         return True
 
-    async def send_video(self, path: Path, duration_ms: int, width: int, height: int) -> bool:
-        """Send a video message (its length and size read by the caller)."""
+    async def send_video(
+        self, path: Path, duration_ms: int, width: int, height: int, frame: Path | None = None
+    ) -> bool:
+        """Send a video message (its length, size and preview ``frame`` made by the caller)."""
         if not self.enabled:
             return False
         try:
@@ -344,6 +346,7 @@ class ComposerViewModel(QObject):
                 duration_ms=max(0, duration_ms),
                 width=max(1, width),
                 height=max(1, height),
+                thumbnail=frame,
             )
         except MessengerError as exc:
             self.error_occurred.emit(not_sent_text(exc, ""))

@@ -40,16 +40,23 @@ class ThumbnailSource(QObject):
         self._asked: set[str] = set()
 
     def path(self, message: LocalMessage) -> Path | None:
-        """The cached small thumbnail, or None (and its download starts)."""
+        """The cached small thumbnail (a video's: its preview frame), or None (and its
+        download starts)."""
         body = message.content
-        if not isinstance(body, ImageBody) or message.recalled:
+        if not isinstance(body, ImageBody | VideoBody) or message.recalled:
             return None
+        frame = body.thumb_media_id if isinstance(body, VideoBody) else ""
         try:
-            cached = self._client.transfers.cache.get(body.media_id, "small")
+            cache = self._client.transfers.cache
+            cached = cache.get(body.media_id, "small") or (
+                cache.get(frame, "small") if frame else None
+            )
         except Exception:  # noqa: BLE001 - signed out meanwhile: nothing to show
             return None
         if cached is not None:
             return cached
+        if isinstance(body, VideoBody) and not frame:
+            return None  # no preview frame was sent
         if body.media_id not in self._asked and message.message_id:
             self._asked.add(body.media_id)
             self._tasks.spawn(self._fetch(message, body.media_id))

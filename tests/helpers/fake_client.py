@@ -192,6 +192,7 @@ class FakeClient:
         height: int = 0,
         name: str | None = None,
         reply_to: LocalMessage | None = None,
+        thumbnail: Path | None = None,
     ) -> LocalMessage:
         raise errors.ClientError("the fake client sends no files")
 

@@ -63,5 +63,15 @@ async def test_a_dropped_video_is_sent_as_a_video_with_its_length_and_size(
     )
     assert isinstance(message.content, VideoBody)
     assert (message.content.width, message.content.height) == (160, 90)
-    assert 1500 <= message.content.duration_ms <= 2500
+    assert 0 < message.content.duration_ms <= 2500  # read from the file (up to 20 frames at 10 fps)
     assert message.content.name == "holiday.mp4"
+    assert message.content.thumb_media_id  # its first picture went with it
+
+    # Bob's bubble shows that frame (downloaded as the frame's small thumbnail).
+    window_b = await windows(bob)
+    await open_chat(window_b, "C2C" + alice_id)
+    view = window_b.chat_pane.view
+    media_id = message.content.media_id
+    await until(lambda: media_id in view.delegate._images, what="the frame painted")
+    frame = view.delegate._images[media_id]
+    assert (frame.width(), frame.height()) == (160, 90)
