@@ -197,6 +197,8 @@ class Hub:
         self.on_count_changed: Callable[[int], None] | None = None
         # (user, online): the user's first device connected, or the last one left (anywhere)
         self.on_presence: Callable[[str, bool], None] | None = None
+        # (user, online): the same, seen from here when it happened on another node
+        self.on_remote_presence: Callable[[str, bool], None] | None = None
         self._count = 0
 
     @property
@@ -323,6 +325,12 @@ class Hub:
 
     # -- what the other nodes tell -----------------------------------------------------------------
     def remote_presence(self, node: str, user_id: str, online: bool) -> None:
+        was_online = self.is_online(user_id)
+        self._remote_presence(node, user_id, online)
+        if self.is_online(user_id) != was_online and self.on_remote_presence is not None:
+            self.on_remote_presence(user_id, not was_online)
+
+    def _remote_presence(self, node: str, user_id: str, online: bool) -> None:
         users = self._nodes.setdefault(node, set())
         if online:
             users.add(user_id)

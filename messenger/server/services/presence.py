@@ -40,6 +40,42 @@ class PresenceService:
 
     def attach(self) -> None:
         self._hub.on_presence = self.changed
+        self._hub.on_remote_presence = self.remote_changed
+
+    def remote_changed(self, user_id: str, online: bool) -> None:
+        """Another node saw ``user_id`` come or go: that node told their friends; this one tells
+        the devices here that asked for their status (subscriptions live where they were made)."""
+        subscribers = self._subscribers.get(user_id)
+        if not subscribers:
+            return
+        status = UserStatus(
+            user_id=user_id, online=online, last_seen=0 if online else int(time.time() * 1000)
+        )
+        task = asyncio.get_running_loop().create_task(
+            self._tell_subscribers(user_id, sorted(subscribers), status)
+        )
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _tell_subscribers(
+        self, user_id: str, audience: list[str], status: UserStatus
+    ) -> None:
+        try:
+            friends = set((await self._storage.watchers_of([user_id])).get(user_id, ()))
+            blocked = await self._blocks.blocked_by(user_id)
+            status.text = (await self._storage.status_texts([user_id])).get(user_id, "")
+            if (
+                not status.online
+                and (await self._storage.last_seen([user_id])).get(user_id, (0, False))[1]
+            ):
+                status.last_seen = 0  # they hide when they were last seen
+        except MessengerError as exc:
+            log.info("presence of %s not told here: %r", user_id, exc)
+            return
+        here = [u for u in audience if u not in friends and u not in blocked]
+        if here:
+            text = frames.encode(frames.Presence(statuses=[status])).decode("utf-8")
+            self._hub.deliver(here, text)  # (the friends heard it from the user's node)
 
     def changed(self, user_id: str, online: bool) -> None:
         """Called by the hub when a user's first device connects or the last one leaves.

@@ -175,3 +175,22 @@ async def test_a_node_killed_and_restarted_loses_nothing(nodes: Nodes, clients: 
     await clients.until_equal(lambda: fay.texts("C2C" + erin_id), expected, within=60)
     await fay.client.send_text("C2C" + erin_id, "back")
     await clients.until_equal(lambda: erin.texts("C2C" + fay_id), [*expected, "back"])
+
+
+async def test_who_asked_for_a_status_on_one_node_hears_its_changes_from_another(
+    nodes: Nodes, raw_devices: list[RawDevice]
+) -> None:
+    one, two = nodes(2)
+    curious, gina = uid("curious"), uid("gina")  # not friends: a subscription, not a watch
+    asker = await _on(one.url, curious, raw_devices)
+    await asker.connect()
+    subject = await _on(two.url, gina, raw_devices)
+    (before,) = (await asker.call("presence", query={"user_ids": gina})).statuses
+    assert not before.online
+
+    await subject.connect()
+    came = await asker.next_of(frames.Presence, within=10)
+    assert [(s.user_id, s.online) for s in came.statuses] == [(gina, True)]
+    await subject.aclose()
+    went = await asker.next_of(frames.Presence, within=10)
+    assert [(s.user_id, s.online) for s in went.statuses] == [(gina, False)]
