@@ -9,7 +9,14 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DESKTOP_ONLY = {"pyside6-essentials", "qasync", "keyring", "platformdirs", "desktop-notifier"}
+DESKTOP_ONLY = {
+    "pyside6-essentials",
+    "pyside6-addons",
+    "qasync",
+    "keyring",
+    "platformdirs",
+    "desktop-notifier",
+}
 
 
 def _name(requirement: str) -> str:
