@@ -13,22 +13,23 @@ from collections.abc import Callable
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QObject, QStandardPaths
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QObject, QStandardPaths, QUrl
+from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
 from messenger.core.models import LocalMessage
-from messenger.protocol.bodies import FileBody, ImageBody, VideoBody
+from messenger.protocol.bodies import FileBody, ImageBody, LocationBody, VideoBody
 from messenger.protocol.filenames import safe_name
 from messenger.ui import reveal
 from messenger.ui.async_slots import async_slot
+from messenger.ui.bubbles import location_bubble
 from messenger.ui.image_viewer import ImageViewer
 from messenger.ui.video_player import VideoPlayer, multimedia_problem
 from messenger.ui.voice_player import VoicePlayer
 from messenger.viewmodels.chat import ChatViewModel
 from messenger.viewmodels.downloads import media_id_of
 
-CARD_ACTIONS = frozenset({"file", "file_cancel", "picture", "voice_play"})
+CARD_ACTIONS = frozenset({"file", "file_cancel", "picture", "voice_play", "location"})
 
 
 def default_downloads() -> Path:
@@ -44,10 +45,20 @@ class MediaActions(QObject):
         self.downloads_dir = default_downloads()
         self.open_file: Callable[[Path], bool] = reveal.open_file
         self.show_in_folder: Callable[[Path], bool] = reveal.show_in_folder
+        self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
         self._save_dir: Path | None = None
         self.viewer: ImageViewer | None = None
         self.voice = VoicePlayer(chat.downloads, self)
         self.player: VideoPlayer | None = None
+
+    def _place(self, key: str) -> bool:
+        """Open a location message's place in a web map; False if ``key`` is not one."""
+        message = self.chat.messages.message(key)
+        body = message.content if message is not None and not message.recalled else None
+        if not isinstance(body, LocationBody):
+            return False
+        self.open_url(QUrl(location_bubble.map_url(body)))
+        return True
 
     def _message(self, key: str) -> LocalMessage | None:
         message = self.chat.messages.message(key)
@@ -60,6 +71,9 @@ class MediaActions(QObject):
         """Handle a card's action; False if ``action`` is not one of ours."""
         if action not in CARD_ACTIONS:
             return False
+        if action == "location":
+            self._place(key)
+            return True
         message = self._message(key)
         if message is None:
             return True

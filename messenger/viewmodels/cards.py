@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from messenger.core.models import LocalMessage
-from messenger.protocol.bodies import FileBody, VoiceBody
+from messenger.protocol.bodies import FileBody, LocationBody, VoiceBody
 
 
 def _tr(text: str) -> str:
@@ -14,13 +14,15 @@ def _tr(text: str) -> str:
 
 
 def card_of(message: LocalMessage) -> str:
-    """ "file" or "voice" for those messages, "" for a message drawn otherwise."""
+    """ "file", "voice" or "location" for those messages, "" for one drawn otherwise."""
     if message.recalled:
         return ""
     if isinstance(message.content, FileBody):
         return "file"
     if isinstance(message.content, VoiceBody):
         return "voice"
+    if isinstance(message.content, LocationBody):
+        return "location"
     return ""
 
 
