@@ -103,6 +103,12 @@ def _labels() -> dict[str, str]:
     }
 
 
+def _named(line: str, name_of: NameOf) -> str:
+    """A merged forward's preview line ("alice: hello") with the sender's name for the ID."""
+    user_id, sep, words = line.partition(": ")
+    return f"{name_of(user_id)}: {words}" if sep and user_id else line
+
+
 def message_text(message: LocalMessage, me: str, name_of: NameOf) -> str:
     """The words of a message: its text, or what a tip, notice, file or other kind means."""
     if message.recalled:
@@ -126,7 +132,9 @@ def message_text(message: LocalMessage, me: str, name_of: NameOf) -> str:
     if isinstance(body, VoiceBody | VideoBody):
         return f"{label} {duration_text(body.duration_ms)}"
     if isinstance(body, MergedBody):
-        return "\n".join([f"{label} {body.title}", *body.preview])
+        return "\n".join(
+            [f"{label} {body.title}", *(_named(line, name_of) for line in body.preview)]
+        )
     return label
 
 
