@@ -32,6 +32,8 @@ from messenger.ui.fonts import line_metrics
 from messenger.ui.icons import attach_icon, close_icon, emoji_icon, mic_icon, send_icon
 from messenger.ui.mention_popup import MentionPopup
 from messenger.ui.send_files_dialog import SendFilesDialog
+from messenger.ui.sticker_pack import NAMES, PACK, sticker_icon
+from messenger.ui.sticker_picker import StickerPicker
 from messenger.ui.video_probe import VIDEO_SUFFIXES, probe_video, video_frame
 from messenger.ui.voice_recorder import VoiceButton
 from messenger.viewmodels.composer import ComposerViewModel
@@ -190,6 +192,12 @@ class ComposerWidget(QWidget):
         self.emoji_button.setAutoRaise(True)
         self.emoji_button.clicked.connect(self.show_emoji)
         row.addWidget(self.emoji_button, 0, Qt.AlignmentFlag.AlignBottom)
+        self.sticker_button = QToolButton(self)
+        self.sticker_button.setObjectName("sticker")
+        self.sticker_button.setAutoRaise(True)
+        self.sticker_button.clicked.connect(self.show_stickers)
+        row.addWidget(self.sticker_button, 0, Qt.AlignmentFlag.AlignBottom)
+        self.sticker_picker: StickerPicker | None = None
         self.voice_button = VoiceButton(self)
         self.voice_button.recorded.connect(self._send_voice)
         self.voice_button.problem.connect(self.vm.error_occurred)
@@ -365,6 +373,20 @@ class ComposerWidget(QWidget):
             event.acceptProposedAction()
             self.send_files(files)
 
+    # -- stickers --------------------------------------------------------------------------------
+    def show_stickers(self) -> None:
+        if self.sticker_picker is None:
+            self.sticker_picker = StickerPicker(self)
+            self.sticker_picker.chosen.connect(self._send_sticker)
+        picker = self.sticker_picker
+        corner = self.sticker_button.mapToGlobal(QPoint(0, 0))
+        picker.move(corner.x(), corner.y() - picker.height() - 4)
+        picker.show()
+
+    @async_slot(str)
+    async def _send_sticker(self, name: str) -> None:
+        await self.vm.send_sticker(PACK, name, NAMES.index(name))
+
     # -- emoji -----------------------------------------------------------------------------------
     def show_emoji(self) -> None:
         if self.emoji_picker is None:
@@ -406,6 +428,7 @@ class ComposerWidget(QWidget):
         self.emoji_button.setIcon(emoji_icon(palette.color(QPalette.ColorRole.PlaceholderText)))
         self.attach_button.setIcon(attach_icon(palette.color(QPalette.ColorRole.PlaceholderText)))
         self.voice_button.setIcon(mic_icon(palette.color(QPalette.ColorRole.PlaceholderText)))
+        self.sticker_button.setIcon(sticker_icon("smile", 20))
         self.send_button.setIcon(send_icon(palette.color(QPalette.ColorRole.Link)))
         self.reply_close.setIcon(close_icon(palette.color(QPalette.ColorRole.PlaceholderText)))
 
@@ -423,6 +446,8 @@ class ComposerWidget(QWidget):
         self.attach_button.setAccessibleName(self.tr("Attach"))
         self.emoji_button.setToolTip(self.tr("Emoji"))
         self.emoji_button.setAccessibleName(self.tr("Emoji"))
+        self.sticker_button.setToolTip(self.tr("Stickers"))
+        self.sticker_button.setAccessibleName(self.tr("Stickers"))
         self.voice_button.setToolTip(self.tr("Hold to record a voice message"))
         self.voice_button.setAccessibleName(self.tr("Record a voice message"))
         self.send_button.setToolTip(self.tr("Send (Enter)"))

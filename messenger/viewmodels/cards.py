@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from messenger.core.models import LocalMessage
-from messenger.protocol.bodies import FileBody, LocationBody, VoiceBody
+from messenger.protocol.bodies import FaceBody, FileBody, LocationBody, VoiceBody
 
 
 def _tr(text: str) -> str:
@@ -14,7 +14,7 @@ def _tr(text: str) -> str:
 
 
 def card_of(message: LocalMessage) -> str:
-    """ "file", "voice" or "location" for those messages, "" for one drawn otherwise."""
+    """ "file", "voice", "location" or "sticker" for those, "" for a message drawn otherwise."""
     if message.recalled:
         return ""
     if isinstance(message.content, FileBody):
@@ -23,6 +23,8 @@ def card_of(message: LocalMessage) -> str:
         return "voice"
     if isinstance(message.content, LocationBody):
         return "location"
+    if isinstance(message.content, FaceBody):
+        return "sticker"
     return ""
 
 

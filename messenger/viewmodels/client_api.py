@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from messenger.protocol.bodies import Body
 from messenger.protocol.fulltext import SearchKind
 from messenger.protocol.models import (
     GroupApplication,
@@ -68,6 +69,7 @@ class ClientApi(Protocol):
         priority: Priority = Priority.NORMAL,
     ) -> LocalMessage: ...
     async def resend(self, client_msg_id: str) -> LocalMessage: ...
+    async def send_body(self, conversation_id: str, body: Body) -> LocalMessage: ...
     async def send_file(
         self,
         conversation_id: str,

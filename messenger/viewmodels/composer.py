@@ -22,6 +22,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from messenger.core import LocalMessage
+from messenger.protocol.bodies import FaceBody
 from messenger.protocol.errors import ClientError, MessengerError
 from messenger.protocol.ids import ConversationType
 from messenger.viewmodels.client_api import ClientApi
@@ -347,6 +348,19 @@ class ComposerViewModel(QObject):
                 width=max(1, width),
                 height=max(1, height),
                 thumbnail=frame,
+            )
+        except MessengerError as exc:
+            self.error_occurred.emit(not_sent_text(exc, ""))
+            return False
+        return True
+
+    async def send_sticker(self, pack: str, name: str, index: int = 0) -> bool:
+        """Send a sticker of a pack the app ships."""
+        if not self.enabled:
+            return False
+        try:
+            await self._client.send_body(
+                self.conversation_id, FaceBody(pack=pack, name=name, index=index)
             )
         except MessengerError as exc:
             self.error_occurred.emit(not_sent_text(exc, ""))

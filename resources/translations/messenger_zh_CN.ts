@@ -373,6 +373,10 @@
         <translation>表情</translation>
     </message>
     <message>
+        <source>Stickers</source>
+        <translation>贴纸</translation>
+    </message>
+    <message>
         <source>Hold to record a voice message</source>
         <translation>按住录制语音消息</translation>
     </message>

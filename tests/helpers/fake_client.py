@@ -201,6 +201,9 @@ class FakeClient:
     ) -> LocalMessage:
         raise errors.ClientError("the fake client sends no files")
 
+    async def send_body(self, conversation_id: str, body: Any) -> LocalMessage:
+        raise errors.ClientError("the fake client sends only text")
+
     async def download(self, message: LocalMessage, variant: str = "") -> Path:
         raise errors.MediaNotFound("the fake client keeps no files")
 

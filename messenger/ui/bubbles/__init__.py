@@ -10,7 +10,7 @@ from typing import Protocol
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QFont, QPainter, QPalette
 
-from messenger.ui.bubbles import file_bubble, location_bubble, voice_bubble
+from messenger.ui.bubbles import file_bubble, location_bubble, sticker_bubble, voice_bubble
 from messenger.ui.theme import ChatColors
 from messenger.viewmodels.downloads import FileDownloads
 from messenger.viewmodels.message_rows import MessageRow
@@ -41,6 +41,8 @@ def card_size(card: str, line: float) -> tuple[float, float] | None:
         return voice_bubble.size(line)
     if card == "location":
         return location_bubble.size(line)
+    if card == "sticker":
+        return sticker_bubble.size(line)
     return None
 
 
@@ -51,6 +53,8 @@ def paint_card(painter: QPainter, row: MessageRow, rect: QRectF, ctx: CardContex
         voice_bubble.paint(painter, row, rect, ctx)
     elif row.card == "location":
         location_bubble.paint(painter, row, rect, ctx)
+    elif row.card == "sticker":
+        sticker_bubble.paint(painter, row, rect, ctx)
 
 
 def hit_card(row: MessageRow, rect: QRectF, point: QPointF, ctx: CardContext) -> str:
