@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPlainTextEdit,
     QToolButton,
     QVBoxLayout,
@@ -30,6 +31,7 @@ from messenger.ui.async_slots import async_slot
 from messenger.ui.emoji_picker import EmojiPicker
 from messenger.ui.fonts import line_metrics
 from messenger.ui.icons import attach_icon, close_icon, emoji_icon, mic_icon, send_icon
+from messenger.ui.location_dialog import LocationDialog
 from messenger.ui.mention_popup import MentionPopup
 from messenger.ui.send_files_dialog import SendFilesDialog
 from messenger.ui.sticker_pack import NAMES, PACK, sticker_icon
@@ -187,6 +189,13 @@ class ComposerWidget(QWidget):
         self.attach_button.setObjectName("attach")
         self.attach_button.setAutoRaise(True)
         self.attach_button.clicked.connect(self.choose_files)
+        self.attach_menu = QMenu(self.attach_button)
+        self.files_action = self.attach_menu.addAction("", self.choose_files)
+        self.location_action = self.attach_menu.addAction("", self.choose_location)
+        self.location_action.setObjectName("location")
+        self.attach_button.setMenu(self.attach_menu)
+        self.attach_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.location_dialog: LocationDialog | None = None
         row.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
         self.emoji_button = QToolButton(self)
         self.emoji_button.setAutoRaise(True)
@@ -373,6 +382,20 @@ class ComposerWidget(QWidget):
             event.acceptProposedAction()
             self.send_files(files)
 
+    # -- location --------------------------------------------------------------------------------
+    def choose_location(self) -> None:
+        if self.location_dialog is not None:
+            self.location_dialog.deleteLater()
+        dialog = self.location_dialog = LocationDialog(self)
+        dialog.accepted.connect(lambda: self._send_location(dialog))
+        dialog.open()
+
+    @async_slot(object)
+    async def _send_location(self, dialog: LocationDialog) -> None:
+        await self.vm.send_location(
+            dialog.description.text(), dialog.latitude.value(), dialog.longitude.value()
+        )
+
     # -- stickers --------------------------------------------------------------------------------
     def show_stickers(self) -> None:
         if self.sticker_picker is None:
@@ -446,6 +469,8 @@ class ComposerWidget(QWidget):
         self.attach_button.setAccessibleName(self.tr("Attach"))
         self.emoji_button.setToolTip(self.tr("Emoji"))
         self.emoji_button.setAccessibleName(self.tr("Emoji"))
+        self.files_action.setText(self.tr("Files or pictures…"))
+        self.location_action.setText(self.tr("Location…"))
         self.sticker_button.setToolTip(self.tr("Stickers"))
         self.sticker_button.setAccessibleName(self.tr("Stickers"))
         self.voice_button.setToolTip(self.tr("Hold to record a voice message"))

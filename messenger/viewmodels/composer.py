@@ -22,7 +22,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from messenger.core import LocalMessage
-from messenger.protocol.bodies import FaceBody
+from messenger.protocol.bodies import FaceBody, LocationBody
 from messenger.protocol.errors import ClientError, MessengerError
 from messenger.protocol.ids import ConversationType
 from messenger.viewmodels.client_api import ClientApi
@@ -362,6 +362,17 @@ class ComposerViewModel(QObject):
             await self._client.send_body(
                 self.conversation_id, FaceBody(pack=pack, name=name, index=index)
             )
+        except MessengerError as exc:
+            self.error_occurred.emit(not_sent_text(exc, ""))
+            return False
+        return True
+
+    async def send_location(self, description: str, latitude: float, longitude: float) -> bool:
+        if not self.enabled:
+            return False
+        body = LocationBody(description=description.strip(), latitude=latitude, longitude=longitude)
+        try:
+            await self._client.send_body(self.conversation_id, body)
         except MessengerError as exc:
             self.error_occurred.emit(not_sent_text(exc, ""))
             return False

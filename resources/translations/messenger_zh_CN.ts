@@ -373,6 +373,14 @@
         <translation>表情</translation>
     </message>
     <message>
+        <source>Files or pictures…</source>
+        <translation>文件或图片…</translation>
+    </message>
+    <message>
+        <source>Location…</source>
+        <translation>位置…</translation>
+    </message>
+    <message>
         <source>Stickers</source>
         <translation>贴纸</translation>
     </message>
@@ -1229,6 +1237,37 @@
     <message>
         <source>Sign in again</source>
         <translation>重新登录</translation>
+    </message>
+</context>
+<context>
+    <name>LocationDialog</name>
+    <message>
+        <source>Send a location</source>
+        <translation>发送位置</translation>
+    </message>
+    <message>
+        <source>What is there (optional)</source>
+        <translation>那里是什么（可选）</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <source>Latitude</source>
+        <translation>纬度</translation>
+    </message>
+    <message>
+        <source>Longitude</source>
+        <translation>经度</translation>
     </message>
 </context>
 <context>

@@ -56,3 +56,28 @@ async def test_a_location_shows_its_place_and_opens_a_map(devices: Devices, wind
         "22.510000",
         "-13.940000",
     )
+
+
+async def test_a_location_is_sent_from_the_attach_menu(devices: Devices, windows: Any) -> None:
+    from messenger.ui.location_dialog import LocationDialog
+    from tests.ui.widgets.test_attach import chat_with_bob
+
+    window, bob, alice_id = await chat_with_bob(devices, windows)
+    composer = window.chat_pane.composer
+    names = [a.objectName() for a in composer.attach_button.menu().actions()]
+    assert "location" in names
+
+    composer.location_action.trigger()
+    dialog = await until(lambda: window.findChild(LocationDialog), what="the dialog")
+    assert dialog.latitude.maximum() == 90 and dialog.longitude.minimum() == -180
+    dialog.description.setText("  Café on the corner  ")
+    dialog.latitude.setValue(48.8566)
+    dialog.longitude.setValue(2.3522)
+    dialog.accept()
+
+    [message] = await devices.until(
+        lambda: [m for m in bob.added("C2C" + alice_id) if m.kind == "location"], what="it"
+    )
+    assert message.content == LocationBody(
+        description="Café on the corner", latitude=48.8566, longitude=2.3522
+    )
