@@ -1,8 +1,10 @@
 """A model-based test of sync (hypothesis state machine): real core clients on the real server.
 
 Two users, alice on two devices and bob on one, with a C2C chat and a group. Random interleavings
-of sends, recalls, reads, drafts, hides, clears, new groups, a device closing and reopening (an
-app restart on the same folder) and server restarts. After every step each open device's store
+of sends, sends the outbox must resend (the server down when they are written, or killed while
+they are on the wire), recalls, reads, drafts, hides, clears, new groups, bob leaving a group and
+being added back, a device closing and reopening (an app restart on the same folder) and server
+restarts. After every step each open device's store
 must come to what the server says is true for its user: the same visible conversations with the
 same last seq, read cursor, unread count, cleared seq and draft, and the same messages (IDs, seqs,
 recalled or not) after the cleared seq: nothing lost, nothing twice, order kept.
@@ -110,6 +112,7 @@ class SyncModel(RuleBasedStateMachine):
         self.closed: dict[str, Device] = {}  # slot → device closed (its folder kept)
         self.raw: dict[str, RawDevice] = {}
         self.conversations: dict[str, list[str]] = {}
+        self.left: list[str] = []  # groups bob left (alice may add him back)
 
     def run(self, coro: Any) -> Any:
         return self.loop.run_until_complete(coro)
@@ -194,6 +197,51 @@ class SyncModel(RuleBasedStateMachine):
     def clear(self, data: st.DataObject) -> None:
         device = self._device(data)
         self.run(device.client.clear_history(self._conversation(data, device)))
+
+    @precondition(lambda self: self.open)
+    @rule(data=st.data(), text=texts)
+    def send_while_the_server_is_down(self, data: st.DataObject, text: str) -> None:
+        """Written while the server is away: the outbox sends it once the server is back."""
+        device = self._device(data)
+        conv = self._conversation(data, device)
+        self.server.stop()
+        self.run(device.client.send_text(conv, text))
+        self.server.start()
+
+    @precondition(lambda self: self.open)
+    @rule(data=st.data(), text=texts)
+    def server_killed_while_sending(self, data: st.DataObject, text: str) -> None:
+        """SIGKILL with messages on the wire (stored or not, acknowledged or not): the outbox
+        resends, and the server keeps each message once."""
+        device = self._device(data)
+        conv = self._conversation(data, device)
+
+        async def burst() -> None:
+            for n in range(3):
+                await device.client.send_text(conv, f"{text} {n}")
+            await asyncio.sleep(0.01)
+
+        self.run(burst())
+        self.server.restart(hard=True)
+
+    @precondition(lambda self: "bob" in self.open and len(self.conversations[self.users[1]]) > 2)
+    @rule(data=st.data())
+    def bob_leaves_a_group(self, data: st.DataObject) -> None:
+        bob = self.users[1]
+        groups = [c for c in self.conversations[bob][2:] if c.startswith("GROUP")]
+        conv = data.draw(st.sampled_from(groups), label="group left")
+        self.run(self.open["bob"].client.quit_group(conv.removeprefix("GROUP")))
+        self.conversations[bob].remove(conv)
+        self.left.append(conv)
+
+    @precondition(lambda self: self.left and ("alice1" in self.open or "alice2" in self.open))
+    @rule(data=st.data())
+    def alice_adds_bob_back(self, data: st.DataObject) -> None:
+        device = self.open.get("alice1") or self.open["alice2"]
+        conv = data.draw(st.sampled_from(self.left), label="group rejoined")
+        self.run(device.client.add_members(conv.removeprefix("GROUP"), [self.users[1]]))
+        self.left.remove(conv)
+        self.conversations[self.users[1]].append(conv)
 
     @precondition(lambda self: "alice1" in self.open or "alice2" in self.open)
     @rule()
