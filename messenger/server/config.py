@@ -56,6 +56,7 @@ class ServerConfig:
     ip_sign_in_rate: float = 0.5  # register / password / login attempts per second per address
     ip_sign_in_burst: int = 30
     ip_socket_limit: int = 200  # open WebSockets per address
+    ip_connection_limit: int = 256  # open TCP connections per address (http/connections.py)
     user_request_rate: float = 50.0  # REST requests and WebSocket frames per second per user
     user_request_burst: int = 200
     user_socket_limit: int = 50  # open WebSockets per user (all devices)
@@ -176,6 +177,7 @@ _ADMISSION_COUNTS = (
     "ip_request_burst",
     "ip_sign_in_burst",
     "ip_socket_limit",
+    "ip_connection_limit",
     "user_request_burst",
     "user_socket_limit",
 )

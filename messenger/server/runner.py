@@ -13,6 +13,8 @@ import uvicorn
 from messenger.server.app import create_app
 from messenger.server.config import ServerConfig
 from messenger.server.context import ServerContext
+from messenger.server.http import connections
+from messenger.server.http.connections import ConnectionsByAddress
 from messenger.server.http.httpproto import with_head_timeout
 from messenger.server.http.wsproto import MessengerWebSocketProtocol
 from messenger.server.runtime import (
@@ -24,6 +26,7 @@ from messenger.server.runtime import (
 
 
 def uvicorn_config(app: Any, config: ServerConfig) -> uvicorn.Config:
+    connections.COUNTER = ConnectionsByAddress(config.ip_connection_limit, config.ip_limits_exempt)
     return uvicorn.Config(
         app,
         http=with_head_timeout(config.request_timeout_ms / 1000),

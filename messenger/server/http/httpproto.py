@@ -18,6 +18,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from messenger.protocol.errors import RequestTooSlow
 from messenger.protocol.frames import encode
+from messenger.server.http import connections
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class HeadDeadlineProtocol(HttpToolsProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._head_deadline: asyncio.TimerHandle | None = None
+        self._refused = False  # past the address's connection cap: whatever it sends is dropped
 
     def _arm(self) -> None:
         self._disarm()
@@ -57,7 +59,14 @@ class HeadDeadlineProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        if connections.COUNTER is not None and not connections.COUNTER.accept(transport):
+            self._refused = True  # answered 429, being closed
+            return
         self._arm()  # until the first request head is complete
+
+    def data_received(self, data: bytes) -> None:
+        if not self._refused:
+            super().data_received(data)
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
@@ -73,6 +82,8 @@ class HeadDeadlineProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
+        if connections.COUNTER is not None:
+            connections.COUNTER.release(self.transport)
         super().connection_lost(exc)
 
 

@@ -42,6 +42,8 @@ from websockets.extensions.permessage_deflate import (
 from websockets.protocol import State
 from websockets.server import ServerProtocol
 
+from messenger.server.http import connections
+
 COMPRESS_MIN_BYTES = 1024
 WINDOW_BITS = 12
 _FLUSH_BYTES = 256 * 1024  # buffered beyond this, write at once (flow control sees it sooner)
@@ -263,6 +265,8 @@ class MessengerWebSocketProtocol(WebSocketsSansIOProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._out.clear()
+        if connections.COUNTER is not None:  # (counted when the HTTP connection was accepted)
+            connections.COUNTER.release(self.transport)
         super().connection_lost(exc)
 
     # -- reading ---------------------------------------------------------------------------------------

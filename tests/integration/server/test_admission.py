@@ -7,6 +7,7 @@ the per-IP limits by default)."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -163,3 +164,36 @@ async def test_a_stalled_request_head_or_hello_times_out(limited: ServerProcess)
         with pytest.raises(Exception):  # noqa: B017, PT011 - closed by the server
             await ws.recv()
         assert ws.close_code == frames.CLOSE_PROTOCOL_ERROR
+
+
+async def _http_answer(server: ServerProcess) -> bytes:
+    """What a fresh connection gets for ``GET /health``."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    writer.write(b"GET /health HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+    await writer.drain()
+    answer = await asyncio.wait_for(reader.read(), 5)
+    writer.close()
+    return answer
+
+
+@pytest.mark.parametrize("limited", [{"MESSENGER_IP_CONNECTION_LIMIT": "3"}], indirect=True)
+async def test_open_connections_per_address_are_capped_and_freed_when_closed(
+    limited: ServerProcess,
+) -> None:
+    idle = [await asyncio.open_connection("127.0.0.1", limited.port) for _ in range(2)]
+    ws_url = limited.url.replace("http://", "ws://") + "/v1/ws"
+    async with connect(ws_url):  # a WebSocket is one connection, counted once
+        await asyncio.sleep(0.1)
+        refused = await _http_answer(limited)
+        head, _, body = refused.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 429")
+        error = errors.error_from_wire(json.loads(body))
+        assert isinstance(error, errors.RateLimited)
+        assert error.details["scope"] == "ip_connections" and error.retry_after_ms > 0
+    await asyncio.sleep(0.2)  # the WebSocket closed: its place is free again
+    assert (await _http_answer(limited)).startswith(b"HTTP/1.1 200")
+    for _, writer in idle:
+        writer.close()
+    await asyncio.sleep(0.2)
+    answers = await asyncio.gather(*(_http_answer(limited) for _ in range(3)))
+    assert all(a.startswith(b"HTTP/1.1 200") for a in answers)
