@@ -55,6 +55,7 @@ from messenger.protocol.models import (
 log = logging.getLogger(__name__)
 
 _SELECT_MESSAGE = f"SELECT {MESSAGE_COLUMNS} FROM messages"
+DEPARTED = 2**53 - 1  # hidden_seq of a group I am no longer in: hidden whatever arrives
 OUTBOX_HELD = 2  # outbox.failed: 0 waiting, 1 refused, 2 held (its file is still uploading)
 
 
@@ -147,6 +148,10 @@ class Batch:
             (group.group_id, info, int(member), group.version),
         )
         self.delta.groups.append((group, member))
+        if not member:  # left, removed or dismissed: out of my list (history kept) until I am back
+            row.hidden_seq = DEPARTED
+        elif row.hidden_seq == DEPARTED:
+            row.hidden_seq = -1
         self.put_pins(row.conversation_id, list(group.pinned))
         row.group_name = group.name
         row.member_count = group.member_count
@@ -205,7 +210,7 @@ class Batch:
     def _sender_has_read(self, row: ConversationRow, m: LocalMessage) -> None:
         """Sending implies having read what came before (the server moves the sender's cursor
         without a change of its own when nothing was unread)."""
-        if m.is_self:
+        if m.is_self and row.conv_type != ConversationType.SYSTEM:  # (notices: the server's)
             if row.read_seq >= m.seq - 1 and not row.marked_unread:
                 row.read_seq = max(row.read_seq, m.seq)
         elif row.conv_type == ConversationType.C2C and m.seq > row.peer_read_seq:

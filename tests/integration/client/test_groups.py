@@ -151,3 +151,45 @@ async def test_a_groups_avatar_is_a_picture_uploaded_to_the_server_never_an_addr
         what="bob learns of the new avatar",
     )
     assert len(await bob.client.avatar(newer)) > 0  # what his app then shows
+
+
+async def test_a_group_i_leave_leaves_my_list_on_every_device_and_comes_back_when_re_added(
+    devices: Devices,
+) -> None:
+    alice_id, bob_id = uid("alice"), uid("bob")
+    alice = await devices.sign_in(alice_id)
+    bob = await devices.sign_in(bob_id)
+    bob_laptop = await devices.sign_in(bob_id)
+    group = await alice.client.create_group("Club", [bob_id])
+    chat = "GROUP" + group.group_id
+    await alice.client.send_text(chat, "welcome")
+    for device in (bob, bob_laptop):
+        await devices.until(lambda d=device: listed(d, chat), what="bob's devices list it")
+    await devices.close(bob_laptop)
+
+    await bob.client.quit_group(group.group_id)
+    await devices.until(lambda: unlisted(bob, chat), what="gone from bob's list")
+    assert "welcome" in await bob.texts(chat)  # history stays on the device
+    notices = await bob.client.conversations()
+    system = [c for c in notices if c.conversation_id == "@TIM#SYSTEM"]
+    # Told of both; "added" is unread, "you left" (my own doing) is not, and does not mark the
+    # notice before it read (the server says the same: the sync model compares them).
+    assert system and (system[0].last_seq, system[0].unread_count) == (2, 1)
+    bob_laptop = await devices.reopen(bob_laptop)  # offline meanwhile: the same after its sync
+    await devices.until(lambda: unlisted(bob_laptop, chat), what="gone from the laptop too")
+
+    await alice.client.add_members(group.group_id, [bob_id])
+    await alice.client.send_text(chat, "back again")
+    for device in (bob, bob_laptop):
+        await devices.until(lambda d=device: listed(d, chat), what="listed again")
+
+
+async def unlisted(device: Device, conversation_id: str) -> bool:
+    return not await listed(device, conversation_id)
+
+
+async def listed(device: Device, conversation_id: str) -> bool:
+    return any(
+        c.conversation_id == conversation_id and not c.hidden
+        for c in await device.client.conversations()
+    )

@@ -11,6 +11,7 @@ import pytest
 
 from messenger.protocol import errors, frames
 from tests.helpers.ids import uid
+from tests.helpers.media import png
 from tests.helpers.raw import Make, RawDevice
 
 
@@ -210,8 +211,11 @@ async def test_profile_edits_and_name_cards_make_tips(make: Make) -> None:
     group_id, owner, admin = await public_group(make, approval=False)
     member = await make(uid("mem"))
     await member.call("join_group", body={}, group_id=group_id)
+    avatar = (await admin.call("upload_avatar", content=png(48, 48))).avatar
+    with pytest.raises(errors.AvatarNotFound):  # an address the client chose: never
+        await admin.call("update_group", body={"avatar": "a.png"}, group_id=group_id)
     await admin.call(
-        "update_group", body={"introduction": "about us", "avatar": "a.png"}, group_id=group_id
+        "update_group", body={"introduction": "about us", "avatar": avatar}, group_id=group_id
     )
     await member.call(
         "update_member", body={"name_card": "Mem 名片"}, group_id=group_id, user_id=member.user_id
@@ -227,6 +231,6 @@ async def test_profile_edits_and_name_cards_make_tips(make: Make) -> None:
     history = await member.history("GROUP" + group_id)
     tips = [m.body for m in history.messages if m.kind == "tip"]
     assert [t["tip"] for t in tips[-2:]] == ["profile_changed", "member_info_changed"]
-    assert tips[-2]["detail"]["changed"] == {"introduction": "about us", "avatar": "a.png"}
+    assert tips[-2]["detail"]["changed"] == {"introduction": "about us", "avatar": avatar}
     page = await owner.call("list_members", group_id=group_id)
     assert {m.user_id: m.name_card for m in page.members}[member.user_id] == "Mem 名片"

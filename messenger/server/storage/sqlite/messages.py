@@ -146,7 +146,10 @@ def _advance_sender_cursor(
     txn: WriteTxn, conv_id: int, new: NewMessage, seq: int
 ) -> ReadOutcome | None:
     """Sending implies having read what came before. A quiet update when nothing was unread;
-    a real read (new versions, pushed to my devices and the peer) when something was."""
+    a real read (new versions, pushed to my devices and the peer) when something was. A notice
+    in my system conversation is not sent by me even when my own action caused it."""
+    if new.kind_of_conv == "system":
+        return None
     conn = txn.conn
     quiet = conn.execute(
         "UPDATE participants SET read_seq=? WHERE conv_id=? AND user_id=? "
