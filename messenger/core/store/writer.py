@@ -48,6 +48,7 @@ from messenger.protocol.models import (
     ErrorBody,
     GroupInfo,
     Message,
+    MessageKind,
     RemindType,
     SendRequest,
 )
@@ -210,7 +211,8 @@ class Batch:
     def _sender_has_read(self, row: ConversationRow, m: LocalMessage) -> None:
         """Sending implies having read what came before (the server moves the sender's cursor
         without a change of its own when nothing was unread)."""
-        if m.is_self and row.conv_type != ConversationType.SYSTEM:  # (notices: the server's)
+        if m.is_self and row.conv_type != ConversationType.SYSTEM and m.kind != MessageKind.TIP:
+            # (notices and tips are the server's, whoever's action caused them)
             if row.read_seq >= m.seq - 1 and not row.marked_unread:
                 row.read_seq = max(row.read_seq, m.seq)
         elif row.conv_type == ConversationType.C2C and m.seq > row.peer_read_seq:

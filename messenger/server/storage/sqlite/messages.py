@@ -147,8 +147,9 @@ def _advance_sender_cursor(
 ) -> ReadOutcome | None:
     """Sending implies having read what came before. A quiet update when nothing was unread;
     a real read (new versions, pushed to my devices and the peer) when something was. A notice
-    in my system conversation is not sent by me even when my own action caused it."""
-    if new.kind_of_conv == "system":
+    in my system conversation, or a group tip, is not sent by me even when my own action caused
+    it: neither moves my cursor."""
+    if new.kind_of_conv == "system" or new.kind == "tip":
         return None
     conn = txn.conn
     quiet = conn.execute(
