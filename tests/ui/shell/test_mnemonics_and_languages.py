@@ -10,6 +10,8 @@ import importlib
 import inspect
 import pkgutil
 import re
+import tempfile
+from pathlib import Path
 from collections.abc import Iterator
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
@@ -144,6 +146,18 @@ async def every_window(shell: Shell, peer: str) -> list[QWidget]:
         open_one()
         assert panel.dialog is not None
         found.append(panel.dialog)
+    composer = window.chat_pane.composer if window.chat_pane is not None else None
+    assert composer is not None
+    folder = Path(tempfile.mkdtemp())
+    files = [folder / "notes.txt", folder / "plan.txt"]
+    for path in files:
+        path.write_text("x")
+    await composer.send_files(files)  # several files: the send dialog
+    assert composer.send_dialog is not None
+    found.append(composer.send_dialog)
+    composer.choose_location()
+    assert composer.location_dialog is not None
+    found.append(composer.location_dialog)
     kick = KickDialog("replaced", "signed in elsewhere", "someone", window)
     readers = ReadersDialog(["ann"], ["ben"], window)
     for dialog in (kick, readers):
