@@ -6,6 +6,7 @@ language of the moment."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import inspect
 import pkgutil
@@ -152,7 +153,11 @@ async def every_window(shell: Shell, peer: str) -> list[QWidget]:
     files = [folder / "notes.txt", folder / "plan.txt"]
     for path in files:
         path.write_text("x")
-    await composer.send_files(files)  # several files: the send dialog
+    composer.send_files(files)  # several files: the send dialog
+    for _ in range(100):
+        if composer.send_dialog is not None:
+            break
+        await asyncio.sleep(0.02)
     assert composer.send_dialog is not None
     found.append(composer.send_dialog)
     composer.choose_location()
