@@ -39,6 +39,7 @@ from messenger.server.services.bundles import Bundles
 from messenger.server.services.callbacks import AFTER_SEND, BEFORE_SEND, Callbacks
 from messenger.server.services.directory import ConvRef, Directory
 from messenger.server.services.fanout import Fanout
+from messenger.server.services.mentions import check_group_mentions
 from messenger.server.services.ratelimit import RateLimiter
 from messenger.server.services.receipts import MANAGERS, ReadReceipts
 from messenger.server.storage.base import Storage
@@ -182,16 +183,7 @@ class MessagingService:
         else:
             info = await self._directory.require_member(conv, sender)
             await self._check_not_muted(conv, info)
-            if req.mention_all and info.role not in MANAGERS:
-                raise PermissionDenied("only the owner and admins may @all")
-            if req.mentions:
-                assert conv.conv_id is not None
-                members = (await self._directory.members(conv.conv_id)).members
-                strangers = [u for u in req.mentions if u not in members]
-                if strangers:
-                    raise InvalidParameter(
-                        f"not members of this group: {', '.join(strangers[:5])}", field="mentions"
-                    )
+            await check_group_mentions(self._directory, conv, info, req.mentions, req.mention_all)
         limiter = self._limiter
         if limiter.shared is not None:  # several nodes: one budget for all of them
             group = conv.key if conv.kind == "group" else None

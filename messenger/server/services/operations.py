@@ -24,7 +24,7 @@ from messenger.protocol.operations import (
 from messenger.protocol.validation import validate_send
 from messenger.server.services.directory import ConvRef, Directory
 from messenger.server.services.fanout import Fanout
-from messenger.server.services.receipts import MANAGERS
+from messenger.server.services.mentions import check_group_mentions
 from messenger.server.storage.base import Storage
 from messenger.server.storage.op_records import (
     EditOp,
@@ -89,16 +89,7 @@ class MessageOperations:
         assert isinstance(body, TextBody)
         if conv.kind == "group":
             info = await self._directory.require_member(conv, user_id)
-            if req.mention_all and info.role not in MANAGERS:
-                raise PermissionDenied("only the owner and admins may @all")
-            if req.mentions:
-                assert conv.conv_id is not None
-                members = (await self._directory.members(conv.conv_id)).members
-                strangers = [u for u in req.mentions if u not in members]
-                if strangers:
-                    raise InvalidParameter(
-                        f"not members of this group: {', '.join(strangers[:5])}", field="mentions"
-                    )
+            await check_group_mentions(self._directory, conv, info, req.mentions, req.mention_all)
         op = EditOp(
             target=self._target(conv, message_id, user_id),
             body={"text": body.text},
