@@ -1,4 +1,5 @@
-"""Links in message text: ``http``, ``https`` and ``mailto`` only (anything else stays text).
+"""Links in message text: ``http``, ``https``, ``mailto`` and the app's own message links
+(``messenger://message/…``, docs/protocol.md); anything else stays text.
 
 The app paints and opens what ``find_links`` returns; search indexes a message with links under
 the ``link`` kind. A link ends at whitespace or a character that cannot be part of it; trailing
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 # The scheme, then a run of characters that may appear in a URL (no spaces, no quotes or angle
 # brackets, no CJK: Chinese text often follows a link without a space).
 _LINK = re.compile(
-    r"(?<![A-Za-z0-9@.+-])(?:(?:https?)://[^\s<>\"'\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+"
+    r"(?<![A-Za-z0-9@.+-])(?:(?:https?|messenger)://[^\s<>\"'\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+"
     r"|mailto:[^\s<>\"'/\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+@[^\s<>\"'\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+)",
     re.IGNORECASE,
 )

@@ -44,6 +44,7 @@ from messenger.ui.message_delegate import MessageDelegate
 from messenger.ui.theme import slim_scroll_bar
 from messenger.viewmodels.chat import ChatViewModel
 from messenger.viewmodels.message_list import KEY_ROLE, ROW_ROLE
+from messenger.viewmodels.message_ops import parse_message_link
 from messenger.viewmodels.message_rows import MessageRow
 
 NEAR_EDGE = 1.0  # viewport heights from an end of the window that load the next page
@@ -389,7 +390,11 @@ class ChatView(QListView):
             x, y = point.x() - rect.left(), point.y() - rect.top()
             action = self.delegate.hit(index, x, y)
             if action == "link":
-                QDesktopServices.openUrl(QUrl(self.delegate.link_at(index, x, y)))
+                url = self.delegate.link_at(index, x, y)
+                if parse_message_link(url) is not None:  # one of ours: opened here
+                    self.chat.ops.follow_link(url)
+                else:
+                    QDesktopServices.openUrl(QUrl(url))
                 event.accept()
                 return
             key = str(index.data(KEY_ROLE))

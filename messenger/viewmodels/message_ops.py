@@ -49,6 +49,17 @@ def message_link(conversation_id: str, message_id: str) -> str:
     return f"{LINK_SCHEME}://message/{conversation_id}/{message_id}"
 
 
+def parse_message_link(url: str) -> tuple[str, str] | None:
+    """(conversation ID, message ID) of a ``message_link``, or None for any other text."""
+    prefix = f"{LINK_SCHEME}://message/"
+    if not url.startswith(prefix):
+        return None
+    conversation_id, slash, message_id = url[len(prefix) :].rpartition("/")
+    if not slash or not conversation_id or not message_id:
+        return None
+    return conversation_id, message_id
+
+
 class MessageOpsViewModel(QObject):
     selection_changed = Signal()  # selecting started / ended, or the selected rows changed
     pins_changed = Signal()
@@ -68,6 +79,30 @@ class MessageOpsViewModel(QObject):
         self.pin_index = 0  # the one the bar shows
         self._pin_ids: list[str] = []
         self._token = 0
+
+    def follow_link(self, url: str) -> None:
+        """``open_link`` in the background (from a click)."""
+        self._tasks.spawn(self._follow(url))
+
+    async def _follow(self, url: str) -> None:
+        await self.open_link(url)
+
+    async def open_link(self, url: str) -> bool:
+        """Open the chat of a message link at that message (found on this device by its ID: the
+        link names the chat as the one who copied it sees it, which differs in a one-to-one
+        chat); a group's chat at its latest when the message is not here."""
+        parsed = parse_message_link(url)
+        if parsed is None:
+            return False
+        conversation_id, message_id = parsed
+        found = await self._client.stored_message(message_id)
+        if found is not None and found.seq:
+            await self._chat.open(found.conversation_id, at_seq=found.seq)
+            return True
+        if conversation_id.startswith("GROUP"):
+            await self._chat.open(conversation_id)
+        self.error_occurred.emit(_tr("That message is not on this device."))
+        return False
 
     # -- the open conversation -------------------------------------------------------------------
     def opened(self, conversation_id: str) -> None:

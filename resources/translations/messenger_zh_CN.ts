@@ -129,6 +129,10 @@
         <translation>文件无法下载。</translation>
     </message>
     <message>
+        <source>That message is not on this device.</source>
+        <translation>此设备上没有这条消息。</translation>
+    </message>
+    <message>
         <source>Forwarded</source>
         <translation>已转发</translation>
     </message>

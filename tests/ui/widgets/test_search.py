@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from messenger.viewmodels import chat as chat_module
 from messenger.viewmodels.message_list import ROW_ROLE
+from messenger.viewmodels.message_ops import message_link, parse_message_link
 from tests.helpers.clients import Device, Devices
 from tests.helpers.ids import uid
 from tests.ui.helpers import chat_rows, open_chat, sent, until
@@ -201,3 +202,50 @@ async def test_links_in_bubbles_open_in_the_browser_other_schemes_stay_text(
     )
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point_at(1))  # "see"
     assert opened == ["https://example.com/docs?a=1"]
+
+
+async def test_a_message_link_opens_its_chat_at_that_message_not_the_browser(
+    devices: Devices, windows: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
+    alice_id, bob_id = uid("alice"), uid("bob")
+    bob = await devices.sign_in(bob_id)
+    alice = await devices.sign_in(alice_id)
+    group = await bob.client.create_group("Plans", [alice_id])
+    target = await sent(bob, "GROUP" + group.group_id, "the plan is on page 3")
+    for n in range(30):
+        await sent(bob, "GROUP" + group.group_id, f"later {n}")
+    # Bob copies the link (as he sees the chat) and sends it to alice.
+    link = message_link("GROUP" + group.group_id, target.message_id)
+    await sent(bob, "C2C" + alice_id, f"look: {link}")
+    window = await windows(alice)
+    await open_chat(window, "C2C" + bob_id)
+    view = window.chat_pane.view
+    index = view.model().index(view.model().rowCount() - 1, 0)
+    text = index.data(ROW_ROLE).text
+    geometry = view.delegate.geometry(index)
+    assert geometry is not None and geometry.text is not None
+    line = geometry.text.lineAt(0)
+    rect = view.visualRect(index)
+    x = geometry.text_at.x() + line.cursorToX(text.index("message/") + 2)[0]
+    y = geometry.text_at.y() + line.y() + line.height() / 2
+    qtbot.mouseClick(
+        view.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=QPoint(int(rect.left() + x), int(rect.top() + y)),
+    )
+    chat = window.session.chat
+    await until(lambda: chat.current_conversation_id == "GROUP" + group.group_id, what="opened")
+    await until(lambda: "the plan is on page 3" in [r.text for r in chat_rows(window)])
+    assert opened == []  # not handed to the browser
+
+    # A link to a message this device does not have says so.
+    missing = message_link("GROUP" + group.group_id, "0" * 23)
+    assert not await chat.ops.open_link(missing)
+
+
+def test_message_links_are_parsed_strictly() -> None:
+    assert parse_message_link("messenger://message/C2Cbob/abc") == ("C2Cbob", "abc")
+    for bad in ("messenger://message/abc", "messenger://user/x/y", "https://x/message/a/b", ""):
+        assert parse_message_link(bad) is None
