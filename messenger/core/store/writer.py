@@ -413,9 +413,21 @@ class Batch:
         self.delta.pins[conversation_id] = tuple(pinned)
 
     def _write_update(self, row_id: int, new: LocalMessage) -> None:
-        self._conn.execute(MESSAGE_UPDATE, update_params(new, row_id))
-        self.delta.updated.append(new)
         row = self.conversation(new.conversation_id)
+        try:
+            self._conn.execute(MESSAGE_UPDATE, update_params(new, row_id))
+        except sqlite3.IntegrityError:
+            # Another stored message holds this seq (or server ID): the server's word for this
+            # one wins, as in ``_insert`` (else an ack would fail here for ever).
+            log.warning("replacing a stored message at %s seq %d", new.conversation_id, new.seq)
+            gone = self._delete_messages(
+                "id != ? AND ((conversation_id = ? AND seq = ?) OR message_id = ?)",
+                (row_id, new.conversation_id, new.seq or None, new.message_id or None),
+            )
+            if row.last_id in gone:
+                row.last_id = row_id
+            self._conn.execute(MESSAGE_UPDATE, update_params(new, row_id))
+        self.delta.updated.append(new)
         if row.last_id == row_id:
             self._preview_changed.add(new.conversation_id)
 

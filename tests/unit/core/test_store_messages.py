@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from messenger.core.models import LocalMessage, MessageState
 from messenger.core.store import Store
 from messenger.protocol.models import ErrorBody, SendRequest
@@ -67,6 +69,24 @@ async def test_an_ack_turns_the_local_echo_into_the_sent_message(store: Store) -
     assert await store.outbox() == []
     assert await store.unsent_messages("C2Cbob") == []
     assert [m.client_msg_id for m in await store.messages_between("C2Cbob", 1, 10)] == ["own-1"]
+
+
+@pytest.mark.expected_log("messenger.core.store.writer", "replacing a stored message")
+async def test_an_ack_at_a_seq_another_stored_message_holds_replaces_that_one(
+    store: Store,
+) -> None:
+    """The server's word wins (its database lost a commit and gave the seq again, say): the
+    echo takes the seq, the stale copy goes, and the outbox is done instead of failing for
+    ever on the store's unique index."""
+    await store.put_messages([message(seq=7, text="a copy the server no longer has")])
+    await store.add_outgoing(echo("own-7"), request("own-7"))
+    server_copy = message(sender="alice", target="bob", seq=7, client_msg_id="own-7", text="hi bob")
+    delta = await store.put_messages([server_copy])
+    [sent] = delta.updated
+    assert (sent.state, sent.seq) == (MessageState.SENT, 7)
+    assert await store.outbox() == []
+    stored = await store.messages_between("C2Cbob", 1, 10)
+    assert [(m.seq, m.client_msg_id) for m in stored] == [(7, "own-7")]
 
 
 async def test_a_synced_copy_of_my_own_message_updates_the_echo_instead_of_adding_one(
