@@ -937,6 +937,10 @@ class Client(GroupCalls, MessageOps):
         )
         return page
 
+    async def stored_groups(self) -> list[GroupInfo]:
+        """The groups I am in, from this device's store (offline too; kept by sync)."""
+        return await self._signed_in().store.groups()
+
     async def groups(self) -> list[GroupInfo]:
         self._signed_in()
         answer: GroupList = await self._http().call("my_groups")

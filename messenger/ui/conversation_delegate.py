@@ -15,9 +15,15 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from messenger.ui.avatars import paint_avatar
 from messenger.ui.fonts import line_metrics
-from messenger.ui.icons import paint_muted, paint_pin
+from messenger.ui.icons import paint_fold, paint_muted, paint_pin
 from messenger.ui.theme import chat_colors
-from messenger.viewmodels.conversation_list import ROW_ROLE
+from messenger.viewmodels.conversation_list import (
+    COMMUNITY,
+    FOLDED_ROLE,
+    ROW_ROLE,
+    TOPIC,
+    TOPIC_ROLE,
+)
 from messenger.viewmodels.conversation_rows import ConversationRow
 
 AVATAR = 44
@@ -46,6 +52,15 @@ def paint_badge(
     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
     painter.restore()
     return int(rect.left())
+
+
+TOPIC_INDENT = 16  # a topic's avatar sits this much further in, and is smaller by
+TOPIC_SHRINK = 8
+
+
+def fold_zone(rect: QRect) -> QRect:
+    """Where a community row's fold mark is (a click there folds or unfolds its topics)."""
+    return QRect(rect.left(), rect.top(), MARGIN, rect.height())
 
 
 class ConversationDelegate(QStyledItemDelegate):
@@ -79,8 +94,20 @@ class ConversationDelegate(QStyledItemDelegate):
         )
         meta = text_color if selected else colors.meta_text
 
-        avatar = QRect(rect.left() + MARGIN, rect.center().y() - AVATAR // 2 + 1, AVATAR, AVATAR)
+        nesting = index.data(TOPIC_ROLE)
+        side = AVATAR - TOPIC_SHRINK if nesting == TOPIC else AVATAR
+        indent = TOPIC_INDENT if nesting == TOPIC else 0
+        avatar = QRect(rect.left() + MARGIN + indent, rect.center().y() - side // 2 + 1, side, side)
         paint_avatar(painter, avatar, row.avatar_key, row.name, colors.badge_text)
+        if nesting == COMMUNITY:  # its topics below: a fold mark in the left margin
+            fold = QRectF(fold_zone(rect))
+            folded = bool(index.data(FOLDED_ROLE))
+            paint_fold(
+                painter,
+                fold.adjusted(1, fold.height() / 2 - 6, -1, -(fold.height() / 2 - 6)),
+                meta,
+                folded,
+            )
 
         left = avatar.right() + GAP + 1
         right = rect.right() - MARGIN

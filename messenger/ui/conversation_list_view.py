@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 from messenger.protocol.models import RemindType
 from messenger.ui.async_slots import async_slot
 from messenger.ui.confirm import confirm
-from messenger.ui.conversation_delegate import ConversationDelegate
+from messenger.ui.conversation_delegate import ConversationDelegate, fold_zone
 from messenger.ui.theme import slim_scroll_bar
-from messenger.viewmodels.conversation_list import ID_ROLE
+from messenger.viewmodels.conversation_list import COMMUNITY, ID_ROLE, TOPIC_ROLE
 from messenger.viewmodels.conversations import ConversationListViewModel
 
 NAVIGATION_KEYS = (
@@ -47,6 +47,7 @@ ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 class ConversationListView(QListView):
     context_menu_requested = Signal(str, QPoint)  # conversation ID, global position
     chosen = Signal(QModelIndex, bool)  # the user chose this row; True: then type into it
+    fold_requested = Signal(str)  # a community's fold mark was clicked
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,7 +69,17 @@ class ConversationListView(QListView):
         super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        index = self.indexAt(event.position().toPoint())
+        point = event.position().toPoint()
+        index = self.indexAt(point)
+        if (
+            event.button() == Qt.MouseButton.LeftButton
+            and index.isValid()
+            and index.data(TOPIC_ROLE) == COMMUNITY
+            and fold_zone(self.visualRect(index)).contains(point)
+        ):
+            self.fold_requested.emit(str(index.data(ID_ROLE)))  # folds; opens nothing
+            event.accept()
+            return
         super().mouseReleaseEvent(event)
         if event.button() == Qt.MouseButton.LeftButton and index.isValid():
             self.chosen.emit(index, True)
@@ -124,6 +135,7 @@ class ConversationListWidget(QWidget):
         self.list.setModel(vm.filtered)
         self.list.chosen.connect(self._chosen)
         self.list.context_menu_requested.connect(self._show_menu)
+        self.list.fold_requested.connect(vm.toggle_topics)
         layout.addWidget(self.list, 1)
         self._layout = layout
         self.search_panel: QWidget | None = None
@@ -220,6 +232,11 @@ class ConversationListWidget(QWidget):
         clear = menu.addAction(self.tr("Clear history…"))
         clear.setObjectName("clear")
         clear.triggered.connect(lambda: self.ask_clear(conversation_id))
+        if self.vm.filtered.has_topics(conversation_id):
+            folded = conversation_id in self.vm.filtered.collapsed
+            fold = menu.addAction(self.tr("Show topics") if folded else self.tr("Fold topics"))
+            fold.setObjectName("fold_topics")
+            fold.triggered.connect(lambda: self.vm.toggle_topics(conversation_id))
         return menu
 
     def _show_menu(self, conversation_id: str, where: QPoint) -> None:

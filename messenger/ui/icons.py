@@ -93,6 +93,22 @@ def paint_arrow(painter: QPainter, rect: QRectF, color: QColor, down: bool) -> N
     painter.restore()
 
 
+def paint_fold(painter: QPainter, rect: QRectF, color: QColor, folded: bool) -> None:
+    """A chevron pointing right (folded) or down (unfolded), as in a tree."""
+    if not folded:
+        paint_arrow(painter, rect, color, down=True)
+        return
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(_pen(color, 2.0))
+    c = rect.center()
+    w, h = rect.width() * 0.16, rect.height() * 0.32
+    painter.drawPolyline(
+        [QPointF(c.x() - w, c.y() - h), c + QPointF(w, 0), QPointF(c.x() - w, c.y() + h)]
+    )
+    painter.restore()
+
+
 def _icon(paint: object, color: QColor, size: int = 20) -> QIcon:
     pixmap = QPixmap(size * 2, size * 2)
     pixmap.setDevicePixelRatio(2.0)

@@ -3,7 +3,8 @@
 Each ``ConversationsChanged`` becomes row inserts, moves, ``dataChanged`` or removals (a
 hidden conversation leaves the list); the model is reset only when the account's list is
 first loaded. Rows are built lazily and cached until the conversation or a name changes.
-``ConversationFilterModel`` narrows it to the names (or IDs) matching the filter box.
+``ConversationFilterModel`` narrows it to the names (or IDs) matching the filter box, and puts
+a community's topics right under it (indented; the community's topics can be folded away).
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # ConversationRow
 ID_ROLE = Qt.ItemDataRole.UserRole + 2  # conversation ID
+TOPIC_ROLE = Qt.ItemDataRole.UserRole + 3  # PLAIN, TOPIC (under its community) or COMMUNITY
+PLAIN, TOPIC, COMMUNITY = 0, 1, 2  # COMMUNITY: a community with topics in the list
+FOLDED_ROLE = Qt.ItemDataRole.UserRole + 4  # a community whose topics are folded away
 
 
 class ConversationListModel(QAbstractListModel):
@@ -85,6 +89,9 @@ class ConversationListModel(QAbstractListModel):
     def position(self, conversation_id: str) -> int:
         """The row of a conversation, or -1."""
         return self._index.get(conversation_id, -1)
+
+    def conversation_id_at(self, position: int) -> str:
+        return self._items[position].conversation_id
 
     def conversation_ids(self) -> list[str]:
         return [c.conversation_id for c in self._items]
@@ -153,13 +160,74 @@ class ConversationListModel(QAbstractListModel):
 
 
 class ConversationFilterModel(QSortFilterProxyModel):
-    """The conversations whose name or ID contains the filter text (case-insensitive)."""
+    """The conversations whose name or ID contains the filter text (case-insensitive); each
+    community's topics right after it (in their own order), unless it is folded (``collapsed``:
+    its topics are left out while no filter text is typed). A community stands where its most
+    recent topic (or itself) would, as a forum does in Telegram."""
 
     def __init__(self, source: ConversationListModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._needle = ""
+        self._source = source
+        self._parent_of: dict[str, str] = {}  # topic's conversation ID → its community's
+        self._topics_of: dict[str, set[str]] = {}
+        self.collapsed: set[str] = set()  # communities whose topics are folded away
         self.setSourceModel(source)
         self.setDynamicSortFilter(True)
+
+    # -- topics ----------------------------------------------------------------------------------
+    def set_topics(self, parent_of: dict[str, str]) -> None:
+        """Which conversations are topics of which community (``GROUP…`` IDs both)."""
+        if parent_of == self._parent_of:
+            return
+        self._parent_of = dict(parent_of)
+        self._topics_of = {}
+        for topic, community in parent_of.items():
+            self._topics_of.setdefault(community, set()).add(topic)
+        self.invalidate()
+        if parent_of and self.sortColumn() < 0:
+            self.sort(0)  # from now on the proxy orders (source order, topics moved up)
+
+    def has_topics(self, conversation_id: str) -> bool:
+        return conversation_id in self._topics_of
+
+    def toggle_topics(self, community: str) -> None:
+        """Fold a community's topics away, or show them again."""
+        self.beginFilterChange()
+        self.collapsed ^= {community}
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def _community_shown(self, conversation_id: str) -> str:
+        """The community of a topic when that community is in the list, else ""."""
+        community = self._parent_of.get(conversation_id, "")
+        return community if community and self._source.position(community) >= 0 else ""
+
+    def lessThan(self, left: AnyIndex, right: AnyIndex) -> bool:
+        return self._order(left) < self._order(right)
+
+    def _order(self, index: AnyIndex) -> tuple[int, int, int]:
+        conversation_id = str(index.data(ID_ROLE))
+        community = self._community_shown(conversation_id)
+        if community:
+            return (self._place_of(community), 1, index.row())
+        if conversation_id in self._topics_of:
+            return (self._place_of(conversation_id), 0, 0)
+        return (index.row(), 0, 0)
+
+    def _place_of(self, community: str) -> int:
+        """A community's place: the first of its own row and its topics' rows."""
+        rows = [self._source.position(t) for t in self._topics_of.get(community, ())]
+        return min([self._source.position(community), *(r for r in rows if r >= 0)])
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == TOPIC_ROLE:
+            conversation_id = str(super().data(index, ID_ROLE))
+            if self._community_shown(conversation_id):
+                return TOPIC
+            return COMMUNITY if conversation_id in self._topics_of else PLAIN
+        if role == FOLDED_ROLE:
+            return str(super().data(index, ID_ROLE)) in self.collapsed
+        return super().data(index, role)
 
     def set_text(self, text: str) -> None:
         needle = text.strip().casefold()
@@ -169,9 +237,11 @@ class ConversationFilterModel(QSortFilterProxyModel):
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        source = self._source
         if not self._needle:
-            return True
-        source = self.sourceModel()
-        assert isinstance(source, ConversationListModel)
+            if not self.collapsed:
+                return True
+            conversation = source.conversation_id_at(source_row)
+            return self._community_shown(conversation) not in self.collapsed
         row = source.row(source_row)
         return self._needle in row.name.casefold() or self._needle in row.conversation_id.casefold()

@@ -9,13 +9,13 @@ them), keeps ``model`` up to date from ``ConversationsChanged``, and offers the 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 
 from PySide6.QtCore import QCoreApplication, QDate, QObject, QTimer, Signal
 
-from messenger.core.events import ConversationsChanged, Event
+from messenger.core.events import ConversationsChanged, Event, GroupChanged
 from messenger.protocol.errors import MessengerError
-from messenger.protocol.models import RemindType
+from messenger.protocol.models import GroupInfo, RemindType
 from messenger.viewmodels.client_api import ClientApi
 from messenger.viewmodels.conversation_list import (
     ID_ROLE,
@@ -38,6 +38,7 @@ class ConversationListViewModel(QObject):
         self._names = names
         self.model = ConversationListModel(names, client.user_id or "", parent=self)
         self.filtered = ConversationFilterModel(self.model, self)
+        self._parent_of: dict[str, str] = {}  # topic → community (conversation IDs)
         self.is_loaded = False
         names.names_changed.connect(self.model.refresh)
         self._day = QDate.currentDate()
@@ -48,6 +49,7 @@ class ConversationListViewModel(QObject):
 
     async def load(self) -> None:
         conversations = await self._client.conversations()
+        self._learn_groups(await self._client.stored_groups())
         await self._names.load_remarks()
         await self._names.load_cached(u for c in conversations for u in people_of(c))
         self.model.reset(conversations)
@@ -58,6 +60,24 @@ class ConversationListViewModel(QObject):
         if isinstance(event, ConversationsChanged) and self.is_loaded:
             self._names.request(u for c in event.conversations for u in people_of(c))
             self.model.apply(event.conversations)
+        elif isinstance(event, GroupChanged):
+            self._learn_groups([event.group], left=not event.member)
+
+    def _learn_groups(self, groups: Iterable[GroupInfo], *, left: bool = False) -> None:
+        """Community topics (``GroupInfo.parent``) go under their community in the list."""
+        parent_of = dict(self._parent_of)
+        for group in groups:
+            topic = "GROUP" + group.group_id
+            if group.parent and not left:
+                parent_of[topic] = "GROUP" + group.parent
+            else:
+                parent_of.pop(topic, None)
+        if parent_of != self._parent_of:
+            self._parent_of = parent_of
+            self.filtered.set_topics(parent_of)
+
+    def toggle_topics(self, community: str) -> None:
+        self.filtered.toggle_topics(community)
 
     def set_filter(self, text: str) -> None:
         self.filtered.set_text(text)

@@ -522,6 +522,14 @@
         <translation>清空聊天记录…</translation>
     </message>
     <message>
+        <source>Show topics</source>
+        <translation>展开话题</translation>
+    </message>
+    <message>
+        <source>Fold topics</source>
+        <translation>收起话题</translation>
+    </message>
+    <message>
         <source>Clear history</source>
         <translation>清空聊天记录</translation>
     </message>

@@ -292,6 +292,9 @@ class FakeClient:
     async def groups(self) -> list[GroupInfo]:
         return []
 
+    async def stored_groups(self) -> list[GroupInfo]:
+        return []
+
     async def upload_avatar(self, image: bytes) -> str:
         raise errors.NetworkError()
 

@@ -48,6 +48,7 @@ from messenger.protocol.models import (
     ConversationList,
     ConversationState,
     ErrorBody,
+    GroupInfo,
     Limits,
     Message,
     Profile,
@@ -68,6 +69,7 @@ _decode_request = msgspec.json.Decoder(SendRequest).decode
 _decode_limits = msgspec.json.Decoder(Limits).decode
 _encode = msgspec.json.Encoder().encode
 _decode_profile = msgspec.json.Decoder(Profile).decode
+_decode_group = msgspec.json.Decoder(GroupInfo).decode
 
 
 def _now_ms() -> int:
@@ -262,6 +264,15 @@ class Store:
 
     async def friend_groups(self) -> list[str]:
         return await self._run(lambda: people.group_names(self._db()))
+
+    async def groups(self) -> list[GroupInfo]:
+        """The groups I am in, as last synced (offline too)."""
+
+        def read() -> list[GroupInfo]:
+            rows = self._db().execute("SELECT info FROM groups WHERE member = 1").fetchall()
+            return [_decode_group(bytes(r[0])) for r in rows]
+
+        return await self._run(read)
 
     async def blocked_users(self) -> list[str]:
         return await self._run(lambda: people.blocked(self._db()))
