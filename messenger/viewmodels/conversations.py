@@ -49,7 +49,7 @@ class ConversationListViewModel(QObject):
 
     async def load(self) -> None:
         conversations = await self._client.conversations()
-        self._learn_groups(await self._client.stored_groups())
+        self.learn_groups(await self._client.stored_groups())
         await self._names.load_remarks()
         await self._names.load_cached(u for c in conversations for u in people_of(c))
         self.model.reset(conversations)
@@ -61,9 +61,9 @@ class ConversationListViewModel(QObject):
             self._names.request(u for c in event.conversations for u in people_of(c))
             self.model.apply(event.conversations)
         elif isinstance(event, GroupChanged):
-            self._learn_groups([event.group], left=not event.member)
+            self.learn_groups([event.group], left=not event.member)
 
-    def _learn_groups(self, groups: Iterable[GroupInfo], *, left: bool = False) -> None:
+    def learn_groups(self, groups: Iterable[GroupInfo], *, left: bool = False) -> None:
         """Community topics (``GroupInfo.parent``) go under their community in the list."""
         parent_of = dict(self._parent_of)
         for group in groups:

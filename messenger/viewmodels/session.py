@@ -104,7 +104,9 @@ class SessionViewModel(QObject):
 
     async def _load_group_avatars(self) -> None:
         try:
-            self._learn_group_avatars(await self.client.groups())
+            groups = await self.client.groups()
+            self._learn_group_avatars(groups)
+            self.conversations.learn_groups(groups)  # (a new device's store has none yet)
         except MessengerError as exc:  # offline: the groups' changes and openings tell later
             log.info("group avatars not loaded: %r", exc)
 

@@ -63,3 +63,21 @@ async def test_topics_sit_under_their_community_and_fold_away(
     assert fold.text() == "Show topics"
     fold.trigger()
     await until(lambda: first in ids() and second in ids(), what="shown again")
+
+
+async def test_a_new_device_nests_the_topics_too(devices: Devices, windows: Any) -> None:
+    alice_id = uid("alice")
+    alice = await devices.sign_in(alice_id)
+    community = await alice.client.create_group("Guild", [], type=GroupType.COMMUNITY)
+    topic = await alice.client.create_topic(community.group_id, "Events")
+    await sent(alice, "GROUP" + topic.group_id, "party on friday")
+    laptop = await devices.sign_in(alice_id)  # its store never saw the groups change
+    window = await windows(laptop)
+    model = window.conversation_list.list.model()
+    home, events = "GROUP" + community.group_id, "GROUP" + topic.group_id
+
+    def nested() -> bool:
+        ids = [str(i) for i in column(model, ID_ROLE)]
+        return ids[:2] == [home, events] and model.index(1, 0).data(TOPIC_ROLE) == TOPIC
+
+    await until(nested, what="the topic under its community on the new device")
