@@ -10,6 +10,7 @@ a community's topics right under it (indented; the community's topics can be fol
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -227,7 +228,21 @@ class ConversationFilterModel(QSortFilterProxyModel):
             return COMMUNITY if conversation_id in self._topics_of else PLAIN
         if role == FOLDED_ROLE:
             return str(super().data(index, ID_ROLE)) in self.collapsed
+        if role == ROW_ROLE:
+            row = super().data(index, role)
+            if isinstance(row, ConversationRow) and row.conversation_id in self.collapsed:
+                return self._with_topics_unread(row)
+            return row
         return super().data(index, role)
+
+    def _with_topics_unread(self, row: ConversationRow) -> ConversationRow:
+        """A folded community's badge counts its topics' unread messages too."""
+        hidden = 0
+        for topic in self._topics_of.get(row.conversation_id, ()):
+            position = self._source.position(topic)
+            if position >= 0:
+                hidden += self._source.row(position).badge
+        return dataclasses.replace(row, badge=row.badge + hidden) if hidden else row
 
     def set_text(self, text: str) -> None:
         needle = text.strip().casefold()

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from messenger.protocol.models import GroupType
 from messenger.ui.conversation_delegate import fold_zone
-from messenger.viewmodels.conversation_list import COMMUNITY, ID_ROLE, TOPIC, TOPIC_ROLE
+from messenger.viewmodels.conversation_list import COMMUNITY, ID_ROLE, ROW_ROLE, TOPIC, TOPIC_ROLE
 from tests.helpers.clients import Devices
 from tests.helpers.ids import uid
 from tests.ui.helpers import column, sent, until
@@ -50,6 +50,8 @@ async def test_topics_sit_under_their_community_and_fold_away(
     zone = fold_zone(view.visualRect(model.index(row, 0)))
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=zone.center())
     await until(lambda: first not in ids() and second not in ids(), what="folded")
+    folded_row = model.index(ids().index(home), 0).data(ROW_ROLE)
+    assert folded_row.badge == 2  # its topics' unread messages, counted on the community
     assert window.session.chat.current_conversation_id != home
     # A filter still finds a folded topic.
     window.conversation_list.filter.setText("Bui")
