@@ -486,6 +486,10 @@ class ChatView(QListView):
                 names = self.chat.ops.reacted_by(str(index.data(KEY_ROLE)), action[6:])
                 QToolTip.showText(event.globalPos(), action[6:] + " " + ", ".join(names), self)
                 return True
+            if action == "retry":  # the failed mark: why it was not sent
+                why = self.chat.why_not_sent(str(index.data(KEY_ROLE)))
+                QToolTip.showText(event.globalPos(), why, self)
+                return True
         return super().viewportEvent(event)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
+import msgspec
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from messenger.core import Conversation, LocalMessage, MessageState
@@ -31,7 +32,7 @@ from messenger.core.events import (
     ReceiptsChanged,
     TypingChanged,
 )
-from messenger.protocol.errors import MessengerError
+from messenger.protocol.errors import MessengerError, error_from_wire
 from messenger.protocol.ids import ConversationType, parse_conversation_id
 from messenger.protocol.kinds import is_recallable
 from messenger.protocol.models import ReaderList
@@ -52,6 +53,7 @@ from messenger.viewmodels.message_rows import (
 )
 from messenger.viewmodels.names import NamesViewModel
 from messenger.viewmodels.refusals import refusal_text
+from messenger.viewmodels.send_errors import not_sent_text
 from messenger.viewmodels.tasks import TaskSet
 from messenger.viewmodels.thumbnails import ThumbnailSource
 from messenger.viewmodels.typing import TypingTracker
@@ -657,6 +659,18 @@ class ChatViewModel(QObject):
         limits = self._client.limits
         window = limits.recall_window_ms if limits is not None else 120_000
         return self._clock() - message.time < window
+
+    def why_not_sent(self, key: str) -> str:
+        """A failed message's reason, as the sender is told it (the refusal it got, e.g. an
+        operator's callback's reason), and that a click sends it again; "" for others."""
+        message = self.messages.message(key)
+        if message is None or message.state is not MessageState.FAILED:
+            return ""
+        reason = _tr("Not sent.")
+        if message.error is not None:
+            refusal = error_from_wire(msgspec.structs.asdict(message.error))
+            reason = not_sent_text(refusal, self.text_of(key))
+        return reason + " " + _tr("Click to send it again.")
 
     def text_of(self, key: str) -> str:
         position = self.messages.position(key)

@@ -107,6 +107,10 @@
         <translation>剩余 {minutes} 分钟</translation>
     </message>
     <message>
+        <source>Not sent.</source>
+        <translation>未发送。</translation>
+    </message>
+    <message>
         <source>Saved messages</source>
         <translation>收藏消息</translation>
     </message>
@@ -117,6 +121,10 @@
     <message>
         <source>Notes and files for all your devices</source>
         <translation>在你所有设备间同步的笔记和文件</translation>
+    </message>
+    <message>
+        <source>Click to send it again.</source>
+        <translation>点击重新发送。</translation>
     </message>
     <message numerus="yes">
         <source>%n member(s)</source>

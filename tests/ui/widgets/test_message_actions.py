@@ -42,6 +42,9 @@ async def test_a_refused_message_shows_failed_and_retry_sends_it_again(
         lambda: chat_rows(window)[-1].state is MessageState.FAILED and chat_rows(window)[-1]
     )
     assert action(window.chat_pane, failed.key, "retry") is not None
+    why = window.session.chat.why_not_sent(failed.key)  # the failed mark's tooltip
+    assert why.startswith("Not sent: ") and why.endswith("Click to send it again.")
+    assert "group" in why  # the refusal it got, not a bare "failed"
     assert action(window.chat_pane, failed.key, "recall") is None
     failures = len(alice.updated(MessageState.FAILED))
 
