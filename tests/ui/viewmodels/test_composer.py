@@ -103,7 +103,8 @@ async def test_the_mention_completer_finds_members_and_the_message_carries_the_m
     await until(lambda: candidates.rowCount() == 3, what="members are loaded")  # @all, bob, carol
     qtmodeltester.check(candidates)
 
-    candidates.set_query("ca")  # by nickname, as soon as it is known
+    # By nickname, as soon as it is known ("wan": the IDs' random hex can hold "ca", never "w").
+    candidates.set_query("wan")
     await until(lambda: [c.name for c in column(candidates, CANDIDATE_ROLE)] == ["Carol Wang"])
     candidates.set_query(carol_id[:7])  # by ID
     assert [c.user_id for c in column(candidates, CANDIDATE_ROLE)] == [carol_id]
