@@ -3,7 +3,7 @@ chat at the first message of that day (or after it, when that day has none)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, QDateTime, QTime, Signal
+from PySide6.QtCore import QDate, QDateTime, QEvent, QTime, Signal
 from PySide6.QtWidgets import QCalendarWidget, QMenu, QToolButton, QWidget, QWidgetAction
 
 
@@ -30,6 +30,11 @@ class DateJumpButton(QToolButton):
     def _chosen(self, day: QDate) -> None:
         self.menu_.hide()
         self.day_chosen.emit(QDateTime(day, QTime(0, 0)).toMSecsSinceEpoch())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.setToolTip(self.tr("Jump to a date"))

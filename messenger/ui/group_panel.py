@@ -425,6 +425,8 @@ class GroupPanel(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+            self.error.clear()  # (a refusal told in the old language: it was for then)
+            self.error.hide()
         super().changeEvent(event)
 
     def retranslate(self) -> None:
