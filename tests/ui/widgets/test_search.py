@@ -3,6 +3,7 @@ opening a chat at a result with the messages around it, jump to a date, clickabl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -169,6 +170,23 @@ async def test_jump_to_a_date_opens_the_chat_at_that_days_first_message(
     assert not await window.session.chat.jump_to_time(tomorrow)  # nothing that new
 
 
+def last_bubble_text(view: Any) -> tuple[str, Callable[[int], QPoint]]:
+    """The newest bubble's text, and where (in the view's viewport) its character at a given
+    position is drawn, on its first line."""
+    index = view.model().index(view.model().rowCount() - 1, 0)
+    geometry = view.delegate.geometry(index)
+    assert geometry is not None and geometry.text is not None
+    line = geometry.text.lineAt(0)
+    rect = view.visualRect(index)
+
+    def point_at(position: int) -> QPoint:
+        x = geometry.text_at.x() + line.cursorToX(position)[0] + 2
+        y = geometry.text_at.y() + line.y() + line.height() / 2
+        return QPoint(int(rect.left() + x), int(rect.top() + y))
+
+    return str(index.data(ROW_ROLE).text), point_at
+
+
 async def test_links_in_bubbles_open_in_the_browser_other_schemes_stay_text(
     devices: Devices, windows: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -181,17 +199,7 @@ async def test_links_in_bubbles_open_in_the_browser_other_schemes_stay_text(
     window = await windows(alice)
     await open_chat(window, "C2C" + bob_id)
     view = window.chat_pane.view
-    index = view.model().index(view.model().rowCount() - 1, 0)
-    text = index.data(ROW_ROLE).text
-    geometry = view.delegate.geometry(index)
-    assert geometry is not None and geometry.text is not None
-    line = geometry.text.lineAt(0)
-    rect = view.visualRect(index)
-
-    def point_at(position: int) -> QPoint:
-        x = geometry.text_at.x() + line.cursorToX(position)[0] + 2
-        y = geometry.text_at.y() + line.y() + line.height() / 2
-        return QPoint(int(rect.left() + x), int(rect.top() + y))
+    text, point_at = last_bubble_text(view)
 
     qtbot.mouseClick(
         view.viewport(), Qt.MouseButton.LeftButton, pos=point_at(text.index("example"))
@@ -222,18 +230,9 @@ async def test_a_message_link_opens_its_chat_at_that_message_not_the_browser(
     window = await windows(alice)
     await open_chat(window, "C2C" + bob_id)
     view = window.chat_pane.view
-    index = view.model().index(view.model().rowCount() - 1, 0)
-    text = index.data(ROW_ROLE).text
-    geometry = view.delegate.geometry(index)
-    assert geometry is not None and geometry.text is not None
-    line = geometry.text.lineAt(0)
-    rect = view.visualRect(index)
-    x = geometry.text_at.x() + line.cursorToX(text.index("message/") + 2)[0]
-    y = geometry.text_at.y() + line.y() + line.height() / 2
+    text, point_at = last_bubble_text(view)
     qtbot.mouseClick(
-        view.viewport(),
-        Qt.MouseButton.LeftButton,
-        pos=QPoint(int(rect.left() + x), int(rect.top() + y)),
+        view.viewport(), Qt.MouseButton.LeftButton, pos=point_at(text.index("message/"))
     )
     chat = window.session.chat
     await until(lambda: chat.current_conversation_id == "GROUP" + group.group_id, what="opened")
