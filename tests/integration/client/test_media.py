@@ -17,6 +17,7 @@ from PIL import Image
 from messenger.core import MessageState
 from messenger.core.events import TransferChanged
 from messenger.core.models import LocalMessage
+from messenger.core.transfers import service as transfer_service
 from messenger.core.transfers.models import TransferState
 from messenger.protocol import errors
 from messenger.protocol.bodies import FileBody, ImageBody, VideoBody, VoiceBody
@@ -115,8 +116,11 @@ async def test_every_media_kind_reaches_the_peer_and_downloads_intact(
 
 
 async def test_an_upload_cut_halfway_resumes_after_a_restart_and_text_is_not_held_back(
-    devices: Devices, tmp_path: Path
+    devices: Devices, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Progress told for every chunk (not ten times a second), so the cut below comes a quarter
+    # in however fast the loopback is.
+    monkeypatch.setattr(transfer_service, "PROGRESS_EVERY", 0.0)
     alice_id, bob_id = uid("alice"), uid("bob")
     alice = await devices.sign_in(alice_id)
     bob = await devices.sign_in(bob_id)
@@ -126,11 +130,25 @@ async def test_an_upload_cut_halfway_resumes_after_a_restart_and_text_is_not_hel
     echo = await alice.client.send_file("C2C" + bob_id, path)
     transfer = alice.client.transfers.for_message(echo.client_msg_id)
     assert transfer is not None
+
+    def cut(event: object) -> None:  # the connection drops mid-file (as soon as a quarter is up)
+        if (
+            isinstance(event, TransferChanged)
+            and event.transfer.transfer_id == transfer.transfer_id
+            and event.transfer.done > len(data) // 4
+            and event.transfer.state is TransferState.RUNNING
+        ):
+            alice.client.transfers.pause(transfer.transfer_id)
+
+    stop_watching = alice.client.subscribe(cut)
     await devices.until(
-        lambda: (t := alice.client.transfers.get(transfer.transfer_id)) and t.done > len(data) // 4,
-        what="a quarter uploaded",
+        lambda: (
+            (t := alice.client.transfers.get(transfer.transfer_id))
+            and t.state is TransferState.PAUSED
+        ),
+        what="paused a quarter in",
     )
-    alice.client.transfers.pause(transfer.transfer_id)  # the connection is dropped mid-file
+    stop_watching()
     await alice.client.send_text("C2C" + bob_id, "sent while the file uploads")
     [text] = await devices.until(lambda: bob.added("C2C" + alice_id), what="the text first")
     assert text.text == "sent while the file uploads"
