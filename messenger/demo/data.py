@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from messenger.core.events import MessageUpdated
 from messenger.core.models import MessageState
-from messenger.protocol.errors import AlreadyExists
+from messenger.protocol.errors import AlreadyExists, Conflict
 
 if TYPE_CHECKING:  # imported when seeding: the command line needs only the names
     from messenger.core.client import Client
@@ -27,6 +27,11 @@ DEMO_USERS = {
     "dave": "Dave",
 }
 DEMO_GROUP = "team"
+DEMO_FRIEND_GROUP = "Work"
+# Who is whose friend (asked by the first, accepted by the second), and who still waits for an
+# answer: the Contacts page shows both a friend list and a request in the inbox.
+DEMO_FRIENDS = (("bob", "alice"), ("carol", "alice"), ("carol", "bob"))
+DEMO_PENDING = (("dave", "alice", "Hi Alice, it's Dave from the design team"),)
 _MARKER = "demo-seeded"
 
 
@@ -53,6 +58,15 @@ async def _say(client: Client, conversation_id: str, text: str, **kw: Any) -> No
         unsubscribe()
 
 
+async def _befriend(asker: Client, answerer: Client, answerer_id: str, asker_id: str) -> None:
+    try:
+        outcome = await asker.add_friend(answerer_id, group=DEMO_FRIEND_GROUP)
+        if outcome == "pending":
+            await answerer.accept_friend_request(asker_id, group=DEMO_FRIEND_GROUP)
+    except Conflict:  # an earlier, interrupted seeding got this far
+        pass
+
+
 async def seed_demo(server_url: str, data_dir: Path) -> None:
     """Create the demo accounts and history unless this data folder already has them."""
     marker = data_dir / _MARKER
@@ -72,6 +86,13 @@ async def seed_demo(server_url: str, data_dir: Path) -> None:
                 pass
             await client.login_with_password(user_id, DEMO_PASSWORD)
         alice, bob, carol = clients["alice"], clients["bob"], clients["carol"]
+        for asker, answerer in DEMO_FRIENDS:
+            await _befriend(clients[asker], clients[answerer], answerer, asker)
+        for asker, answerer, note in DEMO_PENDING:
+            try:
+                await clients[asker].add_friend(answerer, note=note)
+            except Conflict:
+                pass
         await _say(bob, "C2Calice", "Hi Alice! Did you see the release notes?")
         await _say(alice, "C2Cbob", "Yes, looks great. 发布说明写得很好！")
         await _say(bob, "C2Calice", "Let's demo it to the team tomorrow 👍")

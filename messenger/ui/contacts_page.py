@@ -5,7 +5,17 @@ Everything follows the core's events live."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,6 +28,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QStackedWidget,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
@@ -26,27 +37,74 @@ from PySide6.QtWidgets import (
 
 from messenger.ui.ask_text import ask_text
 from messenger.ui.async_slots import async_slot
+from messenger.ui.avatars import ONLINE_GREEN, paint_avatar
 from messenger.ui.profile_card import ProfileCard
+from messenger.ui.theme import chat_colors
 from messenger.viewmodels.people import IS_HEADER_ROLE, USER_ID_ROLE, PeopleViewModel
 
 _ID = Qt.ItemDataRole.UserRole
 
 
+AVATAR = 34
+
+
 class FriendDelegate(QStyledItemDelegate):
-    """Friend-group headers in bold; rows with some air."""
+    """Friend-group headers in bold; friends as the conversation list draws people: avatar
+    (with the online dot), name, and "online" / "last seen …" / their status text below."""
+
+    def __init__(self, people: PeopleViewModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._people = people
 
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
-        size = super().sizeHint(option, index)
-        return QSize(size.width(), size.height() + 10)
+        lines = 2 * option.fontMetrics.height()
+        return QSize(200, max(AVATAR, lines) + 12)
 
-    def initStyleOption(
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
     ) -> None:
-        super().initStyleOption(option, index)
+        palette = option.palette
+        rect = option.rect
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        painter.save()
+        font = QFont(option.font)
         if index.data(IS_HEADER_ROLE):
-            option.font.setBold(True)
+            font.setBold(True)
+            painter.setFont(font)
+            painter.setPen(palette.color(QPalette.ColorRole.Text))
+            area = rect.adjusted(8, 0, -8, -4)
+            flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
+            painter.drawText(area, flags, text)
+            painter.restore()
+            return
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(rect, palette.color(QPalette.ColorRole.Highlight).lighter(160))
+        elif option.state & QStyle.StateFlag.State_MouseOver:
+            painter.fillRect(rect, palette.color(QPalette.ColorRole.AlternateBase))
+        user_id = str(index.data(USER_ID_ROLE))
+        colors = chat_colors(palette)
+        avatar = QRect(rect.left() + 8, rect.center().y() - AVATAR // 2, AVATAR, AVATAR)
+        paint_avatar(painter, avatar, user_id, text, colors.badge_text)
+        left = avatar.right() + 10
+        width = rect.right() - 8 - left
+        metrics = QFontMetrics(font)
+        top = rect.center().y() - metrics.height()
+        painter.setFont(font)
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        name = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+        painter.drawText(left, top + metrics.ascent(), name)
+        status = self._people.status_text(user_id)
+        if status:
+            online = self._people.is_online(user_id)
+            painter.setPen(ONLINE_GREEN.darker(115) if online else colors.meta_text)
+            status = metrics.elidedText(status, Qt.TextElideMode.ElideRight, width)
+            painter.drawText(left, top + metrics.height() + metrics.ascent(), status)
+        painter.restore()
 
 
 class RequestsPanel(QWidget):
@@ -190,7 +248,8 @@ class ContactsPage(QWidget):
         # instead of all at once before the first paint.
         self.friends.setLayoutMode(QListView.LayoutMode.Batched)
         self.friends.setBatchSize(200)
-        self.friends.setItemDelegate(FriendDelegate(self.friends))
+        self.friends.setItemDelegate(FriendDelegate(people, self.friends))
+        self.friends.setMouseTracking(True)  # the row under the mouse is shaded
         for widget in (
             self.filter,
             self.saved_button,
@@ -206,6 +265,11 @@ class ContactsPage(QWidget):
         layout.addWidget(side)
 
         self.stack = QStackedWidget(self)
+        self.placeholder = QLabel(self.stack)  # until something on the left is chosen
+        self.placeholder.setObjectName("ContactsPlaceholder")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setEnabled(False)  # drawn in the palette's muted text colour
+        self.stack.addWidget(self.placeholder)
         self.card = ProfileCard(people, self.stack)
         self.requests = RequestsPanel(people, self.stack)
         self.groups = QListWidget(self.stack)
@@ -239,11 +303,13 @@ class ContactsPage(QWidget):
         self.unblock_button.clicked.connect(self._unblock)
         self.card.message_requested.connect(self.conversation_requested)
         people.contacts_changed.connect(self.refresh)
+        people.presence_changed.connect(lambda _: self.friends.viewport().update())
         people.requests_unread_changed.connect(lambda _: self.retranslate())
         self.retranslate()
         self.refresh()
 
     def retranslate(self) -> None:
+        self.placeholder.setText(self.tr("Choose a friend to see their profile"))
         self.filter.setPlaceholderText(self.tr("Search friends"))
         self.filter.setAccessibleName(self.tr("Search friends"))
         self.saved_button.setText(self.tr("Saved messages"))

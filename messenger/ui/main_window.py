@@ -411,6 +411,8 @@ class MainWindow(QMainWindow):
                 view.update()
         if self.conversation_list is not None and shiboken6.isValid(self.conversation_list):
             self.conversation_list.list.viewport().update()
+        if self.contacts is not None and shiboken6.isValid(self.contacts):
+            self.contacts.friends.viewport().update()
 
     def _conversation_changed(self, conversation_id: str) -> None:
         if self.conversation_list is not None:

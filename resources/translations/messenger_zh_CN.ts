@@ -443,6 +443,10 @@
 <context>
     <name>ContactsPage</name>
     <message>
+        <source>Choose a friend to see their profile</source>
+        <translation>选择一位好友查看其资料</translation>
+    </message>
+    <message>
         <source>Search friends</source>
         <translation>搜索好友</translation>
     </message>

@@ -12,7 +12,7 @@ import httpx
 
 from messenger.app.embedded import EmbeddedServer
 from messenger.core import Client
-from messenger.demo.data import DEMO_PASSWORD, seed_demo
+from messenger.demo.data import DEMO_FRIEND_GROUP, DEMO_PASSWORD, seed_demo
 from tests.helpers.local_server import kill_local_server
 
 
@@ -26,13 +26,20 @@ async def test_demo_data_gives_alice_a_realistic_conversation_list(tmp_path: Pat
         async with Client(server.url, tmp_path / "alice") as alice:
             await alice.login_with_password("alice", DEMO_PASSWORD)
             convs = {c.conversation_id: c for c in await alice.conversations()}
-            assert set(convs) == {"GROUPteam", "C2Cbob", "C2Ccarol"}
+            # the system conversation tells of the friends made and of the request
+            assert set(convs) == {"GROUPteam", "C2Cbob", "C2Ccarol", "@TIM#SYSTEM"}
             assert convs["GROUPteam"].unread_count == 2 and convs["GROUPteam"].mention
             assert convs["C2Cbob"].unread_count == 1  # alice answered the first one
             assert convs["C2Ccarol"].unread_count == 1
             bob_chat = await alice.messages("C2Cbob")
             assert [m.sender for m in bob_chat] == ["bob", "alice", "bob"]
             assert "发布说明" in bob_chat[1].text
+            # The Contacts page is not empty: two friends in a friend group, one request waiting.
+            friends = {f.user_id: f for f in await alice.friends()}
+            assert set(friends) == {"bob", "carol"}
+            assert all(DEMO_FRIEND_GROUP in f.groups for f in friends.values())
+            [request] = await alice.friend_requests()
+            assert (request.sender, request.receiver) == ("dave", "alice") and request.note
     finally:
         server.stop()
     again = EmbeddedServer(tmp_path / "server").start()  # the folder was released

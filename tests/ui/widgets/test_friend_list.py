@@ -1,0 +1,64 @@
+"""The friend list of the Contacts page draws people as the conversation list does: an avatar
+with the online dot, the name, and "online" / "last seen …" below, following presence live.
+Until a friend or an entry is chosen, the right side says what to do instead of staying blank."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QImage
+
+from messenger.ui.avatars import ONLINE_GREEN
+from messenger.ui.contacts_page import AVATAR
+from tests.helpers.clients import Devices
+from tests.helpers.ids import uid
+from tests.ui.helpers import column, until
+
+
+def _green_pixels(image: QImage, area: QRect) -> int:
+    """Pixels of the online dot's green (give or take antialiasing) inside ``area``."""
+    found = 0
+    for x in range(area.left(), area.right() + 1):
+        for y in range(area.top(), area.bottom() + 1):
+            colour = QColor(image.pixel(x, y))
+            if (
+                abs(colour.red() - ONLINE_GREEN.red()) < 12
+                and abs(colour.green() - ONLINE_GREEN.green()) < 12
+                and abs(colour.blue() - ONLINE_GREEN.blue()) < 12
+            ):
+                found += 1
+    return found
+
+
+async def test_a_friend_row_shows_the_avatar_dot_and_last_seen_live(
+    devices: Devices, windows: Any, qtbot: Any
+) -> None:
+    alice_id, bob_id = uid("alice"), uid("bob")
+    alice = await devices.sign_in(alice_id)
+    bob = await devices.sign_in(bob_id)
+    await alice.client.add_friend(bob_id)
+    await bob.client.accept_friend_request(alice_id)
+    window = await windows(alice)
+    window.resize(900, 600)
+    qtbot.mouseClick(window.contacts_button, Qt.MouseButton.LeftButton)
+    contacts = window.contacts
+    assert contacts.stack.currentWidget() is contacts.placeholder
+    assert contacts.placeholder.text() == "Choose a friend to see their profile"
+    friends = contacts.friends
+    await until(lambda: bob_id in column(friends.model()), what="bob in the list")
+    people = window.session.people
+    await until(lambda: people.is_online(bob_id), what="bob's presence")
+
+    row = friends.visualRect(friends.model().index(0, 0))
+    assert row.height() >= AVATAR + 8  # room for the avatar and two lines
+    avatar = QRect(row.left(), row.top(), AVATAR + 16, row.height())
+
+    def dot_drawn() -> int:
+        return _green_pixels(friends.viewport().grab().toImage(), avatar)
+
+    await until(dot_drawn, what="the online dot on bob's avatar")
+    await bob.client.aclose()  # bob quits: alice's list follows without a reload
+    await until(lambda: not people.is_online(bob_id), what="bob offline", within=15)
+    await until(lambda: dot_drawn() == 0, what="the dot is gone")
+    assert people.status_text(bob_id).startswith("last seen")
