@@ -421,6 +421,7 @@ class ChatView(QListView):
             "profile": geometry.avatar if geometry else None,
             "cancel": geometry.cancel if geometry else None,
             "file": geometry.card if geometry else None,
+            "merged": geometry.card if geometry else None,
             "picture": geometry.picture if geometry else None,
         }.get(action)
         if (

@@ -29,7 +29,7 @@ from messenger.ui.avatars import avatar_color, paint_avatar
 from messenger.ui.bubble_text import highlight_format, link_at, link_format, overlays
 from messenger.ui.bubbles import CardContext, VoiceState, hit_card, paint_card, video_bubble
 from messenger.ui.icons import paint_cross, paint_spinner, paint_ticks
-from messenger.ui.message_layout import RADIUS, RowGeometry, RowLayouts
+from messenger.ui.message_layout import RADIUS, RowGeometry, RowLayouts, card_line
 from messenger.ui.theme import ChatColors, chat_colors
 from messenger.viewmodels.downloads import FileDownloads
 from messenger.viewmodels.message_list import ROW_ROLE, MessageListModel
@@ -405,7 +405,15 @@ class MessageDelegate(QStyledItemDelegate):
 
     def _card_context(self, palette: QPalette) -> CardContext:
         fonts = self.layouts.fonts
-        return CardContext(self._colors(palette), palette, fonts.body, fonts.small, self.downloads)
+        return CardContext(
+            self._colors(palette),
+            palette,
+            fonts.body,
+            fonts.small,
+            self.downloads,
+            self.voice,
+            card_line(fonts),
+        )
 
     def _colors(self, palette: QPalette) -> ChatColors:
         key = palette.cacheKey()

@@ -77,6 +77,11 @@ class RowGeometry:
     chips: reaction_chips.Chips = field(default_factory=list)  # reactions under the bubble
 
 
+def card_line(fonts: Fonts) -> float:
+    """The height of a card's line of small text, bold or not."""
+    return max(fonts.small_line.height, fonts.bold_line.height)
+
+
 def _wrap(text: str, font: QFont, width: float) -> tuple[QTextLayout, float, float, float]:
     """Plain text wrapped to ``width``: the layout, its natural width, height, last line width.
 
@@ -218,7 +223,7 @@ class RowLayouts:
         layout, natural, text_h, last = _wrap(row.text, fonts.body, inner)
         if row.picture is not None:
             natural, text_h, last = float(row.picture[0]), float(row.picture[1]) + 4, 0.0
-        card = card_size(row.card, fonts.small_line.height) if row.card else None
+        card = card_size(row, card_line(fonts)) if row.card else None
         if card is not None:
             natural, text_h, last = card[0], card[1] + 4, 0.0
         line = fonts.small_line.height

@@ -3,20 +3,29 @@ card a message gets, and the words on it (type label, size) that do not depend o
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QCoreApplication
 
 from messenger.core.models import LocalMessage
-from messenger.protocol.bodies import FaceBody, FileBody, LocationBody, VoiceBody
+from messenger.protocol.bodies import FaceBody, FileBody, LocationBody, MergedBody, VoiceBody
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("Chat", text)
 
 
+def _trn(text: str, n: int) -> str:
+    return QCoreApplication.translate("Chat", text, None, n)
+
+
 def card_of(message: LocalMessage) -> str:
-    """ "file", "voice", "location" or "sticker" for those, "" for a message drawn otherwise."""
+    """ "file", "voice", "location", "sticker" or "merged" for those, "" for a message drawn
+    otherwise."""
     if message.recalled:
         return ""
+    if isinstance(message.content, MergedBody):
+        return "merged"
     if isinstance(message.content, FileBody):
         return "file"
     if isinstance(message.content, VoiceBody):
@@ -76,3 +85,27 @@ def file_type(name: str) -> tuple[str, str]:
     if not ext or len(ext) > 8 or not ext.isalnum():
         return "", "other"
     return ext[:4].upper(), _BY_EXT.get(ext, "other")
+
+
+MERGED_PREVIEW_LINES = 4  # at most this many "Name: words" lines on a chat history card
+
+
+def previewed_senders(body: MergedBody) -> list[str]:
+    """The user IDs the server put before a card's preview lines ("alice: hello")."""
+    found = []
+    for line in body.preview[:MERGED_PREVIEW_LINES]:
+        user_id, sep, _ = line.partition(": ")
+        if sep and user_id:
+            found.append(user_id)
+    return found
+
+
+def merged_card_lines(body: MergedBody, name_of: Callable[[str], str]) -> tuple[str, ...]:
+    """The words of a chat history card: its title, up to four "Name: words" lines (the
+    sender's name for the ID the server wrote), and the footer "Chat history · 3 messages"."""
+    lines: list[str] = []
+    for line in body.preview[:MERGED_PREVIEW_LINES]:
+        user_id, sep, words = line.partition(": ")
+        lines.append(f"{name_of(user_id)}: {words}" if sep and user_id else line)
+    count = body.count or len(body.preview)
+    return (body.title, *lines, _trn("Chat history · %n message(s)", count))

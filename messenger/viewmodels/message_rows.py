@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QCoreApplication
 
 from messenger.core.models import LocalMessage, MessageState
-from messenger.protocol.bodies import NoticeBody, TipBody
+from messenger.protocol.bodies import MergedBody, NoticeBody, TipBody
 from messenger.protocol.ids import ConversationType
 from messenger.protocol.kinds import MEDIA_KINDS, counts_unread, is_event
-from messenger.viewmodels.cards import card_of
+from messenger.viewmodels.cards import card_of, merged_card_lines, previewed_senders
 from messenger.viewmodels.formatting import (
     clock_time,
     separator_time,
@@ -91,6 +91,7 @@ class MessageRow:
     picture: tuple[int, int] | None = None  # an image bubble's reserved size
     uploading: bool = False  # my file message still sending: room for progress and cancel
     card: str = ""  # drawn as a card of a fixed size ("file"; ``cards.card_of``), not as text
+    card_lines: tuple[str, ...] = ()  # a chat history card's title, preview lines and footer
     reactions: tuple[Chip, ...] = ()  # chips under the bubble, in the order first used
 
     def layout_key(self) -> tuple[object, ...]:
@@ -114,6 +115,7 @@ class MessageRow:
             self.picture,
             self.uploading,
             self.card,
+            self.card_lines,
             tuple((c.emoji, c.count, c.mine) for c in self.reactions),
         )
 
@@ -150,6 +152,8 @@ def message_row(
     name = ctx.name_of(message.sender)
     picture = picture_size(message)
     card = card_of(message)
+    content = message.content if card == "merged" else None
+    card_lines = merged_card_lines(content, ctx.name_of) if isinstance(content, MergedBody) else ()
     return MessageRow(
         key=message_key(message),
         message=message,
@@ -174,6 +178,7 @@ def message_row(
         picture=picture,
         uploading=mine and message.state is MessageState.SENDING and message.kind in MEDIA_KINDS,
         card=card,
+        card_lines=card_lines,
         reactions=tuple(
             Chip(r.emoji, len(r.users), ctx.me in r.users, tuple(r.users))
             for r in message.reactions
@@ -200,7 +205,7 @@ def recalled_text(message: LocalMessage, ctx: RowContext) -> str:
 
 def people_in(messages: Iterable[LocalMessage]) -> list[str]:
     """Every user a row of these messages names: senders, quoted senders, tip operators and
-    targets, recallers."""
+    targets, recallers, the senders of a chat history card's preview lines."""
     found: list[str] = []
     for message in messages:
         found.append(message.sender)
@@ -213,6 +218,8 @@ def people_in(messages: Iterable[LocalMessage]) -> list[str]:
             found.append(content.operator)
         if isinstance(content, TipBody):
             found.extend(content.targets)
+        if isinstance(content, MergedBody):
+            found.extend(previewed_senders(content))
     return list(dict.fromkeys(found))
 
 

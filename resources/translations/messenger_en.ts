@@ -4,6 +4,13 @@
 <context>
     <name>Chat</name>
     <message numerus="yes">
+        <source>Chat history · %n message(s)</source>
+        <translation>
+            <numerusform>Chat history · %n message</numerusform>
+            <numerusform>Chat history · %n messages</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n member(s)</source>
         <translation>
             <numerusform>%n member</numerusform>

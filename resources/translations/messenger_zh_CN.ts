@@ -98,6 +98,12 @@
         <source>{count} people are typing…</source>
         <translation>{count} 人正在输入…</translation>
     </message>
+    <message numerus="yes">
+        <source>Chat history · %n message(s)</source>
+        <translation>
+            <numerusform>聊天记录 · %n 条消息</numerusform>
+        </translation>
+    </message>
     <message>
         <source>{seconds} s left</source>
         <translation>剩余 {seconds} 秒</translation>

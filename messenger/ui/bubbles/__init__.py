@@ -10,7 +10,13 @@ from typing import Protocol
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QFont, QPainter, QPalette
 
-from messenger.ui.bubbles import file_bubble, location_bubble, sticker_bubble, voice_bubble
+from messenger.ui.bubbles import (
+    file_bubble,
+    location_bubble,
+    merged_bubble,
+    sticker_bubble,
+    voice_bubble,
+)
 from messenger.ui.theme import ChatColors
 from messenger.viewmodels.downloads import FileDownloads
 from messenger.viewmodels.message_rows import MessageRow
@@ -31,10 +37,15 @@ class CardContext:
     small_font: QFont
     downloads: FileDownloads | None
     voice: VoiceState | None = None  # which voice message plays, and where
+    line: float = 0.0  # the laid-out height of a line of small text (Chinese included)
 
 
-def card_size(card: str, line: float) -> tuple[float, float] | None:
-    """The (width, height) a card takes in its bubble; ``line`` is a small text line's height."""
+def card_size(row: MessageRow, line: float) -> tuple[float, float] | None:
+    """The (width, height) a card takes in its bubble; ``line`` is a small text line's height
+    (bold or not, Chinese included)."""
+    card = row.card
+    if card == "merged":
+        return merged_bubble.size(row, line)
     if card == "file":
         return file_bubble.size(line)
     if card == "voice":
@@ -55,6 +66,8 @@ def paint_card(painter: QPainter, row: MessageRow, rect: QRectF, ctx: CardContex
         location_bubble.paint(painter, row, rect, ctx)
     elif row.card == "sticker":
         sticker_bubble.paint(painter, row, rect, ctx)
+    elif row.card == "merged":
+        merged_bubble.paint(painter, row, rect, ctx)
 
 
 def hit_card(row: MessageRow, rect: QRectF, point: QPointF, ctx: CardContext) -> str:
@@ -65,4 +78,6 @@ def hit_card(row: MessageRow, rect: QRectF, point: QPointF, ctx: CardContext) ->
         return voice_bubble.hit(row, rect, point, ctx)
     if row.card == "location":
         return location_bubble.hit(row, rect, point, ctx)
+    if row.card == "merged":
+        return merged_bubble.hit(row, rect, point, ctx)
     return ""

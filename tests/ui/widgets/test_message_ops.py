@@ -157,7 +157,8 @@ async def test_select_several_and_forward_them_as_one_chat_history(
     carol_window = await windows(carol)
     await open_chat(carol_window, "C2C" + alice_id)
     [card_row] = [r for r in chat_rows(carol_window) if r.message.kind == "merged"]
-    assert "[Chat history]" in card_row.text and "first" in card_row.text
+    assert card_row.card == "merged" and card_row.card_lines[0] == body.title
+    assert [line.split(": ", 1)[1] for line in card_row.card_lines[1:-1]] == ["first", "third"]
     carol_pane = carol_window.chat_pane
     carol_pane.view.action_clicked.emit("merged", card_row.key)
     viewer = await until(lambda: carol_pane.merged_viewer, what="the chat history viewer")
