@@ -57,6 +57,19 @@ class _AccountStorage:
     async def clear(self) -> None:
         await self._flow.clear_cache(self._account)
 
+    async def media_size(self) -> int:
+        try:
+            usage = await self._account.client.cache_usage()
+        except errors.ClientError:  # closed: "clear cache" made a new session meanwhile
+            return 0
+        return usage.files + usage.thumbnails
+
+    async def clear_media(self) -> int:
+        try:
+            return await self._account.client.clear_cache()
+        except errors.ClientError:
+            return 0
+
 
 class AppFlow(QObject):
     def __init__(
@@ -109,6 +122,7 @@ class AppFlow(QObject):
         self.tray.notification_shown.connect(lambda _n: QApplication.alert(self.window))
         self.sign_in_vm.signed_in.connect(lambda account: self._spawn(self.enter(account)))
         self.sign_in.rejected.connect(self._sign_in_closed)
+        settings.media_cache_changed.connect(lambda _: self._spawn(self._apply_media_limit()))
         if instances is not None:
             instances.show_requested.connect(self.show_window)
         self._add_missing_shortcuts()
@@ -256,6 +270,7 @@ class AppFlow(QObject):
             lambda: self._spawn(self.switch_account())
         )
         self.settings_dialog.bind_account(self.account_settings)
+        self._spawn(self._apply_media_limit())
         self.sign_in.hide()
         self.show_window()
         await self.shell.load_unread()
@@ -357,6 +372,20 @@ class AppFlow(QObject):
         app = QApplication.instance()
         active = isinstance(app, QApplication) and app.activeWindow() is self.window
         return active and self.window.isVisible() and not self.window.isMinimized()
+
+    async def _apply_media_limit(self) -> None:
+        """The settings' "keep downloads up to" for the signed-in account's media cache."""
+        account = self.account
+        if account is None:
+            return
+        limit = self.settings.settings.media_cache_mb * 1_000_000
+        try:
+            freed = await account.client.set_media_cache_limit(limit)
+        except errors.MessengerError as exc:  # signed out meanwhile
+            log.info("media cache limit not applied: %r", exc)
+            return
+        if freed and self.account_settings is not None:
+            await self.account_settings.refresh_cache_size()
 
     def _spawn(self, work: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.get_running_loop().create_task(work)

@@ -604,6 +604,13 @@ class Client(GroupCalls, MessageOps):
         """Empty the local media cache; returns the bytes freed."""
         return await asyncio.to_thread(self._signed_in().transfers.cache.clear)
 
+    async def set_media_cache_limit(self, limit: int) -> int:
+        """Keep at most ``limit`` bytes of downloaded files (least recently used out first);
+        returns the bytes freed now."""
+        cache = self._signed_in().transfers.cache
+        cache.limit = max(0, limit)
+        return await asyncio.to_thread(cache.trim)
+
     async def send_online(self, conversation_id: str, body: TextBody | CustomBody) -> None:
         """An online-only message: to the recipients' connected devices, never stored."""
         account = self._signed_in()

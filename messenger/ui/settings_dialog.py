@@ -27,16 +27,17 @@ from qasync import asyncSlot
 
 from messenger.ui.i18n import LANGUAGES
 from messenger.viewmodels.settings import (
+    MEDIA_CACHE_CHOICES_MB,
     THEMES,
     AccountSettingsViewModel,
     SettingsViewModel,
 )
 
 
-def format_size(size: int) -> str:
+def format_size(size: int, decimals: int = 1) -> str:
     """Bytes for people, in the current language's number format."""
     locale = QLocale()
-    return locale.formattedDataSize(max(0, size), 1, QLocale.DataSizeFormat.DataSizeSIFormat)
+    return locale.formattedDataSize(max(0, size), decimals, QLocale.DataSizeFormat.DataSizeSIFormat)
 
 
 class SettingsDialog(QDialog):
@@ -105,9 +106,31 @@ class SettingsDialog(QDialog):
         self.cache_value.setTextFormat(Qt.TextFormat.PlainText)
         self.cache_value.setWordWrap(True)
         self.clear_button = QPushButton(self)
-        storage_row = QHBoxLayout(self.storage_group)
-        storage_row.addWidget(self.cache_value, 1)
-        storage_row.addWidget(self.clear_button)
+        self.media_value = QLabel(self)  # downloaded pictures, videos and files
+        self.media_value.setTextFormat(Qt.TextFormat.PlainText)
+        self.media_value.setWordWrap(True)
+        self.clear_media_button = QPushButton(self)
+        self.clear_media_button.setObjectName("ClearDownloads")
+        self.media_limit_label = QLabel(self)
+        self.media_limit_combo = QComboBox(self)
+        self.media_limit_combo.setObjectName("MediaCacheLimit")
+        for megabytes in MEDIA_CACHE_CHOICES_MB:
+            self.media_limit_combo.addItem("", megabytes)
+        self.media_limit_label.setBuddy(self.media_limit_combo)
+        storage = QVBoxLayout(self.storage_group)
+        for label, button in (
+            (self.cache_value, self.clear_button),
+            (self.media_value, self.clear_media_button),
+        ):
+            row = QHBoxLayout()
+            row.addWidget(label, 1)
+            row.addWidget(button)
+            storage.addLayout(row)
+        limit_row = QHBoxLayout()
+        limit_row.addWidget(self.media_limit_label)
+        limit_row.addWidget(self.media_limit_combo)
+        limit_row.addStretch(1)
+        storage.addLayout(limit_row)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.buttons.rejected.connect(self.reject)
@@ -132,11 +155,15 @@ class SettingsDialog(QDialog):
         self.language_combo.currentIndexChanged.connect(
             lambda _i: settings.set_language(str(self.language_combo.currentData()))
         )
+        self.media_limit_combo.currentIndexChanged.connect(
+            lambda _i: settings.set_media_cache_mb(int(self.media_limit_combo.currentData()))
+        )
         settings.changed.connect(self._load)
         self.change_server_button.clicked.connect(self._switch)
         self.switch_button.clicked.connect(self._switch)
         self.sign_out_button.clicked.connect(self._sign_out)
         self.clear_button.clicked.connect(self.confirm_clear_cache)
+        self.clear_media_button.clicked.connect(self.confirm_clear_downloads)
         self.bind_account(None)
         self.retranslate()
 
@@ -169,7 +196,11 @@ class SettingsDialog(QDialog):
             check.blockSignals(False)
         self.sound_check.setEnabled(s.notifications)
         self.preview_check.setEnabled(s.notifications)
-        for combo, data in ((self.theme_combo, s.theme), (self.language_combo, s.language)):
+        for combo, data in (
+            (self.theme_combo, s.theme),
+            (self.language_combo, s.language),
+            (self.media_limit_combo, s.media_cache_mb),
+        ):
             combo.blockSignals(True)
             combo.setCurrentIndex(max(0, combo.findData(data)))
             combo.blockSignals(False)
@@ -206,6 +237,34 @@ class SettingsDialog(QDialog):
         box.open()
         return box
 
+    def confirm_clear_downloads(self) -> QMessageBox:
+        """Ask, then delete the downloaded media only: messages stay."""
+        box = QMessageBox(self)
+        box.setObjectName("ClearDownloadsConfirmation")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Clear downloads"))
+        box.setText(self.tr("Delete the pictures, videos and files downloaded to this computer?"))
+        box.setInformativeText(
+            self.tr("Messages are kept; a picture or file is downloaded again when you open it.")
+        )
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Clear downloads"))
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.finished.connect(self._clear_downloads_answered)
+        self.confirm_box = box
+        box.open()
+        return box
+
+    def _clear_downloads_answered(self, result: int) -> None:
+        self.confirm_box = None
+        if result == QMessageBox.StandardButton.Yes and self.account is not None:
+            self._clear_downloads()
+
+    @asyncSlot()  # type: ignore[untyped-decorator]
+    async def _clear_downloads(self) -> None:
+        if self.account is not None:
+            await self.account.clear_media()
+
     def _clear_answered(self, result: int) -> None:
         self.confirm_box = None
         if result == QMessageBox.StandardButton.Yes and self.account is not None:
@@ -226,6 +285,7 @@ class SettingsDialog(QDialog):
 
     def _account_busy(self, busy: bool) -> None:
         self.clear_button.setEnabled(not busy)
+        self.clear_media_button.setEnabled(not busy)
         self.retranslate()
 
     # -- Qt ----------------------------------------------------------------------------------------
@@ -276,12 +336,26 @@ class SettingsDialog(QDialog):
         elif account.cache_size < 0:
             self.cache_value.setText(self.tr("Measuring…"))
         else:
+            media = max(0, account.media_size)
             self.cache_value.setText(
                 self.tr("Messages stored on this computer for {user}: {size}").format(
-                    user=account.user_id, size=format_size(account.cache_size)
+                    user=account.user_id, size=format_size(account.cache_size - media)
+                )
+            )
+        if account is None or account.media_size < 0:
+            self.media_value.setText(self.tr("Downloaded pictures, videos and files: —"))
+        else:
+            self.media_value.setText(
+                self.tr("Downloaded pictures, videos and files: {size}").format(
+                    size=format_size(account.media_size)
                 )
             )
         self.clear_button.setText(self.tr("&Clear cache…"))
+        self.clear_media_button.setText(self.tr("Clear &downloads…"))
+        self.media_limit_label.setText(self.tr("&Keep downloads up to:"))
+        for index in range(self.media_limit_combo.count()):
+            megabytes = int(self.media_limit_combo.itemData(index))
+            self.media_limit_combo.setItemText(index, format_size(megabytes * 1_000_000, 0))
         close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
         close.setText(self.tr("Close"))
         names = (
@@ -297,6 +371,9 @@ class SettingsDialog(QDialog):
             (self.language_combo, self.tr("Language")),
             (self.cache_value, self.tr("Local data size")),
             (self.clear_button, self.tr("Clear cache")),
+            (self.media_value, self.tr("Downloads size")),
+            (self.clear_media_button, self.tr("Clear downloads")),
+            (self.media_limit_combo, self.tr("Keep downloads up to")),
             (close, self.tr("Close")),
         )
         for widget, name in names:

@@ -3,7 +3,8 @@
 ``SettingsViewModel`` lives as long as the app: every change is saved at once through the
 ``save`` callable the app gives it (a JSON file in the app data folder) and announced, so the
 theme and the language switch live. ``AccountSettingsViewModel`` lives as long as a session:
-who is signed in where, and the size of this account's local data, with "clear cache".
+who is signed in where, and the size of this account's local data, with "clear cache" and
+"clear downloads" (the media cache alone; its limit is a ``Settings`` value).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ log = logging.getLogger(__name__)
 
 THEMES = ("system", "light", "dark")
 LANGUAGES = ("system", "en", "zh_CN")
+MEDIA_CACHE_CHOICES_MB = (250, 1000, 4000, 16000)  # "keep downloads up to" (SI megabytes)
+MEDIA_CACHE_DEFAULT_MB = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +32,9 @@ class Settings:
     notification_sound: bool = True
     notification_preview: bool = True  # show the message text in notifications
     secrets_in_file: bool = False  # no keyring: the user opted in to a private file
+    media_cache_mb: int = (
+        MEDIA_CACHE_DEFAULT_MB  # downloaded files kept per account (least recently used out)
+    )
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
@@ -43,6 +49,8 @@ class Settings:
             settings = replace(settings, theme="system")
         if settings.language not in LANGUAGES:
             settings = replace(settings, language="system")
+        if settings.media_cache_mb not in MEDIA_CACHE_CHOICES_MB:
+            settings = replace(settings, media_cache_mb=MEDIA_CACHE_DEFAULT_MB)
         return settings
 
     def to_dict(self) -> dict[str, Any]:
@@ -54,6 +62,7 @@ class SettingsViewModel(QObject):
     theme_changed = Signal(str)
     language_changed = Signal(str)
     notifications_changed = Signal()  # on/off, sound or preview
+    media_cache_changed = Signal(int)  # the new limit in bytes
 
     def __init__(
         self,
@@ -89,6 +98,10 @@ class SettingsViewModel(QObject):
         if self._update(notification_preview=enabled):
             self.notifications_changed.emit()
 
+    def set_media_cache_mb(self, megabytes: int) -> None:
+        if megabytes in MEDIA_CACHE_CHOICES_MB and self._update(media_cache_mb=megabytes):
+            self.media_cache_changed.emit(megabytes * 1_000_000)
+
     def set_secrets_in_file(self, enabled: bool) -> None:
         self._update(secrets_in_file=enabled)
 
@@ -110,6 +123,8 @@ class AccountStorage(Protocol):
 
     async def size(self) -> int: ...
     async def clear(self) -> None: ...
+    async def media_size(self) -> int: ...
+    async def clear_media(self) -> int: ...
 
 
 class AccountSettingsViewModel(QObject):
@@ -131,6 +146,7 @@ class AccountSettingsViewModel(QObject):
         self.server = server
         self._storage = storage
         self._cache_size = -1  # unknown
+        self._media_size = -1  # of it, downloaded pictures, videos and files
         self._busy = False
 
     @property
@@ -138,15 +154,27 @@ class AccountSettingsViewModel(QObject):
         return self._cache_size
 
     @property
+    def media_size(self) -> int:
+        return self._media_size
+
+    @property
     def busy(self) -> bool:
         return self._busy
 
     async def refresh_cache_size(self) -> int:
         size = await self._storage.size()
-        if size != self._cache_size:
-            self._cache_size = size
+        media = await self._storage.media_size()
+        if (size, media) != (self._cache_size, self._media_size):
+            self._cache_size, self._media_size = size, media
             self.cache_size_changed.emit(size)
         return size
+
+    async def clear_media(self) -> int:
+        """Delete the downloaded pictures, videos and files; messages stay (the UI confirms
+        first). Returns the bytes freed."""
+        freed = await self._storage.clear_media()
+        await self.refresh_cache_size()
+        return freed
 
     async def clear_cache(self) -> None:
         """Delete this account's local store and sync it again (the UI confirms first)."""

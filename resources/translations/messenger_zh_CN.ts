@@ -2042,6 +2042,18 @@
         <translation>这些消息会从服务器重新下载。尚未发出的消息将会丢失。</translation>
     </message>
     <message>
+        <source>Clear downloads</source>
+        <translation>清除下载</translation>
+    </message>
+    <message>
+        <source>Delete the pictures, videos and files downloaded to this computer?</source>
+        <translation>删除下载到这台电脑上的图片、视频和文件？</translation>
+    </message>
+    <message>
+        <source>Messages are kept; a picture or file is downloaded again when you open it.</source>
+        <translation>消息会保留；再次打开图片或文件时会重新下载。</translation>
+    </message>
+    <message>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -2142,8 +2154,24 @@
         <translation>{user} 保存在这台电脑上的消息：{size}</translation>
     </message>
     <message>
+        <source>Downloaded pictures, videos and files: —</source>
+        <translation>已下载的图片、视频和文件：—</translation>
+    </message>
+    <message>
+        <source>Downloaded pictures, videos and files: {size}</source>
+        <translation>已下载的图片、视频和文件：{size}</translation>
+    </message>
+    <message>
         <source>&amp;Clear cache…</source>
         <translation>清除缓存(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Clear &amp;downloads…</source>
+        <translation>清除下载(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>&amp;Keep downloads up to:</source>
+        <translation>下载最多保留(&amp;K)：</translation>
     </message>
     <message>
         <source>Close</source>
@@ -2188,6 +2216,14 @@
     <message>
         <source>Local data size</source>
         <translation>本地数据大小</translation>
+    </message>
+    <message>
+        <source>Downloads size</source>
+        <translation>下载占用空间</translation>
+    </message>
+    <message>
+        <source>Keep downloads up to</source>
+        <translation>下载最多保留</translation>
     </message>
 </context>
 <context>

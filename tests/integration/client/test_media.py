@@ -111,6 +111,9 @@ async def test_every_media_kind_reaches_the_peer_and_downloads_intact(
     assert conv.unread_count == 4
     usage = await bob.client.cache_usage()
     assert usage.files > 0 and usage.thumbnails > 0
+    # A lower limit (the settings' "keep downloads up to") takes effect at once.
+    assert await bob.client.set_media_cache_limit(0) == usage.files
+    assert (await bob.client.cache_usage()).thumbnails == usage.thumbnails  # kept apart
     assert await bob.client.clear_cache() > 0
     assert (await bob.client.cache_usage()).files == 0
 

@@ -141,3 +141,50 @@ async def test_cancelling_clear_cache_keeps_everything(make_shell: MakeShell) ->
     box = shell.flow.settings_dialog.confirm_clear_cache()
     box.button(QMessageBox.StandardButton.Cancel).click()
     assert shell.flow.account is account
+
+
+async def test_downloads_are_shown_apart_cleared_alone_and_kept_within_the_chosen_limit(
+    make_shell: MakeShell, devices: Devices, tmp_path: Path
+) -> None:
+    me, peer = uid("sam"), uid("tess")
+    tess = await devices.sign_in(peer)
+    shell = await make_shell()
+    await signed_up(shell, me)
+    account = shell.flow.account
+    assert account is not None
+    client = account.client
+    await until(lambda: client.transfers.cache.limit == 10**9, what="the default: 1 GB")
+    report = tmp_path / "report.bin"
+    report.write_bytes(bytes(range(256)) * 4096)  # 1 MiB
+    await tess.client.send_file(f"C2C{me}", report)
+
+    async def received() -> object:
+        found = [m for m in await client.messages(f"C2C{peer}") if m.kind == "file"]
+        return found[0] if found else None
+
+    message = await until(received, what="the file")
+    await client.download(message)  # opened once: now in the downloads
+    shell.flow.show_settings()
+    dialog = shell.flow.settings_dialog
+    await until(
+        lambda: dialog.media_value.text() == "Downloaded pictures, videos and files: 1.0 MB",
+        what="the downloads' size",
+    )
+    assert dialog.account is not None and dialog.account.cache_size > dialog.account.media_size
+
+    box = dialog.confirm_clear_downloads()
+    assert "downloaded to this computer" in box.text()
+    box.button(QMessageBox.StandardButton.Yes).click()
+    await until(
+        lambda: dialog.media_value.text() == "Downloaded pictures, videos and files: 0 bytes",
+        what="the downloads cleared",
+    )
+    assert shell.flow.account is account  # no new session: the messages stayed where they were
+    assert [m.kind for m in await client.messages(f"C2C{peer}")] == ["file"]
+
+    # The limit: saved at once and applied to the running account's cache.
+    assert dialog.media_limit_combo.currentText() == "1 GB"
+    dialog.media_limit_combo.setCurrentIndex(dialog.media_limit_combo.findData(250))
+    assert dialog.media_limit_combo.currentText() == "250 MB"
+    assert load_settings(shell.data).media_cache_mb == 250
+    await until(lambda: client.transfers.cache.limit == 250 * 10**6, what="the new limit")
