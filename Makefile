@@ -116,8 +116,15 @@ bench-storage-quick: system-deps-test $(STAMP)
 bench-pg-drivers: system-deps-test $(STAMP)
 	$(BIN)/python -m benchmarks.pg_drivers
 
-# Three nodes over one PostgreSQL and one Redis: same-node against cross-node latency, and C2C
-# msg/s with every pair across two nodes (throw-away PostgreSQL and Redis).
+# The server's message search on PostgreSQL over 100,000 messages (its full-text index built by
+# the schema step), for a typical member and for one who may read every message.
+.PHONY: bench-pg-search
+bench-pg-search: system-deps-test $(STAMP)
+	$(BIN)/python -m benchmarks.pg_search
+
+# Three nodes over one PostgreSQL and one Redis: same-node against cross-node latency, C2C msg/s
+# with every pair across two nodes, and a 10,000-member group (quick: 1,000) fanned out over the
+# nodes (throw-away PostgreSQL and Redis).
 .PHONY: bench-cluster bench-cluster-quick
 bench-cluster: system-deps-test $(STAMP)
 	$(BIN)/python -m benchmarks.cluster

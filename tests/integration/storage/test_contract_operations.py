@@ -9,6 +9,8 @@ import pytest
 from messenger.protocol import errors, frames
 from messenger.server.storage.base import Storage
 from messenger.server.storage.op_records import EditOp, MessageOp, ReactOp
+from messenger.server.storage.records import SearchFilter
+from tests.helpers.storage_data import new_message
 from tests.integration.storage.test_contract import AB, talk
 
 
@@ -30,6 +32,25 @@ async def test_an_edit_is_a_new_version_of_the_message_for_its_viewers(storage: 
     feed = await storage.feed("bob", stored[-1].message.version, 100)
     [change] = [c for c in feed.changes if isinstance(c, frames.MessageChange)]
     assert change.message.body == {"text": "first!"}
+
+
+async def test_search_finds_an_edited_message_by_its_new_words_only(storage: Storage) -> None:
+    conv, stored = await talk(storage, 2)
+    long_word = "x" * 3000  # longer than any index keeps whole
+    await storage.insert_message(new_message("bob", "c2c", AB, conv, f"{long_word} 天气 end"))
+    mine = MessageOp(conv, "c2c", AB, stored[0].message.message_id, "alice")
+
+    async def found(query: str) -> list[object]:
+        hits, _ = await storage.search_messages("bob", SearchFilter(query))
+        return [h.message.body["text"] for h in hits]
+
+    assert await found("first") == ["first"]
+    await storage.edit_message(EditOp(mine, {"text": "平安夜 party"}, [], False, 60_000))
+    assert await found("first") == []
+    assert await found("安夜") == await found("PART") == ["平安夜 party"]
+    assert await found("xxxx 天气") == [f"{long_word} 天气 end"]
+    assert await found(long_word + " end") == [f"{long_word} 天气 end"]
+    assert await found(long_word + "y") == []
 
 
 async def test_reactions_keep_who_and_order_within_the_limit(storage: Storage) -> None:

@@ -188,6 +188,35 @@ def test_postgres_steps_run_one_after_another_and_a_newer_schema_is_refused(
             upgrade(target, PG_MIGRATIONS)
 
 
+def test_the_postgres_search_index_step_indexes_the_messages_already_stored(
+    postgres: PostgresCluster,
+) -> None:
+    with psycopg.connect(postgres.fresh_schema(), autocommit=True) as conn:
+        target = PostgresSchemaTarget(conn)
+        upgrade(target, PG_MIGRATIONS[:5])
+        insert = (
+            "INSERT INTO messages(conv_id, seq, message_id, sender, client_msg_id, time, kind, "
+            "body, recalled, version) VALUES (1, %s, %s, 'alice', %s, 1, %s, %s, %s, %s)"
+        )
+        rows = [
+            (1, "text", '{"text": "Grüße aus 北京"}', 0),
+            (2, "text", '{"text": "recalled words"}', 1),
+            (3, "tip", '{"tip": "member_joined"}', 0),
+        ]
+        for seq, kind, body, recalled in rows:
+            conn.execute(insert, (seq, f"m{seq}", f"c{seq}", kind, body, recalled, seq))
+        upgrade(target, PG_MIGRATIONS)
+
+        def hits(query: str) -> list[int]:
+            found = conn.execute(
+                "SELECT seq FROM message_words WHERE words @@ %s::tsquery ORDER BY seq", (query,)
+            )
+            return [row[0] for row in found]
+
+        assert hits("'grusse'") == hits("'北' <-> '京'") == hits("'gru':*") == [1]
+        assert hits("'recalled'") == hits("'member':*") == []
+
+
 def test_a_failing_postgres_step_changes_nothing(postgres: PostgresCluster) -> None:
     def broken(conn: Any) -> None:
         conn.execute("CREATE TABLE half_done (x INTEGER)")

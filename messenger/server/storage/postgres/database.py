@@ -29,6 +29,7 @@ from messenger.server.storage.postgres.connection import (
     PgReadConnection,
     configure,
 )
+from messenger.server.storage.postgres.search_index import index_batch
 from messenger.server.storage.sqlite.database import SqliteDatabase
 
 T = TypeVar("T")
@@ -52,6 +53,7 @@ class PostgresDatabase(SqliteDatabase):
         self._pool: ConnectionPool[psycopg.Connection[Any]] | None = None
         self.commit_gate: Callable[[], None] | None = None  # tests: hold a commit back
         self._release_pending = False  # (writer thread) a job's savepoint not yet released
+        self._batch_start = 0  # (writer thread) the counter as the running batch found it
 
     def open(self, schema: Callable[[Any], object]) -> None:
         self._loop = asyncio.get_running_loop()
@@ -102,9 +104,11 @@ class PostgresDatabase(SqliteDatabase):
         row = writer.execute("SELECT value FROM meta WHERE key='version' FOR UPDATE").fetchone()
         if row is None:
             raise ServerError("the database has no version counter")
-        return conn, int(row[0])
+        self._batch_start = int(row[0])
+        return conn, self._batch_start
 
-    def _before_commit(self) -> None:
+    def _before_commit(self, conn: sqlite3.Connection) -> None:
+        index_batch(conn, self._batch_start)  # the search index, in the batch's transaction
         if self.commit_gate is not None:
             self.commit_gate()
 

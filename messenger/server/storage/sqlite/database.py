@@ -200,7 +200,7 @@ class SqliteDatabase:
         conn.execute("BEGIN IMMEDIATE")
         return conn, version
 
-    def _before_commit(self) -> None:
+    def _before_commit(self, conn: sqlite3.Connection) -> None:
         """Called in the writer thread right before each commit (tests delay a commit here)."""
 
     def _savepoint(self, conn: sqlite3.Connection) -> None:
@@ -235,7 +235,7 @@ class SqliteDatabase:
                     job.error = exc
             if txn.version != version:
                 job_conn.execute("UPDATE meta SET value=? WHERE key='version'", (txn.version,))
-            self._before_commit()
+            self._before_commit(job_conn)
             conn.execute("COMMIT")
         except self._errors as exc:
             log.exception("write batch of %d jobs failed", len(jobs))

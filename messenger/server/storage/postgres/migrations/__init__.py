@@ -12,6 +12,7 @@ from messenger.server.storage.postgres.migrations import (
     v0003_search_index,
     v0004_message_operations,
     v0005_people_sync,
+    v0006_postgres_search_index,
 )
 
 MIGRATIONS: tuple[Migration[Any], ...] = collect(
@@ -20,4 +21,5 @@ MIGRATIONS: tuple[Migration[Any], ...] = collect(
     v0003_search_index,
     v0004_message_operations,
     v0005_people_sync,
+    v0006_postgres_search_index,
 )

@@ -12,6 +12,7 @@ from messenger.server.storage.sqlite.migrations import (
     v0003_search_index,
     v0004_message_operations,
     v0005_people_sync,
+    v0006_postgres_search_index,
 )
 
 MIGRATIONS: tuple[Migration[sqlite3.Connection], ...] = collect(
@@ -20,4 +21,5 @@ MIGRATIONS: tuple[Migration[sqlite3.Connection], ...] = collect(
     v0003_search_index,
     v0004_message_operations,
     v0005_people_sync,
+    v0006_postgres_search_index,
 )
