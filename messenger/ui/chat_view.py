@@ -55,6 +55,9 @@ AT_BOTTOM_PX = 4
 class ChatView(QListView):
     action_clicked = Signal(str, str)  # "receipts" | "reedit" | "retry" | "quote", row key
     context_menu_requested = Signal(str, QPoint)  # row key, global position
+    # the window whose activity is watched; a class default, as Qt may call ``eventFilter``
+    # before ``__init__`` has set it (a view made without a parent is its own window)
+    _watched: QWidget | None = None
 
     def __init__(self, chat: ChatViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,7 +95,6 @@ class ChatView(QListView):
         self._anchor: tuple[str, int] | None = None  # key of the top row, its top in pixels
         self._stick = True  # at the bottom: stay there as rows come
         self._restoring = False
-        self._watched: QWidget | None = None
         self._last_value = 0
         self._direction = 0  # the user's last scroll: -1 up, 1 down, 0 not since a jump
 
