@@ -29,7 +29,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from messenger.app.qt_compat import pin_singletons_if_needed
 
@@ -40,9 +40,16 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from messenger.app.main import end_process, prepare, run, start_qt  # noqa: E402
 from messenger.app.options import parse_args  # noqa: E402
-from messenger.ui.conversation_list_view import ConversationListView  # noqa: E402
-from messenger.ui.main_window import MainWindow  # noqa: E402
-from messenger.ui.sign_in_dialog import SignInDialog  # noqa: E402
+
+if TYPE_CHECKING:  # (imported when needed: the launch figures measure the app's imports only)
+    from messenger.ui.main_window import MainWindow
+
+
+def instance_of(widget: object, module: str, name: str) -> bool:
+    """``isinstance(widget, module.name)``, without importing the module: a widget of a class
+    whose module the app has not imported yet cannot be one."""
+    loaded = sys.modules.get(module)
+    return loaded is not None and isinstance(widget, getattr(loaded, name))
 
 
 def emit(event: str, **fields: Any) -> None:
@@ -94,12 +101,16 @@ class FirstListPaint(QObject):
         super().__init__()
         self.app = app
         self.painted: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self.cpu = 0.0  # the process's CPU seconds (all threads) when it painted
         app.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and isinstance(watched, QWidget):
             view = watched.parent()
-            if isinstance(view, ConversationListView) and view.model().rowCount() > 0:
+            listed = instance_of(
+                view, "messenger.ui.conversation_list_view", "ConversationListView"
+            )
+            if listed and view.model().rowCount() > 0:
                 self.app.removeEventFilter(self)
                 # the time is taken once this paint is done and the loop turns again
                 asyncio.get_running_loop().call_soon(self._done)
@@ -107,10 +118,13 @@ class FirstListPaint(QObject):
 
     def _done(self) -> None:
         if not self.painted.done():
+            self.cpu = cpu_seconds()
             self.painted.set_result(time.monotonic())
 
 
 def main_window() -> MainWindow:
+    from messenger.ui.main_window import MainWindow
+
     for widget in QApplication.topLevelWidgets():
         if isinstance(widget, MainWindow) and widget.session is not None:
             return widget
@@ -126,23 +140,25 @@ async def until(test: Any, seconds: float, what: str) -> None:
 
 
 class FirstPaint(QObject):
-    """Watches every event of the app until a widget of ``kind`` paints."""
+    """Watches every event of the app until a widget of class ``name`` of ``module`` paints."""
 
-    def __init__(self, app: QApplication, kind: type[QWidget]) -> None:
+    def __init__(self, app: QApplication, module: str, name: str) -> None:
         super().__init__()
         self.app = app
-        self.kind = kind
+        self.kind = (module, name)
         self.painted: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self.cpu = 0.0  # the process's CPU seconds (all threads) when it painted
         app.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and isinstance(watched, self.kind):
+        if event.type() == QEvent.Type.Paint and instance_of(watched, *self.kind):
             self.app.removeEventFilter(self)
             asyncio.get_running_loop().call_soon(self._done)
         return False
 
     def _done(self) -> None:
         if not self.painted.done():
+            self.cpu = cpu_seconds()
             self.painted.set_result(time.monotonic())
 
 
@@ -151,7 +167,9 @@ async def drive(plan: dict[str, Any]) -> None:
     assert isinstance(app, QApplication)
     first = plan.get("first", False)
     watcher: FirstListPaint | FirstPaint = (
-        FirstPaint(app, SignInDialog) if first else FirstListPaint(app)
+        FirstPaint(app, "messenger.ui.sign_in_dialog", "SignInDialog")
+        if first
+        else FirstListPaint(app)
     )
     args = parse_args(_app_args(plan))
     app_task = asyncio.ensure_future(run(args, Path(plan["data_dir"])))
@@ -159,11 +177,16 @@ async def drive(plan: dict[str, Any]) -> None:
         async with asyncio.timeout(120):
             painted = await watcher.painted
         if first:
-            emit("signin", painted=painted)
+            emit("signin", painted=painted, cpu=watcher.cpu)
         else:
             window = main_window()
             assert window.session is not None
-            emit("launch", painted=painted, rows=window.session.conversations.model.rowCount())
+            emit(
+                "launch",
+                painted=painted,
+                cpu=watcher.cpu,
+                rows=window.session.conversations.model.rowCount(),
+            )
             if plan.get("full"):
                 await measure(window, plan)
             await asyncio.sleep(0.5)  # the launch's own work settles, as before a person quits
@@ -184,12 +207,20 @@ def _app_args(plan: dict[str, Any]) -> list[str]:
 
 def quit_app() -> None:
     """As Ctrl+Q does: the main window's quit, or closing the sign-in window."""
+    windows = sys.modules.get("messenger.ui.main_window")
     for widget in QApplication.topLevelWidgets():
-        if isinstance(widget, MainWindow) and widget.session is not None:
+        if (
+            windows is not None
+            and isinstance(widget, windows.MainWindow)
+            and widget.session is not None
+        ):
             widget.quit_requested.emit()
             return
     for widget in QApplication.topLevelWidgets():
-        if isinstance(widget, SignInDialog) and widget.isVisible():
+        if (
+            instance_of(widget, "messenger.ui.sign_in_dialog", "SignInDialog")
+            and widget.isVisible()
+        ):
             widget.reject()
             return
 

@@ -10,6 +10,10 @@ to the menu, the tray, the settings dialog and the session:
   order, then the sign-in window (or a fresh session, for clear cache);
 - quit (menu, Ctrl+Q, tray, or closing the window where there is no tray) → ``wait_quit``
   returns; ``shutdown`` closes the client and the windows.
+
+The main window (with the chat, search, group and contact panes under it) and the settings
+dialog are made when first wanted: a first launch paints its sign-in window without importing
+them (docs/app.md, "Start and quit, quickly").
 """
 
 from __future__ import annotations
@@ -28,17 +32,17 @@ from messenger.app.desktop_notifications import DesktopNotifications
 from messenger.app.single_instance import InstanceGuard
 from messenger.protocol import errors
 from messenger.system.profiles import LOCAL_SERVER
-from messenger.ui.connection_banner import ConnectionBanner
-from messenger.ui.kick_dialog import BANNED, KickDialog, kick_reason
-from messenger.ui.main_window import MainWindow
-from messenger.ui.settings_dialog import SettingsDialog
 from messenger.ui.sign_in_dialog import SignInDialog
 from messenger.ui.tray import TrayIcon, app_icon
 from messenger.viewmodels.accounts import LOCAL, SignInViewModel
 from messenger.viewmodels.settings import AccountSettingsViewModel, SettingsViewModel
 
-if TYPE_CHECKING:  # imported at the first sign-in: the sign-in window comes up sooner
+if TYPE_CHECKING:  # imported when first wanted: the first window comes up sooner
     from messenger.app.shell import SessionShell
+    from messenger.ui.connection_banner import ConnectionBanner
+    from messenger.ui.kick_dialog import KickDialog
+    from messenger.ui.main_window import MainWindow
+    from messenger.ui.settings_dialog import SettingsDialog
     from messenger.viewmodels.session import SessionViewModel
 
 log = logging.getLogger(__name__)
@@ -96,12 +100,10 @@ class AppFlow(QObject):
         self._quit = asyncio.Event()
         self._quitting = False
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._window: MainWindow | None = None
+        self._banner: ConnectionBanner | None = None
+        self._settings_dialog: SettingsDialog | None = None
 
-        self.window = MainWindow()
-        self.window.setWindowIcon(app_icon())
-        self.banner = ConnectionBanner()
-        self.window.set_banner(self.banner)
-        self.window.installEventFilter(self)
         self.tray = TrayIcon(self)
         self.tray.show()
         self.notifier = DesktopNotifications(
@@ -110,12 +112,7 @@ class AppFlow(QObject):
         self.notifier.clicked.connect(self._notification_clicked)
         self.sign_in_vm = SignInViewModel(accounts, default_server, parent=self)
         self.sign_in = SignInDialog(self.sign_in_vm)
-        self.settings_dialog = SettingsDialog(settings, self.window)
 
-        self.window.settings_requested.connect(self.show_settings)
-        self.window.switch_account_requested.connect(lambda: self._spawn(self.switch_account()))
-        self.window.sign_out_requested.connect(lambda: self._spawn(self.sign_out()))
-        self.window.quit_requested.connect(self.quit)
         self.tray.open_requested.connect(self.show_window)
         self.tray.notification_clicked.connect(self._notification_clicked)
         self.tray.quit_requested.connect(self.quit)
@@ -125,7 +122,47 @@ class AppFlow(QObject):
         settings.media_cache_changed.connect(lambda _: self._spawn(self._apply_media_limit()))
         if instances is not None:
             instances.show_requested.connect(self.show_window)
-        self._add_missing_shortcuts()
+
+    # -- the windows made when first wanted ----------------------------------------------------------
+    @property
+    def window(self) -> MainWindow:
+        """The main window (made on first use, with its connection banner)."""
+        if self._window is None:
+            from messenger.ui.connection_banner import ConnectionBanner
+            from messenger.ui.main_window import MainWindow
+
+            window = MainWindow()
+            window.setWindowIcon(app_icon())
+            self._banner = ConnectionBanner()
+            window.set_banner(self._banner)
+            window.installEventFilter(self)
+            window.settings_requested.connect(self.show_settings)
+            window.switch_account_requested.connect(lambda: self._spawn(self.switch_account()))
+            window.sign_out_requested.connect(lambda: self._spawn(self.sign_out()))
+            window.quit_requested.connect(self.quit)
+            self._window = window
+            self._add_missing_shortcuts()
+        return self._window
+
+    @property
+    def banner(self) -> ConnectionBanner:
+        self.window  # noqa: B018 - made with it
+        assert self._banner is not None
+        return self._banner
+
+    @property
+    def settings_dialog(self) -> SettingsDialog:
+        if self._settings_dialog is None:
+            from messenger.ui.settings_dialog import SettingsDialog
+
+            self._settings_dialog = SettingsDialog(self.settings, self.window)
+            if self.account_settings is not None:
+                self._settings_dialog.bind_account(self.account_settings)
+        return self._settings_dialog
+
+    def _hide_settings(self) -> None:
+        if self._settings_dialog is not None:
+            self._settings_dialog.hide()
 
     # -- start and stop ------------------------------------------------------------------------------
     async def start(self, server: str | None = None) -> None:
@@ -163,14 +200,15 @@ class AppFlow(QObject):
         await asyncio.gather(*self._tasks, return_exceptions=True)
         if self.kick_dialog is not None:
             self.kick_dialog.done(0)
-        self.settings_dialog.hide()
+        self._hide_settings()
         account = await self._end_session()
         if account is not None:
             await self.accounts.close(account)
         self.notifier.close()
         self.tray.hide()
         self.sign_in.hide()
-        self.window.hide()
+        if self._window is not None:
+            self._window.hide()
 
     def visible_window(self) -> QWidget:
         """What the user sees: the main window while signed in, else the sign-in window."""
@@ -186,7 +224,8 @@ class AppFlow(QObject):
         target.activateWindow()
 
     def show_sign_in(self, key: str | None = None, error: str = "") -> None:
-        self.window.hide()
+        if self._window is not None:
+            self._window.hide()
         if key is not None:
             self.sign_in.select_account(key)
         self.sign_in_vm.show_error(error)
@@ -209,7 +248,7 @@ class AppFlow(QObject):
             self.quit()  # closing the sign-in window with nobody signed in quits
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.window and event.type() == QEvent.Type.Close:
+        if watched is self._window and event.type() == QEvent.Type.Close:
             if not self._quitting and TrayIcon.available() and self.account is not None:
                 self.window.hide()  # keeps running in the tray, notifications included
                 event.ignore()
@@ -269,7 +308,8 @@ class AppFlow(QObject):
         self.account_settings.switch_account_requested.connect(
             lambda: self._spawn(self.switch_account())
         )
-        self.settings_dialog.bind_account(self.account_settings)
+        if self._settings_dialog is not None:  # (else it binds it when it is made)
+            self._settings_dialog.bind_account(self.account_settings)
         self._spawn(self._apply_media_limit())
         self.sign_in.hide()
         self.show_window()
@@ -290,7 +330,8 @@ class AppFlow(QObject):
             self.session.close()
             self.session = None  # Python owns it: gone once no task holds it
         if self.account_settings is not None:
-            self.settings_dialog.bind_account(None)
+            if self._settings_dialog is not None:
+                self._settings_dialog.bind_account(None)
             self.account_settings = None
         return account
 
@@ -298,7 +339,7 @@ class AppFlow(QObject):
         account = await self._end_session()
         if account is None:
             return
-        self.settings_dialog.hide()
+        self._hide_settings()
         try:
             await self.accounts.sign_out(account)
         except errors.MessengerError as exc:
@@ -309,7 +350,7 @@ class AppFlow(QObject):
         account = await self._end_session()
         if account is None:
             return
-        self.settings_dialog.hide()
+        self._hide_settings()
         try:
             await self.accounts.leave(account)
         except errors.MessengerError as exc:
@@ -338,6 +379,8 @@ class AppFlow(QObject):
         account = self.account
         if account is None or self.kick_dialog is not None:
             return
+        from messenger.ui.kick_dialog import BANNED, kick_reason
+
         stale = (
             account.resumed
             and not self._connected_once
@@ -347,6 +390,8 @@ class AppFlow(QObject):
         if stale:  # the stored session was refused at launch: sign in with the password
             self._spawn(self._sign_in_again(account))
             return
+        from messenger.ui.kick_dialog import KickDialog
+
         dialog = KickDialog(reason, message, account.user_id, self.window)
         self.kick_dialog = dialog
         dialog.finished.connect(lambda _result: self._spawn(self._after_kick(account)))
@@ -358,7 +403,7 @@ class AppFlow(QObject):
         if self.account is account:
             await self._end_session()
             await self.accounts.kicked(account)
-        self.settings_dialog.hide()
+        self._hide_settings()
         self.show_sign_in(account.key if account.remembered else None)
 
     async def _sign_in_again(self, account: ActiveAccount) -> None:

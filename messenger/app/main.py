@@ -75,7 +75,8 @@ async def run(args: argparse.Namespace, data: Path) -> int:
     try:
         if args.demo:
             from messenger.demo.bot import DemoBot
-            from messenger.demo.data import DEMO_PASSWORD, DEMO_USERS, seed_demo
+            from messenger.demo.data import seed_demo
+            from messenger.demo.users import DEMO_PASSWORD, DEMO_USERS
 
             url = await local.url()
             await seed_demo(url, data / "demo")

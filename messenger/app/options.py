@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
-from messenger.demo.data import DEMO_USERS
+from messenger.demo.users import DEMO_USERS
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from messenger.core.events import MessageUpdated
 from messenger.core.models import MessageState
+from messenger.demo.users import DEMO_GROUP, DEMO_PASSWORD, DEMO_USERS
 from messenger.protocol.errors import AlreadyExists, Conflict
 
 if TYPE_CHECKING:  # imported when seeding: the command line needs only the names
@@ -19,14 +20,6 @@ if TYPE_CHECKING:  # imported when seeding: the command line needs only the name
 
 log = logging.getLogger(__name__)
 
-DEMO_PASSWORD = "demo-password"
-DEMO_USERS = {
-    "alice": "Alice Chen",
-    "bob": "Bob 李",
-    "carol": "Carol Wang",
-    "dave": "Dave",
-}
-DEMO_GROUP = "team"
 DEMO_FRIEND_GROUP = "Work"
 # Who is whose friend (asked by the first, accepted by the second), and who still waits for an
 # answer: the Contacts page shows both a friend list and a request in the inbox.

@@ -12,7 +12,8 @@ import httpx
 
 from messenger.app.embedded import EmbeddedServer
 from messenger.core import Client
-from messenger.demo.data import DEMO_FRIEND_GROUP, DEMO_PASSWORD, seed_demo
+from messenger.demo.data import DEMO_FRIEND_GROUP, seed_demo
+from messenger.demo.users import DEMO_PASSWORD
 from tests.helpers.local_server import kill_local_server
 
 

@@ -10,7 +10,8 @@ import pytest
 
 from messenger.app.embedded import EmbeddedServer
 from messenger.demo.bot import DemoBot
-from messenger.demo.data import DEMO_PASSWORD, DEMO_USERS, seed_demo
+from messenger.demo.data import seed_demo
+from messenger.demo.users import DEMO_PASSWORD, DEMO_USERS
 from tests.helpers.clients import Device, Devices
 
 
