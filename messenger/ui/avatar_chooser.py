@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPixmap
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from messenger.ui.avatar_cropper import AvatarCropDialog, centred_square
 from messenger.ui.avatars import avatar_pixmap
+from messenger.ui.file_dialogs import choose_file
 
 PREVIEW = 96
 UPLOAD_SIDE = 512
@@ -70,14 +71,13 @@ class AvatarChooser(QWidget):
             self.preview.setPixmap(QPixmap.fromImage(QImage.fromData(data)))
 
     def choose_picture(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path = choose_file(
             self,
             self.tr("Choose a picture"),
-            "",
             self.tr("Images (*.png *.jpg *.jpeg *.gif *.webp *.bmp)"),
         )
-        if path:
-            self.crop_picture(QImage(path))
+        if path is not None:
+            self.crop_picture(QImage(str(path)))
 
     def crop_picture(self, image: QImage) -> AvatarCropDialog | None:
         """Let me choose the square of ``image``; it is previewed here once I accept."""

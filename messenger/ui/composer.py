@@ -15,7 +15,6 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QEvent, QIODevice, QMimeData, QPoint, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QKeyEvent, QPalette, QTextCursor
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from messenger.protocol.ids import ConversationType
+from messenger.ui import file_dialogs
 from messenger.ui.async_slots import async_slot
 from messenger.ui.emoji_picker import EmojiPicker
 from messenger.ui.fonts import line_metrics
@@ -325,9 +325,9 @@ class ComposerWidget(QWidget):
 
     # -- files ---------------------------------------------------------------------------------
     def choose_files(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, self.tr("Send files"))
-        if names:
-            self.send_files([Path(n) for n in names])
+        paths = file_dialogs.choose_files(self, self.tr("Send files"))
+        if paths:
+            self.send_files(paths)
 
     @async_slot(list)
     async def send_files(self, paths: list[Path]) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from messenger.core import MessageState
 from messenger.protocol.bodies import FileBody, ImageBody
+from messenger.ui import file_dialogs
 from tests.helpers.clients import Devices
 from tests.helpers.ids import uid
 from tests.helpers.media import jpeg_with_gps, png
@@ -124,7 +125,14 @@ async def test_the_attach_button_sends_the_chosen_files(
     composer = window.chat_pane.composer
     report = tmp_path / "report.pdf"
     report.write_bytes(b"%PDF-1.4\n" + b"0" * 3000)
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(report)], ""))
+    opened_in: list[str] = []
+
+    def dialog(_parent: object, _title: str, folder: str, _filters: str) -> tuple[list[str], str]:
+        opened_in.append(folder)
+        return [str(report)], ""
+
+    monkeypatch.setattr(file_dialogs, "_last_folder", None)
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", dialog)
 
     qtbot.mouseClick(composer.attach_button, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
 
@@ -132,6 +140,9 @@ async def test_the_attach_button_sends_the_chosen_files(
     assert isinstance(message.content, FileBody)
     assert (message.content.name, message.content.mime) == ("report.pdf", "application/pdf")
     await until(lambda: chat_rows(window)[-1].card == "file", what="the file bubble")
+    # The dialog opened in the home folder (not the app's working folder), then where I was.
+    composer.choose_files()
+    assert opened_in == [str(Path.home()), str(tmp_path)]
 
 
 async def test_an_uploading_file_shows_progress_in_its_bubble_and_can_be_cancelled(
