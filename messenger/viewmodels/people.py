@@ -198,6 +198,8 @@ class PeopleViewModel(QObject):
         if unseen:
             self.profiles.update(await client.stored_profiles(unseen))
             await self._names.load_cached(unseen)
+        if first:
+            self._my_connection(client.connection_state is ConnectionState.CONNECTED)
         self.loaded = True
         if parts & {"friends", "groups"}:
             self._index_dirty = True
@@ -242,6 +244,15 @@ class PeopleViewModel(QObject):
         if status is not None and status.text:
             return f"{seen} · {status.text}" if seen else status.text
         return seen
+
+    def _my_connection(self, connected: bool) -> None:
+        """I am online while this device is connected (the server tells others, not me): my
+        own dot in member lists, "online" on my card."""
+        mine = self.presence.get(self.me) or UserStatus(user_id=self.me)
+        if self.me and mine.online != connected:
+            self._set_status(
+                UserStatus(user_id=self.me, online=connected, last_seen=0, text=mine.text)
+            )
 
     def is_online(self, user_id: str) -> bool:
         status = self.presence.get(user_id)
@@ -468,6 +479,7 @@ class PeopleViewModel(QObject):
             for status in event.statuses:
                 self._set_status(status)
         elif isinstance(event, ConnectionStateChanged):
+            self._my_connection(event.state is ConnectionState.CONNECTED)
             if event.state is ConnectionState.CONNECTED and self._watched:
                 # A subscription ends with the connection: ask again (and subscribe again).
                 asked, self._watched = list(self._watched), set()

@@ -62,3 +62,14 @@ async def test_a_friend_row_shows_the_avatar_dot_and_last_seen_live(
     await until(lambda: not people.is_online(bob_id), what="bob offline", within=15)
     await until(lambda: dot_drawn() == 0, what="the dot is gone")
     assert people.status_text(bob_id).startswith("last seen")
+
+
+async def test_i_am_online_in_my_own_window_while_connected(devices: Devices, windows: Any) -> None:
+    """The server tells others of my presence, not me: my own dot (group member lists, my card)
+    follows this device's connection."""
+    alice_id = uid("alice")
+    alice = await devices.sign_in(alice_id)
+    window = await windows(alice)
+    people = window.session.people
+    await until(lambda: people.is_online(alice_id), what="me online")
+    assert people.status_text(alice_id) == "online"
