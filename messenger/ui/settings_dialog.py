@@ -7,6 +7,8 @@ session (``bind_account``) and greyed out while nobody is signed in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QLocale, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -218,57 +220,63 @@ class SettingsDialog(QDialog):
 
     def confirm_clear_cache(self) -> QMessageBox:
         """Ask first; the answer arrives without blocking the event loop."""
-        box = QMessageBox(self)
-        box.setObjectName("ClearCacheConfirmation")
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(self.tr("Clear cache"))
-        box.setText(self.tr("Delete the messages stored on this computer for this account?"))
-        box.setInformativeText(
+        return self._confirm(
+            "ClearCacheConfirmation",
+            QMessageBox.Icon.Warning,
+            self.tr("Clear cache"),
+            self.tr("Delete the messages stored on this computer for this account?"),
             self.tr(
                 "They are downloaded again from the server. Messages that were not sent yet "
                 "are lost."
-            )
+            ),
+            self._clear_cache,
         )
-        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
-        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Clear cache"))
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.finished.connect(self._clear_answered)
-        self.confirm_box = box
-        box.open()
-        return box
 
     def confirm_clear_downloads(self) -> QMessageBox:
         """Ask, then delete the downloaded media only: messages stay."""
-        box = QMessageBox(self)
-        box.setObjectName("ClearDownloadsConfirmation")
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(self.tr("Clear downloads"))
-        box.setText(self.tr("Delete the pictures, videos and files downloaded to this computer?"))
-        box.setInformativeText(
-            self.tr("Messages are kept; a picture or file is downloaded again when you open it.")
+        return self._confirm(
+            "ClearDownloadsConfirmation",
+            QMessageBox.Icon.Question,
+            self.tr("Clear downloads"),
+            self.tr("Delete the pictures, videos and files downloaded to this computer?"),
+            self.tr("Messages are kept; a picture or file is downloaded again when you open it."),
+            self._clear_downloads,
         )
+
+    def _confirm(
+        self,
+        name: str,
+        icon: QMessageBox.Icon,
+        action: str,
+        question: str,
+        details: str,
+        on_yes: Callable[[], object],
+    ) -> QMessageBox:
+        """A window-modal question whose Yes button says ``action`` (Cancel is the default)."""
+        box = QMessageBox(self)
+        box.setObjectName(name)
+        box.setIcon(icon)
+        box.setWindowTitle(action)
+        box.setText(question)
+        box.setInformativeText(details)
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
-        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Clear downloads"))
+        box.button(QMessageBox.StandardButton.Yes).setText(action)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.finished.connect(self._clear_downloads_answered)
+
+        def answered(result: int) -> None:
+            self.confirm_box = None
+            if result == QMessageBox.StandardButton.Yes and self.account is not None:
+                on_yes()
+
+        box.finished.connect(answered)
         self.confirm_box = box
         box.open()
         return box
-
-    def _clear_downloads_answered(self, result: int) -> None:
-        self.confirm_box = None
-        if result == QMessageBox.StandardButton.Yes and self.account is not None:
-            self._clear_downloads()
 
     @asyncSlot()  # type: ignore[untyped-decorator]
     async def _clear_downloads(self) -> None:
         if self.account is not None:
             await self.account.clear_media()
-
-    def _clear_answered(self, result: int) -> None:
-        self.confirm_box = None
-        if result == QMessageBox.StandardButton.Yes and self.account is not None:
-            self._clear_cache()
 
     @asyncSlot()  # type: ignore[untyped-decorator]
     async def _clear_cache(self) -> None:
