@@ -45,6 +45,7 @@ from messenger.ui.jump_buttons import JumpButton
 from messenger.ui.media_actions import MediaActions
 from messenger.ui.merged_viewer import MergedViewer
 from messenger.ui.pinned_bar import PinnedBar
+from messenger.ui.placement import show_over
 from messenger.ui.readers_dialog import ReadersDialog
 from messenger.ui.selection_bar import SelectionBar
 from messenger.viewmodels.chat import ChatViewModel
@@ -471,7 +472,7 @@ class ChatPane(QWidget):
             open_nested=nested,
             parent=self,
         )
-        self.merged_viewer.show()
+        show_over(self.merged_viewer, self)
 
     @async_slot()
     async def _pin(self, key: str, pinned: bool) -> None:

@@ -24,6 +24,7 @@ from messenger.ui import reveal
 from messenger.ui.async_slots import async_slot
 from messenger.ui.bubbles import location_bubble
 from messenger.ui.image_viewer import ImageViewer
+from messenger.ui.placement import show_over
 from messenger.ui.video_player import VideoPlayer, multimedia_problem
 from messenger.ui.voice_player import VoicePlayer
 from messenger.viewmodels.chat import ChatViewModel
@@ -97,9 +98,7 @@ class MediaActions(QObject):
             self.viewer.show_key(key)
         else:
             self.viewer = ImageViewer(self.chat, key, self, self._parent)
-        self.viewer.show()
-        self.viewer.raise_()
-        self.viewer.activateWindow()
+        show_over(self.viewer, self._parent)
         return self.viewer
 
     @async_slot(str)
@@ -116,9 +115,7 @@ class MediaActions(QObject):
         if self.player is not None and shiboken6.isValid(self.player):
             self.player.close()
         self.player = VideoPlayer(path, str(getattr(message.content, "name", "")), self._parent)
-        self.player.show()
-        self.player.raise_()
-        self.player.activateWindow()
+        show_over(self.player, self._parent)
 
     @async_slot(str)
     async def _cancel(self, media_id: str) -> None:

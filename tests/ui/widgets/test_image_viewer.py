@@ -49,6 +49,10 @@ async def test_the_viewer_shows_zooms_pans_and_walks_through_the_chats_pictures(
 
     assert view.click_action(rows[1].key, "picture")
     viewer = await until(lambda: window.findChild(ImageViewer), what="the viewer")
+    # It opens over the chat's window and wholly on its screen.
+    screen = window.screen().availableGeometry()
+    assert screen.contains(viewer.geometry())
+    assert viewer.geometry().contains(window.frameGeometry().center())
     await until(lambda: viewer.loaded, what="the whole picture")
     canvas = viewer.canvas
     assert viewer.counter.text() == "2 / 3"
