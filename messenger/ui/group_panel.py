@@ -21,6 +21,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -36,13 +37,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from messenger.protocol.models import GroupRole
+from messenger.protocol.models import GroupRole, RemindType
 from messenger.ui.async_slots import async_slot
 from messenger.ui.avatars import paint_avatar
 from messenger.ui.confirm import confirm
 from messenger.ui.conversation_delegate import paint_badge
 from messenger.ui.group_dialogs import AddMembersDialog, EditGroupDialog, RequestsDialog
 from messenger.ui.theme import chat_colors
+from messenger.viewmodels.conversations import ConversationListViewModel
 from messenger.viewmodels.group import MEMBER_ROLE, GroupViewModel, MemberRow
 from messenger.viewmodels.group_actions import MemberAction, PanelAction
 
@@ -116,6 +118,9 @@ def _plain_label(parent: QWidget, *, wrap: bool = True) -> QLabel:
     return label
 
 
+REMIND_CHOICES = (RemindType.NOTIFY, RemindType.SILENT, RemindType.BLOCK)
+
+
 class GroupPanel(QWidget):
     user_clicked = Signal(str)  # a member: show their profile card
     mention_requested = Signal(str, str)  # user ID, name: into the composer
@@ -143,6 +148,18 @@ class GroupPanel(QWidget):
         self.count = _plain_label(self)
         self.count.setObjectName("GroupCount")
         self.count.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        # How this group's messages reach me (the conversation list's menu says the same)
+        self.remind_label = QLabel(self)
+        self.remind = QComboBox(self)
+        self.remind.setObjectName("GroupRemind")
+        for remind in REMIND_CHOICES:
+            self.remind.addItem("", remind.value)
+        self.remind_label.setBuddy(self.remind)
+        self.remind.currentIndexChanged.connect(self._remind_chosen)
+        self.conversations: ConversationListViewModel | None = None
+        remind_row = QHBoxLayout()
+        remind_row.addWidget(self.remind_label)
+        remind_row.addWidget(self.remind, 1)
         self.notification_title = QLabel(self)
         self.notification = _plain_label(self)
         self.introduction_title = QLabel(self)
@@ -170,13 +187,17 @@ class GroupPanel(QWidget):
             self.name,
             self.group_id,
             self.count,
+            remind_row,
             self.notification_title,
             self.notification,
             self.introduction_title,
             self.introduction,
             self.members_title,
         ):
-            layout.addWidget(widget)
+            if isinstance(widget, QHBoxLayout):
+                layout.addLayout(widget)
+            else:
+                layout.addWidget(widget)
         layout.addWidget(self.members, 1)
         # the group's buttons, each shown only when my role allows it
         self.buttons: dict[PanelAction, QPushButton] = {}
@@ -221,6 +242,35 @@ class GroupPanel(QWidget):
         vm.failed.connect(self._failed)
         self.retranslate()
 
+    def bind_notifications(self, conversations: ConversationListViewModel) -> None:
+        """Show and change this group's notification setting through the conversation list."""
+        self.conversations = conversations
+        conversations.model.dataChanged.connect(lambda *_: self._show_remind())
+        conversations.model.modelReset.connect(self._show_remind)
+        self._show_remind()
+
+    def _conversation_id(self) -> str:
+        info = self.vm.info
+        return "GROUP" + info.group_id if info else ""
+
+    def _show_remind(self) -> None:
+        conversation = None
+        if self.conversations is not None and self._conversation_id():
+            conversation = self.conversations.model.conversation(self._conversation_id())
+        for widget in (self.remind_label, self.remind):
+            widget.setVisible(conversation is not None)
+        if conversation is not None:
+            self.remind.blockSignals(True)
+            self.remind.setCurrentIndex(max(0, self.remind.findData(conversation.remind.value)))
+            self.remind.blockSignals(False)
+
+    @async_slot(int)
+    async def _remind_chosen(self, _index: int) -> None:
+        conversation_id = self._conversation_id()
+        if self.conversations is not None and conversation_id:
+            remind = RemindType(str(self.remind.currentData()))
+            await self.conversations.set_remind(conversation_id, remind)
+
     def _member_clicked(self, index: QModelIndex) -> None:
         row = index.data(MEMBER_ROLE)
         if row is not None:
@@ -239,6 +289,7 @@ class GroupPanel(QWidget):
     def refresh(self) -> None:
         info = self.vm.info
         self.name.setText(info.name if info else "")
+        self._show_remind()
         self.group_id.setText(self.tr("ID: %1").replace("%1", info.group_id) if info else "")
         self._show_count()
         notification = info.notification if info else ""
@@ -431,6 +482,12 @@ class GroupPanel(QWidget):
 
     def retranslate(self) -> None:
         self.notification_title.setText(self.tr("Notification"))
+        self.remind_label.setText(self.tr("Messages:"))
+        for index, text in enumerate(
+            (self.tr("Notify"), self.tr("Receive silently"), self.tr("Block"))
+        ):
+            self.remind.setItemText(index, text)
+        self.remind.setAccessibleName(self.tr("Notifications of this group"))
         self.introduction_title.setText(self.tr("Introduction"))
         self.members_title.setText(self.tr("Members"))
         self.members.setAccessibleName(self.tr("Group members"))

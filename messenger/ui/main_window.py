@@ -215,6 +215,7 @@ class MainWindow(QMainWindow):
         self.global_search.chat_chosen.connect(self.open_conversation)
         self.global_search.message_chosen.connect(self.open_message)
         self.group_panel = GroupPanel(session.chat.group, splitter)
+        self.group_panel.bind_notifications(session.conversations)
         for pane in (self.conversation_list, self.chat_pane, self.group_panel):
             splitter.addWidget(pane)
         splitter.setStretchFactor(0, 0)

@@ -974,6 +974,26 @@
         <translation>群公告</translation>
     </message>
     <message>
+        <source>Messages:</source>
+        <translation>群消息：</translation>
+    </message>
+    <message>
+        <source>Notify</source>
+        <translation>接收并提醒</translation>
+    </message>
+    <message>
+        <source>Receive silently</source>
+        <translation>接收但不提醒</translation>
+    </message>
+    <message>
+        <source>Block</source>
+        <translation>屏蔽消息</translation>
+    </message>
+    <message>
+        <source>Notifications of this group</source>
+        <translation>本群的消息提醒</translation>
+    </message>
+    <message>
         <source>Introduction</source>
         <translation>群简介</translation>
     </message>

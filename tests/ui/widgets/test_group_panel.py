@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QPushButton
 
-from messenger.protocol.models import GroupRole, GroupType, JoinOption
+from messenger.protocol.models import GroupRole, GroupType, JoinOption, RemindType
 from messenger.ui.avatars import has_avatar_image
 from messenger.ui.group_dialogs import EditGroupDialog, NewGroupDialog
 from messenger.viewmodels.group_actions import MemberAction, PanelAction
@@ -259,3 +259,43 @@ async def test_a_group_gets_a_picture_at_creation_and_a_new_one_and_join_rule_fr
     assert found.avatar == chat.group.info.avatar
     bob_names = bob_window.session.group_avatars
     await until(lambda: bob_names.get(key) == found.avatar, what="bob's app learns it")
+
+
+async def test_the_panel_sets_how_the_groups_messages_reach_me(
+    devices: Devices, windows: Any
+) -> None:
+    alice_id, bob_id = uid("alice"), uid("bob")
+    await devices.sign_in(bob_id)
+    alice = await devices.sign_in(alice_id)
+    group = await alice.client.create_group("Quiet room", [bob_id])
+    conversation_id = "GROUP" + group.group_id
+    window = await windows(alice)
+    await open_chat(window, conversation_id)
+    panel = window.group_panel
+    remind = panel.remind
+    await until(lambda: not remind.isHidden() and remind.currentText() == "Notify")
+    assert [remind.itemText(i) for i in range(remind.count())] == [
+        "Notify",
+        "Receive silently",
+        "Block",
+    ]
+
+    remind.setCurrentIndex(remind.findData(RemindType.SILENT.value))
+
+    async def stored() -> RemindType | None:
+        for conversation in await alice.client.conversations():
+            if conversation.conversation_id == conversation_id:
+                return conversation.remind
+        return None
+
+    await until(lambda: _is(stored(), RemindType.SILENT), what="silent, through the server")
+    row = window.session.conversations.model.conversation(conversation_id)
+    assert row is not None and row.remind is RemindType.SILENT  # the list shows it muted
+
+    # Changed from the conversation list's menu: the panel follows.
+    await window.session.conversations.set_remind(conversation_id, RemindType.BLOCK)
+    await until(lambda: remind.currentText() == "Block", what="the panel follows the list")
+
+
+async def _is(value: Any, expected: Any) -> bool:
+    return bool(await value == expected)
