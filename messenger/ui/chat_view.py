@@ -66,7 +66,7 @@ class ChatView(QListView):
         self.delegate = MessageDelegate(self)
         self.setItemDelegate(self.delegate)
         self.delegate.thumbnails = chat.thumbnails
-        chat.thumbnails.ready.connect(lambda _media_id: self.viewport().update())
+        chat.thumbnails.ready.connect(self._thumbnail_ready)
         self.delegate.uploads = chat.uploads
         chat.uploads.changed.connect(self.viewport().update)
         self.delegate.downloads = chat.downloads
@@ -118,6 +118,9 @@ class ChatView(QListView):
         slim_scroll_bar(self.verticalScrollBar())  # after the fields its event filter reads
 
     # -- where the user is -----------------------------------------------------------------------
+    def _thumbnail_ready(self, _media_id: str) -> None:
+        self.viewport().update()
+
     def at_bottom(self) -> bool:
         bar = self.verticalScrollBar()
         return bar.value() >= bar.maximum() - AT_BOTTOM_PX

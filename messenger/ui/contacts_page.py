@@ -303,10 +303,18 @@ class ContactsPage(QWidget):
         self.unblock_button.clicked.connect(self._unblock)
         self.card.message_requested.connect(self.conversation_requested)
         people.contacts_changed.connect(self.refresh)
-        people.presence_changed.connect(lambda _: self.friends.viewport().update())
-        people.requests_unread_changed.connect(lambda _: self.retranslate())
+        people.presence_changed.connect(self._presence_changed)
+        people.requests_unread_changed.connect(self._requests_unread_changed)
         self.retranslate()
         self.refresh()
+
+    # Bound methods, not lambdas: the view model outlives the page, and Qt drops a bound
+    # method's connection when the page is deleted.
+    def _presence_changed(self, _user_id: str) -> None:
+        self.friends.viewport().update()
+
+    def _requests_unread_changed(self, _count: int) -> None:
+        self.retranslate()
 
     def retranslate(self) -> None:
         self.placeholder.setText(self.tr("Choose a friend to see their profile"))

@@ -54,6 +54,19 @@ def _show_error(label: QLabel, message: str) -> None:
     label.show()
 
 
+class _GroupDialog(QDialog):
+    """A dialog with an error line. Its handlers of the (longer-lived) view model's signals are
+    bound methods, which Qt disconnects when the dialog is deleted; a lambda would outlive it."""
+
+    error: QLabel
+
+    def show_failure(self, message: str) -> None:
+        _show_error(self.error, message)
+
+    def accept_result(self, _result: object = None) -> None:
+        self.accept()
+
+
 def _ok_cancel(
     dialog: QDialog, label: str, name: str, on_ok: Callable[[], object]
 ) -> QDialogButtonBox:
@@ -153,7 +166,7 @@ class PickerWidget(QWidget):
                 item.setCheckState(Qt.CheckState.Checked)
 
 
-class NewGroupDialog(QDialog):
+class NewGroupDialog(_GroupDialog):
     def __init__(self, vm: NewGroupViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.vm = vm
@@ -194,9 +207,9 @@ class NewGroupDialog(QDialog):
         layout.addWidget(self.buttons)
         self.name.textChanged.connect(self.avatar.set_name)
         self.type.currentIndexChanged.connect(self._type_changed)
-        vm.failed.connect(lambda message: _show_error(self.error, message))
-        self.avatar.refused.connect(lambda message: _show_error(self.error, message))
-        vm.created.connect(lambda _: self.accept())
+        vm.failed.connect(self.show_failure)
+        self.avatar.refused.connect(self.show_failure)
+        vm.created.connect(self.accept_result)
         self._type_changed()
         QTimer.singleShot(0, self.picker._search)
 
@@ -221,7 +234,7 @@ class NewGroupDialog(QDialog):
         await self.vm.create(self.name.text().strip(), group_type, option, self.avatar.png)
 
 
-class JoinGroupDialog(QDialog):
+class JoinGroupDialog(_GroupDialog):
     def __init__(self, vm: JoinGroupViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.vm = vm
@@ -260,9 +273,9 @@ class JoinGroupDialog(QDialog):
         layout.addWidget(self.buttons)
         self.find_button.clicked.connect(self._find)
         self.group_id.returnPressed.connect(self._find)
-        vm.failed.connect(lambda message: _show_error(self.error, message))
+        vm.failed.connect(self.show_failure)
         vm.found.connect(self._found)
-        vm.joined.connect(lambda _: self.accept())
+        vm.joined.connect(self.accept_result)
         vm.waiting.connect(self._waiting)
 
     @async_slot()
@@ -297,7 +310,7 @@ class JoinGroupDialog(QDialog):
         await self.vm.join(self.note.text())
 
 
-class AddMembersDialog(QDialog):
+class AddMembersDialog(_GroupDialog):
     def __init__(self, vm: GroupViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.vm = vm
@@ -326,7 +339,7 @@ class AddMembersDialog(QDialog):
             self.accept()
 
 
-class EditGroupDialog(QDialog):
+class EditGroupDialog(_GroupDialog):
     def __init__(self, vm: GroupViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.vm = vm
@@ -362,8 +375,8 @@ class EditGroupDialog(QDialog):
         self.buttons.accepted.connect(self._save)
         self.buttons.rejected.connect(self.reject)
         layout.addRow(self.buttons)
-        vm.failed.connect(lambda message: _show_error(self.error, message))
-        self.avatar.refused.connect(lambda message: _show_error(self.error, message))
+        vm.failed.connect(self.show_failure)
+        self.avatar.refused.connect(self.show_failure)
         self._show_current_avatar()
 
     @async_slot()
@@ -386,7 +399,7 @@ class EditGroupDialog(QDialog):
             self.accept()
 
 
-class RequestsDialog(QDialog):
+class RequestsDialog(_GroupDialog):
     """Pending join requests: approve or refuse each (another admin may have been first)."""
 
     def __init__(self, vm: GroupViewModel, parent: QWidget | None = None) -> None:
@@ -415,7 +428,7 @@ class RequestsDialog(QDialog):
         layout.addWidget(close)
         self.approve.clicked.connect(lambda: self._handle(True))
         self.refuse.clicked.connect(lambda: self._handle(False))
-        vm.failed.connect(lambda message: _show_error(self.error, message))
+        vm.failed.connect(self.show_failure)
         QTimer.singleShot(0, self.reload)
 
     @async_slot()

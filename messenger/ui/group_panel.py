@@ -245,8 +245,12 @@ class GroupPanel(QWidget):
     def bind_notifications(self, conversations: ConversationListViewModel) -> None:
         """Show and change this group's notification setting through the conversation list."""
         self.conversations = conversations
-        conversations.model.dataChanged.connect(lambda *_: self._show_remind())
+        conversations.model.dataChanged.connect(self._conversations_changed)
         conversations.model.modelReset.connect(self._show_remind)
+        self._show_remind()
+
+    def _conversations_changed(self, *_args: object) -> None:
+        # A bound method: Qt drops the connection when the panel is deleted (a lambda outlived it).
         self._show_remind()
 
     def _conversation_id(self) -> str:
