@@ -154,7 +154,8 @@ class ServerContext:
             limits=limits,
             group_pin=group_pin,
         )
-        auth = AuthService(config, storage, hub)
+        admission = Admission(config, bus)
+        auth = AuthService(config, storage, hub, admission)
         directory.on_invalidate = bus.invalidate
         blocks.on_invalidate = bus.invalidate
         listener = NodeListener(
@@ -194,7 +195,7 @@ class ServerContext:
             avatars=avatars,
             groups=groups,
             media=media,
-            admission=Admission(config),
+            admission=admission,
             callbacks=callbacks,
             listener=listener,
             notices=SystemNotices(

@@ -12,7 +12,8 @@ publish:
   counts are the deployment's);
 - committed version ranges, so that every node delivers changes in version order
   (``bus/horizon.py``);
-- shared rate limits (``take``).
+- shared limits: token buckets (``take``) and counts of open connections (``hold``,
+  ``release``).
 
 The database stays the truth. A wake-up that is lost (a bus outage) costs latency, never a
 message: a node that may have missed some closes its sockets, and the devices reconnect and
@@ -86,10 +87,22 @@ class NodeBus(abc.ABC):
     def versions(self, first: int, last: int) -> None:  # noqa: B027 - a lone node needs none
         """A batch of this node with these versions committed, its pushes published."""
 
-    async def take(self, key: str, rate: float, burst: float) -> float | None:
+    async def take(
+        self, key: str, rate: float, burst: float, *, peek: bool = False
+    ) -> float | None:
         """Take one token of the deployment-wide bucket ``key``: 0 if allowed, else the seconds
-        to wait; None when there is no shared bucket (the node's own limiter decides)."""
+        to wait; None when there is no shared bucket (the node's own limiter decides). With
+        ``peek`` nothing is taken: would a take be allowed?"""
         return None
+
+    async def hold(self, key: str, limit: int) -> bool | None:
+        """Count one more open connection under ``key`` for this node, if all nodes together
+        hold fewer than ``limit``: True if counted, False if refused, None when there is no
+        shared count (the node's own count decides)."""
+        return None
+
+    def release(self, key: str) -> None:  # noqa: B027 - nothing is held on a lone node
+        """One fewer under ``key`` (after a ``hold`` that answered True)."""
 
 
 class LocalBus(NodeBus):

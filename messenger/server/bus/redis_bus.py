@@ -17,7 +17,11 @@ about it:
   gone, and its users are no longer online (unless seen elsewhere).
 
 Rate limits shared by all nodes are GCRA buckets kept in Redis by one Lua script (Redis's own
-clock, so nodes' clocks do not matter). If Redis cannot answer, the node's own limiter decides.
+clock, so nodes' clocks do not matter). Open connections are counted in a hash per limited key
+(an address, a user) with a field per node: a node's count is added in only while the node is
+heard (a SIGKILLed node's connections stop counting once it is gone, and its field is dropped),
+and a release that cannot reach Redis is retried with the heartbeat. If Redis cannot answer, the
+node's own limiter and counts decide.
 """
 
 from __future__ import annotations
@@ -39,9 +43,11 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "messenger:bus"
 RATE_PREFIX = "messenger:rate:"
+HOLD_PREFIX = "messenger:open:"
 QUEUE_LIMIT = 200_000  # messages waiting to be published; past it they are lost (and resynced)
 
-# GCRA: the bucket is a "theoretical arrival time" in ms; ARGV: interval ms, burst
+# GCRA: the bucket is a "theoretical arrival time" in ms; ARGV: interval ms, burst, 1 to take
+# (0 only asks whether a take would be allowed)
 _TAKE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
@@ -51,8 +57,38 @@ local tat = tonumber(redis.call('GET', KEYS[1]) or now)
 if tat < now then tat = now end
 local allow_at = tat - (burst - 1) * interval
 if now < allow_at then return tostring(allow_at - now) end
-redis.call('SET', KEYS[1], tostring(tat + interval), 'PX', math.ceil(burst * interval) + 1000)
+if ARGV[3] == '1' then
+  redis.call('SET', KEYS[1], tostring(tat + interval), 'PX', math.ceil(burst * interval) + 1000)
+end
 return '0'
+"""
+
+# Open connections under one key: a hash of counts by node. ARGV: this node, the limit, 1 to
+# drop the fields of nodes not alive (only once this node has heard every live one), then the
+# nodes alive. Returns 1 if counted, 0 at the limit.
+_HOLD = """
+local counts = redis.call('HGETALL', KEYS[1])
+local alive = {}
+for i = 4, #ARGV do alive[ARGV[i]] = true end
+local total = 0
+for i = 1, #counts, 2 do
+  if alive[counts[i]] then
+    total = total + tonumber(counts[i + 1])
+  elseif ARGV[3] == '1' then
+    redis.call('HDEL', KEYS[1], counts[i])
+  end
+end
+if total >= tonumber(ARGV[2]) then return 0 end
+redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+redis.call('PEXPIRE', KEYS[1], 86400000)
+return 1
+"""
+
+# ARGV: this node, how many to release
+_RELEASE = """
+local left = redis.call('HINCRBY', KEYS[1], ARGV[1], -tonumber(ARGV[2]))
+if left <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end
+return left
 """
 
 
@@ -81,6 +117,11 @@ class RedisBus(NodeBus):
         self._publish_failed = False
         self._overflowed = False
         self._take_script: Any = None
+        self._hold_script: Any = None
+        self._release_script: Any = None
+        self._unreleased: dict[str, int] = {}  # releases Redis did not take yet (retried)
+        self._started = time.monotonic()
+        self._releaser: asyncio.Task[None] | None = None
         self._subscribed = asyncio.Event()
         self.resyncs = 0  # how often this node resynchronised its devices (tests, metrics)
 
@@ -94,6 +135,9 @@ class RedisBus(NodeBus):
             self.url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=10
         )
         self._take_script = self._redis.register_script(_TAKE)
+        self._hold_script = self._redis.register_script(_HOLD)
+        self._release_script = self._redis.register_script(_RELEASE)
+        self._started = time.monotonic()
         self._subscribed = asyncio.Event()
         loop = asyncio.get_running_loop()
         self._tasks = [
@@ -112,12 +156,15 @@ class RedisBus(NodeBus):
             with contextlib.suppress(RedisError, OSError):
                 async with asyncio.timeout(1):
                     await self._redis.publish(CHANNEL, self._encode("g"))
+        if self._releaser is not None:
+            self._tasks.append(self._releaser)
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks = []
+        self._take_script = self._hold_script = self._release_script = None
         if self._redis is not None:
             await self._redis.aclose()
             self._redis = None
@@ -250,6 +297,8 @@ class RedisBus(NodeBus):
         while True:
             await asyncio.sleep(self._heartbeat)
             self._send("b")
+            if self._unreleased:
+                self._start_releasing()
             if self._listener is not None:
                 self._listener.bus_tick()
             now = time.monotonic()
@@ -260,15 +309,58 @@ class RedisBus(NodeBus):
                     if self._listener is not None:
                         self._listener.bus_node_gone(node)
 
-    # -- shared rate limits ----------------------------------------------------------------------------
-    async def take(self, key: str, rate: float, burst: float) -> float | None:
+    # -- shared limits ---------------------------------------------------------------------------------
+    async def take(
+        self, key: str, rate: float, burst: float, *, peek: bool = False
+    ) -> float | None:
         if self._take_script is None:
             return None
         try:
             async with asyncio.timeout(1):
                 wait_ms = await self._take_script(
-                    keys=[RATE_PREFIX + key], args=[1000.0 / rate, max(1.0, burst)]
+                    keys=[RATE_PREFIX + key],
+                    args=[1000.0 / rate, max(1.0, burst), 0 if peek else 1],
                 )
         except (RedisError, OSError, TimeoutError):
             return None  # Redis cannot answer: the node's own bucket decides
         return float(wait_ms) / 1000
+
+    async def hold(self, key: str, limit: int) -> bool | None:
+        if self._hold_script is None:
+            return None
+        settled = time.monotonic() - self._started > self._node_timeout + self._heartbeat
+        alive = [self.node_id, *self._seen]
+        try:
+            async with asyncio.timeout(1):
+                counted = await self._hold_script(
+                    keys=[HOLD_PREFIX + key], args=[self.node_id, limit, int(settled), *alive]
+                )
+        except (RedisError, OSError, TimeoutError):
+            return None  # Redis cannot answer: the node's own count decides
+        return bool(int(counted))
+
+    def release(self, key: str) -> None:
+        if self._release_script is None:
+            return  # closed (this node's counts stop counting once it is gone)
+        self._unreleased[key] = self._unreleased.get(key, 0) + 1
+        self._start_releasing()
+
+    def _start_releasing(self) -> None:
+        if self._releaser is None or self._releaser.done():
+            self._releaser = asyncio.get_running_loop().create_task(
+                self._release_pending(), name="bus-release"
+            )
+
+    async def _release_pending(self) -> None:
+        while self._unreleased and self._release_script is not None:
+            key, count = next(iter(self._unreleased.items()))
+            try:
+                async with asyncio.timeout(1):
+                    await self._release_script(keys=[HOLD_PREFIX + key], args=[self.node_id, count])
+            except (RedisError, OSError, TimeoutError):
+                return  # retried with the next heartbeat
+            left = self._unreleased.get(key, 0) - count
+            if left > 0:
+                self._unreleased[key] = left
+            else:
+                self._unreleased.pop(key, None)

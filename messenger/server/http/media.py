@@ -58,9 +58,9 @@ def build_media_routes(ctx: ServerContext) -> list[Route]:
     async def upload_bytes(request: Request) -> Response:
         started = time.perf_counter()
         try:
-            ctx.admission.ip_request(request.client.host if request.client else None)
+            await ctx.admission.ip_request(request.client.host if request.client else None)
             session = await ctx.auth.authenticate(_bearer(request))
-            ctx.admission.user_request(session.user_id)
+            await ctx.admission.user_request(session.user_id)
             path = _path(request)
             raw = request.headers.get("upload-offset", "")
             if not raw.isdigit() or len(raw) > 15:
@@ -80,7 +80,7 @@ def build_media_routes(ctx: ServerContext) -> list[Route]:
 
     async def download(request: Request) -> Response:
         try:
-            ctx.admission.ip_request(request.client.host if request.client else None)
+            await ctx.admission.ip_request(request.client.host if request.client else None)
             q: DownloadQuery = _query(request, DownloadQuery)
             media_id = _path(request)["media_id"]
             if q.sig:

@@ -116,12 +116,12 @@ def build_route(
         status = 200
         try:
             ip = request.client.host if request.client else None
-            admission.ip_request(ip)
+            await admission.ip_request(ip)
             if sign_in:
-                admission.sign_in(ip)
+                await admission.sign_in(ip)
             session = await check(request)
             if session is not None and endpoint.name not in OWN_LIMITS:
-                admission.user_request(session.user_id)
+                await admission.user_request(session.user_id)
             body = query = None
             path = _path(request)
             raw = b""

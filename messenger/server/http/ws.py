@@ -21,6 +21,7 @@ from messenger.protocol.models import ErrorBody
 from messenger.server.context import ServerContext
 from messenger.server.http.wsproto import EXTENSION
 from messenger.server.hub import Connection
+from messenger.server.services.admission import Slot
 from messenger.server.services.auth import Session
 
 log = logging.getLogger(__name__)
@@ -55,8 +56,7 @@ class DeviceSocket:
         self._tasks: set[asyncio.Future[Any]] = set()
         client = scope.get("client")
         self.ip: str | None = client[0] if client else None
-        self._ip_counted = False
-        self._user_counted = False
+        self._slots: list[Slot] = []  # this socket's places under the admission limits
 
     async def _send(self, text: str) -> None:
         await self._asgi_send({"type": "websocket.send", "text": text})
@@ -78,11 +78,10 @@ class DeviceSocket:
         await self._asgi_send({"type": "websocket.accept"})
         try:
             try:
-                self.ctx.admission.open_socket(self.ip)
+                self._slots.append(await self.ctx.admission.open_socket(self.ip))
             except RateLimited as exc:
                 await self._reject(exc, frames.CLOSE_RATE_LIMITED)
                 return
-            self._ip_counted = True
             hello = await self._hello()
             if hello is None:
                 return
@@ -126,11 +125,10 @@ class DeviceSocket:
             return None
         s = self.session
         try:
-            self.ctx.admission.open_user_socket(s.user_id)
+            self._slots.append(await self.ctx.admission.open_user_socket(s.user_id))
         except RateLimited as exc:
             await self._reject(exc, frames.CLOSE_RATE_LIMITED)
             return None
-        self._user_counted = True
         direct = (self.scope.get("extensions") or {}).get(EXTENSION)  # see http/wsproto.py
         self.conn = Connection(
             user_id=s.user_id,
@@ -200,7 +198,7 @@ class DeviceSocket:
             assert self.session is not None
             try:
                 if not isinstance(frame, frames.Send):  # (messages have limits of their own)
-                    self.ctx.admission.user_request(self.session.user_id)
+                    await self.ctx.admission.user_request(self.session.user_id)
             except RateLimited as exc:
                 self._reply(_error_frame(exc, getattr(frame, "id", None)))
                 continue
@@ -259,10 +257,8 @@ class DeviceSocket:
         future.add_done_callback(answer)
 
     async def _cleanup(self) -> None:
-        if self._ip_counted:
-            self.ctx.admission.close_socket(self.ip)
-        if self._user_counted and self.session is not None:
-            self.ctx.admission.close_user_socket(self.session.user_id)
+        for slot in self._slots:
+            slot.release()
         if self.conn is not None:
             self.ctx.hub.unregister(self.conn)
             await self.conn.stop()

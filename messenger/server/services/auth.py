@@ -16,7 +16,6 @@ from messenger.protocol.errors import (
     BadCredentials,
     InvalidParameter,
     PermissionDenied,
-    RateLimited,
     SessionInvalid,
     SessionRevoked,
     UserNotFound,
@@ -36,8 +35,8 @@ from messenger.protocol.models import (
 from messenger.server.config import ServerConfig
 from messenger.server.hub import Hub
 from messenger.server.services import passwords
+from messenger.server.services.admission import Admission
 from messenger.server.services.lru import Lru
-from messenger.server.services.ratelimit import TokenBucket
 from messenger.server.storage.base import Storage
 from messenger.server.storage.records import NewSession, SessionRecord
 
@@ -71,15 +70,16 @@ class AuthService:
         config: ServerConfig,
         storage: Storage,
         hub: Hub,
+        admission: Admission,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._config = config
         self._storage = storage
         self._hub = hub
+        self._admission = admission  # (failed passwords per user ID)
         self._clock = clock
         self._sessions: Lru[str, Session] = Lru(200_000)  # a miss reads the database
         self._revoked: dict[str, str] = {}
-        self._password_failures: Lru[str, TokenBucket] = Lru(100_000)
 
     # -- UserSig -------------------------------------------------------------------------------------
     def issue_usersig(self, user_id: str, expire: int | None = None) -> str:
@@ -148,7 +148,7 @@ class AuthService:
 
     async def password_usersig(self, req: PasswordLoginRequest) -> UserSigResponse:
         check_user_id(req.user_id)
-        self._check_password_rate(req.user_id)
+        await self._admission.check_password(req.user_id)
         user = await self._storage.get_user(req.user_id)
         ok = False
         if (
@@ -161,7 +161,7 @@ class AuthService:
                 passwords.verify_password, req.password, user.password_hash
             )
         if not ok or user is None:
-            self._note_password_failure(req.user_id)
+            await self._admission.password_failed(req.user_id)
             raise BadCredentials("wrong user ID or password")
         if user.banned:
             raise AccountBanned("this account is banned")
@@ -170,23 +170,6 @@ class AuthService:
         return UserSigResponse(
             user_id=req.user_id, user_sig=sig, expires_at=int(self._clock() + expire) * 1000
         )
-
-    def _check_password_rate(self, user_id: str) -> None:
-        bucket = self._password_failures.get(user_id)
-        if bucket is not None:
-            now = time.monotonic()
-            bucket.tokens = min(bucket.capacity, bucket.tokens + (now - bucket.stamp) * bucket.rate)
-            bucket.stamp = now
-            if bucket.tokens < 1:
-                wait = int((1 - bucket.tokens) / bucket.rate * 1000)
-                raise RateLimited("too many failed sign-ins; wait a moment", retry_after_ms=wait)
-
-    def _note_password_failure(self, user_id: str) -> None:
-        now = time.monotonic()
-        bucket = self._password_failures.get(user_id)
-        if bucket is None:
-            bucket = self._password_failures[user_id] = TokenBucket(5 / 60, 10, now)
-        bucket.take(now)
 
     # -- sessions ----------------------------------------------------------------------------------------
     async def login(self, req: LoginRequest) -> LoginResponse:

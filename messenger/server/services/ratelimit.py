@@ -28,6 +28,11 @@ class TokenBucket:
         self.tokens = capacity
         self.stamp = now
 
+    def wait(self, now: float) -> float:
+        """The seconds until a take would be allowed (0: now), nothing taken."""
+        tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        return 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+
     def take(self, now: float, reserve: float = 0.0) -> float:
         """Take one token; returns 0 on success, else the seconds to wait."""
         self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)

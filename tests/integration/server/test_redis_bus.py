@@ -2,7 +2,7 @@
 records what it is told (what a node would apply). Wake-ups, kicks, invalidation and presence
 reach the other node and never come back to the sender; a node joining late learns who is
 online; a node that leaves (or stops beating) takes its users offline; a Redis restart makes
-every node resynchronise its devices; rate limits are shared."""
+every node resynchronise its devices; rate limits and counts of open connections are shared."""
 
 from __future__ import annotations
 
@@ -161,3 +161,34 @@ async def test_rate_limits_are_one_budget_for_all_nodes(nodes: Callable[..., Any
     assert takes[:4] == [0.0, 0.0, 0.0, 0.0]  # the burst, shared by both nodes
     assert all(wait is not None and 0 < wait <= 1.0 for wait in takes[4:])
     assert await a.take("u:bob", 1.0, 4) == 0.0  # another user's budget is their own
+
+
+async def test_a_peek_at_a_shared_bucket_takes_nothing(nodes: Callable[..., Any]) -> None:
+    a, _ = await nodes()
+    b, _ = await nodes()
+    assert await a.take("pw:carl", 0.1, 2) == 0.0
+    for _ in range(3):
+        assert await b.take("pw:carl", 0.1, 2, peek=True) == 0.0  # one token is left
+    assert await b.take("pw:carl", 0.1, 2) == 0.0
+    wait = await a.take("pw:carl", 0.1, 2, peek=True)
+    assert wait is not None and 0 < wait <= 10.0
+
+
+async def test_open_connections_are_one_count_for_all_nodes(nodes: Callable[..., Any]) -> None:
+    a, seen_by_a = await nodes(heartbeat=0.2)
+    b, _ = await nodes(heartbeat=0.2)
+    await seen_by_a.until(lambda: any(e[1] == b.node_id for e in seen_by_a.of("snapshot")))
+
+    assert await a.hold("user_sockets:dan", 2) is True
+    assert await b.hold("user_sockets:dan", 2) is True
+    assert await a.hold("user_sockets:dan", 2) is False  # two open, on two nodes
+    assert await b.hold("user_sockets:erin", 2) is True  # another user's count is their own
+    b.release("user_sockets:dan")
+    async with asyncio.timeout(5):
+        while not await a.hold("user_sockets:dan", 2):  # noqa: ASYNC110 - asks Redis
+            await asyncio.sleep(0.05)
+    assert await b.hold("user_sockets:dan", 2) is False
+
+    await b.close()  # a node that is gone: what it held no longer counts
+    await seen_by_a.until(lambda: seen_by_a.of("gone"))
+    assert await a.hold("user_sockets:erin", 1) is True
