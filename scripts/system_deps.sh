@@ -15,12 +15,15 @@ set -eu
 
 what=${1:-run}
 
-# Qt 6's xcb plugin, OpenGL/EGL, fonts, D-Bus, and PulseAudio's client library (Qt Multimedia:
-# voice messages and videos). "a|b": either name (b on newer releases).
+# Qt 6's xcb plugin, OpenGL/EGL, fonts (Latin, Chinese — the app speaks zh_CN — and colour
+# emoji, which a bare Debian lacks: without them Chinese text and emoji are drawn as boxes), D-Bus,
+# and PulseAudio's client library (Qt Multimedia: voice messages and videos). "a|b": either name
+# (b on newer releases, or an equivalent already installed).
 RUN_PACKAGES="libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0 libx11-xcb1
 libxkbcommon0 libxkbcommon-x11-0 libegl1 libgl1 libopengl0 libfontconfig1 libfreetype6
-libdbus-1-3 libglib2.0-0|libglib2.0-0t64 fonts-dejavu-core libpulse0"
+libdbus-1-3 libglib2.0-0|libglib2.0-0t64 fonts-dejavu-core fonts-noto-cjk|fonts-wqy-microhei
+fonts-noto-color-emoji libpulse0"
 TEST_PACKAGES="xvfb openbox xdotool x11-utils dbus-daemon|dbus postgresql redis-server"
 
 case "$what" in

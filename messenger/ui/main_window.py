@@ -212,7 +212,7 @@ class MainWindow(QMainWindow):
             session.search, self._chat_name, session.names.display, self.conversation_list
         )
         self.conversation_list.add_search_panel(self.global_search)
-        self.global_search.chat_chosen.connect(self.open_conversation)
+        self.global_search.chat_chosen.connect(self.write_to)
         self.global_search.message_chosen.connect(self.open_message)
         self.group_panel = GroupPanel(session.chat.group, splitter)
         self.group_panel.bind_notifications(session.conversations)
@@ -227,7 +227,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(splitter)
         self._splitter = splitter
         self.switcher = QuickSwitcherDialog(QuickSwitcherModel(session.conversations.model), self)
-        self.switcher.conversation_chosen.connect(self.open_conversation)
+        self.switcher.conversation_chosen.connect(self.write_to)
         self.conversation_list.conversation_activated.connect(self.open_conversation)
         self.conversation_list.new_chat_requested.connect(self.open_new_chat)
         self.conversation_list.composer_wanted.connect(self.focus_composer)
@@ -244,7 +244,7 @@ class MainWindow(QMainWindow):
         self._width_changed()
         self._conversation_changed(session.chat.current_conversation_id)
         self.contacts = ContactsPage(session.people, self.pages)
-        self.contacts.conversation_requested.connect(self.open_conversation)
+        self.contacts.conversation_requested.connect(self.write_to)
         self.pages.insertWidget(1, self.contacts)
         self.contacts_page.hide()
         if self.pages.currentIndex() != 0:
@@ -288,7 +288,7 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         vm = NewGroupViewModel(self.session.client, self)
-        vm.created.connect(self.open_conversation)
+        vm.created.connect(self.write_to)
         dialog = NewGroupDialog(vm, self)
         dialog.finished.connect(dialog.deleteLater)
         self.group_dialog = dialog
@@ -298,7 +298,7 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         vm = JoinGroupViewModel(self.session.client, self)
-        vm.joined.connect(self.open_conversation)
+        vm.joined.connect(self.write_to)
         dialog = JoinGroupDialog(vm, self)
         dialog.finished.connect(dialog.deleteLater)
         self.group_dialog = dialog
@@ -329,6 +329,13 @@ class MainWindow(QMainWindow):
             return conversation_id
         return conversation_name(conversation, self.session.names)
 
+    def write_to(self, conversation_id: str) -> None:
+        """A chat chosen anywhere but by stepping through the conversation list (a card's "Send
+        message", Contacts, the quick switcher, search, a new or joined group): it opens with its
+        composer taking the keys, so what the user types next is not lost elsewhere."""
+        self.focus_composer(conversation_id)
+        self.open_conversation(conversation_id)
+
     def focus_composer(self, conversation_id: str) -> None:
         """A click on a chat: its composer takes the keys once the chat is open (its draft
         restored), so nothing typed is lost or lands in the chat before."""
@@ -347,7 +354,7 @@ class MainWindow(QMainWindow):
             return
         dialog = NewChatDialog(self.session.people, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.conversation_requested.connect(self.open_conversation)
+        dialog.conversation_requested.connect(self.write_to)
         dialog.finished.connect(lambda _: setattr(self, "new_chat_dialog", None))
         self.new_chat_dialog = dialog
         dialog.open()
@@ -358,7 +365,7 @@ class MainWindow(QMainWindow):
         people = self.session.people
         dialog = ProfileCardDialog(people, user_id, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.message_requested.connect(self.open_conversation)
+        dialog.message_requested.connect(self.write_to)
         dialog.open()
         people.spawn(people.fetch_profile(user_id))
         return dialog

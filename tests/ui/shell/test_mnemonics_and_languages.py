@@ -183,14 +183,15 @@ async def no_nested(inner: LocalMessage) -> list[LocalMessage] | None:
 
 
 def kinds_in_the_app() -> set[type]:
-    """Every window and dialog class the app defines."""
+    """Every window and dialog class the app defines (not a base class of others, which is never
+    shown itself)."""
     found: set[type] = set()
     for info in pkgutil.iter_modules(messenger.ui.__path__):
         module = importlib.import_module(f"messenger.ui.{info.name}")
         for _, value in inspect.getmembers(module, inspect.isclass):
             if value.__module__ == module.__name__ and issubclass(value, (QDialog, QMainWindow)):
                 found.add(value)
-    return found
+    return {kind for kind in found if not any(kind in other.__bases__ for other in found)}
 
 
 def switch(language: str) -> None:

@@ -123,3 +123,40 @@ async def test_typing_in_the_filter_box_opens_nothing_and_marks_nothing_read(
     edit = window.chat_pane.composer.edit
     await until(lambda: QApplication.focusWidget() is edit, what="the composer has focus")
     await until(lambda: badge(window, carol_chat) == 0, what="Carol's chat read once open")
+
+
+async def test_send_message_on_a_friends_card_puts_the_typed_keys_into_the_chat(
+    devices: Devices, windows: Any, qtbot: Any
+) -> None:
+    """Contacts → a friend → "Send message": the chat opens and what is typed next goes into its
+    composer (it went into the top search box, which kept the focus)."""
+    alice_id, bob_id = uid("alice"), uid("bob")
+    alice = await devices.sign_in(alice_id)
+    bob = await devices.sign_in(bob_id)
+    await alice.client.add_friend(bob_id)
+    await bob.client.accept_friend_request(alice_id)
+    window = await windows(alice)
+    qtbot.mouseClick(window.contacts_button, Qt.MouseButton.LeftButton)
+    friends = window.contacts.friends
+    await until(lambda: bob_id in column(friends.model()), what="bob in the list")
+    row = next(
+        friends.model().index(r, 0)
+        for r in range(friends.model().rowCount())
+        if friends.model().index(r, 0).data() == bob_id
+    )
+    qtbot.mouseClick(
+        friends.viewport(), Qt.MouseButton.LeftButton, pos=friends.visualRect(row).center()
+    )
+    card = window.contacts.card
+    button = card.message_button
+    await until(lambda: button.isVisible() and button.height() > 0, what="bob's card laid out")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    assert window.chat_pane is not None
+    edit = window.chat_pane.composer.edit
+    await until(lambda: QApplication.focusWidget() is edit, what="the composer's focus")
+    assert window.chat_pane.vm.current_conversation_id == "C2C" + bob_id
+    qtbot.keyClicks(QApplication.focusWidget(), "hello bob")
+    assert edit.toPlainText() == "hello bob"
+    assert window.conversation_list is not None
+    assert window.conversation_list.filter.text() == ""
