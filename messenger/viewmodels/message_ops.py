@@ -112,7 +112,7 @@ class MessageOpsViewModel(QObject):
         self.pinned, self._pin_ids, self.pin_index = [], [], 0
         self.pins_changed.emit()
         if conversation_id and self._chat.type != ConversationType.SYSTEM:
-            self._tasks.spawn(self._load_pins(self._token, conversation_id, refresh=False))
+            self._tasks.spawn(self._load_pins(self._token, conversation_id))
 
     def on_event(self, event: Event) -> None:
         if (
@@ -121,11 +121,9 @@ class MessageOpsViewModel(QObject):
         ):
             self._tasks.spawn(self._show_pins(self._token, list(event.pinned)))
 
-    async def _load_pins(self, token: int, conversation_id: str, *, refresh: bool) -> None:
-        try:
-            ids = await self._client.pinned_messages(conversation_id, refresh=refresh)
-            if not ids and not refresh:  # maybe never learnt: ask once
-                ids = await self._client.pinned_messages(conversation_id, refresh=True)
+    async def _load_pins(self, token: int, conversation_id: str) -> None:
+        try:  # (the core asks the server only when never learnt; sync keeps them after)
+            ids = await self._client.pinned_messages(conversation_id)
         except MessengerError as exc:
             log.info("pins of %s not loaded: %r", conversation_id, exc)
             return

@@ -130,8 +130,8 @@ class SessionViewModel(QObject):
         return cid[3:] if cid.startswith("C2C") else ""
 
     def _watch_peer(self, conversation_id: str) -> None:
-        if conversation_id.startswith("C2C"):
-            self.people.watch(conversation_id[3:])
+        if conversation_id.startswith("C2C"):  # asked once: the answer stays live
+            self.people.watch_many([conversation_id[3:]])
 
     def _watch_members(self) -> None:
         """The open group's members shown so far: their presence dots, kept live."""

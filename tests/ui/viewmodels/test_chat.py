@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -207,3 +208,38 @@ async def test_the_system_conversation_shows_notices_and_cannot_be_written_to(
     assert notice.style is RowStyle.EVENT and notice.text == f"{bob_id} added you to Team"
     assert not session.chat.can_write and not session.chat.composer.enabled
     assert not await session.chat.composer.send("hello?")
+
+
+async def test_going_back_to_a_chat_asks_the_server_nothing_already_known(
+    devices: Devices, sessions: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its pins (kept current by sync once learnt) and its peer's presence (live once asked, the
+    header's "online" / "last seen") are not asked again on every switch."""
+    alice_id, bob_id, carol_id = uid("alice"), uid("bob"), uid("carol")
+    bob = await devices.sign_in(bob_id)
+    carol = await devices.sign_in(carol_id)
+    alice = await devices.sign_in(alice_id)
+    await sent(bob, "C2C" + alice_id, "hi")
+    await sent(carol, "C2C" + alice_id, "hello")
+    session = await sessions(alice)
+    chat, people = session.chat, session.people
+    for peer in (bob_id, carol_id):
+        await chat.open("C2C" + peer)
+        await until(lambda peer=peer: peer in people.presence, what=f"{peer}'s presence")
+    rest = alice.client._rest
+    assert rest is not None
+    asked: list[str] = []
+    call = rest.call
+
+    async def counted(name: str, **kwargs: Any) -> Any:
+        asked.append(name)
+        return await call(name, **kwargs)
+
+    monkeypatch.setattr(rest, "call", counted)
+    said = {bob_id: "hi", carol_id: "hello"}
+    for peer in (bob_id, carol_id, bob_id):
+        await chat.open("C2C" + peer)
+        assert texts(session) == [said[peer]]
+    for _ in range(20):  # the deferred work of the switches has its turns
+        await asyncio.sleep(0.01)
+    assert [name for name in asked if name in ("conversation_pins", "presence")] == []
