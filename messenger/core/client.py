@@ -573,7 +573,7 @@ class Client(GroupCalls, MessageOps):
                 return cached
             media_id = content.thumb_media_id
         return await self._signed_in().transfers.download(
-            media_id, message.conversation_id, message.message_id, size, variant
+            media_id, message.conversation_id, message.via or message.message_id, size, variant
         )
 
     async def save_file(self, message: LocalMessage, target: Path) -> Path:

@@ -142,6 +142,7 @@ class MessageOps:
                 reply_to=item.reply_to,
                 edit_time=item.edit_time,
                 is_self=False,
+                via=message.message_id,
             )
             for item in bundle.messages
         ]

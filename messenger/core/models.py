@@ -56,6 +56,7 @@ class LocalMessage(msgspec.Struct, frozen=True, kw_only=True):
     reactions: tuple[Reaction, ...] = ()
     forwarded: bool = False
     deleted: bool = False  # deleted for me: kept as a placeholder, never shown
+    via: str = ""  # inside a merged forward: the card's message ID (its files come through it)
 
     @property
     def content(self) -> Body | None:

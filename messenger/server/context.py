@@ -132,6 +132,7 @@ class ServerContext:
         )
         media.visible = messaging.visible_message
         bundles.visible = messaging.visible_message
+        media.in_bundle = bundles.body_with
         groups = GroupService(
             storage=storage,
             directory=directory,

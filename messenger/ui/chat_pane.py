@@ -470,6 +470,7 @@ class ChatPane(QWidget):
             me=self.vm.me,
             name_of=self.vm.display_name,
             open_nested=nested,
+            chat=self.vm,
             parent=self,
         )
         show_over(self.merged_viewer, self)

@@ -261,8 +261,8 @@ class ImageViewer(QWidget):
 
     # -- which picture ---------------------------------------------------------------------------
     def picture_keys(self) -> list[str]:
-        """The chat's pictures (loaded rows), oldest first."""
-        model = self.chat.messages
+        """The chat's pictures (loaded rows), oldest first (or a merged forward's)."""
+        model = self.media.messages
         keys = []
         for position in range(model.rowCount()):
             row = model.row(position)
@@ -278,7 +278,7 @@ class ImageViewer(QWidget):
                 self.show_key(keys[position])
 
     def message(self) -> LocalMessage | None:
-        return self.chat.messages.message(self.key)
+        return self.media.messages.message(self.key)
 
     def show_key(self, key: str) -> None:
         self.key = key

@@ -29,6 +29,7 @@ from messenger.ui.video_player import VideoPlayer, multimedia_problem
 from messenger.ui.voice_player import VoicePlayer
 from messenger.viewmodels.chat import ChatViewModel
 from messenger.viewmodels.downloads import media_id_of
+from messenger.viewmodels.message_list import MessageListModel
 
 CARD_ACTIONS = frozenset({"file", "file_cancel", "picture", "voice_play", "location"})
 
@@ -39,9 +40,15 @@ def default_downloads() -> Path:
 
 
 class MediaActions(QObject):
-    def __init__(self, chat: ChatViewModel, parent: QWidget) -> None:
+    """For the chat's messages, or (``messages``) those of another list drawn with the chat's
+    bubbles: a merged forward's viewer."""
+
+    def __init__(
+        self, chat: ChatViewModel, parent: QWidget, messages: MessageListModel | None = None
+    ) -> None:
         super().__init__(parent)
         self.chat = chat
+        self.messages = messages if messages is not None else chat.messages
         self._parent = parent
         self.downloads_dir = default_downloads()
         self.open_file: Callable[[Path], bool] = reveal.open_file
@@ -54,7 +61,7 @@ class MediaActions(QObject):
 
     def _place(self, key: str) -> bool:
         """Open a location message's place in a web map; False if ``key`` is not one."""
-        message = self.chat.messages.message(key)
+        message = self.messages.message(key)
         body = message.content if message is not None and not message.recalled else None
         if not isinstance(body, LocationBody):
             return False
@@ -62,7 +69,7 @@ class MediaActions(QObject):
         return True
 
     def _message(self, key: str) -> LocalMessage | None:
-        message = self.chat.messages.message(key)
+        message = self.messages.message(key)
         if message is None or message.recalled or not media_id_of(message):
             return None
         return message

@@ -91,3 +91,36 @@ async def flood(device: Any, conversation_id: str, count: int, prefix: str = "m"
         return any(m.client_msg_id == last.client_msg_id for m in device.updated(MessageState.SENT))
 
     await until(done, within=60, what=f"{count} messages are sent")
+
+
+def left_release(point: Any) -> Any:
+    """A left button's release at ``point`` (a QPoint of the receiving widget): a click."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QMouseEvent
+
+    return QMouseEvent(
+        QMouseEvent.Type.MouseButtonRelease,
+        QPointF(point),
+        QPointF(point),
+        Qt.MouseButton.LeftButton,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+
+
+async def open_merged_card(window: Any) -> Any:
+    """Click the open chat's (only) merged-forward card; its viewer once it shows."""
+    [card] = await until(
+        lambda: [r for r in chat_rows(window) if r.card == "merged"], what="the card"
+    )
+    pane = window.chat_pane
+    before = pane.merged_viewer
+    pane.view.action_clicked.emit("merged", card.key)
+    return await until(
+        lambda: pane.merged_viewer is not before and pane.merged_viewer, what="the viewer"
+    )
+
+
+def viewer_texts(viewer: Any) -> list[str]:
+    """The texts of a merged-forward viewer's rows, top to bottom."""
+    return [viewer.model.row(i).text for i in range(viewer.model.rowCount())]

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from msgspec.structs import replace
 
-from messenger.protocol.bodies import Body, ImageBody, VideoBody, utf8_len
+from messenger.protocol.bodies import Body, ImageBody, MergedBody, VideoBody, utf8_len
 from messenger.protocol.errors import (
     ContentMismatch,
     FileTooLarge,
@@ -58,6 +58,8 @@ MAX_OPEN_UPLOADS = 50  # per user: unfinished uploads hold disk space
 VARIANTS = ("", "small", "large")
 
 VisibleMessage = Callable[[str, str, str], Awaitable[Message]]
+InBundle = Callable[[MergedBody, str], Awaitable[Body | None]]
+"""(a merged card, a file) → the body of the forwarded message in it that holds the file."""
 
 
 def _now() -> int:
@@ -112,6 +114,7 @@ class MediaService:
         self._link_ms = link_ms
         self._busy: set[str] = set()  # uploads receiving bytes right now
         self.visible: VisibleMessage | None = None  # set by the context: the messaging rule
+        self.in_bundle: InBundle | None = None  # set by the context: files of merged forwards
 
     def open(self) -> None:
         self.store.open()
@@ -316,6 +319,8 @@ class MediaService:
         assert self.visible is not None
         message = await self.visible(user_id, conversation_id, message_id)
         body = None if message.recalled else decode_body(message.kind, message.body)
+        if isinstance(body, MergedBody) and self.in_bundle is not None:
+            body = await self.in_bundle(body, media_id)  # a file forwarded in the card
         if media_id not in media_ids_of(body):
             raise MediaNotFound("no such file in this message")
         row = self.store.get_media(media_id)

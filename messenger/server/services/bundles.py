@@ -14,11 +14,12 @@ from collections.abc import Awaitable, Callable
 
 import msgspec
 
-from messenger.protocol.bodies import MergedBody
+from messenger.protocol.bodies import Body, MergedBody
 from messenger.protocol.errors import BundleNotFound, InvalidParameter, MessageNotFound
 from messenger.protocol.kinds import SENDABLE_KINDS, decode_body, spec_of
 from messenger.protocol.models import Limits, Message
 from messenger.protocol.operations import Bundle, BundleInfo, BundleItem, MessageRef
+from messenger.server.media.service import media_ids_of
 from messenger.server.storage.base import Storage
 
 Visible = Callable[[str, str, str], Awaitable[Message]]
@@ -133,3 +134,25 @@ class Bundles:
                 break
             frontier = nested
         raise BundleNotFound("no such merged forward in this message")
+
+    async def body_with(self, card: MergedBody, media_id: str) -> Body | None:
+        """The body of a message inside the card's bundle (or one nested in it) that holds the
+        file ``media_id``: whoever sees the card may download the files forwarded in it."""
+        frontier, seen = [card.bundle_id], set[str]()
+        for _ in range(MAX_DEPTH):
+            nested: list[str] = []
+            for current in frontier:
+                if current in seen:
+                    continue
+                seen.add(current)
+                found = await self._storage.get_bundle(current)
+                for item in _items.decode(found[1]) if found is not None else []:
+                    inner = decode_body(item.kind, item.body)
+                    if isinstance(inner, MergedBody):
+                        nested.append(inner.bundle_id)
+                    elif inner is not None and media_id in media_ids_of(inner):
+                        return inner
+            if not nested:
+                return None
+            frontier = nested
+        return None

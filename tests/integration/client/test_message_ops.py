@@ -189,6 +189,45 @@ async def test_a_merged_forward_opens_on_a_device_that_never_saw_the_originals(
         await bob.client.open_merged(at_alice)
 
 
+async def test_files_inside_a_merged_forward_download_for_its_readers_only(
+    devices: Devices, tmp_path: Path
+) -> None:
+    alice_id, bob_id, carol_id, dave_id = uid("alice"), uid("bob"), uid("carol"), uid("dave")
+    alice = await devices.sign_in(alice_id)
+    bob = await devices.sign_in(bob_id)
+    carol = await devices.sign_in(carol_id)
+    dave = await devices.sign_in(dave_id)
+    chat = "C2C" + bob_id
+    await alice.client.send_file(chat, write(tmp_path, "n.txt", b"minutes\n" * 40))
+    await alice.client.send_file(chat, write(tmp_path, "p.jpg", jpeg_with_gps()), kind="image")
+    got = await devices.until(lambda: (m := bob.added("C2C" + alice_id)) and len(m) == 2 and m)
+    [card] = await bob.client.forward_merged(got, ["C2C" + carol_id], title="Files")
+    await acked(devices, bob, card)
+
+    # carol never saw alice's chat: the file and the picture come through the card
+    [received] = await devices.until(lambda: carol.added("C2C" + bob_id))
+    by_kind = {m.kind: m for m in await carol.client.open_merged(received)}
+    assert by_kind["file"].via == received.message_id
+    assert (await carol.client.download(by_kind["file"])).read_bytes() == b"minutes\n" * 40
+    assert (await carol.client.download(by_kind["image"], "small")).exists()
+    assert (await carol.client.download(by_kind["image"])).stat().st_size > 0
+
+    # nested one deeper, for dave, still through the outer card he sees
+    [outer] = await carol.client.forward_merged([received], ["C2C" + dave_id], title="Fwd")
+    await acked(devices, carol, outer)
+    [at_dave] = await devices.until(lambda: dave.added("C2C" + carol_id))
+    [inner_card] = await dave.client.open_merged(at_dave)
+    nested = inner_card.content
+    assert isinstance(nested, MergedBody)
+    [file_msg, _] = await dave.client.open_merged(at_dave, nested.bundle_id)
+    assert (await dave.client.download(file_msg)).read_bytes() == b"minutes\n" * 40
+
+    # a stranger naming the card (which they cannot see) gets nothing
+    eve = await devices.sign_in(uid("eve"))
+    with pytest.raises((errors.MediaNotFound, errors.MessageNotFound)):
+        await eve.client.download(msgspec_replace(file_msg, via=at_dave.message_id))
+
+
 async def test_an_edit_is_seen_live_and_after_an_offline_sync(devices: Devices) -> None:
     alice_id, bob_id, carol_id = uid("alice"), uid("bob"), uid("carol")
     alice = await devices.sign_in(alice_id)

@@ -1,33 +1,37 @@
 """A merged forward in the chat is a drawn "chat history" card, through the real server: its
 title, "Name: words" preview lines (names as the viewer knows them) and the footer with the
 count, each line inside the card's reserved room; rows stay measured at every width and in
-Chinese; a click on the card opens the viewer."""
+Chinese; a click on the card opens the viewer, where pictures open in the image viewer, files
+download and save, and a nested card opens a further viewer (files fetched through the card by
+a reader who never saw the originals)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QImage, QMouseEvent
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QFileDialog
 
 from messenger.ui.i18n import install_language
+from messenger.ui.image_viewer import ImageViewer
 from messenger.ui.message_layout import card_line
 from tests.helpers.clients import Devices
 from tests.helpers.ids import uid
-from tests.ui.helpers import chat_rows, open_chat, sent, until
+from tests.helpers.media import png
+from tests.ui.helpers import (
+    chat_rows,
+    left_release,
+    open_chat,
+    open_merged_card,
+    sent,
+    until,
+    viewer_texts,
+)
 from tests.ui.qt_loop import qt_app
 from tests.ui.widgets.test_chat_layout import laid_out
-
-
-def _release(point: QPoint) -> QMouseEvent:
-    return QMouseEvent(
-        QMouseEvent.Type.MouseButtonRelease,
-        QPointF(point),
-        QPointF(point),
-        Qt.MouseButton.LeftButton,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
 
 
 def _inked(image: QImage, left: int, top: int, right: int, bottom: int, fill: QColor) -> int:
@@ -111,10 +115,9 @@ async def test_the_card_shows_title_named_previews_and_count_and_opens_the_viewe
     assert view.delegate.hit(index, geometry.card.center().x(), geometry.card.center().y()) == (
         "merged"
     )
-    view.mouseReleaseEvent(_release(card.center()))
+    view.mouseReleaseEvent(left_release(card.center()))
     viewer = await until(lambda: pane.merged_viewer, what="the chat history viewer")
-    texts = [viewer.model.row(i).text for i in range(viewer.model.rowCount())]
-    assert texts == [
+    assert viewer_texts(viewer) == [
         "shall we meet at the station at eight tomorrow?",
         "yes, platform 4",
         "see you there",
@@ -147,3 +150,73 @@ async def test_the_card_is_measured_for_every_width_and_in_chinese(
         await laid_out(window)
     finally:
         install_language(app, "en")
+
+
+async def test_pictures_and_files_in_the_viewer_open_and_save_and_nested_cards_open(
+    devices: Devices, windows: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alice_id, bob_id, carol_id = uid("alice"), uid("bob"), uid("carol")
+    alice = await devices.sign_in(alice_id)
+    bob = await devices.sign_in(bob_id)
+    carol = await devices.sign_in(carol_id)
+    picture, notes = tmp_path / "map.png", tmp_path / "notes.txt"
+    picture.write_bytes(png(640, 400))
+    notes.write_bytes(b"bring a torch\n" * 30)
+    await alice.client.send_file("C2C" + bob_id, picture, kind="image")
+    await alice.client.send_file("C2C" + bob_id, notes)
+    got = await devices.until(lambda: (m := bob.added("C2C" + alice_id)) and len(m) == 2 and m)
+    [inner] = await bob.client.forward_merged(got[:1], ["C2C" + bob_id], title="Just the map")
+    [inner_card] = await devices.until(
+        lambda: [m for m in bob.updated() if m.kind == "merged" and m.message_id]
+    )
+    [card] = await bob.client.forward_merged(
+        [*got, inner_card], ["C2C" + carol_id], title="Trip files"
+    )
+    assert inner.kind == card.kind == "merged"
+
+    # carol never saw alice's chat: she opens the card, the picture and the file
+    window = await windows(carol)
+    await open_chat(window, "C2C" + bob_id)
+    viewer = await open_merged_card(window)
+    kinds = [viewer.model.row(i).message.kind for i in range(viewer.model.rowCount())]
+    assert sorted(kinds) == ["file", "image", "merged"]
+    at_image, at_file, at_card = (kinds.index(k) for k in ("image", "file", "merged"))
+    assert viewer.media is not None
+    viewer.media.downloads_dir = tmp_path / "Downloads"
+    assert viewer.click_action(at_image, "picture")
+    image = await until(lambda: window.findChild(ImageViewer), what="the image viewer")
+    await until(lambda: image.loaded, what="the whole picture, through the card")
+    assert (image.canvas.image.width(), image.canvas.image.height()) == (640, 400)
+    assert image.counter.text() == "1 / 1"  # the forward's pictures, not the chat's
+    image.close()
+
+    menu = viewer.context_menu(at_file)
+    assert [a.objectName() for a in menu.actions()] == ["open", "save_as", "show_in_folder"]
+    assert viewer.context_menu(at_card).isEmpty()  # a card has no file to save
+    target = tmp_path / "kept" / "notes.txt"
+    target.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a: (str(target), ""))
+    next(a for a in menu.actions() if a.objectName() == "save_as").trigger()
+    await until(target.exists, what="the file saved")
+    assert target.read_bytes() == b"bring a torch\n" * 30
+    opened: list[Path] = []
+
+    def open_file(path: Path) -> bool:
+        opened.append(path)
+        return True
+
+    viewer.media.open_file = open_file
+    assert viewer.click_action(at_file, "file")  # here now: a click opens it
+    [path] = await until(lambda: opened, what="the file opened")
+    assert path.read_bytes() == b"bring a torch\n" * 30
+
+    # the nested card opens a further viewer, its picture also fetched through the outer card
+    assert viewer.click_action(at_card, "merged")
+    nested = await until(lambda: viewer.nested, what="the nested viewer")
+    assert nested.windowTitle() == "Just the map"
+    assert [nested.model.row(i).message.kind for i in range(nested.model.rowCount())] == ["image"]
+    assert nested.click_action(0, "picture")
+    again = await until(
+        lambda: [v for v in window.findChildren(ImageViewer) if v.isVisible()], what="opened"
+    )
+    await until(lambda: again[0].loaded, what="the nested picture")

@@ -6,14 +6,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from messenger.protocol.bodies import MergedBody
 from tests.helpers.clients import Devices
 from tests.helpers.ids import uid
-from tests.ui.helpers import chat_rows, chat_texts, open_chat, sent, settle, until
+from tests.ui.helpers import (
+    chat_rows,
+    chat_texts,
+    left_release,
+    open_chat,
+    open_merged_card,
+    sent,
+    settle,
+    until,
+    viewer_texts,
+)
 
 
 def menu_names(pane: Any, key: str) -> list[str]:
@@ -127,9 +137,7 @@ async def test_select_several_and_forward_them_as_one_chat_history(
     view = pane.view
     for row in (rows[2],):  # a click toggles a row
         rect = view.visualRect(window.session.chat.messages.index(2, 0))
-        view.mouseReleaseEvent(
-            _click(rect.center()),
-        )
+        view.mouseReleaseEvent(left_release(rect.center()))
         assert row.key in ops.selected
     assert ops.selected == [rows[0].key, rows[2].key]
     assert pane.selection_bar.count.text() == "2 selected"
@@ -159,28 +167,9 @@ async def test_select_several_and_forward_them_as_one_chat_history(
     [card_row] = [r for r in chat_rows(carol_window) if r.message.kind == "merged"]
     assert card_row.card == "merged" and card_row.card_lines[0] == body.title
     assert [line.split(": ", 1)[1] for line in card_row.card_lines[1:-1]] == ["first", "third"]
-    carol_pane = carol_window.chat_pane
-    carol_pane.view.action_clicked.emit("merged", card_row.key)
-    viewer = await until(lambda: carol_pane.merged_viewer, what="the chat history viewer")
-    assert [r.text for r in (viewer.model.row(i) for i in range(viewer.model.rowCount()))] == [
-        "first",
-        "third",
-    ]
+    viewer = await open_merged_card(carol_window)
+    assert viewer_texts(viewer) == ["first", "third"]
     assert viewer.windowTitle() == body.title
-
-
-def _click(point: QPoint) -> Any:
-    from PySide6.QtCore import QPointF
-    from PySide6.QtGui import QMouseEvent
-
-    return QMouseEvent(
-        QMouseEvent.Type.MouseButtonRelease,
-        QPointF(point),
-        QPointF(point),
-        Qt.MouseButton.LeftButton,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
 
 
 async def test_up_edits_my_last_message_and_esc_cancels(devices: Devices, windows: Any) -> None:
