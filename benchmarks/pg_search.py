@@ -17,11 +17,10 @@ import asyncio
 import random
 import statistics
 import time
-import uuid
 
 import psycopg
 
-from benchmarks.search.corpus import START_MS, STEP_MS, Corpus, queries
+from benchmarks.search.corpus import SERVER_COLUMNS, STEP_MS, Corpus, queries, server_rows
 from messenger.server.storage.migrations import upgrade
 from messenger.server.storage.postgres.migrations import MIGRATIONS
 from messenger.server.storage.postgres.schema import PostgresSchemaTarget
@@ -58,27 +57,8 @@ def fill(dsn: str, corpus: Corpus, users: int) -> list[str]:
                     [(c + 1, u, "GROUP" + group_id) for u in [*chosen, HEAVY]],
                 )
             seqs = [0] * corpus.conversations
-            rows = []
-            for n, (conv, kind, body) in enumerate(corpus.texts()):
-                seqs[conv] += 1
-                rows.append(
-                    (
-                        conv + 1,
-                        seqs[conv],
-                        uuid.UUID(int=n).hex,
-                        rng.choice(members[conv]),
-                        f"c{n}",
-                        START_MS + n * STEP_MS,
-                        kind,
-                        body,
-                        n + 1,
-                    )
-                )
-            with cur.copy(
-                "COPY messages (conv_id, seq, message_id, sender, client_msg_id, time, kind, "
-                "body, version) FROM STDIN"
-            ) as copy:
-                for row in rows:
+            with cur.copy(f"COPY messages ({SERVER_COLUMNS}) FROM STDIN") as copy:
+                for row in server_rows(corpus, members, rng, seqs):
                     copy.write_row(row)
             cur.executemany(
                 "UPDATE conversations SET last_seq = %s WHERE id = %s",

@@ -274,21 +274,8 @@ def fill_server(conn: sqlite3.Connection, corpus: Corpus, users: int) -> list[st
         )
     seqs = [0] * corpus.conversations
     rows = []
-    for n, (conv, kind, body) in enumerate(corpus.texts()):
-        seqs[conv] += 1
-        rows.append(
-            (
-                conv + 1,
-                seqs[conv],
-                uuid.UUID(int=n).hex,
-                rng.choice(members[conv]),
-                f"c{n}",
-                START_MS + n * STEP_MS,
-                kind,
-                body,
-                n + 1,
-            )
-        )
+    for row in server_rows(corpus, members, rng, seqs):
+        rows.append(row)
         if len(rows) == 20_000:
             _insert_server(conn, rows)
             rows.clear()
@@ -305,12 +292,29 @@ def fill_server(conn: sqlite3.Connection, corpus: Corpus, users: int) -> list[st
     return names
 
 
+SERVER_COLUMNS = "conv_id, seq, message_id, sender, client_msg_id, time, kind, body, version"
+"""The columns of the server's ``messages`` table that ``server_rows`` fills, in order."""
+
+
+def server_rows(
+    corpus: Corpus, members: list[list[str]], rng: random.Random, seqs: list[int]
+) -> Iterator[tuple[object, ...]]:
+    """The corpus as rows of the server's ``messages`` table (``SERVER_COLUMNS``): conversation
+    ``c`` has the ID ``c + 1`` and each message is by one of ``members[c]``; ``seqs[c]`` counts
+    conversation ``c``'s messages (its last seq once the rows are read)."""
+    for n, (conv, kind, body) in enumerate(corpus.texts()):
+        seqs[conv] += 1
+        message_id, sender, time_ms = (
+            uuid.UUID(int=n).hex,
+            rng.choice(members[conv]),
+            START_MS + n * STEP_MS,
+        )
+        yield conv + 1, seqs[conv], message_id, sender, f"c{n}", time_ms, kind, body, n + 1
+
+
 def _insert_server(conn: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
-    conn.executemany(
-        "INSERT INTO messages (conv_id, seq, message_id, sender, client_msg_id, time, kind, body, "
-        "version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
-    )
+    marks = ", ".join("?" * 9)
+    conn.executemany(f"INSERT INTO messages ({SERVER_COLUMNS}) VALUES ({marks})", rows)
 
 
 def queries(corpus: Corpus) -> list[tuple[str, str]]:
