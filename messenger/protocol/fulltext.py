@@ -25,6 +25,9 @@ from messenger.protocol.kinds import search_text
 from messenger.protocol.links import find_links
 
 MAX_TERMS = 16  # words of a query that count (the rest is ignored)
+RANKED_MATCHES = 1000
+"""A search by relevance ranks the newest this many matches (BM25): a common word's every
+match would cost a pass over all of them; the rest are reached newest first."""
 SearchKind = Literal["", "text", "file", "link"]
 """A search's kind filter: everything, text messages, file names (files, images, videos), links."""
 
@@ -78,8 +81,11 @@ def search_expression(query: str, kind: SearchKind = "") -> str | None:
 def match_query(query: str) -> str | None:
     """An FTS5 MATCH expression finding every whitespace-separated term of ``query``.
 
-    Each term becomes a quoted phrase (so no FTS syntax leaks through) matched by prefix. Returns
-    ``None`` when the query has nothing searchable.
+    Each term becomes a quoted phrase (so no FTS syntax leaks through) matched by prefix, unless
+    it ends in a CJK character: that token is always a character of its own, so the prefix would
+    find nothing more, and FTS5 reads a prefix's matches all at once before the first (an exact
+    token is read newest first and only up to the page). Returns ``None`` when the query has
+    nothing searchable.
     """
     phrases = []
     for term in query.split()[:MAX_TERMS]:
@@ -87,7 +93,8 @@ def match_query(query: str) -> str | None:
             continue
         tokens = index_text(term).split()
         phrase = " ".join(tokens).replace('"', '""')
-        phrases.append(f'"{phrase}"*')
+        prefix = "" if _CJK.fullmatch(tokens[-1]) else "*"
+        phrases.append(f'"{phrase}"{prefix}')
     return " AND ".join(phrases) if phrases else None
 
 

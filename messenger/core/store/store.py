@@ -43,7 +43,7 @@ from messenger.protocol.frames import (
     PinsChange,
     StateChange,
 )
-from messenger.protocol.fulltext import SearchKind, search_expression
+from messenger.protocol.fulltext import RANKED_MATCHES, SearchKind, search_expression
 from messenger.protocol.models import (
     ConversationList,
     ConversationState,
@@ -588,16 +588,25 @@ class Store:
         """Messages whose words have every term of ``query`` (each a prefix), filtered by
         conversation, sender, kind and time (``since`` ≤ time < ``until``, ms); newest first
         (read from the index in that order: a page costs its own rows), or best match first
-        with ``by_relevance`` (every match is ranked); ``offset`` pages on."""
+        with ``by_relevance`` (BM25 among the newest ``RANKED_MATCHES`` matches: pages end
+        there); ``offset`` pages on."""
         where = _search_where(query, kind, conversation_id, sender, since, until)
         if where is None:
             return []
         condition, params = where
-        order = "f.rank, f.rowid DESC" if by_relevance else "f.rowid DESC"
-        sql = (
-            f"SELECT {_M_COLUMNS} FROM messages_fts f CROSS JOIN messages m ON m.id = f.msg "
-            f"WHERE {condition} ORDER BY {order} LIMIT ? OFFSET ?"
+        newest = (
+            "FROM messages_fts f CROSS JOIN messages m ON m.id = f.msg "
+            f"WHERE {condition} ORDER BY f.rowid DESC"
         )
+        if by_relevance:
+            sql = (
+                f"SELECT {_M_COLUMNS} FROM (SELECT f.rowid AS key, f.msg, "
+                f"bm25(messages_fts) AS score {newest} LIMIT {RANKED_MATCHES}) w "
+                "CROSS JOIN messages m ON m.id = w.msg "
+                "ORDER BY w.score, w.key DESC LIMIT ? OFFSET ?"
+            )
+        else:
+            sql = f"SELECT {_M_COLUMNS} {newest} LIMIT ? OFFSET ?"
         params += [max(1, limit), max(0, offset)]
 
         def read() -> list[LocalMessage]:

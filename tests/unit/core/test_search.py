@@ -8,6 +8,7 @@ import msgspec
 import pytest
 
 from messenger.core.store import Store
+from messenger.core.store import store as store_module
 from messenger.protocol.fulltext import index_text, match_query
 
 from .factories import group_message, message, message_change
@@ -43,6 +44,14 @@ async def test_chinese_characters_must_be_adjacent_to_match_a_word(history: Stor
     assert await found(history, "你界") == []
 
 
+async def test_a_chinese_character_at_the_end_of_a_query_is_found_before_other_text(
+    history: Store,
+) -> None:
+    assert await found(history, "世") == ["世界杯 final tonight", "你好世界"]
+    assert await found(history, "会议室") == ["Meeting at 3pm 在会议室"]
+    assert await found(history, "3pm 在会") == ["Meeting at 3pm 在会议室"]
+
+
 async def test_mixed_chinese_and_english(history: Store) -> None:
     assert await found(history, "meeting 会议") == ["Meeting at 3pm 在会议室"]
     assert await found(history, "世界杯 final") == ["世界杯 final tonight"]
@@ -66,7 +75,8 @@ async def test_search_syntax_in_the_query_is_taken_literally(history: Store) -> 
 
 def test_index_and_query_split_cjk_the_same_way() -> None:
     assert index_text("ab你好c").split() == ["ab", "你", "好", "c"]
-    assert match_query("你好 hi") == '"你 好"* AND "hi"*'
+    assert match_query("你好 hi") == '"你 好" AND "hi"*'  # (a CJK token is one character)
+    assert match_query("会abc") == '"会 abc"*'
 
 
 async def test_kind_filters_text_file_names_and_links(store: Store) -> None:
@@ -106,6 +116,24 @@ async def test_time_range_order_and_pages(store: Store) -> None:
     assert [m.seq for m in await store.search("plan", since=2000, until=5000)] == [3, 2]
     best = [m.seq for m in await store.search("plan", by_relevance=True)]
     assert sorted(best) == [1, 2, 3, 5] and best[0] == 5  # the most "plan" first
+
+
+async def test_relevance_ranks_the_newest_matches_only(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = ["plan plan plan", "plan and some other words", "plan plan", "a plan among words"]
+    await store.apply_changes(
+        [
+            message_change(message(seq=i + 1, text=t, time=1000 * (i + 1)), i + 1)
+            for i, t in enumerate(texts)
+        ]
+    )
+    best = [m.seq for m in await store.search("plan", by_relevance=True)]
+    assert best[0] == 1
+    monkeypatch.setattr(store_module, "RANKED_MATCHES", 3)
+    best = [m.seq for m in await store.search("plan", by_relevance=True)]
+    assert best == [3, 4, 2]  # the best of the newest three; a tie: the newer first
+    assert [m.seq for m in await store.search("plan", by_relevance=True, offset=2)] == [2]
 
 
 async def test_results_grouped_by_conversation(store: Store) -> None:
