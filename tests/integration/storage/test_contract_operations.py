@@ -104,6 +104,19 @@ async def test_delete_for_me_is_mine_only_and_all_or_nothing(storage: Storage) -
     assert not [c for c in later if isinstance(c, frames.MessageChange)]
 
 
+async def test_a_message_deleted_for_me_is_not_found_by_my_search(storage: Storage) -> None:
+    conv, stored = await talk(storage, 4)  # "first", "m1", "m2", "m3"
+    await storage.hide_messages(conv, "c2c", AB, "alice", [stored[1].message.message_id])
+
+    async def found(user: str, by_relevance: bool) -> list[int]:
+        hits, _ = await storage.search_messages(user, SearchFilter("m1", by_relevance=by_relevance))
+        return [h.message.seq for h in hits]
+
+    for by_relevance in (False, True):
+        assert await found("alice", by_relevance) == []
+        assert await found("bob", by_relevance) == [2]
+
+
 async def test_a_bundle_is_stored_once_and_c2c_pins_stay_in_order(storage: Storage) -> None:
     conv, stored = await talk(storage, 3)
     await storage.put_bundle("ab" * 16, "alice", b'[{"x": 1}]')

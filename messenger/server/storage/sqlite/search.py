@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import sqlite3
 
-from messenger.protocol.fulltext import indexed_tags, indexed_words, search_expression
+from messenger.protocol.fulltext import (
+    RANKED_MATCHES,
+    indexed_tags,
+    indexed_words,
+    search_expression,
+)
 from messenger.protocol.models import SearchHit
 from messenger.server.storage.records import SearchFilter
 from messenger.server.storage.sqlite.rows import (
@@ -39,80 +44,78 @@ def search(conn: sqlite3.Connection, user_id: str, f: SearchFilter) -> tuple[lis
 
 
 _NOT_HIDDEN = (  # (deleted for me)
-    "NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = ? "
+    "NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = p.user_id "
     "AND h.conv_id = m.conv_id AND h.seq = m.seq)"
 )
 
+# The matches the user may read, found in one pass over the index: each match's conversation
+# (the rowid's high half) looked up among the user's own (the participants' key), then its
+# message. The index comes first (CROSS JOIN): FTS5 reads a term's matches once for every
+# conversation, rather than once per conversation.
+_READABLE_MATCHES = (
+    "FROM message_index i "
+    "CROSS JOIN participants p ON p.conv_id = (i.rowid >> 32) AND p.user_id = ? "
+    "CROSS JOIN messages m ON m.conv_id = p.conv_id AND m.seq = (i.rowid & 4294967295) "
+    f"WHERE message_index MATCH ? AND m.seq > max(p.cleared_seq, p.joined_seq) AND {_NOT_HIDDEN}"
+)
+_NEWEST = "m.time DESC, m.conv_id, m.seq DESC"
 
-def _filters(f: SearchFilter) -> tuple[str, list[object]]:
-    sql = ""
-    params: list[object] = []
-    if f.sender:
-        sql += " AND m.sender = ?"
-        params.append(f.sender)
-    if f.since:
-        sql += " AND m.time >= ?"
-        params.append(f.since)
-    if f.until:
-        sql += " AND m.time < ?"
-        params.append(f.until)
+
+def _readable(user_id: str, f: SearchFilter, expression: str) -> tuple[str, list[object]]:
+    """``_READABLE_MATCHES`` with the filter's conditions, and its parameters."""
+    sql = _READABLE_MATCHES
+    params: list[object] = [user_id, expression]
+    if f.conv_id is not None:
+        sql += " AND i.rowid >= ? AND i.rowid < ?"
+        params += [f.conv_id << 32, (f.conv_id + 1) << 32]
+    for condition, value in (
+        ("m.sender = ?", f.sender),
+        ("m.time >= ?", f.since),
+        ("m.time < ?", f.until),
+    ):
+        if value:
+            sql += f" AND {condition}"
+            params.append(value)
     return sql, params
 
 
 def _newest(
     conn: sqlite3.Connection, user_id: str, f: SearchFilter, expression: str
 ) -> tuple[list[SearchHit], bool]:
-    """Newest first: each readable conversation's matches are one rowid range of the index,
-    read newest first up to the page's end, then merged by time. The cost follows the
-    conversations searched and the page, not the number of matches."""
-    readable = (
-        "SELECT p.conv_id, p.conversation_id, max(p.cleared_seq, p.joined_seq), c.kind, c.key "
-        "FROM participants p JOIN conversations c ON c.id = p.conv_id WHERE p.user_id = ?"
+    """Newest first: the readable matches ordered by time, the page cut from the top."""
+    readable, params = _readable(user_id, f, expression)
+    page = (
+        f"SELECT m.conv_id, m.seq, m.time, p.conversation_id, 0 AS score {readable} "
+        f"ORDER BY {_NEWEST} LIMIT ? OFFSET ?"
     )
-    args: list[object] = [user_id]
-    if f.conv_id is not None:
-        readable += " AND p.conv_id = ?"
-        args.append(f.conv_id)
-    extra, extra_params = _filters(f)
-    sql = (
-        f"SELECT {MESSAGE_COLUMNS} FROM message_index i CROSS JOIN messages m "
-        "ON m.conv_id = ? AND m.seq = (i.rowid & 4294967295) "
-        f"WHERE message_index MATCH ? AND i.rowid > ? AND i.rowid < ?{extra} AND {_NOT_HIDDEN} "
-        "ORDER BY i.rowid DESC LIMIT ?"
-    )
-    wanted = f.offset + f.limit + 1
-    found: list[tuple[int, int, int, SearchHit]] = []
-    for conv_id, conversation_id, floor, kind, key in conn.execute(readable, args).fetchall():
-        low, high = (conv_id << 32) + floor, (conv_id + 1) << 32
-        params = [conv_id, expression, low, high, *extra_params, user_id, wanted]
-        for row in conn.execute(sql, params):
-            message = message_from_row(row, kind, target_of(kind, key, row[2]))
-            hit = SearchHit(conversation_id=conversation_id, message=message)
-            found.append((-message.time, conv_id, -message.seq, hit))
-    found.sort(key=lambda item: item[:3])
-    page = [item[3] for item in found[f.offset : f.offset + f.limit]]
-    return page, len(found) > f.offset + f.limit
+    return _page(conn, page, [*params, f.limit + 1, f.offset], f)
 
 
 def _by_relevance(
     conn: sqlite3.Connection, user_id: str, f: SearchFilter, expression: str
 ) -> tuple[list[SearchHit], bool]:
-    """Best first (BM25): every readable match is ranked."""
-    sql = (
-        f"SELECT {MESSAGE_COLUMNS}, p.conversation_id, c.kind, c.key FROM message_index i "
-        "JOIN participants p ON p.user_id = ? AND p.conv_id = (i.rowid >> 32) "
-        "JOIN conversations c ON c.id = p.conv_id "
-        "JOIN messages m ON m.conv_id = p.conv_id AND m.seq = (i.rowid & 4294967295) "
-        "WHERE message_index MATCH ? AND m.seq > max(p.cleared_seq, p.joined_seq) "
-        f"AND {_NOT_HIDDEN}"
+    """Best first (BM25) among the newest ``RANKED_MATCHES`` readable matches (ranking every
+    match of a common word costs a pass over all of them); pages end there."""
+    readable, params = _readable(user_id, f, expression)
+    ranked = (
+        "SELECT * FROM (SELECT m.conv_id, m.seq, m.time, p.conversation_id, "
+        f"bm25(message_index) AS score {readable} ORDER BY {_NEWEST} LIMIT {RANKED_MATCHES}) "
+        "ORDER BY score, time DESC, conv_id, seq DESC LIMIT ? OFFSET ?"
     )
-    params: list[object] = [user_id, expression, user_id]
-    if f.conv_id is not None:
-        sql += " AND i.rowid >= ? AND i.rowid < ?"
-        params += [f.conv_id << 32, (f.conv_id + 1) << 32]
-    extra, extra_params = _filters(f)
-    sql += f"{extra} ORDER BY i.rank, m.time DESC LIMIT ? OFFSET ?"
-    params += [*extra_params, f.limit + 1, f.offset]
+    return _page(conn, ranked, [*params, f.limit + 1, f.offset], f)
+
+
+def _page(
+    conn: sqlite3.Connection, found: str, params: list[object], f: SearchFilter
+) -> tuple[list[SearchHit], bool]:
+    """The hits of ``found`` (a page and one more of conv_id, seq, time, conversation ID,
+    score; in order), their messages read only now; and whether there are more."""
+    sql = (
+        f"SELECT {MESSAGE_COLUMNS}, w.conversation_id, c.kind, c.key FROM ({found}) w "
+        "CROSS JOIN messages m ON m.conv_id = w.conv_id AND m.seq = w.seq "
+        "CROSS JOIN conversations c ON c.id = w.conv_id "
+        "ORDER BY w.score, w.time DESC, w.conv_id, w.seq DESC"
+    )
     rows = conn.execute(sql, params).fetchall()
     n = MESSAGE_COLUMN_COUNT
     hits = [
