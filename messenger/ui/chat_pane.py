@@ -49,7 +49,9 @@ from messenger.ui.placement import show_over
 from messenger.ui.readers_dialog import ReadersDialog
 from messenger.ui.selection_bar import SelectionBar
 from messenger.viewmodels.chat import ChatViewModel
+from messenger.viewmodels.friend_notices import requester_of
 from messenger.viewmodels.group_notices import application_of, handle_application
+from messenger.viewmodels.people import PeopleViewModel
 from messenger.viewmodels.search import ChatSearchViewModel
 
 MENU_ORDER = (
@@ -131,6 +133,7 @@ class ChatPane(QWidget):
     ) -> None:
         super().__init__(parent)
         self.vm = vm
+        self.people: PeopleViewModel | None = None  # answers friend requests from their notices
         self.setObjectName("ChatPane")
         self.stack = QStackedWidget(self)
         outer = QVBoxLayout(self)
@@ -352,8 +355,36 @@ class ChatPane(QWidget):
                 action.setObjectName(name)
                 action.triggered.connect(lambda _=False, a=approve: self._handle(key, a))
                 menu.addAction(action)
+        self._add_friend_request_actions(menu, requester_of(self.vm.messages.message(key)))
         self.media.add_menu_actions(menu, key)
         return menu
+
+    def _add_friend_request_actions(self, menu: QMenu, requester: str | None) -> None:
+        """A friend request's notice: Accept and Refuse while it waits; the asker's card always."""
+        if requester is None or self.people is None:
+            return
+        if self.people.waiting_request_from(requester):
+            for name, label, accept in (
+                ("accept_friend", self.tr("Accept"), True),
+                ("refuse_friend", self.tr("Refuse"), False),
+            ):
+                action = QAction(label, menu)
+                action.setObjectName(name)
+                action.triggered.connect(
+                    lambda _=False, a=accept: self._answer_friend(requester, a)
+                )
+                menu.addAction(action)
+        profile = QAction(self.tr("View profile"), menu)
+        profile.setObjectName("view_profile")
+        profile.triggered.connect(lambda: self.user_clicked.emit(requester))
+        menu.addAction(profile)
+
+    @async_slot(str, bool)
+    async def _answer_friend(self, requester: str, accept: bool) -> None:
+        if self.people is not None:  # both ways, as the inbox does by default
+            problem = await self.people.answer_request(requester, accept)
+            if problem:
+                self._error(problem)
 
     def _react_menu(self, parent: QMenu, key: str) -> QMenu:
         """Recent emoji, then "More…" (the emoji picker)."""

@@ -233,6 +233,7 @@ class MainWindow(QMainWindow):
         self.conversation_list.composer_wanted.connect(self.focus_composer)
         self.chat_pane.group_panel_toggled.connect(self._toggle_group_panel)
         self.chat_pane.user_clicked.connect(self.show_profile)
+        self.chat_pane.people = session.people
         self.group_panel.user_clicked.connect(self.show_profile)
         self.group_panel.mention_requested.connect(self.chat_pane.composer.mention)
         plus = QMenu(self.conversation_list.new_chat)

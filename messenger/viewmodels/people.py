@@ -317,6 +317,10 @@ class PeopleViewModel(QObject):
         self.friends.set_rows(rows)
 
     # -- cards ---------------------------------------------------------------------------------------
+    def waiting_request_from(self, user_id: str) -> bool:
+        """Whether ``user_id`` asked to be my friend and I have not answered yet."""
+        return any(r.sender == user_id and r.receiver == self.me for r in self.requests)
+
     def relation_of(self, user_id: str) -> Relation:
         return Relation.MINE if user_id in self._by_id else Relation.NONE
 
@@ -395,6 +399,18 @@ class PeopleViewModel(QObject):
             user_id, remark=remark, group=group, both=both
         )
         return await self._act(accepting)
+
+    async def answer_request(self, user_id: str, accept: bool) -> str:
+        """Accept (both ways) or refuse ``user_id``'s request from its notice; "" when done, else
+        the reason in words, for the caller to show where the user acted."""
+        try:
+            if accept:
+                await self._client.accept_friend_request(user_id)
+            else:
+                await self._client.refuse_friend_request(user_id)
+        except MessengerError as exc:
+            return error_text(exc)
+        return ""
 
     async def refuse(self, user_id: str) -> bool:
         return await self._act(self._client.refuse_friend_request(user_id))

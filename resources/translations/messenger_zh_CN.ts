@@ -238,6 +238,14 @@
         <translation>拒绝</translation>
     </message>
     <message>
+        <source>Accept</source>
+        <translation>同意</translation>
+    </message>
+    <message>
+        <source>View profile</source>
+        <translation>查看资料</translation>
+    </message>
+    <message>
         <source>React</source>
         <translation>表情回应</translation>
     </message>

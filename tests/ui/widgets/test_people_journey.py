@@ -240,3 +240,45 @@ async def test_accepting_both_ways_puts_them_in_the_friend_group_i_type(
     print("COL", column(friends))
     assert await alice.client.relation(bob_id) == Relation.BOTH
     await until(lambda: panel.group.findText("Work") >= 0, what="the group is offered next time")
+
+
+async def test_a_friend_request_is_answered_from_its_notice(devices: Devices, windows: Any) -> None:
+    """System notifications: the request's notice offers Accept and Refuse while it waits (then
+    only the asker's card), as a group's join request does."""
+    alice_id, bob_id, carol_id = uid("alice"), uid("bob"), uid("carol")
+    alice = await devices.sign_in(alice_id)
+    bob = await devices.sign_in(bob_id)
+    carol = await devices.sign_in(carol_id)
+    window = await windows(alice)
+    await bob.client.add_friend(alice_id, note="hi, it's bob")
+    await carol.client.add_friend(alice_id)
+    await open_chat(window, "@TIM#SYSTEM")
+    pane = window.chat_pane
+    people = window.session.people
+
+    def notice_of(who: str) -> Any:
+        name = window.session.names.display(who)
+        found = [r for r in chat_rows(window) if r.text.startswith(f"{name} wants to be")]
+        return found[-1] if found else None
+
+    bob_row = await until(lambda: notice_of(bob_id), what="bob's notice")
+    carol_row = await until(lambda: notice_of(carol_id), what="carol's notice")
+    await until(lambda: people.waiting_request_from(carol_id), what="the requests loaded")
+
+    def actions(row: Any) -> dict[str, Any]:
+        return {a.objectName(): a for a in pane.context_menu(row.key).actions()}
+
+    assert {"accept_friend", "refuse_friend", "view_profile"} <= actions(bob_row).keys()
+    actions(bob_row)["accept_friend"].trigger()
+    await until(
+        lambda: bob_id in [f.user_id for f in people.friend_list], what="bob among my friends"
+    )
+    assert await bob.client.relation(alice_id) == Relation.BOTH
+
+    actions(carol_row)["refuse_friend"].trigger()
+    await until(lambda: not people.waiting_request_from(carol_id), what="carol's request gone")
+    assert carol_id not in [f.user_id for f in people.friend_list]
+    # Answered: the notices keep only the way to the asker's card.
+    for row in (bob_row, carol_row):
+        names = actions(row).keys()
+        assert "accept_friend" not in names and "view_profile" in names
