@@ -62,6 +62,25 @@ class Fanout:
         text = _text(frames.Changes(changes=[change]))
         self.hub.push(recipients, text, version=group.version)
 
+    def group_and_tip(
+        self, group: GroupInfo, members: dict[str, RemindType], tip: Message | None
+    ) -> None:
+        """A group's change and its tip in one frame to every member who takes the group's
+        messages; those who block them get the change alone."""
+        if tip is None:
+            self.group(group, list(members))
+            return
+        blocked = [u for u, r in members.items() if r is RemindType.BLOCK]
+        audience = [u for u, r in members.items() if r is not RemindType.BLOCK]
+        changes: list[frames.AnyChange] = [
+            frames.GroupChange(v=group.version, group=group, member=True),
+            frames.MessageChange(v=tip.version, message=tip),
+        ]
+        version = max(group.version, tip.version)
+        self.hub.push(audience, _text(frames.Changes(changes=changes)), version=version)
+        if blocked:
+            self.group(group, blocked)
+
     def online(
         self, message: Message, recipients: Iterable[str], exclude: Connection | None
     ) -> int:

@@ -215,10 +215,7 @@ class GroupService:
         )
         for user_id, state in outcome.states.items():
             self._fanout.state(user_id, state)
-        self._fanout.group(outcome.group, list(outcome.members))
-        if outcome.tip is not None:
-            audience = [u for u, r in outcome.members.items() if r is not RemindType.BLOCK]
-            self._fanout.message(outcome.tip, audience)
+        self._fanout.group_and_tip(outcome.group, outcome.members, outcome.tip)
         for notice in outcome.notices:
             self._fanout.message(notice, (notice.target,))
 
@@ -305,10 +302,10 @@ class GroupService:
             pushes.append(
                 (edit.group.version, partial(fanout.group, edit.group, edit.departed, False))
             )
-        pushes.append((edit.group.version, partial(fanout.group, edit.group, list(edit.members))))
-        if edit.tip is not None:
-            audience = [u for u, r in edit.members.items() if r is not RemindType.BLOCK]
-            pushes.append((edit.tip.version, partial(fanout.message, edit.tip, audience)))
+        # the change and its tip: one frame per member (the tip follows the change's version)
+        pushes.append(
+            (edit.group.version, partial(fanout.group_and_tip, edit.group, edit.members, edit.tip))
+        )
         for notice in edit.notices:
             pushes.append((notice.version, partial(fanout.message, notice, (notice.target,))))
         for _, push in sorted(pushes, key=lambda p: p[0]):
