@@ -147,6 +147,16 @@ class PresenceChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupOnlineChanged:
+    """How many members of a live room are online, and how many it has, as the server pushed
+    it (not stored)."""
+
+    group_id: str
+    online: int
+    members: int
+
+
+@dataclass(frozen=True, slots=True)
 class SyncCompleted:
     """Caught up with the server at ``version``; live changes follow."""
 
@@ -178,6 +188,7 @@ Event = (
     | ProfilesChanged
     | ContactsChanged
     | PresenceChanged
+    | GroupOnlineChanged
     | SyncCompleted
     | TransferChanged
 )

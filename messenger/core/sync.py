@@ -14,6 +14,7 @@ from collections.abc import Callable
 from messenger.core.events import (
     ConnectionStateChanged,
     EventBus,
+    GroupOnlineChanged,
     KickedOut,
     OnlineMessageReceived,
     PresenceChanged,
@@ -29,6 +30,7 @@ from messenger.core.transport.rest import RestTransport
 from messenger.protocol.frames import (
     Changes,
     Expiring,
+    GroupOnline,
     OnlineMessage,
     Presence,
     ReceiptsFrame,
@@ -109,6 +111,8 @@ class SyncEngine:
             self._bus.publish(ReceiptsChanged(receipts.conversation_id, tuple(receipts.receipts)))
         elif isinstance(frame, Presence):
             self._bus.publish(PresenceChanged(tuple(frame.statuses)))
+        elif isinstance(frame, GroupOnline):
+            self._bus.publish(GroupOnlineChanged(frame.group_id, frame.online, frame.members))
         elif isinstance(frame, Expiring) and self._on_expiring is not None:
             self._on_expiring(frame.expires_at)
 

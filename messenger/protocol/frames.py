@@ -217,6 +217,15 @@ class Presence(ServerFrame, tag="presence"):
     statuses: list[UserStatus]
 
 
+class GroupOnline(ServerFrame, tag="group_online"):
+    """How many members of a live room are online (and how many it has), pushed to them when it
+    changes (not stored; at most one a second per room)."""
+
+    group_id: str
+    online: int
+    members: int
+
+
 class Kicked(ServerFrame, tag="kicked"):
     reason: str
     message: str = ""
@@ -239,6 +248,7 @@ AnyServerFrame = (
     | OnlineMessage
     | ReceiptsFrame
     | Presence
+    | GroupOnline
     | Kicked
     | Expiring
 )

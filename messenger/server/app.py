@@ -95,6 +95,7 @@ def create_app(config: ServerConfig, ctx: ServerContext | None = None) -> Starle
         finally:
             expiry.cancel()
             collection.cancel()
+            await ctx.groups.live_counts.aclose()
             await ctx.hub.shutdown()
             await ctx.hub.bus.close()
             await ctx.callbacks.aclose()

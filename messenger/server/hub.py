@@ -199,6 +199,8 @@ class Hub:
         self.on_presence: Callable[[str, bool], None] | None = None
         # (user, online): the same, seen from here when it happened on another node
         self.on_remote_presence: Callable[[str, bool], None] | None = None
+        # (user, online) wherever it happened, for more listeners than the presence service
+        self.presence_watchers: list[Callable[[str, bool], None]] = []
         self._count = 0
 
     @property
@@ -211,8 +213,8 @@ class Hub:
         self._count += 1
         if len(devices) == 1:
             self.bus.presence(conn.user_id, True)
-            if conn.user_id not in self._elsewhere and self.on_presence is not None:
-                self.on_presence(conn.user_id, True)
+            if conn.user_id not in self._elsewhere:
+                self._presence_moved(conn.user_id, True)
         if self.on_count_changed:
             self.on_count_changed(self._count)
 
@@ -223,10 +225,16 @@ class Hub:
             if not devices:
                 del self._by_user[conn.user_id]
                 self.bus.presence(conn.user_id, False)
-                if conn.user_id not in self._elsewhere and self.on_presence is not None:
-                    self.on_presence(conn.user_id, False)
+                if conn.user_id not in self._elsewhere:
+                    self._presence_moved(conn.user_id, False)
             if self.on_count_changed:
                 self.on_count_changed(self._count)
+
+    def _presence_moved(self, user_id: str, online: bool) -> None:
+        if self.on_presence is not None:
+            self.on_presence(user_id, online)
+        for watcher in self.presence_watchers:
+            watcher(user_id, online)
 
     def connections_of(self, user_id: str) -> list[Connection]:
         """This node's sockets of ``user_id``."""
@@ -327,8 +335,11 @@ class Hub:
     def remote_presence(self, node: str, user_id: str, online: bool) -> None:
         was_online = self.is_online(user_id)
         self._remote_presence(node, user_id, online)
-        if self.is_online(user_id) != was_online and self.on_remote_presence is not None:
-            self.on_remote_presence(user_id, not was_online)
+        if self.is_online(user_id) != was_online:
+            if self.on_remote_presence is not None:
+                self.on_remote_presence(user_id, not was_online)
+            for watcher in self.presence_watchers:
+                watcher(user_id, not was_online)
 
     def _remote_presence(self, node: str, user_id: str, online: bool) -> None:
         users = self._nodes.setdefault(node, set())

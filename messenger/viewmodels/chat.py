@@ -26,6 +26,7 @@ from messenger.core.events import (
     DraftChanged,
     Event,
     GroupChanged,
+    GroupOnlineChanged,
     MessagesAdded,
     MessageUpdated,
     PeerReadChanged,
@@ -138,6 +139,7 @@ class ChatViewModel(QObject):
         names.names_changed.connect(self._names_changed)
         self.group.members_loaded.connect(self._members_loaded)
         self.group.info_changed.connect(self.header_changed)
+        self.group.online_changed.connect(self.header_changed)
 
     # -- what is open ----------------------------------------------------------------------------
     @property
@@ -194,7 +196,12 @@ class ChatViewModel(QObject):
         if self.type == ConversationType.GROUP:
             count = self.group.info.member_count if self.group.info else 0
             count = count or (self.conversation.member_count if self.conversation else 0)
-            return _trn("%n member(s)", count) if count else ""
+            if not count:
+                return ""
+            members = _trn("%n member(s)", count)
+            if self.group.online is None:
+                return members
+            return members + " · " + _trn("%n online", self.group.online)
         if self.type == ConversationType.SYSTEM:
             return _tr("Notices about your groups and contacts")
         peer = parse_conversation_id(self._cid).target if self._cid else ""
@@ -520,6 +527,9 @@ class ChatViewModel(QObject):
             return
         if isinstance(event, GroupChanged):
             self.group.on_group_changed(event.group, event.member)
+            return
+        if isinstance(event, GroupOnlineChanged):
+            self.group.online_pushed(event.group_id, event.online, event.members)
             return
         if getattr(event, "conversation_id", None) != self._cid or not self._cid:
             return

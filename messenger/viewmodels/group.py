@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from PySide6.QtCore import (
     QAbstractListModel,
     QCoreApplication,
@@ -248,6 +249,19 @@ class GroupViewModel(QObject):
         except MessengerError:
             return  # offline: the count shown is dropped below, not left stale
         if token == self._token and online != self.online:
+            self.online = online
+            self.online_changed.emit()
+
+    def online_pushed(self, group_id: str, online: int, members: int) -> None:
+        """The server told a live room's members how many of them are online now, and how many
+        members it has (its joins are not told one by one)."""
+        if group_id != self.group_id:
+            return
+        info = self.info
+        if info is not None and info.member_count != members:
+            self.info = msgspec.structs.replace(info, member_count=members)
+            self.info_changed.emit()
+        if online != self.online:
             self.online = online
             self.online_changed.emit()
 

@@ -138,6 +138,12 @@
             <numerusform>%n 位成员</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n online</source>
+        <translation>
+            <numerusform>%n 人在线</numerusform>
+        </translation>
+    </message>
     <message>
         <source>The file could not be downloaded.</source>
         <translation>文件无法下载。</translation>

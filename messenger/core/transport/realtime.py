@@ -32,6 +32,7 @@ from messenger.protocol.frames import (
     ClientFrame,
     ErrorFrame,
     Expiring,
+    GroupOnline,
     Hello,
     Kicked,
     OnlineMessage,
@@ -52,7 +53,7 @@ from messenger.protocol.models import ConversationState, Message, SendRequest
 
 log = logging.getLogger(__name__)
 
-PushFrame = TypingIn | OnlineMessage | ReceiptsFrame | Expiring | Presence
+PushFrame = TypingIn | OnlineMessage | ReceiptsFrame | Expiring | Presence | GroupOnline
 Relocate = Callable[[], Awaitable[str | None]]
 """After a failed connection: the WebSocket URL to use from now on if the server moved, else None."""
 MAX_FRAME_BYTES = 64 * 1024 * 1024  # a catch-up page of 500 large messages fits
@@ -340,7 +341,9 @@ class RealtimeTransport:
             self._on_error(frame)
         elif isinstance(frame, Kicked):
             raise _SessionEnded(frame.reason, frame.message, errors.SessionRevoked(frame.message))
-        elif isinstance(frame, TypingIn | OnlineMessage | ReceiptsFrame | Expiring | Presence):
+        elif isinstance(
+            frame, TypingIn | OnlineMessage | ReceiptsFrame | Expiring | Presence | GroupOnline
+        ):
             await self._listener.on_push(frame)
 
     def _on_error(self, frame: ErrorFrame) -> None:

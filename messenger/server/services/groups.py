@@ -41,6 +41,7 @@ from messenger.server.hub import Hub
 from messenger.server.services.callbacks import BEFORE_JOIN, Callbacks
 from messenger.server.services.directory import Directory
 from messenger.server.services.fanout import Fanout
+from messenger.server.services.live_counts import LiveCounts
 from messenger.server.services.messaging import new_message_id
 from messenger.server.storage.base import Storage
 from messenger.server.storage.records import (
@@ -92,6 +93,7 @@ class GroupService:
         self._app_admins = frozenset(app_admins)
         self._group_keys = frozenset(group_custom_keys)
         self._member_keys = frozenset(member_custom_keys)
+        self.live_counts = LiveCounts(fanout.hub, directory)
 
     @property
     def hub(self) -> Hub:
@@ -262,7 +264,9 @@ class GroupService:
 
     async def online_count(self, user_id: str, group_id: str) -> int:
         """Members with at least one connected device."""
-        conv_id, _ = await self._actor_check(user_id, group_id, GroupAction.LIST_MEMBERS)
+        conv_id, info = await self._actor_check(user_id, group_id, GroupAction.LIST_MEMBERS)
+        if info.type is GroupType.AVCHATROOM:
+            self.live_counts.watch(conv_id, info.group_id)
         members = await self._directory.members(conv_id)
         hub = self.hub
         return sum(1 for u in members.members if hub.is_online(u))
@@ -290,6 +294,8 @@ class GroupService:
         directory.forget_members(edit.conv_id)
         for topic_conv in edit.topic_convs:
             directory.forget_members(topic_conv)
+        if edit.group.type is GroupType.AVCHATROOM and (edit.joined or edit.departed):
+            self.live_counts.watch(edit.conv_id, edit.group.group_id, changed=True)
         if not edit.group.version:
             return
         # Pushes go out in version order (a device applies changes in that order).

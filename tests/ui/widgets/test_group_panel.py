@@ -205,6 +205,31 @@ async def test_the_panel_counts_who_is_online_and_dots_follow_members_coming_onl
     await until(lambda: counted(3), what="the count follows", within=30)
 
 
+async def test_a_live_rooms_header_and_panel_follow_the_pushed_online_count(
+    devices: Devices, windows: Any
+) -> None:
+    host_id, bob_id = uid("host"), uid("bob")
+    host = await devices.sign_in(host_id)
+    room = await host.client.create_group("Concert", type=GroupType.AVCHATROOM)
+    window = await windows(host)
+    await open_chat(window, "GROUP" + room.group_id)
+    header = window.chat_pane.header.subtitle
+    count = window.group_panel.count
+
+    def shown(members: int, online: int) -> bool:  # (the plurals are the catalogue's)
+        for text in (header.text(), count.text()):
+            if not (text.startswith(f"{members} ") and text.endswith(f" · {online} online")):
+                return False
+        return True
+
+    await until(lambda: shown(1, 1), what="the host alone", within=30)
+    bob = await devices.sign_in(bob_id)
+    await bob.client.join_group(room.group_id)  # joins make no tip: the push tells
+    await until(lambda: shown(2, 2), what="bob is counted", within=30)
+    await devices.close(bob)
+    await until(lambda: shown(2, 1), what="bob went offline", within=30)
+
+
 def accept_cropper(dialog: Any, picture: QImage) -> None:
     cropper = dialog.avatar.crop_picture(picture)
     assert cropper is not None
