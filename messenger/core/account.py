@@ -104,6 +104,18 @@ class Account:
         self.outbox.start()
         self.transfers.start()
 
+    async def restore_order(self) -> None:
+        """File messages held by an earlier run keep the order they were written in: each waits
+        for the ones before it, and those whose uploads completed before the restart go as soon
+        as nothing earlier is still uploading. Called before ``start``."""
+        held = await self.store.held_outgoing()
+        uploading = self.transfers.unfinished_uploads()
+        for conversation_id, client_msg_id in held:
+            self.in_order.add(conversation_id, client_msg_id)
+        for conversation_id, client_msg_id in held:
+            if client_msg_id not in uploading:
+                await self.in_order.done(conversation_id, client_msg_id)
+
     async def aclose(self) -> None:
         await self.transfers.aclose()
         await self.realtime.aclose()

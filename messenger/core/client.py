@@ -298,6 +298,7 @@ class Client(GroupCalls, MessageOps):
             avatar_dir=self.data_dir / "avatars",
         )
         self._account = account
+        await account.restore_order()
         account.start()
         return account
 

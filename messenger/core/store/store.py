@@ -32,7 +32,7 @@ from messenger.core.store.rows import (
     message_from_row,
 )
 from messenger.core.store.search_index import conversation_phrase, time_key
-from messenger.core.store.writer import Batch, kv_get, kv_set, load_conversations
+from messenger.core.store.writer import OUTBOX_HELD, Batch, kv_get, kv_set, load_conversations
 from messenger.protocol.bounds import MAX_INT
 from messenger.protocol.errors import ClientClosed, InvalidParameter
 from messenger.protocol.frames import (
@@ -351,6 +351,19 @@ class Store:
                 "WHERE failed = 0 ORDER BY id"
             )
             return [OutboxEntry(r[0], r[1], _decode_request(r[2])) for r in rows]
+
+        return await self._run(read)
+
+    async def held_outgoing(self) -> list[tuple[str, str]]:
+        """My file messages held until their uploads complete: (conversation, client_msg_id),
+        in the order they were written."""
+
+        def read() -> list[tuple[str, str]]:
+            rows = self._db().execute(
+                "SELECT conversation_id, client_msg_id FROM outbox WHERE failed = ? ORDER BY id",
+                (OUTBOX_HELD,),
+            )
+            return [(r[0], r[1]) for r in rows]
 
         return await self._run(read)
 

@@ -1,8 +1,8 @@
 """File messages of a conversation go out in the order they were written, even when their
 uploads finish in another order (a big file before a small photo): a message whose upload is
 done waits for the earlier ones still uploading, and goes as soon as they are sent or have
-failed. Text never waits for files (it is not held). Only what this run queued is ordered: after
-a restart, uploads that continue are released as each completes."""
+failed. Text never waits for files (it is not held). After a restart the account queues the
+messages still held again, in the order written (``Account.restore_order``)."""
 
 from __future__ import annotations
 

@@ -110,6 +110,15 @@ class TransferService:
             if transfer.state is TransferState.QUEUED:
                 self._launch(transfer)
 
+    def unfinished_uploads(self) -> set[str]:
+        """The held messages (client_msg_id) whose uploads the journal says are not complete
+        (asked before ``start``)."""
+        return {
+            t.client_msg_id
+            for t in self._journal.load()
+            if t.direction is Direction.UP and not t.state.finished and t.client_msg_id
+        }
+
     async def aclose(self) -> None:
         tasks = list(self._tasks.values())
         self._tasks.clear()

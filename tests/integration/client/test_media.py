@@ -1,6 +1,7 @@
 """Files through the real server with real clients: every media kind sent and received, an
 upload cut halfway that resumes after a restart without starting over, text that is not held
-back by a long upload, the same file uploaded once, downloads only for those who see them."""
+back by a long upload, files that keep the order written (across a restart in the middle of an
+upload too), the same file uploaded once, downloads only for those who see them."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from messenger.protocol.bodies import FileBody, ImageBody, VideoBody, VoiceBody
 from tests.helpers.clients import Device, Devices
 from tests.helpers.ids import uid
 from tests.helpers.media import jpeg_with_gps, sha256
+from tests.helpers.slow_link import SlowUploads
 
 
 def wav(seconds: float = 0.5) -> bytes:
@@ -323,3 +325,57 @@ async def test_files_go_out_in_the_order_written_even_when_a_later_upload_finish
         first.client_msg_id,
         second.client_msg_id,
     ]
+
+
+async def test_a_restart_in_the_middle_of_an_upload_keeps_files_in_the_order_written(
+    devices: Devices, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(transfer_service, "PROGRESS_EVERY", 0.0)
+    alice_id, bob_id = uid("alice"), uid("bob")
+    alice = await devices.sign_in(alice_id, http_transport=SlowUploads(per_second=1_000_000))
+    bob = await devices.sign_in(bob_id)
+    chat = "C2C" + bob_id
+    data = bytes(range(256)) * (24 * 1024)  # 6 MB: about 6 s on this link
+    big = await alice.client.send_file(chat, write(tmp_path, "long.bin", data))
+    photo = await alice.client.send_file(
+        chat, write(tmp_path, "quick.jpg", jpeg_with_gps(64, 48, orientation=1)), kind="image"
+    )
+    note = await alice.client.send_text(chat, "written after both")
+
+    [text] = await devices.until(lambda: bob.added("C2C" + alice_id), what="the text at once")
+    assert text.client_msg_id == note.client_msg_id  # a long upload never holds text back
+    await devices.until(
+        lambda: alice.client.transfers.for_message(photo.client_msg_id) is None,
+        what="the photo's upload complete",
+    )
+    upload = await devices.until(
+        lambda: (
+            (t := alice.client.transfers.for_message(big.client_msg_id))
+            and t.state is TransferState.RUNNING
+            and t.done > 1_000_000
+            and t
+        ),
+        what="the long upload under way",
+    )
+    assert len(bob.added("C2C" + alice_id)) == 1  # the photo waits for the file written first
+
+    alice = await devices.reopen(alice)  # the app restarts in the middle of the upload
+
+    got = await devices.until(
+        lambda: (m := bob.added("C2C" + alice_id)) and len(m) == 3 and m,
+        within=60,
+        what="the file, then the photo",
+    )
+    assert [m.client_msg_id for m in got] == [
+        note.client_msg_id,
+        big.client_msg_id,
+        photo.client_msg_id,
+    ]
+    assert got[0].seq < got[1].seq < got[2].seq
+    resumed = [
+        e.transfer.done
+        for e in alice.of(TransferChanged)
+        if e.transfer.transfer_id == upload.transfer_id and e.transfer.done > 0
+    ]
+    assert resumed[0] >= 1_000_000 // 2  # it continued where the server stood, not from 0
+    assert (await bob.client.download(got[1])).read_bytes() == data
