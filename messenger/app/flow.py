@@ -298,6 +298,9 @@ class AppFlow(QObject):
             coalesce_ms=self.coalesce_ms,
             notify=self.notifier.show,
         )
+        ops = session.chat.ops
+        ops.recent = self.settings.recent_reactions or ops.recent  # remembered across runs
+        ops.recent_changed.connect(self._remember_reactions)
         session.kicked_out.connect(self._on_kicked)
         session.connection_state_changed.connect(self._on_state)
         server = "" if account.server == LOCAL_SERVER else account.server
@@ -314,6 +317,10 @@ class AppFlow(QObject):
         self.sign_in.hide()
         self.show_window()
         await self.shell.load_unread()
+
+    def _remember_reactions(self) -> None:
+        if self.session is not None:
+            self.settings.set_recent_reactions(self.session.chat.ops.recent)
 
     async def _end_session(self) -> ActiveAccount | None:
         """Take the session apart (shell, panes, view-model); the caller closes the client."""

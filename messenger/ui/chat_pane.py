@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
+    QCursor,
     QFont,
     QGuiApplication,
     QKeySequence,
@@ -46,6 +47,7 @@ from messenger.ui.media_actions import MediaActions
 from messenger.ui.merged_viewer import MergedViewer
 from messenger.ui.pinned_bar import PinnedBar
 from messenger.ui.placement import show_over
+from messenger.ui.reaction_popups import ReactionBar, WhoReactedPopup
 from messenger.ui.readers_dialog import ReadersDialog
 from messenger.ui.selection_bar import SelectionBar
 from messenger.viewmodels.chat import ChatViewModel
@@ -63,6 +65,7 @@ MENU_ORDER = (
     "pin",
     "unpin",
     "react",
+    "reactions",
     "select",
     "delete_for_me",
     "recall",
@@ -207,6 +210,8 @@ class ChatPane(QWidget):
         self.forward_dialog: ForwardDialog | None = None
         self.merged_viewer: MergedViewer | None = None
         self.reaction_picker: EmojiPicker | None = None
+        self.reaction_bar: ReactionBar | None = None
+        self.who_reacted: WhoReactedPopup | None = None
         self.delete_box: QMessageBox | None = None
         vm.ops.pins_changed.connect(self._pins)
         vm.ops.selection_changed.connect(self._selection)
@@ -217,6 +222,8 @@ class ChatPane(QWidget):
         self.media.voice.error_occurred.connect(self._error)
         self.view.action_clicked.connect(self._action)
         self.view.context_menu_requested.connect(self._show_menu)
+        self.view.react_clicked.connect(self.show_reaction_bar)
+        self.view.reactions_requested.connect(self.show_who_reacted)
         self.composer.escape_pressed.connect(self.view.clear_selection)
         copy = QShortcut(QKeySequence.StandardKey.Copy, self.view)
         copy.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -333,6 +340,7 @@ class ChatPane(QWidget):
             "pin": self.tr("Pin"),
             "unpin": self.tr("Unpin"),
             "select": self.tr("Select"),
+            "reactions": self.tr("Who reacted"),
             "delete_for_me": self.tr("Delete for me"),
         }
         offered = set(self.vm.actions_for(key)) | set(self.vm.ops.actions_for(key))
@@ -400,6 +408,25 @@ class ChatPane(QWidget):
         more.triggered.connect(lambda: self._pick_reaction(key))
         menu.addAction(more)
         return menu
+
+    def show_reaction_bar(self, key: str, where: QPoint) -> None:
+        """The hover button's popup: the recent emoji and "…" (the emoji picker)."""
+        if self.reaction_bar is not None:
+            self.reaction_bar.deleteLater()
+        bar = self.reaction_bar = ReactionBar(self.vm.ops.recent, self)
+        bar.chosen.connect(lambda emoji: self._react(key, emoji))
+        bar.more_clicked.connect(lambda: self._pick_reaction(key))
+        bar.show_at(where)
+
+    def show_who_reacted(self, key: str, where: QPoint) -> None:
+        """Each emoji on the message with the names of who reacted with it."""
+        reactions = self.vm.ops.reactions_of(key)
+        if not reactions:
+            return
+        if self.who_reacted is not None:
+            self.who_reacted.deleteLater()
+        self.who_reacted = WhoReactedPopup(reactions, self)
+        self.who_reacted.show_at(where)
 
     def _pick_reaction(self, key: str) -> None:
         if self.reaction_picker is not None:
@@ -552,6 +579,8 @@ class ChatPane(QWidget):
             self.vm.ops.start_selecting(key)
         elif name == "delete_for_me":
             self._delete([key])
+        elif name == "reactions":
+            self.show_who_reacted(key, QCursor.pos())
 
     def _title_clicked(self) -> None:
         """The name of a C2C chat opens the peer's profile card (not my saved messages)."""

@@ -11,7 +11,9 @@ A ``QListView`` over the chat's sliding window (``MessageListModel``) painted by
 - tells the view-model which rows are on screen and whether the window is active (focused,
   not minimised), so messages are marked read only when really seen;
 - animates the "sending" spinners only while one is painted (off screen: no timer);
-- turns clicks on "2 read", "Re-edit", the retry mark and a quote into ``action_clicked``.
+- turns clicks on "2 read", "Re-edit", the retry mark and a quote into ``action_clicked``;
+- shows a small "react" button beside the bubble under the pointer (``react_clicked``), and
+  asks for who reacted on a right click on a reaction chip (``reactions_requested``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QContextMenuEvent,
+    QCursor,
     QDesktopServices,
     QHelpEvent,
     QMouseEvent,
@@ -41,11 +44,12 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QToolTip, QWidget
 
 from messenger.ui.async_slots import async_slot
 from messenger.ui.message_delegate import MessageDelegate
+from messenger.ui.reaction_popups import GAP, HoverReactButton
 from messenger.ui.theme import slim_scroll_bar
 from messenger.viewmodels.chat import ChatViewModel
 from messenger.viewmodels.message_list import KEY_ROLE, ROW_ROLE
 from messenger.viewmodels.message_ops import parse_message_link
-from messenger.viewmodels.message_rows import MessageRow
+from messenger.viewmodels.message_rows import MessageRow, RowStyle
 
 NEAR_EDGE = 1.0  # viewport heights from an end of the window that load the next page
 SPIN_MS = 80
@@ -55,6 +59,8 @@ AT_BOTTOM_PX = 4
 class ChatView(QListView):
     action_clicked = Signal(str, str)  # "receipts" | "reedit" | "retry" | "quote", row key
     context_menu_requested = Signal(str, QPoint)  # row key, global position
+    react_clicked = Signal(str, QPoint)  # the hover button: row key, the button's global centre
+    reactions_requested = Signal(str, QPoint)  # a right click on a chip: row key, where
     # the window whose activity is watched; a class default, as Qt may call ``eventFilter``
     # before ``__init__`` has set it (a view made without a parent is its own window)
     _watched: QWidget | None = None
@@ -115,6 +121,8 @@ class ChatView(QListView):
         self._spinner.timeout.connect(self._spin)
         self._report_timer = QTimer(self, singleShot=True, interval=30)
         self._report_timer.timeout.connect(self.report)
+        self.react_button = HoverReactButton(self.viewport())
+        self.react_button.clicked.connect(self._react_clicked)
         slim_scroll_bar(self.verticalScrollBar())  # after the fields its event filter reads
 
     # -- where the user is -----------------------------------------------------------------------
@@ -182,6 +190,7 @@ class ChatView(QListView):
             self._after_change()
 
     def _after_change(self, *args: object) -> None:
+        self.react_button.hide()
         if self._batching:
             self._pending = True
             return
@@ -273,6 +282,7 @@ class ChatView(QListView):
             )
 
     def _scrolled(self, value: int) -> None:
+        self.react_button.hide()
         if not self._restoring:
             if value != self._last_value:
                 self._direction = -1 if value < self._last_value else 1
@@ -447,7 +457,43 @@ class ChatView(QListView):
         self.viewport().setCursor(
             Qt.CursorShape.PointingHandCursor if action else Qt.CursorShape.ArrowCursor
         )
+        self.hover(index)
         super().mouseMoveEvent(event)
+
+    # -- the hover "react" button ----------------------------------------------------------------
+    def hover(self, index: QModelIndex) -> None:
+        """Put the react button beside the bubble of the row under the pointer (anywhere on the
+        row, so that it can be reached), or hide it where reacting is not offered."""
+        button = self.react_button
+        key = str(index.data(KEY_ROLE)) if index.isValid() else ""
+        row = index.data(ROW_ROLE) if index.isValid() else None
+        geometry = self.delegate.geometry(index) if index.isValid() else None
+        if (
+            not key
+            or self.chat.ops.selecting
+            or not isinstance(row, MessageRow)
+            or row.style is not RowStyle.BUBBLE
+            or geometry is None
+            or "react" not in self.chat.ops.actions_for(key)
+        ):
+            button.hide()
+            return
+        rect = self.visualRect(index)
+        bubble = geometry.bubble.translated(rect.left(), rect.top())
+        x = bubble.left() - GAP - button.width() if row.mine else bubble.right() + GAP
+        x = max(0.0, min(x, self.viewport().width() - button.width()))
+        y = bubble.top() + min(8.0, max(0.0, (bubble.height() - button.height()) / 2))
+        y = max(0.0, min(y, self.viewport().height() - button.height()))
+        button.key = key
+        button.move(int(x), int(y))
+        button.show()
+        button.raise_()
+
+    def _react_clicked(self) -> None:
+        button = self.react_button
+        if button.key:
+            centre = button.mapToGlobal(button.rect().center())
+            self.react_clicked.emit(button.key, centre)
 
     def _merged_card(self, key: str, y: float, height: int) -> bool:
         """A click on the bubble of a merged forward opens it."""
@@ -480,6 +526,10 @@ class ChatView(QListView):
         self.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
     def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Leave:  # (not when it is onto the button itself)
+            button = self.react_button
+            if not button.geometry().contains(self.viewport().mapFromGlobal(QCursor.pos())):
+                button.hide()
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             index = self.indexAt(event.pos())
             action = ""
@@ -501,6 +551,13 @@ class ChatView(QListView):
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         index = self.indexAt(event.pos())
         if index.isValid():
+            rect = self.visualRect(index)
+            action = self.delegate.hit(
+                index, event.pos().x() - rect.left(), event.pos().y() - rect.top()
+            )
+            if action.startswith("react:"):  # a chip: who reacted
+                self.reactions_requested.emit(str(index.data(KEY_ROLE)), event.globalPos())
+                return
             self.setCurrentIndex(index)
             self.context_menu_requested.emit(str(index.data(KEY_ROLE)), event.globalPos())
 

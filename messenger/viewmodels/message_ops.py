@@ -197,6 +197,8 @@ class MessageOpsViewModel(QObject):
             actions.append("edit")
         if bubble and chat.type != ConversationType.SYSTEM:
             actions.append("react")
+            if message.reactions:
+                actions.append("reactions")
             if self.can_pin():
                 actions.append("unpin" if self.is_pinned(message) else "pin")
         actions.append("select")
@@ -382,12 +384,20 @@ class MessageOpsViewModel(QObject):
         self.recent_changed.emit()
 
     def reacted_by(self, key: str, emoji: str) -> list[str]:
-        """Names of who reacted with ``emoji`` (the chip's tooltip)."""
+        """Names of who reacted with ``emoji`` ("You" for me), for the chip's tooltip."""
         message = self._chat.messages.message(key)
         if message is None:
             return []
         users = next((r.users for r in message.reactions if r.emoji == emoji), [])
-        return [self._chat.display_name(u) for u in users]
+        me = self._chat.me
+        return [_tr("You") if u == me else self._chat.display_name(u) for u in users]
+
+    def reactions_of(self, key: str) -> list[tuple[str, list[str]]]:
+        """Each emoji on the message with the names of who reacted with it, in chip order."""
+        message = self._chat.messages.message(key)
+        if message is None:
+            return []
+        return [(r.emoji, self.reacted_by(key, r.emoji)) for r in message.reactions if r.users]
 
     # -- re-edit ---------------------------------------------------------------------------------
     async def remember_recalled(self, messages: Sequence[LocalMessage]) -> None:

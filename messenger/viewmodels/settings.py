@@ -35,6 +35,7 @@ class Settings:
     media_cache_mb: int = (
         MEDIA_CACHE_DEFAULT_MB  # downloaded files kept per account (least recently used out)
     )
+    recent_reactions: str = ""  # the emoji last reacted with, newest first, space-separated
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
@@ -101,6 +102,15 @@ class SettingsViewModel(QObject):
     def set_media_cache_mb(self, megabytes: int) -> None:
         if megabytes in MEDIA_CACHE_CHOICES_MB and self._update(media_cache_mb=megabytes):
             self.media_cache_changed.emit(megabytes * 1_000_000)
+
+    @property
+    def recent_reactions(self) -> list[str]:
+        """The emoji last reacted with, newest first (empty: none remembered yet)."""
+        return self._settings.recent_reactions.split()
+
+    def set_recent_reactions(self, emoji: list[str]) -> None:
+        if all(e and not any(c.isspace() for c in e) for e in emoji):
+            self._update(recent_reactions=" ".join(emoji))
 
     def set_secrets_in_file(self, enabled: bool) -> None:
         self._update(secrets_in_file=enabled)

@@ -161,6 +161,10 @@
         <translation>与{name}的聊天记录</translation>
     </message>
     <message>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
         <source>Chat history of {name}</source>
         <translation>{name}的聊天记录</translation>
     </message>
@@ -230,6 +234,10 @@
     <message>
         <source>Select</source>
         <translation>多选</translation>
+    </message>
+    <message>
+        <source>Who reacted</source>
+        <translation>谁回应了</translation>
     </message>
     <message>
         <source>Delete for me</source>
@@ -1832,6 +1840,13 @@
     </message>
 </context>
 <context>
+    <name>ReactionBar</name>
+    <message>
+        <source>More emoji</source>
+        <translation>更多表情</translation>
+    </message>
+</context>
+<context>
     <name>ReadersDialog</name>
     <message>
         <source>Read by</source>
@@ -2588,6 +2603,17 @@
     <message>
         <source>The voice message cannot be played: {reason}</source>
         <translation>语音消息无法播放：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>WhoReactedPopup</name>
+    <message>
+        <source>Reactions</source>
+        <translation>表情回应</translation>
+    </message>
+    <message>
+        <source>Who reacted</source>
+        <translation>谁回应了</translation>
     </message>
 </context>
 </TS>

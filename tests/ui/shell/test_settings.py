@@ -188,3 +188,28 @@ async def test_downloads_are_shown_apart_cleared_alone_and_kept_within_the_chose
     assert dialog.media_limit_combo.currentText() == "250 MB"
     assert load_settings(shell.data).media_cache_mb == 250
     await until(lambda: client.transfers.cache.limit == 250 * 10**6, what="the new limit")
+
+
+async def test_the_recent_reactions_are_remembered_across_a_restart(
+    make_shell: MakeShell, devices: Devices
+) -> None:
+    peer, me = uid("rita"), uid("reacts")
+    rita = await devices.sign_in(peer)
+    first = await make_shell()
+    await signed_up(first, me)
+    await rita.client.send_text(f"C2C{me}", "we won")
+    window = first.flow.window
+    window.open_conversation(f"C2C{peer}")
+    assert window.session is not None
+    chat = window.session.chat
+    await until(lambda: chat.messages.rowCount() == 1, what="the message")
+    assert chat.ops.recent[0] == "👍"
+    await chat.ops.react(chat.messages.row(0).key, "🥳")
+    assert chat.ops.recent[0] == "🥳"
+    assert load_settings(first.data).recent_reactions.split()[0] == "🥳"
+    await first.close()
+    again = await make_shell(data=first.data)
+    await again.flow.start()
+    await until(lambda: again.flow.account, what="signed in again")
+    session = again.flow.window.session
+    assert session is not None and session.chat.ops.recent[:2] == ["🥳", "👍"]

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from messenger.protocol.bodies import MergedBody
@@ -219,7 +219,7 @@ async def test_reactions_show_as_chips_with_who_reacted(devices: Devices, window
     )
     await bob.client.react(theirs, "🎉")
     await until(lambda: chat_rows(window)[0].reactions[0].count == 2, what="bob's reaction")
-    assert window.session.chat.ops.reacted_by(row.key, "🎉") == [alice_id, bob_id]
+    assert window.session.chat.ops.reacted_by(row.key, "🎉") == ["You", bob_id]
     geometry = pane.view.delegate.geometry(window.session.chat.messages.index(0, 0))
     assert geometry is not None and len(geometry.chips) == 1
     center = geometry.chips[0][0].center()
@@ -281,3 +281,94 @@ async def test_delete_for_me_takes_the_row_away_here_only(devices: Devices, wind
     pane.delete_box.findChild(QPushButton, "ConfirmButton").click()
     await until(lambda: chat_texts(window) == ["keep"], what="the row gone")
     assert await bob.texts("C2C" + alice_id) == ["keep", "drop"]
+
+
+def _move(view: Any, point: QPoint) -> None:
+    view.mouseMoveEvent(
+        QMouseEvent(
+            QMouseEvent.Type.MouseMove,
+            QPointF(point),
+            QPointF(view.viewport().mapToGlobal(point)),
+            Qt.MouseButton.NoButton,
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+    )
+
+
+async def test_the_hover_button_reacts_and_a_right_click_on_a_chip_names_who(
+    devices: Devices, windows: Any
+) -> None:
+    alice_id, bob_id, carol_id = uid("alice"), uid("bob"), uid("carol")
+    bob = await devices.sign_in(bob_id)
+    carol = await devices.sign_in(carol_id)
+    alice = await devices.sign_in(alice_id)
+    await bob.client.update_profile(nickname="Bob Builder")
+    await carol.client.update_profile(nickname="Carol Singer")
+    group = await alice.client.create_group("Picnic", [bob_id, carol_id])
+    chat = "GROUP" + group.group_id
+    await sent(bob, chat, "sandwiches or salad?")
+    window = await windows(alice)
+    await open_chat(window, chat)
+    said = "sandwiches or salad?"
+    [row] = await until(lambda: [r for r in chat_rows(window) if r.text == said], what="bob's")
+    pane = window.chat_pane
+    view = pane.view
+    model = window.session.chat.messages
+    index = model.index(model.position(row.key), 0)
+    rect = view.visualRect(index)
+    geometry = view.delegate.geometry(index)
+    assert geometry is not None
+    bubble = geometry.bubble.translated(rect.left(), rect.top())
+
+    # the pointer over the row: the button beside (not on) the bubble, on the row
+    button = view.react_button
+    assert not button.isVisible()
+    _move(view, bubble.center().toPoint())
+    assert button.isVisible() and button.key == row.key
+    assert button.x() >= bubble.right() and not button.geometry().intersects(bubble.toRect())
+    assert rect.top() <= button.y() and button.geometry().bottom() <= rect.bottom()
+    _move(view, QPoint(rect.center().x(), rect.bottom() + 400))  # below every row: gone
+    assert not button.isVisible()
+
+    _move(view, bubble.center().toPoint())
+    button.click()
+    bar = await until(lambda: pane.reaction_bar, what="the recent emoji")
+    assert bar.isVisible()
+    assert [b.text() for b in bar.buttons] == window.session.chat.ops.recent
+    next(b for b in bar.buttons if b.text() == "😂").click()
+    await until(lambda: [c.emoji for c in chat_rows(window)[-1].reactions] == ["😂"])
+    assert window.session.chat.ops.recent[0] == "😂" and not bar.isVisible()
+
+    # "…": the whole picker; a pick is a reaction too
+    _move(view, bubble.center().toPoint())
+    button.click()
+    bar = await until(lambda: pane.reaction_bar is not bar and pane.reaction_bar)
+    bar.more.click()
+    picker = await until(lambda: pane.reaction_picker, what="the emoji picker")
+    picker.choose("🥪")
+    await until(lambda: len(chat_rows(window)[-1].reactions) == 2, what="the second emoji")
+    assert window.session.chat.ops.recent[:2] == ["🥪", "😂"]
+
+    # the others react; a right click on a chip lists every emoji with names, not IDs
+    [theirs] = await devices.until(
+        lambda: [m for m in carol.added(chat) if m.text == "sandwiches or salad?"]
+    )
+    await carol.client.react(theirs, "😂")
+    await bob.client.react(theirs, "🥪")
+    await until(
+        lambda: [c.count for c in chat_rows(window)[-1].reactions] == [2, 2], what="four in all"
+    )
+    await until(lambda: window.session.names.display(carol_id) == "Carol Singer")
+    geometry = view.delegate.geometry(index)
+    assert geometry is not None
+    chip = geometry.chips[0][0].translated(rect.left(), rect.top()).center().toPoint()
+    view.contextMenuEvent(
+        QContextMenuEvent(QContextMenuEvent.Reason.Mouse, chip, view.viewport().mapToGlobal(chip))
+    )
+    popup = await until(lambda: pane.who_reacted, what="who reacted")
+    assert popup.isVisible() and pane.menu is None  # the popup, not the message menu
+    lines = popup.texts()
+    assert lines == ["😂 2 You, Carol Singer", "🥪 2 You, Bob Builder"]
+    assert not any(user in " ".join(lines) for user in (alice_id, bob_id, carol_id))
+    assert "reactions" in menu_names(pane, row.key)  # also in the message menu
