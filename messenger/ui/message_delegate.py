@@ -24,6 +24,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from messenger.core import MessageState
+from messenger.protocol.bodies import VideoBody
 from messenger.ui import reaction_chips
 from messenger.ui.avatars import avatar_color, paint_avatar
 from messenger.ui.bubble_text import highlight_format, link_at, link_format, overlays
@@ -31,7 +32,7 @@ from messenger.ui.bubbles import CardContext, VoiceState, hit_card, paint_card, 
 from messenger.ui.icons import paint_cross, paint_spinner, paint_ticks
 from messenger.ui.message_layout import RADIUS, RowGeometry, RowLayouts, card_line
 from messenger.ui.theme import ChatColors, chat_colors
-from messenger.viewmodels.downloads import FileDownloads
+from messenger.viewmodels.downloads import DownloadView, FileDownloads
 from messenger.viewmodels.message_list import ROW_ROLE, MessageListModel
 from messenger.viewmodels.message_rows import MessageRow, RowStyle
 from messenger.viewmodels.thumbnails import ThumbnailSource
@@ -106,6 +107,8 @@ class MessageDelegate(QStyledItemDelegate):
         if geometry.cancel is not None and geometry.cancel.adjusted(-4, -4, 4, 4).contains(point):
             return "cancel"
         if geometry.picture is not None and geometry.picture.contains(point):
+            if isinstance(row.message.content, VideoBody):
+                return video_bubble.hit(geometry.picture, point, self._downloading(row) is not None)
             return "picture"
         if geometry.card is not None:
             action = hit_card(row, geometry.card, point, self._card_context(self._view.palette()))
@@ -235,7 +238,7 @@ class MessageDelegate(QStyledItemDelegate):
             g.text.draw(painter, g.text_at, marks)
         if g.picture is not None:
             self._picture(painter, row, g.picture, colors)
-            video_bubble.paint_overlay(painter, row, g.picture, fonts.small)
+            video_bubble.paint_overlay(painter, row, g.picture, fonts.small, self._downloading(row))
         if g.card is not None:
             paint_card(painter, row, g.card, self._card_context(palette))
         if g.progress is not None and g.cancel is not None:
@@ -402,6 +405,12 @@ class MessageDelegate(QStyledItemDelegate):
                 read = bool(row.receipt)
                 color = palette.color(QPalette.ColorRole.Link) if read else colors.meta_text
                 paint_ticks(painter, g.icon.adjusted(0, 2, 0, -2), color, read)
+
+    def _downloading(self, row: MessageRow) -> DownloadView | None:
+        """The running download of the row's file (a video's, for its bubble), if any."""
+        if self.downloads is None:
+            return None
+        return self.downloads.of(str(getattr(row.message.content, "media_id", "")))
 
     def _card_context(self, palette: QPalette) -> CardContext:
         fonts = self.layouts.fonts
