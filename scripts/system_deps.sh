@@ -3,7 +3,9 @@
 # and its libraries for `make run`; for `make test` also an X server (Xvfb), a window manager,
 # xdotool and a D-Bus daemon for the end-to-end tests, PostgreSQL (the storage tests start
 # throw-away clusters of their own on loopback: tests/helpers/postgres.py) and Redis (the
-# multi-node tests start a throw-away redis-server of their own: tests/helpers/redis_server.py).
+# multi-node tests start a throw-away redis-server of their own: tests/helpers/redis_server.py)
+# and PulseAudio (the voice recording test starts a server of its own with a null microphone
+# and null speakers, so Qt Multimedia records and plays: tests/helpers/pulse.py).
 #
 #   scripts/system_deps.sh run|test
 #
@@ -24,7 +26,8 @@ libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0 li
 libxkbcommon0 libxkbcommon-x11-0 libegl1 libgl1 libopengl0 libfontconfig1 libfreetype6
 libdbus-1-3 libglib2.0-0|libglib2.0-0t64 fonts-dejavu-core fonts-noto-cjk|fonts-wqy-microhei
 fonts-noto-color-emoji libpulse0"
-TEST_PACKAGES="xvfb openbox xdotool x11-utils dbus-daemon|dbus postgresql redis-server"
+TEST_PACKAGES="xvfb openbox xdotool x11-utils dbus-daemon|dbus postgresql redis-server
+pulseaudio"
 
 case "$what" in
     run) wanted=$RUN_PACKAGES ;;
