@@ -64,6 +64,7 @@ class MessageSearch:
     ) -> list[SearchGroup]:
         return await self._store.search_conversations(
             query,
+            conversation_id=filters.conversation_id,
             sender=filters.sender,
             kind=filters.kind,
             since=filters.since,

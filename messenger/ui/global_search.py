@@ -1,7 +1,9 @@
 """``GlobalSearchPanel``: what the top search box finds besides the chats listed above it:
-people (friends by name, remark or ID) and messages grouped by chat, with a kind filter (all,
-text, file names, links); "Search the server" adds the history this device never downloaded.
-A person opens the chat with them; a message opens its chat at that message."""
+people (friends by name, remark or ID, then other users the server's people search finds) and
+messages grouped by chat, with filters: the chat, the sender, the kind (all, text, file names,
+links) and the time (any, today, the past week, month or year); "Search the server" adds the
+history this device never downloaded, with the same filters. A friend opens the chat with
+them, another user their profile card; a message opens its chat at that message."""
 
 from __future__ import annotations
 
@@ -26,12 +28,14 @@ from messenger.viewmodels.formatting import single_line
 from messenger.viewmodels.search import GlobalSearchViewModel
 
 KINDS: tuple[SearchKind, ...] = ("", "text", "file", "link")
+PERIOD_KEYS = ("", "day", "week", "month", "year")
 TYPING_PAUSE_MS = 0  # each keystroke searches (a newer one drops an older answer)
 _TARGET = Qt.ItemDataRole.UserRole  # ("chat", cid) / ("message", cid, seq)
 
 
 class GlobalSearchPanel(QWidget):
     chat_chosen = Signal(str)
+    person_chosen = Signal(str)  # a user who is not a friend: their profile card
     message_chosen = Signal(str, int)  # conversation ID, seq
 
     def __init__(
@@ -40,17 +44,36 @@ class GlobalSearchPanel(QWidget):
         chat_name: Callable[[str], str],
         sender_name: Callable[[str], str],
         parent: QWidget | None = None,
+        chats: Callable[[], list[str]] = list,
     ) -> None:
         super().__init__(parent)
         self.vm = vm
         self._chat_name = chat_name
         self._sender_name = sender_name
+        self._chats = chats  # the conversations the chat filter offers, most recent first
         self.setObjectName("GlobalSearch")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 0, 10, 0)
+        layout.setSpacing(4)
+        top = QHBoxLayout()
+        self.in_chat = QComboBox(self)
+        self.in_chat.setObjectName("SearchChat")
+        self.who = QComboBox(self)
+        self.who.setObjectName("SearchSender")
+        for combo in (self.in_chat, self.who):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(6)
+            top.addWidget(combo, 1)
+        layout.addLayout(top)
         row = QHBoxLayout()
         self.kind = QComboBox(self)
+        self.kind.setObjectName("SearchKind")
         row.addWidget(self.kind, 1)
+        self.period = QComboBox(self)
+        self.period.setObjectName("SearchPeriod")
+        row.addWidget(self.period, 1)
         self.server_button = QPushButton(self)
         row.addWidget(self.server_button)
         layout.addLayout(row)
@@ -62,7 +85,10 @@ class GlobalSearchPanel(QWidget):
         self._pause = QTimer(self, singleShot=True, interval=TYPING_PAUSE_MS)
         self._pause.timeout.connect(self._search)
         self._query = ""
-        self.kind.currentIndexChanged.connect(lambda _i: self._search())
+        self.kind.currentIndexChanged.connect(self._filters_changed)
+        self.period.currentIndexChanged.connect(self._filters_changed)
+        self.in_chat.activated.connect(self._filters_changed)
+        self.who.activated.connect(self._filters_changed)
         self.server_button.clicked.connect(self._search_server)
         self.results.itemActivated.connect(self._activated)
         self.results.itemClicked.connect(self._activated)
@@ -81,15 +107,63 @@ class GlobalSearchPanel(QWidget):
         await self.vm.search(self._query, KINDS[max(0, self.kind.currentIndex())])
 
     @async_slot()
+    async def _filters_changed(self, *_args: object) -> None:
+        self._pause.stop()
+        self.vm.query = self._query.strip()
+        await self.vm.set_filters(
+            conversation_id=str(self.in_chat.currentData() or ""),
+            sender=str(self.who.currentData() or ""),
+            kind=KINDS[max(0, self.kind.currentIndex())],
+            period=PERIOD_KEYS[max(0, self.period.currentIndex())],
+        )
+
+    def choose(self, combo: QComboBox, value: str) -> None:
+        """Pick a filter's entry by its value (as a click on it does)."""
+        position = combo.findData(value)
+        if position < 0:
+            combo.addItem(self._sender_name(value), value)
+            position = combo.count() - 1
+        combo.setCurrentIndex(position)
+        combo.activated.emit(position)
+
+    def _fill_chats(self) -> None:
+        """The chats (their names as known now), the chosen one kept."""
+        current = str(self.in_chat.currentData() or "")
+        self.in_chat.blockSignals(True)
+        self.in_chat.clear()
+        self.in_chat.addItem(self.tr("All chats"), "")
+        for conversation_id in self._chats():
+            self.in_chat.addItem(self._chat_name(conversation_id), conversation_id)
+        self.in_chat.setCurrentIndex(max(0, self.in_chat.findData(current)))
+        self.in_chat.blockSignals(False)
+
+    def _fill_senders(self) -> None:
+        current = self.vm.from_user
+        self.who.blockSignals(True)
+        self.who.clear()
+        self.who.addItem(self.tr("Anyone"), "")
+        for user_id in self.vm.senders():
+            name = self.tr("Me") if user_id == self.vm.me else self._sender_name(user_id)
+            self.who.addItem(name, user_id)
+        self.who.setCurrentIndex(max(0, self.who.findData(current)))
+        self.who.blockSignals(False)
+
+    @async_slot()
     async def _search_server(self) -> None:
         await self.vm.search_server()
 
     def _show(self) -> None:
         self.results.clear()
+        self._fill_chats()
+        self._fill_senders()
         if self.vm.people:
             self._section(self.tr("People"))
             for person in self.vm.people:
-                self._item(person.name, ("chat", "C2C" + person.user_id))
+                if person.friend:
+                    self._item(person.name, ("chat", "C2C" + person.user_id))
+                else:
+                    label = self.tr("{name} · not a friend").format(name=person.name)
+                    self._item(label, ("person", person.user_id))
         if self.vm.chats:
             self._section(self.tr("Messages"))
             for chat in self.vm.chats:
@@ -145,17 +219,32 @@ class GlobalSearchPanel(QWidget):
             return
         if target[0] == "chat":
             self.chat_chosen.emit(str(target[1]))
+        elif target[0] == "person":
+            self.person_chosen.emit(str(target[1]))
         else:
             self.message_chosen.emit(str(target[1]), int(target[2]))
 
     def retranslate(self) -> None:
-        current = max(0, self.kind.currentIndex())
-        self.kind.blockSignals(True)
-        self.kind.clear()
-        labels = (self.tr("All"), self.tr("Text"), self.tr("File names"), self.tr("Links"))
-        self.kind.addItems(list(labels))
-        self.kind.setCurrentIndex(current)
-        self.kind.blockSignals(False)
+        kinds = (self.tr("All kinds"), self.tr("Text"), self.tr("File names"), self.tr("Links"))
+        periods = (
+            self.tr("Any time"),
+            self.tr("Today"),
+            self.tr("Past week"),
+            self.tr("Past month"),
+            self.tr("Past year"),
+        )
+        for combo, labels in ((self.kind, kinds), (self.period, periods)):
+            current = max(0, combo.currentIndex())
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems(list(labels))
+            combo.setCurrentIndex(current)
+            combo.blockSignals(False)
+        self._fill_chats()
+        self._fill_senders()
         self.kind.setAccessibleName(self.tr("Kind of message"))
+        self.period.setAccessibleName(self.tr("When"))
+        self.in_chat.setAccessibleName(self.tr("In which chat"))
+        self.who.setAccessibleName(self.tr("From whom"))
         self.server_button.setText(self.tr("Search the server"))
         self.server_button.setToolTip(self.tr("Also search history this device never downloaded"))

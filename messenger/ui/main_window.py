@@ -209,10 +209,15 @@ class MainWindow(QMainWindow):
         self.conversation_list = ConversationListWidget(session.conversations, splitter)
         self.chat_pane = ChatPane(session.chat, splitter, session.chat_search)
         self.global_search = GlobalSearchPanel(
-            session.search, self._chat_name, session.names.display, self.conversation_list
+            session.search,
+            self._chat_name,
+            session.names.display,
+            self.conversation_list,
+            chats=session.conversations.model.conversation_ids,
         )
         self.conversation_list.add_search_panel(self.global_search)
         self.global_search.chat_chosen.connect(self.write_to)
+        self.global_search.person_chosen.connect(self.show_profile)
         self.global_search.message_chosen.connect(self.open_message)
         self.group_panel = GroupPanel(session.chat.group, splitter)
         self.group_panel.bind_notifications(session.conversations)

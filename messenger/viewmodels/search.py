@@ -2,15 +2,17 @@
 
 ``ChatSearchViewModel`` finds the open chat's messages (the cache, then the server for what it
 lacks), steps through them newest to oldest and asks the chat to open at each one with the
-window around it loaded. ``GlobalSearchViewModel`` finds people (friends by name, remark or ID)
-and messages grouped by chat, with a kind filter; the server's search adds what this device
-never downloaded. Each new query supersedes the one before (an answer that comes late is
-dropped).
+window around it loaded. ``GlobalSearchViewModel`` finds people (friends by name, remark or ID,
+then other users by the server's people search) and messages grouped by chat, filtered by
+chat, sender, kind and time (today, the past week, month or year); the server's search adds
+what this device never downloaded, with the same filters. Each new query supersedes the one
+before (an answer that comes late is dropped).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -27,6 +29,15 @@ from messenger.viewmodels.names import NamesViewModel
 log = logging.getLogger(__name__)
 
 CHAT_RESULTS = 500  # matches of one chat stepped through
+DAY_MS = 24 * 3600 * 1000
+PERIODS: dict[str, int] = {  # the time filter: how far back from now ("" = any time)
+    "": 0,
+    "day": DAY_MS,
+    "week": 7 * DAY_MS,
+    "month": 30 * DAY_MS,
+    "year": 365 * DAY_MS,
+}
+PEOPLE = 20  # people listed (friends first)
 
 
 class ChatSearchViewModel(QObject):
@@ -100,6 +111,7 @@ class ChatSearchViewModel(QObject):
 class PersonHit:
     user_id: str
     name: str
+    friend: bool = True  # else found by the server's people search (their card opens)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,12 +135,62 @@ class GlobalSearchViewModel(QObject):
         self._names = names
         self.query = ""
         self.kind: SearchKind = ""
+        self.conversation_id = ""  # "" = every chat
+        self.from_user = ""  # "" = anyone
+        self.period = ""  # a key of PERIODS
         self.people: list[PersonHit] = []
         self.chats: list[ChatHits] = []
         self.server: list[LocalMessage] = []  # from the server (asked for explicitly)
         self.server_asked = False
         self.friends_of: Callable[[], list[str]] = list  # set by the session: whom "People" lists
+        self.me = ""  # set by the session: not listed among people
+        self.clock: Callable[[], int] = lambda: int(time.time() * 1000)
         self._token = 0
+
+    @property
+    def filters(self) -> SearchFilters:
+        back = PERIODS.get(self.period, 0)
+        return SearchFilters(
+            conversation_id=self.conversation_id or None,
+            sender=self.from_user or None,
+            kind=self.kind,
+            since=self.clock() - back if back else None,
+        )
+
+    @property
+    def filtered(self) -> bool:
+        """Whether a filter narrows the messages (then people are not listed)."""
+        return bool(self.conversation_id or self.from_user or self.kind or self.period)
+
+    def senders(self) -> list[str]:
+        """Whom the sender filter offers: me, then who sent the messages found, then friends."""
+        found = [self.me] if self.me else []
+        for chat in self.chats:
+            found += [m.sender for m in chat.messages]
+        found += [m.sender for m in self.server]
+        if self.from_user:
+            found.append(self.from_user)
+        found += self.friends_of()
+        return list(dict.fromkeys(u for u in found if u))
+
+    async def set_filters(
+        self,
+        *,
+        conversation_id: str | None = None,
+        sender: str | None = None,
+        kind: SearchKind | None = None,
+        period: str | None = None,
+    ) -> None:
+        """Narrow (or widen) the search and search again."""
+        if conversation_id is not None:
+            self.conversation_id = conversation_id
+        if sender is not None:
+            self.from_user = sender
+        if kind is not None:
+            self.kind = kind
+        if period is not None and period in PERIODS:
+            self.period = period
+        await self.search(self.query)
 
     async def search(self, query: str, kind: SearchKind | None = None) -> None:
         self._token += 1
@@ -142,29 +204,46 @@ class GlobalSearchViewModel(QObject):
             self.changed.emit()
             return
         folded = self.query.casefold()
-        self.people = [
+        friends = [
             PersonHit(u, self._names.display(u))
             for u in self.friends_of()
             if folded in self._names.display(u).casefold() or folded in u.casefold()
-        ][:20]
-        groups = await self._client.search_conversations(
-            self.query, SearchFilters(kind=self.kind), limit=30
-        )
+        ][:PEOPLE]
+        self.people = [] if self.filtered else friends
+        groups = await self._client.search_conversations(self.query, self.filters, limit=30)
         if token != self._token:
             return
-        chats = [ChatHits(g.conversation_id, g.count, list(g.messages)) for g in groups]
-        self.chats = chats
+        self.chats = [ChatHits(g.conversation_id, g.count, list(g.messages)) for g in groups]
         self.changed.emit()
+        if not self.filtered and len(friends) < PEOPLE:
+            await self._more_people(token, friends)
+
+    async def _more_people(self, token: int, friends: list[PersonHit]) -> None:
+        """Other users the server's people search finds, after the friends."""
+        try:
+            page = await self._client.search_users(self.query, limit=PEOPLE)
+        except MessengerError as exc:
+            log.info("people search not available: %r", exc)
+            return
+        if token != self._token:
+            return
+        known = {p.user_id for p in friends} | {self.me}
+        others = [
+            PersonHit(u.user_id, u.nickname or u.user_id, friend=False)
+            for u in page.users
+            if u.user_id not in known
+        ]
+        if others:
+            self.people = (friends + others)[:PEOPLE]
+            self.changed.emit()
 
     async def search_server(self) -> None:
-        """Ask the server too (history this device never downloaded)."""
+        """Ask the server too (history this device never downloaded), with the same filters."""
         token = self._token
         if not self.query or match_query(self.query) is None:
             return
         try:
-            page = await self._client.search_server(
-                self.query, SearchFilters(kind=self.kind), limit=50
-            )
+            page = await self._client.search_server(self.query, self.filters, limit=50)
             found = page.messages
         except MessengerError as exc:
             log.info("server search not available: %r", exc)

@@ -69,6 +69,7 @@ class SessionViewModel(QObject):
         self.chat_search = ChatSearchViewModel(client, self.chat, self)
         self.search = GlobalSearchViewModel(client, self.names, self)
         self.search.friends_of = lambda: [f.user_id for f in self.people.friend_list]
+        self.search.me = client.user_id or ""
         self.chat.status_of = self.people.status_text
         self.chat.current_conversation_changed.connect(self._watch_peer)
         self.people.presence_changed.connect(self._presence_changed)

@@ -802,8 +802,24 @@
 <context>
     <name>GlobalSearchPanel</name>
     <message>
+        <source>All chats</source>
+        <translation>全部聊天</translation>
+    </message>
+    <message>
+        <source>Anyone</source>
+        <translation>任何人</translation>
+    </message>
+    <message>
+        <source>Me</source>
+        <translation>我</translation>
+    </message>
+    <message>
         <source>People</source>
         <translation>联系人</translation>
+    </message>
+    <message>
+        <source>{name} · not a friend</source>
+        <translation>{name} · 非好友</translation>
     </message>
     <message>
         <source>Messages</source>
@@ -830,10 +846,6 @@
         <translation>本机没有找到消息，要在服务器上搜索吗？</translation>
     </message>
     <message>
-        <source>All</source>
-        <translation>全部</translation>
-    </message>
-    <message>
         <source>Text</source>
         <translation>文字</translation>
     </message>
@@ -846,8 +858,44 @@
         <translation>链接</translation>
     </message>
     <message>
+        <source>All kinds</source>
+        <translation>全部类型</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation>任何时间</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>Past week</source>
+        <translation>最近一周</translation>
+    </message>
+    <message>
+        <source>Past month</source>
+        <translation>最近一个月</translation>
+    </message>
+    <message>
+        <source>Past year</source>
+        <translation>最近一年</translation>
+    </message>
+    <message>
         <source>Kind of message</source>
         <translation>消息类型</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>In which chat</source>
+        <translation>在哪个聊天中</translation>
+    </message>
+    <message>
+        <source>From whom</source>
+        <translation>发送者</translation>
     </message>
     <message>
         <source>Search the server</source>

@@ -631,6 +631,7 @@ class Store:
         self,
         query: str,
         *,
+        conversation_id: str | None = None,
         sender: str | None = None,
         kind: SearchKind = "",
         since: int | None = None,
@@ -642,7 +643,7 @@ class Store:
         """The conversations among the newest ``scan`` messages found by ``query`` (same
         filters as ``search``): each with how many of those and its newest few, the most recent
         conversation first (``SearchGroup.count`` is a lower bound when ``scan`` were found)."""
-        where = _search_where(query, kind, None, sender, since, until)
+        where = _search_where(query, kind, conversation_id, sender, since, until)
         if where is None:
             return []
         condition, params = where

@@ -11,6 +11,8 @@ from PySide6.QtCore import QDate, QDateTime, QPoint, Qt, QTime
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication
 
+from messenger.protocol.models import AllowType
+from messenger.ui.profile_card import ProfileCardDialog
 from messenger.viewmodels import chat as chat_module
 from messenger.viewmodels.message_list import ROW_ROLE
 from messenger.viewmodels.message_ops import message_link, parse_message_link
@@ -248,3 +250,66 @@ def test_message_links_are_parsed_strictly() -> None:
     assert parse_message_link("messenger://message/C2Cbob/abc") == ("C2Cbob", "abc")
     for bad in ("messenger://message/abc", "messenger://user/x/y", "https://x/message/a/b", ""):
         assert parse_message_link(bad) is None
+
+
+async def test_the_top_box_lists_people_and_filters_by_chat_sender_kind_and_time(
+    devices: Devices, windows: Any, qtbot: Any
+) -> None:
+    alice_id, bob_id, carol_id = uid("alice"), uid("bob"), uid("carol")
+    bob = await devices.sign_in(bob_id)
+    carol = await devices.sign_in(carol_id)
+    alice = await devices.sign_in(alice_id)
+    await bob.client.update_profile(nickname="Rowan Bell", allow_type=AllowType.ANYONE)
+    await carol.client.update_profile(nickname="Rowan Carter")
+    await alice.client.add_friend(bob_id)
+    await devices.until(lambda: alice.client.friends(), what="bob is a friend")
+    await sent(bob, "C2C" + alice_id, "the picnic is on saturday")
+    await sent(carol, "C2C" + alice_id, "picnic photos: https://example.com/p")
+    await sent(alice, "C2C" + bob_id, "picnic plan: sandwiches")
+    window = await windows(alice)
+    panel = window.global_search
+    box = window.conversation_list.filter
+
+    # people: the friend first (opens the chat), then a user the server finds (their card)
+    box.setText("rowan")
+    await until(lambda: len(panel.vm.people) == 2, what="two people")
+    lines = [panel.results.item(i).text() for i in range(panel.results.count())]
+    assert lines == ["People", "Rowan Bell", "Rowan Carter · not a friend"]
+    panel.results.itemClicked.emit(panel.results.item(2))
+    card = await until(lambda: window.findChild(ProfileCardDialog), what="carol's card")
+    assert card.card.user_id == carol_id
+    card.close()
+    panel.results.itemClicked.emit(panel.results.item(1))
+    chat = window.session.chat
+    await until(lambda: chat.current_conversation_id == "C2C" + bob_id, what="bob's chat")
+
+    def found() -> list[str]:
+        return sorted(m.text for c in panel.vm.chats for m in c.messages)
+
+    await until(lambda: window.session.names.display(carol_id) == "Rowan Carter")
+    box.setText("picnic")
+    await until(lambda: len(found()) == 3, what="three messages in two chats")
+    chats = [panel.in_chat.itemText(i) for i in range(panel.in_chat.count())]
+    assert chats[0] == "All chats" and sorted(chats[1:]) == ["Rowan Bell", "Rowan Carter"]
+    panel.choose(panel.in_chat, "C2C" + bob_id)
+    await until(lambda: found() == ["picnic plan: sandwiches", "the picnic is on saturday"])
+    assert not panel.vm.people  # a filtered search lists messages only
+    panel.choose(panel.who, alice_id)
+    await until(lambda: found() == ["picnic plan: sandwiches"], what="mine only")
+    assert panel.who.currentText() == "Me"
+    panel.choose(panel.who, "")
+    panel.choose(panel.in_chat, "")
+    await until(lambda: len(found()) == 3, what="everything again")
+    panel.kind.setCurrentIndex(3)  # links
+    await until(lambda: found() == ["picnic photos: https://example.com/p"], what="the link")
+    panel.kind.setCurrentIndex(0)
+
+    # time: seen from two days later, nothing is from "today"; all is from the past week
+    panel.vm.clock = lambda: int(QDateTime.currentMSecsSinceEpoch()) + 2 * 24 * 3600 * 1000
+    panel.period.setCurrentIndex(1)
+    await until(lambda: panel.vm.period == "day" and found() == [], what="nothing today")
+    panel.period.setCurrentIndex(2)
+    await until(lambda: len(found()) == 3, what="all of the past week")
+    panel.server_button.click()  # the server's search takes the same filters
+    await until(lambda: panel.vm.server_asked, what="the server's answer")
+    assert sorted(m.text for m in panel.vm.server) == sorted(found())

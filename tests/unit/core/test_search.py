@@ -151,6 +151,7 @@ async def test_results_grouped_by_conversation(store: Store) -> None:
         ("GROUPg1", 1, "lunch"),
     ]
     assert await store.search_conversations("lunch", sender="carol") == [groups[1]]
+    assert await store.search_conversations("lunch", conversation_id="C2Cbob") == [groups[0]]
 
 
 async def test_text_replaced_in_the_store_is_found_by_its_new_words_only(store: Store) -> None:
