@@ -29,6 +29,7 @@ from messenger.server.storage.records import (
     RecallRequest,
     SearchFilter,
     SessionRecord,
+    StoredMessage,
     c2c_key,
 )
 from tests.helpers.storage_data import LIMITS, new_message, populate
@@ -155,6 +156,43 @@ async def test_a_resent_message_is_the_stored_one(storage: Storage) -> None:
     assert [m.message_id for m in history] == [first.message.message_id]
     other = replace(again, sender="bob")  # the key is (sender, client message ID)
     assert not (await storage.insert_message(other)).duplicate
+
+
+async def test_in_a_burst_a_failing_send_is_undone_alone(storage: Storage) -> None:
+    conv, (first,) = await talk(storage)
+    burst = [new_message("alice", "c2c", AB, conv, f"burst {i}") for i in range(6)]
+    burst[2] = replace(burst[2], client_msg_id=first.message.client_msg_id)  # a resend
+    burst[4] = replace(burst[4], message_id=burst[1].message_id)  # refused by the database
+    outcomes = await asyncio.gather(
+        *(storage.insert_message(new) for new in burst), return_exceptions=True
+    )
+    assert isinstance(outcomes[4], Exception)
+    stored = [o for i, o in enumerate(outcomes) if i not in (2, 4)]
+    assert [s.message.seq for s in stored if isinstance(s, StoredMessage)] == [2, 3, 4, 5]
+    resent = outcomes[2]
+    assert not isinstance(resent, BaseException)
+    assert resent.duplicate and resent.message.message_id == first.message.message_id
+    history, _ = await storage.history(
+        conv_id=conv, kind="c2c", key=AB, user_id="bob",
+        before_seq=None, after_seq=None, limit=10,
+    )  # fmt: skip
+    assert [m.body["text"] for m in history] == ["first"] + [f"burst {i}" for i in (0, 1, 3, 5)]
+    versions = [m.version for m in history]
+    assert versions == sorted(set(versions)) and storage.head >= versions[-1]
+
+
+async def test_sending_reads_what_came_before(storage: Storage) -> None:
+    conv, _ = await talk(storage, 3)  # alice, bob, alice: bob has one unread
+    head = storage.head
+    reply = await storage.insert_message(new_message("bob", "c2c", AB, conv, "reply"))
+    read = reply.sender_read
+    assert read is not None and (read.old_read_seq, read.new_read_seq) == (2, 4)
+    assert read.peer_read is not None and read.peer_read.peer == "alice"
+    assert read.state.unread_count == 0 and storage.head == head + 2  # the message, the read
+    again = await storage.insert_message(new_message("bob", "c2c", AB, conv, "more"))
+    assert again.sender_read is None  # nothing was unread: the cursor moved quietly
+    assert (await storage.read_cursors(conv))["bob"][0] == 5
+    assert (await storage.conversation_summary(conv, "bob")).state.unread_count == 0
 
 
 async def test_history_pages_by_seq(storage: Storage) -> None:

@@ -52,7 +52,7 @@ class PostgresDatabase(SqliteDatabase):
         self.dsn = dsn
         self._pool: ConnectionPool[psycopg.Connection[Any]] | None = None
         self.commit_gate: Callable[[], None] | None = None  # tests: hold a commit back
-        self._release_pending = False  # (writer thread) a job's savepoint not yet released
+        self._unreleased: list[str] = []  # (writer thread) savepoints to release before the next
         self._batch_start = 0  # (writer thread) the counter as the running batch found it
 
     def open(self, schema: Callable[[Any], object]) -> None:
@@ -99,7 +99,7 @@ class PostgresDatabase(SqliteDatabase):
         writer = cast(PgConnection, conn)
         if writer.broken:  # the database restarted: this batch goes on a new connection
             writer.reconnect()
-        self._release_pending = False
+        self._unreleased.clear()
         writer.execute("BEGIN")
         row = writer.execute("SELECT value FROM meta WHERE key='version' FOR UPDATE").fetchone()
         if row is None:
@@ -112,14 +112,23 @@ class PostgresDatabase(SqliteDatabase):
         if self.commit_gate is not None:
             self.commit_gate()
 
-    # A job's release travels with the next job's savepoint (one round trip instead of two);
-    # the last one is released by the commit itself.
-    def _savepoint(self, conn: sqlite3.Connection) -> None:
-        conn.execute("RELEASE job; SAVEPOINT job" if self._release_pending else "SAVEPOINT job")
-        self._release_pending = False
+    # A savepoint costs a round trip: runs of atomic jobs (message inserts) share one, and a
+    # release travels with the next savepoint command (the last ones are released by the commit).
+    _atomic_runs = True
 
-    def _release(self, conn: sqlite3.Connection) -> None:
-        self._release_pending = True
+    def _with_releases(self, sql: str) -> str:
+        releases = [f"RELEASE {name}; " for name in self._unreleased]
+        self._unreleased.clear()
+        return "".join(releases) + sql
+
+    def _savepoint(self, conn: sqlite3.Connection, name: str = "job") -> None:
+        conn.execute(self._with_releases(f"SAVEPOINT {name}"))
+
+    def _release(self, conn: sqlite3.Connection, name: str = "job") -> None:
+        self._unreleased.append(name)
+
+    def _undo(self, conn: sqlite3.Connection, name: str = "job") -> None:
+        conn.execute(self._with_releases(f"ROLLBACK TO {name}"))
 
     # -- reads -----------------------------------------------------------------------------------
     def _run_read(self, fn: Callable[[sqlite3.Connection], T]) -> T:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
+from functools import partial
 
 from messenger.protocol.models import SearchHit
-from messenger.server.storage.postgres import search
+from messenger.server.storage.base import OnCommit
+from messenger.server.storage.postgres import messages, search
 from messenger.server.storage.postgres.database import PostgresDatabase
 from messenger.server.storage.postgres.schema import apply_schema
-from messenger.server.storage.records import FeedPage, SearchFilter
+from messenger.server.storage.records import FeedPage, NewMessage, SearchFilter, StoredMessage
 from messenger.server.storage.sqlite.people import SqlitePeopleStorage
 from messenger.server.storage.sqlite.storage import SqliteStorage
 
@@ -34,6 +37,12 @@ class PostgresStorage(SqliteStorage):
         """The last version committed by this node, or by any node as of the newest feed page
         this node read (other nodes' writes move the counter too)."""
         return self.db.version
+
+    def insert_message(
+        self, new: NewMessage, on_commit: OnCommit[StoredMessage] = None
+    ) -> asyncio.Future[StoredMessage]:
+        job = partial(messages.insert_message, new=new)
+        return self.db.write(job, on_commit, atomic=True)
 
     async def feed(self, user_id: str, since: int, limit: int) -> FeedPage:
         page = await super().feed(user_id, since, limit)

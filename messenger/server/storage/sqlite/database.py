@@ -56,6 +56,11 @@ class WriteTxn:
         self._version += 1
         return self._version
 
+    def give_back(self, version: int) -> None:
+        """``version``, the last one drawn, was not used after all."""
+        if version == self._version:
+            self._version -= 1
+
     @property
     def version(self) -> int:
         return self._version
@@ -66,6 +71,7 @@ class _Job(Generic[T]):
     fn: Callable[[WriteTxn], T]
     future: asyncio.Future[T]
     on_commit: Callable[[T], None] | None
+    atomic: bool = False
     result: Any = None
     error: BaseException | None = None
 
@@ -161,12 +167,18 @@ class SqliteDatabase:
 
     # -- writes ----------------------------------------------------------------------------------------
     def write(
-        self, fn: Callable[[WriteTxn], T], on_commit: Callable[[T], None] | None = None
+        self,
+        fn: Callable[[WriteTxn], T],
+        on_commit: Callable[[T], None] | None = None,
+        *,
+        atomic: bool = False,
     ) -> asyncio.Future[T]:
+        """Queue ``fn`` for the writer. ``atomic``: ``fn`` only reads and writes the database
+        and raises only to undo all it did (no ``Rollback``), so it may run twice."""
         if self._closed or self._loop is None:
             raise ServerError("storage is closed")
         future: asyncio.Future[T] = self._loop.create_future()
-        self._queue.put(_Job(fn, future, on_commit))
+        self._queue.put(_Job(fn, future, on_commit, atomic))
         return future
 
     def _writer_main(self, conn: sqlite3.Connection) -> None:
@@ -203,11 +215,66 @@ class SqliteDatabase:
     def _before_commit(self, conn: sqlite3.Connection) -> None:
         """Called in the writer thread right before each commit (tests delay a commit here)."""
 
-    def _savepoint(self, conn: sqlite3.Connection) -> None:
-        conn.execute("SAVEPOINT job")
+    def _savepoint(self, conn: sqlite3.Connection, name: str = "job") -> None:
+        conn.execute(f"SAVEPOINT {name}")
 
-    def _release(self, conn: sqlite3.Connection) -> None:
-        conn.execute("RELEASE job")
+    def _release(self, conn: sqlite3.Connection, name: str = "job") -> None:
+        conn.execute(f"RELEASE {name}")
+
+    def _undo(self, conn: sqlite3.Connection, name: str = "job") -> None:
+        conn.execute(f"ROLLBACK TO {name}")
+
+    # Runs of ``atomic`` jobs share one savepoint where a savepoint costs a round trip to the
+    # database (PostgreSQL); SQLite's cost a function call, so each job keeps its own.
+    _atomic_runs = False
+
+    def _run_job(self, conn: sqlite3.Connection, txn: WriteTxn, job: _Job[Any]) -> None:
+        """One job in its own savepoint: a job that raises is undone alone."""
+        before = txn.version
+        self._savepoint(conn)
+        try:
+            job.result = job.fn(txn)
+            self._release(conn)
+        except Rollback as undo:
+            self._undo(conn)
+            self._release(conn)
+            txn._version = before
+            job.result = undo.result
+        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting caller
+            self._undo(conn)
+            self._release(conn)
+            txn._version = before
+            job.error = exc
+
+    def _run_atomic(self, conn: sqlite3.Connection, txn: WriteTxn, run: list[_Job[Any]]) -> None:
+        """Atomic jobs under one savepoint; if any raises, the run is undone and run again, each
+        job in its own savepoint (atomic jobs may run twice: they only read and write the
+        database)."""
+        before = txn.version
+        self._savepoint(conn, "atomic")
+        try:
+            for job in run:
+                job.result = job.fn(txn)
+        except BaseException:  # noqa: BLE001 - the careful way tells each caller its outcome
+            self._undo(conn, "atomic")
+            txn._version = before
+            for job in run:
+                job.result = None
+                self._run_job(conn, txn, job)
+        self._release(conn, "atomic")
+
+    def _run_jobs(self, conn: sqlite3.Connection, txn: WriteTxn, jobs: list[_Job[Any]]) -> None:
+        at = 0
+        while at < len(jobs):
+            end = at + 1
+            if self._atomic_runs and jobs[at].atomic:
+                while end < len(jobs) and jobs[end].atomic:
+                    end += 1
+            if end - at > 1:
+                self._run_atomic(conn, txn, jobs[at:end])
+            else:
+                self._run_job(conn, txn, jobs[at])
+            at = end
 
     def _run_batch(self, conn: sqlite3.Connection, jobs: list[_Job[Any]], version: int) -> int:
         started = time.perf_counter()
@@ -217,22 +284,7 @@ class SqliteDatabase:
             job_conn, version = self._begin(conn, version)
             first = version + 1
             txn = WriteTxn(job_conn, version)
-            for job in jobs:
-                before = txn.version
-                self._savepoint(job_conn)
-                try:
-                    job.result = job.fn(txn)
-                    self._release(job_conn)
-                except Rollback as undo:
-                    job_conn.execute("ROLLBACK TO job")
-                    self._release(job_conn)
-                    txn._version = before
-                    job.result = undo.result
-                except BaseException as exc:  # noqa: BLE001 - handed to the awaiting caller
-                    job_conn.execute("ROLLBACK TO job")
-                    self._release(job_conn)
-                    txn._version = before
-                    job.error = exc
+            self._run_jobs(job_conn, txn, jobs)
             if txn.version != version:
                 job_conn.execute("UPDATE meta SET value=? WHERE key='version'", (txn.version,))
             self._before_commit(job_conn)

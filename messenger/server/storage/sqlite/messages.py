@@ -63,7 +63,7 @@ def load_by_client_id(conn: sqlite3.Connection, sender: str, client_msg_id: str)
     ).fetchone()
 
 
-def _original(conn: sqlite3.Connection, new: NewMessage) -> StoredMessage:
+def original(conn: sqlite3.Connection, new: NewMessage) -> StoredMessage:
     """The message already stored under ``new``'s (sender, client_msg_id)."""
     existing = load_by_client_id(conn, new.sender, new.client_msg_id)
     n = MESSAGE_COLUMN_COUNT
@@ -121,8 +121,15 @@ def insert_message(txn: WriteTxn, new: NewMessage) -> StoredMessage:
         ),
     ).rowcount
     if not inserted:
-        raise Rollback(_original(conn, new))
-    message = Message(
+        raise Rollback(original(conn, new))
+    message = message_of(new, seq, now, version)
+    sender_read = _advance_sender_cursor(txn, conv_id, new, seq)
+    return StoredMessage(conv_id, new.kind_of_conv, message, False, sender_read)
+
+
+def message_of(new: NewMessage, seq: int, now: int, version: int) -> Message:
+    """The message ``new`` as stored at ``seq``."""
+    return Message(
         message_id=new.message_id,
         conv_type=new.kind_of_conv,
         target=target_of(new.kind_of_conv, new.key, new.sender),
@@ -138,27 +145,35 @@ def insert_message(txn: WriteTxn, new: NewMessage) -> StoredMessage:
         version=version,
         forwarded=new.forwarded,
     )
-    sender_read = _advance_sender_cursor(txn, conv_id, new, seq)
-    return StoredMessage(conv_id, new.kind_of_conv, message, False, sender_read)
+
+
+def moves_sender_cursor(new: NewMessage) -> bool:
+    """Sending implies having read what came before. A notice in my system conversation, or a
+    group tip, is not sent by me even when my own action caused it: neither moves my cursor."""
+    return new.kind_of_conv != "system" and new.kind != "tip"
 
 
 def _advance_sender_cursor(
     txn: WriteTxn, conv_id: int, new: NewMessage, seq: int
 ) -> ReadOutcome | None:
-    """Sending implies having read what came before. A quiet update when nothing was unread;
-    a real read (new versions, pushed to my devices and the peer) when something was. A notice
-    in my system conversation, or a group tip, is not sent by me even when my own action caused
-    it: neither moves my cursor."""
-    if new.kind_of_conv == "system" or new.kind == "tip":
+    """A quiet update when nothing was unread; a real read (``read_on_send``) when something
+    was."""
+    if not moves_sender_cursor(new):
         return None
-    conn = txn.conn
-    quiet = conn.execute(
+    quiet = txn.conn.execute(
         "UPDATE participants SET read_seq=? WHERE conv_id=? AND user_id=? "
         "AND read_seq>=? AND marked_unread=0",
         (seq, conv_id, new.sender, seq - 1),
     ).rowcount
     if quiet:  # nothing was unread: no new version
         return None
+    return read_on_send(txn, conv_id, new, seq)
+
+
+def read_on_send(txn: WriteTxn, conv_id: int, new: NewMessage, seq: int) -> ReadOutcome | None:
+    """The sender had unread messages before ``seq``: a real read, with new versions pushed to
+    their devices and to the peer."""
+    conn = txn.conn
     row = conn.execute(
         "SELECT read_seq FROM participants WHERE conv_id=? AND user_id=?",
         (conv_id, new.sender),
