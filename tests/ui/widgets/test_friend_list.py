@@ -73,3 +73,26 @@ async def test_i_am_online_in_my_own_window_while_connected(devices: Devices, wi
     people = window.session.people
     await until(lambda: people.is_online(alice_id), what="me online")
     assert people.status_text(alice_id) == "online"
+
+
+async def test_a_friend_group_header_is_one_line_not_a_blank_row(
+    devices: Devices, windows: Any, qtbot: Any
+) -> None:
+    """A friend group's header is a bold line just above its friends, not a friend-sized row
+    that stands empty above the name (it looked like a missing friend at the top)."""
+    alice_id, bob_id = uid("alice"), uid("bob")
+    alice = await devices.sign_in(alice_id)
+    bob = await devices.sign_in(bob_id)
+    await alice.client.add_friend(bob_id)
+    await bob.client.accept_friend_request(alice_id)
+    await alice.client.create_friend_group("Work", [bob_id])
+    window = await windows(alice)
+    qtbot.mouseClick(window.contacts_button, Qt.MouseButton.LeftButton)
+    friends = window.contacts.friends
+    model = friends.model()
+    await until(lambda: column(model)[:2] == ["Work · 1", bob_id], what="Work, then bob")
+    header = friends.visualRect(model.index(0, 0))
+    bob_row = friends.visualRect(model.index(1, 0))
+    line = friends.fontMetrics().height()
+    assert header.height() <= line + 16 < bob_row.height()
+    assert bob_row.top() == header.bottom() + 1
