@@ -40,7 +40,7 @@ from messenger.core.transfers.service import TransferService
 from messenger.core.transport.realtime import websocket_url
 from messenger.core.transport.rest import RestTransport
 from messenger.protocol import errors
-from messenger.protocol.api import MembersQuery, TypingRequest
+from messenger.protocol.api import HistoryKind, MembersQuery, TypingRequest
 from messenger.protocol.bodies import Body, FileBody, ImageBody, VideoBody, VoiceBody
 from messenger.protocol.fulltext import SearchKind
 from messenger.protocol.ids import check_user_id, parse_conversation_id
@@ -661,6 +661,14 @@ class Client(GroupCalls, MessageOps):
         """Ascending by seq; cache first, holes filled from the server; my unsent ones last."""
         history = self._signed_in().history
         return await history.messages(conversation_id, before_seq=before_seq, limit=limit)
+
+    async def neighbour_message(
+        self, conversation_id: str, seq: int, kind: HistoryKind, *, older: bool
+    ) -> LocalMessage | None:
+        """The nearest message of ``kind`` (say "image") before (``older``) or after ``seq``,
+        not recalled: from the server (stored on the way), else from the cache."""
+        history = self._signed_in().history
+        return await history.neighbour(conversation_id, seq, kind, older=older)
 
     async def unsent_messages(self, conversation_id: str) -> list[LocalMessage]:
         """My messages of the conversation still sending or failed, oldest first (the ones

@@ -15,10 +15,11 @@ from messenger.core.models import Conversation, LocalMessage
 from messenger.core.store import Store
 from messenger.core.transport.rest import RestTransport
 from messenger.protocol import errors
-from messenger.protocol.api import HistoryQuery, ReceiptsQuery
+from messenger.protocol.api import HistoryKind, HistoryQuery, ReceiptsQuery
 from messenger.protocol.models import MessagePage, Receipts, RemindType
 
 log = logging.getLogger(__name__)
+NEIGHBOUR_PAGE = 10  # messages of one kind asked at a time (a few are deleted for me, seldom more)
 
 # When the server cannot help (offline, no such conversation yet, no longer a member),
 # the cache is the answer.
@@ -94,6 +95,31 @@ class MessageHistory:
                     break
                 cursor = max(seqs)
         return _shown(await self._store.messages_between(conversation_id, low, high))
+
+    async def neighbour(
+        self, conversation_id: str, seq: int, kind: HistoryKind, *, older: bool
+    ) -> LocalMessage | None:
+        """The nearest message of ``kind`` before (``older``) or after ``seq`` that is not
+        recalled nor deleted for me. The server knows them all (``kind`` in the history query:
+        it skips the other messages), and what it answers is stored; offline, the cache."""
+        cursor = seq
+        while True:
+            query = (
+                HistoryQuery(before_seq=cursor, limit=NEIGHBOUR_PAGE, kind=kind)
+                if older
+                else HistoryQuery(after_seq=cursor, limit=NEIGHBOUR_PAGE, kind=kind)
+            )
+            page = await self._fetch(conversation_id, query)
+            if page is None:
+                return await self._store.neighbour_of_kind(conversation_id, seq, kind, older=older)
+            seqs = sorted((m.seq for m in page.messages), reverse=older)
+            for found in seqs:
+                for message in await self._store.messages_between(conversation_id, found, found):
+                    if not message.deleted and not message.recalled:
+                        return message
+            if not page.has_more or not seqs:
+                return None
+            cursor = seqs[-1]
 
     async def _fetch_seqs(self, conversation_id: str, query: HistoryQuery) -> list[int]:
         page = await self._fetch(conversation_id, query)

@@ -17,15 +17,20 @@ from messenger.protocol import bounds, frames, models, operations, social
 from messenger.protocol.fulltext import SearchKind
 from messenger.protocol.models import Base
 
+HistoryKind = Literal["", "image", "video", "file", "voice"]
+
 
 class HistoryQuery(Base):
     """Page of messages by ``seq``: older than ``before_seq`` or newer than ``after_seq``, or
-    from the first message at or after ``since_time`` (ms; jump to a date) on."""
+    from the first message at or after ``since_time`` (ms; jump to a date) on. With ``kind``,
+    only the messages of that kind that are not recalled (the image viewer's previous / next
+    picture of a chat)."""
 
     before_seq: bounds.Count | None = None
     after_seq: bounds.Count | None = None
     since_time: bounds.Count | None = None
     limit: bounds.PageLimit = 50
+    kind: HistoryKind = ""
 
 
 class MessageSearchQuery(Base):

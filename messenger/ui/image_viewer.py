@@ -2,16 +2,19 @@
 its thumbnail at once and the whole picture when it is here (downloaded into the media cache,
 decoded off the GUI thread), fits it to the window, zooms (wheel, + / -, 0 for fit, 1 for
 actual size) about the pointer, pans by dragging, and goes to the previous / next picture of the
-chat (← / →; the pictures of the loaded part of the chat, in order). Save as… (Ctrl+S), Copy
-(Ctrl+C) and Open with the system viewer; Esc closes.
+chat (← / →: any picture of the chat, also one not loaded in the chat view, asked of the store
+and the server; a button is enabled once its picture is found; the bar says when the picture
+was sent). Save as… (Ctrl+S), Copy (Ctrl+C) and Open with the system viewer; Esc closes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QGuiApplication,
@@ -33,6 +36,8 @@ from messenger.core.models import LocalMessage
 from messenger.protocol.bodies import ImageBody
 from messenger.ui.async_slots import async_slot
 from messenger.viewmodels.chat import ChatViewModel
+from messenger.viewmodels.formatting import separator_time
+from messenger.viewmodels.message_rows import message_key
 
 if TYPE_CHECKING:
     from messenger.ui.media_actions import MediaActions
@@ -191,6 +196,9 @@ class ImageViewer(QWidget):
         self.chat = chat
         self.media = actions  # save as, open with the system viewer
         self.key = key
+        self.current: LocalMessage | None = None  # the picture shown
+        self.neighbours: dict[str, LocalMessage | None] = {"previous": None, "next": None}
+        self.neighbours_known = False  # both looked up for the picture shown
         self.canvas = PictureCanvas(self)
         self.title = QLabel(self)
         self.title.setObjectName("ViewerTitle")
@@ -260,45 +268,74 @@ class ImageViewer(QWidget):
         self.setWindowTitle(self.tr("Picture"))
 
     # -- which picture ---------------------------------------------------------------------------
-    def picture_keys(self) -> list[str]:
-        """The chat's pictures (loaded rows), oldest first (or a merged forward's)."""
+    def listed_pictures(self) -> list[LocalMessage]:
+        """The pictures of the loaded rows, oldest first (a merged forward's: all of them)."""
         model = self.media.messages
-        keys = []
+        found = []
         for position in range(model.rowCount()):
-            row = model.row(position)
-            if isinstance(row.message.content, ImageBody) and not row.message.recalled:
-                keys.append(row.key)
-        return keys
+            message = model.row(position).message
+            if isinstance(message.content, ImageBody) and not message.recalled:
+                found.append(message)
+        return found
+
+    def _listed_neighbour(self, message: LocalMessage, older: bool) -> LocalMessage | None:
+        keys = [message_key(m) for m in self.listed_pictures()]
+        key = message_key(message)
+        if key not in keys:
+            return None
+        position = keys.index(key) + (-1 if older else 1)
+        return self.listed_pictures()[position] if 0 <= position < len(keys) else None
+
+    async def _neighbour(self, message: LocalMessage, older: bool) -> LocalMessage | None:
+        """The picture before or after: in the chat, any of its pictures, loaded or not (the
+        store, else the server, knows them); in a merged forward, the next one of its list."""
+        if self.media.messages is self.chat.messages and message.seq:
+            return await self.chat.neighbour_picture(message, older=older)
+        return self._listed_neighbour(message, older)
 
     def step(self, by: int) -> None:
-        keys = self.picture_keys()
-        if self.key in keys:
-            position = keys.index(self.key) + by
-            if 0 <= position < len(keys):
-                self.show_key(keys[position])
+        found = self.neighbours["previous" if by < 0 else "next"]
+        if found is not None:
+            self.show_message(found)
 
     def message(self) -> LocalMessage | None:
-        return self.media.messages.message(self.key)
+        return self.current
 
     def show_key(self, key: str) -> None:
-        self.key = key
+        self.show_message(self.media.messages.message(key))
+
+    def show_message(self, message: LocalMessage | None) -> None:
+        self.current = message
+        self.key = message_key(message) if message is not None else ""
         self._token += 1
         self.loaded = False
-        message = self.message()
-        keys = self.picture_keys()
-        index = keys.index(key) + 1 if key in keys else 0
-        self.counter.setText(f"{index} / {len(keys)}")
-        self.buttons["previous"].setEnabled(index > 1)
-        self.buttons["next"].setEnabled(0 < index < len(keys))
+        self.neighbours = {"previous": None, "next": None}
+        self.neighbours_known = False
+        for name in self.neighbours:
+            self.buttons[name].setEnabled(False)
         body = message.content if message is not None else None
         if not isinstance(body, ImageBody) or message is None:
+            self.counter.setText("")
             self.canvas.show_image(QImage(), QSize())
             return
+        self.media.remember(message)  # Save as… and Open for a picture not loaded in the chat
+        self.counter.setText(separator_time(message.time, int(time.time() * 1000)))
         self.title.setText(body.name)
         natural = QSize(body.width, body.height)
         thumb = self.chat.thumbnails.path(message)
         self.canvas.show_image(load_image(thumb) if thumb is not None else QImage(), natural)
         self._load(self._token, message)
+        self._find_neighbours(self._token, message)
+
+    @async_slot(int, object)
+    async def _find_neighbours(self, token: int, message: LocalMessage) -> None:
+        for name, older in (("previous", True), ("next", False)):
+            found = await self._neighbour(message, older)
+            if token != self._token or not shiboken6.isValid(self):  # moved on, or closed
+                return
+            self.neighbours[name] = found
+            self.buttons[name].setEnabled(found is not None)
+        self.neighbours_known = True
 
     @async_slot(int, object)
     async def _load(self, token: int, message: LocalMessage) -> None:
@@ -306,7 +343,7 @@ class ImageViewer(QWidget):
         if path is None or token != self._token:
             return
         image = await asyncio.to_thread(load_image, path)
-        if token != self._token or image.isNull():
+        if token != self._token or image.isNull() or not shiboken6.isValid(self):
             return
         self.canvas.show_image(image, image.size(), keep_view=True)
         self.loaded = True

@@ -30,6 +30,7 @@ from messenger.ui.voice_player import VoicePlayer
 from messenger.viewmodels.chat import ChatViewModel
 from messenger.viewmodels.downloads import media_id_of
 from messenger.viewmodels.message_list import MessageListModel
+from messenger.viewmodels.message_rows import message_key
 
 CARD_ACTIONS = frozenset({"file", "file_cancel", "picture", "voice_play", "location"})
 
@@ -56,6 +57,7 @@ class MediaActions(QObject):
         self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
         self._save_dir: Path | None = None
         self.viewer: ImageViewer | None = None
+        self._known: dict[str, LocalMessage] = {}  # shown outside the list (the image viewer)
         self.voice = VoicePlayer(chat.downloads, self)
         self.player: VideoPlayer | None = None
 
@@ -68,8 +70,13 @@ class MediaActions(QObject):
         self.open_url(QUrl(location_bubble.map_url(body)))
         return True
 
+    def remember(self, message: LocalMessage) -> None:
+        """A message shown outside the list (a picture the viewer went to that is not loaded in
+        the chat): Save as… and Open find it by its key."""
+        self._known = {message_key(message): message}
+
     def _message(self, key: str) -> LocalMessage | None:
-        message = self.messages.message(key)
+        message = self.messages.message(key) or self._known.get(key)
         if message is None or message.recalled or not media_id_of(message):
             return None
         return message

@@ -725,6 +725,18 @@ class ChatViewModel(QObject):
         await self._names.load_cached([*readers.read, *readers.unread])
         return readers
 
+    async def neighbour_picture(self, message: LocalMessage, *, older: bool) -> LocalMessage | None:
+        """The chat's picture before (``older``) or after ``message``, loaded in the chat or
+        not (the store, else the server, is asked); None at either end, or offline past what
+        the store has."""
+        try:
+            return await self._client.neighbour_message(
+                message.conversation_id, message.seq, "image", older=older
+            )
+        except MessengerError as exc:
+            log.info("no picture next to %s: %r", message.message_id, exc)
+            return None
+
     async def _run(self, work: Awaitable[object]) -> None:
         try:
             await work

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from messenger.protocol.api import HistoryKind
 from messenger.protocol.bodies import Body
 from messenger.protocol.fulltext import SearchKind
 from messenger.protocol.models import (
@@ -98,6 +99,9 @@ class ClientApi(Protocol):
         self, conversation_id: str, *, before_seq: int | None = None, limit: int = 50
     ) -> list[LocalMessage]: ...
     async def unsent_messages(self, conversation_id: str) -> list[LocalMessage]: ...
+    async def neighbour_message(
+        self, conversation_id: str, seq: int, kind: HistoryKind, *, older: bool
+    ) -> LocalMessage | None: ...
     async def newer_messages(
         self, conversation_id: str, after_seq: int, limit: int = 50
     ) -> list[LocalMessage]: ...

@@ -230,6 +230,16 @@ class FakeClient:
     async def unsent_messages(self, conversation_id: str) -> list[LocalMessage]:
         return []
 
+    async def neighbour_message(
+        self, conversation_id: str, seq: int, kind: str, *, older: bool
+    ) -> LocalMessage | None:
+        found = [
+            m
+            for m in self.history.get(conversation_id, [])
+            if m.kind == kind and not m.recalled and (m.seq < seq if older else m.seq > seq)
+        ]
+        return (found[-1] if older else found[0]) if found else None
+
     async def newer_messages(
         self, conversation_id: str, after_seq: int, limit: int = 50
     ) -> list[LocalMessage]:

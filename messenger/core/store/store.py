@@ -442,6 +442,23 @@ class Store:
 
         return await self._run(read)
 
+    async def neighbour_of_kind(
+        self, conversation_id: str, seq: int, kind: str, *, older: bool
+    ) -> LocalMessage | None:
+        """The nearest stored message of ``kind`` before (``older``) or after ``seq``, not
+        recalled nor deleted for me."""
+        sign, order = ("<", "DESC") if older else (">", "ASC")
+        sql = (
+            f"SELECT {_M_COLUMNS} FROM messages m WHERE m.conversation_id = ? AND m.seq {sign} ? "
+            f"AND m.kind = ? AND m.recalled = 0 AND m.deleted = 0 ORDER BY m.seq {order} LIMIT 1"
+        )
+
+        def read() -> LocalMessage | None:
+            row = self._db().execute(sql, (conversation_id, seq, kind)).fetchone()
+            return None if row is None else message_from_row(row)
+
+        return await self._run(read)
+
     async def total_unread(self) -> int:
         return await self._run(lambda: int(self._db().execute(TOTAL_UNREAD).fetchone()[0]))
 

@@ -177,6 +177,7 @@ async def history(c: Call) -> m.MessagePage:
         after_seq=q.after_seq,
         limit=q.limit,
         since_time=q.since_time,
+        only_kind=q.kind,
     )
 
 

@@ -358,6 +358,7 @@ class MessagingService:
         after_seq: int | None,
         limit: int,
         since_time: int | None = None,
+        only_kind: str = "",
     ) -> MessagePage:
         if not 1 <= limit <= self._limits.history_page:
             raise InvalidParameter(f"limit must be 1–{self._limits.history_page}", field="limit")
@@ -377,6 +378,7 @@ class MessagingService:
             before_seq=before_seq,
             after_seq=after_seq,
             limit=limit,
+            only_kind=only_kind,
         )
         return MessagePage(messages=messages, has_more=has_more)
 

@@ -133,6 +133,7 @@ class Storage(abc.ABC):
         before_seq: int | None,
         after_seq: int | None,
         limit: int,
+        only_kind: str = "",
     ) -> tuple[list[Message], bool]: ...
 
     @abc.abstractmethod

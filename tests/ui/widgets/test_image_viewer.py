@@ -1,6 +1,7 @@
 """The image viewer: a click on a picture opens it on that picture, whole once downloaded;
-← / → go through the chat's pictures, + / − / 0 zoom and fit, a drag pans, Ctrl+C copies,
-Ctrl+S saves where the user chose, Esc closes. Through the real server."""
+← / → go through the chat's pictures (all of them: also those not loaded in the chat view),
++ / − / 0 zoom and fit, a drag pans, Ctrl+C copies, Ctrl+S saves where the user chose, Esc
+closes. Through the real server."""
 
 from __future__ import annotations
 
@@ -37,6 +38,13 @@ async def bob_sees_three_pictures(devices: Devices, windows: Any, tmp_path: Path
     return window
 
 
+async def step(viewer: ImageViewer, key: Qt.Key, qtbot: Any) -> None:
+    """Press ← or → once the picture it goes to is known (its button is enabled)."""
+    name = "previous" if key == Qt.Key.Key_Left else "next"
+    await until(lambda: viewer.buttons[name].isEnabled(), what=f"the {name} picture found")
+    qtbot.keyClick(viewer.canvas, key)
+
+
 async def test_the_viewer_shows_zooms_pans_and_walks_through_the_chats_pictures(
     devices: Devices, windows: Any, tmp_path: Path, qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -55,7 +63,7 @@ async def test_the_viewer_shows_zooms_pans_and_walks_through_the_chats_pictures(
     assert viewer.geometry().contains(window.frameGeometry().center())
     await until(lambda: viewer.loaded, what="the whole picture")
     canvas = viewer.canvas
-    assert viewer.counter.text() == "2 / 3"
+    assert viewer.counter.text()  # when it was sent
     assert (canvas.image.width(), canvas.image.height()) == sizes[1]  # the file, not a thumbnail
     picture = canvas.picture_rect()
     assert picture.height() <= canvas.height() + 0.5 and picture.width() <= canvas.width() + 0.5
@@ -80,16 +88,18 @@ async def test_the_viewer_shows_zooms_pans_and_walks_through_the_chats_pictures(
     canvas.zoom(2.0, QPointF(100, 100))  # the wheel's zoom keeps the point under the pointer
     assert canvas.scale == pytest.approx(fitted * 2)
 
-    qtbot.keyClick(canvas, Qt.Key.Key_Right)
-    assert viewer.counter.text() == "3 / 3"
+    await step(viewer, Qt.Key.Key_Right, qtbot)
+    assert viewer.key == rows[2].key
     await until(lambda: viewer.loaded, what="the third picture")
     assert (canvas.image.width(), canvas.image.height()) == sizes[2]
     assert canvas.fitted  # a new picture starts fitted
-    qtbot.keyClick(canvas, Qt.Key.Key_Right)  # the last one: stays
-    assert viewer.counter.text() == "3 / 3"
-    qtbot.keyClick(canvas, Qt.Key.Key_Left)
-    qtbot.keyClick(canvas, Qt.Key.Key_Left)
-    assert viewer.counter.text() == "1 / 3"
+    await until(lambda: viewer.neighbours_known, what="its neighbours looked up")
+    assert not viewer.buttons["next"].isEnabled()  # the last one: → stays
+    qtbot.keyClick(canvas, Qt.Key.Key_Right)
+    assert viewer.key == rows[2].key
+    await step(viewer, Qt.Key.Key_Left, qtbot)
+    await step(viewer, Qt.Key.Key_Left, qtbot)
+    assert viewer.key == rows[0].key
     await until(lambda: viewer.loaded, what="the first picture")
 
     QGuiApplication.clipboard().clear()
@@ -105,3 +115,60 @@ async def test_the_viewer_shows_zooms_pans_and_walks_through_the_chats_pictures(
 
     qtbot.keyClick(canvas, Qt.Key.Key_Escape)
     await until(lambda: not viewer.isVisible(), what="closed")
+
+
+async def test_the_viewer_walks_through_pictures_not_loaded_in_the_chat(
+    devices: Devices, windows: Any, tmp_path: Path, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alice_id, bob_id = uid("alice"), uid("bob")
+    alice = await devices.sign_in(alice_id)
+    bob = await devices.sign_in(bob_id)
+    chat = "C2C" + bob_id
+
+    async def send(name: str, data: bytes, kind: str = "file") -> None:
+        path = tmp_path / name
+        path.write_bytes(data)
+        count = len(bob.added("C2C" + alice_id))
+        await alice.client.send_file(chat, path, kind=kind)
+        await devices.until(lambda: len(bob.added("C2C" + alice_id)) > count, what=name)
+
+    await send("old0.png", png(*SIZES[0]), "image")
+    await send("notes.txt", b"not a picture")  # a file between: not one of the pictures
+    await send("old1.png", png(*SIZES[1]), "image")
+    for i in range(70):  # far more than the chat loads when it opens
+        await alice.client.send_text(chat, f"line {i}")
+    await send("new.png", png(*SIZES[2]), "image")
+    await devices.until(lambda: len(bob.added("C2C" + alice_id)) == 74, within=60, what="all")
+    window = await windows(bob)
+    await open_chat(window, "C2C" + alice_id)  # at the first unread message: the oldest ones
+    loaded = [r for r in chat_rows(window) if r.picture is not None]
+    assert [r.message.content.width for r in loaded] == [SIZES[0][0], SIZES[1][0]]
+
+    assert window.chat_pane.view.click_action(loaded[0].key, "picture")
+    viewer = await until(lambda: window.findChild(ImageViewer), what="the viewer")
+    await until(lambda: viewer.neighbours_known, what="its neighbours looked up")
+    assert not viewer.buttons["previous"].isEnabled()  # the chat's first picture
+
+    shown = []
+    for _ in range(2):
+        await step(viewer, Qt.Key.Key_Right, qtbot)
+        await until(lambda: viewer.loaded, what="the whole picture")
+        image = viewer.canvas.image
+        shown.append((image.width(), image.height()))
+    assert shown == [SIZES[1], SIZES[2]]  # the file between was passed over
+    newest = viewer.key
+    assert window.session.chat.messages.message(newest) is None  # not loaded in the chat view
+    await until(lambda: viewer.neighbours_known, what="its neighbours looked up")
+    assert not viewer.buttons["next"].isEnabled()  # the chat's last picture
+
+    target = tmp_path / "newest.png"  # Save as… works on a picture the chat has not loaded
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(target), ""))
+    viewer.run("save")
+    await until(target.exists, what="saved")
+    assert QImage(str(target)).size().toTuple() == SIZES[2]
+
+    await step(viewer, Qt.Key.Key_Left, qtbot)
+    await step(viewer, Qt.Key.Key_Left, qtbot)
+    assert viewer.key == loaded[0].key
+    await until(lambda: viewer.loaded, what="back on the first picture")
+    assert (viewer.canvas.image.width(), viewer.canvas.image.height()) == SIZES[0]

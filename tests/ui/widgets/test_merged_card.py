@@ -187,7 +187,9 @@ async def test_pictures_and_files_in_the_viewer_open_and_save_and_nested_cards_o
     image = await until(lambda: window.findChild(ImageViewer), what="the image viewer")
     await until(lambda: image.loaded, what="the whole picture, through the card")
     assert (image.canvas.image.width(), image.canvas.image.height()) == (640, 400)
-    assert image.counter.text() == "1 / 1"  # the forward's pictures, not the chat's
+    await until(lambda: image.neighbours_known, what="its neighbours looked up")
+    buttons = image.buttons
+    assert not buttons["previous"].isEnabled() and not buttons["next"].isEnabled()  # the forward's
     image.close()
 
     menu = viewer.context_menu(at_file)

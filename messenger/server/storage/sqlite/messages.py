@@ -259,13 +259,16 @@ def history(
     before_seq: int | None,
     after_seq: int | None,
     limit: int,
+    only_kind: str = "",
 ) -> tuple[list[Message], bool]:
-    """A page of messages above ``floor_seq`` (what this user may see), ascending by seq."""
+    """A page of messages above ``floor_seq`` (what this user may see), ascending by seq; with
+    ``only_kind``, only the messages of that kind not recalled."""
+    only, more = ("AND m.kind=? AND m.recalled=0 ", (only_kind,)) if only_kind else ("", ())
     if after_seq is not None:
         rows = conn.execute(
-            f"SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.conv_id=? AND m.seq>? "
+            f"SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.conv_id=? AND m.seq>? {only}"
             "ORDER BY m.seq LIMIT ?",
-            (conv_id, max(after_seq, floor_seq), limit + 1),
+            (conv_id, max(after_seq, floor_seq), *more, limit + 1),
         ).fetchall()
         has_more = len(rows) > limit
         rows = rows[:limit]
@@ -273,8 +276,8 @@ def history(
         upper = before_seq if before_seq is not None else 1 << 62
         rows = conn.execute(
             f"SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.conv_id=? AND m.seq<? AND m.seq>? "
-            "ORDER BY m.seq DESC LIMIT ?",
-            (conv_id, upper, floor_seq, limit + 1),
+            f"{only}ORDER BY m.seq DESC LIMIT ?",
+            (conv_id, upper, floor_seq, *more, limit + 1),
         ).fetchall()
         has_more = len(rows) > limit
         rows = rows[:limit][::-1]

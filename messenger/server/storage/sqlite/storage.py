@@ -162,6 +162,7 @@ class SqliteStorage(Storage):
         before_seq: int | None,
         after_seq: int | None,
         limit: int,
+        only_kind: str = "",
     ) -> tuple[list[Message], bool]:
         def run(conn: Any) -> tuple[list[Message], bool]:
             row = conn.execute(
@@ -179,6 +180,7 @@ class SqliteStorage(Storage):
                 before_seq=before_seq,
                 after_seq=after_seq,
                 limit=limit,
+                only_kind=only_kind,
             )
             return ops.mark_hidden(conn, user_id, conv_id, page), more
 
