@@ -33,6 +33,9 @@ from messenger.ui.theme import slim_scroll_bar
 from messenger.viewmodels.conversation_list import COMMUNITY, ID_ROLE, TOPIC_ROLE
 from messenger.viewmodels.conversations import ConversationListViewModel
 
+_UNLIMITED = 16_777_215  # Qt's QWIDGETSIZE_MAX
+_MOST_ROWS_MEASURED = 20  # more matches than this: the list keeps its share of the height
+
 NAVIGATION_KEYS = (
     Qt.Key.Key_Up,
     Qt.Key.Key_Down,
@@ -149,6 +152,27 @@ class ConversationListWidget(QWidget):
         panel.hide()
         self._layout.addWidget(panel, 2)
         self.filter.textChanged.connect(panel.set_query)  # type: ignore[attr-defined]
+        self.filter.textChanged.connect(self._fit_to_matches)
+        filtered = self.vm.filtered
+        for signal in (filtered.rowsInserted, filtered.rowsRemoved):
+            signal.connect(self._fit_to_matches)
+        filtered.modelReset.connect(self._fit_to_matches)
+        filtered.layoutChanged.connect(self._fit_to_matches)
+
+    def _fit_to_matches(self, *_args: object) -> None:
+        """While searching, the chats found take only the rows they need (none: no room at all),
+        so people and messages below get the rest instead of sitting under an empty list."""
+        searching = self.search_panel is not None and bool(self.filter.text().strip())
+        rows = self.vm.filtered.rowCount()
+        self.list.setVisible(rows > 0 or not searching)
+        if not searching or not rows:
+            self.list.setMaximumHeight(_UNLIMITED)
+            return
+        shown = min(rows, _MOST_ROWS_MEASURED)
+        height = sum(self.list.sizeHintForRow(row) for row in range(shown))
+        self.list.setMaximumHeight(
+            height + 2 * self.list.frameWidth() if rows == shown else _UNLIMITED
+        )
 
     # -- selection -------------------------------------------------------------------------------
     def select(self, conversation_id: str) -> None:

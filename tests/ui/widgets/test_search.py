@@ -313,3 +313,34 @@ async def test_the_top_box_lists_people_and_filters_by_chat_sender_kind_and_time
     panel.server_button.click()  # the server's search takes the same filters
     await until(lambda: panel.vm.server_asked, what="the server's answer")
     assert sorted(m.text for m in panel.vm.server) == sorted(found())
+
+
+async def test_while_searching_the_chats_found_take_only_the_rows_they_need(
+    devices: Devices, windows: Any, qtbot: Any
+) -> None:
+    """No chat's name matches: the list gives all its room to people and messages (it stood
+    as an empty half of the column); one matches: one row tall; the box cleared: as before."""
+    alice_id, bob_id = uid("alice"), uid("bob")
+    bob = await devices.sign_in(bob_id)
+    alice = await devices.sign_in(alice_id)
+    await sent(bob, "C2C" + alice_id, "the demo is tomorrow")
+    window = await windows(alice)
+    window.resize(900, 700)
+    listing = window.conversation_list
+    await until(lambda: listing.vm.filtered.rowCount() == 1, what="bob's chat listed")
+    full = listing.list.height()
+    panel = window.global_search
+
+    qtbot.keyClicks(listing.filter, "demo")
+    await until(lambda: len(panel.vm.chats) == 1, what="the message found")
+    await until(lambda: not listing.list.isVisible(), what="no room for an empty list")
+
+    listing.filter.clear()
+    qtbot.keyClicks(listing.filter, bob_id)  # bob's chat is named by his ID
+    await until(lambda: listing.list.isVisible(), what="the matching chat")
+    row = listing.list.sizeHintForRow(0)
+    await until(lambda: listing.list.height() <= row + 2 * listing.list.frameWidth())
+    assert panel.height() > 3 * row  # the rest goes to the people and messages below
+
+    listing.filter.clear()
+    await until(lambda: listing.list.height() >= full - 2, what="the whole column again")
