@@ -6,7 +6,8 @@
 The demo data of ``screenshot_chat.py`` plus a Public group where Bob is an admin and Carol is
 muted. Saves, per theme: the owner's window with the member menu open on Carol
 (``group-panel-<theme>``), Carol's window with the muted composer (``group-muted-<theme>``);
-and in the first theme the New group dialog (``group-new``).
+and in the first theme the New group dialog (``group-new``) and the owner's window on a live room
+three viewers joined and one left (``group-live``: the pushed count in the header and panel).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from messenger.ui.theme import apply_theme
 from messenger.viewmodels.session import SessionViewModel
 
 CLUB = {"en": ("Book club", "Meet on Fridays at 7 pm."), "zh_CN": ("读书会", "每周五晚七点见。")}
+LIVE = {"en": "Friday concert", "zh_CN": "周五音乐会"}
 
 
 async def window_of(url: str, root: Path, user: str) -> tuple[MainWindow, SessionViewModel]:
@@ -47,6 +49,14 @@ async def window_of(url: str, root: Path, user: str) -> tuple[MainWindow, Sessio
     window.bind(session)
     window.show()
     return window, session
+
+
+async def live_room(host: Client, clients: dict[str, Client], name: str) -> None:
+    """A live room three viewers join; one of them then closes the app (still a member)."""
+    await host.create_group(name, group_id="live", type=GroupType.AVCHATROOM)
+    for viewer in ("bob", "carol", "dave"):
+        await clients[viewer].join_group("live")
+    await clients["dave"].aclose()
 
 
 async def main(out: Path, language: str, themes: list[str]) -> None:
@@ -105,6 +115,10 @@ async def main(out: Path, language: str, themes: list[str]) -> None:
                 await asyncio.sleep(0.5)
                 save(dialog, out / f"group-new{suffix}.png")
                 dialog.close()
+                await live_room(alice, clients, LIVE[language])
+                await owner_session.chat.open("GROUPlive")
+                await asyncio.sleep(1.5)
+                save(owner, out / f"group-live{suffix}.png")
         for session in (owner_session, muted_session):
             session.close()
         owner.close()

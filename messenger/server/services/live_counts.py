@@ -4,9 +4,9 @@ A live room (AVChatRoom) is watched from the moment someone joins, quits or is r
 its count. When a member's first device connects or their last one leaves, or the membership
 changes, the room's count is taken again and, if it moved, sent to its online members in a
 ``group_online`` frame (with the number of members: joins are not told to thousands of viewers
-one by one): at most one frame a second per room (the first change after a quiet
-second goes out at once), so thousands of viewers arriving together make one frame a second,
-not one each. The frame is encoded once for all of them. A room nobody is online in is no longer
+one by one): at most one frame a second per room, so thousands of viewers arriving together
+make one frame a second, not one each. A change after a quiet second is told 0.2 s later, with
+the rest of its burst (a hundred viewers leaving at once make one frame, not two). The frame is encoded once for all of them. A room nobody is online in is no longer
 watched. With several nodes, each node tells its own devices about the rooms it watches.
 """
 
@@ -25,6 +25,7 @@ from messenger.server.services.directory import Directory
 log = logging.getLogger(__name__)
 
 PERIOD_S = 1.0
+GATHER_S = 0.2  # a change after a quiet second waits this long for the rest of its burst
 
 
 @dataclass(slots=True)
@@ -36,10 +37,17 @@ class _Room:
 
 
 class LiveCounts:
-    def __init__(self, hub: Hub, directory: Directory, period_s: float = PERIOD_S) -> None:
+    def __init__(
+        self,
+        hub: Hub,
+        directory: Directory,
+        period_s: float = PERIOD_S,
+        gather_s: float = GATHER_S,
+    ) -> None:
         self._hub = hub
         self._directory = directory
         self._period = period_s
+        self._gather = gather_s
         self._rooms: dict[int, _Room] = {}  # conv_id → watched room
         self._tasks: set[asyncio.Task[None]] = set()
         hub.presence_watchers.append(self.presence_changed)
@@ -68,7 +76,7 @@ class LiveCounts:
         if room.pending:
             return
         room.pending = True
-        delay = max(0.0, room.last_push + self._period - time.monotonic())
+        delay = max(self._gather, room.last_push + self._period - time.monotonic())
         asyncio.get_running_loop().call_later(delay, self._start, conv_id)
 
     def _start(self, conv_id: int) -> None:
