@@ -12,8 +12,10 @@ WebSocket. Measured:
 - mute, role change and kick in the Public group: from the request to the last online member
   that got the change (the tip);
 - a message in the live room: from the send to the last online member that got it;
-- the live room's online count: the answer of ``GET /online`` with everyone connected, and how
-  long after 100 members disconnect the count shows it.
+- the live room's online count: the answer of ``GET /online`` with everyone connected; after 100
+  members disconnect, how long until the others have the pushed count, the GET answer came before.
+
+Each fan-out figure comes with the CPU time the server process spent on it.
 
 Figures are printed; nothing is asserted.
 """
@@ -33,10 +35,10 @@ from typing import Any
 
 import httpx
 import msgspec
-import websockets
 
+from benchmarks.peers.clients import Target
+from benchmarks.receivers import Receivers
 from benchmarks.server import KEY, SDK_APP_ID, Server
-from messenger.protocol import frames
 from messenger.protocol.models import GroupType, JoinOption, SendRequest
 from messenger.protocol.usersig import generate_usersig
 from messenger.server.services.auth import hash_token
@@ -185,124 +187,105 @@ async def _panel(server: Server, data: Path) -> dict[str, Any]:
 
 
 # -- fan-out to every online member -----------------------------------------------------------------
-async def _connect(server: Server, tokens: list[str]) -> list[Any]:
-    async def one(token: str) -> Any:
-        for _ in range(5):  # a busy machine may miss the hello deadline: try again
-            ws = await websockets.connect(server.ws_url, max_size=None, open_timeout=120)
-            await ws.send(frames.encode(frames.Hello(token=token, since=None)))
-            try:
-                while not isinstance(frames.decode_server_frame(await ws.recv()), frames.Welcome):
-                    pass
-                return ws
-            except websockets.ConnectionClosed:
-                await asyncio.sleep(1.0)
-        raise RuntimeError("could not connect")
-
-    sockets = []
-    for at in range(0, len(tokens), 50):
-        sockets.extend(await asyncio.gather(*(one(t) for t in tokens[at : at + 50])))
-    return sockets
+def user_system_cpu(pid: int) -> tuple[float, float]:
+    """User and system CPU seconds of a process (all its threads) so far."""
+    rest = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(rest[11]) / 100, int(rest[12]) / 100  # (fields 14 and 15, in ticks)
 
 
-async def _until_all(sockets: list[Any], wanted: Any) -> list[float]:
-    arrived: list[float] = []
-
-    async def wait(ws: Any) -> None:
-        while True:
-            frame = frames.decode_server_frame(await ws.recv())
-            if isinstance(frame, frames.Changes) and any(wanted(c) for c in frame.changes):
-                arrived.append(time.perf_counter())
-                return
-
-    await asyncio.wait_for(asyncio.gather(*(wait(ws) for ws in sockets)), 120)
-    return arrived
+def _tip(kind: str) -> bytes:
+    return b'"tip":"' + kind.encode() + b'"'
 
 
-def _tip(kind: str) -> Any:
-    def match(change: Any) -> bool:
-        return (
-            isinstance(change, frames.MessageChange)
-            and change.message.kind == "tip"
-            and change.message.body.get("tip") == kind
-        )
-
-    return match
-
-
-async def fanout(server: Server, tokens: dict[str, str], members: int) -> dict[str, Any]:
+async def fanout(
+    server: Server, tokens: dict[str, str], members: int, processes: int
+) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     everyone = [member_id(i) for i in range(members)]
-    started = time.perf_counter()
-    sockets = await _connect(server, [tokens[u] for u in everyone])
-    figures[f"{members:,} members connected (s)"] = time.perf_counter() - started
-    await asyncio.sleep(1.0)
+    port = int(server.url.rsplit(":", 1)[1])
+    target = Target("ours", "127.0.0.1", port, deflate=True)  # as the desktop client connects
+    receivers = Receivers(target, [(u, tokens[u]) for u in everyone], processes)
+    figures[f"{receivers.connected:,} members connected from {processes} processes (s)"] = (
+        receivers.connect_s
+    )
+    print(f"{receivers.connected:,} members connected in {receivers.connect_s:.1f} s", flush=True)
+    await asyncio.sleep(2.0)  # (the live room's count frames of the arrivals settle)
     auth = {"Authorization": f"Bearer {tokens[OWNER]}", "Content-Type": "application/json"}
-    async with httpx.AsyncClient(base_url=server.url, timeout=120, headers=auth) as http:
+    try:
+        async with httpx.AsyncClient(base_url=server.url, timeout=120, headers=auth) as http:
 
-        async def timed(label: str, method: str, path: str, body: Any, tip: str) -> None:
-            listeners = sockets[:-1] if tip == "member_kicked" else sockets
-            waiting = asyncio.create_task(_until_all(listeners, _tip(tip)))
-            await asyncio.sleep(0.2)
+            async def timed(
+                label: str, needle: bytes, method: str, path: str, body: Any, skip: str = ""
+            ) -> None:
+                async def request() -> None:
+                    r = await http.request(method, path, content=msgspec.json.encode(body))
+                    r.raise_for_status()
+
+                user0, system0 = user_system_cpu(server.proc.pid)
+                skipped = frozenset({skip} if skip else ())
+                delays, missing = await receivers.first(needle, request, skipped)
+                user1, system1 = user_system_cpu(server.proc.pid)
+                lost = f", {missing} never got it" if missing else ""
+                figures[
+                    f"{label} → {len(delays):,} online members: median / last (ms); "
+                    f"server CPU user + system (ms){lost}"
+                ] = (
+                    f"{statistics.median(delays):.1f} / {delays[-1]:.1f}; "
+                    f"{(user1 - user0) * 1e3:.0f} + {(system1 - system0) * 1e3:.0f}"
+                )
+
+            victim = everyone[-1]
+            base = f"/v1/groups/{PUBLIC}"
+            await timed(
+                "mute",
+                _tip("member_info_changed"),
+                "PUT",
+                f"{base}/members/{victim}/mute",
+                {"seconds": 600},
+            )
+            await timed(
+                "set admin",
+                _tip("admin_set"),
+                "PUT",
+                f"{base}/members/{victim}/role",
+                {"role": "admin"},
+            )
+            await timed(
+                "kick",
+                _tip("member_kicked"),
+                "POST",
+                f"{base}/kick",
+                {"user_ids": [victim]},
+                skip=victim,
+            )
+            text = f"live {uuid.uuid4().hex}"
+            send = SendRequest(client_msg_id=uuid.uuid4().hex, body={"text": text})
+            await timed(
+                "live room message",
+                text.encode(),
+                "POST",
+                f"/v1/conversations/GROUP{LIVE}/messages",
+                send,
+            )
+
             began = time.perf_counter()
-            r = await http.request(method, path, content=msgspec.json.encode(body))
-            r.raise_for_status()
-            delays = sorted((t - began) * 1e3 for t in await waiting)
-            figures[f"{label} → {len(listeners):,} online members: median / last (ms)"] = (
-                f"{statistics.median(delays):.1f} / {delays[-1]:.1f}"
-            )
-
-        target = everyone[-1]
-        base = f"/v1/groups/{PUBLIC}"
-        await timed(
-            "mute", "PUT", f"{base}/members/{target}/mute", {"seconds": 600}, "member_info_changed"
-        )
-        await timed(
-            "set admin", "PUT", f"{base}/members/{target}/role", {"role": "admin"}, "admin_set"
-        )
-        await timed("kick", "POST", f"{base}/kick", {"user_ids": [target]}, "member_kicked")
-
-        # the live room: one message to everyone
-        def live_text(change: Any) -> bool:
-            return (
-                isinstance(change, frames.MessageChange)
-                and change.message.target == LIVE
-                and change.message.kind == "text"
-            )
-
-        waiting = asyncio.create_task(_until_all(sockets, live_text))
-        await asyncio.sleep(0.2)
-        send = SendRequest(client_msg_id=uuid.uuid4().hex, body={"text": "live!"})
-        began = time.perf_counter()
-        r = await http.post(
-            f"/v1/conversations/GROUP{LIVE}/messages", content=msgspec.json.encode(send)
-        )
-        r.raise_for_status()
-        delays = sorted((t - began) * 1e3 for t in await waiting)
-        figures[f"live room message → {members:,} online members: median / last (ms)"] = (
-            f"{statistics.median(delays):.1f} / {delays[-1]:.1f}"
-        )
-
-        began = time.perf_counter()
-        r = await http.get(f"/v1/groups/{LIVE}/online")
-        answered = (time.perf_counter() - began) * 1e3
-        figures[f"live room online count (of {members:,} connected): answer, time (ms)"] = (
-            f"{r.json()['online']:,}, {answered:.1f}"
-        )
-        gone = sockets[:100]
-        for ws in gone:
-            await ws.close()
-        began = time.perf_counter()
-        expected = members - 100
-        while True:
             r = await http.get(f"/v1/groups/{LIVE}/online")
-            if r.json()["online"] == expected:
-                break
-            await asyncio.sleep(0.01)
-        figures["live room online count right after 100 disconnect (ms)"] = (
-            time.perf_counter() - began
-        ) * 1e3
-    for ws in sockets[100:]:
-        await ws.close()
+            answered = (time.perf_counter() - began) * 1e3
+            figures[f"live room online count (of {members:,} connected): answer, time (ms)"] = (
+                f"{r.json()['online']:,}, {answered:.1f}"
+            )
+            await asyncio.sleep(1.5)  # (a count frame asked for above goes out first)
+            expected = members - 100
+            pushed, missing = await receivers.first(
+                f'"online":{expected},'.encode(), wait_s=30, close=100
+            )
+            lost = f" ({missing} never got it)" if missing else ""
+            figures[
+                f"live room: 100 disconnect → the pushed count ({expected:,}) reaches "
+                f"{len(pushed):,} online members: median / last (ms){lost}"
+            ] = f"{statistics.median(pushed):.1f} / {pushed[-1]:.1f}" if pushed else "none"
+    finally:
+        receivers.stop()
     return figures
 
 
@@ -310,6 +293,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1,000 members, for a smoke run")
     parser.add_argument("--members", type=int, default=0)
+    parser.add_argument(
+        "--processes", type=int, default=4, help="worker processes the receivers are spread over"
+    )
+    parser.add_argument(
+        "--server-code", type=Path, help="serve with the code of this copy (a before/after)"
+    )
     args = parser.parse_args()
     members = args.members or (1_000 if args.quick else 10_000)
     with tempfile.TemporaryDirectory() as folder:
@@ -318,12 +307,12 @@ def main() -> None:
         data.mkdir()
         seconds, tokens = asyncio.run(seed(data / "messenger.sqlite3", members))
         print(f"seeded {members:,} members, a Public group and a live room in {seconds:.1f} s")
-        server = Server(data, "NORMAL")
+        server = Server(data, "NORMAL", code_root=args.server_code)
         try:
             figures = panel_figures(server, root)
             for name, value in figures.items():
                 print(f"{name}: {value}", flush=True)
-            figures.update(asyncio.run(fanout(server, tokens, members)))
+            figures.update(asyncio.run(fanout(server, tokens, members, args.processes)))
         finally:
             server.stop()
     for name, value in figures.items():

@@ -14,7 +14,10 @@ KEY = "benchmark-secret-key-0123456789abcdef"
 
 
 class Server:
-    def __init__(self, data_dir: Path, synchronous: str, *extra_args: str) -> None:
+    def __init__(
+        self, data_dir: Path, synchronous: str, *extra_args: str, code_root: Path | None = None
+    ) -> None:
+        """``code_root``: run the server from another copy of the code (a before/after)."""
         self.data_dir = data_dir
         port_file = data_dir / "port"
         env = {
@@ -48,7 +51,8 @@ class Server:
                 synchronous,
                 *extra_args,
             ],
-            env=env,
+            env=env if code_root is None else {**env, "PYTHONPATH": str(code_root)},
+            cwd=code_root,
         )
         for _ in range(500):
             if port_file.exists() and port_file.read_text():

@@ -64,7 +64,7 @@ class Sender(Protocol):
 
 
 # -- ours -------------------------------------------------------------------------------------------------
-async def _ours_open(target: Target, token: str) -> WsClient:
+async def ours_open(target: Target, token: str) -> WsClient:
     ws = await WsClient.connect(target.host, target.port, "/v1/ws", deflate=target.deflate)
     ws.send(_encode({"t": "hello", "token": token, "since": None}))
     while True:
@@ -142,11 +142,11 @@ class OurSender:
 
 
 async def ours_receiver(target: Target, cred: Cred, on_message: OnMessage) -> OurReceiver:
-    return OurReceiver(await _ours_open(target, cred.token), on_message)
+    return OurReceiver(await ours_open(target, cred.token), on_message)
 
 
 async def ours_sender(target: Target, cred: Cred, window: int) -> OurSender:
-    return OurSender(await _ours_open(target, cred.token), cred.conv, window)
+    return OurSender(await ours_open(target, cred.token), cred.conv, window)
 
 
 # -- Matrix -------------------------------------------------------------------------------------------------

@@ -114,6 +114,9 @@ class Pool:
         for conn in self._conns:
             conn.send(message)
 
+    def tell_one(self, i: int, message: Any) -> None:
+        self._conns[i].send(message)
+
     def finish(self, timeout: float = 600) -> list[Any]:
         for i in range(len(self)):
             while not self._done[i]:
