@@ -59,10 +59,10 @@ class FriendDelegate(QStyledItemDelegate):
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
-        line = option.fontMetrics.height()
+        line = option.fontMetrics.height()  # widths are floors: rows span the list
         if index.data(IS_HEADER_ROLE):  # one bold line, a little air above it
-            return QSize(200, line + 12)
-        return QSize(200, max(AVATAR, 2 * line) + 12)
+            return QSize(AVATAR + 40, line + 12)
+        return QSize(AVATAR + 40, max(AVATAR, 2 * line) + 12)
 
     def paint(
         self,

@@ -57,7 +57,9 @@ class MemberDelegate(QStyledItemDelegate):
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
-        return QSize(200, max(AVATAR + 10, option.fontMetrics.height() + 12))
+        # The width is a floor only: rows span the list, names are elided to fit (a wider floor
+        # than the panel put a horizontal scroll bar under the members).
+        return QSize(AVATAR + 40, max(AVATAR + 10, option.fontMetrics.height() + 12))
 
     def paint(
         self,

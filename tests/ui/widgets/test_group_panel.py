@@ -324,3 +324,26 @@ async def test_the_panel_sets_how_the_groups_messages_reach_me(
 
 async def _is(value: Any, expected: Any) -> bool:
     return bool(await value == expected)
+
+
+async def test_the_member_list_fits_the_panel_without_a_sideways_scroll_bar(
+    devices: Devices, windows: Any
+) -> None:
+    """Members span the panel's width, long names elided: no horizontal scroll bar under them
+    (one showed at the panel's own width)."""
+    alice_id, bob_id = uid("alice"), uid("bob")
+    await devices.sign_in(bob_id)
+    alice = await devices.sign_in(alice_id)
+    group = await alice.client.create_group("Night shift", [bob_id])
+    window = await windows(alice)
+    window.resize(1200, 700)
+    await open_chat(window, "GROUP" + group.group_id)
+    panel = window.group_panel
+    members = panel.members
+    await until(lambda: members.model().rowCount() == 2 and members.isVisible(), what="members")
+    for width in (200, 240, 320):
+        window._splitter.setSizes([300, 1200 - 300 - width, width])
+        await until(lambda: members.viewport().width() > 0)
+        assert not members.horizontalScrollBar().isVisible(), f"at {panel.width()} px"
+        row = members.visualRect(members.model().index(0, 0))
+        assert row.width() >= members.viewport().width() - 1  # the row spans the list
