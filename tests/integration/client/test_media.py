@@ -379,3 +379,33 @@ async def test_a_restart_in_the_middle_of_an_upload_keeps_files_in_the_order_wri
     ]
     assert resumed[0] >= 1_000_000 // 2  # it continued where the server stood, not from 0
     assert (await bob.client.download(got[1])).read_bytes() == data
+
+
+async def test_the_next_picture_of_a_chat_skips_other_kinds_recalled_and_deleted_ones(
+    devices: Devices, tmp_path: Path
+) -> None:
+    alice_id, bob_id = uid("alice"), uid("bob")
+    alice = await devices.sign_in(alice_id)
+    bob = await devices.sign_in(bob_id)
+    chat = "C2C" + bob_id
+    written: list[LocalMessage] = []
+    for i, kind in enumerate(["image", "file", "image", "image", "image"]):
+        name = f"p{i}.jpg" if kind == "image" else "notes.txt"
+        data = jpeg_with_gps(40 + i, 30, orientation=1) if kind == "image" else b"notes"
+        echo = await alice.client.send_file(chat, write(tmp_path, name, data), kind=kind)
+        written.append(await devices.until(lambda e=echo: sent(alice, e.client_msg_id)))
+    p0, _file, p2, p3, p4 = written
+    await alice.client.recall(chat, p2.message_id)
+    await alice.client.delete_for_me(chat, [p3.message_id])  # gone for Alice only
+
+    async def neighbour(device: Device, seq: int, *, older: bool) -> int | None:
+        found = await device.client.neighbour_message(chat, seq, "image", older=older)
+        return None if found is None else found.seq
+
+    assert await neighbour(alice, p4.seq, older=True) == p0.seq  # recalled, deleted, a file: passed
+    assert await neighbour(alice, p0.seq, older=False) == p4.seq
+    assert await neighbour(alice, p0.seq, older=True) is None  # the first picture
+    assert await neighbour(alice, p4.seq, older=False) is None  # the last one
+    bob_chat = "C2C" + alice_id
+    found = await bob.client.neighbour_message(bob_chat, p4.seq, "image", older=True)
+    assert found is not None and found.seq == p3.seq  # Bob did not delete it
