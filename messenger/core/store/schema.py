@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlite3
 
 from messenger.core.store.people import PEOPLE_DDL, PEOPLE_MIGRATION
-from messenger.core.store.search_index import REBUILD, SEARCH_INDEX
+from messenger.core.store.search_index import ADD_PREFIXES, REBUILD, SEARCH_INDEX
 from messenger.protocol.fulltext import indexed_tags, indexed_words
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS kv (
@@ -144,6 +144,7 @@ _MIGRATIONS = {
         ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
     """
     + _OPS_DDL,
+    7: ADD_PREFIXES,  # the search index lists words by their first one and two characters
     3: PEOPLE_MIGRATION,
     1: """
         ALTER TABLE conversations RENAME COLUMN count_version TO unread_version;

@@ -21,9 +21,17 @@ OLD_KEY = _KEY.format(t="old")
 _FIELDS = "indexed_words(new.kind, new.body), indexed_tags(new.kind, new.body)"
 _INDEXED = "new.recalled = 0 AND indexed_words(new.kind, new.body) <> ''"
 
+# ``prefix``: the index also lists every word under its first one and two characters, so the
+# first keystrokes of a search ("m", "me") read those lists newest first and stop at the page;
+# without them FTS5 gathers the matches of every word so begun before the first (a one-letter
+# search over 1,000,000 messages took 60 ms of CPU, 3 ms with them). The index grows by about
+# 1.5 times (87 → 214 MB for 1,000,000 messages).
+_TABLE = "fts5(words, tags, conv, msg UNINDEXED, tokenize = 'unicode61', prefix = '1 2')"
+_TRIGGERS = ("messages_fts_insert", "messages_fts_update", "messages_fts_delete")
+_DROP_TRIGGERS = "".join(f"DROP TRIGGER IF EXISTS {name};\n" for name in _TRIGGERS)
+
 SEARCH_INDEX = f"""
-CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts
-    USING fts5(words, tags, conv, msg UNINDEXED, tokenize = 'unicode61');
+CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING {_TABLE};
 CREATE TRIGGER IF NOT EXISTS messages_fts_insert AFTER INSERT ON messages WHEN {_INDEXED} BEGIN
     INSERT OR REPLACE INTO messages_fts (rowid, words, tags, conv, msg)
     VALUES ({NEW_KEY}, {_FIELDS}, new.conversation_id, new.id);
@@ -43,9 +51,7 @@ END;
 """
 
 REBUILD = f"""
-DROP TRIGGER IF EXISTS messages_fts_insert;
-DROP TRIGGER IF EXISTS messages_fts_update;
-DROP TRIGGER IF EXISTS messages_fts_delete;
+{_DROP_TRIGGERS}
 DROP TABLE IF EXISTS messages_fts;
 {SEARCH_INDEX}
 INSERT OR REPLACE INTO messages_fts (rowid, words, tags, conv, msg)
@@ -55,6 +61,18 @@ FROM messages WHERE recalled = 0 AND indexed_words(kind, body) <> '';
 CREATE INDEX IF NOT EXISTS messages_by_time ON messages(conversation_id, time);
 """
 """Drop whatever index there was and index every stored message again (migrations)."""
+
+ADD_PREFIXES = f"""
+{_DROP_TRIGGERS}
+CREATE VIRTUAL TABLE messages_fts_prefixed USING {_TABLE};
+INSERT INTO messages_fts_prefixed (rowid, words, tags, conv, msg)
+SELECT rowid, words, tags, conv, msg FROM messages_fts;
+DROP TABLE messages_fts;
+ALTER TABLE messages_fts_prefixed RENAME TO messages_fts;
+{SEARCH_INDEX}
+"""
+"""The index of schema 6 copied into one with the prefix lists (the words as indexed, without
+working them out again: 1,000,000 messages in about 20 s)."""
 
 
 def time_key(time_ms: int) -> int:

@@ -139,3 +139,38 @@ async def test_a_store_of_schema_5_gains_the_message_operations(tmp_path: Path) 
     assert await store.pins("GROUPg0") == ["m1"]
     assert await store.recalled_draft("m1") is None
     await store.aclose()
+
+
+async def test_a_store_of_schema_7_keeps_its_index_and_gains_the_prefix_lists(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "alice" / "messages.sqlite3"
+    store = Store(path, "alice")
+    await store.open()
+    await store.apply_changes([message_change(message(seq=1, text="旧的消息 meeting notes"), 1)])
+    await store.aclose()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executescript(  # schema 7's index: the same words, no prefix lists
+        "DROP TRIGGER messages_fts_insert; DROP TRIGGER messages_fts_update;"
+        "DROP TRIGGER messages_fts_delete;"
+        "CREATE VIRTUAL TABLE old_fts USING fts5(words, tags, conv, msg UNINDEXED);"
+        "INSERT INTO old_fts (rowid, words, tags, conv, msg) "
+        "SELECT rowid, words, tags, conv, msg FROM messages_fts;"
+        "DROP TABLE messages_fts; ALTER TABLE old_fts RENAME TO messages_fts;"
+        "PRAGMA user_version = 7;"
+    )
+    conn.close()
+
+    store = Store(path, "alice")
+    await store.open()
+    found = [m.text for m in await store.search("消息 m")]
+    await store.apply_changes([message_change(message(seq=2, text="more meetings"), 2)])
+    later = [m.seq for m in await store.search("me")]
+    await store.aclose()
+
+    assert found == ["旧的消息 meeting notes"]
+    assert later == [2, 1]  # new messages are indexed by the triggers again
+    conn = sqlite3.connect(path)
+    [table] = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'messages_fts'").fetchone()
+    conn.close()
+    assert "prefix = '1 2'" in table
