@@ -6,11 +6,14 @@ window around it loaded. ``GlobalSearchViewModel`` finds people (friends by name
 then other users by the server's people search) and messages grouped by chat, filtered by
 chat, sender, kind and time (today, the past week, month or year); the server's search adds
 what this device never downloaded, with the same filters. Each new query supersedes the one
-before (an answer that comes late is dropped).
+before (an answer that comes late is dropped); the top box asks the cache one query at a time,
+and a query superseded while it waits for its turn is never asked (typing fast, only the newest
+keystroke's query runs next).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -146,6 +149,7 @@ class GlobalSearchViewModel(QObject):
         self.me = ""  # set by the session: not listed among people
         self.clock: Callable[[], int] = lambda: int(time.time() * 1000)
         self._token = 0
+        self._asking = asyncio.Lock()  # one cache search at a time
 
     @property
     def filters(self) -> SearchFilters:
@@ -210,7 +214,10 @@ class GlobalSearchViewModel(QObject):
             if folded in self._names.display(u).casefold() or folded in u.casefold()
         ][:PEOPLE]
         self.people = [] if self.filtered else friends
-        groups = await self._client.search_conversations(self.query, self.filters, limit=30)
+        async with self._asking:
+            if token != self._token:
+                return  # superseded while the one before ran
+            groups = await self._client.search_conversations(self.query, self.filters, limit=30)
         if token != self._token:
             return
         self.chats = [ChatHits(g.conversation_id, g.count, list(g.messages)) for g in groups]
