@@ -130,6 +130,7 @@ class ChatViewModel(QObject):
         self._held: list[Event] = []
         self._busy_older = False
         self._busy_newer = False
+        self._jumped = 0  # each jump: a page asked for before it is not added after it
         self._read_asked = 0
         self._unmark_asked = False
         self._first_unread_seq = 0
@@ -367,7 +368,7 @@ class ChatViewModel(QObject):
         oldest = model.oldest_seq
         if self._loading or self._busy_older or not model.has_older or not oldest:
             return
-        token, self._busy_older = self._token, True
+        token, jumped, self._busy_older = self._token, self._jumped, True
         try:
             page = await self._client.messages(self._cid, before_seq=oldest, limit=PAGE)
             await self._names.load_cached(people_in(page))
@@ -376,7 +377,7 @@ class ChatViewModel(QObject):
             page = []
         finally:
             self._busy_older = False
-        if token != self._token or self._loading:
+        if token != self._token or jumped != self._jumped or self._loading:
             return
         with model.batch():
             excess = model.rowCount() + len(page) - MAX_ROWS
@@ -391,7 +392,7 @@ class ChatViewModel(QObject):
         model = self.messages
         if self._loading or self._busy_newer or model.at_latest:
             return
-        token, self._busy_newer = self._token, True
+        token, jumped, self._busy_newer = self._token, self._jumped, True
         try:
             page = await self._client.newer_messages(self._cid, model.newest_seq, PAGE)
             last = self.conversation.last_seq if self.conversation else 0
@@ -404,7 +405,7 @@ class ChatViewModel(QObject):
             return
         finally:
             self._busy_newer = False
-        if token != self._token or self._loading:
+        if token != self._token or jumped != self._jumped or self._loading:
             return
         with model.batch():
             excess = model.rowCount() + len(page) - MAX_ROWS
@@ -424,6 +425,8 @@ class ChatViewModel(QObject):
         await self._reload(self._latest(), "", "bottom")
 
     async def jump_to_seq(self, seq: int, where: str = "center") -> None:
+        # A page on its way would land after the jump and might release the rows it shows.
+        self._jumped += 1
         position = self.messages.position_of_seq(seq)
         if position >= 0:
             key = self.messages.row(position).key
