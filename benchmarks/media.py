@@ -1,7 +1,9 @@
 """Media transfers over loopback: a file up through the real client core and server, and down
 again by the peer, in MB/s; plus the sender-side preparation of a 24-megapixel photo (hash,
 upright size, thumbnail), which is what stands between a drop and its painted bubble, and the
-longest stall of the event loop meanwhile (what a GUI thread would feel).
+longest stall of the event loop meanwhile (what a GUI thread would feel). Beside the wall-clock
+rates, the CPU seconds each side spent (this process: both clients; the server's process, read
+from /proc on Linux): on a shared machine they vary far less with the load than MB/s do.
 
     .venv/bin/python -m benchmarks.media [--mb 100] [--quick]
 """
@@ -49,6 +51,17 @@ class StallMeter:
         self._task.cancel()
 
 
+def cpu_seconds(pid: int | None = None) -> float:
+    """CPU time (user + system) of this process, or of process ``pid`` (Linux; else NaN)."""
+    if pid is None:
+        return time.process_time()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def signed_in(url: str, folder: Path, user_id: str) -> Client:
     client = Client(url, folder / user_id)
     await client.start()
@@ -56,7 +69,7 @@ async def signed_in(url: str, folder: Path, user_id: str) -> Client:
     return client
 
 
-async def transfer(url: str, folder: Path, size_mb: int) -> None:
+async def transfer(url: str, folder: Path, size_mb: int, server_pid: int) -> None:
     alice = await signed_in(url, folder, "alice")
     bob = await signed_in(url, folder, "bob")
     path = folder / "big.bin"
@@ -79,18 +92,26 @@ async def transfer(url: str, folder: Path, size_mb: int) -> None:
     bob.subscribe(on_bob)
     alice.subscribe(on_alice)
     with StallMeter() as up_stall:
+        cpu = cpu_seconds(), cpu_seconds(server_pid)
         started = time.perf_counter()
         await alice.send_file("C2Cbob", path)
         await sent
         up = time.perf_counter() - started
+        up_cpu = cpu_seconds() - cpu[0], cpu_seconds(server_pid) - cpu[1]
     message = await arrived
     with StallMeter() as down_stall:
+        cpu = cpu_seconds(), cpu_seconds(server_pid)
         started = time.perf_counter()
         got = await bob.download(message)  # type: ignore[arg-type]
         down = time.perf_counter() - started
+        down_cpu = cpu_seconds() - cpu[0], cpu_seconds(server_pid) - cpu[1]
     assert got.stat().st_size == size_mb << 20
     print(f"upload   {size_mb} MB: {up:6.2f} s  {size_mb / up:7.1f} MB/s  (hash, upload, send)")
     print(f"download {size_mb} MB: {down:6.2f} s  {size_mb / down:7.1f} MB/s")
+    print(
+        f"CPU seconds, client / server: upload {up_cpu[0]:.2f} / {up_cpu[1]:.2f}, "
+        f"download {down_cpu[0]:.2f} / {down_cpu[1]:.2f}"
+    )
     print(
         f"longest event-loop stall: upload {up_stall.longest * 1000:.1f} ms, "
         f"download {down_stall.longest * 1000:.1f} ms"
@@ -127,7 +148,7 @@ async def main() -> None:
         (folder / "server").mkdir()
         server = Server(folder / "server", "NORMAL")
         try:
-            await transfer(server.url, folder, size)
+            await transfer(server.url, folder, size, server.proc.pid)
         finally:
             server.stop()
         await photo(folder)
