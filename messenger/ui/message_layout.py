@@ -113,6 +113,14 @@ def hard_breaks(text: str) -> str:
     return text.replace("\r\n", " \u2028").replace("\r", "\u2028").replace("\n", "\u2028")
 
 
+def _fitted(size: tuple[int, int], room: float) -> tuple[float, float]:
+    """A picture's reserved size, shrunk (its shape kept) to the room a narrow chat leaves."""
+    width, height = float(size[0]), float(size[1])
+    if width <= room:
+        return width, height
+    return room, height * room / width
+
+
 class RowLayouts:
     """Geometry per row and width, looked up in two caches.
 
@@ -221,8 +229,9 @@ class RowLayouts:
             meta_w += receipt_w + (ICON + 4 if icon else 0)
 
         layout, natural, text_h, last = _wrap(row.text, fonts.body, inner)
-        if row.picture is not None:
-            natural, text_h, last = float(row.picture[0]), float(row.picture[1]) + 4, 0.0
+        picture = _fitted(row.picture, inner) if row.picture is not None else None
+        if picture is not None:
+            natural, text_h, last = picture[0], picture[1] + 4, 0.0
         card = card_size(row, card_line(fonts)) if row.card else None
         if card is not None:
             natural, text_h, last = card[0], card[1] + 4, 0.0
@@ -266,9 +275,9 @@ class RowLayouts:
             top += reply_h
         g.text = layout
         g.text_at = QPointF(bubble.left() + PAD_X, top)
-        if row.picture is not None:
+        if picture is not None:
             g.text = None
-            g.picture = QRectF(bubble.left() + PAD_X, top, *row.picture)
+            g.picture = QRectF(bubble.left() + PAD_X, top, *picture)
         if card is not None:
             g.text = None
             g.card = QRectF(bubble.left() + PAD_X, top, min(card[0], inner), card[1])

@@ -5,6 +5,7 @@ narrow window."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
@@ -13,6 +14,7 @@ from messenger.ui.i18n import install_language
 from messenger.ui.main_window import MainWindow
 from tests.helpers.clients import Devices
 from tests.helpers.ids import uid
+from tests.helpers.media import png
 from tests.ui.helpers import chat_rows, open_chat, sent, settle, until
 from tests.ui.qt_loop import qt_app
 
@@ -25,7 +27,8 @@ CHINESE = "这是一条很长的中文消息，用来检查在窄窗口里换行
 
 def row_problems(window: MainWindow) -> list[str]:
     """What is wrong with the laid-out rows: a height not measured for this width, a row
-    overlapping the next or leaving a gap, a bubble beyond the viewport's right edge."""
+    overlapping the next or leaving a gap, a bubble beyond the viewport's right edge, a picture
+    or card beyond its bubble."""
     pane = window.chat_pane
     assert pane is not None
     view = pane.view
@@ -45,6 +48,9 @@ def row_problems(window: MainWindow) -> list[str]:
         previous_bottom = rect.bottom()
         if geometry.bubble.right() > width or geometry.bubble.left() < 0:
             problems.append(f"row {position}: bubble {geometry.bubble} outside 0..{width}")
+        for part, inner in (("picture", geometry.picture), ("card", geometry.card)):
+            if inner is not None and not geometry.bubble.contains(inner):
+                problems.append(f"row {position}: {part} {inner} beyond its bubble")
     return problems
 
 
@@ -161,3 +167,46 @@ async def test_the_group_panel_folds_away_in_a_narrow_window_unless_asked_for(
     window.resize(1400, 800)
     await settle(10)
     assert not panel.isVisible()  # hidden by the user, it stays hidden
+
+
+async def test_a_picture_shrinks_with_a_narrow_chat_instead_of_overflowing_its_bubble(
+    devices: Devices, windows: Any, tmp_path: Path
+) -> None:
+    """A picture keeps its reserved size while the chat has room; in a narrow chat (the group
+    panel open beside it) it shrinks, its shape kept, inside its bubble (it ran out of the
+    bubble and was cut off by the chat's edge)."""
+    alice_id, bob_id = uid("alice"), uid("bob")
+    bob = await devices.sign_in(bob_id)
+    alice = await devices.sign_in(alice_id)
+    group = await alice.client.create_group("Team", [bob_id])
+    conversation = "GROUP" + group.group_id
+    for name, owner in (("mine.png", alice), ("theirs.png", bob)):
+        path = tmp_path / name
+        path.write_bytes(png(1600, 1200))
+        await owner.client.send_file(conversation, path, kind="image")
+    window = await windows(alice)
+    window.resize(1500, 800)
+    await open_chat(window, conversation)
+    await until(lambda: len([r for r in chat_rows(window) if r.picture]) == 2, what="pictures")
+    await laid_out(window)
+    pane = window.chat_pane
+    assert pane is not None
+
+    def pictures() -> list[Any]:
+        view = pane.view
+        model = view.model()
+        found = []
+        for position in range(model.rowCount()):
+            geometry = view.delegate.geometry(model.index(position, 0))
+            if geometry is not None and geometry.picture is not None:
+                found.append(geometry.picture)
+        return found
+
+    assert [p.width() for p in pictures()] == [240, 240]  # the reserved size
+    window.resize(760, 800)
+    if not window.group_panel.isVisible():
+        pane.header.panel_button.click()  # asked for: shown beside a narrow chat
+    await laid_out(window)
+    narrow = pictures()
+    assert all(p.width() < 240 for p in narrow), narrow
+    assert all(abs(p.width() / p.height() - 4 / 3) < 0.02 for p in narrow)  # the shape kept
