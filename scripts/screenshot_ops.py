@@ -8,6 +8,10 @@ pins and forwards through real clients before taking the pictures:
 
     ops-group-<theme>.png  ops-merged-card-<theme>.png  ops-merged-viewer-<theme>.png
     ops-select-<theme>.png  ops-forward-dialog-<theme>.png  ops-edit-<theme>.png
+    ops-react-bar-<theme>.png  ops-who-reacted-<theme>.png  ops-search-<theme>.png
+
+Popups (the reaction bar, who reacted) are windows of their own: they are drawn onto the main
+window's picture where they stand.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QCursor, QPainter
+from PySide6.QtWidgets import QApplication, QWidget
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from screenshot_chat import DEMO, PASSWORD, run_scene, save, say, seed
@@ -31,6 +37,18 @@ from messenger.ui.i18n import install_language
 from messenger.ui.main_window import MainWindow
 from messenger.ui.theme import apply_theme
 from messenger.viewmodels.session import SessionViewModel
+
+
+def save_with_popup(window: QWidget, popup: QWidget | None, path: Path) -> None:
+    """The window with ``popup`` (a window of its own) drawn where it stands over it."""
+    picture = window.grab()
+    if popup is not None and popup.isVisible():
+        painter = QPainter(picture)
+        painter.drawPixmap(window.mapFromGlobal(popup.mapToGlobal(QPoint(0, 0))), popup.grab())
+        painter.end()
+        popup.hide()
+    picture.save(str(path))
+    print(path)
 
 
 async def scene(out: Path, language: str, themes: list[str]) -> None:
@@ -56,6 +74,8 @@ async def scene(out: Path, language: str, themes: list[str]) -> None:
         await bob.forward_merged(history[:4], ["C2Calice"], title="Team chat history")
         await bob.forward(history[1:2], ["C2Calice"], comment="look at this")
         await say(bob, "C2Calice", "👆")
+        search_word = "bob" if language == "en" else "李明"
+        await say(carol, "C2Calice", f"{search_word}: the release party is at 7?")
         await asyncio.sleep(1.0)
 
         viewer = Client(server.url, root / "viewer")
@@ -104,12 +124,47 @@ async def scene(out: Path, language: str, themes: list[str]) -> None:
             await asyncio.sleep(0.3)
             save(window, out / f"ops-edit-{theme}.png")
             session.chat.composer.cancel_edit()
+            await reactions(window, out, theme)
+            box = window.conversation_list.filter
+            box.setText(search_word)
+            await asyncio.sleep(1.0)
+            save(window, out / f"ops-search-{theme}.png")
+            box.clear()
         session.close()
         window.close()
         await viewer.aclose()
         for client in clients.values():
             await client.aclose()
         server.stop()
+
+
+async def reactions(window: MainWindow, out: Path, theme: str) -> None:
+    """The hover button's bar of recent emoji, and who reacted (a right click on a chip)."""
+    pane = window.chat_pane
+    assert pane is not None and window.session is not None
+    chat = window.session.chat
+    await chat.open("GROUPteam")
+    await asyncio.sleep(0.6)
+    view = pane.view
+    rows = [chat.messages.row(i) for i in range(chat.messages.rowCount())]
+    position = next(i for i, r in enumerate(rows) if r.reactions)
+    index = chat.messages.index(position, 0)
+    view.scrollTo(index)
+    await asyncio.sleep(0.3)
+    view.hover(index)
+    button = view.react_button
+    QCursor.setPos(button.mapToGlobal(button.rect().center()))  # the pointer on the button
+    pane.show_reaction_bar(rows[position].key, button.mapToGlobal(button.rect().center()))
+    await asyncio.sleep(0.3)
+    save_with_popup(window, pane.reaction_bar, out / f"ops-react-bar-{theme}.png")
+    geometry = view.delegate.geometry(index)
+    assert geometry is not None and geometry.chips
+    chip = geometry.chips[0][0].translated(view.visualRect(index).topLeft().toPointF())
+    where = view.viewport().mapToGlobal(chip.bottomLeft().toPoint() + QPoint(0, 4))
+    pane.show_who_reacted(rows[position].key, where)
+    await asyncio.sleep(0.3)
+    save_with_popup(window, pane.who_reacted, out / f"ops-who-reacted-{theme}.png")
+    button.hide()
 
 
 if __name__ == "__main__":

@@ -11,7 +11,9 @@
    Group management (``screenshot_groups.py``): the group panel with a member's menu, a muted
    member's window, the New group dialog (light and dark; the panel and the muted window in
    Chinese too). People (``screenshot_people.py``): the Contacts page with a friend's card,
-   the requests inbox, the new-chat dialog and Edit my profile.
+   the requests inbox, the new-chat dialog and Edit my profile. Message operations
+   (``screenshot_ops.py``, three of its shots): the hover button's reaction bar, who reacted
+   and the search everywhere with its filters (light and dark).
 3. The shell's windows (``shell_screenshots.py``): the sign-in window and the settings (light
    and dark, English and Chinese), the connection banner, the kick dialog, the tray badges.
 4. Every PNG is stored again, opaque and with the strongest PNG compression Qt has. In
@@ -28,6 +30,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -119,6 +122,7 @@ def take(out: Path) -> None:
     run("screenshot_groups.py", target, "--language", "zh_CN", "--themes", "light")
     run("screenshot_people.py", target, "--language", "en")
     run("screenshot_people.py", target, "--language", "zh_CN", "--themes", "light")
+    run_ops(out)
     run("shell_screenshots.py", target, "--only", "signin,settings")
     run(
         "shell_screenshots.py",
@@ -130,6 +134,18 @@ def take(out: Path) -> None:
         "--only",
         "signin-nokeyring,banner-offline,kick-other_device,tray-badges",
     )
+
+
+OPS_SHOTS = ("ops-react-bar", "ops-who-reacted", "ops-search")  # of screenshot_ops.py's
+
+
+def run_ops(out: Path) -> None:
+    """The message operations' script into a scratch folder; the shots of ``OPS_SHOTS`` kept."""
+    with tempfile.TemporaryDirectory() as scratch:
+        run("screenshot_ops.py", scratch, "--language", "en")
+        for path in sorted(Path(scratch).glob("*.png")):
+            if path.name.rsplit("-", 1)[0] in OPS_SHOTS:
+                shutil.copy(path, out / path.name)
 
 
 def compact(out: Path, since: float, *, prune: bool) -> None:

@@ -54,6 +54,7 @@ from messenger.viewmodels.message_rows import MessageRow, RowStyle
 NEAR_EDGE = 1.0  # viewport heights from an end of the window that load the next page
 SPIN_MS = 80
 AT_BOTTOM_PX = 4
+HOVER_CHECK_MS = 300
 
 
 class ChatView(QListView):
@@ -123,6 +124,10 @@ class ChatView(QListView):
         self._report_timer.timeout.connect(self.report)
         self.react_button = HoverReactButton(self.viewport())
         self.react_button.clicked.connect(self._react_clicked)
+        # While the button shows, the pointer is looked for now and then: after a popup
+        # (menu, reaction bar) Qt may not tell the view that the pointer left it.
+        self._pointer_check = QTimer(self, interval=HOVER_CHECK_MS)
+        self._pointer_check.timeout.connect(self._check_pointer)
         slim_scroll_bar(self.verticalScrollBar())  # after the fields its event filter reads
 
     # -- where the user is -----------------------------------------------------------------------
@@ -488,6 +493,14 @@ class ChatView(QListView):
         button.move(int(x), int(y))
         button.show()
         button.raise_()
+        self._pointer_check.start()
+
+    def _check_pointer(self) -> None:
+        viewport = self.viewport()
+        inside = viewport.rect().contains(viewport.mapFromGlobal(QCursor.pos()))
+        if not self.react_button.isVisible() or not inside or not self.isVisible():
+            self.react_button.hide()
+            self._pointer_check.stop()
 
     def _react_clicked(self) -> None:
         button = self.react_button

@@ -64,7 +64,7 @@ class GlobalSearchPanel(QWidget):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-            combo.setMinimumContentsLength(6)
+            combo.setMinimumContentsLength(4)
             top.addWidget(combo, 1)
         layout.addLayout(top)
         row = QHBoxLayout()
@@ -77,6 +77,11 @@ class GlobalSearchPanel(QWidget):
         self.server_button = QPushButton(self)
         row.addWidget(self.server_button)
         layout.addLayout(row)
+        for combo in (self.kind, self.period):  # (the column stays as narrow as the user set it)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(4)
         self.results = QListWidget(self)
         self.results.setObjectName("GlobalSearchResults")
         self.results.setWordWrap(True)
