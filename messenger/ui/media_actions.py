@@ -1,6 +1,6 @@
 """What the chat does with files in messages: a click on a picture opens the image viewer, on a
 voice message plays or pauses it (``VoicePlayer``), on a video opens the video player; a click on a file bubble downloads it (or opens it once it is here), its × stops the download; the
-message menu's Open, Save as… and Show in folder.
+message menu's Open, Save as… and Show in folder (pictures, files, voice and video).
 
 Opened and shown files are copies in the downloads folder (``<Downloads>/Messenger``) under the
 sender's name made safe; Save as… writes where the user chose. The desktop opens and shows them
@@ -18,7 +18,7 @@ from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
 from messenger.core.models import LocalMessage
-from messenger.protocol.bodies import FileBody, ImageBody, LocationBody, VideoBody
+from messenger.protocol.bodies import FileBody, ImageBody, LocationBody, VideoBody, VoiceBody
 from messenger.protocol.filenames import safe_name
 from messenger.ui import reveal
 from messenger.ui.async_slots import async_slot
@@ -138,7 +138,8 @@ class MediaActions(QObject):
     # -- the message menu ---------------------------------------------------------------------------
     def add_menu_actions(self, menu: QMenu, key: str) -> None:
         message = self._message(key)
-        if message is None or not isinstance(message.content, FileBody | ImageBody | VideoBody):
+        saved = FileBody | ImageBody | VideoBody | VoiceBody
+        if message is None or not isinstance(message.content, saved):
             return
         if not menu.isEmpty():
             menu.addSeparator()

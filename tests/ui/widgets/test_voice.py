@@ -12,8 +12,9 @@ import wave
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from messenger.ui.bubbles import voice_bubble
 from messenger.ui.voice_recorder import microphone_problem
@@ -40,7 +41,7 @@ def tone(seconds: float = 1.5) -> bytes:
 
 
 async def test_a_voice_message_shows_its_length_and_waveform_and_says_when_it_cannot_play(
-    devices: Devices, windows: Any, tmp_path: Path
+    devices: Devices, windows: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     alice_id, bob_id = uid("alice"), uid("bob")
     alice = await devices.sign_in(alice_id)
@@ -71,6 +72,18 @@ async def test_a_voice_message_shows_its_length_and_waveform_and_says_when_it_ca
     assert not pane.media.voice.playing(row.message.content.media_id)
     if os.environ.get("MESSENGER_SCREENSHOTS"):
         window.grab().save(os.path.join(os.environ["MESSENGER_SCREENSHOTS"], "voice.png"))
+    box.close()
+
+    # Save as… (the message menu, as for other media) writes the recording where chosen.
+    menu = pane.context_menu(row.key)
+    names = [a.objectName() for a in menu.actions() if a.objectName()]
+    assert names[-3:] == ["open", "save_as", "show_in_folder"]
+    target = tmp_path / "kept" / "hello.wav"
+    target.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a: (str(target), ""))
+    next(a for a in menu.actions() if a.objectName() == "save_as").trigger()
+    await until(target.exists, what="the recording saved")
+    assert target.read_bytes() == path.read_bytes()
 
 
 async def test_the_record_button_says_there_is_no_microphone(
