@@ -22,6 +22,7 @@ from messenger.core.backoff import Backoff
 from messenger.core.clock import Clock, system_clock
 from messenger.core.events import Event, MessagesAdded, MessageUpdated
 from messenger.protocol import errors
+from tests.helpers.ids import uid
 from tests.helpers.raw import usersig
 
 E = TypeVar("E")
@@ -119,6 +120,15 @@ class Devices:
         device = await self.new(user_id, **kw)
         await device.client.login(user_id, usersig(user_id))
         return device
+
+    async def friends(self) -> tuple[Device, Device]:
+        """Two new users, alice and bob, signed in and friends both ways."""
+        alice_id, bob_id = uid("alice"), uid("bob")
+        alice = await self.sign_in(alice_id)
+        bob = await self.sign_in(bob_id)
+        await alice.client.add_friend(bob_id)
+        await bob.client.accept_friend_request(alice_id)
+        return alice, bob
 
     async def close(self, device: Device) -> None:
         await device.client.aclose()

@@ -130,11 +130,8 @@ async def test_send_message_on_a_friends_card_puts_the_typed_keys_into_the_chat(
 ) -> None:
     """Contacts → a friend → "Send message": the chat opens and what is typed next goes into its
     composer (it went into the top search box, which kept the focus)."""
-    alice_id, bob_id = uid("alice"), uid("bob")
-    alice = await devices.sign_in(alice_id)
-    bob = await devices.sign_in(bob_id)
-    await alice.client.add_friend(bob_id)
-    await bob.client.accept_friend_request(alice_id)
+    alice, bob = await devices.friends()
+    bob_id = bob.user_id
     window = await windows(alice)
     qtbot.mouseClick(window.contacts_button, Qt.MouseButton.LeftButton)
     friends = window.contacts.friends

@@ -34,11 +34,8 @@ def _green_pixels(image: QImage, area: QRect) -> int:
 async def test_a_friend_row_shows_the_avatar_dot_and_last_seen_live(
     devices: Devices, windows: Any, qtbot: Any
 ) -> None:
-    alice_id, bob_id = uid("alice"), uid("bob")
-    alice = await devices.sign_in(alice_id)
-    bob = await devices.sign_in(bob_id)
-    await alice.client.add_friend(bob_id)
-    await bob.client.accept_friend_request(alice_id)
+    alice, bob = await devices.friends()
+    bob_id = bob.user_id
     window = await windows(alice)
     window.resize(900, 600)
     qtbot.mouseClick(window.contacts_button, Qt.MouseButton.LeftButton)
@@ -80,11 +77,8 @@ async def test_a_friend_group_header_is_one_line_not_a_blank_row(
 ) -> None:
     """A friend group's header is a bold line just above its friends, not a friend-sized row
     that stands empty above the name (it looked like a missing friend at the top)."""
-    alice_id, bob_id = uid("alice"), uid("bob")
-    alice = await devices.sign_in(alice_id)
-    bob = await devices.sign_in(bob_id)
-    await alice.client.add_friend(bob_id)
-    await bob.client.accept_friend_request(alice_id)
+    alice, bob = await devices.friends()
+    bob_id = bob.user_id
     await alice.client.create_friend_group("Work", [bob_id])
     window = await windows(alice)
     qtbot.mouseClick(window.contacts_button, Qt.MouseButton.LeftButton)
