@@ -74,7 +74,7 @@ async def test_in_a_process_with_a_sound_server(
     qtbot.mousePress(button, Qt.MouseButton.LeftButton, pos=inside)
     assert button.recording
     await until(lambda: button.text() == "0:02", within=10, what="the time counted")
-    await asyncio.sleep(0.4)
+    await asyncio.sleep(0.6)  # "0:02" shows from 1.5 s on: about 2.2 s in all
     qtbot.mouseRelease(button, Qt.MouseButton.LeftButton, pos=inside)  # released on it: sent
     assert not button.recording
 
@@ -85,7 +85,7 @@ async def test_in_a_process_with_a_sound_server(
     )
     body = message.content
     assert isinstance(body, VoiceBody)
-    assert 1800 <= body.duration_ms <= 4000, body.duration_ms  # measured by the recorder
+    assert 1500 <= body.duration_ms < 2500, body.duration_ms  # measured by the recorder
     recorded = await bob.client.download(message)
     assert recorded.stat().st_size > 0 and recorded.read_bytes()[4:8] == b"ftyp"  # MPEG-4 audio
 
