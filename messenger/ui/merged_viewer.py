@@ -9,12 +9,21 @@ from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent, QMouseEvent, QPalette, QResizeEvent, QShowEvent
-from PySide6.QtWidgets import QAbstractItemView, QDialog, QListView, QMenu, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QListView,
+    QMenu,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from messenger.core import LocalMessage
 from messenger.protocol.bodies import MergedBody
 from messenger.protocol.ids import ConversationType
 from messenger.ui.async_slots import async_slot
+from messenger.ui.bubbles import voice_bubble
 from messenger.ui.media_actions import MediaActions
 from messenger.ui.message_delegate import MessageDelegate
 from messenger.viewmodels.chat import ChatViewModel
@@ -63,6 +72,7 @@ class MergedViewer(QDialog):
             chat.thumbnails.ready.connect(self._repaint)
             chat.downloads.changed.connect(self._repaint)
             self.media.voice.changed.connect(self._repaint)
+            self.media.voice.error_occurred.connect(self._error)
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.setResizeMode(QListView.ResizeMode.Adjust)
@@ -113,6 +123,20 @@ class MergedViewer(QDialog):
             self.open_at(event.position().toPoint())
         return False
 
+    def _error(self, text: str) -> None:
+        """Why a voice message does not play, over this window."""
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            self.windowTitle(),
+            text,
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setObjectName("ViewerError")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
     def _repaint(self, *_args: object) -> None:
         self.view.viewport().update()
 
@@ -138,6 +162,8 @@ class MergedViewer(QDialog):
         if geometry is None:
             return False
         target = geometry.picture if action == "picture" else geometry.card
+        if action == "voice_play" and target is not None:
+            target = voice_bubble.button_rect(target)
         if target is None:
             return False
         if self.delegate.hit(index, target.center().x(), target.center().y()) != action:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from messenger.ui.i18n import install_language
 from messenger.ui.image_viewer import ImageViewer
@@ -32,6 +32,7 @@ from tests.ui.helpers import (
 )
 from tests.ui.qt_loop import qt_app
 from tests.ui.widgets.test_chat_layout import laid_out
+from tests.ui.widgets.test_voice import tone
 
 
 def _inked(image: QImage, left: int, top: int, right: int, bottom: int, fill: QColor) -> int:
@@ -159,12 +160,14 @@ async def test_pictures_and_files_in_the_viewer_open_and_save_and_nested_cards_o
     alice = await devices.sign_in(alice_id)
     bob = await devices.sign_in(bob_id)
     carol = await devices.sign_in(carol_id)
-    picture, notes = tmp_path / "map.png", tmp_path / "notes.txt"
+    picture, notes, voice = tmp_path / "map.png", tmp_path / "notes.txt", tmp_path / "hi.wav"
     picture.write_bytes(png(640, 400))
     notes.write_bytes(b"bring a torch\n" * 30)
+    voice.write_bytes(tone(0.5))
     await alice.client.send_file("C2C" + bob_id, picture, kind="image")
     await alice.client.send_file("C2C" + bob_id, notes)
-    got = await devices.until(lambda: (m := bob.added("C2C" + alice_id)) and len(m) == 2 and m)
+    await alice.client.send_file("C2C" + bob_id, voice, kind="voice", duration_ms=500)
+    got = await devices.until(lambda: (m := bob.added("C2C" + alice_id)) and len(m) == 3 and m)
     [inner] = await bob.client.forward_merged(got[:1], ["C2C" + bob_id], title="Just the map")
     [inner_card] = await devices.until(
         lambda: [m for m in bob.updated() if m.kind == "merged" and m.message_id]
@@ -179,7 +182,7 @@ async def test_pictures_and_files_in_the_viewer_open_and_save_and_nested_cards_o
     await open_chat(window, "C2C" + bob_id)
     viewer = await open_merged_card(window)
     kinds = [viewer.model.row(i).message.kind for i in range(viewer.model.rowCount())]
-    assert sorted(kinds) == ["file", "image", "merged"]
+    assert sorted(kinds) == ["file", "image", "merged", "voice"]
     at_image, at_file, at_card = (kinds.index(k) for k in ("image", "file", "merged"))
     assert viewer.media is not None
     viewer.media.downloads_dir = tmp_path / "Downloads"
@@ -211,6 +214,12 @@ async def test_pictures_and_files_in_the_viewer_open_and_save_and_nested_cards_o
     assert viewer.click_action(at_file, "file")  # here now: a click opens it
     [path] = await until(lambda: opened, what="the file opened")
     assert path.read_bytes() == b"bring a torch\n" * 30
+
+    # a voice message plays as in the chat (this machine has no speakers: the viewer says so)
+    assert viewer.click_action(kinds.index("voice"), "voice_play")
+    box = await until(lambda: viewer.findChild(QMessageBox, "ViewerError"), what="why not")
+    assert "speakers" in box.text()
+    box.close()
 
     # the nested card opens a further viewer, its picture also fetched through the outer card
     assert viewer.click_action(at_card, "merged")
