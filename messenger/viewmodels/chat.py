@@ -68,7 +68,9 @@ CONTEXT_ABOVE = 10  # messages shown above the first unread one when opening
 # little more: laying out each row costs, so the rest come as the view scrolls near an end).
 FOUND_ABOVE, FOUND_BELOW = 10, 25
 MAX_ROWS = 300  # the window's size; beyond it the far end is released
-LIVE_TAIL = PAGE  # more arriving at once at the bottom: the window becomes the newest rows
+# More arriving at once at the bottom than twice the rows on screen (at least LIVE_TAIL): the
+# window becomes that many newest rows, so a burst lays out only about what can be seen.
+LIVE_TAIL = 16
 RECEIPTS_BATCH = 100
 
 Window = tuple[list[LocalMessage], bool, bool]  # messages, has_older, at_latest
@@ -588,9 +590,10 @@ class ChatViewModel(QObject):
             return
         self._names.request(people_in(messages))
         model = self.messages
-        if model.at_latest and self._at_bottom and len(messages) > LIVE_TAIL:
+        tail = self._live_tail()
+        if model.at_latest and self._at_bottom and len(messages) > tail:
             model.context.now_ms = self._clock()
-            model.show_latest(messages, LIVE_TAIL)  # not thousands of rows laid out at once
+            model.show_latest(messages, tail)  # not thousands of rows laid out at once
         elif model.at_latest:
             model.context.now_ms = self._clock()
             with model.batch():
@@ -605,6 +608,12 @@ class ChatViewModel(QObject):
         if any(m.is_self and m.state is MessageState.SENDING for m in messages):
             self._tasks.spawn(self.jump_to_latest())  # what I just wrote is shown
         self._jumps_maybe_changed()
+
+    def _live_tail(self) -> int:
+        """The newest rows kept when a burst arrives at the bottom: twice those on screen."""
+        first, last = self._visible
+        shown = last - first + 1 if first >= 0 else 0
+        return min(PAGE, max(LIVE_TAIL, 2 * shown))
 
     def _remember_recalled(self, message: LocalMessage) -> None:
         """Keep the text of my message being recalled: the recalled copy has none."""
