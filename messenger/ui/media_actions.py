@@ -128,8 +128,12 @@ class MediaActions(QObject):
             return
         if self.player is not None and shiboken6.isValid(self.player):
             self.player.close()
-        self.player = VideoPlayer(path, str(getattr(message.content, "name", "")), self._parent)
+        name = str(getattr(message.content, "name", ""))
+        self.player = VideoPlayer(path, name, self._parent, open_file=self._open_elsewhere)
         show_over(self.player, self._parent)
+
+    def _open_elsewhere(self, path: Path) -> bool:
+        return self.open_file(path)  # looked up when used: tests replace it
 
     @async_slot(str)
     async def _cancel(self, media_id: str) -> None:

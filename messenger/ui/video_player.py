@@ -1,11 +1,13 @@
 """The video player: a window that plays a video message from the media cache (downloaded first)
 with Qt Multimedia (``QMediaPlayer`` into a ``QVideoWidget``, sound to the default output when
-there is one): play / pause (Space or the button), a position slider, the time; Esc closes.
+there is one): play / pause (Space or the button), a position slider, the time, and "Open" in
+the system's own player (for what Qt Multimedia cannot decode, or a bigger screen); Esc closes.
 Without Qt Multimedia it says so instead of opening."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +35,13 @@ def multimedia_problem() -> str:
 
 
 class VideoPlayer(QWidget):
-    def __init__(self, path: Path, title: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        title: str,
+        parent: QWidget | None = None,
+        open_file: Callable[[Path], bool] | None = None,
+    ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
         from PySide6.QtMultimediaWidgets import QVideoWidget
@@ -57,11 +65,21 @@ class VideoPlayer(QWidget):
         self.slider.sliderMoved.connect(self.player.setPosition)
         self.time = QLabel(self)
         self.time.setObjectName("time")
+        self.path = path
+        self._open_file = open_file
+        self.open_button = QToolButton(self)
+        self.open_button.setObjectName("open")
+        self.open_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.open_button.setText(self.tr("Open"))
+        self.open_button.setToolTip(self.tr("Open in the system's video player"))
+        self.open_button.clicked.connect(self.open_elsewhere)
+        self.open_button.setVisible(open_file is not None)
         bar = QHBoxLayout()
         bar.setContentsMargins(8, 4, 8, 6)
         bar.addWidget(self.play_button)
         bar.addWidget(self.slider, 1)
         bar.addWidget(self.time)
+        bar.addWidget(self.open_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.video, 1)
@@ -85,6 +103,12 @@ class VideoPlayer(QWidget):
             self.player.pause()
         else:
             self.player.play()
+
+    def open_elsewhere(self) -> None:
+        """Hand the video to the system's player, pausing this one."""
+        if self._open_file is not None:
+            self.player.pause()
+            self._open_file(self.path)
 
     def _duration(self, ms: int) -> None:
         self.slider.setRange(0, ms)

@@ -2599,6 +2599,14 @@
         <translation>视频</translation>
     </message>
     <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Open in the system&apos;s video player</source>
+        <translation>用系统播放器打开</translation>
+    </message>
+    <message>
         <source>Pause (Space)</source>
         <translation>暂停（空格）</translation>
     </message>

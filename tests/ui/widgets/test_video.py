@@ -23,6 +23,14 @@ from tests.helpers.video import make_video
 from tests.ui.helpers import chat_rows, open_chat, until
 
 
+def media_opened(player: VideoPlayer) -> bool:
+    """The player has opened its file (closed earlier, FFmpeg warns that it was interrupted)."""
+    from PySide6.QtMultimedia import QMediaPlayer
+
+    status = player.player.mediaStatus()
+    return status not in (QMediaPlayer.MediaStatus.NoMedia, QMediaPlayer.MediaStatus.LoadingMedia)
+
+
 async def test_a_video_shows_its_frame_and_length_and_opens_in_the_player(
     devices: Devices, windows: Any, tmp_path: Path, qtbot: Any
 ) -> None:
@@ -48,6 +56,12 @@ async def test_a_video_shows_its_frame_and_length_and_opens_in_the_player(
     cached = await pane.vm.downloads.fetch(row.message)
     assert cached is not None and player.source.toLocalFile() == str(cached)
     assert player.isVisible()
+    await until(lambda: media_opened(player), what="the player opened the video")
+    opened: list[Path] = []
+    pane.media.open_file = lambda path: opened.append(path) or True
+    assert player.open_button.isVisible()
+    qtbot.mouseClick(player.open_button, Qt.MouseButton.LeftButton)
+    assert opened == [cached]  # the system's player gets the cached file
     qtbot.keyClick(player, Qt.Key.Key_Escape)
     await until(lambda: not player.isVisible(), what="closed")
 
@@ -147,4 +161,5 @@ async def test_a_video_downloads_with_progress_in_its_bubble_and_its_x_stops_it(
     cached = await downloads.fetch(row.message)
     assert cached is not None and cached.read_bytes() == path.read_bytes()
     assert player.source.toLocalFile() == str(cached)
+    await until(lambda: media_opened(player), what="the player opened the video")
     player.close()
