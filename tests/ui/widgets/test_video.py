@@ -58,7 +58,12 @@ async def test_a_video_shows_its_frame_and_length_and_opens_in_the_player(
     assert player.isVisible()
     await until(lambda: media_opened(player), what="the player opened the video")
     opened: list[Path] = []
-    pane.media.open_file = lambda path: opened.append(path) or True
+
+    def open_file(path: Path) -> bool:
+        opened.append(path)
+        return True
+
+    pane.media.open_file = open_file
     assert player.open_button.isVisible()
     qtbot.mouseClick(player.open_button, Qt.MouseButton.LeftButton)
     assert opened == [cached]  # the system's player gets the cached file
