@@ -683,6 +683,8 @@ class ChatPane(QWidget):
     def retranslate(self) -> None:
         self.empty.setText(self.tr("Select a chat to start messaging"))
         self.view.setAccessibleName(self.tr("Messages"))
+        self.view.react_button.setToolTip(self.tr("Add a reaction"))
+        self.view.react_button.setAccessibleName(self.tr("Add a reaction"))
         self.view.delegate.retranslate()
         self.view.remeasure()  # labels ("Unread messages", …) changed size
         self.header.panel_button.setToolTip(self.tr("Group info"))

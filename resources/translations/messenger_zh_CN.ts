@@ -290,6 +290,10 @@
         <translation>消息</translation>
     </message>
     <message>
+        <source>Add a reaction</source>
+        <translation>添加表情回应</translation>
+    </message>
+    <message>
         <source>Group info</source>
         <translation>群资料</translation>
     </message>

@@ -326,6 +326,7 @@ async def test_the_hover_button_reacts_and_a_right_click_on_a_chip_names_who(
     assert not button.isVisible()
     _move(view, bubble.center().toPoint())
     assert button.isVisible() and button.key == row.key
+    assert button.toolTip() == button.accessibleName() == "Add a reaction"
     assert button.x() >= bubble.right() and not button.geometry().intersects(bubble.toRect())
     assert rect.top() <= button.y() and button.geometry().bottom() <= rect.bottom()
     _move(view, QPoint(rect.center().x(), rect.bottom() + 400))  # below every row: gone
