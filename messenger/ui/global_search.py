@@ -1,7 +1,8 @@
 """``GlobalSearchPanel``: what the top search box finds besides the chats listed above it:
 people (friends by name, remark or ID, then other users the server's people search finds) and
 messages grouped by chat, with filters: the chat, the sender, the kind (all, text, file names,
-links) and the time (any, today, the past week, month or year); "Search the server" adds the
+links) and the time (any, today, the past week, month or year, or from one day to another
+picked on calendars); "Search the server" adds the
 history this device never downloaded, with the same filters. A friend opens the chat with
 them, another user their profile card; a message opens its chat at that message."""
 
@@ -9,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateEdit,
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -28,9 +31,14 @@ from messenger.viewmodels.formatting import single_line
 from messenger.viewmodels.search import GlobalSearchViewModel
 
 KINDS: tuple[SearchKind, ...] = ("", "text", "file", "link")
-PERIOD_KEYS = ("", "day", "week", "month", "year")
+PERIOD_KEYS = ("", "day", "week", "month", "year", "range")
 TYPING_PAUSE_MS = 0  # each keystroke searches (a newer one drops an older answer)
 _TARGET = Qt.ItemDataRole.UserRole  # ("chat", cid) / ("message", cid, seq)
+
+
+def _day_start(day: QDate) -> int:
+    """Midnight at the start of ``day`` here, in ms since the epoch."""
+    return int(QDateTime(day, QTime(0, 0)).toMSecsSinceEpoch())
 
 
 class FilledOnOpen(QComboBox):
@@ -95,6 +103,22 @@ class GlobalSearchPanel(QWidget):
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             combo.setMinimumContentsLength(4)
+        days = QHBoxLayout()  # the days of a custom range (shown with "Between days…")
+        self.range_row = QWidget(self)
+        self.range_row.setLayout(days)
+        days.setContentsMargins(0, 0, 0, 0)
+        today = QDate.currentDate()
+        self.from_day = QDateEdit(today.addDays(-30), self.range_row)
+        self.to_day = QDateEdit(today, self.range_row)
+        self.range_dash = QLabel("–", self.range_row)
+        for edit in (self.from_day, self.to_day):
+            edit.setCalendarPopup(True)
+            edit.setMaximumDate(today.addYears(1))
+        days.addWidget(self.from_day, 1)
+        days.addWidget(self.range_dash)
+        days.addWidget(self.to_day, 1)
+        self.range_row.hide()
+        layout.addWidget(self.range_row)
         self.results = QListWidget(self)
         self.results.setObjectName("GlobalSearchResults")
         self.results.setWordWrap(True)
@@ -104,9 +128,11 @@ class GlobalSearchPanel(QWidget):
         self._pause.timeout.connect(self._search)
         self._query = ""
         self.kind.currentIndexChanged.connect(self._filters_changed)
-        self.period.currentIndexChanged.connect(self._filters_changed)
+        self.period.currentIndexChanged.connect(self._period_changed)
         self.in_chat.activated.connect(self._filters_changed)
         self.who.activated.connect(self._filters_changed)
+        self.from_day.dateChanged.connect(self._filters_changed)
+        self.to_day.dateChanged.connect(self._filters_changed)
         self.server_button.clicked.connect(self._search_server)
         self.results.itemActivated.connect(self._activated)
         self.results.itemClicked.connect(self._activated)
@@ -124,15 +150,22 @@ class GlobalSearchPanel(QWidget):
         self._pause.stop()
         await self.vm.search(self._query, KINDS[max(0, self.kind.currentIndex())])
 
+    def _period_changed(self) -> None:
+        self.range_row.setVisible(PERIOD_KEYS[max(0, self.period.currentIndex())] == "range")
+        self._filters_changed()
+
     @async_slot()
     async def _filters_changed(self, *_args: object) -> None:
         self._pause.stop()
         self.vm.query = self._query.strip()
+        period = PERIOD_KEYS[max(0, self.period.currentIndex())]
+        first, last = sorted((self.from_day.date(), self.to_day.date()))
         await self.vm.set_filters(
             conversation_id=str(self.in_chat.currentData() or ""),
             sender=str(self.who.currentData() or ""),
             kind=KINDS[max(0, self.kind.currentIndex())],
-            period=PERIOD_KEYS[max(0, self.period.currentIndex())],
+            period=period,
+            days=(_day_start(first), _day_start(last.addDays(1))),
         )
 
     def choose(self, combo: QComboBox, value: str) -> None:
@@ -251,6 +284,7 @@ class GlobalSearchPanel(QWidget):
             self.tr("Past week"),
             self.tr("Past month"),
             self.tr("Past year"),
+            self.tr("Between days…"),
         )
         for combo, labels in ((self.kind, kinds), (self.period, periods)):
             current = max(0, combo.currentIndex())
@@ -265,5 +299,7 @@ class GlobalSearchPanel(QWidget):
         self.period.setAccessibleName(self.tr("When"))
         self.in_chat.setAccessibleName(self.tr("In which chat"))
         self.who.setAccessibleName(self.tr("From whom"))
+        self.from_day.setAccessibleName(self.tr("From day"))
+        self.to_day.setAccessibleName(self.tr("To day"))
         self.server_button.setText(self.tr("Search the server"))
         self.server_button.setToolTip(self.tr("Also search history this device never downloaded"))

@@ -4,7 +4,7 @@
 lacks), steps through them newest to oldest and asks the chat to open at each one with the
 window around it loaded. ``GlobalSearchViewModel`` finds people (friends by name, remark or ID,
 then other users by the server's people search) and messages grouped by chat, filtered by
-chat, sender, kind and time (today, the past week, month or year); the server's search adds
+chat, sender, kind and time (today, the past week, month or year, or days picked); the server's search adds
 what this device never downloaded, with the same filters. Each new query supersedes the one
 before (an answer that comes late is dropped); the top box asks the cache one query at a time,
 and a query superseded while it waits for its turn is never asked (typing fast, only the newest
@@ -39,6 +39,7 @@ PERIODS: dict[str, int] = {  # the time filter: how far back from now ("" = any 
     "week": 7 * DAY_MS,
     "month": 30 * DAY_MS,
     "year": 365 * DAY_MS,
+    "range": 0,  # from ``range_since`` to ``range_until`` (days the user picked)
 }
 PEOPLE = 20  # people listed (friends first)
 
@@ -141,6 +142,8 @@ class GlobalSearchViewModel(QObject):
         self.conversation_id = ""  # "" = every chat
         self.from_user = ""  # "" = anyone
         self.period = ""  # a key of PERIODS
+        self.range_since = 0  # with period "range": since ≤ time < until (ms; 0 = open)
+        self.range_until = 0
         self.people: list[PersonHit] = []
         self.chats: list[ChatHits] = []
         self.server: list[LocalMessage] = []  # from the server (asked for explicitly)
@@ -154,11 +157,16 @@ class GlobalSearchViewModel(QObject):
     @property
     def filters(self) -> SearchFilters:
         back = PERIODS.get(self.period, 0)
+        since = self.clock() - back if back else None
+        until = None
+        if self.period == "range":
+            since, until = self.range_since or None, self.range_until or None
         return SearchFilters(
             conversation_id=self.conversation_id or None,
             sender=self.from_user or None,
             kind=self.kind,
-            since=self.clock() - back if back else None,
+            since=since,
+            until=until,
         )
 
     @property
@@ -184,8 +192,10 @@ class GlobalSearchViewModel(QObject):
         sender: str | None = None,
         kind: SearchKind | None = None,
         period: str | None = None,
+        days: tuple[int, int] | None = None,
     ) -> None:
-        """Narrow (or widen) the search and search again."""
+        """Narrow (or widen) the search and search again (``days``: the range's since and
+        until, in ms, for the period "range")."""
         if conversation_id is not None:
             self.conversation_id = conversation_id
         if sender is not None:
@@ -194,6 +204,8 @@ class GlobalSearchViewModel(QObject):
             self.kind = kind
         if period is not None and period in PERIODS:
             self.period = period
+        if days is not None:
+            self.range_since, self.range_until = days
         await self.search(self.query)
 
     async def search(self, query: str, kind: SearchKind | None = None) -> None:

@@ -886,6 +886,10 @@
         <translation>最近一年</translation>
     </message>
     <message>
+        <source>Between days…</source>
+        <translation>指定日期…</translation>
+    </message>
+    <message>
         <source>Kind of message</source>
         <translation>消息类型</translation>
     </message>
@@ -900,6 +904,14 @@
     <message>
         <source>From whom</source>
         <translation>发送者</translation>
+    </message>
+    <message>
+        <source>From day</source>
+        <translation>开始日期</translation>
+    </message>
+    <message>
+        <source>To day</source>
+        <translation>结束日期</translation>
     </message>
     <message>
         <source>Search the server</source>

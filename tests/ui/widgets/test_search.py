@@ -316,6 +316,17 @@ async def test_the_top_box_lists_people_and_filters_by_chat_sender_kind_and_time
     await until(lambda: panel.vm.server_asked, what="the server's answer")
     assert sorted(m.text for m in panel.vm.server) == sorted(found())
 
+    # days picked on calendars: up to yesterday finds nothing, up to today everything
+    assert not panel.range_row.isVisible()
+    panel.period.setCurrentIndex(5)
+    assert panel.period.currentText() == "Between days…" and panel.range_row.isVisible()
+    today = QDate.currentDate()
+    panel.from_day.setDate(today.addDays(-7))
+    panel.to_day.setDate(today.addDays(-1))
+    await until(lambda: panel.vm.range_until and found() == [], what="nothing before today")
+    panel.to_day.setDate(today)
+    await until(lambda: len(found()) == 3, what="the three of today")
+
 
 async def test_while_searching_the_chats_found_take_only_the_rows_they_need(
     devices: Devices, windows: Any, qtbot: Any
