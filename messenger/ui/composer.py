@@ -364,9 +364,9 @@ class ComposerWidget(QWidget):
             else:
                 await self.vm.send_files([path], as_photo=as_photo)
 
-    @async_slot(object, int)
-    async def _send_voice(self, path: Path, duration_ms: int) -> None:
-        await self.vm.send_voice(path, duration_ms)
+    @async_slot(object, int, list)
+    async def _send_voice(self, path: Path, duration_ms: int, peaks: list[int]) -> None:
+        await self.vm.send_voice(path, duration_ms, peaks)
 
     @async_slot(bytes)
     async def _send_image(self, png: bytes) -> None:

@@ -4,6 +4,8 @@ release away from it, or press Esc, to cancel. While it records the button shows
 Qt Multimedia (PySide6-Addons): a ``QMediaCaptureSession`` with the default ``QAudioInput``
 and a ``QMediaRecorder`` writing AAC in an MPEG-4 audio file. Without Qt Multimedia or without
 a microphone (a server, a virtual display) the press says so (``problem``) and nothing records.
+Once the recorder has closed the file, its waveform is read back from it (``voice_peaks``) and
+the file goes out with it (``recorded``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QToolButton, QWidget
 
+from messenger.ui.voice_peaks import PeakReader
 from messenger.viewmodels.texts import duration_text
 
 log = logging.getLogger(__name__)
@@ -45,7 +48,7 @@ def microphone_problem() -> str:
 
 
 class VoiceButton(QToolButton):
-    recorded = Signal(object, int)  # the file (Path), its length in ms
+    recorded = Signal(object, int, list)  # the file (Path), its length in ms, its waveform
     problem = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -58,6 +61,7 @@ class VoiceButton(QToolButton):
         self._path: Path | None = None
         self._started = 0.0
         self._send = False
+        self._reading: tuple[Path, int, PeakReader] | None = None  # its waveform being read
         self._tick = QTimer(self, interval=250)
         self._tick.timeout.connect(self._show_time)
         self.recording = False
@@ -145,10 +149,20 @@ class VoiceButton(QToolButton):
             return
         path, duration = self._path, int(self._recorder.duration())
         if self._send and path is not None and path.exists() and path.stat().st_size > 0:
-            self.recorded.emit(path, duration)
+            reader = PeakReader(path, self)
+            self._reading = (path, duration, reader)
+            reader.done.connect(self._peaks_read)
         elif path is not None:
             path.unlink(missing_ok=True)
         self._send = False
+
+    def _peaks_read(self, peaks: list[int]) -> None:
+        if self._reading is None:
+            return
+        path, duration, reader = self._reading
+        self._reading = None
+        reader.deleteLater()
+        self.recorded.emit(path, duration, peaks)
 
     def _failed(self, error: Any, text: str) -> None:
         log.info("recording failed: %s", text)

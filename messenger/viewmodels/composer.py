@@ -320,13 +320,18 @@ class ComposerViewModel(QObject):
             queued += 1
         return queued
 
-    async def send_voice(self, path: Path, duration_ms: int) -> bool:
-        """Send a recorded voice message (its length measured by the recorder)."""
+    async def send_voice(self, path: Path, duration_ms: int, peaks: Sequence[int] = ()) -> bool:
+        """Send a recorded voice message (its length measured by the recorder, its waveform
+        read back from the file)."""
         if not self.enabled:
             return False
         try:
             await self._client.send_file(
-                self.conversation_id, path, kind="voice", duration_ms=max(0, duration_ms)
+                self.conversation_id,
+                path,
+                kind="voice",
+                duration_ms=max(0, duration_ms),
+                peaks=peaks,
             )
         except MessengerError as exc:
             self.error_occurred.emit(not_sent_text(exc, ""))

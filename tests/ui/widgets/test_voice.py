@@ -17,6 +17,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from messenger.ui.bubbles import voice_bubble
+from messenger.ui.voice_peaks import PeakReader
 from messenger.ui.voice_recorder import microphone_problem
 from tests.helpers.clients import Devices
 from tests.helpers.ids import uid
@@ -100,3 +101,27 @@ async def test_the_record_button_says_there_is_no_microphone(
     box = await until(lambda: window.findChild(QMessageBox, "ChatError"), what="the message")
     assert box.text() == problem
     assert not composer.voice_button.recording
+
+
+async def test_a_recordings_waveform_is_read_back_from_its_file(tmp_path: Path) -> None:
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:  # a quiet second, then a loud one
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        for amplitude in (1500, 15000):
+            w.writeframes(
+                b"".join(
+                    struct.pack("<h", int(amplitude * math.sin(i / 8000 * 440 * 2 * math.pi)))
+                    for i in range(8000)
+                )
+            )
+    path = tmp_path / "rising.wav"
+    path.write_bytes(out.getvalue())
+    got: list[list[int]] = []
+    reader = PeakReader(path)
+    reader.done.connect(got.append)
+
+    [peaks] = await until(lambda: got, what="the waveform")
+    assert len(peaks) == 64 and max(peaks) == 255
+    assert max(peaks[:30]) < 40 and min(peaks[34:]) > 220, peaks  # quiet, then ten times louder

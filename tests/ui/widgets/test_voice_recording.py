@@ -86,6 +86,9 @@ async def test_in_a_process_with_a_sound_server(
     body = message.content
     assert isinstance(body, VoiceBody)
     assert 1500 <= body.duration_ms < 2500, body.duration_ms  # measured by the recorder
+    # Its waveform was read back from the recording (the null microphone hears silence: a flat
+    # line; the shape of a louder recording is in test_voice.py).
+    assert body.peaks == [0] * 64
     recorded = await bob.client.download(message)
     assert recorded.stat().st_size > 0 and recorded.read_bytes()[4:8] == b"ftyp"  # MPEG-4 audio
 
