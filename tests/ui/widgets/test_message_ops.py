@@ -303,8 +303,9 @@ async def test_the_hover_button_reacts_and_a_right_click_on_a_chip_names_who(
     bob = await devices.sign_in(bob_id)
     carol = await devices.sign_in(carol_id)
     alice = await devices.sign_in(alice_id)
-    await bob.client.update_profile(nickname="Bob Builder")
-    await carol.client.update_profile(nickname="Carol Singer")
+    bobs_name, carols_name = f"Bob {uid('b')}", f"Carol {uid('c')}"  # (unique on the server)
+    await bob.client.update_profile(nickname=bobs_name)
+    await carol.client.update_profile(nickname=carols_name)
     group = await alice.client.create_group("Picnic", [bob_id, carol_id])
     chat = "GROUP" + group.group_id
     await sent(bob, chat, "sandwiches or salad?")
@@ -360,7 +361,7 @@ async def test_the_hover_button_reacts_and_a_right_click_on_a_chip_names_who(
     await until(
         lambda: [c.count for c in chat_rows(window)[-1].reactions] == [2, 2], what="four in all"
     )
-    await until(lambda: window.session.names.display(carol_id) == "Carol Singer")
+    await until(lambda: window.session.names.display(carol_id) == carols_name)
     geometry = view.delegate.geometry(index)
     assert geometry is not None
     chip = geometry.chips[0][0].translated(rect.left(), rect.top()).center().toPoint()
@@ -370,6 +371,6 @@ async def test_the_hover_button_reacts_and_a_right_click_on_a_chip_names_who(
     popup = await until(lambda: pane.who_reacted, what="who reacted")
     assert popup.isVisible() and pane.menu is None  # the popup, not the message menu
     lines = popup.texts()
-    assert lines == ["😂 2 You, Carol Singer", "🥪 2 You, Bob Builder"]
+    assert lines == [f"😂 2 You, {carols_name}", f"🥪 2 You, {bobs_name}"]
     assert not any(user in " ".join(lines) for user in (alice_id, bob_id, carol_id))
     assert "reactions" in menu_names(pane, row.key)  # also in the message menu

@@ -259,8 +259,9 @@ async def test_the_top_box_lists_people_and_filters_by_chat_sender_kind_and_time
     bob = await devices.sign_in(bob_id)
     carol = await devices.sign_in(carol_id)
     alice = await devices.sign_in(alice_id)
-    await bob.client.update_profile(nickname="Rowan Bell", allow_type=AllowType.ANYONE)
-    await carol.client.update_profile(nickname="Rowan Carter")
+    word = uid("rowan")  # their first name, unique on the server the tests share
+    await bob.client.update_profile(nickname=f"{word} Bell", allow_type=AllowType.ANYONE)
+    await carol.client.update_profile(nickname=f"{word} Carter")
     await alice.client.add_friend(bob_id)
     await devices.until(lambda: alice.client.friends(), what="bob is a friend")
     await sent(bob, "C2C" + alice_id, "the picnic is on saturday")
@@ -271,10 +272,10 @@ async def test_the_top_box_lists_people_and_filters_by_chat_sender_kind_and_time
     box = window.conversation_list.filter
 
     # people: the friend first (opens the chat), then a user the server finds (their card)
-    box.setText("rowan")
+    box.setText(word)
     await until(lambda: len(panel.vm.people) == 2, what="two people")
     lines = [panel.results.item(i).text() for i in range(panel.results.count())]
-    assert lines == ["People", "Rowan Bell", "Rowan Carter · not a friend"]
+    assert lines == ["People", f"{word} Bell", f"{word} Carter · not a friend"]
     panel.results.itemClicked.emit(panel.results.item(2))
     card = await until(lambda: window.findChild(ProfileCardDialog), what="carol's card")
     assert card.card.user_id == carol_id
@@ -286,13 +287,13 @@ async def test_the_top_box_lists_people_and_filters_by_chat_sender_kind_and_time
     def found() -> list[str]:
         return sorted(m.text for c in panel.vm.chats for m in c.messages)
 
-    await until(lambda: window.session.names.display(carol_id) == "Rowan Carter")
+    await until(lambda: window.session.names.display(carol_id) == f"{word} Carter")
     box.setText("picnic")
     await until(lambda: len(found()) == 3, what="three messages in two chats")
     panel.in_chat.showPopup()  # its list, made as it opens: every chat by its name now
     panel.in_chat.hidePopup()
     chats = [panel.in_chat.itemText(i) for i in range(panel.in_chat.count())]
-    assert chats[0] == "All chats" and sorted(chats[1:]) == ["Rowan Bell", "Rowan Carter"]
+    assert chats[0] == "All chats" and sorted(chats[1:]) == [f"{word} Bell", f"{word} Carter"]
     panel.choose(panel.in_chat, "C2C" + bob_id)
     await until(lambda: found() == ["picnic plan: sandwiches", "the picnic is on saturday"])
     assert not panel.vm.people  # a filtered search lists messages only
