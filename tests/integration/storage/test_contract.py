@@ -216,6 +216,28 @@ async def test_history_pages_by_seq(storage: Storage) -> None:
         await storage.message_by_id(conv, "no-such-id", "c2c", AB)
 
 
+async def test_history_of_one_kind_skips_the_others_and_the_recalled(storage: Storage) -> None:
+    conv, _ = await talk(storage, 1)  # seq 1: text
+    written = {}
+    for name, kind in (("p2", "image"), ("t3", "text"), ("p4", "image"), ("p5", "image")):
+        message = replace(new_message("alice", "c2c", AB, conv, name), kind=kind)
+        written[name] = (await storage.insert_message(message)).message
+    recall = RecallRequest(conv, "c2c", AB, written["p4"].message_id, "alice", 60_000, False)
+    await storage.recall_message(recall)
+
+    async def page(before: int | None, after: int | None, limit: int) -> tuple[list[int], bool]:
+        got, more = await storage.history(
+            conv_id=conv, kind="c2c", key=AB, user_id="bob",
+            before_seq=before, after_seq=after, limit=limit, only_kind="image",
+        )  # fmt: skip
+        return [m.seq for m in got], more
+
+    assert await page(None, None, 10) == ([2, 5], False)
+    assert await page(5, None, 1) == ([2], False)  # the recalled picture and the text passed over
+    assert await page(None, 2, 1) == ([5], False)
+    assert await page(None, 5, 1) == ([], False)
+
+
 async def test_a_recall_is_a_new_version_of_the_message(storage: Storage) -> None:
     conv, stored = await talk(storage, 2)
     target = stored[0].message
