@@ -11,9 +11,10 @@ to the menu, the tray, the settings dialog and the session:
 - quit (menu, Ctrl+Q, tray, or closing the window where there is no tray) → ``wait_quit``
   returns; ``shutdown`` closes the client and the windows.
 
-The main window (with the chat, search, group and contact panes under it) and the settings
-dialog are made when first wanted: a first launch paints its sign-in window without importing
-them (docs/app.md, "Start and quit, quickly").
+The main window (with the chat, search, group and contact panes under it), the settings
+dialog and the sign-in window are made when first wanted: a first launch paints its sign-in
+window without importing the others, a returning account's launch its list without making the
+sign-in window (docs/app.md, "Start and quit, quickly").
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ from messenger.app.desktop_notifications import DesktopNotifications
 from messenger.app.single_instance import InstanceGuard
 from messenger.protocol import errors
 from messenger.system.profiles import LOCAL_SERVER
-from messenger.ui.sign_in_dialog import SignInDialog
 from messenger.ui.tray import TrayIcon, app_icon
 from messenger.viewmodels.accounts import LOCAL, SignInViewModel
 from messenger.viewmodels.settings import AccountSettingsViewModel, SettingsViewModel
@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # imported when first wanted: the first window comes up soone
     from messenger.ui.kick_dialog import KickDialog
     from messenger.ui.main_window import MainWindow
     from messenger.ui.settings_dialog import SettingsDialog
+    from messenger.ui.sign_in_dialog import SignInDialog
     from messenger.viewmodels.session import SessionViewModel
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,7 @@ class AppFlow(QObject):
         self._window: MainWindow | None = None
         self._banner: ConnectionBanner | None = None
         self._settings_dialog: SettingsDialog | None = None
+        self._sign_in: SignInDialog | None = None
 
         self.tray = TrayIcon(self)
         self.tray.show()
@@ -111,14 +113,12 @@ class AppFlow(QObject):
         )
         self.notifier.clicked.connect(self._notification_clicked)
         self.sign_in_vm = SignInViewModel(accounts, default_server, parent=self)
-        self.sign_in = SignInDialog(self.sign_in_vm)
 
         self.tray.open_requested.connect(self.show_window)
         self.tray.notification_clicked.connect(self._notification_clicked)
         self.tray.quit_requested.connect(self.quit)
         self.tray.notification_shown.connect(lambda _n: QApplication.alert(self.window))
         self.sign_in_vm.signed_in.connect(lambda account: self._spawn(self.enter(account)))
-        self.sign_in.rejected.connect(self._sign_in_closed)
         settings.media_cache_changed.connect(lambda _: self._spawn(self._apply_media_limit()))
         if instances is not None:
             instances.show_requested.connect(self.show_window)
@@ -143,6 +143,20 @@ class AppFlow(QObject):
             self._window = window
             self._add_missing_shortcuts()
         return self._window
+
+    @property
+    def sign_in(self) -> SignInDialog:
+        """The sign-in window (made on first use: a returning account's launch never shows it)."""
+        if self._sign_in is None:
+            from messenger.ui.sign_in_dialog import SignInDialog
+
+            self._sign_in = SignInDialog(self.sign_in_vm)
+            self._sign_in.rejected.connect(self._sign_in_closed)
+        return self._sign_in
+
+    def _hide_sign_in(self) -> None:
+        if self._sign_in is not None:
+            self._sign_in.hide()
 
     @property
     def banner(self) -> ConnectionBanner:
@@ -206,7 +220,7 @@ class AppFlow(QObject):
             await self.accounts.close(account)
         self.notifier.close()
         self.tray.hide()
-        self.sign_in.hide()
+        self._hide_sign_in()
         if self._window is not None:
             self._window.hide()
 
@@ -314,7 +328,7 @@ class AppFlow(QObject):
         if self._settings_dialog is not None:  # (else it binds it when it is made)
             self._settings_dialog.bind_account(self.account_settings)
         self._spawn(self._apply_media_limit())
-        self.sign_in.hide()
+        self._hide_sign_in()
         self.show_window()
         await self.shell.load_unread()
 
