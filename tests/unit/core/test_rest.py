@@ -147,3 +147,18 @@ async def test_calls_after_close_raise_client_closed() -> None:
     await rest.aclose()
     with pytest.raises(errors.ClientClosed):
         await rest.call("me")
+
+
+async def test_a_server_moves_to_another_port_but_never_between_http_and_https() -> None:
+    """A plain-HTTP client is made without the certificate store (a quicker launch); it may
+    never be pointed at an HTTPS address, which it would then not verify."""
+    plain = RestTransport("http://127.0.0.1:8080")
+    plain.base_url = "http://127.0.0.1:9090/"  # the local server started again elsewhere
+    assert plain.base_url == "http://127.0.0.1:9090"
+    with pytest.raises(ValueError, match="between HTTP and HTTPS"):
+        plain.base_url = "https://im.example.org"
+    secure = RestTransport("https://im.example.org")
+    with pytest.raises(ValueError, match="between HTTP and HTTPS"):
+        secure.base_url = "http://im.example.org"
+    await plain.aclose()
+    await secure.aclose()
