@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from messenger.ui.avatars import paint_avatar
 from messenger.ui.fonts import line_metrics
 from messenger.ui.icons import paint_fold, paint_muted, paint_pin
-from messenger.ui.theme import chat_colors
+from messenger.ui.theme import ChatColors, chat_colors
 from messenger.viewmodels.conversation_list import (
     COMMUNITY,
     FOLDED_ROLE,
@@ -64,6 +64,16 @@ def fold_zone(rect: QRect) -> QRect:
 
 
 class ConversationDelegate(QStyledItemDelegate):
+    _palette_key = -1
+    _colors: ChatColors | None = None
+
+    def colors(self, palette: QPalette) -> ChatColors:
+        """The chat colours of ``palette``, made again only when it changes (a theme switch)."""
+        key = palette.cacheKey()
+        if self._colors is None or key != self._palette_key:
+            self._palette_key, self._colors = key, chat_colors(palette)
+        return self._colors
+
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
@@ -80,7 +90,7 @@ class ConversationDelegate(QStyledItemDelegate):
         if not isinstance(row, ConversationRow):
             return
         palette = option.palette
-        colors = chat_colors(palette)
+        colors = self.colors(palette)
         rect = option.rect
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)

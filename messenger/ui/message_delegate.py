@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPalette,
+    QTextCharFormat,
 )
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -52,6 +53,7 @@ class MessageDelegate(QStyledItemDelegate):
         self.layouts.set_font(view.font())
         self._palette_key = -1
         self._chat_colors = chat_colors(view.palette())
+        self._links: dict[int, QTextCharFormat] = {}  # text formats by colour (rgba)
         self.spinner_angle = 0
         self.painted_spinner = False  # set when a "sending" row was painted (the view animates)
         self.thumbnails: ThumbnailSource | None = None  # set by the view
@@ -231,10 +233,10 @@ class MessageDelegate(QStyledItemDelegate):
             self._quote(painter, row, g.reply, colors, palette, text_color)
         if g.text is not None:
             painter.setPen(text_color)
-            link = link_format(palette.color(QPalette.ColorRole.Link))
+            link = self._link_format(palette.color(QPalette.ColorRole.Link))
             if row.mine:
-                link = link_format(text_color)  # (underlined: readable on my bubble's colour)
-            marks = overlays(row.text, self.search_terms, link, highlight_format(colors.mention))
+                link = self._link_format(text_color)  # (underlined: readable on my bubble)
+            marks = overlays(row.text, self.search_terms, link, self._highlight(colors.mention))
             g.text.draw(painter, g.text_at, marks)
         if g.picture is not None:
             self._picture(painter, row, g.picture, colors)
@@ -423,6 +425,21 @@ class MessageDelegate(QStyledItemDelegate):
             self.voice,
             card_line(fonts),
         )
+
+    def _link_format(self, color: QColor) -> QTextCharFormat:
+        """One format per colour, not one per painted row."""
+        key = color.rgba()
+        found = self._links.get(key)
+        if found is None:
+            found = self._links[key] = link_format(color)
+        return found
+
+    def _highlight(self, color: QColor) -> QTextCharFormat:
+        key = -1 - color.rgba()  # (beside the links' keys)
+        found = self._links.get(key)
+        if found is None:
+            found = self._links[key] = highlight_format(color)
+        return found
 
     def _colors(self, palette: QPalette) -> ChatColors:
         key = palette.cacheKey()
