@@ -52,7 +52,10 @@ def install_language(app: QCoreApplication, language: str) -> bool:
         _load_qt(app, language)  # before ours: the last installed is asked first
         loaded = _load(app, language)
     shown = language if loaded else "en"
-    QLocale.setDefault(QLocale.system() if shown == system_language() else QLocale(shown))
+    system = QLocale.system()
+    if shown != system_language() or system.language() == QLocale.Language.C:
+        system = QLocale(shown)  # the C locale (LANG unset or POSIX) writes dates as "3 12 2026"
+    QLocale.setDefault(system)
     return loaded
 
 

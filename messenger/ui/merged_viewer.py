@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtCore import QDateTime, QEvent, QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent, QMouseEvent, QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -54,7 +54,8 @@ class MergedViewer(QDialog):
         self._chat = chat
         self.nested: MergedViewer | None = None
         self.menu: QMenu | None = None
-        context = RowContext("", type=ConversationType.GROUP, name_of=name_of)  # everyone's name
+        now = QDateTime.currentMSecsSinceEpoch()  # separators say "Yesterday", a weekday, or a date
+        context = RowContext("", type=ConversationType.GROUP, name_of=name_of, now_ms=now)
         self.model = MessageListModel(context, self)
         self.view = QListView(self)
         self.view.setObjectName("MergedMessages")

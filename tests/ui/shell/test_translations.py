@@ -157,3 +157,20 @@ async def test_a_signed_in_window_switches_too(make_shell: MakeShell, compiled: 
     await until(lambda: window.menuBar().actions()[0].text() == "Messenger(&M)", what="Chinese")
     assert shell.flow.tray._open_action.text() == "打开 Messenger"
     assert shell.flow.banner.button.text() == "立即重连"
+
+
+def test_dates_in_the_c_locale_are_written_as_in_english() -> None:
+    """With LANG unset or POSIX (the C locale) the app's dates follow English rules; the C
+    locale wrote a date as "3 12 2026"."""
+    code = (
+        "from PySide6.QtCore import QCoreApplication, QDate, QLocale\n"
+        "from messenger.ui.i18n import install_language\n"
+        "app = QCoreApplication([])\n"
+        "install_language(app, 'system')\n"
+        "print(QLocale().toString(QDate(2026, 12, 3), QLocale.FormatType.ShortFormat))\n"
+    )
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C", "LC_ALL": "C", "QT_QPA_PLATFORM": "offscreen"}
+    shown = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert shown == "12/3/26"

@@ -7,6 +7,7 @@ a reader who never saw the originals)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -183,6 +184,8 @@ async def test_pictures_and_files_in_the_viewer_open_and_save_and_nested_cards_o
     viewer = await open_merged_card(window)
     kinds = [viewer.model.row(i).message.kind for i in range(viewer.model.rowCount())]
     assert sorted(kinds) == ["file", "image", "merged", "voice"]
+    # sent minutes ago: the separator is today's clock time, not a date
+    assert re.fullmatch(r"\d\d:\d\d", viewer.model.row(0).separator), viewer.model.row(0).separator
     at_image, at_file, at_card = (kinds.index(k) for k in ("image", "file", "merged"))
     assert viewer.media is not None
     viewer.media.downloads_dir = tmp_path / "Downloads"
