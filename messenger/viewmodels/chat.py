@@ -64,9 +64,6 @@ log = logging.getLogger(__name__)
 
 PAGE = 50  # messages per load
 CONTEXT_ABOVE = 10  # messages shown above the first unread one when opening
-# A message opened from a search lands in the middle of a window this size (a screenful and a
-# little more: laying out each row costs, so the rest come as the view scrolls near an end).
-FOUND_ABOVE, FOUND_BELOW = 10, 25
 MAX_ROWS = 300  # the window's size; beyond it the far end is released
 # More arriving at once at the bottom than twice the rows on screen (at least LIVE_TAIL): the
 # window becomes that many newest rows, so a burst lays out only about what can be seen.
@@ -270,7 +267,7 @@ class ChatViewModel(QObject):
             anchor = 0
         try:
             if at_seq:
-                window = await self._around(at_seq, FOUND_ABOVE, FOUND_BELOW)
+                window = await self._around(at_seq, PAGE // 2)
             else:
                 window = await (self._around(anchor, CONTEXT_ABOVE) if anchor else self._latest())
         except MessengerError as exc:
@@ -327,11 +324,10 @@ class ChatViewModel(QObject):
         messages = await self._client.messages(self._cid, limit=PAGE)
         return messages, self._has_older(messages), True
 
-    async def _around(self, seq: int, above: int, below: int = 0) -> Window:
-        """A window starting ``above`` messages above ``seq``, reaching ``below`` (a page)
-        down from it."""
+    async def _around(self, seq: int, above: int) -> Window:
+        """A window starting a little above ``seq``, reaching down a page."""
         older = await self._client.messages(self._cid, before_seq=seq, limit=above)
-        newer = await self._client.newer_messages(self._cid, seq - 1, below or PAGE)
+        newer = await self._client.newer_messages(self._cid, seq - 1, PAGE)
         last = self.conversation.last_seq if self.conversation else 0
         at_latest = not newer or newer[-1].seq >= last
         if at_latest:
@@ -435,11 +431,9 @@ class ChatViewModel(QObject):
             self.scroll_requested.emit(key, where)
             self.message_found.emit(key)
             return
+        above = CONTEXT_ABOVE if where == "top" else PAGE // 2
         token = self._token
-        if where == "top":
-            window = await self._around(seq, CONTEXT_ABOVE)
-        else:
-            window = await self._around(seq, FOUND_ABOVE, FOUND_BELOW)
+        window = await self._around(seq, above)
         if token != self._token:
             return
         target = next((m for m in window[0] if m.seq == seq), None)

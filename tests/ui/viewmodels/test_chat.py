@@ -111,28 +111,6 @@ async def test_older_pages_come_in_and_far_rows_go_so_the_window_stays_small(
     qtmodeltester.check(model)
 
 
-async def test_a_found_message_opens_with_a_screenful_around_it_and_more_come_on_scrolling(
-    devices: Devices, sessions: Any
-) -> None:
-    alice_id, bob_id = uid("alice"), uid("bob")
-    bob = await devices.sign_in(bob_id)
-    alice = await devices.sign_in(alice_id)
-    chat_id = "C2C" + bob_id
-    await flood(bob, "C2C" + alice_id, 80, "m")
-    await devices.until(lambda: unread(alice, chat_id))
-    session = await sessions(alice)
-    found: list[str] = []
-    session.chat.message_found.connect(found.append)
-
-    await session.chat.open(chat_id, at_seq=41)  # m40
-    above, below = chat_module.FOUND_ABOVE, chat_module.FOUND_BELOW
-    assert texts(session) == [f"m{n}" for n in range(40 - above, 40 + below)]
-    assert found == [rows(session)[above].key]
-    await session.chat.load_older()
-    await session.chat.load_newer()
-    assert texts(session) == [f"m{n}" for n in range(80)]
-
-
 async def test_my_message_shows_at_once_is_sent_recalled_and_can_be_edited_again(
     devices: Devices, sessions: Any, qtmodeltester: Any
 ) -> None:
