@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "messenger:bus"
 RATE_PREFIX = "messenger:rate:"
 HOLD_PREFIX = "messenger:open:"
+LIMIT_CONNECTIONS = 32  # connections to Redis for limit checks, per node
 QUEUE_LIMIT = 200_000  # messages waiting to be published; past it they are lost (and resynced)
 
 # GCRA: the bucket is a "theoretical arrival time" in ms; ARGV: interval ms, burst, 1 to take
@@ -112,7 +113,8 @@ class RedisBus(NodeBus):
         self._listener: BusListener | None = None
         self._queue: asyncio.Queue[bytes] | None = None
         self._tasks: list[asyncio.Task[None]] = []
-        self._redis: aioredis.Redis | None = None
+        self._redis: aioredis.Redis | None = None  # publishing and subscribing
+        self._limits_redis: aioredis.Redis | None = None  # shared limits
         self._seen: dict[str, float] = {}  # node → when last heard (monotonic)
         self._publish_failed = False
         self._overflowed = False
@@ -122,6 +124,8 @@ class RedisBus(NodeBus):
         self._unreleased: dict[str, int] = {}  # releases Redis did not take yet (retried)
         self._started = time.monotonic()
         self._releaser: asyncio.Task[None] | None = None
+        self._limits_retry_at = 0.0  # (monotonic) Redis is not asked about limits before
+        self._closing = False
         self._subscribed = asyncio.Event()
         self.resyncs = 0  # how often this node resynchronised its devices (tests, metrics)
 
@@ -134,9 +138,20 @@ class RedisBus(NodeBus):
         self._redis = aioredis.from_url(
             self.url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=10
         )
-        self._take_script = self._redis.register_script(_TAKE)
-        self._hold_script = self._redis.register_script(_HOLD)
-        self._release_script = self._redis.register_script(_RELEASE)
+        # Limits have connections of their own, at most LIMIT_CONNECTIONS (a check waits for a
+        # free one): thousands of sockets opening at once must not take the bus's.
+        self._limits_redis = aioredis.Redis(
+            connection_pool=aioredis.BlockingConnectionPool.from_url(
+                self.url,
+                max_connections=LIMIT_CONNECTIONS,
+                timeout=1,
+                socket_connect_timeout=2,
+                socket_timeout=5,
+            )
+        )
+        self._take_script = self._limits_redis.register_script(_TAKE)
+        self._hold_script = self._limits_redis.register_script(_HOLD)
+        self._release_script = self._limits_redis.register_script(_RELEASE)
         self._started = time.monotonic()
         self._subscribed = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -158,16 +173,23 @@ class RedisBus(NodeBus):
                     await self._redis.publish(CHANNEL, self._encode("g"))
         if self._releaser is not None:
             self._tasks.append(self._releaser)
+        self._closing = True
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-        self._tasks = []
+        # (Python 3.11's asyncio.timeout may turn a cancellation that meets its own deadline
+        # into TimeoutError, which the subscriber retries on: it then stops at ``_closing``)
+        while self._tasks:
+            _, pending = await asyncio.wait(self._tasks, timeout=1)
+            for task in pending:
+                task.cancel()
+            self._tasks = list(pending)
         self._take_script = self._hold_script = self._release_script = None
         if self._redis is not None:
             await self._redis.aclose()
             self._redis = None
+        if self._limits_redis is not None:
+            await self._limits_redis.aclose()
+            self._limits_redis = None
 
     # -- publishing ------------------------------------------------------------------------------------
     def _encode(self, kind: str, *items: Any) -> bytes:
@@ -202,7 +224,7 @@ class RedisBus(NodeBus):
         assert self._queue is not None and self._redis is not None
         queue, redis = self._queue, self._redis
         batch: list[bytes] = []
-        while True:
+        while not self._closing:
             if not batch:
                 batch.append(await queue.get())
                 while not queue.empty() and len(batch) < 500:
@@ -228,7 +250,7 @@ class RedisBus(NodeBus):
     async def _subscriber(self) -> None:
         assert self._redis is not None
         first = True
-        while True:
+        while not self._closing:
             pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.subscribe(CHANNEL)
@@ -238,7 +260,7 @@ class RedisBus(NodeBus):
                 first = False
                 self._send("h")  # who is there? (every node answers with its users)
                 self._send("s", self._local_users())
-                while True:
+                while not self._closing:
                     message = await pubsub.get_message(timeout=self._heartbeat)
                     if message is not None and message.get("type") == "message":
                         self._receive(message["data"])
@@ -294,7 +316,7 @@ class RedisBus(NodeBus):
             log.exception("node bus: message %r from %s failed", kind, node)
 
     async def _beat(self) -> None:
-        while True:
+        while not self._closing:
             await asyncio.sleep(self._heartbeat)
             self._send("b")
             if self._unreleased:
@@ -313,7 +335,7 @@ class RedisBus(NodeBus):
     async def take(
         self, key: str, rate: float, burst: float, *, peek: bool = False
     ) -> float | None:
-        if self._take_script is None:
+        if self._take_script is None or self._limits_down():
             return None
         try:
             async with asyncio.timeout(1):
@@ -322,11 +344,20 @@ class RedisBus(NodeBus):
                     args=[1000.0 / rate, max(1.0, burst), 0 if peek else 1],
                 )
         except (RedisError, OSError, TimeoutError):
+            self._limits_failed()
             return None  # Redis cannot answer: the node's own bucket decides
         return float(wait_ms) / 1000
 
+    # After a limit check Redis did not answer, the node's own limits decide for ``retry``
+    # seconds: a Redis that hangs must not hold up every request for the timeout.
+    def _limits_down(self) -> bool:
+        return time.monotonic() < self._limits_retry_at
+
+    def _limits_failed(self) -> None:
+        self._limits_retry_at = time.monotonic() + self._retry
+
     async def hold(self, key: str, limit: int) -> bool | None:
-        if self._hold_script is None:
+        if self._hold_script is None or self._limits_down():
             return None
         settled = time.monotonic() - self._started > self._node_timeout + self._heartbeat
         alive = [self.node_id, *self._seen]
@@ -336,6 +367,7 @@ class RedisBus(NodeBus):
                     keys=[HOLD_PREFIX + key], args=[self.node_id, limit, int(settled), *alive]
                 )
         except (RedisError, OSError, TimeoutError):
+            self._limits_failed()
             return None  # Redis cannot answer: the node's own count decides
         return bool(int(counted))
 

@@ -192,3 +192,30 @@ async def test_open_connections_are_one_count_for_all_nodes(nodes: Callable[...,
     await b.close()  # a node that is gone: what it held no longer counts
     await seen_by_a.until(lambda: seen_by_a.of("gone"))
     assert await a.hold("user_sockets:erin", 1) is True
+
+
+@pytest.mark.expected_log("messenger.server.bus.redis_bus", r"subscription lost|cannot publish")
+async def test_while_redis_is_away_each_node_decides_its_limits_alone(
+    nodes: Callable[..., Any], redis: RedisProcess
+) -> None:
+    a, _ = await nodes()
+    assert await a.take("u:fay", 1.0, 4) == 0.0
+    redis.kill()
+    assert await a.take("u:fay", 1.0, 4) is None  # the node's own bucket decides
+    assert await a.hold("user_sockets:fay", 2) is None  # and its own count
+    redis.start()
+    async with asyncio.timeout(10):
+        while await a.take("u:fay", 1.0, 4) is None:  # noqa: ASYNC110 - asks Redis
+            await asyncio.sleep(0.1)
+    assert await a.hold("user_sockets:fay", 2) is True
+
+
+async def test_thousands_of_sockets_opening_at_once_are_all_counted(
+    nodes: Callable[..., Any],
+) -> None:
+    a, _ = await nodes()
+    _, seen_by_b = await nodes()
+    held = await asyncio.gather(*(a.hold(f"user_sockets:crowd{i}", 1) for i in range(1_000)))
+    assert held == [True] * 1_000  # (none left to the node's own count for want of a connection)
+    a.push(["bob"], "the bus still carries wake-ups", 9)
+    await seen_by_b.until(lambda: seen_by_b.of("push"))
