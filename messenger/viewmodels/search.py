@@ -32,6 +32,7 @@ from messenger.viewmodels.names import NamesViewModel
 log = logging.getLogger(__name__)
 
 CHAT_RESULTS = 500  # matches of one chat stepped through
+PEOPLE_PAUSE = 0.3  # s without a keystroke before the server's people search is asked
 DAY_MS = 24 * 3600 * 1000
 PERIODS: dict[str, int] = {  # the time filter: how far back from now ("" = any time)
     "": 0,
@@ -238,7 +239,11 @@ class GlobalSearchViewModel(QObject):
             await self._more_people(token, friends)
 
     async def _more_people(self, token: int, friends: list[PersonHit]) -> None:
-        """Other users the server's people search finds, after the friends."""
+        """Other users the server's people search finds, after the friends; asked once typing
+        pauses (at each keystroke, its answers took the main thread's time from the next one)."""
+        await asyncio.sleep(PEOPLE_PAUSE)
+        if token != self._token:
+            return
         try:
             page = await self._client.search_users(self.query, limit=PEOPLE)
         except MessengerError as exc:

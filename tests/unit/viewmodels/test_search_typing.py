@@ -1,14 +1,18 @@
-"""The top search box's view-model while someone types: one cache search at a time, and a
-query superseded while it waits is never asked."""
+"""The top search box's view-model while someone types: one cache search at a time, a query
+superseded while it waits is never asked, and the server's people search waits for a pause."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
+import pytest
+
 from messenger.core.models import LocalMessage, MessageState
 from messenger.core.search import SearchFilters
 from messenger.core.store import SearchGroup
+from messenger.protocol.social import UserPage
+from messenger.viewmodels import search as search_module
 from messenger.viewmodels.names import NamesViewModel
 from messenger.viewmodels.search import GlobalSearchViewModel
 from tests.helpers.fake_client import FakeClient
@@ -20,7 +24,12 @@ class SlowCache(FakeClient):
     def __init__(self) -> None:
         super().__init__(me="alice")
         self.asked: list[str] = []
+        self.people_asked: list[str] = []
         self.answer = asyncio.Event()
+
+    async def search_users(self, query: str, offset: int = 0, limit: int = 20) -> UserPage:
+        self.people_asked.append(query)
+        return UserPage(users=[], has_more=False)
 
     async def search_conversations(
         self, query: str, filters: SearchFilters | None = None, *, limit: int = 50
@@ -57,3 +66,16 @@ async def test_typing_fast_asks_the_cache_for_the_first_and_the_newest_query_onl
     assert cache.asked == ["m", "meet"]  # "me" and "mee" were superseded while waiting
     assert vm.query == "meet"
     assert [m.text for chat in vm.chats for m in chat.messages] == ["meet"]
+
+
+async def test_the_servers_people_search_waits_for_a_pause_in_typing(
+    qapp: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "PEOPLE_PAUSE", 0.05)
+    cache = SlowCache()
+    cache.answer.set()
+    vm = GlobalSearchViewModel(cache, NamesViewModel(cache))
+    typed = [asyncio.ensure_future(vm.search(q)) for q in ("a", "al", "ali")]
+    await asyncio.gather(*typed)
+    assert cache.asked == ["a", "al", "ali"]  # the messages: at each keystroke
+    assert cache.people_asked == ["ali"]  # the server's people: once typing paused
