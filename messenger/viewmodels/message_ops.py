@@ -79,6 +79,7 @@ class MessageOpsViewModel(QObject):
         self.pin_index = 0  # the one the bar shows
         self._pin_ids: list[str] = []
         self._token = 0
+        chat.opened.connect(self._chat_shown)
 
     def follow_link(self, url: str) -> None:
         """``open_link`` in the background (from a click)."""
@@ -106,12 +107,15 @@ class MessageOpsViewModel(QObject):
 
     # -- the open conversation -------------------------------------------------------------------
     def opened(self, conversation_id: str) -> None:
-        """A conversation was opened (or "" for none): no selection, its pins."""
+        """A conversation was opened (or "" for none): no selection, no pins until it is shown."""
         self._token += 1
         self.stop_selecting()
         self.pinned, self._pin_ids, self.pin_index = [], [], 0
         self.pins_changed.emit()
-        if conversation_id and self._chat.type != ConversationType.SYSTEM:
+
+    def _chat_shown(self, conversation_id: str) -> None:
+        """The opened chat's first window is shown: now its pins (not while it loads)."""
+        if self._chat.type != ConversationType.SYSTEM:
             self._tasks.spawn(self._load_pins(self._token, conversation_id))
 
     def on_event(self, event: Event) -> None:

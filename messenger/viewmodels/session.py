@@ -71,7 +71,7 @@ class SessionViewModel(QObject):
         self.search.friends_of = lambda: [f.user_id for f in self.people.friend_list]
         self.search.me = client.user_id or ""
         self.chat.status_of = self.people.status_text
-        self.chat.current_conversation_changed.connect(self._watch_peer)
+        self.chat.opened.connect(self._watch_peer)  # (once shown: not while it loads)
         self.people.presence_changed.connect(self._presence_changed)
         self.chat.group.members_loaded.connect(self._watch_members)
         self.chat.group.info_changed.connect(self._open_group_changed)
