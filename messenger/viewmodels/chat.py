@@ -245,7 +245,7 @@ class ChatViewModel(QObject):
             self._jumps_maybe_changed()
             return
         self.composer.attach(conversation_id, ref.type, "")
-        self.group.show(self._group_id)
+        self.group.show(self._group_id, load=False)  # (loaded once the messages are shown)
         self.header_changed.emit()
         conversation = await self._client.conversation(conversation_id)
         if token != self._token:
@@ -299,6 +299,7 @@ class ChatViewModel(QObject):
         else:
             self.scroll_requested.emit(marker, "top" if marker else "bottom")
         self._jumps_maybe_changed()
+        self.group.load_shown()
         self.opened.emit(conversation_id)
 
     def _new_context(self, conversation: Conversation | None, marker: str) -> None:

@@ -207,8 +207,9 @@ class GroupViewModel(QObject):
     def is_admin(self) -> bool:
         return self.my_role in (GroupRole.OWNER, GroupRole.ADMIN)
 
-    def show(self, group_id: str, name: str = "") -> None:
-        """Open a group: the panel shows what is known now and loads the rest."""
+    def show(self, group_id: str, name: str = "", *, load: bool = True) -> None:
+        """Open a group: the panel shows what is known now and loads the rest (``load``; else
+        when ``load_shown`` is called: the chat asks once its messages are shown)."""
         self._token += 1
         self.group_id = group_id
         self.info = GroupInfo(group_id=group_id, name=name) if group_id else None
@@ -216,7 +217,12 @@ class GroupViewModel(QObject):
         self.online = None
         self.info_changed.emit()
         self.online_changed.emit()
-        if group_id:
+        if load:
+            self.load_shown()
+
+    def load_shown(self) -> None:
+        """The shown group's profile, first members and online count, from the server."""
+        if self.group_id:
             self._tasks.spawn(self._load(self._token))
 
     def set_name(self, name: str) -> None:
