@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import time
 from dataclasses import replace
 from typing import Any
 
@@ -450,6 +451,8 @@ async def test_search_finds_what_the_user_may_read(storage: Storage) -> None:
         conv = sent.conv_id
         stored.append(sent.message)
     assert conv is not None
+    # "hello carol" is newer than every message above, not a tie in the same millisecond
+    await asyncio.sleep(max(0.0, stored[-1].time + 2 - time.time() * 1000) / 1000)
     other = await storage.insert_message(
         new_message("carol", "c2c", c2c_key("bob", "carol"), None, "hello carol")
     )
