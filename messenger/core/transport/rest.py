@@ -41,36 +41,49 @@ class RestTransport:
         user_agent: str = "messenger-core",
     ) -> None:
         self._tls = _is_tls(base_url)
-        self._http = httpx.AsyncClient(
-            base_url=base_url.rstrip("/"),
-            transport=transport,
-            timeout=timeout,
-            headers={"User-Agent": user_agent},
-            # Every request goes to base_url (no redirects): a plain-HTTP server never needs
-            # the certificate store, whose loading took 25-75 ms of a launch's CPU.
-            verify=self._tls,
-        )
+        self._base = base_url.rstrip("/")
+        self._settings = (transport, timeout, user_agent)
+        self._http: httpx.AsyncClient | None = None  # made for the first request
+        self._closed = False
         self.token: str | None = None
         self.on_auth_failure: AuthFailureHook | None = None  # e.g. the session was revoked
 
     @property
     def http(self) -> httpx.AsyncClient:
-        """The connection pool (the streaming media calls share it)."""
+        """The connection pool (the streaming media calls share it), made when first wanted:
+        a returning account's launch paints its list from the store before any request."""
+        if self._http is None:
+            if self._closed:
+                raise errors.ClientClosed("the client is closed")
+            transport, timeout, user_agent = self._settings
+            self._http = httpx.AsyncClient(
+                base_url=self._base,
+                transport=transport,
+                timeout=timeout,
+                headers={"User-Agent": user_agent},
+                # Every request goes to base_url (no redirects): a plain-HTTP server never
+                # needs the certificate store, whose loading took 25-75 ms of CPU.
+                verify=self._tls,
+            )
         return self._http
 
     @property
     def base_url(self) -> str:
-        return str(self._http.base_url).rstrip("/")
+        return self._base
 
     @base_url.setter
     def base_url(self, url: str) -> None:
         """The server moved (a local server started again on another port)."""
         if _is_tls(url) != self._tls:
             raise ValueError(f"{url}: a server does not move between HTTP and HTTPS")
-        self._http.base_url = url.rstrip("/")
+        self._base = url.rstrip("/")
+        if self._http is not None:
+            self._http.base_url = self._base
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        self._closed = True
+        if self._http is not None:
+            await self._http.aclose()
 
     async def call(
         self,
@@ -82,7 +95,7 @@ class RestTransport:
     ) -> Any:
         """Call endpoint ``name``; returns its decoded response type."""
         endpoint = BY_NAME[name]
-        if self._http.is_closed:
+        if self._closed:
             raise errors.ClientClosed("the client is closed")
         headers: dict[str, str] = {}
         if endpoint.auth:
@@ -97,7 +110,7 @@ class RestTransport:
             content = b"{}"
             headers["Content-Type"] = "application/json"
         try:
-            response = await self._http.request(
+            response = await self.http.request(
                 endpoint.method,
                 endpoint.url(**(path or {})),
                 content=content,
@@ -129,7 +142,7 @@ class RestTransport:
         """Call a binary endpoint (``Endpoint.binary``): raw bytes up, the raw answer back (its
         JSON decoded when the endpoint answers JSON)."""
         endpoint = BY_NAME[name]
-        if self._http.is_closed:
+        if self._closed:
             raise errors.ClientClosed("the client is closed")
         if not self.token:
             raise errors.NotLoggedIn(f"{name} needs a signed-in session")
@@ -137,7 +150,7 @@ class RestTransport:
         if content is not None:
             headers["Content-Type"] = content_type
         try:
-            response = await self._http.request(
+            response = await self.http.request(
                 endpoint.method, endpoint.url(**(path or {})), content=content, headers=headers
             )
         except httpx.TimeoutException as exc:

@@ -160,5 +160,7 @@ async def test_a_server_moves_to_another_port_but_never_between_http_and_https()
     secure = RestTransport("https://im.example.org")
     with pytest.raises(ValueError, match="between HTTP and HTTPS"):
         secure.base_url = "http://im.example.org"
-    await plain.aclose()
+    await plain.aclose()  # (it never made a request: its connection pool was never made)
     await secure.aclose()
+    with pytest.raises(errors.ClientClosed):
+        await plain.call("register", body=RegisterRequest(user_id="u", password="pw-123456"))
