@@ -10,7 +10,8 @@ on a card somebody else made is a forward of that message.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from contextlib import aclosing
 
 import msgspec
 
@@ -113,7 +114,16 @@ class Bundles:
         if not isinstance(body, MergedBody):
             raise BundleNotFound("this message is not a merged forward")
         wanted = bundle_id or body.bundle_id
-        frontier, seen = [body.bundle_id], set[str]()
+        async with aclosing(self._nested(body.bundle_id)) as walk:
+            async for current, items in walk:
+                if current == wanted:
+                    return Bundle(bundle_id=current, messages=items)
+        raise BundleNotFound("no such merged forward in this message")
+
+    async def _nested(self, bundle_id: str) -> AsyncGenerator[tuple[str, list[BundleItem]]]:
+        """The bundle and those of the cards in it, level by level (each once, ``MAX_DEPTH``
+        levels at most): ``(bundle ID, its messages)``."""
+        frontier, seen = [bundle_id], set[str]()
         for _ in range(MAX_DEPTH):
             nested: list[str] = []
             for current in frontier:
@@ -124,35 +134,24 @@ class Bundles:
                 if found is None:
                     continue
                 items = _items.decode(found[1])
-                if current == wanted:
-                    return Bundle(bundle_id=current, messages=items)
+                yield current, items
                 for item in items:
                     inner = decode_body(item.kind, item.body)
                     if isinstance(inner, MergedBody):
                         nested.append(inner.bundle_id)
             if not nested:
-                break
+                return
             frontier = nested
-        raise BundleNotFound("no such merged forward in this message")
 
     async def body_with(self, card: MergedBody, media_id: str) -> Body | None:
         """The body of a message inside the card's bundle (or one nested in it) that holds the
         file ``media_id``: whoever sees the card may download the files forwarded in it."""
-        frontier, seen = [card.bundle_id], set[str]()
-        for _ in range(MAX_DEPTH):
-            nested: list[str] = []
-            for current in frontier:
-                if current in seen:
-                    continue
-                seen.add(current)
-                found = await self._storage.get_bundle(current)
-                for item in _items.decode(found[1]) if found is not None else []:
+        async with aclosing(self._nested(card.bundle_id)) as walk:
+            async for _, items in walk:
+                for item in items:
                     inner = decode_body(item.kind, item.body)
-                    if isinstance(inner, MergedBody):
-                        nested.append(inner.bundle_id)
-                    elif inner is not None and media_id in media_ids_of(inner):
+                    if inner is None or isinstance(inner, MergedBody):
+                        continue  # a nested card's own files come with its bundle
+                    if media_id in media_ids_of(inner):
                         return inner
-            if not nested:
-                return None
-            frontier = nested
         return None
