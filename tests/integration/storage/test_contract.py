@@ -481,6 +481,31 @@ async def test_search_finds_what_the_user_may_read(storage: Storage) -> None:
     assert await found("bob", "station") == ["meet at the station"]
 
 
+async def test_search_by_relevance_puts_the_best_match_first(storage: Storage) -> None:
+    """By relevance, a short message that says the word three times beats a newer long one that
+    says it once (as FTS5's BM25 ranks them); newest first, the newer one leads."""
+    await users(storage, "alice", "bob")
+    texts = [
+        "apple apple apple",
+        "a long message that happens to mention an apple once among many other words",
+        "nothing to do with fruit",
+    ]
+    conv: int | None = None
+    for text in texts:
+        sent = await storage.insert_message(new_message("alice", "c2c", AB, conv, text))
+        conv = sent.conv_id
+        await asyncio.sleep(0.002)  # distinct times: the newest-first order is not a tie
+
+    async def found(by_relevance: bool) -> list[str]:
+        hits, _ = await storage.search_messages(
+            "bob", SearchFilter("apple", by_relevance=by_relevance)
+        )
+        return [h.message.body["text"] for h in hits]
+
+    assert await found(False) == [texts[1], texts[0]]
+    assert await found(True) == [texts[0], texts[1]]
+
+
 async def test_the_first_message_since_a_time(storage: Storage) -> None:
     conv, stored = await talk(storage, 4)
     times = [s.message.time for s in stored]

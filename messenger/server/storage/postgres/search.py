@@ -2,15 +2,18 @@
 the database's full-text index (``search_index``) narrows the user's readable messages down to
 those holding every term, and Python keeps those whose indexed words (``protocol.fulltext``)
 match as FTS5 would: each term a phrase, its last word by prefix, CJK characters one by one,
-the kind filter on the tags. Newest first; "by relevance" is newest first too (no ranking). At
-most ``SCANNED`` candidates, newest first, are looked at.
+the kind filter on the tags. Newest first, or by relevance: the newest ``RANKED_MATCHES``
+matches ranked as FTS5's BM25 ranks them (term frequency against the message's length, rarer
+terms weighing more, over those matches), as SQLite does. At most ``SCANNED`` candidates, newest
+first, are looked at.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from messenger.protocol.fulltext import MAX_TERMS, index_fields, index_text
+from messenger.protocol.fulltext import MAX_TERMS, RANKED_MATCHES, index_fields, index_text
 from messenger.protocol.models import SearchHit
 from messenger.server.storage.postgres import search_index
 from messenger.server.storage.postgres.search_index import tokens
@@ -37,24 +40,49 @@ def query_phrases(query: str) -> list[list[str]]:
     return phrases
 
 
-def _has_phrase(words: list[str], phrase: list[str]) -> bool:
-    n = len(phrase)
+def _occurrences(words: list[str], phrase: list[str]) -> int:
+    """How often ``phrase`` stands in ``words`` (its last word by prefix)."""
+    n, found = len(phrase), 0
     for start in range(len(words) - n + 1):
         if words[start : start + n - 1] == phrase[:-1] and words[start + n - 1].startswith(
             phrase[-1]
         ):
-            return True
-    return False
+            found += 1
+    return found
 
 
-def matches(kind: str, body: dict[str, Any], phrases: list[list[str]], kind_filter: str) -> bool:
+def _has_phrase(words: list[str], phrase: list[str]) -> bool:
+    return _occurrences(words, phrase) > 0
+
+
+def ranked(matched: list[tuple[SearchHit, list[str]]], phrases: list[list[str]]) -> list[SearchHit]:
+    """Best first by BM25 (k1 1.2, b 0.75, as FTS5), the newest first among equals; the IDF and
+    the average length are those of ``matched`` (the newest matches, newest first)."""
+    k1, b = 1.2, 0.75
+    total = len(matched)
+    average = sum(len(words) for _, words in matched) / max(1, total)
+    counts = [[_occurrences(words, phrase) for phrase in phrases] for _, words in matched]
+    holding = [sum(1 for c in counts if c[i]) for i in range(len(phrases))]
+    idf = [math.log((total - n + 0.5) / (n + 0.5) + 1.0) for n in holding]
+    scores = []
+    for (_, words), found in zip(matched, counts, strict=True):
+        norm = k1 * (1 - b + b * len(words) / max(average, 1.0))
+        scores.append(sum(w * f * (k1 + 1) / (f + norm) for w, f in zip(idf, found, strict=True)))
+    order = sorted(range(total), key=lambda i: -scores[i])  # stable: newest first among equals
+    return [matched[i][0] for i in order]
+
+
+def matched_words(
+    kind: str, body: dict[str, Any], phrases: list[list[str]], kind_filter: str
+) -> list[str] | None:
+    """The message's indexed words when it matches as FTS5 would, else None."""
     words, tags = index_fields(kind, body)
     if not words:
-        return False
+        return None
     if kind_filter and not (_KIND_TAGS[kind_filter] & set(tags.split())):
-        return False
+        return None
     indexed = tokens(words)
-    return all(_has_phrase(indexed, phrase) for phrase in phrases)
+    return indexed if all(_has_phrase(indexed, phrase) for phrase in phrases) else None
 
 
 def search(conn: Any, user_id: str, f: SearchFilter) -> tuple[list[SearchHit], bool]:
@@ -86,23 +114,26 @@ def search(conn: Any, user_id: str, f: SearchFilter) -> tuple[list[SearchHit], b
         sql += " AND m.time < ?"
         params.append(f.until)
     sql += " ORDER BY m.time DESC, m.conv_id, m.seq DESC LIMIT ? OFFSET ?"
-    found: list[SearchHit] = []
-    wanted = f.offset + f.limit + 1
-    # The index finds what FTS5 would (``matches`` only confirms it), so the first page of
+    found: list[tuple[SearchHit, list[str]]] = []
+    # By relevance: the newest RANKED_MATCHES matches are ranked (pages end there, as SQLite's).
+    wanted = RANKED_MATCHES if f.by_relevance else f.offset + f.limit + 1
+    # The index finds what FTS5 would (``matched_words`` only confirms it), so the first page of
     # candidates is nearly always enough; more are read only when some were not confirmed.
-    scanned, chunk = 0, wanted + 8
+    scanned, chunk = 0, min(wanted + 8, SCANNED)
     while len(found) < wanted and scanned < SCANNED:
         rows = conn.execute(sql, [*params, chunk, scanned]).fetchall()
         for row in rows:
             n = MESSAGE_COLUMN_COUNT
             message = message_from_row(row, row[n + 1], target_of(row[n + 1], row[n + 2], row[2]))
-            if matches(message.kind, message.body, phrases, f.kind):
-                found.append(SearchHit(conversation_id=row[n], message=message))
+            words = matched_words(message.kind, message.body, phrases, f.kind)
+            if words is not None:
+                found.append((SearchHit(conversation_id=row[n], message=message), words))
                 if len(found) >= wanted:
                     break
         scanned += len(rows)
         if len(rows) < chunk:
             break
         chunk = min(chunk * 4, SCANNED - scanned)
-    page = found[f.offset : f.offset + f.limit]
-    return page, len(found) > f.offset + f.limit
+    hits = ranked(found, phrases) if f.by_relevance else [hit for hit, _ in found]
+    page = hits[f.offset : f.offset + f.limit]
+    return page, len(hits) > f.offset + f.limit

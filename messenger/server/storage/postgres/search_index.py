@@ -7,7 +7,7 @@ CJK character a token of its own). They are worked out here, in Python, and hand
 PostgreSQL as ready lexemes: its own parsers depend on the database's locale (in the ``C``
 locale they drop every Chinese character). A query becomes a ``tsquery`` of the same tokens,
 each term a phrase whose last word matches by prefix, so the index finds exactly the candidates
-that ``search.matches`` then confirms.
+that ``search.matched_words`` then confirms.
 
 The writer indexes every message its batch stored or changed (``index_batch``, in the batch's
 transaction, before its commit): a new or edited message gets its words, a recalled one loses
