@@ -194,3 +194,30 @@ async def test_who_asked_for_a_status_on_one_node_hears_its_changes_from_another
     await subject.aclose()
     went = await asker.next_of(frames.Presence, within=10)
     assert [(s.user_id, s.online) for s in went.statuses] == [(gina, False)]
+
+
+async def test_a_file_uploaded_on_one_node_downloads_from_another(
+    nodes: Nodes, tmp_path: Path
+) -> None:
+    """Media on a folder every node reaches (``--media-path``): a file sent through node one
+    downloads whole from node two, and the same bytes offered to node two are not uploaded again."""
+    from tests.helpers.media import sha256
+    from tests.integration.server.test_media import begin, fetch, send, upload
+
+    shared = tmp_path / "shared-media"
+    one, two = nodes(2, "--media-path", str(shared))
+    made: list[RawDevice] = []
+    alice = await _on(one.url, uid("alice"), made)
+    bob = await _on(two.url, uid("bob"), made)
+    data = b"minutes of the meeting " * 5_000
+    status = await upload(alice, "file", data)
+    assert status.complete
+    body = {"media_id": sha256(data), "name": "minutes.txt", "size": len(data)}
+    sent = await send(alice, "C2C" + bob.user_id, "file", body)
+
+    got = await fetch(bob, sha256(data), sent, "C2C" + alice.user_id)
+    assert got.status_code == 200 and got.content == data
+    again = await begin(bob, "file", data)  # node two knows the file node one stored
+    assert again.challenge is not None and not again.complete
+    for device in made:
+        await device.aclose()
