@@ -5,7 +5,13 @@ longest stall of the event loop meanwhile (what a GUI thread would feel). Beside
 rates, the CPU seconds each side spent (this process: both clients; the server's process, read
 from /proc on Linux): on a shared machine they vary far less with the load than MB/s do.
 
-    .venv/bin/python -m benchmarks.media [--mb 100] [--quick]
+Then many small files one after another (a 4 KB file each: uploaded, sent, downloaded), where
+the server's media index, not the bytes, is most of the work: files per second each way and the
+server's CPU milliseconds per file.
+
+    .venv/bin/python -m benchmarks.media [--mb 100] [--files 300] [--quick] [--server-code DIR]
+
+(``--server-code``: run the server from another copy of the code, for a before/after.)
 """
 
 from __future__ import annotations
@@ -120,6 +126,51 @@ async def transfer(url: str, folder: Path, size_mb: int, server_pid: int) -> Non
     await bob.aclose()
 
 
+async def small_files(url: str, folder: Path, count: int, server_pid: int) -> None:
+    alice = await signed_in(url, folder, "alice-small")
+    bob = await signed_in(url, folder, "bob-small")
+    paths = []
+    for i in range(count):
+        path = folder / f"note{i}.txt"
+        path.write_bytes(os.urandom(4096))
+        paths.append(path)
+    received: asyncio.Queue[object] = asyncio.Queue()
+    sent: asyncio.Queue[object] = asyncio.Queue()
+
+    def on_bob(event: object) -> None:
+        if isinstance(event, MessagesAdded):
+            for message in event.messages:
+                received.put_nowait(message)
+
+    def on_alice(event: object) -> None:
+        if isinstance(event, MessageUpdated) and event.message.state is MessageState.SENT:
+            sent.put_nowait(event.message)
+
+    bob.subscribe(on_bob)
+    alice.subscribe(on_alice)
+    cpu = cpu_seconds(server_pid)
+    started = time.perf_counter()
+    for path in paths:  # one at a time: each file's index work is on the critical path
+        await alice.send_file("C2Cbob-small", path)
+        await sent.get()
+    up = time.perf_counter() - started
+    up_cpu = cpu_seconds(server_pid) - cpu
+    messages = [await received.get() for _ in range(count)]
+    cpu = cpu_seconds(server_pid)
+    started = time.perf_counter()
+    for message in messages:
+        await bob.download(message)  # type: ignore[arg-type]
+    down = time.perf_counter() - started
+    down_cpu = cpu_seconds(server_pid) - cpu
+    print(
+        f"{count} small files (4 KB) one at a time: up {count / up:6.1f} files/s "
+        f"(server CPU {up_cpu / count * 1000:.2f} ms/file), down {count / down:6.1f} files/s "
+        f"(server CPU {down_cpu / count * 1000:.2f} ms/file)"
+    )
+    await alice.aclose()
+    await bob.aclose()
+
+
 async def photo(folder: Path) -> None:
     path = folder / "photo24mp.jpg"
     # Noise over a gradient: a photo-like file size (several MB), not a tiny flat JPEG.
@@ -140,15 +191,19 @@ async def photo(folder: Path) -> None:
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mb", type=int, default=100)
+    parser.add_argument("--files", type=int, default=300)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--server-code", type=Path, default=None)
     args = parser.parse_args()
     size = 10 if args.quick else args.mb
+    files = 100 if args.quick else args.files
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "server").mkdir()
-        server = Server(folder / "server", "NORMAL")
+        server = Server(folder / "server", "NORMAL", code_root=args.server_code)
         try:
             await transfer(server.url, folder, size, server.proc.pid)
+            await small_files(server.url, folder, files, server.proc.pid)
         finally:
             server.stop()
         await photo(folder)
