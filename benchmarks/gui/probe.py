@@ -8,7 +8,8 @@ JSON line per figure on stdout:
 
 - ``launch``: monotonic time when the conversation list first painted with rows (the parent
   took the time just before it spawned this process; ``CLOCK_MONOTONIC`` is system-wide);
-- with ``"full": true`` also: conversation switches (open → the whole window repainted), RSS
+- with ``"full": true`` also: conversation switches (open → the whole window repainted; the
+  GUI thread's own CPU for each too), RSS
   after 50 conversations were opened, frame times while scrolling the long chat up, CPU while
   idle, and a burst of messages from a peer into the open chat (the parent sends it after
   ``burst-ready``; this side reports when the last one was painted and the longest stall of the
@@ -233,10 +234,11 @@ async def measure(window: MainWindow, plan: dict[str, Any]) -> None:
 
     # -- switching conversations, and the memory after 50 of them --------------------------------
     switches: list[float] = []
+    switch_cpu: list[float] = []  # the GUI thread's own CPU (not the store's, not others')
     opened = plan["others"][: plan["open_count"]]
     profiler = _profiler()
     for conversation_id in opened:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.thread_time()
         if profiler is not None:
             profiler.enable()
         await session.chat.open(conversation_id)
@@ -244,11 +246,19 @@ async def measure(window: MainWindow, plan: dict[str, Any]) -> None:
         if profiler is not None:
             profiler.disable()
         switches.append((time.perf_counter() - started) * 1000)
+        switch_cpu.append((time.thread_time() - cpu) * 1000)
         await asyncio.sleep(0.05)  # a person's pace: deferred work (read marks) happens here
     if profiler is not None:
         profiler.dump_stats(os.environ["MESSENGER_PROBE_PROFILE"] + ".switch")
     gc.collect()
-    emit("switch", ms=summary(switches), opened=len(opened), rss_mib=rss_mib())
+    emit(
+        "switch",
+        ms=summary(switches),
+        cpu_ms=summary(switch_cpu),
+        runs_ms=[round(ms, 1) for ms in switches],
+        opened=len(opened),
+        rss_mib=rss_mib(),
+    )
 
     # -- scrolling the long chat up, a wheel notch per frame -------------------------------------
     started = time.perf_counter()
