@@ -139,6 +139,9 @@ class ChatViewModel(QObject):
         self._jumps: tuple[object, ...] = ()
         # presence in words for the C2C header ("online", "last seen …"), set by the session
         self.status_of: Callable[[str], str] | None = None
+        # a conversation as the conversation list has it (None when not listed), set by the
+        # session: opening a listed chat needs no store read for it
+        self.listed: Callable[[str], Conversation | None] | None = None
         names.names_changed.connect(self._names_changed)
         self.group.members_loaded.connect(self._members_loaded)
         self.group.info_changed.connect(self.header_changed)
@@ -215,7 +218,11 @@ class ChatViewModel(QObject):
     # -- opening ---------------------------------------------------------------------------------
     async def open(self, conversation_id: str, at_seq: int = 0) -> None:
         """Show a conversation ("" for none): first unread under a bar, else the latest; or the
-        message ``at_seq`` (a search result) in the middle of the window around it."""
+        message ``at_seq`` (a search result) in the middle of the window around it.
+
+        Nothing visible changes until its messages are read: then the header, the composer,
+        the group panel and the rows change together (one layout, one paint, and no frame of
+        the new header over the old chat)."""
         if conversation_id == self._cid:
             if at_seq:
                 await self.jump_to_seq(at_seq, "center")
@@ -234,28 +241,24 @@ class ChatViewModel(QObject):
         ref = parse_conversation_id(conversation_id) if conversation_id else None
         self._type = ref.type if ref is not None else ConversationType.C2C
         self._group_id = ref.target if ref and ref.type == ConversationType.GROUP else ""
-        self.current_conversation_changed.emit(conversation_id)
-        self.ops.opened(conversation_id)
         if ref is None:
             self.conversation = None
+            self.current_conversation_changed.emit(conversation_id)
+            self.ops.opened(conversation_id)
             self._new_context(None, "")
             self.messages.reset([], has_older=False, at_latest=True)
             self.group.show("")
             self.header_changed.emit()
             self._jumps_maybe_changed()
             return
-        self.composer.attach(conversation_id, ref.type, "")
-        self.group.show(self._group_id, load=False)  # (loaded once the messages are shown)
-        self.header_changed.emit()
-        conversation = await self._client.conversation(conversation_id)
-        if token != self._token:
-            return
-        self.conversation = conversation
-        if conversation is not None:
-            self.composer.restore_draft(conversation.draft_text)
-            if conversation.group_name and self.group.info is not None:
-                self.group.set_name(conversation.group_name)
-        self.header_changed.emit()
+        # the list's copy (kept live by the same events) spares a trip to the store
+        self.conversation = self.listed(conversation_id) if self.listed is not None else None
+        if self.conversation is None:
+            conversation = await self._client.conversation(conversation_id)
+            if token != self._token:
+                return
+            self.conversation = conversation
+        conversation = self.conversation
         anchor = 0
         if (
             conversation
@@ -279,12 +282,32 @@ class ChatViewModel(QObject):
         await self._names.load_cached(people_in(messages))
         if token != self._token:
             return
+        self._show_opened(ref.type, messages, has_older, at_latest, anchor, at_seq)
+
+    def _show_opened(
+        self,
+        type: ConversationType,
+        messages: list[LocalMessage],
+        has_older: bool,
+        at_latest: bool,
+        anchor: int,
+        at_seq: int,
+    ) -> None:
+        """The opened conversation's header, composer, group and first window, all at once."""
+        conversation_id, conversation = self._cid, self.conversation
+        self.current_conversation_changed.emit(conversation_id)
+        self.ops.opened(conversation_id)
+        self.composer.attach(conversation_id, type, conversation.draft_text if conversation else "")
+        self.group.show(
+            self._group_id, conversation.group_name if conversation else "", load=False
+        )  # (loaded once the messages are shown)
+        self.header_changed.emit()
         marker = ""
         if anchor:
             first = next((m for m in messages if m.seq >= anchor and counts_as_unread(m)), None)
             if first is not None:
                 marker, self._first_unread_seq = message_key(first), first.seq
-        self._new_context(self.conversation, marker)
+        self._new_context(conversation, marker)
         self.messages.reset(messages, has_older=has_older, at_latest=at_latest)
         self._tasks.spawn(self.ops.remember_recalled(messages))
         self._loading = False

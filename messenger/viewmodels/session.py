@@ -71,6 +71,7 @@ class SessionViewModel(QObject):
         self.search.friends_of = lambda: [f.user_id for f in self.people.friend_list]
         self.search.me = client.user_id or ""
         self.chat.status_of = self.people.status_text
+        self.chat.listed = self.conversations.model.conversation
         self.chat.opened.connect(self._watch_peer)  # (once shown: not while it loads)
         self.people.presence_changed.connect(self._presence_changed)
         self.chat.group.members_loaded.connect(self._watch_members)

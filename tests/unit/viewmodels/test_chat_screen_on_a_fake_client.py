@@ -163,3 +163,49 @@ async def test_a_changed_name_remakes_only_the_rows_that_show_it(client: FakeCli
     assert {r.sender_name for r in after if r.sender_id == "bob"} == {"Bob Builder"}
     kept = [a is b for a, b in zip(before, after, strict=True)]
     assert kept == [r.sender_id != "bob" for r in after]  # carol's rows were not made again
+
+
+async def test_switching_chats_changes_the_screen_at_once_after_the_messages_are_read(
+    client: FakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chat being opened replaces the old one in one step: its header, draft and rows
+    change together once its messages are read (never its header over the old chat's rows),
+    and a conversation the list has is not read from the store again."""
+    client.receive("C2Cbob", "bob", "hi from bob")
+    client.add_conversation("C2Ccarol", draft_text="see you")
+    client.receive("C2Ccarol", "carol", "hi from carol")
+    chat = await open_chat(client, "C2Cbob")
+    listed = {c.conversation_id: c for c in await client.conversations()}
+    chat.listed = listed.get
+    seen: list[str] = []
+    messages, newer = client.messages, client.newer_messages
+
+    async def stored(conversation_id: str) -> None:
+        seen.append("conversation read")
+
+    async def older_read(conversation_id: str, **kwargs: Any) -> Any:
+        seen.append("messages read")
+        return await messages(conversation_id, **kwargs)
+
+    async def newer_read(conversation_id: str, after_seq: int, limit: int = 50) -> Any:
+        seen.append("messages read")
+        return await newer(conversation_id, after_seq, limit)
+
+    monkeypatch.setattr(client, "conversation", stored)
+    monkeypatch.setattr(client, "messages", older_read)
+    monkeypatch.setattr(client, "newer_messages", newer_read)
+    chat.current_conversation_changed.connect(lambda cid: seen.append(f"selected {cid}"))
+    chat.header_changed.connect(lambda: seen.append(f"header {chat.title}"))
+    chat.composer.text_replaced.connect(lambda text: seen.append(f"draft {text}"))
+    chat.messages.modelReset.connect(lambda: seen.append(f"rows {texts(chat)}"))
+
+    await chat.open("C2Ccarol")
+
+    shown = [s for s in seen if s != "messages read"]
+    assert seen[: len(seen) - len(shown)] == ["messages read"] * (len(seen) - len(shown))
+    assert list(dict.fromkeys(shown)) == [  # (the header is told more than once)
+        "selected C2Ccarol",
+        "draft see you",
+        "header carol",
+        "rows ['hi from carol']",
+    ]
