@@ -675,6 +675,15 @@ class Client(GroupCalls, MessageOps):
         ``messages()`` appends after the latest page)."""
         return await self._signed_in().store.unsent_messages(conversation_id)
 
+    async def message_window(
+        self, conversation_id: str, seq: int = 0, *, above: int = 0, below: int = 50
+    ) -> tuple[list[LocalMessage], bool]:
+        """What a chat opens with: the latest ``below`` messages (``seq`` 0), or up to ``above``
+        before ``seq`` and ``below`` from it; and whether they reach the latest (my unsent ones
+        then follow). One read of the cache when it has them, else as ``messages``."""
+        history = self._signed_in().history
+        return await history.window(conversation_id, seq, above=above, below=below)
+
     async def newer_messages(
         self, conversation_id: str, after_seq: int, limit: int = 50
     ) -> list[LocalMessage]:

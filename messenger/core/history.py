@@ -59,6 +59,38 @@ class MessageHistory:
             found += await self._store.unsent_messages(conversation_id)
         return found
 
+    async def window(
+        self, conversation_id: str, seq: int = 0, *, above: int = 0, below: int = 50
+    ) -> tuple[list[LocalMessage], bool]:
+        """What a chat opens with: the latest ``below`` messages (``seq`` 0), or up to ``above``
+        before ``seq`` and ``below`` from it; ascending, with my unsent ones after when they
+        reach the latest, which the flag says. One store read when the cache has them all."""
+
+        def span(conversation: Conversation) -> tuple[int, int]:
+            first, last = _first_seq(conversation), conversation.last_seq
+            if not seq:
+                return max(first, last - below + 1), last
+            return max(first, seq - above), min(max(seq, first) + below - 1, last)
+
+        conversation, stored, unsent = await self._store.conversation_with_messages(
+            conversation_id, span
+        )
+        if conversation is not None and conversation.remind is not RemindType.BLOCK:
+            low, high = span(conversation)
+            if len(stored) == max(0, high - low + 1):  # no hole
+                at_latest = high >= conversation.last_seq
+                return _shown(stored) + (unsent if at_latest else []), at_latest
+        # a hole, or a conversation the feed does not keep current: page by page
+        if not seq:
+            return await self.messages(conversation_id, limit=below), True
+        older = await self.messages(conversation_id, before_seq=seq, limit=above)
+        newer = await self.newer_messages(conversation_id, seq - 1, limit=below)
+        last = _last_seq(await self._store.conversation(conversation_id))
+        at_latest = not newer or newer[-1].seq >= last
+        if at_latest:
+            newer += await self._store.unsent_messages(conversation_id)
+        return older + newer, at_latest
+
     async def newer_messages(
         self, conversation_id: str, after_seq: int, *, limit: int = 50
     ) -> list[LocalMessage]:

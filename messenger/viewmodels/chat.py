@@ -345,18 +345,14 @@ class ChatViewModel(QObject):
         return first > self._floor()
 
     async def _latest(self) -> Window:
-        messages = await self._client.messages(self._cid, limit=PAGE)
+        messages, _ = await self._client.message_window(self._cid, below=PAGE)
         return messages, self._has_older(messages), True
 
     async def _around(self, seq: int, above: int) -> Window:
         """A window starting a little above ``seq``, reaching down a page."""
-        older = await self._client.messages(self._cid, before_seq=seq, limit=above)
-        newer = await self._client.newer_messages(self._cid, seq - 1, PAGE)
-        last = self.conversation.last_seq if self.conversation else 0
-        at_latest = not newer or newer[-1].seq >= last
-        if at_latest:
-            newer += await self._client.unsent_messages(self._cid)
-        messages = older + newer
+        messages, at_latest = await self._client.message_window(
+            self._cid, seq, above=above, below=PAGE
+        )
         return messages, self._has_older(messages), at_latest
 
     async def _reload(self, window: Awaitable[Window], key: str, where: str) -> None:

@@ -102,6 +102,9 @@ class ClientApi(Protocol):
     async def neighbour_message(
         self, conversation_id: str, seq: int, kind: HistoryKind, *, older: bool
     ) -> LocalMessage | None: ...
+    async def message_window(
+        self, conversation_id: str, seq: int = 0, *, above: int = 0, below: int = 50
+    ) -> tuple[list[LocalMessage], bool]: ...
     async def newer_messages(
         self, conversation_id: str, after_seq: int, limit: int = 50
     ) -> list[LocalMessage]: ...

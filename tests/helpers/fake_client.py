@@ -240,6 +240,16 @@ class FakeClient:
         ]
         return (found[-1] if older else found[0]) if found else None
 
+    async def message_window(
+        self, conversation_id: str, seq: int = 0, *, above: int = 0, below: int = 50
+    ) -> tuple[list[LocalMessage], bool]:
+        if not seq:
+            return await self.messages(conversation_id, limit=below), True
+        older = await self.messages(conversation_id, before_seq=seq, limit=above)
+        newer = await self.newer_messages(conversation_id, seq - 1, below)
+        chat = self.chats.get(conversation_id)
+        return older + newer, not newer or newer[-1].seq >= (chat.last_seq if chat else 0)
+
     async def newer_messages(
         self, conversation_id: str, after_seq: int, limit: int = 50
     ) -> list[LocalMessage]:

@@ -467,28 +467,47 @@ class Store:
     ) -> list[LocalMessage]:
         """Stored messages with ``low <= seq <= high``, ascending."""
 
-        def read() -> list[LocalMessage]:
-            rows = self._db().execute(
-                f"SELECT {MESSAGE_COLUMNS} FROM messages "
-                "WHERE conversation_id = ? AND seq BETWEEN ? AND ? ORDER BY seq",
-                (conversation_id, low, high),
+        return await self._run(lambda: self._between(conversation_id, low, high))
+
+    def _between(self, conversation_id: str, low: int, high: int) -> list[LocalMessage]:
+        rows = self._db().execute(
+            f"SELECT {MESSAGE_COLUMNS} FROM messages "
+            "WHERE conversation_id = ? AND seq BETWEEN ? AND ? ORDER BY seq",
+            (conversation_id, low, high),
+        )
+        return [message_from_row(r) for r in rows]
+
+    async def conversation_with_messages(
+        self, conversation_id: str, span: Callable[[Conversation], tuple[int, int]]
+    ) -> tuple[Conversation | None, list[LocalMessage], list[LocalMessage]]:
+        """In one read: the conversation, its stored messages with ``low <= seq <= high``
+        (``span`` of the conversation; ascending) and my unsent ones (none when it is not
+        stored)."""
+
+        def read() -> tuple[Conversation | None, list[LocalMessage], list[LocalMessage]]:
+            found = list(load_conversations(self._db(), [conversation_id]))
+            if not found:
+                return None, [], []
+            low, high = span(found[0])
+            return (
+                found[0],
+                self._between(conversation_id, low, high),
+                self._unsent(conversation_id),
             )
-            return [message_from_row(r) for r in rows]
 
         return await self._run(read)
 
     async def unsent_messages(self, conversation_id: str) -> list[LocalMessage]:
         """My messages still sending or failed, oldest first."""
+        return await self._run(lambda: self._unsent(conversation_id))
 
-        def read() -> list[LocalMessage]:
-            rows = self._db().execute(
-                f"SELECT {MESSAGE_COLUMNS} FROM messages "
-                "WHERE conversation_id = ? AND seq IS NULL ORDER BY time, id",
-                (conversation_id,),
-            )
-            return [message_from_row(r) for r in rows]
-
-        return await self._run(read)
+    def _unsent(self, conversation_id: str) -> list[LocalMessage]:
+        rows = self._db().execute(
+            f"SELECT {MESSAGE_COLUMNS} FROM messages "
+            "WHERE conversation_id = ? AND seq IS NULL ORDER BY time, id",
+            (conversation_id,),
+        )
+        return [message_from_row(r) for r in rows]
 
     async def put_pins(self, conversation_id: str, pinned: Sequence[str]) -> StoreDelta:
         return await self._write_delta(lambda batch: batch.put_pins(conversation_id, list(pinned)))

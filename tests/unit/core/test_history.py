@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import msgspec
@@ -134,6 +135,56 @@ async def test_my_unsent_messages_come_last_in_the_latest_page(
         (0, MessageState.SENDING),
     ]
     assert seqs(older) == [26, 27, 28]
+
+
+async def test_a_chat_opens_with_one_store_read_when_its_window_is_cached(
+    history: MessageHistory, store: Store, server: HistoryServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The latest page, or a page around a message (the first unread, a search result), with
+    my unsent ones after it when it reaches the latest: one read of the store, no request."""
+    await store.apply_changes([message_change(m, m.seq) for m in server.messages])
+    echo = LocalMessage(
+        conversation_id="C2Cbob",
+        message_id="",
+        conv_type="c2c",
+        target="bob",
+        sender="alice",
+        seq=0,
+        client_msg_id="pending",
+        time=1,
+        kind="text",
+        body={"text": "still sending"},
+        state=MessageState.SENDING,
+        is_self=True,
+    )
+    await store.add_outgoing(echo, SendRequest(client_msg_id="pending", body=echo.body))
+    reads: list[object] = []
+    run = store._run
+
+    async def counted(fn: Any) -> Any:
+        reads.append(fn)
+        return await run(fn)
+
+    monkeypatch.setattr(store, "_run", counted)
+
+    latest, at_latest = await history.window("C2Cbob", below=5)
+    assert (seqs(latest), at_latest) == ([26, 27, 28, 29, 30, 0], True)
+    middle, at_latest = await history.window("C2Cbob", 12, above=3, below=5)
+    assert (seqs(middle), at_latest) == ([9, 10, 11, 12, 13, 14, 15, 16], False)
+    end, at_latest = await history.window("C2Cbob", 28, above=3, below=5)
+    assert (seqs(end), at_latest) == ([25, 26, 27, 28, 29, 30, 0], True)
+    assert len(reads) == 3 and server.queries == []
+
+
+async def test_a_window_with_a_hole_is_filled_from_the_server(
+    history: MessageHistory, store: Store, server: HistoryServer
+) -> None:
+    await store.apply_changes([message_change(server.messages[-1], 30)])
+
+    found, at_latest = await history.window("C2Cbob", 20, above=2, below=5)
+
+    assert (seqs(found), at_latest) == ([18, 19, 20, 21, 22, 23, 24], False)
+    assert server.queries != []
 
 
 async def test_history_of_a_group_joined_late_starts_after_joined_seq(
