@@ -42,6 +42,7 @@ from messenger.server.storage.records import (
 )
 
 if TYPE_CHECKING:
+    from messenger.server.storage.media_index import MediaIndex
     from messenger.server.storage.op_records import (
         EditOp,
         HideOutcome,
@@ -60,6 +61,12 @@ class Storage(abc.ABC):
     @abc.abstractmethod
     def people(self) -> PeopleStorage:
         """Profiles, friends, requests, friend groups, blocks (``storage/people.py``)."""
+
+    @property
+    @abc.abstractmethod
+    def media(self) -> MediaIndex:
+        """Uploads, kept files, their owners and the messages using them
+        (``storage/media_index.py``)."""
 
     @abc.abstractmethod
     async def open(self) -> None: ...

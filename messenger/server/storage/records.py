@@ -164,6 +164,7 @@ class NewMessage:
     reply_to: ReplyRef | None
     message_id: str
     forwarded: bool = False
+    media_ids: tuple[str, ...] = ()  # the files it uses, recorded with it (media_index.py)
 
 
 @dataclass(frozen=True, slots=True)

@@ -594,12 +594,13 @@ def test_every_storage_method_is_pinned_here() -> None:
     """A method added to the interface needs a test here, run on every backend."""
     from pathlib import Path
 
+    from messenger.server.storage.media_index import MediaIndex
     from messenger.server.storage.people import PeopleStorage
 
     here = Path(__file__).parent
     text = "".join(p.read_text("utf-8") for p in here.glob("*.py"))
     text += (here.parents[1] / "helpers" / "storage_data.py").read_text("utf-8")
-    for interface in (Storage, PeopleStorage):
+    for interface in (Storage, PeopleStorage, MediaIndex):
         untested = [
             m
             for m in sorted(interface.__abstractmethods__)

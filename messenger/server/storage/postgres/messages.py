@@ -1,6 +1,7 @@
-"""Storing a message on PostgreSQL in one statement: the conversation's seq bump, the insert
-and the sender's quiet cursor move (``sqlite/messages.py`` makes three of them, and a
-round trip to the database costs far more than a call into SQLite).
+"""Storing a message on PostgreSQL in one statement: the conversation's seq bump, the insert,
+the record of the files it uses and the sender's quiet cursor move (``sqlite/messages.py``
+makes three or four of them, and a round trip to the database costs far more than a call into
+SQLite).
 
 A message already stored under its (sender, client_msg_id) is found by the same statement
 before anything is written, so the job never has to undo itself: it is ``atomic`` (the writer
@@ -38,8 +39,18 @@ _QUIET_READ = (
     "WHERE p.conv_id = ? AND p.user_id = ? AND p.read_seq >= s.seq - 1 AND p.marked_unread = 0 "
     "RETURNING 1) SELECT last_seq, last_time, (SELECT count(*) FROM quiet) FROM bump"
 )
-_STORE_AND_READ = _BUMP_AND_INSERT + _QUIET_READ
-_STORE = _BUMP_AND_INSERT + " SELECT last_seq, last_time, 0 FROM bump"
+_PLAIN = " SELECT last_seq, last_time, 0 FROM bump"
+# the files the message uses (``media_index.py``), in the same statement
+_REFS = (
+    ", refs AS (INSERT INTO media_refs(media_id, message_id) "
+    "SELECT unnest(?::text[]), ? FROM stored ON CONFLICT DO NOTHING)"
+)
+_STATEMENTS = {  # (moves the sender's cursor, uses files) -> the statement
+    (True, False): _BUMP_AND_INSERT + _QUIET_READ,
+    (False, False): _BUMP_AND_INSERT + _PLAIN,
+    (True, True): _BUMP_AND_INSERT + _REFS + _QUIET_READ,
+    (False, True): _BUMP_AND_INSERT + _REFS + _PLAIN,
+}
 
 
 def insert_message(txn: WriteTxn, new: NewMessage) -> StoredMessage:
@@ -69,10 +80,12 @@ def insert_message(txn: WriteTxn, new: NewMessage) -> StoredMessage:
         version,
         int(new.forwarded),
     ]
+    if new.media_ids:
+        params += [list(new.media_ids), new.message_id]
     moves = moves_sender_cursor(new)
     if moves:
         params += [conv_id, new.sender]
-    row = conn.execute(_STORE_AND_READ if moves else _STORE, params).fetchone()
+    row = conn.execute(_STATEMENTS[moves, bool(new.media_ids)], params).fetchone()
     if row is None:  # stored before (a resend): the original, nothing written
         txn.give_back(version)
         return original(conn, new)

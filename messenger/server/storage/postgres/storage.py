@@ -12,6 +12,7 @@ from messenger.server.storage.postgres import messages, search
 from messenger.server.storage.postgres.database import PostgresDatabase
 from messenger.server.storage.postgres.schema import apply_schema
 from messenger.server.storage.records import FeedPage, NewMessage, SearchFilter, StoredMessage
+from messenger.server.storage.sqlite.media_index import SqliteMediaIndex
 from messenger.server.storage.sqlite.people import SqlitePeopleStorage
 from messenger.server.storage.sqlite.storage import SqliteStorage
 
@@ -28,6 +29,7 @@ class PostgresStorage(SqliteStorage):
     ) -> None:
         self.db = PostgresDatabase(dsn, readers=readers, on_batch=on_batch)
         self._people = SqlitePeopleStorage(self.db)
+        self._media = SqliteMediaIndex(self.db)
 
     async def open(self) -> None:
         self.db.open(apply_schema)

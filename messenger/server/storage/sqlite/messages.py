@@ -24,6 +24,7 @@ from messenger.server.storage.records import (
     StoredMessage,
 )
 from messenger.server.storage.sqlite.database import Rollback, WriteTxn
+from messenger.server.storage.sqlite.media_index import add_refs
 from messenger.server.storage.sqlite.rows import (
     MESSAGE_COLUMN_COUNT,
     MESSAGE_COLUMNS,
@@ -122,6 +123,8 @@ def insert_message(txn: WriteTxn, new: NewMessage) -> StoredMessage:
     ).rowcount
     if not inserted:
         raise Rollback(original(conn, new))
+    if new.media_ids:
+        add_refs(conn, new.media_ids, new.message_id)
     message = message_of(new, seq, now, version)
     sender_read = _advance_sender_cursor(txn, conv_id, new, seq)
     return StoredMessage(conv_id, new.kind_of_conv, message, False, sender_read)

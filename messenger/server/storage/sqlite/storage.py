@@ -43,6 +43,7 @@ from messenger.server.storage.sqlite import (
 )
 from messenger.server.storage.sqlite import operations as ops
 from messenger.server.storage.sqlite.database import SqliteDatabase, WriteTxn
+from messenger.server.storage.sqlite.media_index import SqliteMediaIndex
 from messenger.server.storage.sqlite.people import SqlitePeopleStorage
 from messenger.server.storage.sqlite.schema import apply_schema
 from messenger.server.storage.sqlite.states import head_version
@@ -61,10 +62,15 @@ class SqliteStorage(Storage):
     ) -> None:
         self.db = SqliteDatabase(path, synchronous=synchronous, readers=readers, on_batch=on_batch)
         self._people = SqlitePeopleStorage(self.db)
+        self._media = SqliteMediaIndex(self.db)
 
     @property
     def people(self) -> SqlitePeopleStorage:
         return self._people
+
+    @property
+    def media(self) -> SqliteMediaIndex:
+        return self._media
 
     async def open(self) -> None:
         self.db.open(apply_schema)

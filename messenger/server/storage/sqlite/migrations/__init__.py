@@ -13,6 +13,7 @@ from messenger.server.storage.sqlite.migrations import (
     v0004_message_operations,
     v0005_people_sync,
     v0006_postgres_search_index,
+    v0007_media_index,
 )
 
 MIGRATIONS: tuple[Migration[sqlite3.Connection], ...] = collect(
@@ -22,4 +23,5 @@ MIGRATIONS: tuple[Migration[sqlite3.Connection], ...] = collect(
     v0004_message_operations,
     v0005_people_sync,
     v0006_postgres_search_index,
+    v0007_media_index,
 )
