@@ -30,7 +30,7 @@ async def _media_collection_loop(ctx: ServerContext) -> None:
     period = min(max(ctx.config.media_orphan_ms / 4000, 1.0), 3600.0)
     while True:
         try:
-            ctx.media.collect()
+            await ctx.media.collect()
         except Exception:
             log.exception("media collection failed")
         await asyncio.sleep(period)
@@ -81,7 +81,7 @@ def create_app(config: ServerConfig, ctx: ServerContext | None = None) -> Starle
         except SchemaTooNew as exc:  # the runner tells the CLI (uvicorn only logs a traceback)
             app.state.startup_error = exc
             raise
-        ctx.media.open()
+        await ctx.media.open()
         await ctx.hub.bus.start()
         await ctx.listener.catch_up_horizon()
         loop = asyncio.get_running_loop()
@@ -100,7 +100,6 @@ def create_app(config: ServerConfig, ctx: ServerContext | None = None) -> Starle
             await ctx.hub.bus.close()
             await ctx.callbacks.aclose()
             await ctx.storage.close()
-            ctx.media.close()
             log.info("messenger-server stopped")
 
     routes: list[BaseRoute] = [

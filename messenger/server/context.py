@@ -110,6 +110,7 @@ class ServerContext:
         )
         media = MediaService(
             config.media_dir,
+            storage.media,
             limits,
             secret=hashlib.sha256(b"media-links\n" + config.secret_key.encode()).digest(),
             max_pixels=config.media_max_pixels,

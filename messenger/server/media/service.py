@@ -2,10 +2,18 @@
 message may refer to, and who may download it.
 
 An upload is found again by its owner, kind, size and SHA-256, so a client that lost everything
-can still continue; a file the server already has is never uploaded again: the uploader answers
-a challenge about its bytes (``possession``) and becomes one of its owners. A download is allowed through a message the caller can see now: a
-recalled message has no body any more, and a cleared one is out of the caller's history, so
-either stops the file being served to them.
+can still continue (on any node: the index is in the server's database); a file the server
+already has is never uploaded again: the uploader answers a challenge about its bytes
+(``possession``) and becomes one of its owners. A download is allowed through a message the
+caller can see now: a recalled message has no body any more, and a cleared one is out of the
+caller's history, so either stops the file being served to them.
+
+Round trips to the database: starting an upload reads once (and writes once when it records a
+new upload or owner); a request of bytes reads the upload unless this node knows it already,
+and the last one writes the file's record once; a download reads the file's record unless this
+node knows it already; a message with files reads once and records its files in the
+transaction that stores it. What a node remembers cannot go stale in a way that matters: an
+upload's facts never change, and a file a message refers to is never collected.
 """
 
 from __future__ import annotations
@@ -44,10 +52,13 @@ from messenger.protocol.models import (
     UploadStatus,
 )
 from messenger.server.media import links, possession
+from messenger.server.media.files import MediaFiles, place_file
 from messenger.server.media.images import process_image
+from messenger.server.media.legacy_index import import_legacy_index
 from messenger.server.media.names import safe_name
 from messenger.server.media.sniff import SNIFF_BYTES, Sniffed, check_kind, sniff
-from messenger.server.media.store import MediaRow, MediaStore, UploadRow, place_file
+from messenger.server.services.lru import Lru
+from messenger.server.storage.media_index import MediaIndex, MediaRow, UploadRow
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +67,7 @@ _UPLOAD_ID = re.compile(r"[0-9a-f]{32}")
 WRITE_BUFFER = 1 << 20
 MAX_OPEN_UPLOADS = 50  # per user: unfinished uploads hold disk space
 VARIANTS = ("", "small", "large")
+REMEMBERED = 4096  # uploads and files a node keeps in memory (their facts never change)
 
 VisibleMessage = Callable[[str, str, str], Awaitable[Message]]
 InBundle = Callable[[MergedBody, str], Awaitable[Body | None]]
@@ -99,6 +111,7 @@ class MediaService:
     def __init__(
         self,
         root: Path,
+        index: MediaIndex,
         limits: Limits,
         *,
         secret: bytes,
@@ -106,21 +119,23 @@ class MediaService:
         orphan_ms: int,
         link_ms: int,
     ) -> None:
-        self.store = MediaStore(root)
+        self.files = MediaFiles(root)
+        self.index = index
         self._limits = limits
         self._secret = secret
         self._max_pixels = max_pixels
         self._orphan_ms = orphan_ms
         self._link_ms = link_ms
         self._busy: set[str] = set()  # uploads receiving bytes right now
+        self._uploads: Lru[str, UploadRow] = Lru(REMEMBERED)
+        self._kept: Lru[str, MediaRow] = Lru(REMEMBERED)  # files downloaded or stored here
         self.visible: VisibleMessage | None = None  # set by the context: the messaging rule
         self.in_bundle: InBundle | None = None  # set by the context: files of merged forwards
 
-    def open(self) -> None:
-        self.store.open()
-
-    def close(self) -> None:
-        self.store.close()
+    async def open(self) -> None:
+        """Make the folders and take in the index of an older server's folder (once)."""
+        self.files.make_folders()
+        await import_legacy_index(self.files.root, self.index)
 
     # -- uploads -----------------------------------------------------------------------------------
     async def begin(self, user_id: str, req: UploadRequest) -> UploadStatus:
@@ -137,19 +152,21 @@ class MediaService:
             raise FileTooLarge(
                 f"{req.kind} is {req.size} bytes; the limit is {limit}", size=req.size, limit=limit
             )
-        store = self.store
-        known = store.get_media(req.sha256)
+        files, index = self.files, self.index
+        found = await index.lookup_upload(user_id, req.sha256, req.kind, req.size)
+        known = found.media
         if known is not None and known.info.size == req.size:
             # Knowing the hash is not having the file: others prove they hold its bytes first.
-            path = store.file_path(req.sha256)
-            if store.is_owner(req.sha256, user_id) or (
+            path = files.file_path(req.sha256)
+            if found.owner or (
                 req.proof is not None
                 and possession.proven(
                     self._secret, user_id, req.sha256, req.size, req.proof, path, _now()
                 )
             ):
                 check_kind(req.kind, sniff(self._head(path)))
-                store.add_owner(req.sha256, user_id)
+                if not found.owner:
+                    await index.add_owner(req.sha256, user_id)
                 return UploadStatus(
                     upload_id="", size=req.size, offset=req.size, complete=True, media=known.info
                 )
@@ -159,26 +176,33 @@ class MediaService:
                 )
                 return UploadStatus(upload_id="", size=req.size, offset=0, challenge=challenge)
             # A wrong or late answer: the bytes come the usual way (and are checked at the end).
-        row = store.find_upload(user_id, req.sha256, req.kind, req.size)
+        row = found.upload
         if row is None:
-            if store.open_uploads_of(user_id) >= MAX_OPEN_UPLOADS:
+            new = UploadRow(secrets.token_hex(16), user_id, req.kind, req.size, req.sha256, _now())
+            row = await index.add_upload(new, MAX_OPEN_UPLOADS)
+            if row is None:
                 raise PermissionDenied(f"at most {MAX_OPEN_UPLOADS} unfinished uploads")
-            row = UploadRow(secrets.token_hex(16), user_id, req.kind, req.size, req.sha256, _now())
-            store.add_upload(row)
+            if row.upload_id == new.upload_id:  # (not one begun meanwhile on another node)
+                files.start_partial(row.upload_id)
+        self._uploads[row.upload_id] = row
         return UploadStatus(
-            upload_id=row.upload_id, size=row.size, offset=store.received(row.upload_id)
+            upload_id=row.upload_id, size=row.size, offset=files.received(row.upload_id)
         )
 
-    def _own_upload(self, user_id: str, upload_id: str) -> UploadRow:
-        row = self.store.get_upload(upload_id) if _UPLOAD_ID.fullmatch(upload_id) else None
+    async def _own_upload(self, user_id: str, upload_id: str) -> UploadRow:
+        row = self._uploads.get(upload_id)
+        if row is None and _UPLOAD_ID.fullmatch(upload_id):
+            row = await self.index.get_upload(upload_id)
+            if row is not None:
+                self._uploads[upload_id] = row
         if row is None or row.owner != user_id:
             raise MediaNotFound("no such upload")
         return row
 
     async def status(self, user_id: str, upload_id: str) -> UploadStatus:
-        row = self._own_upload(user_id, upload_id)
+        row = await self._own_upload(user_id, upload_id)
         return UploadStatus(
-            upload_id=upload_id, size=row.size, offset=self.store.received(upload_id)
+            upload_id=upload_id, size=row.size, offset=self.files.received(upload_id)
         )
 
     async def write(
@@ -186,20 +210,20 @@ class MediaService:
     ) -> UploadStatus:
         """Append the request's bytes at ``offset`` (which must be where the upload stands).
         Bytes that arrived are kept even if the connection drops; the last byte completes it."""
-        row = self._own_upload(user_id, upload_id)
+        row = await self._own_upload(user_id, upload_id)
         if upload_id in self._busy:
             raise UploadOffsetMismatch(
                 "this upload is receiving bytes on another connection",
-                offset=self.store.received(upload_id),
+                offset=self.files.received(upload_id),
             )
         self._busy.add(upload_id)
         try:
-            received = self.store.received(upload_id)
+            received = self.files.received(upload_id)
             if offset != received:
                 raise UploadOffsetMismatch(
                     f"the upload stands at {received}, not {offset}", offset=received
                 )
-            path = self.store.partial_path(upload_id)
+            path = self.files.partial_path(upload_id)
             # A file sent whole in one request is hashed as it arrives (no second read at the end).
             digest = hashlib.sha256() if received == 0 else None
             with path.open("ab", buffering=WRITE_BUFFER) as out:
@@ -225,8 +249,8 @@ class MediaService:
 
     async def _complete(self, row: UploadRow, digest: str | None = None) -> MediaInfo:
         """Check the finished bytes (hash, content, image safety) and keep them as a file."""
-        store = self.store
-        partial = store.partial_path(row.upload_id)
+        files = self.files
+        partial = files.partial_path(row.upload_id)
         try:
             if digest is None:  # resumed: the bytes came in several requests
                 digest = await asyncio.to_thread(_sha256_of, partial)
@@ -237,7 +261,7 @@ class MediaService:
             info = MediaInfo(media_id=row.sha256, size=row.size, mime=sniffed.mime)
             cleaned = False
             if row.kind == "image":
-                folder = store.thumb_dir(row.sha256)
+                folder = files.thumb_dir(row.sha256)
                 folder.mkdir(parents=True, exist_ok=True)
                 facts = await asyncio.to_thread(
                     process_image, partial, folder, row.sha256, self._max_pixels
@@ -247,14 +271,18 @@ class MediaService:
                 )
                 cleaned = facts.cleaned
         except Exception:
-            store.drop_upload(row.upload_id)  # a bad upload starts over, nothing half-kept
+            await self._drop_upload(row.upload_id)  # a bad upload starts over, nothing half-kept
             raise
-        place_file(partial, store.file_path(row.sha256))
-        store.add_media(info, cleaned, _now())
-        store.add_owner(row.sha256, row.owner)
-        store.drop_upload(row.upload_id)
-        known = store.get_media(row.sha256)
-        return known.info if known is not None else info
+        place_file(partial, files.file_path(row.sha256))
+        kept = await self.index.complete_upload(row, info, cleaned, _now())
+        self._uploads.pop(row.upload_id)
+        self._kept[row.sha256] = kept
+        return kept.info
+
+    async def _drop_upload(self, upload_id: str) -> None:
+        self._uploads.pop(upload_id)
+        await self.index.drop_upload(upload_id)
+        self.files.drop_partial(upload_id)
 
     @staticmethod
     def _head(path: Path) -> bytes:
@@ -262,20 +290,23 @@ class MediaService:
             return f.read(SNIFF_BYTES)
 
     # -- messages --------------------------------------------------------------------------------------
-    def attach(self, user_id: str, body: Body, message_id: str, *, seen: bool = False) -> Body:
+    async def attach(self, user_id: str, body: Body, *, seen: bool = False) -> Body:
         """The body of a media message about to be sent, with the server's facts about its
         files (size, type, dimensions, thumbnails); refused unless the sender uploaded them or
-        (``seen``: a forward) received them in a message they can see."""
+        (``seen``: a forward) received them in a message they can see. The message records
+        its files as used when it is stored (``NewMessage.media_ids``)."""
         rows: list[MediaRow] = []
-        for media_id in media_ids_of(body):
-            row = self.store.get_media(media_id)
-            if row is None and (pending := self.store.upload_of_hash(user_id, media_id)):
+        ids = media_ids_of(body)
+        uses = await self.index.media_uses(user_id, ids) if ids else []
+        for media_id, use in zip(ids, uses, strict=True):
+            row, pending = use.media, use.pending
+            if row is None and pending is not None:
                 raise UploadIncomplete(
                     "the file's upload is not complete",
-                    offset=self.store.received(pending.upload_id),
+                    offset=self.files.received(pending.upload_id),
                     size=pending.size,
                 )
-            if row is None or not (seen or self.store.is_owner(media_id, user_id)):
+            if row is None or not (seen or use.owner):
                 raise InvalidParameter(
                     "media_id is not a file you uploaded", field="body.media_id", media_id=media_id
                 )
@@ -304,8 +335,6 @@ class MediaService:
             )
         else:
             body = replace(body, size=main.size, mime=main.mime)
-        for media_id in media_ids_of(body):
-            self.store.add_ref(media_id, message_id)
         return body
 
     # -- downloads -------------------------------------------------------------------------------------
@@ -323,19 +352,20 @@ class MediaService:
             body = await self.in_bundle(body, media_id)  # a file forwarded in the card
         if media_id not in media_ids_of(body):
             raise MediaNotFound("no such file in this message")
-        row = self.store.get_media(media_id)
+        row = self._kept.get(media_id) or await self.index.get_media(media_id)
         if row is None:
             raise MediaNotFound("the file is no longer kept")
+        self._kept[media_id] = row
         name = safe_name(getattr(body, "name", ""), fallback=f"{media_id[:12]}")
         if variant:
-            thumb = self.store.thumb_path(media_id, variant)
+            thumb = self.files.thumb_path(media_id, variant)
             if thumb is None:
                 raise MediaNotFound(f"no {variant} thumbnail")
             return Download(thumb, "image/jpeg", f"{media_id[:12]}-{variant}.jpg", inline=True)
-        path = self.store.file_path(media_id)
+        path = self.files.file_path(media_id)
         mime = row.info.mime
         if isinstance(body, ImageBody):
-            clean = self.store.thumb_path(media_id, "clean")
+            clean = self.files.thumb_path(media_id, "clean")
             if row.cleaned and clean is not None and not body.original:
                 path = clean  # no EXIF (GPS) for others unless the sender chose "original"
                 mime = "image/jpeg" if clean.suffix == ".jpg" else "image/png"
@@ -367,16 +397,18 @@ class MediaService:
             raise PermissionDenied("the link is invalid or has expired")
 
     # -- collection ----------------------------------------------------------------------------------
-    def collect(self, now_ms: int | None = None) -> int:
-        """Delete unfinished uploads and files no message uses, older than the orphan time."""
+    async def collect(self, now_ms: int | None = None) -> int:
+        """Delete unfinished uploads and files no message uses, older than the orphan time
+        (each node does; what one node collected the others find gone)."""
         before = (now_ms if now_ms is not None else _now()) - self._orphan_ms
         dropped = 0
-        for upload_id in self.store.stale_uploads(before):
+        for upload_id in await self.index.stale_uploads(before):
             if upload_id not in self._busy:
-                self.store.drop_upload(upload_id)
+                await self._drop_upload(upload_id)
                 dropped += 1
-        for media_id in self.store.unused_media(before):
-            self.store.drop_media(media_id)
+        for media_id in await self.index.drop_unused_media(before):
+            self._kept.pop(media_id)
+            self.files.drop_file(media_id)
             dropped += 1
         if dropped:
             log.info("collected %d unused uploads and files", dropped)

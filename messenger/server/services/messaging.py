@@ -33,7 +33,7 @@ from messenger.protocol.models import (
 )
 from messenger.protocol.validation import validate_send
 from messenger.server.hub import Connection
-from messenger.server.media.service import MediaService
+from messenger.server.media.service import MediaService, media_ids_of
 from messenger.server.services.blocks import BlockIndex
 from messenger.server.services.bundles import Bundles
 from messenger.server.services.callbacks import AFTER_SEND, BEFORE_SEND, Callbacks
@@ -199,10 +199,12 @@ class MessagingService:
         if callbacks is not None and callbacks.wants(BEFORE_SEND):
             await callbacks.before(BEFORE_SEND, _send_payload(sender, conv, req, body))
         message_id = new_message_id()
+        media_ids: tuple[str, ...] = ()
         if req.kind in MEDIA_KINDS:
             if self._media is None or req.online_only:
                 raise InvalidParameter("files cannot be sent here", field="kind")
-            body = self._media.attach(sender, body, message_id, seen=forwarded)
+            body = await self._media.attach(sender, body, seen=forwarded)
+            media_ids = media_ids_of(body)
         req.body = body_fields(body)[1]  # stored as checked: unknown fields dropped
         # Who receives it is decided at commit (``_stored``), from the member cache; what is
         # known now is kept in case the cache has let go of the conversation by then.
@@ -230,6 +232,7 @@ class MessagingService:
             reply_to=req.reply_to,
             message_id=message_id,
             forwarded=forwarded,
+            media_ids=media_ids,
         )
         return self._storage.insert_message(
             new, on_commit=lambda s: self._stored(s, conv, audience, cached, origin)

@@ -217,7 +217,41 @@ async def test_a_file_uploaded_on_one_node_downloads_from_another(
 
     got = await fetch(bob, sha256(data), sent, "C2C" + alice.user_id)
     assert got.status_code == 200 and got.content == data
+    assert not (shared / "media" / "media.sqlite3").exists()  # the index is in the database
     again = await begin(bob, "file", data)  # node two knows the file node one stored
     assert again.challenge is not None and not again.complete
+    for device in made:
+        await device.aclose()
+
+
+async def test_the_media_index_is_in_the_database_and_the_shared_folder_holds_only_files(
+    nodes: Nodes, tmp_path: Path
+) -> None:
+    """Over PostgreSQL the nodes share the index through the database, not through a file in
+    the shared folder: an upload begun through node one goes on through node two from where it
+    stopped, and the bytes it is finished with are known to node one without a second upload."""
+    from tests.helpers.media import sha256
+    from tests.integration.server.test_media import begin, put, status_of
+
+    shared = tmp_path / "shared-media"
+    one, two = nodes(2, "--media-path", str(shared))
+    made: list[RawDevice] = []
+    alice_one = await _on(one.url, uid("alice"), made)
+    alice_two = await _on(two.url, alice_one.user_id, made)
+    data = b"slides of the talk " * 20_000
+    begun = await begin(alice_one, "file", data)
+    part = status_of(await put(alice_one, begun.upload_id, 0, data[:100_000]))
+    assert part.offset == 100_000 and not part.complete
+
+    resumed = await begin(alice_two, "file", data)  # the same bytes, through the other node
+    assert (resumed.upload_id, resumed.offset) == (begun.upload_id, 100_000)
+    done = status_of(await put(alice_two, resumed.upload_id, 100_000, data[100_000:]))
+    assert done.complete and done.media is not None and done.media.media_id == sha256(data)
+    known = await begin(alice_one, "file", data)  # node one: already hers, nothing to send
+    assert known.complete and known.upload_id == ""
+
+    media = shared / "media"
+    assert sorted(p.name for p in media.iterdir()) == ["files", "partial", "thumbs"]
+    assert not list((media / "partial").iterdir())
     for device in made:
         await device.aclose()

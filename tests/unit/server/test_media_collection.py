@@ -1,10 +1,11 @@
 """Unfinished uploads and files no message uses are collected after the orphan time; files in
-use are kept. Offered names never carry a path."""
+use are kept (the index in a real SQLite storage). Offered names never carry a path."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,23 +13,35 @@ import pytest
 from messenger.protocol.bodies import FileBody
 from messenger.protocol.models import Limits, UploadRequest
 from messenger.server.media.names import safe_name
-from messenger.server.media.service import MediaService
+from messenger.server.media.service import MediaService, media_ids_of
+from messenger.server.storage.records import c2c_key
+from messenger.server.storage.sqlite.storage import SqliteStorage
 from tests.helpers.media import sha256
+from tests.helpers.storage_data import new_message
 
 HOUR = 3600 * 1000
 
 
 @pytest.fixture
-def service(tmp_path: Path) -> MediaService:
+async def storage(tmp_path: Path) -> AsyncIterator[SqliteStorage]:
+    opened = SqliteStorage(tmp_path / "db.sqlite3", synchronous="NORMAL")
+    await opened.open()
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+async def service(tmp_path: Path, storage: SqliteStorage) -> MediaService:
     media = MediaService(
         tmp_path / "media",
+        storage.media,
         Limits(),
         secret=b"k" * 32,
         max_pixels=10_000,
         orphan_ms=HOUR,
         link_ms=60_000,
     )
-    media.open()
+    await media.open()
     return media
 
 
@@ -42,26 +55,34 @@ async def stored(service: MediaService, data: bytes) -> None:
     await service.write("alice", status.upload_id, 0, chunks(data))
 
 
-async def test_collection_drops_stale_uploads_and_unused_files_only(service: MediaService) -> None:
+async def test_collection_drops_stale_uploads_and_unused_files_only(
+    service: MediaService, storage: SqliteStorage
+) -> None:
     await stored(service, b"used by a message")
     await stored(service, b"never used")
     half = UploadRequest(kind="file", size=100, sha256=sha256(b"x" * 100))
     pending = await service.begin("alice", half)
     await service.write("alice", pending.upload_id, 0, chunks(b"x" * 40))
-    body = FileBody(media_id=sha256(b"used by a message"), name="a", size=1)
-    service.attach("alice", body, "m1")
-    store = service.store
+    used = FileBody(media_id=sha256(b"used by a message"), name="a", size=1)
+    body = await service.attach("alice", used)
+    await storage.create_user("alice", "Alice", None)
+    await storage.create_user("bob", "Bob", None)
+    message = new_message("alice", "c2c", c2c_key("alice", "bob"), None, "")
+    await storage.insert_message(
+        replace(message, kind="file", body={"name": "a"}, media_ids=media_ids_of(body))
+    )
+    files, index = service.files, storage.media
 
-    assert service.collect() == 0  # nothing is old yet
-    dropped = service.collect(now_ms=int(time.time() * 1000) + HOUR + 1)
+    assert await service.collect() == 0  # nothing is old yet
+    dropped = await service.collect(now_ms=int(time.time() * 1000) + HOUR + 1)
 
     assert dropped == 2
-    assert store.get_media(sha256(b"never used")) is None
-    assert not store.file_path(sha256(b"never used")).exists()
-    assert store.get_upload(pending.upload_id) is None
-    assert not store.partial_path(pending.upload_id).exists()
-    assert store.get_media(sha256(b"used by a message")) is not None
-    assert store.file_path(sha256(b"used by a message")).exists()
+    assert await index.get_media(sha256(b"never used")) is None
+    assert not files.file_path(sha256(b"never used")).exists()
+    assert await index.get_upload(pending.upload_id) is None
+    assert not files.partial_path(pending.upload_id).exists()
+    assert await index.get_media(sha256(b"used by a message")) is not None
+    assert files.file_path(sha256(b"used by a message")).exists()
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,70 @@
+"""The media folder: only files, all named by the server (content hashes and random upload
+IDs), never by anything a client sent. What is known about them (uploads, owners, the
+messages using each file) is the media index in the server's database
+(``storage/media_index.py``), so several nodes may share the folder (docs/operations.md).
+
+    media/partial/<upload>  bytes received so far (its size is the upload's offset)
+    media/files/ab/<sha256> complete files
+    media/thumbs/ab/<sha256>-small.jpg, -large.jpg, -clean.<ext>
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+class MediaFiles:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.partial_dir = root / "partial"
+        self.files_dir = root / "files"
+        self.thumbs_dir = root / "thumbs"
+
+    def make_folders(self) -> None:
+        for folder in (self.partial_dir, self.files_dir, self.thumbs_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+
+    # -- paths (server-made names only) -----------------------------------------------------------
+    def partial_path(self, upload_id: str) -> Path:
+        return self.partial_dir / upload_id
+
+    def file_path(self, media_id: str) -> Path:
+        return self.files_dir / media_id[:2] / media_id
+
+    def thumb_dir(self, media_id: str) -> Path:
+        return self.thumbs_dir / media_id[:2]
+
+    def thumb_path(self, media_id: str, variant: str) -> Path | None:
+        folder = self.thumb_dir(media_id)
+        for found in folder.glob(f"{media_id}-{variant}.*") if folder.exists() else ():
+            return found
+        return None
+
+    def received(self, upload_id: str) -> int:
+        """Bytes stored so far: the partial file's size (true after a restart too)."""
+        try:
+            return self.partial_path(upload_id).stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    # -- changes -------------------------------------------------------------------------------------
+    def start_partial(self, upload_id: str) -> None:
+        self.partial_path(upload_id).touch()
+
+    def drop_partial(self, upload_id: str) -> None:
+        self.partial_path(upload_id).unlink(missing_ok=True)
+
+    def drop_file(self, media_id: str) -> None:
+        """A file and its thumbnails."""
+        self.file_path(media_id).unlink(missing_ok=True)
+        folder = self.thumb_dir(media_id)
+        if folder.exists():
+            for thumb in folder.glob(f"{media_id}-*"):
+                thumb.unlink(missing_ok=True)
+
+
+def place_file(source: Path, target: Path) -> None:
+    """Move a finished upload into place (same file system: an atomic rename)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(source, target)
