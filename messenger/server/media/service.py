@@ -8,8 +8,8 @@ already has is never uploaded again: the uploader answers a challenge about its 
 caller can see now: a recalled message has no body any more, and a cleared one is out of the
 caller's history, so either stops the file being served to them.
 
-Round trips to the database: starting an upload reads once (and writes once when it records a
-new upload or owner); a request of bytes reads the upload unless this node knows it already,
+Round trips to the database: starting an upload is one write (which records a new upload; a
+second one adds an owner who proved they hold a kept file's bytes); a request of bytes reads the upload unless this node knows it already,
 and the last one writes the file's record once; a download reads the file's record unless this
 node knows it already; a message with files reads once and records its files in the
 transaction that stores it. What a node remembers cannot go stale in a way that matters: an
@@ -153,7 +153,8 @@ class MediaService:
                 f"{req.kind} is {req.size} bytes; the limit is {limit}", size=req.size, limit=limit
             )
         files, index = self.files, self.index
-        found = await index.lookup_upload(user_id, req.sha256, req.kind, req.size)
+        new = UploadRow(secrets.token_hex(16), user_id, req.kind, req.size, req.sha256, _now())
+        found = await index.start_upload(new, MAX_OPEN_UPLOADS)  # (recorded unless kept)
         known = found.media
         if known is not None and known.info.size == req.size:
             # Knowing the hash is not having the file: others prove they hold its bytes first.
@@ -177,8 +178,7 @@ class MediaService:
                 return UploadStatus(upload_id="", size=req.size, offset=0, challenge=challenge)
             # A wrong or late answer: the bytes come the usual way (and are checked at the end).
         row = found.upload
-        if row is None:
-            new = UploadRow(secrets.token_hex(16), user_id, req.kind, req.size, req.sha256, _now())
+        if row is None:  # at the limit, or a kept file whose bytes come again after all
             row = await index.add_upload(new, MAX_OPEN_UPLOADS)
             if row is None:
                 raise PermissionDenied(f"at most {MAX_OPEN_UPLOADS} unfinished uploads")

@@ -72,6 +72,13 @@ class MediaIndex(abc.ABC):
     ) -> UploadLookup: ...
 
     @abc.abstractmethod
+    async def start_upload(self, row: UploadRow, limit: int) -> UploadLookup:
+        """``lookup_upload`` of ``row``'s bytes, in one write that also records ``row`` (as
+        ``add_upload``) when the file is not kept at that size and its owner has no upload of
+        the same bytes: what starting an upload needs, in one round trip. ``upload`` is None
+        when the file is kept at that size (nothing recorded) or the limit is reached."""
+
+    @abc.abstractmethod
     async def add_upload(self, row: UploadRow, limit: int) -> UploadRow | None:
         """Record ``row``; if its owner already has an upload of the same bytes (owner, hash,
         kind, size: begun meanwhile, perhaps on another node), that one is answered instead.

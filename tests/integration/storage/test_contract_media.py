@@ -75,6 +75,31 @@ async def test_the_same_bytes_from_the_same_owner_are_one_upload(storage: Storag
     assert (await index.lookup_upload("alice", "h1", "file", 100)).upload is None
 
 
+async def test_starting_an_upload_finds_what_is_known_and_records_the_rest_at_once(
+    storage: Storage,
+) -> None:
+    index = storage.media
+    offered = upload("alice", "h1")
+    first = await index.start_upload(offered, LIMIT)
+    assert first.upload == offered and first.media is None and not first.owner
+    again = await index.start_upload(upload("alice", "h1"), LIMIT)  # another ID offered
+    assert again.upload == offered
+    assert await index.get_upload(offered.upload_id) == offered
+
+    stored = await kept(storage, "bob", "h2")
+    of_kept = await index.start_upload(upload("alice", "h2"), LIMIT)
+    assert of_kept.media == stored and not of_kept.owner and of_kept.upload is None  # not recorded
+    assert (await index.lookup_upload("alice", "h2", "file", 100)).upload is None
+    mine = await index.start_upload(upload("bob", "h2"), LIMIT)
+    assert mine.media == stored and mine.owner and mine.upload is None
+    other_size = await index.start_upload(upload("alice", "h2", size=7), LIMIT)
+    assert other_size.media == stored and other_size.upload is not None  # not that file
+
+    full = await index.start_upload(upload("carol", "h3"), 0)
+    assert full.upload is None and full.media is None  # at the limit: nothing recorded
+    assert (await index.lookup_upload("carol", "h3", "file", 100)).upload is None
+
+
 async def test_an_owner_has_a_limited_number_of_unfinished_uploads(storage: Storage) -> None:
     index = storage.media
     held = [await index.add_upload(upload("alice", f"h{i}"), 2) for i in range(2)]

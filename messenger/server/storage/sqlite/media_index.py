@@ -103,20 +103,30 @@ def stale_uploads(conn: sqlite3.Connection, before: int) -> list[str]:
 
 
 # -- writes --------------------------------------------------------------------------------------
-def add_upload(txn: WriteTxn, row: UploadRow, limit: int) -> UploadRow | None:
-    conn = txn.conn
-    found = conn.execute(
-        f"SELECT {_UPLOAD} FROM uploads WHERE owner = ? AND sha256 = ? AND kind = ? AND size = ?",
-        (row.owner, row.sha256, row.kind, row.size),
-    ).fetchone()
-    if found:
-        return UploadRow(*found)
-    added = conn.execute(
+def _record(txn: WriteTxn, row: UploadRow, limit: int) -> UploadRow | None:
+    added = txn.conn.execute(
         f"INSERT INTO uploads({_UPLOAD}) SELECT ?, ?, ?, ?, ?, ? "
         "WHERE (SELECT COUNT(*) FROM uploads WHERE owner = ?) < ?",
         (row.upload_id, row.owner, row.kind, row.size, row.sha256, row.created, row.owner, limit),
     ).rowcount
     return row if added else None
+
+
+def start_upload(txn: WriteTxn, row: UploadRow, limit: int) -> UploadLookup:
+    found = lookup_upload(txn.conn, row.owner, row.sha256, row.kind, row.size)
+    if found.upload is not None or (found.media is not None and found.media.info.size == row.size):
+        return found
+    return UploadLookup(found.media, found.owner, _record(txn, row, limit))
+
+
+def add_upload(txn: WriteTxn, row: UploadRow, limit: int) -> UploadRow | None:
+    found = txn.conn.execute(
+        f"SELECT {_UPLOAD} FROM uploads WHERE owner = ? AND sha256 = ? AND kind = ? AND size = ?",
+        (row.owner, row.sha256, row.kind, row.size),
+    ).fetchone()
+    if found:
+        return UploadRow(*found)
+    return _record(txn, row, limit)
 
 
 def drop_upload(txn: WriteTxn, upload_id: str) -> None:
@@ -219,6 +229,9 @@ class SqliteMediaIndex(MediaIndex):
 
     async def lookup_upload(self, owner: str, sha256: str, kind: str, size: int) -> UploadLookup:
         return await self._read(lookup_upload, owner, sha256, kind, size)
+
+    async def start_upload(self, row: UploadRow, limit: int) -> UploadLookup:
+        return await self._write(partial(start_upload, row=row, limit=limit))
 
     async def add_upload(self, row: UploadRow, limit: int) -> UploadRow | None:
         return await self._write(partial(add_upload, row=row, limit=limit))
