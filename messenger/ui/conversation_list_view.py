@@ -12,7 +12,17 @@ filter hiding rows, a right click, the list reordering) opens nothing and marks 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from collections.abc import Sequence
+
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QAction, QActionGroup, QContextMenuEvent, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,6 +39,7 @@ from messenger.protocol.models import RemindType
 from messenger.ui.async_slots import async_slot
 from messenger.ui.confirm import confirm
 from messenger.ui.conversation_delegate import ConversationDelegate, fold_zone
+from messenger.ui.row_repaint import repaint_rows
 from messenger.ui.theme import slim_scroll_bar
 from messenger.viewmodels.conversation_list import COMMUNITY, ID_ROLE, TOPIC_ROLE
 from messenger.viewmodels.conversations import ConversationListViewModel
@@ -64,6 +75,15 @@ class ConversationListView(QListView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setMouseTracking(True)
         self.setFrameShape(QListView.Shape.NoFrame)
+
+    def dataChanged(
+        self,
+        top_left: QModelIndex | QPersistentModelIndex,
+        bottom_right: QModelIndex | QPersistentModelIndex,
+        roles: Sequence[int] = (),
+    ) -> None:
+        if not repaint_rows(self, top_left, bottom_right):  # (not the whole list for a row)
+            super().dataChanged(top_left, bottom_right, list(roles))
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
