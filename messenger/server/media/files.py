@@ -11,7 +11,9 @@ messages using each file) is the media index in the server's database
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
+from typing import BinaryIO
 
 
 class MediaFiles:
@@ -62,6 +64,28 @@ class MediaFiles:
         if folder.exists():
             for thumb in folder.glob(f"{media_id}-*"):
                 thumb.unlink(missing_ok=True)
+
+
+if sys.platform == "win32":  # pragma: no cover - a Windows server is one node
+
+    def claim(partial: BinaryIO) -> bool:
+        return True
+
+else:
+    import fcntl
+
+    def claim(partial: BinaryIO) -> bool:
+        """Whether this process may append to an upload's open partial file: an advisory lock,
+        dropped when the file is closed, that a server on another node sharing the folder holds
+        while it receives the same upload. A file system without locks claims nothing (the hash
+        checked at the end still refuses bytes of two writers mixed)."""
+        try:
+            fcntl.flock(partial.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        except OSError:  # no locks here (ENOLCK, EOPNOTSUPP)
+            return True
+        return True
 
 
 def place_file(source: Path, target: Path) -> None:

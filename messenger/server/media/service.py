@@ -52,7 +52,7 @@ from messenger.protocol.models import (
     UploadStatus,
 )
 from messenger.server.media import links, possession
-from messenger.server.media.files import MediaFiles, place_file
+from messenger.server.media.files import MediaFiles, claim, place_file
 from messenger.server.media.images import process_image
 from messenger.server.media.legacy_index import import_legacy_index
 from messenger.server.media.names import safe_name
@@ -218,15 +218,20 @@ class MediaService:
             )
         self._busy.add(upload_id)
         try:
-            received = self.files.received(upload_id)
-            if offset != received:
-                raise UploadOffsetMismatch(
-                    f"the upload stands at {received}, not {offset}", offset=received
-                )
             path = self.files.partial_path(upload_id)
-            # A file sent whole in one request is hashed as it arrives (no second read at the end).
-            digest = hashlib.sha256() if received == 0 else None
             with path.open("ab", buffering=WRITE_BUFFER) as out:
+                if not claim(out):  # another node sharing the folder is appending to it
+                    raise UploadOffsetMismatch(
+                        "this upload is receiving bytes on another connection",
+                        offset=self.files.received(upload_id),
+                    )
+                received = self.files.received(upload_id)
+                if offset != received:
+                    raise UploadOffsetMismatch(
+                        f"the upload stands at {received}, not {offset}", offset=received
+                    )
+                # A file sent whole in one request is hashed as it arrives (no second read).
+                digest = hashlib.sha256() if received == 0 else None
                 async for chunk in chunks:
                     if received + len(chunk) > row.size:
                         raise FileTooLarge(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -255,3 +256,53 @@ async def test_the_media_index_is_in_the_database_and_the_shared_folder_holds_on
     assert not list((media / "partial").iterdir())
     for device in made:
         await device.aclose()
+
+
+async def test_an_upload_receives_bytes_through_one_node_at_a_time(
+    nodes: Nodes, tmp_path: Path
+) -> None:
+    """While node one receives an upload's bytes, the same upload's bytes sent through node two
+    are refused (as on one node: ``upload_offset_mismatch``) instead of landing in the middle of
+    the shared partial file; once node one is done, the upload is whole and correct."""
+    from tests.helpers.media import sha256
+    from tests.integration.server.test_media import begin, put, refused, status_of
+
+    shared = tmp_path / "shared-media"
+    one, two = nodes(2, "--media-path", str(shared))
+    made: list[RawDevice] = []
+    alice_one = await _on(one.url, uid("alice"), made)
+    alice_two = await _on(two.url, alice_one.user_id, made)
+    data = bytes(range(256)) * 12_000  # 3 MB
+    begun = await begin(alice_one, "file", data)
+    more = asyncio.Event()
+
+    async def slowly() -> AsyncIterator[bytes]:
+        yield data[: 2 << 20]
+        await more.wait()
+        yield data[2 << 20 :]
+
+    sending = asyncio.create_task(put_stream(alice_one, begun.upload_id, slowly()))
+    for _ in range(100):  # until node two sees node one's first bytes in the shared folder
+        status = await alice_two.call("upload_status", upload_id=begun.upload_id)
+        if status.offset:
+            break
+        await asyncio.sleep(0.05)
+    assert status.offset > 0
+
+    meanwhile = await put(alice_two, begun.upload_id, status.offset, data[status.offset :])
+    error = refused(meanwhile)
+    assert isinstance(error, errors.UploadOffsetMismatch), error
+    assert "another connection" in error.message
+    more.set()
+    done = status_of(await sending)
+    assert done.complete and done.media is not None and done.media.media_id == sha256(data)
+    for device in made:
+        await device.aclose()
+
+
+async def put_stream(device: RawDevice, upload_id: str, body: AsyncIterator[bytes]) -> Any:
+    return await device.http.put(
+        f"/v1/uploads/{upload_id}",
+        content=body,
+        headers={"Authorization": f"Bearer {device.token}", "Upload-Offset": "0"},
+    )
