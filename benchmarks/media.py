@@ -10,14 +10,17 @@ the server's media index, not the bytes, is most of the work: files per second e
 server's CPU milliseconds per file.
 
     .venv/bin/python -m benchmarks.media [--mb 100] [--files 300] [--quick] [--server-code DIR]
+        [--postgres]
 
-(``--server-code``: run the server from another copy of the code, for a before/after.)
+(``--server-code``: run the server from another copy of the code, for a before/after;
+``--postgres``: the server on a throw-away PostgreSQL cluster on loopback instead of SQLite.)
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import tempfile
 import time
@@ -31,6 +34,7 @@ from messenger.core.client import Client
 from messenger.core.events import MessagesAdded, MessageUpdated
 from messenger.core.transfers.local import file_facts, image_facts
 from messenger.protocol.usersig import generate_usersig
+from tests.helpers.postgres import PostgresCluster
 
 
 class StallMeter:
@@ -194,13 +198,18 @@ async def main() -> None:
     parser.add_argument("--files", type=int, default=300)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--server-code", type=Path, default=None)
+    parser.add_argument("--postgres", action="store_true")
     args = parser.parse_args()
     size = 10 if args.quick else args.mb
     files = 100 if args.quick else args.files
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
+    with contextlib.ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        database: list[str] = []
+        if args.postgres:
+            cluster = stack.enter_context(PostgresCluster.start(durable=True))
+            database = ["--database", cluster.fresh_schema()]
         (folder / "server").mkdir()
-        server = Server(folder / "server", "NORMAL", code_root=args.server_code)
+        server = Server(folder / "server", "NORMAL", *database, code_root=args.server_code)
         try:
             await transfer(server.url, folder, size, server.proc.pid)
             await small_files(server.url, folder, files, server.proc.pid)
