@@ -107,8 +107,9 @@ class PostgresDatabase(SqliteDatabase):
         self._batch_start = int(row[0])
         return conn, self._batch_start
 
-    def _before_commit(self, conn: sqlite3.Connection) -> None:
-        index_batch(conn, self._batch_start)  # the search index, in the batch's transaction
+    def _before_commit(self, conn: sqlite3.Connection, version: int) -> None:
+        if version > self._batch_start:  # (a batch that drew no version changed no message)
+            index_batch(conn, self._batch_start)  # the search index, in the batch's transaction
         if self.commit_gate is not None:
             self.commit_gate()
 
@@ -140,3 +141,9 @@ class PostgresDatabase(SqliteDatabase):
                 return fn(cast(sqlite3.Connection, PgReadConnection(raw)))
             finally:
                 raw.execute("ROLLBACK")
+
+    def _run_statement(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        if self._pool is None:
+            raise ServerError("storage is closed")
+        with self._pool.connection() as raw:  # (autocommit: each statement its own snapshot)
+            return fn(cast(sqlite3.Connection, PgReadConnection(raw)))

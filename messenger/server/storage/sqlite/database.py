@@ -212,8 +212,9 @@ class SqliteDatabase:
         conn.execute("BEGIN IMMEDIATE")
         return conn, version
 
-    def _before_commit(self, conn: sqlite3.Connection) -> None:
-        """Called in the writer thread right before each commit (tests delay a commit here)."""
+    def _before_commit(self, conn: sqlite3.Connection, version: int) -> None:
+        """Called in the writer thread right before each commit, with the last version the
+        batch drew (tests delay a commit here)."""
 
     def _savepoint(self, conn: sqlite3.Connection, name: str = "job") -> None:
         conn.execute(f"SAVEPOINT {name}")
@@ -287,7 +288,7 @@ class SqliteDatabase:
             self._run_jobs(job_conn, txn, jobs)
             if txn.version != version:
                 job_conn.execute("UPDATE meta SET value=? WHERE key='version'", (txn.version,))
-            self._before_commit(job_conn)
+            self._before_commit(job_conn, txn.version)
             conn.execute("COMMIT")
         except self._errors as exc:
             log.exception("write batch of %d jobs failed", len(jobs))
@@ -354,8 +355,16 @@ class SqliteDatabase:
         finally:
             conn.execute("COMMIT")
 
-    async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        """Run ``fn`` in one read transaction (a consistent snapshot) on a reader thread."""
+    def _run_statement(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """``fn`` without a transaction of its own: each of its statements sees the newest
+        commit (SQLite: the same as ``_run_read``, whose transaction costs nothing)."""
+        return self._run_read(fn)
+
+    async def read(self, fn: Callable[[sqlite3.Connection], T], *, snapshot: bool = True) -> T:
+        """Run ``fn`` in one read transaction (a consistent snapshot) on a reader thread;
+        ``snapshot=False`` for a read whose statements need not agree with each other (on
+        PostgreSQL it saves the round trips that open and close the transaction)."""
         if self._closed or self._read_pool is None or self._loop is None:
             raise ServerError("storage is closed")
-        return await self._loop.run_in_executor(self._read_pool, self._run_read, fn)
+        run = self._run_read if snapshot else self._run_statement
+        return await self._loop.run_in_executor(self._read_pool, run, fn)

@@ -225,7 +225,8 @@ class SqliteMediaIndex(MediaIndex):
         return await self.db.write(fn)
 
     async def _read(self, fn: Callable[..., T], *args: Any) -> T:
-        return await self.db.read(lambda conn: fn(conn, *args))
+        # one statement per fact: no transaction needed around them
+        return await self.db.read(lambda conn: fn(conn, *args), snapshot=False)
 
     async def lookup_upload(self, owner: str, sha256: str, kind: str, size: int) -> UploadLookup:
         return await self._read(lookup_upload, owner, sha256, kind, size)
