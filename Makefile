@@ -133,7 +133,8 @@ bench-cluster-quick: system-deps-test $(STAMP)
 	$(BIN)/python -m benchmarks.cluster --quick
 
 # Files over loopback through the real core and server: 100 MB up and down (MB/s), the longest
-# event-loop stall meanwhile, and a 24-megapixel photo prepared for its bubble.
+# event-loop stall meanwhile, 300 small files one at a time (files/s, server CPU per file), and a
+# 24-megapixel photo prepared for its bubble.
 .PHONY: bench-media bench-media-scroll
 bench-media: $(STAMP)
 	$(BIN)/python -m benchmarks.media
