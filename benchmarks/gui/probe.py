@@ -13,7 +13,7 @@ JSON line per figure on stdout:
   after 50 conversations were opened, frame times while scrolling the long chat up, CPU while
   idle, and a burst of messages from a peer into the open chat (the parent sends it after
   ``burst-ready``; this side reports when the last one was painted and the longest stall of the
-  event loop meanwhile).
+  event loop meanwhile, in time and in the GUI thread's own CPU).
 """
 
 from __future__ import annotations
@@ -306,13 +306,15 @@ async def measure(window: MainWindow, plan: dict[str, Any]) -> None:
     window.repaint()
     last_text = plan["burst_last_text"]
     gaps: list[float] = []
-    previous = time.perf_counter()
+    gap_cpu: list[float] = []  # the GUI thread's own CPU in each gap (a busy machine adds none)
+    previous, previous_cpu = time.perf_counter(), time.thread_time()
 
     def tick() -> None:
-        nonlocal previous
-        now = time.perf_counter()
+        nonlocal previous, previous_cpu
+        now, cpu = time.perf_counter(), time.thread_time()
         gaps.append((now - previous) * 1000)
-        previous = now
+        gap_cpu.append((cpu - previous_cpu) * 1000)
+        previous, previous_cpu = now, cpu
 
     timer = QTimer()
     timer.setInterval(5)
@@ -338,6 +340,7 @@ async def measure(window: MainWindow, plan: dict[str, Any]) -> None:
         "burst",
         painted=done,
         longest_stall_ms=max(gaps, default=0.0),
+        longest_stall_cpu_ms=max(gap_cpu, default=0.0),
         stalls_over_100ms=sum(1 for g in gaps if g > 100),
         rows=model.rowCount(),
         rss_mib=rss_mib(),
