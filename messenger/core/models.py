@@ -11,7 +11,14 @@ import msgspec
 from messenger.protocol.bodies import Body, TextBody
 from messenger.protocol.ids import ConversationType
 from messenger.protocol.kinds import decode_body
-from messenger.protocol.models import ErrorBody, Reaction, RemindType, ReplyRef
+from messenger.protocol.models import (
+    ConversationState,
+    ErrorBody,
+    Message,
+    Reaction,
+    RemindType,
+    ReplyRef,
+)
 
 
 class MessageState(enum.StrEnum):
@@ -106,3 +113,12 @@ class Conversation(msgspec.Struct, frozen=True, kw_only=True):
         if self.unread_count:
             return self.unread_count
         return 1 if self.marked_unread else 0
+
+
+class Accepted(msgspec.Struct, frozen=True):
+    """The server's answer to my send: its copy of the message and, when sending read messages
+    that were unread (the server moves my read cursor to my message), my new state of the
+    conversation."""
+
+    message: Message
+    my_state: ConversationState | None = None

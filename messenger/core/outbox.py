@@ -5,7 +5,8 @@ with its outbox entry in one transaction, shows it at once and wakes the worker.
 connected, each conversation with waiting messages has a lane that sends them over the
 WebSocket one at a time, oldest first; conversations are served in parallel. One at a time,
 because a server that refuses a message for now (rate limit, timeout) and accepts the next one
-would let it overtake. An ack stores the server's copy (SENT); a permanent refusal marks the
+would let it overtake. An ack stores the server's copy (SENT), with my state of the conversation when sending read
+what was unread; a permanent refusal marks the
 message FAILED until ``resend`` and the lane goes on; anything transient is retried, forever,
 after a backoff (or the server's ``retry_after_ms``). Because the server is idempotent on
 ``client_msg_id``, resending after a crash or a lost ack delivers the message exactly once.
@@ -23,11 +24,11 @@ from typing import Protocol
 from messenger.core.backoff import Backoff
 from messenger.core.clock import Clock
 from messenger.core.events import EventBus
-from messenger.core.models import LocalMessage, MessageState
+from messenger.core.models import Accepted, LocalMessage, MessageState
 from messenger.core.store import OutboxEntry, Store
 from messenger.protocol import errors
 from messenger.protocol.ids import ConversationType, parse_conversation_id
-from messenger.protocol.models import ErrorBody, Limits, Message, SendRequest
+from messenger.protocol.models import ErrorBody, Limits, SendRequest
 from messenger.protocol.validation import validate_send
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ class MessageSender(Protocol):
 
     async def wait_connected(self) -> None: ...
 
-    async def send_message(self, conversation_id: str, request: SendRequest) -> Message: ...
+    async def send_message(self, conversation_id: str, request: SendRequest) -> Accepted: ...
 
 
 def new_client_msg_id() -> str:
@@ -187,7 +188,7 @@ class Outbox:
 
     async def _attempt(self, entry: OutboxEntry) -> None:
         try:
-            message = await self._sender.send_message(entry.conversation_id, entry.request)
+            accepted = await self._sender.send_message(entry.conversation_id, entry.request)
         except errors.RateLimited as exc:
             self._retry_in(exc.retry_after_ms / 1000)
         except errors.NetworkError:
@@ -201,7 +202,7 @@ class Outbox:
             failed.publish(self._bus)
         else:
             self._backoff.reset()
-            (await self._store.put_messages([message])).publish(self._bus)
+            (await self._store.put_accepted(accepted)).publish(self._bus)
 
     def _retry_in(self, delay: float) -> None:
         loop = asyncio.get_running_loop()

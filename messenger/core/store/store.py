@@ -20,7 +20,7 @@ from typing import TypeVar
 
 import msgspec
 
-from messenger.core.models import Conversation, LocalMessage
+from messenger.core.models import Accepted, Conversation, LocalMessage
 from messenger.core.store import people, schema
 from messenger.core.store.delta import StoreDelta
 from messenger.core.store.rows import (
@@ -291,6 +291,17 @@ class Store:
         def apply(batch: Batch) -> None:
             for message in messages:
                 batch.put_message(message)
+
+        return await self._write_delta(apply)
+
+    async def put_accepted(self, accepted: Accepted) -> StoreDelta:
+        """The server's answer to my send: its copy of my message, then my state of the
+        conversation if sending moved my read cursor (the state's own change may come later)."""
+
+        def apply(batch: Batch) -> None:
+            batch.put_message(accepted.message)
+            if accepted.my_state is not None:
+                batch.put_state(accepted.my_state)
 
         return await self._write_delta(apply)
 

@@ -20,7 +20,7 @@ import websockets
 from websockets.asyncio.client import ClientConnection, connect
 
 from messenger.core.backoff import Backoff
-from messenger.core.models import ConnectionState
+from messenger.core.models import Accepted, ConnectionState
 from messenger.core.transport.inbox import FrameInbox
 from messenger.protocol import errors
 from messenger.protocol.frames import (
@@ -49,7 +49,7 @@ from messenger.protocol.frames import (
     decode_server_frame,
     encode,
 )
-from messenger.protocol.models import ConversationState, Message, SendRequest
+from messenger.protocol.models import ConversationState, SendRequest
 
 log = logging.getLogger(__name__)
 
@@ -170,13 +170,13 @@ class RealtimeTransport:
         self._wake.set()
 
     # -- requests --------------------------------------------------------------------------------
-    async def send_message(self, conversation_id: str, request: SendRequest) -> Message:
+    async def send_message(self, conversation_id: str, request: SendRequest) -> Accepted:
         ack = await self._request(
             lambda i: Send(id=i, conversation_id=conversation_id, msg=request)
         )
         if not isinstance(ack, Ack) or ack.message is None:
             raise errors.ServerError("the send was acknowledged without a message")
-        return ack.message
+        return Accepted(ack.message, ack.state)
 
     async def read(self, conversation_id: str, seq: int | None) -> ConversationState:
         ack = await self._request(lambda i: Read(id=i, conversation_id=conversation_id, seq=seq))

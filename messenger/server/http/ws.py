@@ -8,6 +8,7 @@ the next frame is read, so a device's messages keep their order; its answer (``a
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Awaitable
@@ -23,6 +24,7 @@ from messenger.server.http.wsproto import EXTENSION
 from messenger.server.hub import Connection
 from messenger.server.services.admission import Slot
 from messenger.server.services.auth import Session
+from messenger.server.storage.records import StoredMessage
 
 log = logging.getLogger(__name__)
 
@@ -215,9 +217,7 @@ class DeviceSocket:
             except Exception as exc:  # noqa: BLE001 - answered as a typed error frame
                 self._reply(_error_frame(exc, frame.id))
                 return
-            self._answer_later(
-                pending, frame.id, lambda stored: frames.Ack(id=frame.id, message=stored.message)
-            )
+            self._answer_later(pending, frame.id, functools.partial(_send_ack, frame.id))
         elif isinstance(frame, frames.Read):
             pending_read = self.ctx.conversations.read(
                 user_id, frame.conversation_id, frame.seq, origin=self.conn
@@ -286,6 +286,16 @@ def _request_id(raw: str | bytes, error: InvalidParameter) -> int | None:
     if isinstance(rid, int) and not isinstance(rid, bool) and abs(rid) <= bounds.MAX_INT:
         return rid
     return None
+
+
+def _send_ack(request_id: int, stored: StoredMessage) -> frames.Ack:
+    """The answer to a send: the stored message and, when sending read messages that were
+    unread, my new state of the conversation. The state's live change may wait behind another
+    node's commit (``bus/horizon.py``) while this answer does not: without it my device would
+    count those messages as unread until then."""
+    read = stored.sender_read
+    state = read.state if read is not None else None
+    return frames.Ack(id=request_id, message=stored.message, state=state)
 
 
 def _now_ms() -> int:

@@ -11,8 +11,10 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 
+from messenger.core import MessageState
 from messenger.protocol import errors, frames
 from tests.helpers.clients import Device, Devices
 from tests.helpers.ids import uid
@@ -306,3 +308,46 @@ async def put_stream(device: RawDevice, upload_id: str, body: AsyncIterator[byte
         content=body,
         headers={"Authorization": f"Bearer {device.token}", "Upload-Offset": "0"},
     )
+
+
+async def _sent(device: Device, conversation_id: str, text: str) -> bool:
+    return any(
+        m.text == text and m.seq > 0 and m.state is MessageState.SENT
+        for m in await device.history(conversation_id)
+    )
+
+
+async def _unread(device: Device, conversation_id: str) -> int | None:
+    conversation = await device.client.conversation(conversation_id)
+    return None if conversation is None else conversation.unread_count
+
+
+async def test_my_reply_reads_the_chat_at_once_while_another_nodes_commit_is_unannounced(
+    own_server: OwnServer, postgres: PostgresCluster, redis: RedisProcess, clients: Devices
+) -> None:
+    """Sending reads what came before (the server moves my cursor to my message). Its state
+    change reaches my device with the acknowledgement, not only with the live push: with
+    several nodes the push waits until every lower version is announced, and a node that
+    committed a version and died before announcing it holds it back for seconds."""
+    dsn = postgres.fresh_schema()
+    one, two = (own_server("--database", dsn, "--redis", redis.url) for _ in range(2))
+    alice = await clients.sign_in(uid("alice"), url=one.url)
+    bob = await clients.sign_in(uid("bob"), url=two.url)
+    chat = "C2C" + bob.user_id
+    await bob.client.send_text("C2C" + alice.user_id, "are you there?")
+    await clients.until_equal(lambda: _unread(alice, chat), 1)
+
+    # a writer on a third node commits a version and is killed before it announces it
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'version'")
+    await alice.client.send_text(chat, "yes")
+    await clients.until(lambda: _sent(alice, chat, "yes"), what="the acknowledgement")
+
+    assert await _unread(alice, chat) == 0  # as the server says, with nothing unread left
+    raw = await RawDevice(two.url, alice.user_id).sign_in()
+    try:
+        listed = await raw.call("conversations")
+        (state,) = [s.state for s in listed.conversations if s.state.conversation_id == chat]
+        assert (state.unread_count, state.read_seq) == (0, 2)
+    finally:
+        await raw.aclose()

@@ -9,7 +9,7 @@ import pytest
 
 from messenger.core.backoff import Backoff
 from messenger.core.events import EventBus, MessagesAdded, MessageUpdated
-from messenger.core.models import MessageState
+from messenger.core.models import Accepted, MessageState
 from messenger.core.outbox import Outbox
 from messenger.core.store import Store
 from messenger.protocol import errors
@@ -34,7 +34,7 @@ class FakeServer:
     async def wait_connected(self) -> None:
         await self.connected.wait()
 
-    async def send_message(self, conversation_id: str, request: SendRequest) -> Message:
+    async def send_message(self, conversation_id: str, request: SendRequest) -> Accepted:
         if not self.connected.is_set():
             raise errors.NetworkError("not connected")
         self.sent.append(request.client_msg_id)
@@ -56,7 +56,7 @@ class FakeServer:
                 body=request.body,
                 version=100 + seq,
             )
-        return self.stored[request.client_msg_id]
+        return Accepted(self.stored[request.client_msg_id])
 
 
 def no_wait() -> Backoff:

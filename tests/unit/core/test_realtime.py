@@ -154,7 +154,7 @@ async def test_answers_are_matched_to_their_requests_by_id() -> None:
         await realtime.wait_synced()
         one = asyncio.create_task(realtime.send_message("C2Cbob", request("one")))
         two = asyncio.create_task(realtime.send_message("C2Cbob", request("two")))
-        assert (await one).client_msg_id == "one"
+        assert (await one).message.client_msg_id == "one"
         with pytest.raises(errors.MessageTooLarge):
             await two
 
@@ -197,7 +197,7 @@ async def test_a_dropped_connection_reconnects_from_the_last_applied_version() -
         await eventually(lambda: realtime.connected)
         assert [p.hello.since for p in server.peers] == [5, 6]
         sent = await realtime.send_message("C2Cbob", request("after"))
-        assert sent.client_msg_id == "after"
+        assert sent.message.client_msg_id == "after"
     assert listener.states[:5] == [
         ConnectionState.CONNECTING,
         ConnectionState.CONNECTED,
