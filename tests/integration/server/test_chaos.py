@@ -135,7 +135,24 @@ async def _server_history(raw: RawDevice, conversation_id: str) -> list[Any]:
         after = page.messages[-1].seq
 
 
-async def _unread_agrees(clients: Devices, person: Device, truth: Any) -> float:
+async def _differences(person: Device, truth: Any, history: list[Any]) -> str:
+    """Which unread messages the device and the server disagree on (seq: recalled here /
+    there), for the log of a count that did not agree at once."""
+    conv = truth.conversation_id
+    local = {
+        m.seq: m
+        for m in await person.client._signed_in().store.messages_between(conv, 1, 10**9)
+        if m.seq
+    }
+    above = [m for m in history if m.seq > truth.read_seq and m.sender != person.user_id]
+    return ", ".join(
+        f"{m.seq}: {local[m.seq].recalled if m.seq in local else 'missing'} / {m.recalled}"
+        for m in above
+        if m.seq not in local or local[m.seq].recalled != m.recalled
+    )
+
+
+async def _unread_agrees(clients: Devices, person: Device, truth: Any, history: list[Any]) -> float:
     """Wait until the device counts what the server counts: 0 if it did at once, else how
     many seconds it took (a change can be held back by another node's unannounced commit,
     ``bus/horizon.py``: up to its 5 s stall and the reconnection after it)."""
@@ -148,6 +165,12 @@ async def _unread_agrees(clients: Devices, person: Device, truth: Any) -> float:
 
     if await agrees():
         return 0.0
+    mine = await person.client.conversation(conv)
+    print(
+        f"\n{person.user_id} counted {mine and mine.unread_count} unread in {conv}, the server "
+        f"{truth.unread_count} (read_seq {mine and mine.read_seq}, the server's {truth.read_seq} "
+        f"at version {truth.version}); differing: {await _differences(person, truth, history)}"
+    )
     try:
         await clients.until(agrees, within=30)
     except AssertionError:
@@ -244,7 +267,7 @@ async def test_every_accepted_message_arrives_once_in_order_through_faults(
                         reordered += int([m.seq for m in local] != sorted(m.seq for m in local))
                         reordered += int(ids != truth_ids and not set(truth_ids) - set(ids))
                         failed += sum(m.state is MessageState.FAILED for m in local)
-                        late = await _unread_agrees(clients, person, summary.state)
+                        late = await _unread_agrees(clients, person, summary.state, truth)
                         if late:
                             unread_late.append(round(late, 1))
                         stored += sum(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from messenger.core.events import TotalUnreadChanged
+from messenger.core.models import Accepted
 from messenger.core.store import Store
 from messenger.protocol.models import RemindType
 
@@ -23,6 +24,25 @@ async def test_messages_after_the_servers_count_are_added_to_it(store: Store) ->
 
     # 4 and 5 are in the server's count already; 6 and 7 are new.
     assert await unread(store, "C2Cbob") == (5, ())
+
+
+async def test_my_replys_acknowledgement_with_my_state_reads_the_chat_whatever_comes_later(
+    store: Store,
+) -> None:
+    await store.apply_changes([message_change(message(seq=1), v=10)])
+    assert await unread(store, "C2Cbob") == (1, ())
+
+    # my reply read bob's message: the acknowledgement carries my state (version 12)
+    mine = message(sender="alice", target="bob", seq=2, version=11)
+    after = state("C2Cbob", version=12, read_seq=2, unread_count=0, unread_at_seq=2)
+    await store.put_accepted(Accepted(mine, after))
+    assert await unread(store, "C2Cbob") == (0, ())
+
+    # bob answers; then the state's own live change (held back) and an older one arrive
+    await store.apply_changes([message_change(message(seq=3), v=13)])
+    await store.apply_changes([state_change(after)])
+    await store.apply_changes([state_change(state("C2Cbob", version=9, unread_count=1))])
+    assert await unread(store, "C2Cbob") == (1, ())
 
 
 async def test_tips_my_own_and_recalled_messages_do_not_count(store: Store) -> None:
