@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.media import sha256
+from tests.helpers.postgres import PostgresCluster
 from tests.helpers.raw import RawDevice
 from tests.helpers.server import ServerProcess
 from tests.integration.server.test_media import begin, fetch, put, status_of
@@ -28,13 +29,17 @@ HALF_UPLOAD = "6252e43f0edb159e9249bcbf6823de62"
 PHOTO = "f47e7ed805ca752387f78923c3b63241839c14b860bf90c68c43e8d67ad5ec3f"
 
 
-@pytest.fixture
-def old_folder(tmp_path: Path) -> Iterator[ServerProcess]:
-    data = tmp_path / "data"
+def unpack(data: Path) -> None:
     data.mkdir()
     with tarfile.open(BEFORE) as packed:
         packed.extractall(data, filter="data")
     assert (data / "media" / "media.sqlite3").exists()
+
+
+@pytest.fixture
+def old_folder(tmp_path: Path) -> Iterator[ServerProcess]:
+    data = tmp_path / "data"
+    unpack(data)
     # (its own SQLite database, whichever database the rest of the suite runs on)
     server = ServerProcess(
         data, "--database", str(data / "messenger.sqlite3"), "--sqlite-synchronous", "NORMAL"
@@ -86,3 +91,31 @@ async def test_the_old_media_index_is_taken_in_once_and_everything_works_as_befo
         assert (await begin(alice, "file", HALF)).complete
     finally:
         await alice.aclose()
+
+
+async def test_a_node_on_postgresql_takes_the_old_index_of_a_shared_folder_into_the_database(
+    tmp_path: Path, postgres: PostgresCluster
+) -> None:
+    """The same folder as the media folder of a node on PostgreSQL (``--media-path``): the old
+    index goes into PostgreSQL, where a second node finds it."""
+    old = tmp_path / "old"
+    unpack(old)
+    dsn = postgres.fresh_schema()
+    nodes = [
+        ServerProcess(tmp_path / f"node{n}", "--database", dsn, "--media-path", str(old))
+        for n in (1, 2)
+    ]
+    try:
+        nodes[0].start()
+        assert not (old / "media" / "media.sqlite3").exists()
+        nodes[1].start()
+        alice = await RawDevice(nodes[1].url, "alice").sign_in()
+        try:
+            assert (await begin(alice, "file", MINUTES)).complete  # her file, known on node two
+            resumed = await begin(alice, "file", HALF)
+            assert (resumed.upload_id, resumed.offset) == (HALF_UPLOAD, 10)
+        finally:
+            await alice.aclose()
+    finally:
+        for node in nodes:
+            node.stop()
