@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 import msgspec
 import websockets
@@ -57,6 +57,9 @@ PushFrame = TypingIn | OnlineMessage | ReceiptsFrame | Expiring | Presence | Gro
 Relocate = Callable[[], Awaitable[str | None]]
 """After a failed connection: the WebSocket URL to use from now on if the server moved, else None."""
 MAX_FRAME_BYTES = 64 * 1024 * 1024  # a catch-up page of 500 large messages fits
+# Read from the socket per turn of the event loop (asyncio's default is 256 KiB, some 1,500
+# pushed messages parsed in one turn of a burst, which then keeps the GUI from painting).
+READ_CHUNK = 16 * 1024
 
 
 class RealtimeListener(Protocol):
@@ -287,6 +290,7 @@ class RealtimeTransport:
             max_size=MAX_FRAME_BYTES,
         ) as ws:
             self._ws = ws
+            _read_in_chunks(ws)
             keepalive: asyncio.Task[None] | None = None
             try:
                 await ws.send(encode(Hello(token=self.token, since=since)).decode())
@@ -409,3 +413,11 @@ def _raise_if_session_ended(close_code: int | None) -> None:
         raise _SessionEnded(
             "session_invalid", "", errors.SessionInvalid("the session was not accepted")
         )
+
+
+def _read_in_chunks(ws: ClientConnection) -> None:
+    """At most ``READ_CHUNK`` bytes read (and parsed into frames) per turn of the loop; a
+    transport without asyncio's ``max_size`` (another event loop's) is left as it is."""
+    transport: Any = ws.transport
+    if isinstance(getattr(transport, "max_size", None), int):
+        transport.max_size = READ_CHUNK
