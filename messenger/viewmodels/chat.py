@@ -65,10 +65,9 @@ log = logging.getLogger(__name__)
 PAGE = 50  # messages per load
 CONTEXT_ABOVE = 10  # messages shown above the first unread one when opening
 MAX_ROWS = 300  # the window's size; beyond it the far end is released
-# More arriving at once at the bottom than the rows on screen and LIVE_MARGIN more (at least
-# LIVE_TAIL): the window becomes that many newest rows, so a burst lays out what can be seen.
-LIVE_TAIL = 12
-LIVE_MARGIN = 4
+# More arriving at once at the bottom than twice the rows on screen (at least LIVE_TAIL): the
+# window becomes that many newest rows, so a burst lays out only about what can be seen.
+LIVE_TAIL = 16
 RECEIPTS_BATCH = 100
 
 Window = tuple[list[LocalMessage], bool, bool]  # messages, has_older, at_latest
@@ -625,11 +624,10 @@ class ChatViewModel(QObject):
         self._jumps_maybe_changed()
 
     def _live_tail(self) -> int:
-        """The newest rows kept when a burst arrives at the bottom: those on screen and a few
-        above them (scrolling up reads the rest from the store, a page at a time)."""
+        """The newest rows kept when a burst arrives at the bottom: twice those on screen."""
         first, last = self._visible
         shown = last - first + 1 if first >= 0 else 0
-        return min(PAGE, max(LIVE_TAIL, shown + LIVE_MARGIN))
+        return min(PAGE, max(LIVE_TAIL, 2 * shown))
 
     def _remember_recalled(self, message: LocalMessage) -> None:
         """Keep the text of my message being recalled: the recalled copy has none."""

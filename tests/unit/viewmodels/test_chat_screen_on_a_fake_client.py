@@ -119,9 +119,9 @@ async def test_a_burst_seen_from_the_bottom_shows_its_newest_rows_and_the_rest_o
     await chat.load_older()  # scrolling up: the ones before come from the store
     assert texts(chat)[-LIVE_TAIL - 1] == f"burst {500 - LIVE_TAIL - 1}"
 
-    chat.note_viewport(5, 16, at_bottom=True, active=False)  # 12 rows on screen: 16 kept
+    chat.note_viewport(5, 16, at_bottom=True, active=False)  # 12 rows on screen: 24 kept
     client.receive_many("C2Cbob", "bob", [f"more {n}" for n in range(100)])
-    assert texts(chat) == [f"more {n}" for n in range(100 - 16, 100)]
+    assert texts(chat) == [f"more {n}" for n in range(100 - 24, 100)]
 
     client.receive_many("C2Cbob", "bob", ["after 1", "after 2"])  # a few: added below
     assert texts(chat)[-3:] == ["more 99", "after 1", "after 2"]
