@@ -137,10 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.basicConfig(level=logging.WARNING)
         return run_self_test()
     data = prepare(args)
-    if args.demo or ProfileList(data).last(args.server and args.server.rstrip("/")):
-        # An account will be opened: load the client core before Qt, whose import hook (kept
-        # by PySide6 for its __feature__ switches) makes every later import slower.
-        import messenger.core.client  # noqa: F401
+    load_before_qt(args, data)
     start_qt()
     import qasync
 
@@ -174,6 +171,13 @@ def prepare(args: argparse.Namespace) -> Path:
     data.mkdir(parents=True, exist_ok=True)
     setup_logging(data)
     return data
+
+
+def load_before_qt(args: argparse.Namespace, data: Path) -> None:
+    """Import what a launch will need that does not use Qt, before Qt: PySide6's import hook
+    (kept for its ``__feature__`` switches) reads the source of every module imported after it."""
+    if args.demo or ProfileList(data).last(args.server and args.server.rstrip("/")):
+        import messenger.core.client  # noqa: F401  (an account will be opened)
 
 
 def start_qt() -> None:
