@@ -4,6 +4,7 @@ messages using each file) is the media index in the server's database
 (``storage/media_index.py``), so several nodes may share the folder (docs/operations.md).
 
     media/partial/<upload>  bytes received so far (its size is the upload's offset)
+    media/partial/<upload>.thumbs/  an image's thumbnails made at its end, until it is kept
     media/files/ab/<sha256> complete files
     media/thumbs/ab/<sha256>-small.jpg, -large.jpg, -clean.<ext>
 """
@@ -11,6 +12,7 @@ messages using each file) is the media index in the server's database
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import BinaryIO
@@ -30,6 +32,9 @@ class MediaFiles:
     # -- paths (server-made names only) -----------------------------------------------------------
     def partial_path(self, upload_id: str) -> Path:
         return self.partial_dir / upload_id
+
+    def staging_dir(self, upload_id: str) -> Path:
+        return self.partial_dir / f"{upload_id}.thumbs"
 
     def file_path(self, media_id: str) -> Path:
         return self.files_dir / media_id[:2] / media_id
@@ -56,6 +61,19 @@ class MediaFiles:
 
     def drop_partial(self, upload_id: str) -> None:
         self.partial_path(upload_id).unlink(missing_ok=True)
+        shutil.rmtree(self.staging_dir(upload_id), ignore_errors=True)
+
+    def place(self, upload_id: str, media_id: str) -> None:
+        """A checked upload becomes the kept file: its thumbnails, then its bytes, moved into
+        place (atomic renames; run in the write that records the file)."""
+        staging = self.staging_dir(upload_id)
+        if staging.exists():
+            folder = self.thumb_dir(media_id)
+            folder.mkdir(parents=True, exist_ok=True)
+            for thumb in staging.iterdir():
+                os.replace(thumb, folder / thumb.name)
+            staging.rmdir()
+        place_file(self.partial_path(upload_id), self.file_path(media_id))
 
     def drop_file(self, media_id: str) -> None:
         """A file and its thumbnails."""

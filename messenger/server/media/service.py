@@ -26,6 +26,7 @@ import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial as partial_fn
 from pathlib import Path
 
 from msgspec.structs import replace
@@ -52,7 +53,7 @@ from messenger.protocol.models import (
     UploadStatus,
 )
 from messenger.server.media import links, possession
-from messenger.server.media.files import MediaFiles, claim, place_file
+from messenger.server.media.files import MediaFiles, claim
 from messenger.server.media.images import process_image
 from messenger.server.media.legacy_index import import_legacy_index
 from messenger.server.media.names import safe_name
@@ -68,6 +69,7 @@ WRITE_BUFFER = 1 << 20
 MAX_OPEN_UPLOADS = 50  # per user: unfinished uploads hold disk space
 VARIANTS = ("", "small", "large")
 REMEMBERED = 4096  # uploads and files a node keeps in memory (their facts never change)
+REMOVE_BATCH = 100  # files whose bytes one write deletes (the write holds the others back)
 
 VisibleMessage = Callable[[str, str, str], Awaitable[Message]]
 InBundle = Callable[[MergedBody, str], Awaitable[Body | None]]
@@ -166,11 +168,15 @@ class MediaService:
                 )
             ):
                 check_kind(req.kind, sniff(self._head(path)))
-                if not found.owner:
-                    await index.add_owner(req.sha256, user_id)
-                return UploadStatus(
-                    upload_id="", size=req.size, offset=req.size, complete=True, media=known.info
-                )
+                # (claimed by start_upload: not collected while the uploader sends it)
+                if found.owner or await index.add_owner(req.sha256, user_id, _now()):
+                    return UploadStatus(
+                        upload_id="",
+                        size=req.size,
+                        offset=req.size,
+                        complete=True,
+                        media=known.info,
+                    )
             if req.proof is None:
                 challenge = possession.challenge(
                     self._secret, user_id, req.sha256, req.size, _now()
@@ -265,8 +271,8 @@ class MediaService:
             check_kind(row.kind, sniffed)
             info = MediaInfo(media_id=row.sha256, size=row.size, mime=sniffed.mime)
             cleaned = False
-            if row.kind == "image":
-                folder = files.thumb_dir(row.sha256)
+            if row.kind == "image":  # (thumbnails wait beside the bytes until they are kept)
+                folder = files.staging_dir(row.upload_id)
                 folder.mkdir(parents=True, exist_ok=True)
                 facts = await asyncio.to_thread(
                     process_image, partial, folder, row.sha256, self._max_pixels
@@ -278,8 +284,8 @@ class MediaService:
         except Exception:
             await self._drop_upload(row.upload_id)  # a bad upload starts over, nothing half-kept
             raise
-        place_file(partial, files.file_path(row.sha256))
-        kept = await self.index.complete_upload(row, info, cleaned, _now())
+        place = partial_fn(files.place, row.upload_id, row.sha256)
+        kept = await self.index.complete_upload(row, info, cleaned, _now(), place)
         self._uploads.pop(row.upload_id)
         self._kept[row.sha256] = kept
         return kept.info
@@ -404,17 +410,21 @@ class MediaService:
     # -- collection ----------------------------------------------------------------------------------
     async def collect(self, now_ms: int | None = None) -> int:
         """Delete unfinished uploads and files no message uses, older than the orphan time
-        (each node does; what one node collected the others find gone)."""
+        (each node does; what one node collected the others find gone). A file is forgotten
+        first and its bytes deleted after, in a write that skips a file stored again
+        meanwhile (``storage/media_index.py``: collection against claims)."""
         before = (now_ms if now_ms is not None else _now()) - self._orphan_ms
         dropped = 0
         for upload_id in await self.index.stale_uploads(before):
             if upload_id not in self._busy:
                 await self._drop_upload(upload_id)
                 dropped += 1
-        for media_id in await self.index.drop_unused_media(before):
-            self._kept.pop(media_id)
-            self.files.drop_file(media_id)
-            dropped += 1
+        forgotten = await self.index.drop_unused_media(before)
+        for at in range(0, len(forgotten), REMOVE_BATCH):
+            for media_id in forgotten[at : at + REMOVE_BATCH]:
+                self._kept.pop(media_id)
+            chunk = forgotten[at : at + REMOVE_BATCH]
+            dropped += len(await self.index.remove_dropped(chunk, self.files.drop_file))
         if dropped:
             log.info("collected %d unused uploads and files", dropped)
         return dropped

@@ -5,12 +5,27 @@ deployment reads and writes one index (docs/operations.md).
 
 A message's files are recorded as used in the transaction that stores the message
 (``NewMessage.media_ids``), so a file is in use exactly when a stored message refers to it.
+
+**Collection against claims.** A file no message uses is collected once its clock (``created``)
+is older than the orphan time. Every decision about one file is a write of the database, and
+writes are one at a time (SQLite's one writer; on PostgreSQL every write batch, on any node,
+first locks the version counter's row), so each is made against the others' outcome:
+
+- a claim restarts the clock in the write that finds the file: starting an upload of bytes
+  that are kept (the uploader is told "already have it"), an owner added after a proof, the
+  bytes stored again (``complete_upload``, whose bytes are moved into place in that write too);
+- a message that names a file no longer kept is refused in the write that would store it
+  (``UploadIncomplete``: the client uploads the file again and sends the same message);
+- the collector forgets the files in one write (``drop_unused_media``: old clock, no message),
+  then deletes their bytes in another (``remove_dropped``) that skips any file recorded again
+  meanwhile. Bytes are never deleted while a record of them exists; a crash between the two
+  leaves bytes without a record (space, never a loss).
 """
 
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from messenger.protocol.models import MediaInfo
@@ -92,18 +107,27 @@ class MediaIndex(abc.ABC):
 
     @abc.abstractmethod
     async def complete_upload(
-        self, upload: UploadRow, info: MediaInfo, cleaned: bool, now: int
+        self,
+        upload: UploadRow,
+        info: MediaInfo,
+        cleaned: bool,
+        now: int,
+        place: Callable[[], None] | None = None,
     ) -> MediaRow:
-        """The upload's bytes are a kept file now: the file is recorded (if nobody stored the
-        same bytes first), the upload's owner becomes one of its owners and the upload is gone.
-        Answers the file as recorded."""
+        """The upload's bytes are a kept file now: ``place`` (moving the bytes into the media
+        folder) runs first, in the same write, then the file is recorded (if nobody stored the
+        same bytes first; else its clock restarts at ``now``), the upload's owner becomes one
+        of its owners and the upload is gone. Answers the file as recorded; if ``place``
+        raises, nothing is recorded."""
 
     # -- files -------------------------------------------------------------------------------------
     @abc.abstractmethod
     async def get_media(self, media_id: str) -> MediaRow | None: ...
 
     @abc.abstractmethod
-    async def add_owner(self, media_id: str, user_id: str) -> None: ...
+    async def add_owner(self, media_id: str, user_id: str, now: int) -> bool:
+        """``user_id`` owns the file too, and its clock restarts at ``now`` (a claim); False,
+        and nothing written, when the file is not kept (any more)."""
 
     @abc.abstractmethod
     async def media_uses(self, user_id: str, media_ids: Sequence[str]) -> list[MediaUse]:
@@ -116,8 +140,16 @@ class MediaIndex(abc.ABC):
 
     @abc.abstractmethod
     async def drop_unused_media(self, before: int) -> list[str]:
-        """Forget the files recorded before ``before`` (ms) that no message uses (and their
-        owners); answers their IDs, for their bytes to be deleted."""
+        """Forget the files whose clock is before ``before`` (ms) and that no message uses
+        (and their owners); answers their IDs, for ``remove_dropped``."""
+
+    @abc.abstractmethod
+    async def remove_dropped(
+        self, media_ids: Sequence[str], remove: Callable[[str], None]
+    ) -> list[str]:
+        """In one write: ``remove(media_id)`` (deleting its bytes) for each of the files that
+        is still not kept (one stored again since it was dropped keeps its bytes); answers
+        those removed."""
 
     # -- an index kept elsewhere before ------------------------------------------------------------
     @abc.abstractmethod

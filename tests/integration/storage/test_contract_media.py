@@ -1,15 +1,18 @@
 """The promises of the media index (``messenger/server/storage/media_index.py``) on every
 backend: an upload of the same bytes is found again, not begun twice; a finished upload is one
 kept file with its facts, owners and the messages using it; files no message uses are
-forgotten after a while, files in use never; and two servers on one database share it all."""
+forgotten after a while, files in use never, files just claimed not yet; a message never names
+a file that is not kept; and two servers on one database share it all."""
 
 from __future__ import annotations
 
 import itertools
 from dataclasses import replace
 
+import pytest
 from msgspec.structs import replace as changed
 
+from messenger.protocol.errors import UploadIncomplete
 from messenger.protocol.models import ImageVariant, MediaInfo
 from messenger.server.storage.base import Storage
 from messenger.server.storage.media_index import ImportedIndex, MediaRow, UploadRow
@@ -125,8 +128,8 @@ async def test_a_finished_upload_is_a_kept_file_with_its_facts_and_owner(storage
 
     # someone else: knows the file, is not its owner until added
     assert not (await index.lookup_upload("bob", "h1", "file", 100)).owner
-    await index.add_owner("h1", "bob")
-    await index.add_owner("h1", "bob")  # twice is once
+    assert await index.add_owner("h1", "bob", 1234)
+    assert await index.add_owner("h1", "bob", 1234)  # twice is once
     assert (await index.lookup_upload("bob", "h1", "file", 100)).owner
 
 
@@ -174,6 +177,84 @@ async def test_files_no_message_uses_are_forgotten_after_a_while(storage: Storag
     assert await index.get_media("used") is not None  # a message uses it: kept however old
     assert await index.get_media("recent") is not None  # not old enough yet
     assert await index.drop_unused_media(1000) == []
+
+
+async def test_a_kept_file_found_by_an_upload_or_a_new_owner_is_claimed_again(
+    storage: Storage,
+) -> None:
+    """The uploader told "already have it" goes on to send the file: the claim restarts its
+    clock in the write that found it, so a collection meanwhile keeps it."""
+    index = storage.media
+    await kept(storage, "alice", "found", at=100)
+    await kept(storage, "alice", "proved", at=100)
+    await kept(storage, "alice", "idle", at=100)
+
+    again = await index.start_upload(upload("alice", "found", at=5000), LIMIT)
+    assert again.media is not None and again.media.created == 5000 and again.upload is None
+    assert await index.add_owner("proved", "bob", 5000)
+    assert await index.drop_unused_media(1000) == ["idle"]  # the claimed two are kept
+    assert (await index.lookup_upload("bob", "proved", "file", 100)).owner
+
+    # a file no longer kept cannot be claimed: nothing is written
+    assert not await index.add_owner("idle", "bob", 6000)
+    assert await index.get_media("idle") is None
+    assert not (await index.lookup_upload("bob", "idle", "file", 100)).owner
+    assert sorted(await index.drop_unused_media(10**15)) == ["found", "proved"]
+
+
+async def test_a_message_naming_a_file_no_longer_kept_is_refused_and_nothing_is_stored(
+    storage: Storage,
+) -> None:
+    index = storage.media
+    await kept(storage, "alice", "here", at=100)
+    with pytest.raises(UploadIncomplete) as refused:
+        await send_with_files(storage, "here", "collected")
+    assert refused.value.details == {"offset": 0, "media_id": "collected"}
+    assert await index.drop_unused_media(1000) == ["here"]  # the refused message holds nothing
+
+    # uploaded again, the same message (same client_msg_id) is stored once
+    await kept(storage, "alice", "here", at=100)
+    await kept(storage, "alice", "collected", at=100)
+    sent = await send_with_files(storage, "here", "collected")
+    assert (await storage.insert_message(sent)).duplicate
+    assert await index.drop_unused_media(10**15) == []
+
+
+@pytest.mark.expected_log("messenger.server.storage.sqlite.database", r"write job failed")
+async def test_finished_bytes_are_placed_in_the_write_that_records_them(storage: Storage) -> None:
+    index = storage.media
+    placed: list[str] = []
+    row = await index.add_upload(upload("alice", "h1"), LIMIT)
+    assert row is not None
+    stored = await index.complete_upload(row, facts("h1"), False, 10, lambda: placed.append("h1"))
+    assert placed == ["h1"] and await index.get_media("h1") == stored
+
+    def fails() -> None:
+        raise OSError("the media folder is full")
+
+    other = await index.add_upload(upload("alice", "h2"), LIMIT)
+    assert other is not None
+    with pytest.raises(OSError, match="is full"):
+        await index.complete_upload(other, facts("h2"), False, 10, fails)
+    assert await index.get_media("h2") is None  # not placed: not recorded
+    assert await index.get_upload(other.upload_id) == other  # (the upload may try again)
+
+
+async def test_bytes_are_removed_only_for_dropped_files_not_stored_again(
+    storage: Storage,
+) -> None:
+    index = storage.media
+    for sha in ("gone", "back"):
+        await kept(storage, "alice", sha, at=100)
+    dropped = sorted(await index.drop_unused_media(1000))
+    assert dropped == ["back", "gone"]
+    await kept(storage, "bob", "back", at=5000)  # the same bytes finished again meanwhile
+
+    removed: list[str] = []
+    assert await index.remove_dropped(dropped, removed.append) == ["gone"]
+    assert removed == ["gone"]
+    assert await index.get_media("back") is not None
+    assert await index.remove_dropped([], removed.append) == []
 
 
 async def test_a_message_records_every_file_it_uses_and_a_resend_changes_nothing(

@@ -1,7 +1,7 @@
 """Storing a message on PostgreSQL in one statement: the conversation's seq bump, the insert,
-the record of the files it uses and the sender's quiet cursor move (``sqlite/messages.py``
-makes three or four of them, and a round trip to the database costs far more than a call into
-SQLite).
+the record of the files it uses (only while they are all kept) and the sender's quiet cursor
+move (``sqlite/messages.py`` makes three or four of them, and a round trip to the database
+costs far more than a call into SQLite).
 
 A message already stored under its (sender, client_msg_id) is found by the same statement
 before anything is written, so the job never has to undo itself: it is ``atomic`` (the writer
@@ -15,8 +15,10 @@ import time
 
 from messenger.server.storage.records import NewMessage, StoredMessage
 from messenger.server.storage.sqlite.database import WriteTxn
+from messenger.server.storage.sqlite.media_index import check_kept
 from messenger.server.storage.sqlite.messages import (
     get_or_create_c2c,
+    load_by_client_id,
     message_of,
     moves_sender_cursor,
     original,
@@ -24,10 +26,14 @@ from messenger.server.storage.sqlite.messages import (
 )
 from messenger.server.storage.sqlite.rows import encode_json, encode_mentions
 
-_BUMP_AND_INSERT = (
+_BUMP = (
     "WITH bump AS (UPDATE conversations SET last_seq = last_seq + 1, "
     "last_time = GREATEST(last_time, ?), version = ? WHERE id = ? AND NOT EXISTS "
     "(SELECT 1 FROM messages WHERE sender = ? AND client_msg_id = ?) "
+)
+# a message with files is stored only while every one of them is kept (media_index.py)
+_ALL_KEPT = "AND (SELECT count(*) FROM media WHERE media_id = ANY(?::text[])) = ? "
+_INSERT = (
     "RETURNING last_seq, last_time), "
     "stored AS (INSERT INTO messages(conv_id, seq, message_id, sender, client_msg_id, time, kind, "
     "body, mentions, mention_all, reply_to, version, forwarded) "
@@ -46,10 +52,10 @@ _REFS = (
     "SELECT unnest(?::text[]), ? FROM stored ON CONFLICT DO NOTHING)"
 )
 _STATEMENTS = {  # (moves the sender's cursor, uses files) -> the statement
-    (True, False): _BUMP_AND_INSERT + _QUIET_READ,
-    (False, False): _BUMP_AND_INSERT + _PLAIN,
-    (True, True): _BUMP_AND_INSERT + _REFS + _QUIET_READ,
-    (False, True): _BUMP_AND_INSERT + _REFS + _PLAIN,
+    (True, False): _BUMP + _INSERT + _QUIET_READ,
+    (False, False): _BUMP + _INSERT + _PLAIN,
+    (True, True): _BUMP + _ALL_KEPT + _INSERT + _REFS + _QUIET_READ,
+    (False, True): _BUMP + _ALL_KEPT + _INSERT + _REFS + _PLAIN,
 }
 
 
@@ -62,12 +68,10 @@ def insert_message(txn: WriteTxn, new: NewMessage) -> StoredMessage:
     version = txn.next_version()
     now_ms = int(time.time() * 1000)
     reply = encode_json(new.reply_to) if new.reply_to is not None else None
-    params: list[object] = [
-        now_ms,
-        version,
-        conv_id,
-        new.sender,
-        new.client_msg_id,
+    params: list[object] = [now_ms, version, conv_id, new.sender, new.client_msg_id]
+    if new.media_ids:
+        params += [list(new.media_ids), len(set(new.media_ids))]
+    params += [
         conv_id,
         new.message_id,
         new.sender,
@@ -88,6 +92,8 @@ def insert_message(txn: WriteTxn, new: NewMessage) -> StoredMessage:
     row = conn.execute(_STATEMENTS[moves, bool(new.media_ids)], params).fetchone()
     if row is None:  # stored before (a resend): the original, nothing written
         txn.give_back(version)
+        if new.media_ids and load_by_client_id(conn, new.sender, new.client_msg_id) is None:
+            check_kept(conn, new.media_ids)  # (not a resend: a file is no longer kept)
         return original(conn, new)
     seq, now, quiet = row
     message = message_of(new, seq, now, version)

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import partial
 from typing import Any, TypeVar
 
 import msgspec
 
+from messenger.protocol.errors import UploadIncomplete
 from messenger.protocol.models import ImageVariant, MediaInfo
 from messenger.server.storage.media_index import (
     ImportedIndex,
@@ -112,9 +114,22 @@ def _record(txn: WriteTxn, row: UploadRow, limit: int) -> UploadRow | None:
     return row if added else None
 
 
+def _claim(txn: WriteTxn, media_id: str, now: int) -> bool:
+    """A kept file's clock restarts at ``now`` (False: it is not kept)."""
+    return bool(
+        txn.conn.execute(
+            "UPDATE media SET created = max(created, ?) WHERE media_id = ?", (now, media_id)
+        ).rowcount
+    )
+
+
 def start_upload(txn: WriteTxn, row: UploadRow, limit: int) -> UploadLookup:
     found = lookup_upload(txn.conn, row.owner, row.sha256, row.kind, row.size)
-    if found.upload is not None or (found.media is not None and found.media.info.size == row.size):
+    media = found.media
+    if media is not None and media.info.size == row.size:
+        _claim(txn, row.sha256, row.created)
+        return replace(found, media=replace(media, created=max(media.created, row.created)))
+    if found.upload is not None:
         return found
     return UploadLookup(found.media, found.owner, _record(txn, row, limit))
 
@@ -134,8 +149,15 @@ def drop_upload(txn: WriteTxn, upload_id: str) -> None:
 
 
 def complete_upload(
-    txn: WriteTxn, upload: UploadRow, info: MediaInfo, cleaned: bool, now: int
+    txn: WriteTxn,
+    upload: UploadRow,
+    info: MediaInfo,
+    cleaned: bool,
+    now: int,
+    place: Callable[[], None] | None = None,
 ) -> MediaRow:
+    if place is not None:  # (in the write: no collection of these bytes can come between)
+        place()
     conn = txn.conn
     row = conn.execute(
         _ADD_MEDIA,
@@ -150,17 +172,41 @@ def complete_upload(
             now,
         ),
     ).fetchone()
-    add_owner(txn, info.media_id, upload.owner)
+    _add_owner(txn, info.media_id, upload.owner)
     drop_upload(txn, upload.upload_id)
     stored = _media(row)
     assert stored is not None
     return stored
 
 
-def add_owner(txn: WriteTxn, media_id: str, user_id: str) -> None:
+def _add_owner(txn: WriteTxn, media_id: str, user_id: str) -> None:
     txn.conn.execute(
         "INSERT OR IGNORE INTO media_owners(media_id, user_id) VALUES (?, ?)", (media_id, user_id)
     )
+
+
+def add_owner(txn: WriteTxn, media_id: str, user_id: str, now: int) -> bool:
+    if not _claim(txn, media_id, now):
+        return False
+    _add_owner(txn, media_id, user_id)
+    return True
+
+
+def check_kept(conn: sqlite3.Connection, media_ids: Sequence[str]) -> None:
+    """Refuse a message naming a file that is not kept (collected after the send checked it):
+    its sender uploads the file again and sends the same message (called by the job that
+    stores it, before the message's files are recorded)."""
+    wanted = set(media_ids)
+    marks = ", ".join("?" * len(wanted))
+    kept = {
+        r[0]
+        for r in conn.execute(f"SELECT media_id FROM media WHERE media_id IN ({marks})", [*wanted])
+    }
+    for media_id in media_ids:
+        if media_id not in kept:
+            raise UploadIncomplete(
+                "the file is no longer kept: upload it again", offset=0, media_id=media_id
+            )
 
 
 def add_refs(conn: sqlite3.Connection, media_ids: Sequence[str], message_id: str) -> None:
@@ -184,6 +230,18 @@ def drop_unused_media(txn: WriteTxn, before: int) -> list[str]:
     if dropped:
         conn.executemany("DELETE FROM media_owners WHERE media_id = ?", [(m,) for m in dropped])
     return dropped
+
+
+def remove_dropped(
+    txn: WriteTxn, media_ids: Sequence[str], remove: Callable[[str], None]
+) -> list[str]:
+    marks = ", ".join("?" * len(media_ids))
+    found = txn.conn.execute(f"SELECT media_id FROM media WHERE media_id IN ({marks})", media_ids)
+    kept = {r[0] for r in found}
+    removed = [media_id for media_id in media_ids if media_id not in kept]
+    for media_id in removed:
+        remove(media_id)
+    return removed
 
 
 def import_index(txn: WriteTxn, rows: ImportedIndex) -> None:
@@ -244,16 +302,23 @@ class SqliteMediaIndex(MediaIndex):
         await self._write(partial(drop_upload, upload_id=upload_id))
 
     async def complete_upload(
-        self, upload: UploadRow, info: MediaInfo, cleaned: bool, now: int
+        self,
+        upload: UploadRow,
+        info: MediaInfo,
+        cleaned: bool,
+        now: int,
+        place: Callable[[], None] | None = None,
     ) -> MediaRow:
-        job = partial(complete_upload, upload=upload, info=info, cleaned=cleaned, now=now)
+        job = partial(
+            complete_upload, upload=upload, info=info, cleaned=cleaned, now=now, place=place
+        )
         return await self._write(job)
 
     async def get_media(self, media_id: str) -> MediaRow | None:
         return await self._read(get_media, media_id)
 
-    async def add_owner(self, media_id: str, user_id: str) -> None:
-        await self._write(partial(add_owner, media_id=media_id, user_id=user_id))
+    async def add_owner(self, media_id: str, user_id: str, now: int) -> bool:
+        return await self._write(partial(add_owner, media_id=media_id, user_id=user_id, now=now))
 
     async def media_uses(self, user_id: str, media_ids: Sequence[str]) -> list[MediaUse]:
         return await self._read(media_uses, user_id, list(media_ids))
@@ -263,6 +328,13 @@ class SqliteMediaIndex(MediaIndex):
 
     async def drop_unused_media(self, before: int) -> list[str]:
         return await self._write(partial(drop_unused_media, before=before))
+
+    async def remove_dropped(
+        self, media_ids: Sequence[str], remove: Callable[[str], None]
+    ) -> list[str]:
+        if not media_ids:
+            return []
+        return await self._write(partial(remove_dropped, media_ids=list(media_ids), remove=remove))
 
     async def import_index(self, rows: ImportedIndex) -> None:
         await self._write(partial(import_index, rows=rows))

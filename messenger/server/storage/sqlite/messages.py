@@ -24,7 +24,7 @@ from messenger.server.storage.records import (
     StoredMessage,
 )
 from messenger.server.storage.sqlite.database import Rollback, WriteTxn
-from messenger.server.storage.sqlite.media_index import add_refs
+from messenger.server.storage.sqlite.media_index import add_refs, check_kept
 from messenger.server.storage.sqlite.rows import (
     MESSAGE_COLUMN_COUNT,
     MESSAGE_COLUMNS,
@@ -124,6 +124,7 @@ def insert_message(txn: WriteTxn, new: NewMessage) -> StoredMessage:
     if not inserted:
         raise Rollback(original(conn, new))
     if new.media_ids:
+        check_kept(conn, new.media_ids)  # (collected since the send checked them: refused)
         add_refs(conn, new.media_ids, new.message_id)
     message = message_of(new, seq, now, version)
     sender_read = _advance_sender_cursor(txn, conv_id, new, seq)
