@@ -11,9 +11,11 @@ messages using each file) is the media index in the server's database
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -58,6 +60,20 @@ class MediaFiles:
     # -- changes -------------------------------------------------------------------------------------
     def start_partial(self, upload_id: str) -> None:
         self.partial_path(upload_id).touch()
+
+    @contextlib.contextmanager
+    def idle_partial(self, upload_id: str, since_ms: int) -> Iterator[bool]:
+        """Whether an unfinished upload is idle: no bytes written to it since ``since_ms`` and
+        nobody appending to it now (on any node sharing the folder: ``claim``). It stays so
+        for the block (held claimed), for it to be dropped."""
+        try:
+            partial = self.partial_path(upload_id).open("rb+")
+        except FileNotFoundError:
+            yield True
+            return
+        with partial:
+            written_ms = os.fstat(partial.fileno()).st_mtime_ns // 1_000_000
+            yield written_ms < since_ms and claim(partial)
 
     def drop_partial(self, upload_id: str) -> None:
         self.partial_path(upload_id).unlink(missing_ok=True)

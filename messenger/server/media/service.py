@@ -410,15 +410,19 @@ class MediaService:
     # -- collection ----------------------------------------------------------------------------------
     async def collect(self, now_ms: int | None = None) -> int:
         """Delete unfinished uploads and files no message uses, older than the orphan time
-        (each node does; what one node collected the others find gone). A file is forgotten
+        (each node does; what one node collected the others find gone). An upload goes once
+        its bytes have been idle that long too and no node is receiving more. A file is forgotten
         first and its bytes deleted after, in a write that skips a file stored again
         meanwhile (``storage/media_index.py``: collection against claims)."""
         before = (now_ms if now_ms is not None else _now()) - self._orphan_ms
         dropped = 0
         for upload_id in await self.index.stale_uploads(before):
-            if upload_id not in self._busy:
-                await self._drop_upload(upload_id)
-                dropped += 1
+            if upload_id in self._busy:
+                continue
+            with self.files.idle_partial(upload_id, before) as idle:  # (idle on every node)
+                if idle:
+                    await self._drop_upload(upload_id)
+                    dropped += 1
         forgotten = await self.index.drop_unused_media(before)
         for at in range(0, len(forgotten), REMOVE_BATCH):
             for media_id in forgotten[at : at + REMOVE_BATCH]:

@@ -10,6 +10,7 @@ longer exists."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -214,3 +215,50 @@ async def test_a_message_is_never_stored_naming_a_file_collected_after_its_check
     assert not (await one.storage.insert_message(message)).duplicate
     await assert_kept(one, media_id)
     assert await two.media.collect() == 0  # in use now: kept however old
+
+
+# -- an unfinished upload resumed on another node ---------------------------------------------------
+async def test_an_old_upload_receiving_bytes_on_another_node_is_not_collected(
+    nodes: list[Node],
+) -> None:
+    """Begun two hours ago, resumed now: while one node receives its bytes, the other node's
+    collector leaves it alone, and it completes."""
+    one, two = nodes
+    begun = await one.media.begin("alice", request())
+
+    def set_back(txn: WriteTxn) -> None:
+        txn.conn.execute("UPDATE uploads SET created = created - ?", (2 * HOUR,))
+
+    await one.storage.db.write(set_back)  # type: ignore[attr-defined]
+    halfway, rest = asyncio.Event(), asyncio.Event()
+
+    async def resumed() -> AsyncIterator[bytes]:
+        yield DATA[:20]
+        halfway.set()
+        await rest.wait()
+        yield DATA[20:]
+
+    writing = asyncio.create_task(one.media.write("alice", begun.upload_id, 0, resumed()))
+    await halfway.wait()
+    assert await two.media.collect() == 0
+    rest.set()
+    assert (await writing).complete
+    await assert_kept(one, sha256(DATA))
+
+
+async def test_an_old_upload_that_got_bytes_lately_waits_for_the_orphan_time_from_them(
+    nodes: list[Node],
+) -> None:
+    one, two = nodes
+    begun = await one.media.begin("alice", request())
+    await one.media.write("alice", begun.upload_id, 0, chunks(DATA[:20]))
+
+    def set_back(txn: WriteTxn) -> None:
+        txn.conn.execute("UPDATE uploads SET created = created - ?", (2 * HOUR,))
+
+    await one.storage.db.write(set_back)  # type: ignore[attr-defined]
+    assert await two.media.collect() == 0  # its last bytes came just now
+    status = await two.media.status("alice", begun.upload_id)
+    assert status.offset == 20
+    later = await two.media.collect(now_ms=int(time.time() * 1000) + HOUR + 1)
+    assert later == 1 and await two.storage.media.get_upload(begun.upload_id) is None
