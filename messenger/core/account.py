@@ -15,6 +15,7 @@ from messenger.core.clock import Clock
 from messenger.core.conversations import ConversationActions
 from messenger.core.events import EventBus, KickedOut
 from messenger.core.history import MessageHistory
+from messenger.core.models import LocalMessage, MessageState
 from messenger.core.outbox import Outbox
 from messenger.core.people import People
 from messenger.core.profiles import ProfileDirectory
@@ -98,6 +99,8 @@ class Account:
         self.transfers.on_uploaded = self._uploaded
         self.in_order = InOrder(self.outbox.release)
         self.transfers.on_failed = self._upload_failed
+        self.outbox.on_file_missing = self._file_missing
+        self._uploaded_again: set[str] = set()  # messages whose file went up again by itself
 
     def start(self) -> None:
         self.realtime.start()
@@ -140,6 +143,38 @@ class Account:
         """The file is on the server: its message goes out now (after any text sent meanwhile),
         or once the file messages written before it have gone (``InOrder``)."""
         await self.in_order.done(transfer.conversation_id, transfer.client_msg_id)
+
+    async def upload_again(self, client_msg_id: str) -> LocalMessage | None:
+        """A failed file message whose file I still have (the media cache): back in the
+        outbox, held until the file is uploaded again; None if it is not one."""
+        message = await self.store.own_message(client_msg_id)
+        if message is None or message.state is not MessageState.FAILED:
+            return None
+        media_id = str(getattr(message.content, "media_id", ""))
+        source = self.transfers.cache.get(media_id) if media_id else None
+        if source is None:
+            return None
+        again = await self.outbox.resend(client_msg_id, held=True)
+        self.transfers.upload(
+            source,
+            media_id=media_id,
+            size=int(getattr(message.content, "size", 0)),
+            kind=message.kind,
+            conversation_id=message.conversation_id,
+            client_msg_id=client_msg_id,
+        )
+        return again
+
+    async def _file_missing(self, client_msg_id: str) -> None:
+        """The server does not have the file of my message (collected while the message
+        waited, e.g. the app was closed for a day between the upload and the send): upload it
+        again and send the message, once (a second refusal leaves it failed)."""
+        if client_msg_id not in self._uploaded_again:
+            self._uploaded_again.add(client_msg_id)
+            if await self.upload_again(client_msg_id) is not None:
+                log.info(
+                    "the server no longer had the file of %s: uploading it again", client_msg_id
+                )
 
     async def _upload_failed(self, transfer: Transfer, error: errors.MessengerError) -> None:
         await self.outbox.fail(transfer.client_msg_id, error)

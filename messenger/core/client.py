@@ -29,7 +29,7 @@ from messenger.core.clock import Clock, system_clock
 from messenger.core.events import EventBus, Handler
 from messenger.core.group_calls import GroupCalls
 from messenger.core.message_ops import MessageOps
-from messenger.core.models import ConnectionState, Conversation, LocalMessage, MessageState
+from messenger.core.models import ConnectionState, Conversation, LocalMessage
 from messenger.core.outbox import new_client_msg_id
 from messenger.core.search import SearchFilters, ServerResults
 from messenger.core.store import SearchGroup, Store, StoreDelta
@@ -636,21 +636,8 @@ class Client(GroupCalls, MessageOps):
         """Send a failed message again. A file message whose upload failed or was cancelled
         uploads again first (from my copy in the media cache)."""
         account = self._signed_in()
-        message = await account.store.own_message(client_msg_id)
-        media_id = str(getattr(message.content, "media_id", "")) if message is not None else ""
-        source = account.transfers.cache.get(media_id) if media_id else None
-        if message is None or source is None or message.state is not MessageState.FAILED:
-            return await account.outbox.resend(client_msg_id)
-        again = await account.outbox.resend(client_msg_id, held=True)
-        account.transfers.upload(
-            source,
-            media_id=media_id,
-            size=int(getattr(message.content, "size", 0)),
-            kind=message.kind,
-            conversation_id=message.conversation_id,
-            client_msg_id=client_msg_id,
-        )
-        return again
+        again = await account.upload_again(client_msg_id)
+        return again if again is not None else await account.outbox.resend(client_msg_id)
 
     async def recall(self, conversation_id: str, message_id: str) -> LocalMessage:
         return await self._signed_in().history.recall(conversation_id, message_id)

@@ -5,10 +5,11 @@ with its outbox entry in one transaction, shows it at once and wakes the worker.
 connected, each conversation with waiting messages has a lane that sends them over the
 WebSocket one at a time, oldest first; conversations are served in parallel. One at a time,
 because a server that refuses a message for now (rate limit, timeout) and accepts the next one
-would let it overtake. An ack stores the server's copy (SENT), with my state of the conversation when sending read
-what was unread; a permanent refusal marks the
-message FAILED until ``resend`` and the lane goes on; anything transient is retried, forever,
-after a backoff (or the server's ``retry_after_ms``). Because the server is idempotent on
+would let it overtake. An ack stores the server's copy (SENT), with my state of the conversation
+when sending read what was unread; a permanent refusal marks the message FAILED until
+``resend`` and the lane goes on (a file message refused because the server does not have its
+file is handed to ``on_file_missing``, which uploads it again and resends it); anything
+transient is retried, forever, after a backoff (or the server's ``retry_after_ms``). Because the server is idempotent on
 ``client_msg_id``, resending after a crash or a lost ack delivers the message exactly once.
 """
 
@@ -19,6 +20,7 @@ import contextlib
 import functools
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from messenger.core.backoff import Backoff
@@ -75,6 +77,9 @@ class Outbox:
         self._not_before = 0.0  # loop time before which nothing is sent (a retry pause)
         self._task: asyncio.Task[None] | None = None
         self._lanes: dict[str, asyncio.Task[None]] = {}  # conversation ID → its sender
+        # A file message refused because the server does not have its file (never uploaded,
+        # or collected): called once it is marked failed, to upload the file again and resend.
+        self.on_file_missing: Callable[[str], Awaitable[object]] | None = None
 
     def start(self) -> None:
         if self._task is None:
@@ -200,6 +205,8 @@ class Outbox:
             log.info("sending %s refused: %r", entry.client_msg_id, exc)
             failed = await self._store.fail_outgoing(entry.client_msg_id, error_body(exc))
             failed.publish(self._bus)
+            if isinstance(exc, errors.UploadIncomplete) and self.on_file_missing is not None:
+                await self.on_file_missing(entry.client_msg_id)
         else:
             self._backoff.reset()
             (await self._store.put_accepted(accepted)).publish(self._bus)

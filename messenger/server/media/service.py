@@ -304,8 +304,11 @@ class MediaService:
     async def attach(self, user_id: str, body: Body, *, seen: bool = False) -> Body:
         """The body of a media message about to be sent, with the server's facts about its
         files (size, type, dimensions, thumbnails); refused unless the sender uploaded them or
-        (``seen``: a forward) received them in a message they can see. The message records
-        its files as used when it is stored (``NewMessage.media_ids``)."""
+        (``seen``: a forward) received them in a message they can see. A file the server does
+        not keep (never uploaded, or collected since) is ``UploadIncomplete`` at offset 0, as
+        when it is collected between this check and the message's commit: the sender uploads
+        it and sends the same message again. The message records its files as used when it is
+        stored (``NewMessage.media_ids``)."""
         rows: list[MediaRow] = []
         ids = media_ids_of(body)
         uses = await self.index.media_uses(user_id, ids) if ids else []
@@ -316,6 +319,10 @@ class MediaService:
                     "the file's upload is not complete",
                     offset=self.files.received(pending.upload_id),
                     size=pending.size,
+                )
+            if row is None and not seen:  # never uploaded, or collected since: upload it
+                raise UploadIncomplete(
+                    "the server does not have this file: upload it", offset=0, media_id=media_id
                 )
             if row is None or not (seen or use.owner):
                 raise InvalidParameter(

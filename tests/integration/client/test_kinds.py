@@ -59,5 +59,6 @@ async def test_a_file_message_without_an_upload_is_refused(devices: Devices) -> 
 
     await alice.client.send_body("C2C" + bob_id, bogus)
 
+    # (the server has no such file: upload it; this client has no copy to upload either)
     [failed] = await devices.until(lambda: alice.updated(MessageState.FAILED), what="refusal")
-    assert isinstance(refusal(failed), errors.InvalidParameter)
+    assert isinstance(refusal(failed), errors.UploadIncomplete)

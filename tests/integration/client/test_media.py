@@ -5,10 +5,12 @@ upload too), the same file uploaded once, downloads only for those who see them.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 import struct
 import wave
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -22,9 +24,10 @@ from messenger.core.transfers import service as transfer_service
 from messenger.core.transfers.models import TransferState
 from messenger.protocol import errors
 from messenger.protocol.bodies import FileBody, ImageBody, VideoBody, VoiceBody
-from tests.helpers.clients import Device, Devices
+from tests.helpers.clients import Device, Devices, refusal
 from tests.helpers.ids import uid
 from tests.helpers.media import jpeg_with_gps, sha256
+from tests.helpers.server import ServerProcess
 from tests.helpers.slow_link import SlowUploads
 
 
@@ -270,6 +273,41 @@ async def test_a_cancelled_upload_fails_its_message_and_retry_uploads_it_again(
         lambda: [m for m in bob.added("C2C" + alice_id) if m.kind == "file"], what="bob gets it"
     )
     assert (await bob.client.download(got)).read_bytes() == data
+
+
+async def test_a_file_the_server_collected_before_its_message_went_is_uploaded_again(
+    own_server: Callable[..., ServerProcess], tmp_path: Path
+) -> None:
+    """The file went up, but its message waited longer than the server keeps files no message
+    uses (the app closed for a day): the server refuses the message (``upload_incomplete``)
+    and the client uploads its copy again and sends the same message, by itself."""
+    server = own_server(env={"MESSENGER_MEDIA_ORPHAN_MS": "1500"})
+    devices = Devices(server.url, tmp_path / "devices")
+    try:
+        alice_id, bob_id = uid("alice"), uid("bob")
+        alice = await devices.sign_in(alice_id)
+        bob = await devices.sign_in(bob_id)
+        data = b"sent a day after it went up " * 3000
+        path = write(tmp_path, "late.bin", data)
+        media_id = sha256(data)
+        transfers = alice.client.transfers
+        await transfers.upload_now(path, media_id=media_id, size=len(data), kind="file")
+        await asyncio.to_thread(transfers.cache.adopt, path, media_id)
+        on_server = server.data_dir / "media" / "files" / media_id[:2] / media_id
+        await devices.until(lambda: not on_server.exists(), within=20, what="collected")
+
+        body = FileBody(media_id=media_id, name="late.bin", size=len(data))
+        echo = await alice.client.send_body("C2C" + bob_id, body)
+
+        await devices.until(lambda: sent(alice, echo.client_msg_id), within=30, what="sent")
+        [refused] = alice.updated(MessageState.FAILED)  # (for as long as the upload took)
+        assert isinstance(refusal(refused), errors.UploadIncomplete)
+        [got] = await devices.until(
+            lambda: [m for m in bob.added("C2C" + alice_id) if m.kind == "file"], what="bob's"
+        )
+        assert (await bob.client.download(got)).read_bytes() == data
+    finally:
+        await devices.aclose()
 
 
 async def test_a_received_file_is_saved_where_chosen_and_exported_under_a_safe_name(
