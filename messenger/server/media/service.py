@@ -158,9 +158,11 @@ class MediaService:
         new = UploadRow(secrets.token_hex(16), user_id, req.kind, req.size, req.sha256, _now())
         found = await index.start_upload(new, MAX_OPEN_UPLOADS)  # (recorded unless kept)
         known = found.media
-        if known is not None and known.info.size == req.size:
+        path = files.file_path(req.sha256)
+        # (a record without bytes, left by a server before collection decided against claims:
+        # the bytes come again and put the file back for every message naming it)
+        if known is not None and known.info.size == req.size and path.exists():
             # Knowing the hash is not having the file: others prove they hold its bytes first.
-            path = files.file_path(req.sha256)
             if found.owner or (
                 req.proof is not None
                 and possession.proven(

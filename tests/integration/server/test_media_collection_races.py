@@ -262,3 +262,25 @@ async def test_an_old_upload_that_got_bytes_lately_waits_for_the_orphan_time_fro
     assert status.offset == 20
     later = await two.media.collect(now_ms=int(time.time() * 1000) + HOUR + 1)
     assert later == 1 and await two.storage.media.get_upload(begun.upload_id) is None
+
+
+# -- what the races left behind before --------------------------------------------------------------
+async def test_a_recorded_file_whose_bytes_are_gone_is_uploaded_again_and_serves_its_message(
+    nodes: list[Node],
+) -> None:
+    """A message names a file whose record outlived its bytes (what the completion race left
+    on a server before the fix): the next upload of those bytes is not told "already have it";
+    it sends them, and the message's file downloads again."""
+    one, two = nodes
+    media_id = await stored_long_ago(one)
+    await send(one, "alice", media_id)
+    one.media.files.file_path(media_id).unlink()
+
+    for user in ("alice", "bob"):  # the owner, and someone who would be asked for a proof
+        status = await two.media.begin(user, request())
+        assert not status.complete and status.upload_id and status.challenge is None
+    status = await two.media.begin("bob", request())
+    done = await two.media.write("bob", status.upload_id, 0, chunks(DATA))
+
+    assert done.complete and done.media is not None and done.media.media_id == media_id
+    await assert_kept(one, media_id)
