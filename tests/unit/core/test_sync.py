@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 
 import httpx
@@ -140,6 +141,36 @@ async def test_each_frame_is_one_batch_with_one_event_per_conversation(
     assert {c.conversation_id for c in changed.conversations} == {"C2Cbob", "C2Ccarol"}
     assert recorder.of(TotalUnreadChanged) == [TotalUnreadChanged(5)]
     assert await store.sync_version() == 12
+
+
+async def test_the_loop_turns_between_a_page_s_events_and_the_next_page_s_write(
+    store: Store, bus: EventBus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A view painting a page's messages (work scheduled by its event handlers) does not share
+    the interpreter with the store's thread writing the next page."""
+    await store.set_sync_version(0)
+    engine = SyncEngine("alice", store, RestTransport("http://unused"), bus)
+    order: list[str] = []
+    loop = asyncio.get_running_loop()
+    apply_changes = store.apply_changes
+
+    async def applying(changes: list[AnyChange]) -> object:
+        order.append(f"write {changes[0].v}")
+        return await apply_changes(changes)
+
+    monkeypatch.setattr(store, "apply_changes", applying)
+
+    def painted_later(event: object) -> None:
+        if isinstance(event, MessagesAdded):
+            seq = event.messages[-1].seq
+            loop.call_soon(order.append, f"paint {seq}")
+
+    bus.subscribe(painted_later)
+    for seq in (1, 2):
+        await engine.on_changes(Changes(changes=[message_change(message(seq=seq), v=seq)]))
+    await asyncio.sleep(0)
+
+    assert order == ["write 1", "paint 1", "write 2", "paint 2"]
 
 
 async def test_a_frame_seen_again_after_a_reconnect_changes_nothing(
