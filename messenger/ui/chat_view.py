@@ -217,13 +217,19 @@ class ChatView(QListView):
         self._after_change()
 
     def _sizes_changed(self, first: int, last: int) -> bool:
+        """Whether one of these rows is now of another height than laid out. (Asking Qt for
+        a row's place may run a pending layout and move the scroll bar: not the user's move.)"""
         model = self.model()
-        for row in range(max(first, 0), last + 1):
-            index = model.index(row, 0)
-            geometry = self.delegate.geometry(index)
-            if geometry is not None and geometry.height != self.visualRect(index).height():
-                return True
-        return False
+        self._restoring = True
+        try:
+            for row in range(max(first, 0), last + 1):
+                index = model.index(row, 0)
+                geometry = self.delegate.geometry(index)
+                if geometry is not None and geometry.height != self.visualRect(index).height():
+                    return True
+            return False
+        finally:
+            self._restoring = False
 
     def _relayout(self) -> None:
         """Lay the rows out now (not later), without taking the moves for the user's own."""

@@ -42,7 +42,7 @@ from messenger.viewmodels.composer import ComposerViewModel
 from messenger.viewmodels.conversation_rows import conversation_name
 from messenger.viewmodels.downloads import FileDownloads
 from messenger.viewmodels.group import GroupViewModel
-from messenger.viewmodels.message_list import SEQ_ROLE, MessageListModel
+from messenger.viewmodels.message_list import SEQ_ROLE, SLICE, MessageListModel
 from messenger.viewmodels.message_ops import MessageOpsViewModel
 from messenger.viewmodels.message_rows import (
     RowContext,
@@ -386,6 +386,8 @@ class ChatViewModel(QObject):
         oldest = model.oldest_seq
         if self._loading or self._busy_older or not model.has_older or not oldest:
             return
+        if model.filling:
+            return  # the rows above are on their way, a slice per turn
         token, jumped, self._busy_older = self._token, self._jumped, True
         try:
             page = await self._client.messages(self._cid, before_seq=oldest, limit=PAGE)
@@ -401,7 +403,7 @@ class ChatViewModel(QObject):
             excess = model.rowCount() + len(page) - MAX_ROWS
             if excess > 0:  # release the newest rows first: the window never outgrows its size
                 model.trim_back(excess)
-            model.prepend(page, has_older=self._has_older(page))
+            model.prepend_sliced(page, has_older=self._has_older(page))
         self._tasks.spawn(self.ops.remember_recalled(page))
         self._request_receipts()
         self._jumps_maybe_changed()
@@ -604,10 +606,11 @@ class ChatViewModel(QObject):
             return
         self._names.request(people_in(messages))
         model = self.messages
-        tail = self._live_tail()
+        tail, shown = self._live_tail()
         if model.at_latest and self._at_bottom and len(messages) > tail:
             model.context.now_ms = self._clock()
-            model.show_latest(messages, tail)  # not thousands of rows laid out at once
+            # not thousands of rows laid out at once: a screenful now, the rest a slice per turn
+            model.show_latest(messages, tail, first=min(tail, max(SLICE, shown + 2)))
         elif model.at_latest:
             model.context.now_ms = self._clock()
             with model.batch():
@@ -623,11 +626,12 @@ class ChatViewModel(QObject):
             self._tasks.spawn(self.jump_to_latest())  # what I just wrote is shown
         self._jumps_maybe_changed()
 
-    def _live_tail(self) -> int:
-        """The newest rows kept when a burst arrives at the bottom: twice those on screen."""
+    def _live_tail(self) -> tuple[int, int]:
+        """The newest rows kept when a burst arrives at the bottom (twice those on screen),
+        and the rows on screen."""
         first, last = self._visible
         shown = last - first + 1 if first >= 0 else 0
-        return min(PAGE, max(LIVE_TAIL, 2 * shown))
+        return min(PAGE, max(LIVE_TAIL, 2 * shown)), shown
 
     def _remember_recalled(self, message: LocalMessage) -> None:
         """Keep the text of my message being recalled: the recalled copy has none."""

@@ -9,6 +9,12 @@ released (``trim_front`` / ``trim_back``) so the window stays small. ``has_older
 
 Rows (``MessageRow``) are built lazily and cached; a row depends on the message before it (time
 separators, runs of one sender), so a change next to it rebuilds it too.
+
+Rows that come in above the screen (an older page, the rest of a burst's newest rows) are added
+``SLICE`` at a time, one slice per turn of the event loop (``prepend_sliced``): a view measures a
+new row when it is added (about 0.1-0.25 ms each), and 50 of them in one turn held the event
+loop for a frame or more. Until the last slice is in, the rows still to come (``filling``) count
+as part of the window for updates and removals, so nothing is lost or shown twice.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimerEvent,
     Signal,
 )
 
@@ -35,6 +42,11 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # MessageRow
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2  # the row's stable key
 SEQ_ROLE = Qt.ItemDataRole.UserRole + 3  # seq (0 while sending)
+
+SLICE = 8  # rows added above the screen per turn of the event loop
+# A burst's rows above the screen wait until no batch has come for this long: each batch
+# replaces the window, so slices laid out between two batches would be thrown away.
+SETTLE_MS = 100
 
 
 class MessageListModel(QAbstractListModel):
@@ -51,6 +63,9 @@ class MessageListModel(QAbstractListModel):
         self._keys: list[str] = []
         self._rows: dict[str, MessageRow] = {}
         self._names_in: dict[str, frozenset[str]] = {}  # row key → whose names the row shows
+        self._above: list[LocalMessage] = []  # rows still to be added above, oldest first
+        self._older_beyond = False  # has_older once they are all in
+        self._slicer = 0  # the Qt timer of the next slice (0: none)
 
     # -- Qt model --------------------------------------------------------------------------------
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
@@ -97,7 +112,13 @@ class MessageListModel(QAbstractListModel):
         return cached
 
     def messages(self) -> list[LocalMessage]:
-        return list(self._messages)
+        """The window's messages, with those still to be added above it (``filling``)."""
+        return [*self._above, *self._messages]
+
+    @property
+    def filling(self) -> bool:
+        """Rows are still being added above, a slice per turn."""
+        return bool(self._above)
 
     def position(self, key: str) -> int:
         """The row of a message by key, or -1 (a linear scan: the window is small)."""
@@ -108,7 +129,9 @@ class MessageListModel(QAbstractListModel):
 
     def message(self, key: str) -> LocalMessage | None:
         position = self.position(key)
-        return None if position < 0 else self._messages[position]
+        if position >= 0:
+            return self._messages[position]
+        return next((m for m in self._above if message_key(m) == key), None)
 
     def position_of_seq(self, seq: int) -> int:
         for position, message in enumerate(self._messages):
@@ -135,6 +158,7 @@ class MessageListModel(QAbstractListModel):
 
     # -- the window ------------------------------------------------------------------------------
     def reset(self, messages: Sequence[LocalMessage], *, has_older: bool, at_latest: bool) -> None:
+        self._stop_filling()
         self.beginResetModel()
         self._messages = _ordered(messages)
         self._keys = [message_key(m) for m in self._messages]
@@ -160,6 +184,44 @@ class MessageListModel(QAbstractListModel):
         self.endInsertRows()
         self._rebuild(len(fresh))  # the old first row now has a message before it
         return len(fresh)
+
+    def prepend_sliced(self, messages: Sequence[LocalMessage], *, has_older: bool) -> None:
+        """An older page above the window, ``SLICE`` rows now and a slice per turn after."""
+        known = set(self._keys) | {message_key(m) for m in self._above}
+        oldest = next((m.seq for m in [*self._above, *self._messages] if m.seq), 0)
+        fresh = [m for m in _ordered(messages) if message_key(m) not in known]
+        fresh = [m for m in fresh if m.seq and (not oldest or m.seq < oldest)]
+        self._above[0:0] = fresh
+        self._older_beyond = has_older
+        self._next_slice()
+
+    def _next_slice(self) -> None:
+        if not self._above:
+            return
+        part, self._above = self._above[-SLICE:], self._above[:-SLICE]
+        if self._above:
+            self._slice_later(0)
+        with self.batch():  # (the rows and the old first row's new look: one layout)
+            self.prepend(part, has_older=self._older_beyond or bool(self._above))
+
+    def _slice_later(self, ms: int) -> None:
+        if self._slicer:
+            self.killTimer(self._slicer)
+        self._slicer = self.startTimer(ms)
+
+    def timerEvent(self, event: QTimerEvent) -> None:
+        if event.timerId() != self._slicer:
+            super().timerEvent(event)
+            return
+        self.killTimer(self._slicer)
+        self._slicer = 0
+        self._next_slice()
+
+    def _stop_filling(self) -> None:
+        self._above = []
+        if self._slicer:
+            self.killTimer(self._slicer)
+            self._slicer = 0
 
     def append(self, messages: Iterable[LocalMessage], *, at_latest: bool | None = None) -> int:
         """Newer messages (a page, a live arrival, my local echo); known ones are updated."""
@@ -189,13 +251,21 @@ class MessageListModel(QAbstractListModel):
         taken = known | {message_key(m) for m in fresh[:room]}
         self.append([m for m in messages if message_key(m) in taken], at_latest=False)
 
-    def show_latest(self, messages: Sequence[LocalMessage], count: int) -> None:
+    def show_latest(self, messages: Sequence[LocalMessage], count: int, first: int) -> None:
         """A burst seen from the bottom: the window becomes the newest ``count`` of its rows and
         ``messages`` (the others stay in the store, a scroll up away), so only rows that can be
-        seen are laid out."""
-        merged = _ordered([*self._messages, *messages])
+        seen are laid out: the newest ``first`` now (with every unsent one), the rest above
+        them a slice per turn."""
+        merged = _ordered([*self.messages(), *messages])
         has_older = self.has_older or len(merged) > count
-        self.reset(merged[-count:], has_older=has_older, at_latest=True)
+        kept = merged[-count:]
+        cut = max(0, len(kept) - first)
+        while cut and not kept[cut - 1].seq:
+            cut -= 1  # (unsent ones are never left for later: they are last)
+        self.reset(kept[cut:], has_older=has_older or cut > 0, at_latest=True)
+        if cut:
+            self._above, self._older_beyond = kept[:cut], has_older
+            self._slice_later(SETTLE_MS)
 
     def _all_after_the_end(self, messages: Sequence[LocalMessage]) -> bool:
         """Whether ``messages`` all go below the last row (sent ones after the newest sent,
@@ -241,7 +311,7 @@ class MessageListModel(QAbstractListModel):
         key = message_key(message)
         position = self.position(key)
         if position < 0:
-            return False
+            return self._replace_above(key, message)
         old = self._messages[position]
         self._messages[position] = message
         if old.seq != message.seq:  # the echo got its seq: it may belong elsewhere now
@@ -267,7 +337,7 @@ class MessageListModel(QAbstractListModel):
         """Take a message out of the window (deleted for me); False if it is not here."""
         position = self.position(key)
         if position < 0:
-            return False
+            return self._replace_above(key, None)
         self.beginRemoveRows(QModelIndex(), position, position)
         self._rows.pop(key, None)
         del self._messages[position], self._keys[position]
@@ -275,11 +345,24 @@ class MessageListModel(QAbstractListModel):
         self._rebuild(position)  # the next row may now start a run or need a time separator
         return True
 
+    def _replace_above(self, key: str, message: LocalMessage | None) -> bool:
+        """Update (or, with None, drop) a message still to be added above; False if it is not
+        one of them."""
+        for i, waiting in enumerate(self._above):
+            if message_key(waiting) == key:
+                if message is None:
+                    del self._above[i]
+                else:
+                    self._above[i] = message
+                return True
+        return False
+
     def trim_front(self, count: int) -> None:
         """Release the ``count`` oldest rows (the user is far below them)."""
         count = min(count, len(self._messages))
         if count <= 0:
             return
+        self._stop_filling()  # (older still than those released)
         self.beginRemoveRows(QModelIndex(), 0, count - 1)
         for key in self._keys[:count]:
             self._rows.pop(key, None)

@@ -25,6 +25,12 @@ def texts(session: Any) -> list[str]:
     return [row.text for row in rows(session)]
 
 
+async def older(session: Any) -> None:
+    """An older page, laid out whole (a slice per turn of the event loop)."""
+    await session.chat.load_older()
+    await until(lambda: not session.chat.messages.filling, what="the page laid out")
+
+
 @pytest.fixture
 def small_pages(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pages of 10, 3 messages above the first unread, a window of at most 25 rows."""
@@ -91,13 +97,13 @@ async def test_older_pages_come_in_and_far_rows_go_so_the_window_stays_small(
     model.rowsInserted.connect(lambda *_: sizes.append(model.rowCount()))
     assert texts(session) == [f"m{n}" for n in range(35, 45)]
 
-    await session.chat.load_older()
+    await older(session)
     assert texts(session) == [f"m{n}" for n in range(25, 45)]
-    await session.chat.load_older()  # 30 would be too many: the newest 5 are released
+    await older(session)  # 30 would be too many: the newest 5 are released
     assert texts(session) == [f"m{n}" for n in range(15, 40)]
     assert not model.at_latest and model.has_older
-    await session.chat.load_older()
-    await session.chat.load_older()
+    await older(session)
+    await older(session)
     assert texts(session) == [f"m{n}" for n in range(25)] and not model.has_older
     qtmodeltester.check(model)
 

@@ -18,6 +18,7 @@ from messenger.viewmodels.composer import ComposerViewModel
 from messenger.viewmodels.conversation_list import ROW_ROLE
 from messenger.viewmodels.conversations import ConversationListViewModel
 from messenger.viewmodels.message_list import ROW_ROLE as MESSAGE_ROW_ROLE
+from messenger.viewmodels.message_list import SLICE
 from messenger.viewmodels.names import NamesViewModel
 from tests.helpers.fake_client import FakeClient
 
@@ -103,7 +104,7 @@ def texts(chat: ChatViewModel) -> list[str]:
     return [m.text for m in chat.messages.messages()]
 
 
-async def test_a_burst_seen_from_the_bottom_shows_its_newest_rows_and_the_rest_on_scrolling(
+async def test_a_burst_seen_from_the_bottom_shows_its_newest_rows(
     client: FakeClient,
 ) -> None:
     for n in range(10):
@@ -113,15 +114,16 @@ async def test_a_burst_seen_from_the_bottom_shows_its_newest_rows_and_the_rest_o
 
     client.receive_many("C2Cbob", "bob", [f"burst {n}" for n in range(500)])
 
-    # Only about the rows that can be seen are laid out: the newest, up to the last one.
+    # Only about the rows that can be seen are laid out: the newest, up to the last one; of
+    # them a slice now, the others above it later (tests/ui/widgets/test_burst_slices.py).
     assert texts(chat) == [f"burst {n}" for n in range(500 - LIVE_TAIL, 500)]
+    assert chat.messages.rowCount() == SLICE and chat.messages.filling
     assert chat.messages.has_older and chat.messages.at_latest
-    await chat.load_older()  # scrolling up: the ones before come from the store
-    assert texts(chat)[-LIVE_TAIL - 1] == f"burst {500 - LIVE_TAIL - 1}"
 
     chat.note_viewport(5, 16, at_bottom=True, active=False)  # 12 rows on screen: 24 kept
     client.receive_many("C2Cbob", "bob", [f"more {n}" for n in range(100)])
     assert texts(chat) == [f"more {n}" for n in range(100 - 24, 100)]
+    assert chat.messages.rowCount() == 14  # the screen's 12 and two now
 
     client.receive_many("C2Cbob", "bob", ["after 1", "after 2"])  # a few: added below
     assert texts(chat)[-3:] == ["more 99", "after 1", "after 2"]
