@@ -20,7 +20,7 @@ import os
 import sys
 from pathlib import Path
 
-from messenger.app.main import end_process, load_before_qt, prepare, start_qt
+from messenger.app.main import before_qt, end_process, prepare, start_qt
 from messenger.app.options import parse_args
 
 
@@ -36,7 +36,7 @@ def main() -> None:
     args = parse_args([*server, "--data-dir", plan["data_dir"]])
     data = prepare(args)
     logging.getLogger().setLevel(logging.WARNING)
-    load_before_qt(args, data)
+    before_qt(args, data)
     start_qt()
     import qasync
 

@@ -179,8 +179,9 @@ class AccountManager:
         """The account to sign in automatically: the last one used (on ``server``, if given)."""
         return self.profiles.last(None if server is None else _server(server))
 
-    async def resume_saved(self, profile: Profile) -> ActiveAccount | None:
-        """Come back with the stored session token (instant, offline-ready); None without one."""
+    async def resume_saved(self, profile: Profile, *, connect: bool = True) -> ActiveAccount | None:
+        """Come back with the stored session token (instant, offline-ready); None without one.
+        ``connect=False``: the caller calls ``client.connect()`` (after painting the window)."""
         secret = await asyncio.to_thread(self.vault.load, profile.key)
         self._has_secret[profile.key] = bool(secret.credential)
         if not secret.session_token:
@@ -188,7 +189,9 @@ class AccountManager:
         client = await self._client(profile.server, at_once=True)
         provider = _password_provider(client, profile.user_id, secret.password)
         try:
-            await client.resume(profile.user_id, secret.session_token, usersig_provider=provider)
+            await client.resume(
+                profile.user_id, secret.session_token, usersig_provider=provider, connect=connect
+            )
         except BaseException:
             await client.aclose()
             raise

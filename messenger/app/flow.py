@@ -33,6 +33,7 @@ from messenger.app.desktop_notifications import DesktopNotifications
 from messenger.app.single_instance import InstanceGuard
 from messenger.protocol import errors
 from messenger.system.profiles import LOCAL_SERVER
+from messenger.ui.first_paint import AfterFirstPaint
 from messenger.ui.tray import TrayIcon, app_icon
 from messenger.viewmodels.accounts import LOCAL, SignInViewModel
 from messenger.viewmodels.settings import AccountSettingsViewModel, SettingsViewModel
@@ -186,7 +187,8 @@ class AppFlow(QObject):
             self.show_sign_in()
             return
         try:
-            account = await self.accounts.resume_saved(profile)
+            # Connected once the list is on the screen (enter): the list comes from the store.
+            account = await self.accounts.resume_saved(profile, connect=False)
         except errors.MessengerError as exc:
             log.warning("resuming %s failed: %r", profile.key, exc)
             account = None
@@ -330,6 +332,12 @@ class AppFlow(QObject):
         self._spawn(self._apply_media_limit())
         self._hide_sign_in()
         self.show_window()
+        listing = self.window.conversation_list
+        assert listing is not None  # (made by bind)
+        conversations = session.conversations
+        AfterFirstPaint(
+            listing.list.viewport(), account.client.connect, ready=lambda: conversations.is_loaded
+        )
         await self.shell.load_unread()
 
     def _remember_reactions(self) -> None:

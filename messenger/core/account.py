@@ -60,6 +60,7 @@ class Account:
         self.limits = limits
         self.store = store
         self.ended = False  # kicked, revoked or signed out: no more connections
+        self._started = False
         self._rest = rest
         self._bus = bus
         self._usersig_provider = usersig_provider
@@ -102,7 +103,15 @@ class Account:
         self.outbox.on_file_missing = self._file_missing
         self._uploaded_again: set[str] = set()  # messages whose file went up again by itself
 
+    @property
+    def started(self) -> bool:
+        """The network side runs (``start``); before, the store can be read and written."""
+        return self._started
+
     def start(self) -> None:
+        if self._started:
+            return
+        self._started = True
         self.realtime.start()
         self.outbox.start()
         self.transfers.start()

@@ -19,9 +19,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from messenger.core.account import Account, UserSigProvider
 from messenger.core.backoff import Backoff, BackoffFactory
@@ -87,6 +85,9 @@ from messenger.protocol.social import (
     UserStatus,
 )
 from messenger.protocol.validation import validate_send
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -177,7 +178,18 @@ class Client(GroupCalls, MessageOps):
 
     @property
     def connection_state(self) -> ConnectionState:
-        return self._account.realtime.state if self._account else ConnectionState.OFFLINE
+        account = self._account
+        if account is None:
+            return ConnectionState.OFFLINE
+        if not account.started and not account.ended:
+            return ConnectionState.CONNECTING  # resumed with connect=False: connect() is next
+        return account.realtime.state
+
+    def connect(self) -> None:
+        """Start the network side of a session resumed with ``connect=False``: the realtime
+        connection, the outbox and the transfers (nothing happens if they run already)."""
+        if self._account is not None and not self._account.ended:
+            self._account.start()
 
     @property
     def limits(self) -> Limits | None:
@@ -245,11 +257,16 @@ class Client(GroupCalls, MessageOps):
         session_token: str,
         *,
         usersig_provider: UserSigProvider | None = None,
+        connect: bool = True,
     ) -> None:
-        """Start from the store at once (offline-ready) and connect in the background."""
+        """Start from the store at once (offline-ready) and connect in the background; with
+        ``connect=False`` nothing goes over the network until ``connect()`` (an app paints
+        its window from the store first)."""
         self._http()
         await self._end_account()
-        await self._open_account(check_user_id(user_id), session_token, None, usersig_provider)
+        await self._open_account(
+            check_user_id(user_id), session_token, None, usersig_provider, connect=connect
+        )
 
     async def logout(self) -> None:
         """End this device's session on the server (best effort) and disconnect."""
@@ -272,6 +289,8 @@ class Client(GroupCalls, MessageOps):
         token: str,
         limits: Limits | None,
         usersig_provider: UserSigProvider | None,
+        *,
+        connect: bool = True,
     ) -> Account:
         store = Store(self._store_path(user_id), user_id)
         await store.open()
@@ -299,7 +318,8 @@ class Client(GroupCalls, MessageOps):
         )
         self._account = account
         await account.restore_order()
-        account.start()
+        if connect:
+            account.start()
         return account
 
     async def _end_account(self) -> None:

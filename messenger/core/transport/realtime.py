@@ -5,6 +5,9 @@ the version the listener has applied, hands ``welcome``, the catch-up ``changes`
 to the listener in order, then live frames. ``send`` and ``read`` requests are matched to their
 answers by ``id``. A dropped connection is retried with exponential backoff and full jitter; a
 kick (``kicked``, close code 4001, a revoked or invalid session) ends it for good.
+
+``websockets`` is imported by the connection loop when it starts, not with this module (as
+``rest`` does with httpx): a returning account's list is painted before the network is used.
 """
 
 from __future__ import annotations
@@ -13,11 +16,9 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import msgspec
-import websockets
-from websockets.asyncio.client import ClientConnection, connect
 
 from messenger.core.backoff import Backoff
 from messenger.core.models import Accepted, ConnectionState
@@ -50,6 +51,9 @@ from messenger.protocol.frames import (
     encode,
 )
 from messenger.protocol.models import ConversationState, SendRequest
+
+if TYPE_CHECKING:
+    from websockets.asyncio.client import ClientConnection
 
 log = logging.getLogger(__name__)
 
@@ -213,6 +217,8 @@ class RealtimeTransport:
         ws = self._ws
         if ws is None:
             raise errors.NetworkError("not connected")
+        import websockets  # (loaded: there is a connection)
+
         try:
             async with self._send_lock:
                 await ws.send(encode(frame).decode())
@@ -222,6 +228,8 @@ class RealtimeTransport:
 
     # -- the connection loop ---------------------------------------------------------------------
     async def _run(self) -> None:
+        import websockets
+
         while not self._stopped:
             self._set_state(ConnectionState.CONNECTING)
             try:
@@ -281,6 +289,9 @@ class RealtimeTransport:
                 await self._wake.wait()
 
     async def _connect_once(self) -> None:
+        import websockets
+        from websockets.asyncio.client import connect
+
         since = await self._listener.since()
         async with connect(
             self.url,

@@ -4,19 +4,25 @@ One generic ``call`` encodes the body and query of any endpoint in ``protocol.ap
 with msgspec, sends it and decodes the endpoint's response type. A server error comes back as
 the typed error it names; a network failure is ``NetworkError`` and a timeout
 ``RequestTimeout``.
+
+httpx is imported by the calls that use it, not with this module: a returning account's launch
+paints its conversation list from the store before anything goes over the network, and the
+HTTP stack (httpx, httpcore, anyio, h11, ssl) was about a tenth of that launch.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import msgspec
 
 from messenger.protocol import decoding, errors
 from messenger.protocol.api import BY_NAME, DownloadQuery
 from messenger.protocol.models import Base, UploadStatus
+
+if TYPE_CHECKING:
+    import httpx
 
 AuthFailureHook = Callable[[errors.AuthError], None]
 
@@ -55,6 +61,8 @@ class RestTransport:
         if self._http is None:
             if self._closed:
                 raise errors.ClientClosed("the client is closed")
+            import httpx
+
             transport, timeout, user_agent = self._settings
             self._http = httpx.AsyncClient(
                 base_url=self._base,
@@ -109,6 +117,8 @@ class RestTransport:
         elif endpoint.body is not None:
             content = b"{}"
             headers["Content-Type"] = "application/json"
+        import httpx  # (loaded by the first request: see the module's docstring)
+
         try:
             response = await self.http.request(
                 endpoint.method,
@@ -149,6 +159,8 @@ class RestTransport:
         headers = {"Authorization": f"Bearer {self.token}"}
         if content is not None:
             headers["Content-Type"] = content_type
+        import httpx
+
         try:
             response = await self.http.request(
                 endpoint.method, endpoint.url(**(path or {})), content=content, headers=headers
@@ -181,6 +193,8 @@ class RestStreams:
     ) -> UploadStatus:
         endpoint = BY_NAME["upload_bytes"]
         headers = {**self._headers(), "Upload-Offset": str(offset)}
+        import httpx
+
         try:
             response = await self._rest.http.request(
                 endpoint.method,
@@ -215,6 +229,8 @@ class RestStreams:
         headers = self._headers()
         if offset:
             headers["Range"] = f"bytes={offset}-"
+        import httpx
+
         try:
             async with self._rest.http.stream(
                 endpoint.method,
