@@ -22,9 +22,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Coroutine
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -78,6 +79,8 @@ class _AccountStorage:
 
 
 class AppFlow(QObject):
+    launched = Signal()  # a session's window is on the screen with its conversation list
+
     def __init__(
         self,
         settings: SettingsViewModel,
@@ -304,7 +307,7 @@ class AppFlow(QObject):
 
         session = SessionViewModel(account.client)
         self.session = session
-        self.window.bind(session)
+        self.window.bind(session, rest_later=True)  # the list first: see _list_painted
         self.shell = SessionShell(
             session,
             self.settings,
@@ -336,9 +339,19 @@ class AppFlow(QObject):
         assert listing is not None  # (made by bind)
         conversations = session.conversations
         AfterFirstPaint(
-            listing.list.viewport(), account.client.connect, ready=lambda: conversations.is_loaded
+            listing.list.viewport(),
+            partial(self._list_painted, account),
+            ready=lambda: conversations.is_loaded,
         )
         await self.shell.load_unread()
+
+    def _list_painted(self, account: ActiveAccount) -> None:
+        """The conversation list is on the screen: now the rest of the window, and the network
+        (a returning account was resumed without connecting: the list came from the store)."""
+        if self.account is account and self._window is not None:
+            self._window.complete()
+        account.client.connect()
+        self.launched.emit()
 
     def _remember_reactions(self) -> None:
         if self.session is not None:

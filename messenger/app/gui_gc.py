@@ -6,6 +6,10 @@ then frees a cycle holding a Qt object, the C++ destructor runs in that thread, 
 the object's timers, and a later timer event reaches freed memory (a crash). So automatic
 collection is switched off and done here, by a timer of the GUI thread, with the same
 generation thresholds Python would use.
+
+The launch runs with no collection at all (``main.before_qt`` switches it off before the first
+import), and what it made — modules, classes, the window — is frozen once the window is on the
+screen (``freeze``): it lives as long as the app, and a full collection no longer walks it.
 """
 
 from __future__ import annotations
@@ -30,6 +34,12 @@ class GuiThreadCollector(QObject):
     def stop(self) -> None:
         self._timer.stop()
         gc.enable()
+
+    def freeze(self) -> None:
+        """Keep everything made so far out of every later collection (``gc.freeze``): the
+        launch's objects live on, and walking them was most of a full collection's time.
+        Cycles the launch left as garbage stay too: a one-off few hundred kilobytes at most."""
+        gc.freeze()
 
     def check(self) -> None:
         """Collect the generations whose counts crossed their thresholds (as Python would)."""

@@ -70,6 +70,7 @@ async def run(args: argparse.Namespace, data: Path) -> int:
 
     guard = InstanceGuard(data)
     flow = AppFlow(settings, accounts, default_server=args.server or LOCAL, instances=guard)
+    flow.launched.connect(collector.freeze)
     probe = await start_probe(flow)  # end-to-end tests only (MESSENGER_TEST_PROBE)
     bot: DemoBot | None = None
     bot_lock: DataDirLock | None = None
@@ -182,6 +183,8 @@ def before_qt(args: argparse.Namespace, data: Path) -> None:
     import hook (kept for its ``__feature__`` switches) reads the source of every module
     imported after it."""
     gc.disable()
+    import messenger.system.secret_stores  # (keyring: for the saved account's secret)
+
     if args.demo or ProfileList(data).last(args.server and args.server.rstrip("/")):
         import messenger.core.client  # noqa: F401  (an account will be opened)
 

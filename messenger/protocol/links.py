@@ -15,10 +15,9 @@ from dataclasses import dataclass
 # The scheme, then a run of characters that may appear in a URL (no spaces, no quotes or angle
 # brackets, no CJK: Chinese text often follows a link without a space).
 _LINK = re.compile(
-    r"(?<![A-Za-z0-9@.+-])(?:(?:https?|messenger)://[^\s<>\"'\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+"
-    r"|mailto:[^\s<>\"'/\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+@[^\s<>\"'\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+)",
-    re.IGNORECASE,
-)
+    r"(?<![A-Za-z0-9@.+-])(?:(?i:https?|messenger)://[^\s<>\"'\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+"
+    r"|(?i:mailto):[^\s<>\"'/\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+@[^\s<>\"'\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+)"
+)  # (the schemes in any case; a case-blind whole took ~10 ms to compile, at every launch)
 _TRAILING = ".,;:!?'\""
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 MAX_LINKS = 100  # per text: enough for any real message, bounded for a hostile one

@@ -178,6 +178,9 @@ class ConversationListWidget(QWidget):
             signal.connect(self._fit_to_matches)
         filtered.modelReset.connect(self._fit_to_matches)
         filtered.layoutChanged.connect(self._fit_to_matches)
+        if self.filter.text():  # (added while the box already had text)
+            panel.set_query(self.filter.text())  # type: ignore[attr-defined]
+            self._fit_to_matches()
 
     def _fit_to_matches(self, *_args: object) -> None:
         """While searching, the chats found take only the rows they need (none: no room at all),

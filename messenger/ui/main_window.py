@@ -16,6 +16,8 @@ previous / next conversation, Esc cancels a reply or clears the selected message
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPalette
@@ -34,21 +36,22 @@ from PySide6.QtWidgets import (
 
 from messenger.ui.async_slots import async_slot
 from messenger.ui.avatars import forget_avatar_images, mark_online, set_avatar_image
-from messenger.ui.chat_pane import ChatPane
-from messenger.ui.contacts_page import ContactsPage
 from messenger.ui.conversation_list_view import ConversationListWidget
-from messenger.ui.edit_profile_dialog import EditProfileDialog
-from messenger.ui.global_search import GlobalSearchPanel
-from messenger.ui.group_dialogs import JoinGroupDialog, NewGroupDialog
-from messenger.ui.group_panel import GroupPanel
 from messenger.ui.icons import chats_icon, contacts_icon, with_badge
-from messenger.ui.new_chat_dialog import NewChatDialog
-from messenger.ui.profile_card import ProfileCardDialog
-from messenger.ui.quick_switcher import QuickSwitcherDialog
 from messenger.viewmodels.conversation_rows import conversation_name
 from messenger.viewmodels.group_create import JoinGroupViewModel, NewGroupViewModel
 from messenger.viewmodels.quick_switcher import QuickSwitcherModel
 from messenger.viewmodels.session import SessionViewModel
+
+if TYPE_CHECKING:  # made when first wanted (see bind), and imported then
+    from messenger.ui.chat_pane import ChatPane
+    from messenger.ui.contacts_page import ContactsPage
+    from messenger.ui.edit_profile_dialog import EditProfileDialog
+    from messenger.ui.global_search import GlobalSearchPanel
+    from messenger.ui.group_panel import GroupPanel
+    from messenger.ui.new_chat_dialog import NewChatDialog
+    from messenger.ui.profile_card import ProfileCardDialog
+    from messenger.ui.quick_switcher import QuickSwitcherDialog
 
 PANEL_WIDTH = 240
 CHAT_MIN = 460  # the chat keeps this much beside the group panel, else the panel folds away
@@ -108,6 +111,7 @@ class MainWindow(QMainWindow):
         self.group_panel: GroupPanel | None = None
         self.switcher: QuickSwitcherDialog | None = None
         self._splitter: QSplitter | None = None
+        self._chat_stand_in: QWidget | None = None
         self._show_group_panel = True  # the user's choice while the window is wide
         self._panel_asked = False  # asked for while narrow (forgotten when it widens again)
         self._narrow = False
@@ -120,7 +124,7 @@ class MainWindow(QMainWindow):
         self.chats_page.installEventFilter(self)
         self.pages.addWidget(self.chats_page)
         self.pages.addWidget(self.contacts_page)
-        self._nav.idClicked.connect(self.pages.setCurrentIndex)
+        self._nav.idClicked.connect(self._show_page)
         body.addWidget(self.pages, 1)
         self.setCentralWidget(root)
 
@@ -186,6 +190,10 @@ class MainWindow(QMainWindow):
         self._rail_icons()
         self.retranslate()
 
+    def _show_page(self, index: int) -> None:
+        self.complete()  # (Contacts)
+        self.pages.setCurrentIndex(index)
+
     def _rail_icons(self) -> None:
         color = self.palette().color(QPalette.ColorRole.WindowText)
         self.chats_button.setIcon(chats_icon(color))
@@ -198,8 +206,11 @@ class MainWindow(QMainWindow):
         self._banner_slot.addWidget(widget)
 
     # -- account ---------------------------------------------------------------------------------------
-    def bind(self, session: SessionViewModel) -> None:
-        """Show this account: bind the panes of the Chats page to its view-models."""
+    def bind(self, session: SessionViewModel, *, rest_later: bool = False) -> None:
+        """Show this account: the conversation list, and the panes around it (chat, group
+        panel, the top search, Contacts, the quick switcher) — with ``rest_later`` those come
+        with ``complete()`` instead, or as soon as one is wanted: a launch paints the list
+        first (they took about a fifth of it)."""
         if self.session is not None:
             self.unbind()
         self.session = session
@@ -207,7 +218,61 @@ class MainWindow(QMainWindow):
         splitter = QSplitter(Qt.Orientation.Horizontal, self.chats_page)
         splitter.setChildrenCollapsible(False)
         self.conversation_list = ConversationListWidget(session.conversations, splitter)
+        self._chat_stand_in = QWidget(splitter)  # where the chat pane goes (blank until then)
+        for pane in (self.conversation_list, self._chat_stand_in):
+            splitter.addWidget(pane)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([300, 640 + PANEL_WIDTH])
+        layout = self.chats_page.layout()
+        assert layout is not None
+        layout.addWidget(splitter)
+        self._splitter = splitter
+        self.conversation_list.conversation_activated.connect(self.open_conversation)
+        self.conversation_list.new_chat_requested.connect(self.open_new_chat)
+        self.conversation_list.composer_wanted.connect(self.focus_composer)
+        plus = QMenu(self.conversation_list.new_chat)
+        plus.setObjectName("PlusMenu")
+        for action in (self._new_chat_action, self._new_group_action, self._join_group_action):
+            plus.addAction(action)
+        self.conversation_list.new_chat.setMenu(plus)
+        session.chat.current_conversation_changed.connect(self._conversation_changed)
+        session.people.requests_unread_changed.connect(self._requests_badge)
+        session.people.presence_changed.connect(self._presence_changed)
+        session.names.names_changed.connect(self._load_avatars)
+        session.group_avatars_changed.connect(self._load_avatars)
+        self._requests_badge(session.people.unread_requests)
+        if not rest_later:
+            self.complete()
+
+    def complete(self) -> None:
+        """Make the panes ``bind(rest_later=True)`` left for later (nothing if they exist)."""
+        session, splitter = self.session, self._splitter
+        if session is None or splitter is None or self.chat_pane is not None:
+            return
+        assert self.conversation_list is not None
+        from messenger.ui.chat_pane import ChatPane
+        from messenger.ui.contacts_page import ContactsPage
+        from messenger.ui.global_search import GlobalSearchPanel
+        from messenger.ui.group_panel import GroupPanel
+        from messenger.ui.quick_switcher import QuickSwitcherDialog
+
+        sizes = splitter.sizes()
         self.chat_pane = ChatPane(session.chat, splitter, session.chat_search)
+        self.group_panel = GroupPanel(session.chat.group, splitter)
+        if self._chat_stand_in is not None:
+            self._chat_stand_in.hide()
+            self._chat_stand_in.setParent(None)
+            self._chat_stand_in.deleteLater()
+            self._chat_stand_in = None
+        splitter.insertWidget(1, self.chat_pane)
+        splitter.insertWidget(2, self.group_panel)
+        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(2, 0)
+        if splitter.isVisible():  # laid out: the group panel takes its width from the chat's
+            splitter.setSizes([sizes[0], max(0, sizes[1] - PANEL_WIDTH), PANEL_WIDTH])
+        else:  # (shares, scaled to the window's width when it is shown)
+            splitter.setSizes([300, 640, PANEL_WIDTH])
         self.global_search = GlobalSearchPanel(
             session.search,
             self._chat_name,
@@ -219,34 +284,14 @@ class MainWindow(QMainWindow):
         self.global_search.chat_chosen.connect(self.write_to)
         self.global_search.person_chosen.connect(self.show_profile)
         self.global_search.message_chosen.connect(self.open_message)
-        self.group_panel = GroupPanel(session.chat.group, splitter)
         self.group_panel.bind_notifications(session.conversations)
-        for pane in (self.conversation_list, self.chat_pane, self.group_panel):
-            splitter.addWidget(pane)
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 1)
-        splitter.setStretchFactor(2, 0)
-        splitter.setSizes([300, 640, PANEL_WIDTH])
-        layout = self.chats_page.layout()
-        assert layout is not None
-        layout.addWidget(splitter)
-        self._splitter = splitter
         self.switcher = QuickSwitcherDialog(QuickSwitcherModel(session.conversations.model), self)
         self.switcher.conversation_chosen.connect(self.write_to)
-        self.conversation_list.conversation_activated.connect(self.open_conversation)
-        self.conversation_list.new_chat_requested.connect(self.open_new_chat)
-        self.conversation_list.composer_wanted.connect(self.focus_composer)
         self.chat_pane.group_panel_toggled.connect(self._toggle_group_panel)
         self.chat_pane.user_clicked.connect(self.show_profile)
         self.chat_pane.people = session.people
         self.group_panel.user_clicked.connect(self.show_profile)
         self.group_panel.mention_requested.connect(self.chat_pane.composer.mention)
-        plus = QMenu(self.conversation_list.new_chat)
-        plus.setObjectName("PlusMenu")
-        for action in (self._new_chat_action, self._new_group_action, self._join_group_action):
-            plus.addAction(action)
-        self.conversation_list.new_chat.setMenu(plus)
-        session.chat.current_conversation_changed.connect(self._conversation_changed)
         self._width_changed()
         self._conversation_changed(session.chat.current_conversation_id)
         self.contacts = ContactsPage(session.people, self.pages)
@@ -255,11 +300,6 @@ class MainWindow(QMainWindow):
         self.contacts_page.hide()
         if self.pages.currentIndex() != 0:
             self.pages.setCurrentWidget(self.contacts)
-        session.people.requests_unread_changed.connect(self._requests_badge)
-        session.people.presence_changed.connect(self._presence_changed)
-        session.names.names_changed.connect(self._load_avatars)
-        session.group_avatars_changed.connect(self._load_avatars)
-        self._requests_badge(session.people.unread_requests)
 
     def unbind(self) -> None:
         """Forget the account (sign-out, switch): the panes go empty."""
@@ -283,7 +323,7 @@ class MainWindow(QMainWindow):
             self._splitter.deleteLater()
         if self.switcher is not None:
             self.switcher.deleteLater()
-        self._splitter = self.switcher = None
+        self._splitter = self.switcher = self._chat_stand_in = None
         self.conversation_list = self.chat_pane = self.group_panel = None
         self.global_search = None
         self.setWindowTitle(self.tr("Messenger"))
@@ -293,6 +333,8 @@ class MainWindow(QMainWindow):
         """The New group dialog; the new group's chat opens at once."""
         if self.session is None:
             return
+        from messenger.ui.group_dialogs import NewGroupDialog
+
         vm = NewGroupViewModel(self.session.client, self)
         vm.created.connect(self.write_to)
         dialog = NewGroupDialog(vm, self)
@@ -303,6 +345,8 @@ class MainWindow(QMainWindow):
     def join_group(self) -> None:
         if self.session is None:
             return
+        from messenger.ui.group_dialogs import JoinGroupDialog
+
         vm = JoinGroupViewModel(self.session.client, self)
         vm.joined.connect(self.write_to)
         dialog = JoinGroupDialog(vm, self)
@@ -314,6 +358,7 @@ class MainWindow(QMainWindow):
     @async_slot()
     async def open_conversation(self, conversation_id: str) -> None:
         if self.session is not None:
+            self.complete()
             self.pages.setCurrentWidget(self.chats_page)
             self.chats_button.setChecked(True)
             await self.session.chat.open(conversation_id)
@@ -323,6 +368,7 @@ class MainWindow(QMainWindow):
     async def open_message(self, conversation_id: str, seq: int) -> None:
         """A search result: its chat, opened at that message with the ones around it."""
         if self.session is not None:
+            self.complete()
             self.pages.setCurrentWidget(self.chats_page)
             self.chats_button.setChecked(True)
             await self.session.chat.open(conversation_id, at_seq=seq)
@@ -358,6 +404,8 @@ class MainWindow(QMainWindow):
     def open_new_chat(self) -> None:
         if self.session is None:
             return
+        from messenger.ui.new_chat_dialog import NewChatDialog
+
         dialog = NewChatDialog(self.session.people, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.conversation_requested.connect(self.write_to)
@@ -368,6 +416,8 @@ class MainWindow(QMainWindow):
     def show_profile(self, user_id: str) -> ProfileCardDialog | None:
         if self.session is None or not user_id:
             return None
+        from messenger.ui.profile_card import ProfileCardDialog
+
         people = self.session.people
         dialog = ProfileCardDialog(people, user_id, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -379,6 +429,8 @@ class MainWindow(QMainWindow):
     def edit_profile(self) -> EditProfileDialog | None:
         if self.session is None:
             return None
+        from messenger.ui.edit_profile_dialog import EditProfileDialog
+
         dialog = EditProfileDialog(self.session.people, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -470,11 +522,13 @@ class MainWindow(QMainWindow):
         return super().eventFilter(watched, event)
 
     def open_switcher(self) -> None:
+        self.complete()
         if self.switcher is not None:
             self.switcher.open_switcher()
 
     def find_in_chat(self) -> None:
         """Ctrl+F: search in the open chat; with none open, the top search box."""
+        self.complete()
         if (
             self.chat_pane is None
             or self.pages.currentWidget() is not self.chats_page
@@ -483,6 +537,7 @@ class MainWindow(QMainWindow):
             self.focus_filter()
 
     def focus_filter(self) -> None:
+        self.complete()  # (the box searches people and messages too)
         if self.conversation_list is not None:
             self.pages.setCurrentWidget(self.chats_page)
             self.chats_button.setChecked(True)

@@ -39,7 +39,7 @@ from messenger.ui.merged_viewer import MergedViewer
 from messenger.ui.readers_dialog import ReadersDialog
 from tests.helpers.clients import Devices
 from tests.helpers.ids import uid
-from tests.ui.helpers import open_chat, settle
+from tests.ui.helpers import open_chat, settle, until
 from tests.ui.qt_loop import qt_app
 from tests.ui.shell.conftest import MakeShell, Shell
 from tests.ui.shell.test_sign_in import signed_up
@@ -113,7 +113,8 @@ async def every_window(shell: Shell, peer: str) -> list[QWidget]:
     flow = shell.flow
     window = flow.window
     account = flow.account
-    assert window.switcher is not None and account is not None
+    assert account is not None
+    await until(lambda: window.switcher is not None, what="the panes made after the list's paint")
     group = await account.client.create_group("Team", [peer])
     await open_chat(window, "GROUP" + group.group_id)
     found: list[QWidget] = [window]

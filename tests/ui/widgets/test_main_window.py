@@ -15,7 +15,7 @@ from messenger.viewmodels.formatting import initials
 from messenger.viewmodels.group import MEMBER_ROLE
 from tests.helpers.clients import Devices
 from tests.helpers.ids import uid
-from tests.ui.helpers import chat_rows, column, open_chat, sent, until
+from tests.ui.helpers import chat_rows, chat_texts, column, open_chat, sent, until
 
 
 def trigger(menu: Any, name: str) -> None:
@@ -166,3 +166,38 @@ async def test_a_peer_has_the_same_avatar_initials_in_the_list_and_in_the_chat(
         return initials(listed), [initials(name) for name in shown]
 
     await until(lambda: letters() == ("BB", ["BB"]), what="the same initials")
+
+
+async def test_a_window_bound_with_the_rest_later_shows_the_list_and_makes_the_chat_when_wanted(
+    devices: Devices, sessions: Any, qtbot: Any
+) -> None:
+    """A launch's first paint has the list only; opening a chat (or ``complete``) makes the
+    chat pane, the group panel, the top search, Contacts and the switcher, the list keeping
+    the width it was painted with."""
+    from messenger.ui.main_window import MainWindow
+
+    alice_id, bob_id = uid("alice"), uid("bob")
+    bob = await devices.sign_in(bob_id)
+    alice = await devices.sign_in(alice_id)
+    await sent(bob, "C2C" + alice_id, "from bob")
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1100, 720)
+    window.bind(await sessions(alice), rest_later=True)
+    window.show()
+    await until(lambda: names(window) == [bob_id])
+    listing = window.conversation_list
+    assert listing is not None and listing.isVisible()
+    assert window.chat_pane is window.group_panel is window.switcher is window.contacts is None
+    width = listing.width()
+
+    window.open_conversation("C2C" + bob_id)
+    await until(lambda: chat_texts(window) == ["from bob"], what="the chat, made and opened")
+    assert window.chat_pane is not None and window.chat_pane.isVisible()
+    assert window.switcher is not None and window.contacts is not None
+    assert listing.width() == width
+    assert window.chat_pane.geometry().left() >= listing.geometry().right()
+    window.complete()  # (again: nothing)
+    assert chat_texts(window) == ["from bob"]
+    window.unbind()
+    assert window.chat_pane is None and window.conversation_list is None
