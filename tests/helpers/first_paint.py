@@ -1,5 +1,5 @@
 """Run by tests in a fresh process: the app launched as ``main`` does, until a widget of a given
-class first paints; then it prints the modules loaded by that moment (JSON) and ends.
+class (or a scroll area's viewport of it) first paints; then it prints the modules loaded by that moment (JSON) and ends.
 
     python -m tests.helpers.first_paint MODULE CLASS -- APP-ARGS...
 
@@ -17,11 +17,12 @@ from typing import Any
 
 def main() -> None:
     module, name, _, *app_args = sys.argv[1:]
-    from messenger.app.main import end_process, prepare, run, start_qt
+    from messenger.app.main import before_qt, end_process, prepare, run, start_qt
     from messenger.app.options import parse_args
 
     args = parse_args(app_args)
     data: Path = prepare(args)
+    before_qt(args, data)
     start_qt()
     import qasync
     from PySide6.QtCore import QEvent, QObject
@@ -36,7 +37,8 @@ def main() -> None:
             kind: type[Any] | None = getattr(sys.modules.get(module), name, None)
             if kind is None or event.type() != QEvent.Type.Paint:
                 return False
-            if isinstance(watched, kind) and not self.loaded.done():
+            painted = isinstance(watched, kind) or isinstance(watched.parent(), kind)  # (viewport)
+            if painted and not self.loaded.done():
                 self.loaded.set_result(sorted(sys.modules))
             return False
 

@@ -51,3 +51,29 @@ def test_a_first_launch_paints_the_sign_in_window_before_loading_the_rest(data: 
     )
     assert "messenger.ui.sign_in_dialog" in loaded  # (the helper saw the right window)
     assert sorted(loaded.intersection(HEAVY)) == []
+
+
+def test_a_signed_in_launch_paints_the_conversation_list_before_loading_the_other_panes(
+    data: Path,
+) -> None:
+    """The chat pane, group panel, Contacts and the top search come just after the list's
+    first paint (``MainWindow.bind(rest_later=True)``, ``AppFlow._list_painted``)."""
+    loaded = loaded_at_first_paint(
+        "messenger.ui.conversation_list_view",
+        "ConversationListView",
+        "--data-dir",
+        str(data),
+        "--demo",
+    )
+    assert "messenger.ui.main_window" in loaded  # (the helper saw the right window)
+    panes = {
+        "messenger.ui.chat_pane",
+        "messenger.ui.chat_view",
+        "messenger.ui.composer",
+        "messenger.ui.group_panel",
+        "messenger.ui.contacts_page",
+        "messenger.ui.global_search",
+        "messenger.ui.quick_switcher",
+        "messenger.ui.profile_card",
+    }
+    assert sorted(loaded.intersection(panes)) == []
