@@ -114,12 +114,12 @@ async def every_window(shell: Shell, peer: str) -> list[QWidget]:
     window = flow.window
     account = flow.account
     assert account is not None
-    await until(lambda: window.switcher is not None, what="the panes made after the list's paint")
+    switcher = await until(lambda: window.switcher, what="the panes made after the list's paint")
     group = await account.client.create_group("Team", [peer])
     await open_chat(window, "GROUP" + group.group_id)
     found: list[QWidget] = [window]
     window.open_switcher()
-    found.append(window.switcher)
+    found.append(switcher)
     flow.show_settings()
     found.append(flow.settings_dialog)
     for open_one in (window.new_group, window.join_group):

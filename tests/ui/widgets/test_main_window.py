@@ -188,7 +188,8 @@ async def test_a_window_bound_with_the_rest_later_shows_the_list_and_makes_the_c
     await until(lambda: names(window) == [bob_id])
     listing = window.conversation_list
     assert listing is not None and listing.isVisible()
-    assert window.chat_pane is window.group_panel is window.switcher is window.contacts is None
+    made = (window.chat_pane, window.group_panel, window.switcher, window.contacts)
+    assert made == (None, None, None, None)
     width = listing.width()
 
     window.open_conversation("C2C" + bob_id)
@@ -200,4 +201,4 @@ async def test_a_window_bound_with_the_rest_later_shows_the_list_and_makes_the_c
     window.complete()  # (again: nothing)
     assert chat_texts(window) == ["from bob"]
     window.unbind()
-    assert window.chat_pane is None and window.conversation_list is None
+    assert (window.chat_pane, window.conversation_list) == (None, None)
