@@ -23,6 +23,11 @@ def trigger(menu: Any, name: str) -> None:
     found[0].trigger()
 
 
+def made_later(window: Any) -> list[object]:
+    """The panes ``bind(rest_later=True)`` leaves for later."""
+    return [window.chat_pane, window.group_panel, window.switcher, window.contacts]
+
+
 def names(window: Any) -> list[str]:
     return [row.name for row in column(window.session.conversations.model, ROW_ROLE)]
 
@@ -188,8 +193,7 @@ async def test_a_window_bound_with_the_rest_later_shows_the_list_and_makes_the_c
     await until(lambda: names(window) == [bob_id])
     listing = window.conversation_list
     assert listing is not None and listing.isVisible()
-    made = (window.chat_pane, window.group_panel, window.switcher, window.contacts)
-    assert made == (None, None, None, None)
+    assert made_later(window) == [None, None, None, None]
     width = listing.width()
 
     window.open_conversation("C2C" + bob_id)
@@ -201,4 +205,4 @@ async def test_a_window_bound_with_the_rest_later_shows_the_list_and_makes_the_c
     window.complete()  # (again: nothing)
     assert chat_texts(window) == ["from bob"]
     window.unbind()
-    assert (window.chat_pane, window.conversation_list) == (None, None)
+    assert made_later(window) == [None, None, None, None] and window.conversation_list is None
