@@ -114,6 +114,7 @@ class ChatView(QListView):
         model.rowsMoved.connect(self._after_change)
         model.dataChanged.connect(self._data_changed)
         model.modelReset.connect(self._after_reset)
+        model.rows_prepared.connect(self._measure_ahead)
         chat.scroll_requested.connect(self.scroll_to)
         chat.message_found.connect(self.mark_found)
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
@@ -230,6 +231,12 @@ class ChatView(QListView):
             return False
         finally:
             self._restoring = False
+
+    def _measure_ahead(self, rows: list[MessageRow]) -> None:
+        """Rows to be added soon (a slice per turn): measured now, added without measuring."""
+        width = self.delegate.width()
+        for row in rows:
+            self.delegate.layouts.layout(row, width)
 
     def _relayout(self) -> None:
         """Lay the rows out now (not later), without taking the moves for the user's own."""

@@ -10,11 +10,13 @@ released (``trim_front`` / ``trim_back``) so the window stays small. ``has_older
 Rows (``MessageRow``) are built lazily and cached; a row depends on the message before it (time
 separators, runs of one sender), so a change next to it rebuilds it too.
 
-Rows that come in above the screen (an older page, the rest of a burst's newest rows) are added
-``SLICE`` at a time, one slice per turn of the event loop (``prepend_sliced``): a view measures a
-new row when it is added (about 0.1-0.25 ms each), and 50 of them in one turn held the event
-loop for a frame or more. Until the last slice is in, the rows still to come (``filling``) count
-as part of the window for updates and removals, so nothing is lost or shown twice.
+Rows that come in above the screen (an older page, the rest of a burst's newest rows) are made
+``SLICE`` at a time, one slice per turn of the event loop, and handed to the view to measure
+(``rows_prepared``); once all are made they are added in one step (``prepend_sliced``), which
+then costs the view no measuring. A view measures a new row when it first lays it out (about
+0.1-0.25 ms each), and 50 of them in one turn held the event loop for a frame or more. Until
+they are added, the rows still to come (``filling``) count as part of the window for updates
+and removals, so nothing is lost or shown twice.
 """
 
 from __future__ import annotations
@@ -53,6 +55,9 @@ class MessageListModel(QAbstractListModel):
     # Around a compound change (release far rows, then add a page): a view may lay out once.
     batch_started = Signal()
     batch_finished = Signal()
+    # Rows made ahead of being added above (``prepend_sliced``): a view measures them now, so
+    # adding them later costs no measuring.
+    rows_prepared = Signal(list)
 
     def __init__(self, context: RowContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +70,8 @@ class MessageListModel(QAbstractListModel):
         self._names_in: dict[str, frozenset[str]] = {}  # row key → whose names the row shows
         self._above: list[LocalMessage] = []  # rows still to be added above, oldest first
         self._older_beyond = False  # has_older once they are all in
+        # rows made ahead for them: key → (row, key of the message before it, names it shows)
+        self._prepared: dict[str, tuple[MessageRow, str, frozenset[str]]] = {}
         self._slicer = 0  # the Qt timer of the next slice (0: none)
 
     # -- Qt model --------------------------------------------------------------------------------
@@ -94,22 +101,29 @@ class MessageListModel(QAbstractListModel):
         cached = self._rows.get(key)
         if cached is None:
             previous = self._messages[position - 1] if position > 0 else None
-            context = self.context
-            name_of = context.name_of
-            asked: set[str] = set()
-
-            def recorded(user_id: str) -> str:
-                asked.add(user_id)
-                return name_of(user_id)
-
-            context.name_of = recorded  # which names the row shows: it is made again if
-            try:  # one of them changes, and only then
-                cached = message_row(self._messages[position], previous, context)
-            finally:
-                context.name_of = name_of
+            cached, names = self._make_row(self._messages[position], previous)
             self._rows[key] = cached
-            self._names_in[key] = frozenset(asked)
+            self._names_in[key] = names
         return cached
+
+    def _make_row(
+        self, message: LocalMessage, previous: LocalMessage | None
+    ) -> tuple[MessageRow, frozenset[str]]:
+        """A message's row, and whose names it shows (it is made again if one of them
+        changes, and only then)."""
+        context = self.context
+        name_of = context.name_of
+        asked: set[str] = set()
+
+        def recorded(user_id: str) -> str:
+            asked.add(user_id)
+            return name_of(user_id)
+
+        context.name_of = recorded
+        try:
+            return message_row(message, previous, context), frozenset(asked)
+        finally:
+            context.name_of = name_of
 
     def messages(self) -> list[LocalMessage]:
         """The window's messages, with those still to be added above it (``filling``)."""
@@ -178,15 +192,21 @@ class MessageListModel(QAbstractListModel):
         if not fresh:
             return 0
         fresh.sort(key=lambda m: m.seq)
+        keys = [message_key(m) for m in fresh]
+        for i, key in enumerate(keys):  # rows made ahead, where they have the same neighbour
+            prepared = self._prepared.pop(key, None)
+            if prepared is not None and prepared[1] == (keys[i - 1] if i else ""):
+                self._rows[key], self._names_in[key] = prepared[0], prepared[2]
         self.beginInsertRows(QModelIndex(), 0, len(fresh) - 1)
         self._messages[0:0] = fresh
-        self._keys[0:0] = [message_key(m) for m in fresh]
+        self._keys[0:0] = keys
         self.endInsertRows()
         self._rebuild(len(fresh))  # the old first row now has a message before it
         return len(fresh)
 
     def prepend_sliced(self, messages: Sequence[LocalMessage], *, has_older: bool) -> None:
-        """An older page above the window, ``SLICE`` rows now and a slice per turn after."""
+        """An older page above the window: its rows are made (and measured by the view) a
+        slice per turn, then added in one step."""
         known = set(self._keys) | {message_key(m) for m in self._above}
         oldest = next((m.seq for m in [*self._above, *self._messages] if m.seq), 0)
         fresh = [m for m in _ordered(messages) if message_key(m) not in known]
@@ -196,13 +216,28 @@ class MessageListModel(QAbstractListModel):
         self._next_slice()
 
     def _next_slice(self) -> None:
-        if not self._above:
-            return
-        part, self._above = self._above[-SLICE:], self._above[:-SLICE]
-        if self._above:
+        """Make the next ``SLICE`` rows still to come; once all are made, add them."""
+        above = self._above
+        waiting = [i for i, m in enumerate(above) if message_key(m) not in self._prepared]
+        made: list[MessageRow] = []
+        for i in waiting[:SLICE]:
+            previous = above[i - 1] if i else None
+            row, names = self._make_row(above[i], previous)
+            self._prepared[message_key(above[i])] = (
+                row,
+                message_key(previous) if previous is not None else "",
+                names,
+            )
+            made.append(row)
+        if made:
+            self.rows_prepared.emit(made)
+        if len(waiting) > SLICE:
             self._slice_later(0)
+            return
+        self._above = []
         with self.batch():  # (the rows and the old first row's new look: one layout)
-            self.prepend(part, has_older=self._older_beyond or bool(self._above))
+            self.prepend(above, has_older=self._older_beyond)
+        self._prepared.clear()
 
     def _slice_later(self, ms: int) -> None:
         if self._slicer:
@@ -219,6 +254,7 @@ class MessageListModel(QAbstractListModel):
 
     def _stop_filling(self) -> None:
         self._above = []
+        self._prepared.clear()
         if self._slicer:
             self.killTimer(self._slicer)
             self._slicer = 0
@@ -350,6 +386,7 @@ class MessageListModel(QAbstractListModel):
         one of them."""
         for i, waiting in enumerate(self._above):
             if message_key(waiting) == key:
+                self._prepared.clear()  # (it and the row after it show it)
                 if message is None:
                     del self._above[i]
                 else:
@@ -406,11 +443,15 @@ class MessageListModel(QAbstractListModel):
     def refresh(self) -> None:
         """The language or the day changed: every row is made again."""
         self._rows.clear()
+        self._prepared.clear()
         if self._messages:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._messages) - 1, 0))
 
     def refresh_names(self, user_ids: frozenset[str]) -> None:
         """These users' names changed: the rows that show one of them are made again."""
+        for key, prepared in list(self._prepared.items()):
+            if not prepared[2].isdisjoint(user_ids):
+                del self._prepared[key]
         self._rebuild(
             *(
                 position
@@ -430,6 +471,9 @@ class MessageListModel(QAbstractListModel):
         self.dataChanged.emit(self.index(min(inside), 0), self.index(max(inside), 0))
 
     def _rebuild_where(self, test: Any) -> None:
+        for message in self._above:  # rows made ahead that show what changed: made again
+            if test(message):
+                self._prepared.pop(message_key(message), None)
         self._rebuild(*(i for i, m in enumerate(self._messages) if test(m)))
 
 

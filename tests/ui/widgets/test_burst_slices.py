@@ -1,6 +1,6 @@
-"""A big batch of messages is laid out a slice per turn of the event loop: the rows on screen
-first, the rows above them after, and a page loaded on scrolling up the same way. Every
-message is shown once, in order, and the place on screen does not move."""
+"""A big batch of messages is measured a slice per turn of the event loop: the rows on screen
+first, the rows above them after (then added in one step), and a page loaded on scrolling up
+the same way. Every message is shown once, in order, and the place on screen does not move."""
 
 from __future__ import annotations
 
@@ -87,6 +87,8 @@ async def test_a_burst_and_the_page_above_it_are_laid_out_a_slice_per_turn(
 
     # Scrolling up: a page from the store above, laid out a slice per turn, without a jump.
     measured.turns.clear()
+    insertions: list[int] = []
+    chat.messages.rowsInserted.connect(lambda _p, first, last: insertions.append(last - first + 1))
     top_key = texts(chat)[0]
     view.verticalScrollBar().setValue(0)
     top = view.visualRect(view.model().index(0, 0)).top()
@@ -96,5 +98,6 @@ async def test_a_burst_and_the_page_above_it_are_laid_out_a_slice_per_turn(
     measured.stop()
     assert texts(chat) == [f"burst {n}" for n in range(500 - tail - PAGE, 500)]
     assert measured.turns and all(n <= SLICE + 1 for n in measured.turns), measured.turns
+    assert insertions == [PAGE]  # measured ahead, added in one step (one layout)
     row = next(i for i, text in enumerate(texts(chat)) if text == top_key)
     assert view.visualRect(view.model().index(row, 0)).top() == top
