@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import msgspec
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 from messenger.protocol import api, frames
 from messenger.protocol.errors import MessengerError, error_from_wire
@@ -140,7 +141,10 @@ class RawDevice:
         ws_url = self.url.replace("http://", "ws://") + "/v1/ws"
         self.ws = await connect(ws_url, max_size=2**22)
         self._closed = asyncio.get_running_loop().create_future()
-        await self.ws.send(frames.encode(frames.Hello(token=self.token, since=since)).decode())
+        try:
+            await self.ws.send(frames.encode(frames.Hello(token=self.token, since=since)).decode())
+        except ConnectionClosed:
+            pass  # refused at once (e.g. too many sockets): its error frame is read below
         self._reader = asyncio.create_task(self._read())
         if not wait_synced:
             return []
