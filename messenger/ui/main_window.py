@@ -563,6 +563,8 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def retranslate(self) -> None:
+        if self.session is not None:
+            self.session.retranslate()  # (the rows' texts)
         self.chats_button.setText(self.tr("Chats"))
         self.chats_button.setAccessibleName(self.tr("Chats"))
         unread = self.session.people.unread_requests if self.session is not None else 0

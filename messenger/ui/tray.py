@@ -148,9 +148,9 @@ class TrayIcon(QObject):
         self._tray.messageClicked.connect(
             lambda: self.notification_clicked.emit(self._last_conversation)
         )
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)  # LanguageChange reaches the application object
+        # The menu, a top-level widget, is told of a new language (a filter on the whole app
+        # would see every event of the app).
+        self._menu.installEventFilter(self)
         self.retranslate()
 
     @staticmethod
@@ -192,7 +192,7 @@ class TrayIcon(QObject):
         self.notification_shown.emit(notification)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.LanguageChange and watched is QApplication.instance():
+        if event.type() == QEvent.Type.LanguageChange and watched is self._menu:
             self.retranslate()
         return False
 

@@ -25,7 +25,7 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 
 from messenger.core import LocalMessage
 from messenger.core.events import (
@@ -79,9 +79,6 @@ class SessionViewModel(QObject):
         self.group_avatars: dict[str, str] = {}  # GROUP… conversation ID → avatar ID
         self._started: asyncio.Task[None] | None = None
         self._unsubscribe = client.subscribe(self._on_event)
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
         with contextlib.suppress(RuntimeError):  # no running loop: start() later
             asyncio.get_running_loop()
             self._begin()
@@ -168,18 +165,15 @@ class SessionViewModel(QObject):
         elif isinstance(event, MentionedByEdit):  # an edit @mentions me now: told like news
             self.messages_arrived.emit(event.conversation_id, [event.message])
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is QCoreApplication.instance() and event.type() == QEvent.Type.LanguageChange:
-            self.conversations.model.refresh()
-            self.chat.refresh()
-        return False
+    def retranslate(self) -> None:
+        """The language changed: the rows' texts are made again (the window calls this on its
+        ``LanguageChange``; an app-wide event filter here saw every event of the app)."""
+        self.conversations.model.refresh()
+        self.chat.refresh()
 
     def close(self) -> None:
         """Stop listening (the app closes the client itself)."""
         self._unsubscribe()
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
         if self._started is not None and not self._started.done():
             self._started.cancel()
         self.chat.close()

@@ -206,3 +206,35 @@ async def test_a_window_bound_with_the_rest_later_shows_the_list_and_makes_the_c
     assert chat_texts(window) == ["from bob"]
     window.unbind()
     assert made_later(window) == [None, None, None, None] and window.conversation_list is None
+
+
+async def test_the_list_rows_follow_a_language_switch_at_once(
+    devices: Devices, windows: Any
+) -> None:
+    """The rows' own words ("[Draft]") change with the language, through the window (no
+    filter on every event of the app)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from messenger.ui.i18n import install_language
+    from tests.ui.qt_loop import qt_app
+
+    alice_id, bob_id = uid("alice"), uid("bob")
+    bob = await devices.sign_in(bob_id)
+    alice = await devices.sign_in(alice_id)
+    await sent(bob, "C2C" + alice_id, "from bob")
+    await alice.client.set_draft("C2C" + bob_id, "half a thought")
+    window = await windows(alice)
+
+    def flag() -> str:
+        return str(column(window.session.conversations.model, ROW_ROLE)[0].flag)
+
+    await until(lambda: flag() == "[Draft]")
+    app = qt_app()
+    try:
+        install_language(app, "zh_CN")
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
+        await until(lambda: flag() == "[草稿]", what="the row in Chinese")
+    finally:
+        install_language(app, "en")
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
+    await until(lambda: flag() == "[Draft]", what="the row in English again")
