@@ -87,8 +87,8 @@ def summary(values: list[float]) -> dict[str, float]:
     }
 
 
-class FirstListPaint(QObject):
-    """Watches every event of the app until the conversation list paints with rows in it."""
+class PaintWatch(QObject):
+    """Watches every event of the app until ``painted`` is set (by a subclass's filter)."""
 
     def __init__(self, app: QApplication) -> None:
         super().__init__()
@@ -97,6 +97,21 @@ class FirstListPaint(QObject):
         self.cpu = 0.0  # the process's CPU seconds (all threads) when it painted
         app.installEventFilter(self)
 
+    def seen(self) -> None:
+        """The awaited paint is under way: the time is taken once it is done and the loop
+        turns again."""
+        self.app.removeEventFilter(self)
+        asyncio.get_running_loop().call_soon(self._done)
+
+    def _done(self) -> None:
+        if not self.painted.done():
+            self.cpu = cpu_seconds()
+            self.painted.set_result(time.monotonic())
+
+
+class FirstListPaint(PaintWatch):
+    """Until the conversation list paints with rows in it."""
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and isinstance(watched, QWidget):
             view = watched.parent()
@@ -104,15 +119,8 @@ class FirstListPaint(QObject):
                 view, "messenger.ui.conversation_list_view", "ConversationListView"
             )
             if listed and view.model().rowCount() > 0:
-                self.app.removeEventFilter(self)
-                # the time is taken once this paint is done and the loop turns again
-                asyncio.get_running_loop().call_soon(self._done)
+                self.seen()
         return False
-
-    def _done(self) -> None:
-        if not self.painted.done():
-            self.cpu = cpu_seconds()
-            self.painted.set_result(time.monotonic())
 
 
 def main_window() -> MainWindow:
@@ -132,27 +140,17 @@ async def until(test: Any, seconds: float, what: str) -> None:
         await asyncio.sleep(0.02)
 
 
-class FirstPaint(QObject):
-    """Watches every event of the app until a widget of class ``name`` of ``module`` paints."""
+class FirstPaint(PaintWatch):
+    """Until a widget of class ``name`` of ``module`` paints."""
 
     def __init__(self, app: QApplication, module: str, name: str) -> None:
-        super().__init__()
-        self.app = app
+        super().__init__(app)
         self.kind = (module, name)
-        self.painted: asyncio.Future[float] = asyncio.get_running_loop().create_future()
-        self.cpu = 0.0  # the process's CPU seconds (all threads) when it painted
-        app.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and instance_of(watched, *self.kind):
-            self.app.removeEventFilter(self)
-            asyncio.get_running_loop().call_soon(self._done)
+            self.seen()
         return False
-
-    def _done(self) -> None:
-        if not self.painted.done():
-            self.cpu = cpu_seconds()
-            self.painted.set_result(time.monotonic())
 
 
 async def drive(

@@ -105,10 +105,8 @@ async def test_newer_messages_page_forward(
     assert server.queries[0]["after_seq"] == "10"
 
 
-async def test_my_unsent_messages_come_last_in_the_latest_page(
-    history: MessageHistory, store: Store, server: HistoryServer
-) -> None:
-    await store.apply_changes([message_change(m, m.seq) for m in server.messages[25:]])
+async def unsent(store: Store) -> None:
+    """One message of mine still sending (in the outbox, no seq yet)."""
     echo = LocalMessage(
         conversation_id="C2Cbob",
         message_id="",
@@ -124,6 +122,13 @@ async def test_my_unsent_messages_come_last_in_the_latest_page(
         is_self=True,
     )
     await store.add_outgoing(echo, SendRequest(client_msg_id="pending", body=echo.body))
+
+
+async def test_my_unsent_messages_come_last_in_the_latest_page(
+    history: MessageHistory, store: Store, server: HistoryServer
+) -> None:
+    await store.apply_changes([message_change(m, m.seq) for m in server.messages[25:]])
+    await unsent(store)
 
     latest = await history.messages("C2Cbob", limit=3)
     older = await history.messages("C2Cbob", before_seq=29, limit=3)
@@ -143,21 +148,7 @@ async def test_a_chat_opens_with_one_store_read_when_its_window_is_cached(
     """The latest page, or a page around a message (the first unread, a search result), with
     my unsent ones after it when it reaches the latest: one read of the store, no request."""
     await store.apply_changes([message_change(m, m.seq) for m in server.messages])
-    echo = LocalMessage(
-        conversation_id="C2Cbob",
-        message_id="",
-        conv_type="c2c",
-        target="bob",
-        sender="alice",
-        seq=0,
-        client_msg_id="pending",
-        time=1,
-        kind="text",
-        body={"text": "still sending"},
-        state=MessageState.SENDING,
-        is_self=True,
-    )
-    await store.add_outgoing(echo, SendRequest(client_msg_id="pending", body=echo.body))
+    await unsent(store)
     reads: list[object] = []
     run = store._run
 
