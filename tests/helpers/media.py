@@ -1,5 +1,6 @@
 """Files for media tests, made here: photos with EXIF (orientation, GPS), programs posing as
-pictures, and a PNG whose header claims more pixels than it is safe to decode."""
+pictures, and a PNG whose header claims more pixels than it is safe to decode; and the media
+service the collection tests run (orphans collected after an hour)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,16 @@ import hashlib
 import io
 import struct
 import zlib
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL import Image
+
+from messenger.protocol.models import Limits
+from messenger.server.media.service import MediaService
+
+if TYPE_CHECKING:
+    from messenger.server.storage.media_index import MediaIndex
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
@@ -50,3 +59,21 @@ def elf_program() -> bytes:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+ORPHAN_MS = 3600 * 1000  # the collection tests' orphan time: an hour
+
+
+async def collecting_media(folder: Path, index: MediaIndex) -> MediaService:
+    """An opened media service on ``folder`` over ``index``, small limits, orphans after an hour."""
+    media = MediaService(
+        folder,
+        index,
+        Limits(),
+        secret=b"k" * 32,
+        max_pixels=10_000,
+        orphan_ms=ORPHAN_MS,
+        link_ms=60_000,
+    )
+    await media.open()
+    return media

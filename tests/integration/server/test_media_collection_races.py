@@ -20,7 +20,7 @@ import pytest
 
 from messenger.protocol import errors
 from messenger.protocol.bodies import FileBody
-from messenger.protocol.models import Limits, PossessionProof, UploadRequest
+from messenger.protocol.models import PossessionProof, UploadRequest
 from messenger.protocol.possession import possession_digest
 from messenger.server.media.service import MediaService, media_ids_of
 from messenger.server.storage.base import Storage
@@ -28,10 +28,10 @@ from messenger.server.storage.postgres.storage import PostgresStorage
 from messenger.server.storage.records import NewMessage, c2c_key
 from messenger.server.storage.sqlite.database import WriteTxn
 from messenger.server.storage.sqlite.storage import SqliteStorage
-from tests.helpers.media import sha256
+from tests.helpers.media import ORPHAN_MS, collecting_media, sha256
 from tests.helpers.storage_data import new_message
 
-HOUR = 3600 * 1000
+HOUR = ORPHAN_MS
 DATA = b"the bytes of a file stored two hours ago and used by no message"
 
 
@@ -53,16 +53,7 @@ async def nodes(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         else:
             storage = SqliteStorage(tmp_path / "db.sqlite3", synchronous="NORMAL")
         await storage.open()
-        media = MediaService(
-            tmp_path / "media",
-            storage.media,
-            Limits(),
-            secret=b"k" * 32,
-            max_pixels=10_000,
-            orphan_ms=HOUR,
-            link_ms=60_000,
-        )
-        await media.open()
+        media = await collecting_media(tmp_path / "media", storage.media)
         made.append(Node(storage, media))
     for user in ("alice", "bob"):
         await made[0].storage.create_user(user, user.title(), None, exist_ok=True)

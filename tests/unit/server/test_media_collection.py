@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 
 from messenger.protocol.bodies import FileBody
-from messenger.protocol.models import Limits, UploadRequest
+from messenger.protocol.models import UploadRequest
 from messenger.server.media.names import safe_name
 from messenger.server.media.service import MediaService, media_ids_of
 from messenger.server.storage.records import c2c_key
 from messenger.server.storage.sqlite.storage import SqliteStorage
-from tests.helpers.media import sha256
+from tests.helpers.media import ORPHAN_MS, collecting_media, sha256
 from tests.helpers.storage_data import new_message
 
-HOUR = 3600 * 1000
+HOUR = ORPHAN_MS
 
 
 @pytest.fixture
@@ -32,17 +32,7 @@ async def storage(tmp_path: Path) -> AsyncIterator[SqliteStorage]:
 
 @pytest.fixture
 async def service(tmp_path: Path, storage: SqliteStorage) -> MediaService:
-    media = MediaService(
-        tmp_path / "media",
-        storage.media,
-        Limits(),
-        secret=b"k" * 32,
-        max_pixels=10_000,
-        orphan_ms=HOUR,
-        link_ms=60_000,
-    )
-    await media.open()
-    return media
+    return await collecting_media(tmp_path / "media", storage.media)
 
 
 async def chunks(data: bytes) -> AsyncIterator[bytes]:
