@@ -313,9 +313,9 @@ async def measure(window: MainWindow, plan: dict[str, Any]) -> None:
         profiler.enable()
     emit("burst-ready")
 
-    def shown() -> bool:
-        messages = model.messages()
-        return bool(messages) and messages[-1].body.get("text") == last_text
+    def shown() -> bool:  # in the view's rows (not only made ahead of being shown)
+        count = model.rowCount()
+        return bool(count) and model.row(count - 1).message.body.get("text") == last_text
 
     await until(shown, 300, "the burst never arrived")
     window.repaint()

@@ -187,7 +187,9 @@ class ConversationListWidget(QWidget):
         so people and messages below get the rest instead of sitting under an empty list."""
         searching = self.search_panel is not None and bool(self.filter.text().strip())
         rows = self.vm.filtered.rowCount()
-        self.list.setVisible(rows > 0 or not searching)
+        wanted = rows > 0 or not searching
+        if self.list.isVisibleTo(self) != wanted:  # (showing it again repaints the whole list)
+            self.list.setVisible(wanted)
         if not searching or not rows:
             self.list.setMaximumHeight(_UNLIMITED)
             return

@@ -607,9 +607,10 @@ class ChatViewModel(QObject):
         self._names.request(people_in(messages))
         model = self.messages
         tail, shown = self._live_tail()
-        if model.at_latest and self._at_bottom and len(messages) > tail:
+        if model.at_latest and self._at_bottom and len(messages) > SLICE:
             model.context.now_ms = self._clock()
-            # not thousands of rows laid out at once: a screenful now, the rest a slice per turn
+            # not a batch's rows laid out in one turn: a screenful made a slice per turn, then
+            # shown; the rest above it a slice per turn after
             model.show_latest(messages, tail, first=min(tail, max(SLICE, shown + 2)))
         elif model.at_latest:
             model.context.now_ms = self._clock()

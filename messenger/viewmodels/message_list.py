@@ -17,6 +17,12 @@ then costs the view no measuring. A view measures a new row when it first lays i
 0.1-0.25 ms each), and 50 of them in one turn held the event loop for a frame or more. Until
 they are added, the rows still to come (``filling``) count as part of the window for updates
 and removals, so nothing is lost or shown twice.
+
+A burst seen from the bottom (``show_latest``) is shown the same way: its rows on screen are
+made and measured a slice per turn while the old rows stay on screen, and the window is
+replaced in the turn after the last slice. Measuring them and painting them in one turn held
+the loop for about a frame; apart, each turn is a few milliseconds. Any other change to the
+window lands the waiting burst first (``_land_coming``), so changes apply in order.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
@@ -73,6 +80,11 @@ class MessageListModel(QAbstractListModel):
         # rows made ahead for them: key → (row, key of the message before it, names it shows)
         self._prepared: dict[str, tuple[MessageRow, str, frozenset[str]]] = {}
         self._slicer = 0  # the Qt timer of the next slice (0: none)
+        # A burst waiting to be shown (``show_latest``): the window it becomes, the rows to
+        # add above it after, and rows made for it (key → row, key before it, names it shows).
+        self._coming: _Coming | None = None
+        self._coming_rows: dict[str, tuple[MessageRow, str, frozenset[str]]] = {}
+        self._coming_timer = 0
 
     # -- Qt model --------------------------------------------------------------------------------
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
@@ -126,13 +138,16 @@ class MessageListModel(QAbstractListModel):
             context.name_of = name_of
 
     def messages(self) -> list[LocalMessage]:
-        """The window's messages, with those still to be added above it (``filling``)."""
+        """The window's messages, with those still to be added above it (``filling``), or
+        those of a burst about to be shown."""
+        if self._coming is not None:
+            return [*self._coming.above, *self._coming.shown]
         return [*self._above, *self._messages]
 
     @property
     def filling(self) -> bool:
-        """Rows are still being added above, a slice per turn."""
-        return bool(self._above)
+        """Rows are still being made, a slice per turn: above the window, or a burst's."""
+        return bool(self._above) or self._coming is not None
 
     def position(self, key: str) -> int:
         """The row of a message by key, or -1 (a linear scan: the window is small)."""
@@ -142,10 +157,11 @@ class MessageListModel(QAbstractListModel):
             return -1
 
     def message(self, key: str) -> LocalMessage | None:
-        position = self.position(key)
-        if position >= 0:
-            return self._messages[position]
-        return next((m for m in self._above if message_key(m) == key), None)
+        if self._coming is None:
+            position = self.position(key)
+            if position >= 0:
+                return self._messages[position]
+        return next((m for m in self.messages() if message_key(m) == key), None)
 
     def position_of_seq(self, seq: int) -> int:
         for position, message in enumerate(self._messages):
@@ -172,18 +188,36 @@ class MessageListModel(QAbstractListModel):
 
     # -- the window ------------------------------------------------------------------------------
     def reset(self, messages: Sequence[LocalMessage], *, has_older: bool, at_latest: bool) -> None:
+        self._drop_coming()
+        self._replace(_ordered(messages), {}, has_older=has_older, at_latest=at_latest)
+
+    def _replace(
+        self,
+        messages: list[LocalMessage],
+        made: dict[str, tuple[MessageRow, str, frozenset[str]]],
+        *,
+        has_older: bool,
+        at_latest: bool,
+    ) -> None:
+        """The window becomes ``messages`` (in order); rows made for them ahead, with the same
+        message before them, are used as they are."""
         self._stop_filling()
         self.beginResetModel()
-        self._messages = _ordered(messages)
-        self._keys = [message_key(m) for m in self._messages]
+        self._messages = messages
+        self._keys = [message_key(m) for m in messages]
         self._rows.clear()
         self._names_in.clear()
+        for i, key in enumerate(self._keys):
+            ready = made.get(key)
+            if ready is not None and ready[1] == (self._keys[i - 1] if i else ""):
+                self._rows[key], self._names_in[key] = ready[0], ready[2]
         self.has_older = has_older
         self.at_latest = at_latest
         self.endResetModel()
 
     def prepend(self, messages: Sequence[LocalMessage], *, has_older: bool) -> int:
         """An older page above the window; returns how many rows were added."""
+        self._land_coming()
         self.has_older = has_older
         known = set(self._keys)
         fresh = [m for m in messages if message_key(m) not in known]
@@ -207,6 +241,7 @@ class MessageListModel(QAbstractListModel):
     def prepend_sliced(self, messages: Sequence[LocalMessage], *, has_older: bool) -> None:
         """An older page above the window: its rows are made (and measured by the view) a
         slice per turn, then added in one step."""
+        self._land_coming()
         known = set(self._keys) | {message_key(m) for m in self._above}
         oldest = next((m.seq for m in [*self._above, *self._messages] if m.seq), 0)
         fresh = [m for m in _ordered(messages) if message_key(m) not in known]
@@ -216,7 +251,8 @@ class MessageListModel(QAbstractListModel):
         self._next_slice()
 
     def _next_slice(self) -> None:
-        """Make the next ``SLICE`` rows still to come; once all are made, add them."""
+        """Make the next ``SLICE`` rows still to come; once all are made, add them (in the
+        next turn: no turn both measures rows and paints them)."""
         above = self._above
         waiting = [i for i, m in enumerate(above) if message_key(m) not in self._prepared]
         made: list[MessageRow] = []
@@ -231,7 +267,7 @@ class MessageListModel(QAbstractListModel):
             made.append(row)
         if made:
             self.rows_prepared.emit(made)
-        if len(waiting) > SLICE:
+        if waiting:  # (added in a later turn than the last slice is measured in)
             self._slice_later(0)
             return
         self._above = []
@@ -245,6 +281,14 @@ class MessageListModel(QAbstractListModel):
         self._slicer = self.startTimer(ms)
 
     def timerEvent(self, event: QTimerEvent) -> None:
+        if event.timerId() == self._coming_timer and self._coming_timer:
+            self.killTimer(self._coming_timer)
+            self._coming_timer = 0
+            if self._coming_made():
+                self._land_coming()
+            else:
+                self._make_coming()
+            return
         if event.timerId() != self._slicer:
             super().timerEvent(event)
             return
@@ -261,6 +305,7 @@ class MessageListModel(QAbstractListModel):
 
     def append(self, messages: Iterable[LocalMessage], *, at_latest: bool | None = None) -> int:
         """Newer messages (a page, a live arrival, my local echo); known ones are updated."""
+        self._land_coming()
         fresh = [m for m in messages if not self.upsert(m)]
         added = len(fresh)
         if fresh and self._all_after_the_end(fresh):
@@ -278,6 +323,7 @@ class MessageListModel(QAbstractListModel):
     def append_within(self, messages: Sequence[LocalMessage], limit: int) -> None:
         """``append``, but new rows only while the window has fewer than ``limit``: the newer
         ones beyond stay in the store (``at_latest`` becomes False; scrolling down loads them)."""
+        self._land_coming()
         known = set(self._keys)
         fresh = _ordered([m for m in messages if message_key(m) not in known])
         room = max(0, limit - len(self._messages))
@@ -290,18 +336,93 @@ class MessageListModel(QAbstractListModel):
     def show_latest(self, messages: Sequence[LocalMessage], count: int, first: int) -> None:
         """A burst seen from the bottom: the window becomes the newest ``count`` of its rows and
         ``messages`` (the others stay in the store, a scroll up away), so only rows that can be
-        seen are laid out: the newest ``first`` now (with every unsent one), the rest above
-        them a slice per turn."""
+        seen are laid out: the newest ``first`` (with every unsent one) are made a slice per
+        turn and shown together once made, the rest above them a slice per turn after."""
         merged = _ordered([*self.messages(), *messages])
-        has_older = self.has_older or len(merged) > count
+        older = self._coming.older if self._coming is not None else self.has_older
+        has_older = older or len(merged) > count
         kept = merged[-count:]
         cut = max(0, len(kept) - first)
         while cut and not kept[cut - 1].seq:
             cut -= 1  # (unsent ones are never left for later: they are last)
-        self.reset(kept[cut:], has_older=has_older or cut > 0, at_latest=True)
-        if cut:
-            self._above, self._older_beyond = kept[:cut], has_older
+        self._stop_filling()  # (the rows above are part of ``merged``)
+        self._coming = _Coming(shown=kept[cut:], above=kept[:cut], older=has_older)
+        self._make_coming()
+
+    def _make_coming(self) -> None:
+        """Make the next ``SLICE`` rows of the burst waiting to be shown; once all are made,
+        show it in the next turn (so no turn both measures and paints them)."""
+        coming = self._coming
+        assert coming is not None
+        shown, made = coming.shown, self._coming_rows
+        made.update(self._rows_now(shown))  # rows on screen now are not made again
+        fresh: list[MessageRow] = []
+        for i, message in enumerate(shown):
+            key, before = message_key(message), message_key(shown[i - 1]) if i else ""
+            ready = made.get(key)
+            if ready is not None and ready[1] == before:
+                continue
+            if len(fresh) == SLICE:
+                break
+            row, names = self._make_row(message, shown[i - 1] if i else None)
+            made[key] = (row, before, names)
+            fresh.append(row)
+        if fresh:
+            self.rows_prepared.emit(fresh)
+        self._coming_later()  # the next slice, or the burst shown
+
+    def _coming_later(self) -> None:
+        if not self._coming_timer:
+            self._coming_timer = self.startTimer(0)
+
+    def _land_coming(self) -> None:
+        """Show the burst waiting to be shown now, with the rows made for it so far (before any
+        other change to the window)."""
+        coming, made = self._coming, self._coming_rows
+        if coming is None:
+            return
+        self._drop_coming()
+        kept = self._rows_now(coming.above)  # (rows above that are on screen now: not made again)
+        self._replace(
+            coming.shown, made, has_older=coming.older or bool(coming.above), at_latest=True
+        )
+        if coming.above:
+            self._above, self._older_beyond = coming.above, coming.older
+            self._prepared.update(kept)
             self._slice_later(SETTLE_MS)
+
+    def _rows_now(
+        self, messages: Sequence[LocalMessage]
+    ) -> dict[str, tuple[MessageRow, str, frozenset[str]]]:
+        """The rows already made for ``messages`` (in order) in the window, where the message
+        before each is the same."""
+        current = {key: i for i, key in enumerate(self._keys)}
+        found: dict[str, tuple[MessageRow, str, frozenset[str]]] = {}
+        for i, message in enumerate(messages):
+            key, before = message_key(message), message_key(messages[i - 1]) if i else ""
+            at = current.get(key, -1)
+            row = self._rows.get(key) if at >= 0 else None
+            if row is not None and (self._keys[at - 1] if at > 0 else "") == before:
+                found[key] = (row, before, self._names_in.get(key, frozenset()))
+        return found
+
+    def _drop_coming(self) -> None:
+        self._coming = None
+        self._coming_rows = {}
+        if self._coming_timer:
+            self.killTimer(self._coming_timer)
+            self._coming_timer = 0
+
+    def _coming_made(self) -> bool:
+        coming = self._coming
+        if coming is None:
+            return True
+        made, shown = self._coming_rows, coming.shown
+        return all(
+            (ready := made.get(message_key(m))) is not None
+            and ready[1] == (message_key(shown[i - 1]) if i else "")
+            for i, m in enumerate(shown)
+        )
 
     def _all_after_the_end(self, messages: Sequence[LocalMessage]) -> bool:
         """Whether ``messages`` all go below the last row (sent ones after the newest sent,
@@ -344,6 +465,7 @@ class MessageListModel(QAbstractListModel):
 
     def upsert(self, message: LocalMessage) -> bool:
         """Update a message in the window (sent, failed, recalled); False if it is not here."""
+        self._land_coming()
         key = message_key(message)
         position = self.position(key)
         if position < 0:
@@ -371,6 +493,7 @@ class MessageListModel(QAbstractListModel):
 
     def remove(self, key: str) -> bool:
         """Take a message out of the window (deleted for me); False if it is not here."""
+        self._land_coming()
         position = self.position(key)
         if position < 0:
             return self._replace_above(key, None)
@@ -396,6 +519,7 @@ class MessageListModel(QAbstractListModel):
 
     def trim_front(self, count: int) -> None:
         """Release the ``count`` oldest rows (the user is far below them)."""
+        self._land_coming()
         count = min(count, len(self._messages))
         if count <= 0:
             return
@@ -411,6 +535,7 @@ class MessageListModel(QAbstractListModel):
 
     def trim_back(self, count: int) -> None:
         """Release the ``count`` newest rows (the user is far above them)."""
+        self._land_coming()
         count = min(count, len(self._messages))
         if count <= 0:
             return
@@ -444,14 +569,16 @@ class MessageListModel(QAbstractListModel):
         """The language or the day changed: every row is made again."""
         self._rows.clear()
         self._prepared.clear()
+        self._coming_rows.clear()
         if self._messages:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._messages) - 1, 0))
 
     def refresh_names(self, user_ids: frozenset[str]) -> None:
         """These users' names changed: the rows that show one of them are made again."""
-        for key, prepared in list(self._prepared.items()):
-            if not prepared[2].isdisjoint(user_ids):
-                del self._prepared[key]
+        for made in (self._prepared, self._coming_rows):
+            for key, prepared in list(made.items()):
+                if not prepared[2].isdisjoint(user_ids):
+                    del made[key]
         self._rebuild(
             *(
                 position
@@ -474,7 +601,21 @@ class MessageListModel(QAbstractListModel):
         for message in self._above:  # rows made ahead that show what changed: made again
             if test(message):
                 self._prepared.pop(message_key(message), None)
+        if self._coming is not None:
+            for message in self._coming.shown:
+                if test(message):
+                    self._coming_rows.pop(message_key(message), None)
         self._rebuild(*(i for i, m in enumerate(self._messages) if test(m)))
+
+
+@dataclass(slots=True)
+class _Coming:
+    """A burst waiting to be shown: the window it becomes (``shown``), the rows to add above
+    that window a slice per turn after (``above``), and whether the store has older ones."""
+
+    shown: list[LocalMessage]
+    above: list[LocalMessage]
+    older: bool
 
 
 def _ordered(messages: Sequence[LocalMessage]) -> list[LocalMessage]:

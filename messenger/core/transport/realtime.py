@@ -64,6 +64,11 @@ MAX_FRAME_BYTES = 64 * 1024 * 1024  # a catch-up page of 500 large messages fits
 # Read from the socket per turn of the event loop (asyncio's default is 256 KiB, some 1,500
 # pushed messages parsed in one turn of a burst, which then keeps the GUI from painting).
 READ_CHUNK = 16 * 1024
+# Frames parsed but not yet taken by the inbox before the socket stops being read. The
+# library's 16 is fewer than one chunk of a burst holds (about 50), so it stopped and started
+# reading some 90 times in 5,000 messages, and qasync makes a socket notifier anew each time.
+# The inbox bounds what waits beyond this (``inbox.LIMIT``).
+READ_AHEAD_FRAMES = 256
 
 
 class RealtimeListener(Protocol):
@@ -299,6 +304,7 @@ class RealtimeTransport:
             ping_interval=None,  # the protocol's own ping frames keep the connection alive
             close_timeout=2,
             max_size=MAX_FRAME_BYTES,
+            max_queue=READ_AHEAD_FRAMES,
         ) as ws:
             self._ws = ws
             _read_in_chunks(ws)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 
 from messenger.ui.chat_view import ChatView
 from messenger.ui.message_layout import RowGeometry
@@ -18,14 +18,18 @@ from tests.helpers.fake_client import FakeClient
 from tests.ui.helpers import settle, until
 
 
-class MeasuredPerTurn:
+class MeasuredPerTurn(QObject):
     """Rows the view measures (lays out for the first time) between two turns of the event
-    loop, as a 0 ms timer sees them."""
+    loop, as a 0 ms timer sees them, and the turns in which it painted."""
 
     def __init__(self, view: ChatView) -> None:
+        super().__init__()
         self.count = 0
         self.turns: list[int] = []
+        self.painting: list[int] = []  # rows measured in each turn the view painted in
         self._seen = 0
+        self._painted = False
+        view.viewport().installEventFilter(self)
         layouts = view.delegate.layouts
         measure = layouts._measure
 
@@ -38,7 +42,15 @@ class MeasuredPerTurn:
         self._timer.timeout.connect(self._turn)
         self._timer.start()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self._painted = True
+        return False
+
     def _turn(self) -> None:
+        if self._painted:
+            self.painting.append(self.count - self._seen)
+            self._painted = False
         if self.count != self._seen:
             self.turns.append(self.count - self._seen)
             self._seen = self.count
@@ -78,11 +90,12 @@ async def test_a_burst_and_the_page_above_it_are_laid_out_a_slice_per_turn(
 
     tail = min(PAGE, max(LIVE_TAIL, 2 * shown))
     assert texts(chat) == [f"burst {n}" for n in range(500 - tail, 500)]
-    first = min(tail, max(SLICE, shown + 2))
-    assert measured.turns[0] == first  # the screen's rows (and two) in the batch's turn
-    # a slice, and the row that was first (now below another, it may look different)
-    assert all(n <= SLICE + 1 for n in measured.turns[1:]), measured.turns
+    # The screen's rows (and two), then the rest above them, a slice per turn; with a slice
+    # the row that was first (now below another, it may look different).
+    assert all(n <= SLICE + 1 for n in measured.turns), measured.turns
     assert tail <= sum(measured.turns) <= tail + len(measured.turns) - 1
+    # The turns that paint measure nothing new (but that row): each turn is a few ms.
+    assert measured.painting and all(n <= 1 for n in measured.painting), measured.painting
     assert view.at_bottom()
 
     # Scrolling up: a page from the store above, laid out a slice per turn, without a jump.
@@ -98,6 +111,7 @@ async def test_a_burst_and_the_page_above_it_are_laid_out_a_slice_per_turn(
     measured.stop()
     assert texts(chat) == [f"burst {n}" for n in range(500 - tail - PAGE, 500)]
     assert measured.turns and all(n <= SLICE + 1 for n in measured.turns), measured.turns
+    assert all(n <= 1 for n in measured.painting), measured.painting
     assert insertions == [PAGE]  # measured ahead, added in one step (one layout)
     row = next(i for i, text in enumerate(texts(chat)) if text == top_key)
     assert view.visualRect(view.model().index(row, 0)).top() == top

@@ -40,15 +40,16 @@ Script = Callable[[Peer], Awaitable[None]]
 class FakeWsServer:
     """Runs ``script`` for each connection after reading its ``hello``."""
 
-    def __init__(self, script: Script) -> None:
+    def __init__(self, script: Script, *, compressed: bool = True) -> None:
         self.script = script
+        self._compression = "deflate" if compressed else None
         self.peers: list[Peer] = []
         self.connected = asyncio.Condition()
         self._server: Server | None = None
         self.url = ""
 
     async def __aenter__(self) -> FakeWsServer:
-        self._server = await serve(self._handle, "127.0.0.1", 0)
+        self._server = await serve(self._handle, "127.0.0.1", 0, compression=self._compression)
         port = self._server.sockets[0].getsockname()[1]
         self.url = f"ws://127.0.0.1:{port}/v1/ws"
         return self

@@ -26,6 +26,7 @@ from messenger.protocol.frames import (
     TypingIn,
     Welcome,
     decode_client_frame,
+    encode,
 )
 from messenger.protocol.models import ErrorBody, SendRequest
 
@@ -378,3 +379,35 @@ async def test_closing_ends_the_connection_even_if_a_cancellation_is_swallowed()
         [peer] = server.peers
         await eventually(lambda: peer.conn.close_code is not None)  # the connection ended
     assert realtime.state is ConnectionState.OFFLINE
+
+
+async def test_a_burst_is_read_without_stopping_the_socket_over_and_over() -> None:
+    """Each stop and start of reading makes the GUI's loop (qasync) a socket notifier anew;
+    with the library's read-ahead of 16 frames a burst did that for every chunk it read."""
+    count = 2000
+
+    async def script(peer: Peer) -> None:
+        await greet(peer)
+        for v in range(1, count + 1):  # written in one go, as a server's burst arrives
+            frame = Changes(changes=[message_change(message(seq=v), v=v)])
+            peer.conn.protocol.send_text(encode(frame))
+        peer.conn.send_data()
+        await peer.conn.wait_closed()
+
+    loop: Any = asyncio.get_running_loop()
+    stops: list[int] = []
+    remove_reader = loop._remove_reader
+
+    def counted(fd: int) -> bool:
+        stops.append(fd)
+        return bool(remove_reader(fd))
+
+    listener = Listener()
+    # (uncompressed, as the server sends small frames: some 60 in each chunk read)
+    async with FakeWsServer(script, compressed=False) as server, connection(server, listener):
+        loop._remove_reader = counted
+        try:
+            await eventually(lambda: listener.version == count, within=30)
+        finally:
+            loop._remove_reader = remove_reader
+    assert len(stops) <= 2, len(stops)

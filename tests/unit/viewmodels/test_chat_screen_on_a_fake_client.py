@@ -104,8 +104,20 @@ def texts(chat: ChatViewModel) -> list[str]:
     return [m.text for m in chat.messages.messages()]
 
 
+def shown(chat: ChatViewModel) -> list[str]:
+    """The rows the model gives its view."""
+    model = chat.messages
+    return [model.row(i).text for i in range(model.rowCount())]
+
+
+def await_turns(qapp: Any, turns: int) -> None:
+    """Let Qt's timers run ``turns`` times (these tests have no Qt loop of their own)."""
+    for _ in range(turns):
+        qapp.processEvents()
+
+
 async def test_a_burst_seen_from_the_bottom_shows_its_newest_rows(
-    client: FakeClient,
+    client: FakeClient, qapp: Any
 ) -> None:
     for n in range(10):
         client.receive("C2Cbob", "bob", f"before {n}")
@@ -115,15 +127,20 @@ async def test_a_burst_seen_from_the_bottom_shows_its_newest_rows(
     client.receive_many("C2Cbob", "bob", [f"burst {n}" for n in range(500)])
 
     # Only about the rows that can be seen are laid out: the newest, up to the last one; of
-    # them a slice now, the others above it later (tests/ui/widgets/test_burst_slices.py).
+    # them a screenful first (made a slice per turn while the old rows stay on screen, then
+    # shown in one step), the others above it later (tests/ui/widgets/test_burst_slices.py).
     assert texts(chat) == [f"burst {n}" for n in range(500 - LIVE_TAIL, 500)]
-    assert chat.messages.rowCount() == SLICE and chat.messages.filling
+    assert shown(chat) == [f"before {n}" for n in range(10)] and chat.messages.filling
+    await_turns(qapp, 2)
+    assert shown(chat) == [f"burst {n}" for n in range(500 - SLICE, 500)]
+    assert chat.messages.filling  # (the rows above them)
     assert chat.messages.has_older and chat.messages.at_latest
 
     chat.note_viewport(5, 16, at_bottom=True, active=False)  # 12 rows on screen: 24 kept
     client.receive_many("C2Cbob", "bob", [f"more {n}" for n in range(100)])
     assert texts(chat) == [f"more {n}" for n in range(100 - 24, 100)]
-    assert chat.messages.rowCount() == 14  # the screen's 12 and two now
+    await_turns(qapp, 3)
+    assert shown(chat) == [f"more {n}" for n in range(100 - 14, 100)]  # the screen's and two
 
     client.receive_many("C2Cbob", "bob", ["after 1", "after 2"])  # a few: added below
     assert texts(chat)[-3:] == ["more 99", "after 1", "after 2"]
