@@ -284,10 +284,10 @@ class MessageListModel(QAbstractListModel):
         if event.timerId() == self._coming_timer and self._coming_timer:
             self.killTimer(self._coming_timer)
             self._coming_timer = 0
-            if self._coming_made():
-                self._land_coming()
+            if self._coming is not None and self._make_coming():
+                self._coming_later()
             else:
-                self._make_coming()
+                self._land_coming()
             return
         if event.timerId() != self._slicer:
             super().timerEvent(event)
@@ -347,15 +347,17 @@ class MessageListModel(QAbstractListModel):
             cut -= 1  # (unsent ones are never left for later: they are last)
         self._stop_filling()  # (the rows above are part of ``merged``)
         self._coming = _Coming(shown=kept[cut:], above=kept[:cut], older=has_older)
+        self._coming_rows.update(self._rows_now(kept[cut:]))  # rows on screen are not made again
         self._make_coming()
+        self._coming_later()  # the next slice, or the burst shown
 
-    def _make_coming(self) -> None:
-        """Make the next ``SLICE`` rows of the burst waiting to be shown; once all are made,
-        show it in the next turn (so no turn both measures and paints them)."""
+    def _make_coming(self) -> bool:
+        """Make the next ``SLICE`` rows of the burst waiting to be shown; False when all were
+        made already (it is shown in the turn after its last slice: no turn both measures and
+        paints them)."""
         coming = self._coming
         assert coming is not None
         shown, made = coming.shown, self._coming_rows
-        made.update(self._rows_now(shown))  # rows on screen now are not made again
         fresh: list[MessageRow] = []
         for i, message in enumerate(shown):
             key, before = message_key(message), message_key(shown[i - 1]) if i else ""
@@ -369,7 +371,7 @@ class MessageListModel(QAbstractListModel):
             fresh.append(row)
         if fresh:
             self.rows_prepared.emit(fresh)
-        self._coming_later()  # the next slice, or the burst shown
+        return bool(fresh)
 
     def _coming_later(self) -> None:
         if not self._coming_timer:
@@ -412,17 +414,6 @@ class MessageListModel(QAbstractListModel):
         if self._coming_timer:
             self.killTimer(self._coming_timer)
             self._coming_timer = 0
-
-    def _coming_made(self) -> bool:
-        coming = self._coming
-        if coming is None:
-            return True
-        made, shown = self._coming_rows, coming.shown
-        return all(
-            (ready := made.get(message_key(m))) is not None
-            and ready[1] == (message_key(shown[i - 1]) if i else "")
-            for i, m in enumerate(shown)
-        )
 
     def _all_after_the_end(self, messages: Sequence[LocalMessage]) -> bool:
         """Whether ``messages`` all go below the last row (sent ones after the newest sent,
